@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both create .venv and install
+# the pinned requirements on first use (and again whenever a requirements file changes).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test test-fast bench package lint-aws deploy-check clean help
+
+help:
+	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
+	@echo "make test      install what is needed and run every test"
+	@echo "make bench     measure import time and AWS calls per route; writes docs/BENCHMARKS.md"
+	@echo "make package   chalice package for the prod stage into build/package (offline)"
+	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "satupintu runs on Python 3.11 (the Lambda runtime); found " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/python -m local.run
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not e2e and not packaging"
+
+bench: $(INSTALLED)
+	$(BIN)/python -m bench.run
+
+package: $(INSTALLED)
+	rm -rf build/package
+	$(BIN)/python -m infra.gateway_responses merge-template build/chalice-merge.json
+	AWS_DEFAULT_REGION=ap-southeast-3 $(BIN)/chalice package --stage prod --merge-template build/chalice-merge.json build/package
+
+lint-aws: package
+	$(BIN)/cfn-lint infra/template.yaml build/package/sam.json
+
+clean:
+	rm -rf build local/.state .pytest_cache

@@ -1,0 +1,36 @@
+"""satupintu's Chalice app: the route table, one HTTP middleware, and every queue- and
+schedule-triggered function, each a two-line delegate to chalicelib.
+
+Only light modules are imported here; the request pipeline, pydantic, pynamodb and the
+rest load on first use (cold-start budget: docs/BENCHMARKS.md).
+"""
+
+from chalice import Chalice, Rate
+
+from chalicelib.api.problems import finish
+from chalicelib.api.routes import register_routes
+from chalicelib.queues import MAIL_QUEUE
+
+app = Chalice(app_name="satupintu")
+register_routes(app)
+
+
+@app.middleware("http")
+def problem_details(event, get_response):
+    # Chalice answers some errors itself (405, 415, its catch-all 500); they leave as
+    # problem+json like ours, and every answer carries the security headers.
+    return finish(get_response(event))
+
+
+@app.on_sqs_message(queue=MAIL_QUEUE, batch_size=1, name="send_mail")
+def send_mail(event):
+    from chalicelib.workers.mail import handle_batch
+
+    return handle_batch(event)
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")
+def purge_unverified_accounts(event):
+    from chalicelib.workers.accounts import purge_unverified
+
+    purge_unverified(event)

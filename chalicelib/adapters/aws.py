@@ -1,0 +1,33 @@
+"""boto3 clients, built on first use from settings (the endpoint is set only where AWS is
+emulated), and shared by the adapters of one process."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from chalicelib.config import Settings
+
+
+@functools.cache
+def _session(region: str):
+    import boto3
+
+    return boto3.session.Session(region_name=region)
+
+
+def client(settings: Settings, service: str) -> Any:
+    return _cached_client(service, settings.aws_region, settings.aws_endpoint_url)
+
+
+@functools.cache
+def _cached_client(service: str, region: str, endpoint_url: str | None) -> Any:
+    from botocore.config import Config
+
+    config = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
+    return _session(region).client(service, endpoint_url=endpoint_url, config=config)
+
+
+def reset_clients() -> None:
+    _cached_client.cache_clear()
+    _session.cache_clear()

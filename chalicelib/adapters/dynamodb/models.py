@@ -1,0 +1,240 @@
+"""Every pynamodb model, in one place. One table holds them all (see docs/DATA.md for the
+key of each item and the index that serves each access pattern).
+
+The table name, region and endpoint come from settings when `bind()` is first called, never at
+import: the models are declared with a placeholder and bound by the composition root.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.domain.model import MAX_TREE_DEPTH
+
+UNBOUND = "unbound-call-bind-first"
+
+
+class Item(Model):
+    """The table's key; every item type below shares it."""
+
+    class Meta:
+        table_name = UNBOUND
+        region = None
+        host = None
+        max_retry_attempts = 3
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+# ---- indexes -------------------------------------------------------------------------------
+
+def _index(name: str, hash_attr: str, range_attr: str, projection=AllProjection):
+    """GSI classes differ only in names; pynamodb wants one class each."""
+    meta = type("Meta", (), {"index_name": name, "projection": projection()})
+    attrs = {
+        "Meta": meta,
+        hash_attr: UnicodeAttribute(hash_key=True),
+        range_attr: UnicodeAttribute(range_key=True),
+    }
+    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
+
+
+applicant_index = _index("by_applicant", "applicant_key", "created_key")
+# One index per tree level: the applications in the subtree under a node of depth d are one
+# query on by_anc{d} with the node's id.
+ancestor_indexes = [_index(f"by_anc{depth}", f"anc{depth}", "created_key") for depth in range(MAX_TREE_DEPTH + 1)]
+inbox_index = _index("inbox", "inbox_key", "inbox_sort")
+kind_index = _index("by_kind", "kind_key", "name_key")
+pending_index = _index("pending", "pending_key", "pending_since", projection=KeysOnlyProjection)
+
+
+# ---- accounts ------------------------------------------------------------------------------
+
+class UserItem(Item):
+    """pk USER#{id}, sk PROFILE"""
+
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    language = UnicodeAttribute()
+    status = UnicodeAttribute()
+    password_hash = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    session_epoch = NumberAttribute(default=0)
+    version = NumberAttribute()
+    # Only while unverified, so the purge job finds stale registrations by index, not scan.
+    pending_key = UnicodeAttribute(null=True)
+    pending_since = UnicodeAttribute(null=True)
+    pending = pending_index
+
+
+class EmailClaimItem(Item):
+    """pk EMAIL#{address}, sk EMAIL: one account per address, claimed in the creating transaction."""
+
+    user_id = UnicodeAttribute()
+
+
+class GrantItem(Item):
+    """pk USER#{id}, sk GRANT#{node}#{role}"""
+
+    role = UnicodeAttribute()
+    node_id = UnicodeAttribute()
+    granted_by = UnicodeAttribute()
+    granted_at = UTCDateTimeAttribute()
+
+
+class OtpItem(Item):
+    """pk USER#{id}, sk OTP#{purpose}: the one live code of that purpose."""
+
+    purpose = UnicodeAttribute()
+    code_hash = UnicodeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    # verify: the password chosen with the registration that asked for this code.
+    password_hash = UnicodeAttribute(null=True)
+    expires_ttl = TTLAttribute(null=True)
+
+
+class ThrottleItem(Item):
+    """pk THROTTLE#{scope}#{key}, sk T: failures in the current window and any lock."""
+
+    count = NumberAttribute(default=0)
+    window_started = UTCDateTimeAttribute(null=True)
+    locked_until = UTCDateTimeAttribute(null=True)
+    expires_ttl = TTLAttribute(null=True)
+
+
+class SessionItem(Item):
+    """pk SESSION#{family}, sk S: one refresh-token family (one login on one device)."""
+
+    user_id = UnicodeAttribute()
+    generation = NumberAttribute()
+    epoch = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    revoked = BooleanAttribute(default=False)
+    expires_ttl = TTLAttribute(null=True)
+
+
+# ---- org tree ------------------------------------------------------------------------------
+
+class NodeItem(Item):
+    """pk NODE#{id}, sk NODE"""
+
+    node_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    name = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+    path = ListAttribute(of=UnicodeAttribute)
+    path_kinds = ListAttribute(of=UnicodeAttribute)
+    region_code = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    kind_key = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    by_kind = kind_index
+
+
+class ChildLinkItem(Item):
+    """pk NODE#{parent}, sk CHILD#{name}#{id}: written with the child, so a new office shows
+    under its parent at once (a strongly consistent read, unlike an index)."""
+
+    child_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+# ---- applications --------------------------------------------------------------------------
+
+class ApplicationItem(Item):
+    """pk APP#{id}, sk A"""
+
+    application_id = UnicodeAttribute()
+    tracking_code = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    service_version = NumberAttribute()
+    node_id = UnicodeAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute)
+    applicant_id = UnicodeAttribute()
+    applicant_name = UnicodeAttribute()
+    status = UnicodeAttribute()
+    step = NumberAttribute(null=True)
+    steps_total = NumberAttribute()
+    data = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+    due_at = UTCDateTimeAttribute(null=True)
+    submitted_at = UTCDateTimeAttribute(null=True)
+    step_nodes = ListAttribute(of=UnicodeAttribute, null=True)
+    decider_node_id = UnicodeAttribute(null=True)
+    decider_role = UnicodeAttribute(null=True)
+    # index keys
+    applicant_key = UnicodeAttribute()
+    created_key = UnicodeAttribute()
+    anc0 = UnicodeAttribute(null=True)
+    anc1 = UnicodeAttribute(null=True)
+    anc2 = UnicodeAttribute(null=True)
+    anc3 = UnicodeAttribute(null=True)
+    anc4 = UnicodeAttribute(null=True)
+    anc5 = UnicodeAttribute(null=True)
+    # Set only while a decision is awaited: the inbox index holds nothing else.
+    inbox_key = UnicodeAttribute(null=True)
+    inbox_sort = UnicodeAttribute(null=True)
+    by_applicant = applicant_index
+    inbox = inbox_index
+    by_anc0, by_anc1, by_anc2, by_anc3, by_anc4, by_anc5 = ancestor_indexes
+
+
+class HistoryItem(Item):
+    """pk APP#{id}, sk H#{version:08d}: written once, never updated (the put is conditional)."""
+
+    at = UTCDateTimeAttribute()
+    actor_id = UnicodeAttribute()
+    actor_name = UnicodeAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    step = NumberAttribute(null=True)
+    to_step = NumberAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    source_ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+
+
+class TrackingItem(Item):
+    """pk TRACK#{code}, sk T: claims a tracking code for one application."""
+
+    application_id = UnicodeAttribute()
+
+
+class CounterItem(Item):
+    """pk COUNT#{node}, sk {period}: counters as top-level numbers named by the domain
+    (status:{s}, service:{id}:{s}); moved with ADD in the transaction of each state change."""
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    Item, UserItem, EmailClaimItem, GrantItem, OtpItem, ThrottleItem, SessionItem,
+    NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, TrackingItem, CounterItem,
+)
+
+
+def bind(table_name: str, region: str, host: str | None) -> None:
+    """Point every model at the configured table; safe to call again with other settings."""
+    Item.Meta.table_name = table_name
+    Item.Meta.region = region
+    Item.Meta.host = host
+    for model in ALL_MODELS:
+        model._connection = None

@@ -1,0 +1,720 @@
+"""DynamoDB implementations of the stores the services use.
+
+Every multi-item write is one TransactWriteItems with conditions; every list is a Query on a
+key or index named in docs/DATA.md, never a Scan.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterable
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.domain.errors import Conflict, InvalidInput, FieldProblem
+from chalicelib.services.ports import (
+    ChildLink,
+    EmailTaken,
+    ParentMissing,
+    Session,
+    SiblingNameTaken,
+    StaleApplication,
+    StoredCode,
+    TrackingCodeTaken,
+)
+from chalicelib.domain.model import (
+    AWAITING_DECISION,
+    MAX_TREE_DEPTH,
+    Application,
+    ApplicationChange,
+    Grant,
+    HistoryEntry,
+    Node,
+    User,
+)
+
+PENDING_PARTITION = "PENDING"
+
+
+def key_time(moment: datetime) -> str:
+    """A UTC timestamp that sorts as text (index sort keys and cursors)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _connection() -> Connection:
+    meta = m.Item.Meta
+    return Connection(region=meta.region, host=meta.host, max_retry_attempts=meta.max_retry_attempts)
+
+
+class TransactionCancelled(Exception):
+    def __init__(self, failed: set[str], reasons: list[str | None]) -> None:
+        super().__init__(f"transaction cancelled: {reasons}")
+        self.failed = failed  # labels of the writes whose condition failed
+        self.reasons = reasons
+
+
+class Writes:
+    """The writes of one transaction, each with a label, so that a cancellation can say which
+    condition failed (DynamoDB answers one reason per item, in the order pynamodb sends them:
+    condition checks, deletes, puts, updates)."""
+
+    def __init__(self, transaction: TransactWrite) -> None:
+        self._tx = transaction
+        self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+
+    def put(self, label: str, item: Any, condition: Any = None) -> None:
+        self._tx.save(item, condition=condition)
+        self._labels["put"].append(label)
+
+    def delete(self, label: str, item: Any, condition: Any = None) -> None:
+        self._tx.delete(item, condition=condition)
+        self._labels["delete"].append(label)
+
+    def update(self, label: str, item: Any, actions: list[Any], condition: Any = None) -> None:
+        self._tx.update(item, actions=actions, condition=condition)
+        self._labels["update"].append(label)
+
+    def check(self, label: str, model: Any, hash_key: str, range_key: str, condition: Any) -> None:
+        self._tx.condition_check(model, hash_key, range_key, condition=condition)
+        self._labels["check"].append(label)
+
+    def labels_in_sent_order(self) -> list[str]:
+        return self._labels["check"] + self._labels["delete"] + self._labels["put"] + self._labels["update"]
+
+
+def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
+    """Commit the writes `build` adds, retrying only DynamoDB's TransactionConflict (another
+    transaction touched one of the items, typically a shared counter); a failed condition is
+    final and raises TransactionCancelled naming the writes whose condition failed."""
+    for attempt in range(attempts):
+        writes: Writes | None = None
+        try:
+            with TransactWrite(connection=_connection()) as transaction:
+                writes = Writes(transaction)
+                build(writes)
+            return
+        except TransactWriteError as error:
+            reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons and attempt + 1 < attempts:
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                continue
+            labels = writes.labels_in_sent_order() if writes else []
+            failed = {label for label, reason in zip(labels, reasons) if reason == "ConditionalCheckFailed"}
+            raise TransactionCancelled(failed, reasons) from error
+
+
+def _raw_query(model: type = m.Item, **kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One Query call (one page): pynamodb's iterators would quietly fetch as many pages as a
+    filter needs, and a request must make a bounded number of calls. `model` is the one whose
+    indexes the query may use."""
+    answer = model._get_connection().query(**kwargs)
+    return answer.get("Items", []), answer.get("LastEvaluatedKey")
+
+
+def _sort_value(raw: dict[str, Any], attribute: str) -> str:
+    return raw[attribute]["S"]
+
+
+# ---- cursors -------------------------------------------------------------------------------
+
+def encode_cursor(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(sort_key.encode()).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = base64.urlsafe_b64decode(padded.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        value = ""
+    if not value or len(value) > 200 or "#" not in value:
+        raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+    return value
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One index partition to read: the index, its key attribute and the key's value."""
+
+    index: str
+    key_attribute: str
+    key_value: str
+
+
+def merged_page(
+    partitions: list[Partition],
+    sort_attribute: str,
+    descending: bool,
+    after: str | None,
+    limit: int,
+    filter_condition: Any = None,
+    max_rounds: int = 3,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page from several index partitions that share one sort order, merged.
+
+    The cursor is the last sort key given out; each partition resumes strictly after it, so no
+    per-partition state is needed. With a filter, a partition may stop early (it read `limit`
+    items but kept fewer); items past the furthest such stopping point are held back for the
+    next page, so the merge never skips one. At most `max_rounds` calls per partition.
+    """
+    page: list[dict[str, Any]] = []
+    cursor = after
+    for _ in range(max_rounds):
+        found: list[dict[str, Any]] = []
+        boundary: str | None = None
+        for part in partitions:
+            sort_key = getattr(m.ApplicationItem, sort_attribute)
+            range_condition = None
+            if cursor is not None:
+                range_condition = sort_key < cursor if descending else sort_key > cursor
+            items, last = _raw_query(
+                m.ApplicationItem,
+                hash_key=part.key_value,
+                range_key_condition=range_condition,
+                filter_condition=filter_condition,
+                index_name=part.index,
+                limit=limit,
+                scan_index_forward=not descending,
+            )
+            found.extend(items)
+            if last is not None:
+                stop = last[sort_attribute]["S"]
+                if boundary is None or (stop > boundary if descending else stop < boundary):
+                    boundary = stop
+        found.sort(key=lambda raw: _sort_value(raw, sort_attribute), reverse=descending)
+        if boundary is not None:
+            found = [r for r in found if (_sort_value(r, sort_attribute) >= boundary if descending else _sort_value(r, sort_attribute) <= boundary)]
+        room = limit - len(page)
+        page.extend(found[:room])
+        if len(found) > room:
+            return page, encode_cursor(_sort_value(page[-1], sort_attribute))
+        if boundary is None:
+            return page, None
+        cursor = boundary
+        if len(page) >= limit:
+            return page, encode_cursor(cursor)
+    return page, encode_cursor(cursor) if cursor else None
+
+
+# ---- users ---------------------------------------------------------------------------------
+
+def _user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def _email_pk(email: str) -> str:
+    return f"EMAIL#{email}"
+
+
+class DynamoUserStore:
+    def user_id_for_email(self, email: str) -> str | None:
+        try:
+            return m.EmailClaimItem.get(_email_pk(email), "EMAIL", consistent_read=True).user_id
+        except DoesNotExist:
+            return None
+
+    def load(self, user_id: str) -> tuple[User | None, dict[str, StoredCode]]:
+        """The profile, its grants and its live codes: one Query on the user's partition (the
+        sessions sort after PROFILE and are not read)."""
+        items, _ = _raw_query(
+            hash_key=_user_pk(user_id),
+            range_key_condition=m.Item.sk.between("GRANT#", "PROFILE"),
+            consistent_read=True,
+        )
+        profile, grants, codes = None, [], {}
+        for raw in items:
+            sort_key = raw["sk"]["S"]
+            if sort_key == "PROFILE":
+                profile = m.UserItem.from_raw_data(raw)
+            elif sort_key.startswith("GRANT#"):
+                grant = m.GrantItem.from_raw_data(raw)
+                grants.append(Grant(grant.role, grant.node_id))
+            elif sort_key.startswith("OTP#"):
+                code = m.OtpItem.from_raw_data(raw)
+                codes[code.purpose] = StoredCode(code.purpose, code.code_hash, code.expires_at, int(code.attempts), code.password_hash)
+        if profile is None:
+            return None, {}
+        return _user_from_item(profile, tuple(sorted(grants, key=lambda g: (g.node_id, g.role)))), codes
+
+    def get(self, user_id: str) -> User | None:
+        return self.load(user_id)[0]
+
+    def create(self, user: User, code: StoredCode | None, grants: Iterable[Grant] = (), granted_by: str = "") -> None:
+        """Claim the address, write the profile, its first code and grants, all or nothing."""
+        grants = list(grants)
+
+        def build(tx: Writes) -> None:
+            tx.put("claim", m.EmailClaimItem(_email_pk(user.email), "EMAIL", user_id=user.id),
+                   condition=m.EmailClaimItem.pk.does_not_exist())
+            tx.put("profile", _user_to_item(user), condition=m.UserItem.pk.does_not_exist())
+            if code is not None:
+                tx.put("code", _code_item(user.id, code))
+            for grant in grants:
+                tx.put("grant", _grant_item(user.id, grant, granted_by, user.created_at))
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "claim" in cancelled.failed:
+                raise EmailTaken(user.email) from None
+            raise
+
+    def put_code(self, user_id: str, code: StoredCode) -> None:
+        _code_item(user_id, code).save()
+
+    def record_code_failure(self, user_id: str, purpose: str) -> int:
+        """One more wrong try; answers the count (the code is deleted by the caller at the limit)."""
+        item = m.OtpItem(_user_pk(user_id), f"OTP#{purpose}")
+        try:
+            item.update(actions=[m.OtpItem.attempts.add(1)], condition=m.OtpItem.pk.exists())
+        except UpdateError:
+            return 10**6
+        return int(item.attempts)
+
+    def delete_code(self, user_id: str, purpose: str) -> None:
+        m.OtpItem(_user_pk(user_id), f"OTP#{purpose}").delete()
+
+    def redeem_code(self, user: User, expected_version: int, code: StoredCode) -> bool:
+        """Save the user's new state and spend the code together; False if either changed."""
+
+        def build(tx: Writes) -> None:
+            tx.delete("code", m.OtpItem(_user_pk(user.id), f"OTP#{code.purpose}"),
+                      condition=m.OtpItem.code_hash == code.code_hash)
+            tx.put("profile", _user_to_item(user), condition=m.UserItem.version == expected_version)
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled:
+            return False
+        return True
+
+    def save(self, user: User, expected_version: int) -> bool:
+        try:
+            _user_to_item(user).save(condition=m.UserItem.version == expected_version)
+        except PutError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def add_grants(self, user_id: str, grants: Iterable[Grant], granted_by: str, at: datetime) -> None:
+        grants = list(grants)
+        if not grants:
+            return
+
+        def build(tx: Writes) -> None:
+            tx.check("user", m.UserItem, _user_pk(user_id), "PROFILE", condition=m.UserItem.pk.exists())
+            for grant in grants:
+                tx.put("grant", _grant_item(user_id, grant, granted_by, at))
+
+        run_transaction(build)
+
+    def pending_since_before(self, cutoff: datetime, limit: int) -> list[str]:
+        items, _ = _raw_query(
+            m.UserItem,
+            hash_key=PENDING_PARTITION,
+            range_key_condition=m.UserItem.pending_since < key_time(cutoff),
+            index_name="pending",
+            limit=limit,
+        )
+        return [raw["pk"]["S"].removeprefix("USER#") for raw in items]
+
+    def delete_unverified(self, user: User) -> bool:
+        """Remove a registration never verified: its profile, address claim and code."""
+
+        def build(tx: Writes) -> None:
+            tx.delete("profile", m.UserItem(_user_pk(user.id), "PROFILE"), condition=m.UserItem.status == "pending")
+            tx.delete("claim", m.EmailClaimItem(_email_pk(user.email), "EMAIL"),
+                      condition=m.EmailClaimItem.user_id == user.id)
+            tx.delete("code", m.OtpItem(_user_pk(user.id), "OTP#verify"))
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled:
+            return False
+        return True
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+def _user_from_item(item: m.UserItem, grants: tuple[Grant, ...]) -> User:
+    return User(
+        id=item.user_id,
+        email=item.email,
+        name=item.name,
+        language=item.language,
+        status=item.status,
+        password_hash=item.password_hash,
+        created_at=item.created_at,
+        session_epoch=int(item.session_epoch or 0),
+        grants=grants,
+        version=int(item.version),
+    )
+
+
+def _user_to_item(user: User) -> m.UserItem:
+    pending = user.status == "pending"
+    return m.UserItem(
+        _user_pk(user.id), "PROFILE",
+        user_id=user.id, email=user.email, name=user.name, language=user.language, status=user.status,
+        password_hash=user.password_hash, created_at=user.created_at, session_epoch=user.session_epoch,
+        version=user.version,
+        pending_key=PENDING_PARTITION if pending else None,
+        pending_since=key_time(user.created_at) if pending else None,
+    )
+
+
+def _code_item(user_id: str, code: StoredCode) -> m.OtpItem:
+    return m.OtpItem(
+        _user_pk(user_id), f"OTP#{code.purpose}",
+        purpose=code.purpose, code_hash=code.code_hash, expires_at=code.expires_at, attempts=code.attempts,
+        password_hash=code.password_hash, expires_ttl=code.expires_at + timedelta(days=1),
+    )
+
+
+def _grant_item(user_id: str, grant: Grant, granted_by: str, at: datetime) -> m.GrantItem:
+    return m.GrantItem(
+        _user_pk(user_id), f"GRANT#{grant.node_id}#{grant.role}",
+        role=grant.role, node_id=grant.node_id, granted_by=granted_by, granted_at=at,
+    )
+
+
+# ---- throttles -----------------------------------------------------------------------------
+
+class DynamoThrottleStore:
+    """Counters of failures (logins) or sends (codes) per key, in fixed windows."""
+
+    def locked_until(self, scope: str, key: str, now: datetime) -> datetime | None:
+        try:
+            item = m.ThrottleItem.get(f"THROTTLE#{scope}#{key}", "T", consistent_read=True)
+        except DoesNotExist:
+            return None
+        if item.locked_until and item.locked_until > now:
+            return item.locked_until
+        return None
+
+    def count(self, scope: str, key: str, now: datetime, window: timedelta, lock_at: int | None = None,
+              lock_for: timedelta | None = None) -> tuple[int, datetime | None]:
+        """Count one more event in the current window; lock when `lock_at` is reached.
+        Answers the count in the window and the lock's end, if any."""
+        pk = f"THROTTLE#{scope}#{key}"
+        for _ in range(5):
+            try:
+                item = m.ThrottleItem.get(pk, "T", consistent_read=True)
+                condition = m.ThrottleItem.count == int(item.count)
+            except DoesNotExist:
+                item = m.ThrottleItem(pk, "T", count=0)
+                condition = m.ThrottleItem.pk.does_not_exist()
+            if item.window_started is None or now - item.window_started >= window:
+                item.window_started, item.count = now, 0
+            item.count = int(item.count) + 1
+            if lock_at is not None and item.count >= lock_at and lock_for is not None:
+                item.locked_until = now + lock_for
+                item.count, item.window_started = 0, now
+            item.expires_ttl = now + window + (lock_for or timedelta(0)) + timedelta(days=1)
+            try:
+                item.save(condition=condition)
+            except PutError as error:
+                if _is_condition_failure(error):
+                    continue  # someone counted at the same moment: count again on their result
+                raise
+            locked = item.locked_until if item.locked_until and item.locked_until > now else None
+            return int(item.count), locked
+        raise Conflict("too many concurrent attempts; try again")
+
+    def clear(self, scope: str, key: str) -> None:
+        m.ThrottleItem(f"THROTTLE#{scope}#{key}", "T").delete()
+
+
+# ---- sessions (refresh-token families) -----------------------------------------------------
+
+class DynamoSessionStore:
+    def create(self, session: Session, now: datetime) -> None:
+        m.SessionItem(
+            f"SESSION#{session.family}", "S",
+            user_id=session.user_id, generation=session.generation, epoch=session.epoch, created_at=now,
+            expires_at=session.expires_at, revoked=False, expires_ttl=session.expires_at + timedelta(days=1),
+        ).save(condition=m.SessionItem.pk.does_not_exist())
+
+    def get(self, family: str) -> Session | None:
+        try:
+            item = m.SessionItem.get(f"SESSION#{family}", "S", consistent_read=True)
+        except DoesNotExist:
+            return None
+        return Session(family, item.user_id, int(item.generation), int(item.epoch), item.expires_at, bool(item.revoked))
+
+    def advance(self, family: str, from_generation: int) -> bool:
+        """Move the family to the next generation if nobody did first; False means the token
+        was already used (a replay, or two tabs refreshing at once)."""
+        item = m.SessionItem(f"SESSION#{family}", "S")
+        try:
+            item.update(
+                actions=[m.SessionItem.generation.set(from_generation + 1)],
+                condition=(m.SessionItem.generation == from_generation) & (m.SessionItem.revoked == False),  # noqa: E712
+            )
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def revoke(self, family: str) -> None:
+        item = m.SessionItem(f"SESSION#{family}", "S")
+        try:
+            item.update(actions=[m.SessionItem.revoked.set(True)], condition=m.SessionItem.pk.exists())
+        except UpdateError as error:
+            if not _is_condition_failure(error):
+                raise
+
+
+# ---- org tree ------------------------------------------------------------------------------
+
+def _node_pk(node_id: str) -> str:
+    return f"NODE#{node_id}"
+
+
+def _node_from_item(item: m.NodeItem) -> Node:
+    return Node(
+        id=item.node_id, kind=item.kind, name=item.name, parent_id=item.parent_id,
+        path=tuple(item.path), path_kinds=tuple(item.path_kinds), region_code=item.region_code,
+    )
+
+
+class DynamoOrgStore:
+    def get(self, node_id: str) -> Node | None:
+        try:
+            return _node_from_item(m.NodeItem.get(_node_pk(node_id), "NODE"))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        keys = [(_node_pk(node_id), "NODE") for node_id in dict.fromkeys(node_ids)]
+        if not keys:
+            return {}
+        return {item.node_id: _node_from_item(item) for item in m.NodeItem.batch_get(keys)}
+
+    def get_with_children(self, node_id: str) -> tuple[Node | None, list[ChildLink]]:
+        """The node and its children: one Query on the node's partition."""
+        items, last = _raw_query(hash_key=_node_pk(node_id), consistent_read=True)
+        node, children = None, []
+        while True:
+            for raw in items:
+                if raw["sk"]["S"] == "NODE":
+                    node = _node_from_item(m.NodeItem.from_raw_data(raw))
+                else:
+                    link = m.ChildLinkItem.from_raw_data(raw)
+                    children.append(ChildLink(link.child_id, link.kind, link.name))
+            if last is None:
+                break
+            # An office with more children than one page holds (1 MB): read on.
+            items, last = _raw_query(hash_key=_node_pk(node_id), consistent_read=True, exclusive_start_key=last)
+        return node, children
+
+    def create(self, node: Node, now: datetime) -> None:
+        def build(tx: Writes) -> None:
+            tx.put(
+                "node",
+                m.NodeItem(
+                    _node_pk(node.id), "NODE",
+                    node_id=node.id, kind=node.kind, name=node.name, parent_id=node.parent_id,
+                    path=list(node.path), path_kinds=list(node.path_kinds), region_code=node.region_code,
+                    created_at=now, kind_key=f"KIND#{node.kind}", name_key=f"{node.name.lower()}#{node.id}",
+                ),
+                condition=m.NodeItem.pk.does_not_exist(),
+            )
+            if node.parent_id is not None:
+                tx.put(
+                    "sibling name",
+                    m.ChildLinkItem(_node_pk(node.parent_id), f"CHILD#{node.name.lower()}",
+                                    child_id=node.id, kind=node.kind, name=node.name),
+                    condition=m.ChildLinkItem.pk.does_not_exist(),
+                )
+                tx.check("parent", m.NodeItem, _node_pk(node.parent_id), "NODE", condition=m.NodeItem.pk.exists())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "parent" in cancelled.failed:
+                raise ParentMissing(node.parent_id) from None
+            if "sibling name" in cancelled.failed:
+                raise SiblingNameTaken(node.name) from None
+            raise
+
+    def by_kind(self, kind: str, limit: int = 200) -> list[Node]:
+        items, _ = _raw_query(m.NodeItem, hash_key=f"KIND#{kind}", index_name="by_kind", limit=limit)
+        return [_node_from_item(m.NodeItem.from_raw_data(raw)) for raw in items]
+
+
+# ---- applications --------------------------------------------------------------------------
+
+def _app_pk(app_id: str) -> str:
+    return f"APP#{app_id}"
+
+
+def _app_to_item(app: Application) -> m.ApplicationItem:
+    ancestors = {f"anc{depth}": node_id for depth, node_id in enumerate(app.node_path)}
+    awaiting = app.status in AWAITING_DECISION and app.decider_node_id and app.due_at
+    return m.ApplicationItem(
+        _app_pk(app.id), "A",
+        application_id=app.id, tracking_code=app.tracking_code, service_id=app.service_id,
+        service_version=app.service_version, node_id=app.node_id, node_path=list(app.node_path),
+        applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status, step=app.step,
+        steps_total=app.steps_total, data=app.data, created_at=app.created_at, updated_at=app.updated_at,
+        version=app.version, due_at=app.due_at, submitted_at=app.submitted_at,
+        step_nodes=list(app.step_nodes) or None,
+        decider_node_id=app.decider_node_id, decider_role=app.decider_role,
+        applicant_key=f"APPLICANT#{app.applicant_id}", created_key=f"{key_time(app.created_at)}#{app.id}",
+        inbox_key=f"{app.decider_node_id}#{app.decider_role}" if awaiting else None,
+        inbox_sort=f"{key_time(app.due_at)}#{app.id}" if awaiting else None,
+        **ancestors,
+    )
+
+
+def _app_from_item(item: m.ApplicationItem) -> Application:
+    return Application(
+        id=item.application_id, tracking_code=item.tracking_code, service_id=item.service_id,
+        service_version=int(item.service_version), node_id=item.node_id, node_path=tuple(item.node_path),
+        applicant_id=item.applicant_id, applicant_name=item.applicant_name, status=item.status,
+        step=int(item.step) if item.step is not None else None, steps_total=int(item.steps_total),
+        data=item.data or {}, created_at=item.created_at, updated_at=item.updated_at, version=int(item.version),
+        due_at=item.due_at, submitted_at=item.submitted_at, step_nodes=tuple(item.step_nodes or ()),
+        decider_node_id=item.decider_node_id, decider_role=item.decider_role,
+    )
+
+
+def app_from_raw(raw: dict[str, Any]) -> Application:
+    return _app_from_item(m.ApplicationItem.from_raw_data(raw))
+
+
+def _history_item(app_id: str, version: int, entry: HistoryEntry) -> m.HistoryItem:
+    return m.HistoryItem(
+        _app_pk(app_id), f"H#{version:08d}",
+        at=entry.at, actor_id=entry.actor_id, actor_name=entry.actor_name, action=entry.action,
+        from_status=entry.from_status, to_status=entry.to_status, step=entry.step, to_step=entry.to_step,
+        comment=entry.comment, source_ip=entry.source_ip, user_agent=(entry.user_agent or "")[:300] or None,
+    )
+
+
+def _history_from_item(item: m.HistoryItem) -> HistoryEntry:
+    return HistoryEntry(
+        at=item.at, actor_id=item.actor_id, actor_name=item.actor_name, action=item.action,
+        from_status=item.from_status, to_status=item.to_status,
+        step=int(item.step) if item.step is not None else None, comment=item.comment,
+        to_step=int(item.to_step) if item.to_step is not None else None,
+        source_ip=item.source_ip, user_agent=item.user_agent,
+    )
+
+
+class DynamoApplicationStore:
+    def get(self, app_id: str) -> Application | None:
+        try:
+            return _app_from_item(m.ApplicationItem.get(_app_pk(app_id), "A", consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def get_with_history(self, app_id: str) -> tuple[Application | None, list[HistoryEntry]]:
+        """The application and its whole history: one Query on its partition (A sorts before H#)."""
+        items, last = _raw_query(hash_key=_app_pk(app_id), consistent_read=True)
+        app, history = None, []
+        while True:
+            for raw in items:
+                if raw["sk"]["S"] == "A":
+                    app = app_from_raw(raw)
+                elif raw["sk"]["S"].startswith("H#"):
+                    history.append(_history_from_item(m.HistoryItem.from_raw_data(raw)))
+            if last is None:
+                break
+            items, last = _raw_query(hash_key=_app_pk(app_id), consistent_read=True, exclusive_start_key=last)
+        return app, history
+
+    def id_for_tracking_code(self, code: str) -> str | None:
+        try:
+            return m.TrackingItem.get(f"TRACK#{code}", "T").application_id
+        except DoesNotExist:
+            return None
+
+    def save(self, change: ApplicationChange) -> None:
+        """The new state, its history entry and the counters it moves, in one transaction
+        conditioned on the version that was read."""
+        app = change.application
+
+        def build(tx: Writes) -> None:
+            item = _app_to_item(app)
+            if change.expected_version is None:
+                tx.put("application", item, condition=m.ApplicationItem.pk.does_not_exist())
+                tx.put("tracking code", m.TrackingItem(f"TRACK#{app.tracking_code}", "T", application_id=app.id),
+                       condition=m.TrackingItem.pk.does_not_exist())
+            else:
+                tx.put("application", item, condition=m.ApplicationItem.version == change.expected_version)
+            tx.put("history", _history_item(app.id, app.version, change.history),
+                   condition=m.HistoryItem.pk.does_not_exist())
+            for move in change.counters:
+                tx.update(
+                    "counters", m.CounterItem(f"COUNT#{move.node_id}", move.period),
+                    actions=[Path([name]).add(delta) for name, delta in sorted(move.deltas.items())],
+                )
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "tracking code" in cancelled.failed:
+                raise TrackingCodeTaken(app.tracking_code) from None
+            if cancelled.failed & {"application", "history"}:
+                raise StaleApplication(app.id) from None
+            raise
+
+    def counters(self, node_id: str, period: str) -> dict[str, int]:
+        raw = m.Item._get_connection().get_item(f"COUNT#{node_id}", period, consistent_read=True).get("Item") or {}
+        return {name: int(value["N"]) for name, value in raw.items() if "N" in value}
+
+    def page_for_applicant(self, applicant_id: str, cursor: str | None, limit: int, *,
+                           status: str | None = None, service_id: str | None = None) -> tuple[list[Application], str | None]:
+        items, next_cursor = merged_page(
+            [Partition("by_applicant", "applicant_key", f"APPLICANT#{applicant_id}")],
+            "created_key", True, decode_cursor(cursor), limit, list_filter(status, service_id),
+        )
+        return [app_from_raw(raw) for raw in items], next_cursor
+
+    def page_in_subtrees(self, roots: list[Node], cursor: str | None, limit: int, *,
+                         status: str | None = None, service_id: str | None = None) -> tuple[list[Application], str | None]:
+        partitions = [
+            Partition(f"by_anc{root.depth}", f"anc{root.depth}", root.id) for root in roots if root.depth <= MAX_TREE_DEPTH
+        ]
+        if not partitions:
+            return [], None
+        items, next_cursor = merged_page(
+            partitions, "created_key", True, decode_cursor(cursor), limit, list_filter(status, service_id)
+        )
+        return [app_from_raw(raw) for raw in items], next_cursor
+
+    def inbox_page(self, queues: list[tuple[str, str]], cursor: str | None, limit: int) -> tuple[list[Application], str | None]:
+        partitions = [Partition("inbox", "inbox_key", f"{node_id}#{role}") for node_id, role in queues]
+        if not partitions:
+            return [], None
+        items, next_cursor = merged_page(partitions, "inbox_sort", False, decode_cursor(cursor), limit)
+        return [app_from_raw(raw) for raw in items], next_cursor
+
+
+def list_filter(status: str | None, service_id: str | None):
+    """Filters on a list page (they cost reads, not extra calls: merged_page bounds the calls)."""
+    condition = None
+    for part in (
+        m.ApplicationItem.status == status if status else None,
+        m.ApplicationItem.service_id == service_id if service_id else None,
+    ):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    return condition

@@ -1,0 +1,31 @@
+"""Outgoing e-mail through SES (v2), as MIME so a text and an HTML part can travel together."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid, parseaddr
+
+from chalicelib.adapters import aws
+from chalicelib.config import Settings
+
+
+class SesMailer:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+        display_name, sender = parseaddr(self._settings.mail_from)
+        message = EmailMessage()
+        message["From"] = formataddr((display_name or self._settings.org_name, sender))
+        message["To"] = to
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(domain=sender.split("@")[-1])
+        message.set_content(text)
+        if html:
+            message.add_alternative(html, subtype="html")
+        answer = aws.client(self._settings, "sesv2").send_email(
+            FromEmailAddress=sender,
+            Destination={"ToAddresses": [to]},
+            Content={"Raw": {"Data": message.as_bytes()}},
+        )
+        return answer["MessageId"]

@@ -1,0 +1,226 @@
+"""The request pipeline every route goes through: find the view, read and validate the body and
+query with pydantic, find the caller, call the view, shape the answer, and turn every error
+(domain, validation, or one nobody expected) into problem+json. Views stay a few lines each.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.api.problems import problem
+from chalicelib.config import ConfigurationError
+from chalicelib.deps import Container, container
+from chalicelib.domain import errors
+from chalicelib.domain.applications import Origin
+from chalicelib.domain.model import Principal
+
+logger = logging.getLogger("satupintu.api")
+
+
+@dataclass
+class Result:
+    """A view's answer when the default (200 with the returned model) is not right."""
+
+    body: Any = None
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RequestContext:
+    app: Chalice
+    request: Any  # chalice.app.Request
+    deps: Container
+    caller: Principal | None = None
+
+    @property
+    def origin(self) -> Origin:
+        identity = (self.request.context or {}).get("identity") or {}
+        return Origin(source_ip=identity.get("sourceIp"), user_agent=self.request.headers.get("user-agent"))
+
+    def user(self) -> Principal:
+        assert self.caller is not None, "endpoint declared without auth"
+        return self.caller
+
+    def api_time(self, moment: datetime | None) -> str | None:
+        """Times leave in the organisation's own offset (WIB for the demo), ISO 8601."""
+        if moment is None:
+            return None
+        return moment.astimezone(self.deps.settings.org_timezone).isoformat(timespec="seconds")
+
+
+@dataclass
+class Endpoint:
+    """A view and what the pipeline and the OpenAPI document need to know about it."""
+
+    view: Callable[..., Any]
+    summary: str
+    auth: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    tags: tuple[str, ...]
+    errors: tuple[int, ...]
+    local_only: bool
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.view(*args, **kwargs)
+
+
+def endpoint(*, summary: str, auth: bool = True, body: type[BaseModel] | None = None,
+             query: type[BaseModel] | None = None, response: type[BaseModel] | None = None, status: int = 200,
+             tags: tuple[str, ...] = (), errors: tuple[int, ...] = (), local_only: bool = False):
+    def wrap(view: Callable[..., Any]) -> Endpoint:
+        return Endpoint(view, summary, auth, body, query, response, status, tags, errors, local_only)
+
+    return wrap
+
+
+# ---- dispatch ------------------------------------------------------------------------------
+
+def dispatch(app: Chalice, targets: dict[str, str], path_params: dict[str, str]) -> Response:
+    request = app.current_request
+    target = targets.get(request.method)
+    if target is None:
+        allowed = ", ".join(sorted(targets))
+        return problem(405, f"{request.method} is not allowed here; use {allowed}", headers={"Allow": allowed})
+    try:
+        return _handle(app, request, resolve(target), path_params)
+    except Exception:  # the last line of defence: never a traceback to a client
+        logger.exception("unhandled error", extra={"path": request.path, "method": request.method})
+        return problem(500, "something went wrong on our side; it has been logged")
+
+
+def resolve(target: str) -> Endpoint:
+    module_name, name = target.split(":")
+    return getattr(importlib.import_module(f"chalicelib.api.views.{module_name}"), name)
+
+
+def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str]) -> Response:
+    try:
+        deps = container()
+        if ep.local_only and not deps.settings.is_local_stage:
+            raise errors.NotFound("no such route")
+        ctx = RequestContext(app=app, request=request, deps=deps)
+        if ep.auth:
+            ctx.caller = _authenticate(request, deps)
+        kwargs: dict[str, Any] = dict(path_params)
+        if ep.query is not None:
+            kwargs["query"] = _parse_query(request, ep.query)
+        elif request.query_params:
+            raise errors.InvalidInput(
+                "unknown query parameters",
+                [errors.FieldProblem(name, "is not a parameter of this route") for name in sorted(request.query_params)],
+            )
+        if ep.body is not None:
+            kwargs["body"] = _parse_body(request, ep.body, deps.settings.max_body_bytes)
+        elif request.raw_body:
+            raise _BadRequest("this route takes no request body")
+        result = ep.view(ctx, **kwargs)
+    except _BadRequest as bad:
+        return problem(bad.status, bad.detail)
+    except ValidationError as invalid:
+        return problem(422, "some fields are not right", errors=pydantic_problems(invalid))
+    except errors.DomainError as error:
+        return domain_problem(error)
+    except ConfigurationError:
+        logger.exception("configuration error")
+        return problem(503, "the service is not configured; operators have been told")
+    return _render(result, ep)
+
+
+class _BadRequest(Exception):
+    def __init__(self, detail: str, status: int = 400) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+
+
+def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseModel:
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise _BadRequest(f"the body is {len(raw)} bytes; at most {max_bytes} are accepted", 413)
+    if not raw.strip():
+        raise _BadRequest("a JSON body is required")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as invalid:
+        if any(e["type"] == "json_invalid" for e in invalid.errors()):
+            raise _BadRequest("the body is not valid JSON") from None
+        if any(e["type"] == "model_type" and not e["loc"] for e in invalid.errors()):
+            raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "must be an object")]) from None
+        raise
+
+
+def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
+    params = dict(request.query_params or {})
+    return model.model_validate(params)
+
+
+def _authenticate(request: Any, deps: Container) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.NotAuthenticated("send an access token: Authorization: Bearer <token>")
+    return deps.accounts.authenticate(token.strip())
+
+
+def pydantic_problems(invalid: ValidationError) -> list[dict[str, str]]:
+    found = []
+    for error in invalid.errors(include_url=False):
+        location = ".".join(str(part) for part in error["loc"]) or "body"
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "is not a field of this request"
+        elif error["type"] == "missing":
+            message = "is required"
+        found.append({"field": location, "detail": message, "pointer": "#/" + "/".join(str(p) for p in error["loc"])})
+    return found
+
+
+def domain_problem(error: errors.DomainError) -> Response:
+    if isinstance(error, errors.InvalidInput):
+        listed = [{"field": p.field, "detail": p.detail, "pointer": "#/" + p.field.replace(".", "/")} for p in error.problems]
+        return problem(422, error.detail, errors=listed)
+    if isinstance(error, errors.NotAuthenticated):
+        challenge = 'Bearer realm="satupintu"'
+        if not isinstance(error, errors.InvalidCredentials):
+            challenge += ', error="invalid_token"'
+        return problem(401, error.detail, headers={"WWW-Authenticate": challenge})
+    if isinstance(error, errors.AccountNotVerified):
+        return problem(403, error.detail, slug="account-not-verified", title="E-mail address not verified")
+    if isinstance(error, errors.TooManyAttempts):
+        return problem(429, error.detail, headers={"Retry-After": str(error.retry_after_seconds)})
+    status = {
+        errors.Forbidden: 403,
+        errors.NotFound: 404,
+        errors.Conflict: 409,
+        errors.Unavailable: 503,
+    }.get(type(error), 400)
+    return problem(status, error.detail)
+
+
+def _render(result: Any, ep: Endpoint) -> Response:
+    status, headers, body = ep.status, {}, result
+    if isinstance(result, Result):
+        status, headers, body = result.status, result.headers, result.body
+    if status == 204 or body is None:
+        return Response(body="", status_code=204 if status in (200, 204) else status, headers=headers)
+    if isinstance(body, BaseModel):
+        payload = body.model_dump(mode="json")
+    else:
+        payload = body
+    return Response(
+        body=json.dumps(payload, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json", **headers},
+    )

@@ -1,0 +1,85 @@
+"""Every HTTP route: (method, path, view). The table is all that is loaded at cold start; a
+view's module (and pydantic, pynamodb, jwt behind it) is imported on its first request.
+
+Each path is registered for every method so that a wrong method reaches the app and answers
+405 with `Allow` (API Gateway alone would answer 403 "Missing Authentication Token").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from chalice import Chalice, CORSConfig
+
+ROUTES: list[tuple[str, str, str]] = [
+    ("GET", "/health", "health:health"),
+    ("GET", "/openapi.json", "openapi:document"),
+    # accounts
+    ("POST", "/auth/register", "auth:register"),
+    ("POST", "/auth/verify", "auth:verify"),
+    ("POST", "/auth/login", "auth:login"),
+    ("POST", "/auth/refresh", "auth:refresh"),
+    ("POST", "/auth/logout", "auth:logout"),
+    ("POST", "/auth/password/forgot", "auth:forgot_password"),
+    ("POST", "/auth/password/reset", "auth:reset_password"),
+    ("GET", "/me", "auth:me"),
+    # org tree and staff
+    ("GET", "/org/nodes/{id}", "org:get_node"),
+    ("POST", "/org/nodes", "org:create_node"),
+    ("POST", "/admin/users", "org:invite_staff"),
+    # catalog
+    ("GET", "/services", "catalog:list_services"),
+    ("GET", "/services/{id}", "catalog:get_service"),
+    ("GET", "/services/{id}/offices", "catalog:service_offices"),
+    # applications
+    ("POST", "/applications", "applications:create"),
+    ("GET", "/applications", "applications:list_applications"),
+    ("GET", "/applications/{id}", "applications:get"),
+    ("PATCH", "/applications/{id}", "applications:patch"),
+    ("POST", "/applications/{id}/submit", "applications:submit"),
+    ("POST", "/applications/{id}/withdraw", "applications:withdraw"),
+    ("POST", "/applications/{id}/decision", "applications:decide"),
+    ("GET", "/applications/{id}/history", "applications:history"),
+    ("GET", "/inbox", "applications:inbox"),
+    ("GET", "/track/{code}", "applications:track"),
+    # local stage only (404 elsewhere)
+    ("GET", "/_local/mail", "local:mail"),
+    ("GET", "/_local/demo", "local:demo"),
+    ("GET", "/_local/schedules", "local:list_schedules"),
+    ("POST", "/_local/schedules/{name}", "local:run_schedule"),
+    ("GET", "/_local/clock", "local:get_clock"),
+    ("POST", "/_local/clock", "local:advance_clock"),
+]
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+# Bearer tokens, no cookies: any origin may call (the approvers' web app is served elsewhere).
+CORS = CORSConfig(
+    allow_origin="*",
+    allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+    expose_headers=["Location", "Retry-After", "WWW-Authenticate"],
+    max_age=600,
+)
+
+
+def routes_by_path() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = defaultdict(dict)
+    for method, path, target in ROUTES:
+        table[path][method] = target
+    return dict(table)
+
+
+def register_routes(app: Chalice) -> None:
+    for path, targets in routes_by_path().items():
+        app.route(path, methods=METHODS, cors=CORS, content_types=["application/json"])(_view(app, path, targets))
+
+
+def _view(app: Chalice, path: str, targets: dict[str, str]):
+    def view(**path_params: str):
+        from chalicelib.api.http import dispatch
+
+        return dispatch(app, targets, path_params)
+
+    view.__name__ = "route_" + (re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_") or "root")
+    return view

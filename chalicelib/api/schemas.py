@@ -1,0 +1,309 @@
+"""Request and response bodies. Requests are strict (JSON types as they are, no coercion) and
+refuse unknown fields; the OpenAPI document is generated from these same classes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.model import STATUSES
+
+Status = Literal["draft", "submitted", "in_review", "returned", "approved", "rejected", "withdrawn"]
+assert set(Status.__args__) == set(STATUSES)  # type: ignore[attr-defined]
+
+Email = Field(min_length=3, max_length=254)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    # Query strings are text: numbers are read from it, unknown parameters refused.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    pass
+
+
+# ---- health ---------------------------------------------------------------------------------
+
+class HealthOut(Out):
+    status: Literal["ok"]
+    version: str
+
+
+# ---- accounts -------------------------------------------------------------------------------
+
+class RegisterRequest(Request):
+    email: str = Email
+    password: str = Field(max_length=1024, description="8 to 128 characters")
+    name: str = Field(max_length=200)
+    language: Literal["id", "en"] | None = None
+
+
+class VerifyRequest(Request):
+    email: str = Email
+    code: str = Field(max_length=64)
+
+
+class LoginRequest(Request):
+    email: str = Email
+    password: str = Field(max_length=1024)
+
+
+class RefreshRequest(Request):
+    refresh_token: str = Field(max_length=256)
+
+
+class ForgotPasswordRequest(Request):
+    email: str = Email
+
+
+class ResetPasswordRequest(Request):
+    email: str = Email
+    code: str = Field(max_length=64, description="the 6-digit code, or the code from an invitation")
+    new_password: str = Field(max_length=1024, description="8 to 128 characters")
+
+
+class AcceptedOut(Out):
+    status: Literal["accepted"] = "accepted"
+    detail: str
+
+
+class TokenPairOut(Out):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+
+
+class Role(Request):
+    role: str
+    node_id: str
+
+
+class UserOut(Out):
+    id: str
+    email: str
+    name: str
+    language: str
+    roles: list[Role]
+
+
+class UserEnvelope(Out):
+    user: UserOut
+
+
+# ---- org tree and staff ---------------------------------------------------------------------
+
+class ChildOut(Out):
+    id: str
+    kind: str
+    name: str
+
+
+class NodeOut(Out):
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+    region_code: str | None = None
+    path: list[str]
+    children: list[ChildOut] = []
+
+
+class CreateNodeRequest(Request):
+    parent_id: str = Field(max_length=64)
+    kind: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    region_code: str | None = Field(None, max_length=16)
+
+
+class StaffRequest(Request):
+    email: str = Email
+    name: str = Field(max_length=200)
+    roles: list[Role] = Field(min_length=1, max_length=50)
+
+
+# ---- catalog ---------------------------------------------------------------------------------
+
+class ServiceList(Out):
+    items: list[ServiceType]
+
+
+class OfficeOut(Out):
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+    region_code: str | None = None
+
+
+class OfficeList(Out):
+    items: list[OfficeOut]
+
+
+# ---- applications ----------------------------------------------------------------------------
+
+class CreateApplicationRequest(Request):
+    service_id: str = Field(max_length=80)
+    node_id: str = Field(max_length=64)
+    data: dict[str, Any] = {}
+
+
+class PatchApplicationRequest(Request):
+    data: dict[str, Any] = Field(description="JSON merge patch of the form: a null removes a field")
+
+
+class WithdrawRequest(Request):
+    reason: str | None = Field(None, max_length=2000)
+
+
+class DecisionRequest(Request):
+    action: Literal["approve", "reject", "return"]
+    step: int = Field(ge=1, description="the step being decided, as the application shows it; 409 if it moved on")
+    comment: str | None = Field(None, max_length=2000)
+
+
+class CurrentStepOut(Out):
+    name: str
+    label: str
+    label_en: str
+    role: str
+    node_id: str | None
+
+
+class ApplicationOut(Out):
+    id: str
+    tracking_code: str
+    service_id: str
+    service_version: int
+    node_id: str
+    applicant_id: str
+    applicant_name: str
+    status: Status
+    step: int | None
+    steps_total: int
+    current_step: CurrentStepOut | None
+    due_at: str | None
+    overdue: bool
+    submitted_at: str | None
+    data: dict[str, Any]
+    created_at: str
+    updated_at: str
+    version: int
+
+
+class ApplicationList(Out):
+    items: list[ApplicationOut]
+    next_cursor: str | None
+
+
+class ListApplicationsQuery(Query):
+    status: Status | None = None
+    service_id: str | None = Field(None, max_length=80)
+    node_id: str | None = Field(None, max_length=64)
+    scope: Literal["mine", "reach"] | None = Field(None, description="staff: mine = what I filed; default: my reach")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=400)
+
+
+class PageQuery(Query):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=400)
+
+
+class HistoryEntryOut(Out):
+    at: str
+    actor: str
+    actor_id: str
+    action: str
+    from_status: str | None
+    to_status: str
+    step: int | None = Field(description="the step acted on")
+    to_step: int | None = Field(description="the step awaiting a decision afterwards")
+    comment: str | None
+    source_ip: str | None = Field(None, description="staff readers only")
+
+
+class HistoryOut(Out):
+    items: list[HistoryEntryOut]
+
+
+class TrackEventOut(Out):
+    status: str
+    step: int | None
+    at: str
+
+
+class TrackOut(Out):
+    service_id: str
+    service_name: str
+    status: Status
+    step: int | None
+    steps_total: int
+    updated_at: str
+    history: list[TrackEventOut]
+
+
+# ---- local stage -----------------------------------------------------------------------------
+
+class MailQuery(Query):
+    to: str | None = Field(None, max_length=254)
+
+
+class MailOut(Out):
+    to: list[str]
+    subject: str
+    text: str
+    at: str
+
+
+class MailList(Out):
+    items: list[MailOut]
+
+
+class DemoAccount(Out):
+    email: str
+    name: str
+    roles: list[Role]
+
+
+class DemoNode(Out):
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+
+
+class DemoOut(Out):
+    password: str
+    accounts: list[DemoAccount]
+    nodes: list[DemoNode]
+
+
+class ScheduleOut(Out):
+    name: str
+    schedule: str
+
+
+class ScheduleList(Out):
+    items: list[ScheduleOut]
+
+
+class ScheduleRunOut(Out):
+    name: str
+    ran_at: str
+
+
+class ClockRequest(Request):
+    advance_seconds: int = Field(ge=0, le=10 * 365 * 24 * 3600)
+
+
+class ClockOut(Out):
+    now: str
+    offset_seconds: float

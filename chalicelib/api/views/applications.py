@@ -1,0 +1,119 @@
+from chalicelib.api import schemas as s
+from chalicelib.api.http import Result, endpoint
+
+from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
+
+TAGS = ("applications",)
+
+
+def application_out(ctx, app: Application) -> s.ApplicationOut:
+    service = ctx.deps.catalog.version(app.service_id, app.service_version)
+    current = None
+    if service is not None and app.step is not None and app.status in AWAITING_DECISION:
+        step = service.step_at(app.step)
+        current = s.CurrentStepOut(name=step.name, label=step.label, label_en=step.label_en, role=step.role,
+                                   node_id=app.decider_node_id)
+    now = ctx.deps.clock.now()
+    return s.ApplicationOut(
+        id=app.id, tracking_code=app.tracking_code, service_id=app.service_id, service_version=app.service_version,
+        node_id=app.node_id, applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status,
+        step=app.step, steps_total=app.steps_total, current_step=current, due_at=ctx.api_time(app.due_at),
+        overdue=bool(app.due_at and app.status in AWAITING_DECISION and app.due_at < now),
+        submitted_at=ctx.api_time(app.submitted_at), data=app.data, created_at=ctx.api_time(app.created_at),
+        updated_at=ctx.api_time(app.updated_at), version=app.version,
+    )
+
+
+def _created(ctx, app: Application) -> Result:
+    return Result(application_out(ctx, app), 201, {"Location": f"/applications/{app.id}"})
+
+
+@endpoint(summary="File a new application (a draft)", body=s.CreateApplicationRequest, response=s.ApplicationOut,
+          status=201, tags=TAGS, errors=(401, 403, 422))
+def create(ctx, body: s.CreateApplicationRequest) -> Result:
+    app = ctx.deps.applications.create(ctx.user(), body.service_id, body.node_id, body.data, ctx.origin)
+    return _created(ctx, app)
+
+
+@endpoint(summary="My applications, or (staff) those filed within my reach", query=s.ListApplicationsQuery,
+          response=s.ApplicationList, tags=TAGS, errors=(401, 404, 422))
+def list_applications(ctx, query: s.ListApplicationsQuery) -> s.ApplicationList:
+    page = ctx.deps.applications.list(
+        ctx.user(), status=query.status, service_id=query.service_id, node_id=query.node_id, scope=query.scope,
+        cursor=query.cursor, limit=query.limit,
+    )
+    return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@endpoint(summary="One application", response=s.ApplicationOut, tags=TAGS, errors=(401, 404))
+def get(ctx, id: str) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.get(ctx.user(), id))
+
+
+@endpoint(summary="Change the form of a draft or returned application", body=s.PatchApplicationRequest,
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+def patch(ctx, id: str, body: s.PatchApplicationRequest) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.patch(ctx.user(), id, body.data, ctx.origin))
+
+
+@endpoint(summary="Submit: checks the form and the documents", response=s.ApplicationOut, tags=TAGS,
+          errors=(401, 403, 404, 409, 422))
+def submit(ctx, id: str) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.submit(ctx.user(), id, ctx.origin))
+
+
+@endpoint(summary="Withdraw before a final decision", body=s.WithdrawRequest, response=s.ApplicationOut, tags=TAGS,
+          errors=(401, 403, 404, 409))
+def withdraw(ctx, id: str, body: s.WithdrawRequest) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.withdraw(ctx.user(), id, body.reason, ctx.origin))
+
+
+@endpoint(summary="Approve, reject or return the current step", body=s.DecisionRequest, response=s.ApplicationOut,
+          tags=TAGS, errors=(401, 403, 404, 409, 422))
+def decide(ctx, id: str, body: s.DecisionRequest) -> s.ApplicationOut:
+    app = ctx.deps.applications.decide(ctx.user(), id, body.action, body.step, body.comment, ctx.origin)
+    return application_out(ctx, app)
+
+
+def history_out(ctx, entry: HistoryEntry, staff: bool) -> s.HistoryEntryOut:
+    return s.HistoryEntryOut(
+        at=ctx.api_time(entry.at), actor=entry.actor_name, actor_id=entry.actor_id, action=entry.action,
+        from_status=entry.from_status, to_status=entry.to_status, step=entry.step, to_step=entry.to_step,
+        comment=entry.comment, source_ip=entry.source_ip if staff else None,
+    )
+
+
+@endpoint(summary="Every change, oldest first (append-only)", response=s.HistoryOut, tags=TAGS, errors=(401, 404))
+def history(ctx, id: str) -> s.HistoryOut:
+    caller = ctx.user()
+    app, entries = ctx.deps.applications.history_with_application(caller, id)
+    staff = caller.reaches(app.node_path)
+    return s.HistoryOut(items=[history_out(ctx, e, staff) for e in entries])
+
+
+@endpoint(summary="What I may decide now, oldest due first", query=s.PageQuery, response=s.ApplicationList,
+          tags=TAGS, errors=(401,))
+def inbox(ctx, query: s.PageQuery) -> s.ApplicationList:
+    page = ctx.deps.applications.inbox(ctx.user(), query.cursor, query.limit)
+    return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@endpoint(summary="Where an application stands, by tracking code (no personal data)", auth=False,
+          response=s.TrackOut, tags=TAGS, errors=(404,))
+def track(ctx, code: str) -> s.TrackOut:
+    tracking = ctx.deps.applications.track(code)
+    app = tracking.application
+    service = ctx.deps.catalog.version(app.service_id, app.service_version)
+    # Every move of status or step, without who made it or why.
+    events, last = [], None
+    for entry in tracking.history:
+        if (entry.to_status, entry.to_step) != last:
+            events.append(s.TrackEventOut(status=entry.to_status, step=entry.to_step, at=ctx.api_time(entry.at)))
+            last = (entry.to_status, entry.to_step)
+    return s.TrackOut(
+        service_id=app.service_id, service_name=service.name if service else app.service_id, status=app.status,
+        step=app.step, steps_total=app.steps_total, updated_at=ctx.api_time(app.updated_at), history=events,
+    )
+
+
+

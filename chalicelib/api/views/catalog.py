@@ -1,0 +1,35 @@
+from chalicelib.api import schemas as s
+from chalicelib.api.http import endpoint
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.errors import NotFound
+
+TAGS = ("catalog",)
+
+
+def _service(ctx, service_id: str) -> ServiceType:
+    service = ctx.deps.catalog.latest(service_id)
+    if service is None:
+        raise NotFound("no such service")
+    return service
+
+
+@endpoint(summary="Every service that can be applied for, with its requirements", auth=False,
+          response=s.ServiceList, tags=TAGS)
+def list_services(ctx) -> s.ServiceList:
+    return s.ServiceList(items=ctx.deps.catalog.current())
+
+
+@endpoint(summary="One service: its form, documents and steps", auth=False, response=ServiceType, tags=TAGS,
+          errors=(404,))
+def get_service(ctx, id: str) -> ServiceType:
+    return _service(ctx, id)
+
+
+@endpoint(summary="The offices where a service can be filed", auth=False, response=s.OfficeList, tags=TAGS,
+          errors=(404,))
+def service_offices(ctx, id: str) -> s.OfficeList:
+    service = _service(ctx, id)
+    return s.OfficeList(items=[
+        s.OfficeOut(id=n.id, kind=n.kind, name=n.name, parent_id=n.parent_id, region_code=n.region_code)
+        for n in ctx.deps.org.offices_for(service)
+    ])

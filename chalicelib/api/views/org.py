@@ -1,0 +1,35 @@
+from chalicelib.api import schemas as s
+from chalicelib.api.http import endpoint
+from chalicelib.api.views.auth import user_out
+from chalicelib.domain.model import Grant, Node
+
+TAGS = ("org",)
+
+
+def node_out(node: Node, children=()) -> s.NodeOut:
+    return s.NodeOut(
+        id=node.id, kind=node.kind, name=node.name, parent_id=node.parent_id, region_code=node.region_code,
+        path=list(node.path), children=[s.ChildOut(id=c.id, kind=c.kind, name=c.name) for c in children],
+    )
+
+
+@endpoint(summary="An office and its children (staff reaching it)", response=s.NodeOut, tags=TAGS, errors=(401, 404))
+def get_node(ctx, id: str) -> s.NodeOut:
+    node, children = ctx.deps.org.node_for_staff(ctx.user(), id)
+    return node_out(node, children)
+
+
+@endpoint(summary="Open a new office under one the caller administers", body=s.CreateNodeRequest,
+          response=s.NodeOut, status=201, tags=TAGS, errors=(401, 404, 409, 422))
+def create_node(ctx, body: s.CreateNodeRequest) -> s.NodeOut:
+    node = ctx.deps.org.create_node(ctx.user(), body.parent_id, body.kind, body.name, body.region_code)
+    return node_out(node)
+
+
+@endpoint(summary="Give staff roles; a new person gets an e-mail to set a password", body=s.StaffRequest,
+          response=s.UserOut, status=201, tags=TAGS, errors=(401, 404, 409, 422))
+def invite_staff(ctx, body: s.StaffRequest) -> s.UserOut:
+    grants = [Grant(r.role, r.node_id) for r in body.roles]
+    nodes = ctx.deps.org.nodes([g.node_id for g in grants])
+    user = ctx.deps.accounts.invite_staff(ctx.user(), body.email, body.name, grants, nodes)
+    return user_out(user)

@@ -1,0 +1,124 @@
+"""The composition root: every adapter and service, built on first use from settings and
+kept for the life of the process (a Lambda container, or the local server)."""
+
+from __future__ import annotations
+
+import functools
+from functools import cached_property
+from pathlib import Path
+
+from chalicelib.config import Settings, get_settings, reset_settings
+from chalicelib.queues import MAIL_QUEUE
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def clock(self):
+        from chalicelib.adapters.clock import OffsetFileClock, SystemClock
+
+        if self.settings.clock_offset_file:
+            return OffsetFileClock(self.settings.clock_offset_file)
+        return SystemClock()
+
+    @cached_property
+    def catalog(self):
+        from chalicelib.domain.catalog import CATALOG_DIR, load_catalog
+
+        directories = [CATALOG_DIR]
+        if self.settings.extra_catalog_dir:
+            directories.append(Path(self.settings.extra_catalog_dir))
+        return load_catalog(*directories)
+
+    @cached_property
+    def keys(self):
+        from chalicelib.adapters.signing_keys import SecretsManagerKeyRing
+
+        return SecretsManagerKeyRing(self.settings)
+
+    @cached_property
+    def _tables(self):
+        from chalicelib.adapters.dynamodb import models, stores
+
+        models.bind(self.settings.table_name, self.settings.aws_region, self.settings.aws_endpoint_url)
+        return stores
+
+    @cached_property
+    def users(self):
+        return self._tables.DynamoUserStore()
+
+    @cached_property
+    def sessions(self):
+        return self._tables.DynamoSessionStore()
+
+    @cached_property
+    def throttles(self):
+        return self._tables.DynamoThrottleStore()
+
+    @cached_property
+    def org_store(self):
+        return self._tables.DynamoOrgStore()
+
+    @cached_property
+    def application_store(self):
+        return self._tables.DynamoApplicationStore()
+
+    @cached_property
+    def mail_jobs(self):
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, MAIL_QUEUE)
+
+    @cached_property
+    def mailer(self):
+        from chalicelib.adapters.mailer import SesMailer
+
+        return SesMailer(self.settings)
+
+    @cached_property
+    def accounts(self):
+        from chalicelib.adapters.passwords import Argon2PasswordHasher
+        from chalicelib.adapters.tokens import JwtAccessTokens
+        from chalicelib.services.accounts import AccountService
+
+        tokens = JwtAccessTokens(
+            self.keys, self.clock, self.settings.jwt_issuer, self.settings.jwt_audience,
+            self.settings.access_token_seconds,
+        )
+        return AccountService(
+            users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=Argon2PasswordHasher(),
+            access_tokens=tokens, keys=self.keys, mail_jobs=self.mail_jobs, clock=self.clock,
+            refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
+            org_name=self.settings.org_name,
+        )
+
+    @cached_property
+    def org(self):
+        from chalicelib.services.org import OrgService
+
+        return OrgService(org=self.org_store, clock=self.clock)
+
+    @cached_property
+    def applications(self):
+        from chalicelib.services.applications import ApplicationService
+
+        return ApplicationService(
+            applications=self.application_store, org=self.org_store, catalog=self.catalog, clock=self.clock,
+            tz=self.settings.org_timezone,
+        )
+
+
+@functools.cache
+def container() -> Container:
+    return Container(get_settings())
+
+
+def reset() -> None:
+    """Forget every built adapter and the settings (tests and the local stack change them)."""
+    from chalicelib.adapters import aws
+
+    container.cache_clear()
+    reset_settings()
+    aws.reset_clients()

@@ -1,0 +1,215 @@
+"""Service types: the catalog's data files, validated when loaded.
+
+A service type is data reviewed like code (chalicelib/catalog/services/*.json). Each file holds
+one type at one version; an application records the version it was filed under and keeps
+following that version's steps even after a newer one is published (older versions stay in
+the directory as `<id>@<version>.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from chalicelib.domain.model import DECIDER_ROLES
+
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
+
+FieldType = Literal[
+    "text", "long_text", "number", "money", "date", "nik", "npwp", "email", "phone", "choice", "boolean"
+]
+Program = Literal["dam", "civil-registry", "city-permit", "marketing-fee"]
+# What the document scan knows how to check; anything else is refused when the catalog loads.
+DocumentType = Literal["application/pdf", "image/jpeg", "image/png"]
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    name: str
+    label: str
+    label_en: str
+    type: FieldType
+    required: bool
+    options: list[str] | None = None
+    help: str | None = None
+    max_length: int | None = Field(None, gt=0, le=20000)
+    min: float | None = None
+    max: float | None = None
+    # For dates: refuse a date after today (a birth or death cannot be in the future).
+    not_future: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_slug(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("field names are lower-case slugs (a-z, 0-9, _)")
+        return value
+
+    @model_validator(mode="after")
+    def _options_only_for_choices(self) -> "FieldSpec":
+        if self.type == "choice" and not self.options:
+            raise ValueError(f"choice field {self.name!r} needs options")
+        if self.type != "choice" and self.options is not None:
+            raise ValueError(f"only choice fields take options ({self.name!r} is {self.type})")
+        if self.options is not None and len(set(self.options)) != len(self.options):
+            raise ValueError(f"field {self.name!r} repeats an option")
+        if self.not_future and self.type != "date":
+            raise ValueError(f"not_future applies to dates only ({self.name!r})")
+        return self
+
+
+class DocumentSpec(_Strict):
+    name: str
+    label: str
+    label_en: str
+    content_types: list[DocumentType] = Field(min_length=1)
+    max_bytes: int = Field(gt=0, le=MAX_DOCUMENT_BYTES)
+    required: bool
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_slug(cls, value: str) -> str:
+        if not _NAME.match(value):
+            raise ValueError("document names are lower-case slugs (a-z, 0-9, _)")
+        return value
+
+
+class StepSpec(_Strict):
+    name: str
+    label: str
+    label_en: str
+    role: str
+    at_kind: str
+    sla_hours: int = Field(gt=0, le=24 * 365)
+
+    @field_validator("role")
+    @classmethod
+    def _role_decides(cls, value: str) -> str:
+        if value not in DECIDER_ROLES:
+            raise ValueError(f"a step is decided by one of {', '.join(DECIDER_ROLES)}")
+        return value
+
+    @field_validator("at_kind")
+    @classmethod
+    def _kind_is_a_slug(cls, value: str) -> str:
+        if not _KIND.match(value):
+            raise ValueError("node kinds are lower-case slugs")
+        return value
+
+
+class OnApproval(_Strict):
+    certificate: bool = False
+    registry_push: Literal["civil-registry", "finance-registry"] | None = None
+    budget_posting: bool = False
+
+
+class ServiceType(_Strict):
+    id: str
+    program: Program
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    version: int = Field(ge=1)
+    # Who files it: the public (any verified account) or staff holding `submitter` at the node.
+    filed_by: Literal["public", "staff"]
+    node_kinds: list[str] = Field(min_length=1)
+    fields: list[FieldSpec] = Field(min_length=1)
+    documents: list[DocumentSpec]
+    steps: list[StepSpec] = Field(min_length=1, max_length=10)
+    on_approval: OnApproval = OnApproval()
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_slug(cls, value: str) -> str:
+        if not re.match(r"^[a-z][a-z0-9-]{2,60}$", value):
+            raise ValueError("service ids are lower-case slugs (a-z, 0-9, -)")
+        return value
+
+    @model_validator(mode="after")
+    def _names_are_unique(self) -> "ServiceType":
+        for what, names in (
+            ("field", [f.name for f in self.fields]),
+            ("document", [d.name for d in self.documents]),
+            ("step", [s.name for s in self.steps]),
+        ):
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"{what} names repeat: {', '.join(repeated)}")
+        if self.on_approval.budget_posting:
+            names = {f.name: f for f in self.fields}
+            if names.get("category", None) is None or names["category"].type != "choice":
+                raise ValueError("a budget-posting service needs a choice field 'category'")
+            if names.get("amount", None) is None or names["amount"].type != "money":
+                raise ValueError("a budget-posting service needs a money field 'amount'")
+        return self
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def step_at(self, number: int) -> StepSpec:
+        """Steps are numbered from 1, as the API shows them."""
+        return self.steps[number - 1]
+
+
+class CatalogError(Exception):
+    pass
+
+
+class Catalog:
+    """Every loaded service type, by id and version."""
+
+    def __init__(self, services: list[ServiceType]) -> None:
+        self._by_key: dict[tuple[str, int], ServiceType] = {}
+        self._latest: dict[str, ServiceType] = {}
+        for service in services:
+            key = (service.id, service.version)
+            if key in self._by_key:
+                raise CatalogError(f"service {service.id} version {service.version} is defined twice")
+            self._by_key[key] = service
+            current = self._latest.get(service.id)
+            if current is None or service.version > current.version:
+                self._latest[service.id] = service
+
+    def current(self) -> list[ServiceType]:
+        return sorted(self._latest.values(), key=lambda s: (s.program, s.id))
+
+    def latest(self, service_id: str) -> ServiceType | None:
+        return self._latest.get(service_id)
+
+    def version(self, service_id: str, version: int) -> ServiceType | None:
+        return self._by_key.get((service_id, version))
+
+
+def load_catalog(*directories: Path) -> Catalog:
+    services = []
+    problems = []
+    paths = sorted(path for directory in (directories or (CATALOG_DIR,)) for path in directory.glob("*.json"))
+    for path in paths:
+        try:
+            service = ServiceType.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as exc:
+            problems.append(f"{path.name}: {exc}")
+            continue
+        expected_name = {f"{service.id}.json", f"{service.id}@{service.version}.json"}
+        if path.name not in expected_name:
+            problems.append(f"{path.name}: holds service {service.id} v{service.version}; name it {service.id}.json")
+            continue
+        services.append(service)
+    if problems:
+        raise CatalogError("the service catalog does not load:\n" + "\n".join(problems))
+    return Catalog(services)
+
+
+def service_as_dict(service: ServiceType) -> dict:
+    return json.loads(service.model_dump_json())

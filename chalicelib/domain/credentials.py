@@ -1,0 +1,130 @@
+"""One-time codes, refresh tokens and password rules: pure functions over keys handed in.
+
+Nothing here is stored in the clear: a code is kept as an HMAC under a server key (a leaked
+table does not give the codes away, and 10^6 codes cannot be brute-forced offline without the
+key); a refresh token carries its own MAC, so the table keeps only each family's generation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+
+OTP_DIGITS = 6
+OTP_LIFETIME_SECONDS = 10 * 60
+OTP_MAX_ATTEMPTS = 5
+INVITE_LIFETIME_SECONDS = 7 * 24 * 3600
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCK_SECONDS = 15 * 60
+CODE_SENDS_PER_HOUR = 5
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """Keys derived from the one configured secret; `previous` still verifies during a rotation."""
+
+    access_token_key: bytes
+    refresh_token_key: bytes
+    code_key: bytes
+    key_id: str
+    previous_access_token_key: bytes | None = None
+    previous_key_id: str | None = None
+
+    @classmethod
+    def from_secret(cls, secret_value: str) -> "KeyRing":
+        current, previous = secret_value, None
+        try:
+            parsed = json.loads(secret_value)
+            if isinstance(parsed, dict) and "current" in parsed:
+                current, previous = parsed["current"], parsed.get("previous")
+        except ValueError:
+            pass
+        access = _derive(current, "access-token")
+        prev_access = _derive(previous, "access-token") if previous else None
+        return cls(
+            access_token_key=access,
+            refresh_token_key=_derive(current, "refresh-token"),
+            code_key=_derive(current, "one-time-code"),
+            key_id=_key_id(access),
+            previous_access_token_key=prev_access,
+            previous_key_id=_key_id(prev_access) if prev_access else None,
+        )
+
+
+def _derive(root: str, purpose: str) -> bytes:
+    return hmac.new(root.encode(), f"satupintu/{purpose}/v1".encode(), hashlib.sha256).digest()
+
+
+def _key_id(key: bytes) -> str:
+    return hashlib.sha256(key).hexdigest()[:12]
+
+
+def new_otp() -> str:
+    return f"{secrets.randbelow(10 ** OTP_DIGITS):0{OTP_DIGITS}d}"
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_code(keys: KeyRing, user_id: str, purpose: str, code: str) -> str:
+    message = f"{user_id}:{purpose}:{code}".encode()
+    return hmac.new(keys.code_key, message, hashlib.sha256).hexdigest()
+
+
+def code_matches(keys: KeyRing, user_id: str, purpose: str, code: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_code(keys, user_id, purpose, code), stored_hash)
+
+
+# ---- refresh tokens: "<family>.<generation>.<mac>" -------------------------------------------
+
+@dataclass(frozen=True)
+class RefreshToken:
+    family: str
+    generation: int
+
+
+def _refresh_mac(keys: KeyRing, family: str, generation: int) -> str:
+    digest = hmac.new(keys.refresh_token_key, f"{family}.{generation}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def encode_refresh_token(keys: KeyRing, token: RefreshToken) -> str:
+    return f"{token.family}.{token.generation}.{_refresh_mac(keys, token.family, token.generation)}"
+
+
+def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
+    """None unless the token is one this server issued (its MAC holds)."""
+    parts = text.split(".") if isinstance(text, str) else []
+    if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) > 64:
+        return None
+    family, generation = parts[0], int(parts[1])
+    if not hmac.compare_digest(_refresh_mac(keys, family, generation), parts[2]):
+        return None
+    return RefreshToken(family, generation)
+
+
+# ---- passwords and addresses -------------------------------------------------------------
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < PASSWORD_MIN:
+        raise InvalidInput("password too short", [FieldProblem(field, f"must be at least {PASSWORD_MIN} characters")])
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput("password too long", [FieldProblem(field, f"must be at most {PASSWORD_MAX} characters")])
+
+
+def normalize_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def seconds_until(later: datetime, now: datetime) -> int:
+    return max(1, int((later - now).total_seconds() + 0.999))

@@ -1,0 +1,185 @@
+"""An application's form data checked against its service type's fields.
+
+Drafts may be incomplete, but whatever is there must already be right; submitting also asks
+for every required field. Values come back normalized (a phone number in +62 form, an NPWP
+without dots) so that what is stored is what the deciders and registries read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Any
+
+from chalicelib.domain.catalog import FieldSpec, ServiceType
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.nik import check_nik
+
+DEFAULT_TEXT_LENGTH = 200
+DEFAULT_LONG_TEXT_LENGTH = 5000
+MAX_MONEY = 10**15  # a thousand trillion rupiah: above any real amount, below float trouble
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _Bad(Exception):
+    pass
+
+
+def check_form(service: ServiceType, data: dict[str, Any], today: date, *, complete: bool) -> dict[str, Any]:
+    """Return the normalized data, or raise InvalidInput naming every bad field."""
+    problems: list[FieldProblem] = []
+    clean: dict[str, Any] = {}
+    for name, value in data.items():
+        spec = service.field(name)
+        if spec is None:
+            problems.append(FieldProblem(f"data.{name}", "is not a field of this service"))
+            continue
+        if value is None or value == "":
+            continue
+        try:
+            clean[name] = _check_value(spec, value, today)
+        except _Bad as bad:
+            problems.append(FieldProblem(f"data.{name}", str(bad)))
+    if complete:
+        for spec in service.fields:
+            if spec.required and spec.name not in clean and not any(p.field == f"data.{spec.name}" for p in problems):
+                problems.append(FieldProblem(f"data.{spec.name}", f"{spec.label_en} is required"))
+    if problems:
+        raise InvalidInput("some fields are not right", problems)
+    return clean
+
+
+def _check_value(spec: FieldSpec, value: Any, today: date) -> Any:
+    check = _CHECKS[spec.type]
+    return check(spec, value, today)
+
+
+def _text(spec: FieldSpec, value: Any, _today: date, default_length: int = DEFAULT_TEXT_LENGTH) -> str:
+    if not isinstance(value, str):
+        raise _Bad("must be text")
+    text = value.strip()
+    if _CONTROL.search(text):
+        raise _Bad("must not contain control characters")
+    if spec.type == "text" and "\n" in text:
+        raise _Bad("must be a single line")
+    limit = spec.max_length or default_length
+    if len(text) > limit:
+        raise _Bad(f"must be at most {limit} characters")
+    return text
+
+
+def _long_text(spec: FieldSpec, value: Any, today: date) -> str:
+    return _text(spec, value, today, DEFAULT_LONG_TEXT_LENGTH)
+
+
+def _bounded(spec: FieldSpec, number: float) -> None:
+    if spec.min is not None and number < spec.min:
+        raise _Bad(f"must be at least {spec.min:g}")
+    if spec.max is not None and number > spec.max:
+        raise _Bad(f"must be at most {spec.max:g}")
+
+
+def _number(spec: FieldSpec, value: Any, _today: date) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _Bad("must be a number")
+    _bounded(spec, value)
+    return value
+
+
+def _money(spec: FieldSpec, value: Any, _today: date) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad("must be a whole number of rupiah")
+    if value < 0:
+        raise _Bad("must not be negative")
+    if value > MAX_MONEY:
+        raise _Bad("is larger than any real amount")
+    _bounded(spec, value)
+    return value
+
+
+def _date(spec: FieldSpec, value: Any, today: date) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise _Bad("must be a date as YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        raise _Bad("is not a real date") from None
+    if spec.not_future and parsed > today:
+        raise _Bad("must not be in the future")
+    return parsed.isoformat()
+
+
+def _nik(_spec: FieldSpec, value: Any, today: date) -> str:
+    if not isinstance(value, str):
+        raise _Bad("must be a 16-digit NIK as text")
+    result = check_nik(value, today)
+    if not result.valid:
+        raise _Bad("is not a valid NIK: " + "; ".join(result.problems))
+    return "".join(value.split())
+
+
+def _npwp(_spec: FieldSpec, value: Any, _today: date) -> str:
+    from stdnum.exceptions import ValidationError
+    from stdnum.id import npwp
+
+    if not isinstance(value, str):
+        raise _Bad("must be an NPWP as text")
+    try:
+        return npwp.validate(value)
+    except ValidationError:
+        raise _Bad("is not a valid NPWP (15 or 16 digits, e.g. 01.312.166.0-091.000)") from None
+
+
+def _email(_spec: FieldSpec, value: Any, _today: date) -> str:
+    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
+        raise _Bad("must be an e-mail address")
+    local, domain = value.strip().rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def _phone(_spec: FieldSpec, value: Any, _today: date) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[+\d\s().-]+", value):
+        raise _Bad("must be a phone number, e.g. 0812-3456-7890 or +62 21 1234567")
+    digits = re.sub(r"\D", "", value)
+    if value.strip().startswith("+"):
+        if not digits.startswith("62"):
+            raise _Bad("must be an Indonesian number (+62)")
+        national = digits[2:]
+    elif digits.startswith("62"):
+        national = digits[2:]
+    elif digits.startswith("0"):
+        national = digits[1:]
+    else:
+        raise _Bad("must start with 0 or +62")
+    if not 8 <= len(national) <= 12 or national.startswith("0"):
+        raise _Bad("has the wrong number of digits")
+    return "+62" + national
+
+
+def _choice(spec: FieldSpec, value: Any, _today: date) -> str:
+    if not isinstance(value, str) or value not in (spec.options or []):
+        raise _Bad("must be one of: " + ", ".join(spec.options or []))
+    return value
+
+
+def _boolean(_spec: FieldSpec, value: Any, _today: date) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad("must be true or false")
+    return value
+
+
+_CHECKS = {
+    "text": _text,
+    "long_text": _long_text,
+    "number": _number,
+    "money": _money,
+    "date": _date,
+    "nik": _nik,
+    "npwp": _npwp,
+    "email": _email,
+    "phone": _phone,
+    "choice": _choice,
+    "boolean": _boolean,
+}

@@ -1,0 +1,167 @@
+"""The things satupintu keeps, as plain Python: no pydantic, no pynamodb, no Chalice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+ROLES = (
+    "submitter",
+    "verifier",
+    "approver",
+    "viewer",
+    "budget_allocator",
+    "budget_recommender",
+    "admin",
+    "ops",
+)
+
+# The roles a catalog step may name as its deciders.
+DECIDER_ROLES = ("verifier", "approver")
+
+# Application statuses (API.md); "open" ones are waiting for a decider.
+DRAFT, SUBMITTED, IN_REVIEW, RETURNED = "draft", "submitted", "in_review", "returned"
+APPROVED, REJECTED, WITHDRAWN = "approved", "rejected", "withdrawn"
+STATUSES = (DRAFT, SUBMITTED, IN_REVIEW, RETURNED, APPROVED, REJECTED, WITHDRAWN)
+AWAITING_DECISION = (SUBMITTED, IN_REVIEW)
+EDITABLE = (DRAFT, RETURNED)
+FINAL = (APPROVED, REJECTED, WITHDRAWN)
+
+# The deepest org tree the indexes serve: one index per level lists a subtree in one query
+# (see docs/DATA.md). Root is depth 0.
+MAX_TREE_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    node_id: str
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+    name: str
+    language: str
+    status: str  # "pending" until the e-mail address is verified, then "active"
+    password_hash: str | None
+    created_at: datetime
+    session_epoch: int = 0  # raised on a password reset: every older session ends
+    grants: tuple[Grant, ...] = ()
+    version: int = 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: str
+    name: str
+    parent_id: str | None
+    # Ids and kinds from the root down to this node, itself included: reach and "the nearest
+    # kecamatan above" are answered from the node alone, without walking the tree.
+    path: tuple[str, ...]
+    path_kinds: tuple[str, ...]
+    region_code: str | None = None
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) - 1
+
+    def nearest(self, kind: str) -> str | None:
+        """Id of the closest node of `kind` on the way up from here, this node included."""
+        for node_id, node_kind in zip(reversed(self.path), reversed(self.path_kinds)):
+            if node_kind == kind:
+                return node_id
+        return None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of a request, as the domain sees them."""
+
+    user_id: str
+    email: str
+    name: str
+    language: str
+    grants: tuple[Grant, ...] = ()
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.grants)
+
+    def reaches(self, node_path: tuple[str, ...] | list[str], roles: tuple[str, ...] | None = None) -> bool:
+        """A role held at N reaches N and everything below it (node_path runs root → node)."""
+        on_path = set(node_path)
+        return any(g.node_id in on_path and (roles is None or g.role in roles) for g in self.grants)
+
+    def holds(self, role: str, node_id: str) -> bool:
+        return Grant(role, node_id) in self.grants
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor_id: str
+    actor_name: str
+    action: str
+    from_status: str | None
+    to_status: str
+    step: int | None  # the step acted on
+    comment: str | None = None
+    to_step: int | None = None  # the step awaiting a decision afterwards, if any
+    source_ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass
+class Application:
+    id: str
+    tracking_code: str
+    service_id: str
+    service_version: int
+    node_id: str
+    node_path: tuple[str, ...]
+    applicant_id: str
+    applicant_name: str
+    status: str
+    step: int | None
+    steps_total: int
+    data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    due_at: datetime | None = None
+    submitted_at: datetime | None = None
+    # The node whose holders of the step's role decide each step (fixed at submission).
+    step_nodes: tuple[str, ...] = ()
+    # Who decides the current step: holders of `decider_role` at `decider_node_id`.
+    decider_node_id: str | None = None
+    decider_role: str | None = None
+
+    def evolve(self, **changes: Any) -> "Application":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class CounterMove:
+    """Add `delta` to the named counters of `node_id` for `period` (YYYY-MM)."""
+
+    node_id: str
+    period: str
+    deltas: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApplicationChange:
+    """Everything one state change writes, together or not at all."""
+
+    application: Application
+    expected_version: int | None  # None: a new application
+    history: HistoryEntry
+    counters: tuple[CounterMove, ...] = ()

@@ -1,0 +1,61 @@
+"""Indonesia's region codes (province, regency/city, district), from the master data bundled in
+`chalicelib/data/wilayah/` (Kepmendagri 300.2.2-2138/2025, CC BY 4.0; see its README).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "wilayah"
+
+
+@dataclass(frozen=True)
+class District:
+    code: str  # "32.76.06"
+    name: str
+    regency_code: str  # "32.76"
+    regency_name: str
+    province_code: str  # "32"
+    province_name: str
+
+
+@functools.cache
+def _districts() -> dict[str, District]:
+    provinces = {
+        f"{row['kode_provinsi']:02d}": row["nama_provinsi"]
+        for row in json.loads((_DATA / "provinsi.json").read_text(encoding="utf-8"))
+    }
+    # kode_kabupaten is a JSON number there (32.76, and 11.10 reads as 11.1): two decimals
+    # restore it, and the district strings below confirm each one.
+    regencies = {
+        f"{row['kode_kabupaten']:.2f}": row["nama_kabupaten"]
+        for row in json.loads((_DATA / "kabupaten.json").read_text(encoding="utf-8"))
+    }
+    districts = {}
+    for row in json.loads((_DATA / "kecamatan.json").read_text(encoding="utf-8")):
+        code = row["kode_kecamatan"]
+        province_code, regency_part, _ = code.split(".")
+        regency_code = f"{province_code}.{regency_part}"
+        districts[code] = District(
+            code=code,
+            name=row["nama_kecamatan"],
+            regency_code=regency_code,
+            regency_name=regencies.get(regency_code, ""),
+            province_code=province_code,
+            province_name=provinces.get(province_code, ""),
+        )
+    return districts
+
+
+def district_by_compact_code(six_digits: str) -> District | None:
+    """`327606` → Beji, Kota Depok, Jawa Barat."""
+    if len(six_digits) != 6 or not six_digits.isdigit():
+        return None
+    return _districts().get(f"{six_digits[0:2]}.{six_digits[2:4]}.{six_digits[4:6]}")
+
+
+def regency_exists(code: str) -> bool:
+    return any(d.regency_code == code for d in _districts().values())

@@ -1,0 +1,4 @@
+"""Queue names. Chalice's @app.on_sqs_message needs the name at import, so it is a constant
+here and in infra/template.yaml (one stage per account/region; see docs/DEPLOY.md)."""
+
+MAIL_QUEUE = "satupintu-mail"

@@ -1,0 +1,360 @@
+"""Accounts: registration with an e-mailed code, login, rotating refresh tokens, password reset,
+staff invitations, and turning an access token into the caller.
+
+Answers never tell whether an address has an account: registering a taken address and asking a
+reset for an unknown one look the same from outside, and the unknown-address path spends the
+same argon2 time as the known one.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain import credentials as cred
+from chalicelib.domain.errors import (
+    AccountNotVerified,
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    InvalidCredentials,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    TooManyAttempts,
+)
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.model import ROLES, Grant, Node, Principal, User
+from chalicelib.services.ports import Clock, EmailTaken, JobQueue, Session, StoredCode
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("id", "en")
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+class AccountService:
+    def __init__(self, *, users, sessions, throttles, hasher, access_tokens, keys, mail_jobs: JobQueue,
+                 clock: Clock, refresh_token_seconds: int, web_base_url: str, org_name: str) -> None:
+        self.users = users
+        self.sessions = sessions
+        self.throttles = throttles
+        self.hasher = hasher
+        self.access_tokens = access_tokens
+        self.keys = keys
+        self.mail_jobs = mail_jobs
+        self.clock = clock
+        self.refresh_token_seconds = refresh_token_seconds
+        self.web_base_url = web_base_url.rstrip("/")
+        self.org_name = org_name
+
+    # ---- registration --------------------------------------------------------------------
+
+    def register(self, email: str, password: str, name: str, language: str | None) -> None:
+        email = cred.normalize_email(email)
+        cred.check_password_rules(password)
+        language = _language(language)
+        name = _person_name(name)
+        now = self.clock.now()
+        # Hashed before anything is looked up: every path below costs the same.
+        password_hash = self.hasher.hash(password)
+        if not self._may_send_code(email, now):
+            return
+        user_id = self.users.user_id_for_email(email)
+        if user_id is None:
+            user = User(id=new_id("usr"), email=email, name=name, language=language, status="pending",
+                        password_hash=None, created_at=now)
+            code = cred.new_otp()
+            stored = self._stored_code(user.id, "verify", code, now, cred.OTP_LIFETIME_SECONDS, password_hash)
+            try:
+                self.users.create(user, stored)
+            except EmailTaken:
+                return  # claimed a moment ago by a parallel registration: it got the code
+            self._mail(user.email, language, "verify_code", name=name, code=code)
+            logger.info("registration started", extra={"user_id": user.id})
+            return
+        user, _codes = self.users.load(user_id)
+        if user is None:
+            return
+        if user.is_active:
+            # Tell the owner, not the caller: the caller sees the same 202 as for a new address.
+            self._mail(user.email, user.language, "already_registered", name=user.name,
+                       link=f"{self.web_base_url}/#/forgot")
+            return
+        # Still unverified: a fresh code, bound to the password chosen with it.
+        code = cred.new_otp()
+        self.users.put_code(user.id, self._stored_code(user.id, "verify", code, now, cred.OTP_LIFETIME_SECONDS, password_hash))
+        self._mail(user.email, user.language, "verify_code", name=user.name, code=code)
+
+    def verify(self, email: str, code: str) -> User:
+        email = cred.normalize_email(email)
+        user, stored = self._user_and_code(email, "verify")
+        if user is not None and user.is_active:
+            raise InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one")])
+        self._check_code(user, stored, code)
+        assert user is not None and stored is not None
+        activated = replace(user, status="active", password_hash=stored.password_hash, version=user.version + 1)
+        if not self.users.redeem_code(activated, user.version, stored):
+            raise Conflict("the code was used or replaced at the same moment; ask for a new one")
+        logger.info("account verified", extra={"user_id": user.id})
+        return activated
+
+    # ---- login, refresh, logout ----------------------------------------------------------
+
+    def login(self, email: str, password: str) -> TokenPair:
+        email = cred.normalize_email(email)
+        now = self.clock.now()
+        locked = self.throttles.locked_until("login", email, now)
+        if locked:
+            raise TooManyAttempts("too many failed logins; try again later", cred.seconds_until(locked, now))
+        user_id = self.users.user_id_for_email(email)
+        user, codes = self.users.load(user_id) if user_id else (None, {})
+        if user is not None and not user.is_active:
+            # The password chosen at registration waits beside its code until the code is used.
+            pending = codes.get("verify")
+            if pending is not None and pending.password_hash:
+                if self.hasher.verify(pending.password_hash, password):
+                    raise AccountNotVerified("verify your e-mail address with the code we sent before logging in")
+            else:
+                self.hasher.burn_time(password)
+            self._login_failed(email, now)
+        if user is None or user.password_hash is None:
+            self.hasher.burn_time(password)
+            self._login_failed(email, now)
+        assert user is not None and user.password_hash is not None
+        if not self.hasher.verify(user.password_hash, password):
+            self._login_failed(email, now)
+        self.throttles.clear("login", email)
+        if self.hasher.needs_rehash(user.password_hash):
+            self.users.save(replace(user, password_hash=self.hasher.hash(password), version=user.version + 1), user.version)
+        return self._start_session(user, now)
+
+    def _login_failed(self, email: str, now: datetime) -> None:
+        _count, locked = self.throttles.count(
+            "login", email, now, window=timedelta(seconds=cred.LOGIN_LOCK_SECONDS),
+            lock_at=cred.LOGIN_MAX_FAILURES, lock_for=timedelta(seconds=cred.LOGIN_LOCK_SECONDS),
+        )
+        if locked:
+            raise TooManyAttempts("too many failed logins; try again later", cred.seconds_until(locked, now))
+        raise InvalidCredentials("wrong e-mail address or password")
+
+    def _start_session(self, user: User, now: datetime) -> TokenPair:
+        family = secrets.token_urlsafe(18)
+        self.sessions.create(
+            Session(family, user.id, 1, user.session_epoch, now + timedelta(seconds=self.refresh_token_seconds), False),
+            now,
+        )
+        return self._pair(user, family, 1)
+
+    def _pair(self, user: User, family: str, generation: int) -> TokenPair:
+        keys = self.keys.get()
+        return TokenPair(
+            access_token=self.access_tokens.issue(user.id, family, user.session_epoch),
+            refresh_token=cred.encode_refresh_token(keys, cred.RefreshToken(family, generation)),
+            expires_in=self.access_tokens.lifetime_seconds,
+        )
+
+    def refresh(self, refresh_token: str) -> TokenPair:
+        now = self.clock.now()
+        token = cred.decode_refresh_token(self.keys.get(), refresh_token)
+        session = self.sessions.get(token.family) if token else None
+        if token is None or session is None or session.revoked or session.expires_at <= now:
+            raise NotAuthenticated("the refresh token is not valid; log in again")
+        if token.generation != session.generation or not self.sessions.advance(token.family, token.generation):
+            # A token already exchanged came back: whoever holds this family may be a thief.
+            self.sessions.revoke(token.family)
+            logger.warning("refresh token reused; session family revoked", extra={"user_id": session.user_id})
+            raise NotAuthenticated("this refresh token was already used; for safety the session has ended, log in again")
+        user = self.users.get(session.user_id)
+        if user is None or not user.is_active or user.session_epoch != session.epoch:
+            self.sessions.revoke(token.family)
+            raise NotAuthenticated("the session has ended; log in again")
+        return self._pair(user, token.family, token.generation + 1)
+
+    def logout(self, caller: Principal, refresh_token: str) -> None:
+        token = cred.decode_refresh_token(self.keys.get(), refresh_token)
+        if token is None:
+            return
+        session = self.sessions.get(token.family)
+        if session is not None and session.user_id == caller.user_id:
+            self.sessions.revoke(token.family)
+
+    # ---- password reset and invitations ---------------------------------------------------
+
+    def forgot_password(self, email: str) -> None:
+        email = cred.normalize_email(email)
+        now = self.clock.now()
+        if not self._may_send_code(email, now):
+            return
+        user_id = self.users.user_id_for_email(email)
+        user = self.users.get(user_id) if user_id else None
+        if user is None or not user.is_active:
+            return
+        code = cred.new_otp()
+        self.users.put_code(user.id, self._stored_code(user.id, "reset", code, now, cred.OTP_LIFETIME_SECONDS))
+        self._mail(user.email, user.language, "reset_code", name=user.name, code=code)
+
+    def reset_password(self, email: str, code: str, new_password: str) -> User:
+        """Takes a reset code, or the invitation code a new staff member got by e-mail. Every
+        session of the account ends (the session epoch moves)."""
+        cred.check_password_rules(new_password, "new_password")
+        email = cred.normalize_email(email)
+        purpose = "reset" if code.isdigit() and len(code) == cred.OTP_DIGITS else "invite"
+        user, stored = self._user_and_code(email, purpose)
+        self._check_code(user, stored, code)
+        assert user is not None and stored is not None
+        changed = replace(
+            user, status="active", password_hash=self.hasher.hash(new_password),
+            session_epoch=user.session_epoch + 1, version=user.version + 1,
+        )
+        if not self.users.redeem_code(changed, user.version, stored):
+            raise Conflict("the code was used or replaced at the same moment; ask for a new one")
+        logger.info("password set", extra={"user_id": user.id, "via": purpose})
+        return changed
+
+    def invite_staff(self, caller: Principal, email: str, name: str, grants: list[Grant], nodes: dict[str, Node]) -> User:
+        """An admin gives roles at nodes they reach; a new person gets an account and an e-mail
+        to set their password, an existing one gets the roles and a note."""
+        problems = []
+        if not grants:
+            problems.append(FieldProblem("roles", "name at least one role"))
+        for index, grant in enumerate(grants):
+            if grant.role not in ROLES:
+                problems.append(FieldProblem(f"roles[{index}].role", "must be one of " + ", ".join(ROLES)))
+        if problems:
+            raise InvalidInput("the roles are not right", problems)
+        for index, grant in enumerate(grants):
+            node = nodes.get(grant.node_id)
+            if node is None or not caller.reaches(node.path, roles=("admin",)):
+                # Outside the admin's reach a node does not exist for them.
+                raise NotFound(f"no such office: {grant.node_id}")
+        email = cred.normalize_email(email)
+        name = _person_name(name)
+        now = self.clock.now()
+        user_id = self.users.user_id_for_email(email)
+        if user_id is not None:
+            existing = self.users.get(user_id)
+            if existing is None:
+                raise Conflict("that account is being changed; try again")
+            new_grants = [g for g in grants if g not in existing.grants]
+            self.users.add_grants(existing.id, new_grants, caller.user_id, now)
+            self._mail(existing.email, existing.language, "roles_granted", name=existing.name,
+                       roles=_describe(new_grants or grants, nodes), link=f"{self.web_base_url}/")
+            return replace(existing, grants=tuple(sorted(set(existing.grants) | set(grants), key=lambda g: (g.node_id, g.role))))
+        user = User(id=new_id("usr"), email=email, name=name, language="id", status="pending",
+                    password_hash=None, created_at=now, grants=tuple(grants))
+        code = cred.new_invite_code()
+        stored = self._stored_code(user.id, "invite", code, now, cred.INVITE_LIFETIME_SECONDS)
+        try:
+            self.users.create(user, stored, grants, granted_by=caller.user_id)
+        except EmailTaken:
+            raise Conflict("that address was registered a moment ago; try again") from None
+        from urllib.parse import urlencode
+
+        link = f"{self.web_base_url}/#/set-password?" + urlencode({"email": email, "code": code})
+        self._mail(email, "id", "invitation", name=name, inviter=caller.name, roles=_describe(grants, nodes),
+                   link=link, code=code, days=cred.INVITE_LIFETIME_SECONDS // 86400)
+        return user
+
+    # ---- the caller of a request ----------------------------------------------------------
+
+    def authenticate(self, access_token: str) -> Principal:
+        claims = self.access_tokens.verify(access_token)
+        user = self.users.get(claims.user_id)
+        if user is None or not user.is_active or user.session_epoch != claims.session_epoch:
+            raise NotAuthenticated("the session has ended; log in again")
+        return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language, grants=user.grants)
+
+    # ---- housekeeping ---------------------------------------------------------------------
+
+    def purge_unverified(self, older_than_days: int, batch: int = 100) -> int:
+        """Registrations never verified are removed after a while: the address is free again
+        and nothing is kept about a person who never finished signing up."""
+        cutoff = self.clock.now() - timedelta(days=older_than_days)
+        removed = 0
+        for user_id in self.users.pending_since_before(cutoff, batch):
+            user = self.users.get(user_id)
+            if user is not None and not user.is_active and self.users.delete_unverified(user):
+                removed += 1
+        logger.info("unverified registrations purged", extra={"removed": removed})
+        return removed
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _may_send_code(self, email: str, now: datetime) -> bool:
+        """At most a few codes an hour per address, so nobody can flood someone's mailbox."""
+        count, _ = self.throttles.count("code-send", email, now, window=timedelta(hours=1))
+        if count > cred.CODE_SENDS_PER_HOUR:
+            logger.info("code not sent: hourly limit reached")
+            return False
+        return True
+
+    def _stored_code(self, user_id: str, purpose: str, code: str, now: datetime, lifetime: int,
+                     password_hash: str | None = None) -> StoredCode:
+        return StoredCode(
+            purpose=purpose,
+            code_hash=cred.hash_code(self.keys.get(), user_id, purpose, code),
+            expires_at=now + timedelta(seconds=lifetime),
+            attempts=0,
+            password_hash=password_hash,
+        )
+
+    def _user_and_code(self, email: str, purpose: str):
+        user_id = self.users.user_id_for_email(email)
+        if user_id is None:
+            return None, None
+        user, codes = self.users.load(user_id)
+        return user, codes.get(purpose)
+
+    def _check_code(self, user: User | None, stored, code: str) -> None:
+        wrong = InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one")])
+        now = self.clock.now()
+        if user is None or stored is None or stored.expires_at <= now:
+            raise wrong
+        if stored.attempts >= cred.OTP_MAX_ATTEMPTS:
+            raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
+        if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
+            attempts = self.users.record_code_failure(user.id, stored.purpose)
+            if attempts >= cred.OTP_MAX_ATTEMPTS:
+                self.users.delete_code(user.id, stored.purpose)
+                raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
+            raise wrong
+
+    def _mail(self, to: str, language: str, template: str, **params: Any) -> None:
+        self.mail_jobs.send({
+            "job_id": str(uuid.uuid4()),
+            "template": template,
+            "to": to,
+            "language": language,
+            "params": {"org_name": self.org_name, **params},
+        })
+
+
+def _language(language: str | None) -> str:
+    if language is None:
+        return "id"
+    if language not in LANGUAGES:
+        raise InvalidInput("unknown language", [FieldProblem("language", "must be id or en")])
+    return language
+
+
+def _person_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 120:
+        raise InvalidInput("the name is not right", [FieldProblem("name", "must be 1 to 120 characters")])
+    return cleaned
+
+
+def _describe(grants: list[Grant], nodes: dict[str, Node]) -> str:
+    return "; ".join(f"{g.role} — {nodes[g.node_id].name if g.node_id in nodes else g.node_id}" for g in grants)

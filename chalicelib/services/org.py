@@ -1,0 +1,77 @@
+"""The org tree: offices as nodes, reach as "the node where a role is held and all below"."""
+
+from __future__ import annotations
+
+import re
+
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.model import MAX_TREE_DEPTH, Node, Principal
+from chalicelib.services.ports import ChildLink, Clock, ParentMissing, SiblingNameTaken
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
+_REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+
+
+class OrgService:
+    def __init__(self, *, org, clock: Clock) -> None:
+        self.org = org
+        self.clock = clock
+
+    def node_for_staff(self, caller: Principal, node_id: str) -> tuple[Node, list[ChildLink]]:
+        node, children = self.org.get_with_children(node_id)
+        if node is None or not caller.reaches(node.path):
+            raise NotFound("no such office")
+        return node, sorted(children, key=lambda c: c.name.lower())
+
+    def create_node(self, caller: Principal, parent_id: str, kind: str, name: str, region_code: str | None = None,
+                    node_id: str | None = None) -> Node:
+        problems = []
+        if not _KIND.match(kind):
+            problems.append(FieldProblem("kind", "must be a lower-case word such as kelurahan or cluster"))
+        clean_name = " ".join(name.split())
+        if not clean_name or len(clean_name) > 120:
+            problems.append(FieldProblem("name", "must be 1 to 120 characters"))
+        if region_code is not None and not _REGION_CODE.match(region_code):
+            problems.append(FieldProblem("region_code", "must look like 32, 32.76, 32.76.06 or 32.76.06.1002"))
+        if problems:
+            raise InvalidInput("the office is not right", problems)
+        parent = self.org.get(parent_id)
+        if parent is None or not caller.reaches(parent.path, roles=("admin",)):
+            raise NotFound("no such parent office")
+        if parent.depth + 1 > MAX_TREE_DEPTH:
+            raise InvalidInput(
+                "the tree is too deep",
+                [FieldProblem("parent_id", f"offices nest at most {MAX_TREE_DEPTH} levels below the root")],
+            )
+        new_node_id = node_id or new_id("node")
+        node = Node(
+            id=new_node_id, kind=kind, name=clean_name, parent_id=parent.id,
+            path=parent.path + (new_node_id,), path_kinds=parent.path_kinds + (kind,), region_code=region_code,
+        )
+        try:
+            self.org.create(node, self.clock.now())
+        except SiblingNameTaken:
+            raise Conflict(f"{parent.name} already has an office named {clean_name}") from None
+        except ParentMissing:
+            raise NotFound("no such parent office") from None
+        return node
+
+    def create_root(self, node_id: str, kind: str, name: str) -> Node:
+        """The organisation itself; made once when a deployment is set up (and by the demo seed)."""
+        node = Node(id=node_id, kind=kind, name=name, parent_id=None, path=(node_id,), path_kinds=(kind,))
+        self.org.create(node, self.clock.now())
+        return node
+
+    def offices_for(self, service: ServiceType) -> list[Node]:
+        """Offices of the kinds a service is filed at, and only those under which every one of
+        its steps finds its deciders (a "desk" of the dam agency cannot take a city permit)."""
+        offices = [
+            node for kind in service.node_kinds for node in self.org.by_kind(kind)
+            if all(node.nearest(step.at_kind) for step in service.steps)
+        ]
+        return sorted(offices, key=lambda n: n.name.lower())
+
+    def nodes(self, node_ids: list[str]) -> dict[str, Node]:
+        return self.org.get_many(node_ids)

@@ -1,0 +1,66 @@
+"""What the services need from the outside world, and what it hands back. The adapters
+(chalicelib/adapters) implement these; the services never import an adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class JobQueue(Protocol):
+    def send(self, job: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    """A one-time code as kept: its HMAC, expiry and wrong tries so far."""
+
+    purpose: str  # verify | reset | invite
+    code_hash: str
+    expires_at: datetime
+    attempts: int
+    password_hash: str | None = None  # verify: the password chosen with the registration
+
+
+@dataclass(frozen=True)
+class Session:
+    """One refresh-token family: a login on one device, rotated on every refresh."""
+
+    family: str
+    user_id: str
+    generation: int
+    epoch: int
+    expires_at: datetime
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class ChildLink:
+    id: str
+    kind: str
+    name: str
+
+
+class EmailTaken(Exception):
+    """Another account claimed the address first."""
+
+
+class StaleApplication(Exception):
+    """Someone changed the application since it was read."""
+
+
+class TrackingCodeTaken(Exception):
+    pass
+
+
+class SiblingNameTaken(Exception):
+    pass
+
+
+class ParentMissing(Exception):
+    pass

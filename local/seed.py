@@ -1,0 +1,149 @@
+"""Demo data for every program: the org tree, staff holding each role the steps need, one
+verified applicant, and a few applications already on their way. Written through the same
+stores and services the API uses; the accounts and offices are listed at /_local/demo.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chalicelib.domain.applications import Origin
+from chalicelib.domain.model import Grant, Node, Principal, User
+
+DEMO_PASSWORD = "satupintu-demo"
+DOMAIN = "demo.satupintu.id"
+
+# (id, kind, name, parent, region code)
+TREE = [
+    ("org-demo", "org", "satupintu (demo)", None, None),
+    # dam safety agency
+    ("dam-agency", "agency", "Direktorat Bendungan dan Danau", "org-demo", None),
+    ("dam-division", "division", "Balai Teknik Bendungan", "dam-agency", None),
+    ("dam-desk", "desk", "Loket Perizinan Bendungan", "dam-division", None),
+    # city: the civil-registry chain and the one-stop permit office
+    ("kota-depok", "kota", "Kota Depok", "org-demo", "32.76"),
+    ("kec-beji", "kecamatan", "Kecamatan Beji", "kota-depok", "32.76.06"),
+    ("kel-kukusan", "kelurahan", "Kelurahan Kukusan", "kec-beji", "32.76.06.1002"),
+    ("kel-pondok-cina", "kelurahan", "Kelurahan Pondok Cina", "kec-beji", "32.76.06.1005"),
+    ("dpmptsp-depok", "office", "DPMPTSP Kota Depok", "kota-depok", None),
+    ("dpmptsp-permits", "department", "Bidang Pelayanan Perizinan", "dpmptsp-depok", None),
+    ("dpmptsp-front-office", "desk", "Front Office DPMPTSP", "dpmptsp-permits", None),
+    # telecom sales territories
+    ("area-jabo-jabar", "area", "Area Jabotabek Jabar", "org-demo", None),
+    ("region-jabotabek-selatan", "region", "Region Jabotabek Selatan", "area-jabo-jabar", None),
+    ("branch-depok", "branch", "Branch Depok", "region-jabotabek-selatan", None),
+    ("cluster-depok-utara", "cluster", "Cluster Depok Utara", "branch-depok", None),
+    ("cluster-depok-selatan", "cluster", "Cluster Depok Selatan", "branch-depok", None),
+]
+
+# (e-mail local part, name, [(role, node)])
+STAFF = [
+    ("admin", "Admin satupintu", [("admin", "org-demo"), ("viewer", "org-demo")]),
+    ("ops", "Operator integrasi", [("ops", "org-demo")]),
+    # dam permits: completeness → technical review → head of agency
+    ("loket.bendungan", "Rina Loket Bendungan", [("verifier", "dam-desk")]),
+    ("teknis.bendungan", "Bayu Balai Teknik", [("verifier", "dam-division")]),
+    ("direktur.bendungan", "Ir. Hendra Direktur", [("approver", "dam-agency"), ("viewer", "dam-agency")]),
+    # civil registry: kelurahan verifier → kecamatan approver → kota approver
+    ("petugas.kukusan", "Siti Petugas Kukusan", [("submitter", "kel-kukusan")]),
+    ("verifikator.kukusan", "Dedi Verifikator Kukusan", [("verifier", "kel-kukusan")]),
+    ("petugas.pondokcina", "Tono Petugas Pondok Cina", [("submitter", "kel-pondok-cina"), ("verifier", "kel-pondok-cina")]),
+    ("camat.beji", "Camat Beji", [("approver", "kec-beji")]),
+    ("disdukcapil.depok", "Kepala Disdukcapil Depok", [("approver", "kota-depok"), ("viewer", "kota-depok")]),
+    # city permits: front office → permits department → head of office
+    ("fo.dpmptsp", "Lina Front Office", [("verifier", "dpmptsp-front-office")]),
+    ("teknis.dpmptsp", "Agus Bidang Perizinan", [("verifier", "dpmptsp-permits")]),
+    ("kepala.dpmptsp", "Kepala DPMPTSP", [("approver", "dpmptsp-depok")]),
+    # marketing fee: clusters file, the branch approves, budgets above
+    ("cluster.utara", "Staf Cluster Depok Utara", [("submitter", "cluster-depok-utara")]),
+    ("cluster.selatan", "Staf Cluster Depok Selatan", [("submitter", "cluster-depok-selatan")]),
+    ("branch.depok", "Manajer Branch Depok", [("approver", "branch-depok"), ("budget_recommender", "branch-depok"),
+                                              ("viewer", "branch-depok")]),
+    ("region.jabotabek", "Manajer Region Jabotabek Selatan", [("budget_allocator", "region-jabotabek-selatan"),
+                                                             ("viewer", "region-jabotabek-selatan")]),
+    ("area.jabar", "Manajer Area Jabotabek Jabar", [("viewer", "area-jabo-jabar")]),
+]
+APPLICANT = ("warga", "Budi Santoso (pemohon)")
+
+
+def seed_demo(manifest_path: Path) -> dict:
+    from chalicelib.adapters.passwords import Argon2PasswordHasher
+    from chalicelib.deps import container
+
+    deps = container()
+    now = deps.clock.now()
+    nodes: dict[str, Node] = {}
+    for node_id, kind, name, parent, region in TREE:
+        parent_node = nodes.get(parent) if parent else None
+        node = Node(
+            id=node_id, kind=kind, name=name, parent_id=parent,
+            path=(parent_node.path if parent_node else ()) + (node_id,),
+            path_kinds=(parent_node.path_kinds if parent_node else ()) + (kind,),
+            region_code=region,
+        )
+        deps.org_store.create(node, now)
+        nodes[node_id] = node
+
+    password_hash = Argon2PasswordHasher().hash(DEMO_PASSWORD)
+    accounts = []
+    users: dict[str, User] = {}
+    for local_part, name, roles in STAFF + [(APPLICANT[0], APPLICANT[1], [])]:
+        grants = tuple(Grant(role, node) for role, node in roles)
+        user = User(id=f"usr_demo_{local_part.replace('.', '_')}", email=f"{local_part}@{DOMAIN}", name=name,
+                    language="id", status="active", password_hash=password_hash, created_at=now, grants=grants)
+        deps.users.create(user, None, grants, granted_by="seed")
+        users[local_part] = user
+        accounts.append({"email": user.email, "name": name, "roles": [{"role": r, "node_id": n} for r, n in roles]})
+
+    _sample_applications(deps, users)
+
+    manifest = {
+        "password": DEMO_PASSWORD,
+        "accounts": accounts,
+        "nodes": [{"id": n.id, "kind": n.kind, "name": n.name, "parent_id": n.parent_id} for n in nodes.values()],
+    }
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
+def _principal(user: User) -> Principal:
+    return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language, grants=user.grants)
+
+
+def _sample_applications(deps, users: dict[str, User]) -> None:
+    """A few applications on their way, so inboxes and lists are not empty on first look."""
+    origin = Origin(source_ip="127.0.0.1", user_agent="demo seed")
+    service = deps.applications
+    clerk = _principal(users["petugas.kukusan"])
+    move = service.create(clerk, "civil-move-report", "kel-kukusan", {
+        "head_of_family_nik": "3276061708850003",
+        "head_of_family_name": "Ahmad Hidayat",
+        "family_card_number": "3276060101090007",
+        "move_type": "Antar kabupaten/kota",
+        "reason": "Pekerjaan",
+        "destination_address": "Jl. Merdeka No. 10, RT 002/RW 004, Kelurahan Babakan, Kota Bogor",
+        "destination_region": "32.71.01",
+        "members_moving": 3,
+        "move_date": "2026-12-01",
+        "reporter_nik": "3276061708850003",
+        "reporter_name": "Ahmad Hidayat",
+        "reporter_relation": "Lainnya",
+    }, origin)
+    service.submit(clerk, move.id, origin)
+
+    applicant = _principal(users["warga"])
+    service.create(applicant, "dam-design-approval", "dam-desk", {
+        "company_name": "PT Tirta Nusantara Konstruksi",
+        "dam_name": "Bendungan Cijurey",
+        "river_basin": "WS Ciliwung-Cisadane",
+        "dam_type": "Urugan batu",
+        "height_m": 48.5,
+    }, origin)
+    service.create(applicant, "city-business-permit", "dpmptsp-front-office", {
+        "owner_name": "Budi Santoso",
+        "business_name": "Warung Kopi Kukusan",
+        "business_scale": "Mikro",
+        "capital": 15_000_000,
+    }, origin)

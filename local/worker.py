@@ -1,0 +1,151 @@
+"""Lambda's part for the queue- and schedule-triggered functions, on the local stack.
+
+* Each @app.on_sqs_message function gets its queue polled and is called with Lambda's SQS event
+  for a batch of its batch size. As on AWS (Chalice never sets ReportBatchItemFailures), a batch
+  whose function returns is deleted whole; one whose function raises is left to reappear after
+  the queue's visibility timeout, and the emulator moves a message to the dead-letter queue
+  once it has been received maxReceiveCount times.
+* Each @app.schedule function fires on its expression by the system's clock, which the local
+  stage can move forward (/_local/clock): a jump past a firing fires it once, as time passing
+  would.
+
+Run: python -m local.worker   (the environment comes from local/run.py)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import Any, Callable
+
+import boto3
+
+from chalicelib import local_runtime
+from local.schedules import next_fire
+
+log = logging.getLogger("worker")
+IDLE_POLL_SECONDS = 0.2
+
+
+class QueuePoller:
+    def __init__(self, app: Any, name: str, queue: str, batch_size: int, region: str, endpoint: str | None,
+                 timeout_seconds: int = 60) -> None:
+        self.app = app
+        self.name = name
+        self.queue = queue
+        self.batch_size = batch_size
+        self.region = region
+        self.timeout_seconds = timeout_seconds
+        self.sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint)
+        self.url = self.sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        self.arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.function = local_runtime.handler(app, name)
+
+    def poll_once(self) -> int:
+        """Deliver one batch; answers how many messages it held."""
+        messages = self.sqs.receive_message(
+            QueueUrl=self.url, MaxNumberOfMessages=self.batch_size, WaitTimeSeconds=0,
+            AttributeNames=["All"], MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        event = local_runtime.sqs_event(messages, self.arn, self.region)
+        try:
+            self.function(event, local_runtime.LocalLambdaContext(self.name, self.timeout_seconds))
+        except Exception:
+            # What Lambda does: nothing. The messages come back after the visibility timeout.
+            log.exception("worker: %s failed on %d message(s); they will be delivered again", self.name, len(messages))
+            return len(messages)
+        self.sqs.delete_message_batch(
+            QueueUrl=self.url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
+        log.info("worker: %s handled %d message(s)", self.name, len(messages))
+        return len(messages)
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                if self.poll_once() == 0:
+                    stop.wait(IDLE_POLL_SECONDS)
+            except Exception:
+                log.exception("worker: polling %s failed; retrying", self.queue)
+                stop.wait(1.0)
+
+
+class Scheduler:
+    def __init__(self, app: Any, now: Callable[[], datetime], region: str) -> None:
+        self.app = app
+        self.now = now
+        self.region = region
+        started = now()
+        self.schedules = {
+            name: (expression, started, next_fire(expression, started, started))
+            for name, expression in local_runtime.scheduled_functions(app)
+        }
+
+    def tick(self) -> list[str]:
+        """Fire whatever is due; answers the names fired."""
+        fired = []
+        current = self.now()
+        for name, (expression, started, due) in list(self.schedules.items()):
+            if current < due:
+                continue
+            try:
+                local_runtime.handler(self.app, name)(
+                    local_runtime.scheduled_event(name, current, self.region), local_runtime.LocalLambdaContext(name)
+                )
+                log.info("worker: schedule %s ran", name)
+            except Exception:
+                log.exception("worker: schedule %s failed", name)
+            self.schedules[name] = (expression, started, next_fire(expression, current, started))
+            fired.append(name)
+        return fired
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.tick()
+            stop.wait(1.0)
+
+
+def load_app() -> Any:
+    from chalice.cli.factory import CLIFactory
+
+    from local.stack import PROJECT_DIR
+
+    return CLIFactory(str(PROJECT_DIR)).create_config_obj(chalice_stage_name="local").chalice_app
+
+
+def main() -> None:
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    app = load_app()
+    from chalicelib.deps import container
+
+    deps = container()
+    region = deps.settings.aws_region
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    stop = threading.Event()
+    threads = []
+    for name, queue, batch_size in local_runtime.queue_functions(app):
+        poller = QueuePoller(app, name, queue, batch_size, region, endpoint)
+        threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"queue-{queue}", daemon=True))
+    scheduler = Scheduler(app, deps.clock.now, region)
+    threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))
+    for thread in threads:
+        thread.start()
+    print(f"worker: {len(threads) - 1} queue(s), {len(scheduler.schedules)} schedule(s)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+
+
+if __name__ == "__main__":
+    main()

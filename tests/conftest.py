@@ -1,0 +1,169 @@
+"""Fixtures shared by the suites.
+
+* unit tests need nothing here;
+* integration tests run the app in-process through chalice.test.Client against the emulator
+  (moto in server mode, serialized, with infra/template.yaml created as a stack on it);
+* end-to-end tests start the local stack (`python -m local.run`) and talk HTTP to it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEST_CATALOG = PROJECT / "tests" / "catalog"
+sys.path.insert(0, str(PROJECT))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:10]}@example.id"
+
+
+# ---- the emulator and the app in-process --------------------------------------------------
+
+@pytest.fixture(scope="session")
+def emulator():
+    """The AWS emulator on a free port, with the stack created. Answers its URL."""
+    import warnings
+
+    from local.emulator import serve
+    from local.provision import provision
+    from local.stack import REGION
+
+    warnings.filterwarnings("ignore")
+    port = free_port()
+    server, app = serve("127.0.0.1", port, REGION)
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update({
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": endpoint,
+    })
+    provision(endpoint, REGION, {"MailFromAddress": "no-reply@satupintu.local"})
+    server.emulator = app
+    server.url = endpoint
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def stage_env(emulator):
+    from local.stack import chalice_stage_environment
+
+    env = chalice_stage_environment("local")
+    env.update({
+        "LOCAL_MAILBOX_URL": f"{emulator.url}/_emulator/mail",
+        "EXTRA_CATALOG_DIR": str(TEST_CATALOG),
+        "WEB_BASE_URL": "http://127.0.0.1:8080",
+    })
+    return env
+
+
+@pytest.fixture
+def deps(stage_env, tmp_path, monkeypatch):
+    """A fresh composition root for one test, with its own clock (LOCAL_STATE_DIR)."""
+    from chalicelib import deps as deps_module
+
+    for key, value in stage_env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("LOCAL_STATE_DIR", str(tmp_path))
+    deps_module.reset()
+    yield deps_module.container()
+    deps_module.reset()
+
+
+@pytest.fixture(scope="session")
+def chalice_app(stage_env):
+    import app as app_module
+
+    return app_module.app
+
+
+@pytest.fixture
+def api(deps, chalice_app):
+    from tests.support import Api
+
+    from chalice.test import Client
+
+    with Client(chalice_app, stage_name="local", project_dir=str(PROJECT)) as client:
+        yield Api(client, deps)
+
+
+@pytest.fixture(scope="session")
+def seeded(stage_env, tmp_path_factory):
+    """The demo data, seeded once into the emulator for the session's integration tests."""
+    from chalicelib import deps as deps_module
+    from local.seed import seed_demo
+
+    state = tmp_path_factory.mktemp("seed")
+    saved = dict(os.environ)
+    os.environ.update(stage_env)
+    os.environ["LOCAL_STATE_DIR"] = str(state)
+    deps_module.reset()
+    try:
+        manifest = seed_demo(state / "demo.json")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        deps_module.reset()
+    return manifest
+
+
+# ---- the local stack, over HTTP -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """`python -m local.run` on free ports, as `make run` starts it. Answers its base URL."""
+    workdir = tmp_path_factory.mktemp("stack")
+    state = workdir / "state"
+    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "LOCAL_STATE_DIR": str(state),
+           "EXTRA_CATALOG_DIR": str(TEST_CATALOG)}
+    for key in ("AWS_ENDPOINT_URL", "STAGE", "TABLE_NAME"):
+        env.pop(key, None)
+    log = open(workdir / "run.log", "w+")
+    process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        log.seek(0)
+        output = log.read()
+        if re.search(r"^ready$", output, re.M):
+            break
+        if process.poll() is not None:
+            pytest.fail(f"the local stack did not start:\n{output}")
+        time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("the local stack did not print 'ready' in time")
+    base = f"http://127.0.0.1:{ports['API_PORT']}"
+    yield type("Stack", (), {"url": base, "process": process, "log": workdir / "run.log", "state": state,
+                              "ports": ports})
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture
+def http(stack):
+    from tests.support import HttpApi
+
+    return HttpApi(stack.url)

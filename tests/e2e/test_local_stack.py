@@ -1,0 +1,155 @@
+"""The local stack as a newcomer meets it: `make run`, then HTTP only."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.conftest import PROJECT, free_port
+from tests.support import DEMO_PASSWORD, HttpApi, read_code, unique_email
+
+pytestmark = pytest.mark.e2e
+
+DESK = "dpmptsp-front-office"
+
+
+def staff(http, who):
+    return http.login(f"{who}@demo.satupintu.id", DEMO_PASSWORD)
+
+
+def test_the_stack_prints_its_urls_accounts_and_ready(stack):
+    output = stack.log.read_text()
+    assert f"http://127.0.0.1:{stack.ports['API_PORT']}" in output
+    assert "warga@demo.satupintu.id" in output and "verifikator.kukusan@demo.satupintu.id" in output
+    assert output.strip().splitlines().count("ready") == 1
+
+
+def test_a_newcomer_registers_applies_and_walks_every_step(http, stack):
+    assert http.get("/health").json["status"] == "ok"
+    services = {s["id"]: s for s in http.get("/services").json["items"]}
+    assert "test-simple-permit" in services and "dam-operation-permit" in services
+    offices = http.get("/services/test-simple-permit/offices").json["items"]
+    assert [o["id"] for o in offices] == [DESK]  # the dam agency's desk cannot take a city permit
+
+    email = unique_email("newcomer")
+    assert http.post("/auth/register", {"email": email, "password": "rahasia sekali", "name": "Ani Pemohon"}).status == 202
+    code = read_code(http.wait_for_mail(email, "Kode verifikasi", timeout=20))
+    assert http.post("/auth/verify", {"email": email, "code": code}).status == 200
+    me = http.login(email, "rahasia sekali")
+
+    app = http.post("/applications", {"service_id": "test-simple-permit", "node_id": DESK,
+                                      "data": {"title": "Izin reklame", "amount": 2_500_000}}, token=me).json
+    app = http.post(f"/applications/{app['id']}/submit", token=me).json
+    assert (app["status"], app["step"]) == ("submitted", 1)
+
+    front, technical, head = staff(http, "fo.dpmptsp"), staff(http, "teknis.dpmptsp"), staff(http, "kepala.dpmptsp")
+    assert app["id"] in [a["id"] for a in http.get("/inbox", token=front).json["items"]]
+    app = http.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": 1}, token=front).json
+    app = http.post(f"/applications/{app['id']}/decision",
+                    {"action": "return", "step": 2, "comment": "Lampirkan ukuran reklame"}, token=technical).json
+    assert (app["status"], app["step"]) == ("returned", 2)
+    http.patch(f"/applications/{app['id']}", {"data": {"title": "Izin reklame 4x6 m"}}, token=me)
+    app = http.post(f"/applications/{app['id']}/submit", token=me).json
+    assert (app["status"], app["step"]) == ("in_review", 2)
+    app = http.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": 2}, token=technical).json
+    app = http.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": 3}, token=head).json
+    assert app["status"] == "approved"
+
+    tracked = http.get(f"/track/{app['tracking_code']}").json
+    assert tracked["status"] == "approved"
+    assert [(h["status"], h["step"]) for h in tracked["history"]] == [
+        ("draft", None), ("submitted", 1), ("in_review", 2), ("returned", None), ("in_review", 2), ("in_review", 3),
+        ("approved", None),
+    ]
+    # across the tree: other offices' staff are told it does not exist
+    for other in ("loket.bendungan", "petugas.pondokcina", "cluster.utara"):
+        assert http.get(f"/applications/{app['id']}", token=staff(http, other)).status == 404
+    assert http.get(f"/applications/{app['id']}", token=staff(http, "admin")).status == 200
+
+
+def test_the_civil_registry_demo_application_waits_in_the_kelurahan_inbox(http, stack):
+    inbox = http.get("/inbox", token=staff(http, "verifikator.kukusan")).json["items"]
+    assert any(a["service_id"] == "civil-move-report" for a in inbox)
+    assert http.get("/inbox", token=staff(http, "petugas.pondokcina")).json["items"] == []
+
+
+def test_unknown_routes_and_wrong_methods_are_problems(http, stack):
+    for path in ("/nope", "/applications/x/y/z", "/services/a/b/c/d"):
+        answer = http.get(path)
+        assert answer.status == 404 and answer.content_type == "application/problem+json", path
+        assert answer.json["status"] == 404
+    wrong = http.call("DELETE", "/services")
+    assert wrong.status == 405 and wrong.header("Allow") == "GET"
+
+
+def test_the_demo_lists_every_account_and_the_real_region_codes(http, stack):
+    demo = http.get("/_local/demo").json
+    assert demo["password"] == DEMO_PASSWORD
+    kinds = {n["kind"] for n in demo["nodes"]}
+    assert {"agency", "kota", "kecamatan", "kelurahan", "area", "region", "branch", "cluster"} <= kinds
+    roles = {(r["role"], r["node_id"]) for a in demo["accounts"] for r in a["roles"]}
+    for needed in (("verifier", "dam-desk"), ("verifier", "dam-division"), ("approver", "dam-agency"),
+                   ("submitter", "kel-kukusan"), ("verifier", "kel-kukusan"), ("approver", "kec-beji"),
+                   ("approver", "kota-depok"), ("approver", "branch-depok"), ("submitter", "cluster-depok-utara"),
+                   ("budget_allocator", "region-jabotabek-selatan"), ("budget_recommender", "branch-depok")):
+        assert needed in roles, needed
+    admin = staff(http, "admin")
+    kukusan = http.get("/org/nodes/kel-kukusan", token=admin).json
+    assert kukusan["region_code"] == "32.76.06.1002"
+    assert http.get("/org/nodes/kec-beji", token=admin).json["region_code"] == "32.76.06"
+
+
+def test_the_worker_fires_schedules_when_the_clock_moves(http, stack):
+    assert any(s["name"] == "purge_unverified_accounts" for s in http.get("/_local/schedules").json["items"])
+    before = stack.log.read_text().count("schedule purge_unverified_accounts ran")
+    http.post("/_local/clock", {"advance_seconds": 2 * 24 * 3600})
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if stack.log.read_text().count("schedule purge_unverified_accounts ran") > before:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the worker did not run the daily schedule after the clock moved two days")
+
+
+def test_a_second_make_run_says_one_is_running(stack):
+    env = {**os.environ, "LOCAL_STATE_DIR": str(stack.state), **{k: str(v) for k, v in stack.ports.items()}}
+    second = subprocess.run([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert second.returncode == 1
+    assert "already running" in second.stderr
+    assert requests.get(f"{stack.url}/health", timeout=5).status_code == 200  # the first is untouched
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_sigterm_stops_every_process_it_started(tmp_path):
+    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port()}
+    env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "LOCAL_STATE_DIR": str(tmp_path / "state"),
+           "SATUPINTU_QUIET": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if line.strip() == "ready":
+            break
+    assert _listening(ports["API_PORT"]) and _listening(ports["AWS_EMULATOR_PORT"])
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    assert len(children) == 3  # emulator, API, worker
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert not _listening(ports["API_PORT"]) and not _listening(ports["AWS_EMULATOR_PORT"])
+    for pid in children:
+        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+    assert not (tmp_path / "state" / "run.pid").exists()
+
+
+def test_the_http_client_helper_points_at_the_stack(stack):
+    assert HttpApi(stack.url).get("/health").status == 200

@@ -1,0 +1,49 @@
+"""The AWS path, checked offline: `chalice package` for the prod stage builds, and cfn-lint
+passes on its template and on infra/template.yaml."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.packaging
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    out = tmp_path_factory.mktemp("package")
+    merge = out / "merge.json"
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"}
+    for key in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        env.pop(key, None)  # no account, no emulator: packaging needs neither
+    subprocess.run([sys.executable, "-m", "infra.gateway_responses", "merge-template", str(merge)], cwd=PROJECT,
+                   check=True, env=env)
+    result = subprocess.run([str(bin_dir / "chalice"), "package", "--stage", "prod", "--merge-template", str(merge),
+                             str(out / "build")], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out / "build"
+
+
+def test_chalice_packages_the_prod_stage(package):
+    template = json.loads((package / "sam.json").read_text())
+    functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    assert {p["Handler"] for p in functions.values()} == {"app.app", "app.send_mail", "app.purge_unverified_accounts"}
+    assert all(p["Runtime"] == "python3.11" for p in functions.values())
+    assert functions["SendMail"]["Events"]["SendMailSqsEventSource"]["Properties"]["BatchSize"] == 1
+    gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
+    assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"
+               for g in gateway)
+    assert (package / "deployment.zip").stat().st_size < 50 * 1024 * 1024  # Lambda's zipped limit
+
+
+def test_cfn_lint_passes_on_the_package_and_on_infra(package):
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(PROJECT / "infra" / "template.yaml"), str(package / "sam.json")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,204 @@
+"""Helpers the suites share: a small client over chalice.test.Client or over HTTP, with the
+moves every test makes (register through the mailbox, log in, file an application)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+DEMO_PASSWORD = "satupintu-demo"
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:10]}@example.id"
+
+
+def require_system(name: str, available: bool) -> None:
+    """Skip a test whose system package is missing, unless CI said it must be there."""
+    if available:
+        return
+    required = {n for n in os.environ.get("SATUPINTU_REQUIRED_SYSTEM", "").split(",") if n}
+    if name in required:
+        pytest.fail(f"{name} is required here (SATUPINTU_REQUIRED_SYSTEM) but is not installed")
+    pytest.skip(f"{name} is not installed")
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0]
+
+
+class _Client:
+    """The calls tests make; `_send` differs between in-process and HTTP."""
+
+    def _send(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        raise NotImplementedError
+
+    def call(self, method: str, path: str, body: Any = None, token: str | None = None,
+             raw: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            all_headers["Authorization"] = f"Bearer {token}"
+        payload = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        return self._send(method, path, all_headers, payload)
+
+    def get(self, path: str, **kw: Any) -> Answer:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> Answer:
+        return self.call("POST", path, body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> Answer:
+        return self.call("PATCH", path, body, **kw)
+
+    # ---- the moves every test makes ----------------------------------------------------
+
+    def mail(self, to: str) -> list[dict[str, Any]]:
+        answer = self.get(f"/_local/mail?to={to}")
+        assert answer.status == 200, answer.text
+        return answer.json["items"]
+
+    def wait_for_mail(self, to: str, subject_contains: str = "", timeout: float = 10.0, known: int = 0) -> dict[str, Any]:
+        """The newest e-mail to `to` whose subject contains the text, once more than `known`
+        such e-mails have arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.deliver_mail()
+            matching = [item for item in self.mail(to) if subject_contains in item["subject"]]
+            if len(matching) > known:
+                return matching[0]
+            time.sleep(0.1)
+        raise AssertionError(f"no new e-mail to {to} with {subject_contains!r} within {timeout} s")
+
+    def deliver_mail(self) -> None:
+        """Over HTTP the stack's worker delivers; in-process tests deliver themselves."""
+
+    def login(self, email: str, password: str = DEMO_PASSWORD) -> str:
+        answer = self.post("/auth/login", {"email": email, "password": password})
+        assert answer.status == 200, answer.text
+        return answer.json["access_token"]
+
+    def register_verified(self, email: str | None = None, password: str = "correct horse 1", name: str = "Warga Uji",
+                          language: str = "id") -> tuple[str, str]:
+        """Register, read the code from the mailbox, verify, log in: (email, access token)."""
+        email = email or unique_email()
+        known = len(self.mail(email))
+        answer = self.post("/auth/register", {"email": email, "password": password, "name": name, "language": language})
+        assert answer.status == 202, answer.text
+        code = read_code(self.wait_for_mail(email, known=known))
+        answer = self.post("/auth/verify", {"email": email, "code": code})
+        assert answer.status == 200, answer.text
+        return email, self.login(email, password)
+
+
+def read_code(mail: dict[str, Any]) -> str:
+    found = re.search(r"\b(\d{6})\b", mail["text"])
+    assert found, mail["text"]
+    return found.group(1)
+
+
+class Api(_Client):
+    """The app in-process (chalice.test.Client) against the emulator."""
+
+    def __init__(self, client: Any, deps: Any) -> None:
+        self.client = client
+        self.deps = deps
+
+    def _send(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        response = self.client.http.request(method, path, headers=headers, body=body)
+        text = response.body.decode() if isinstance(response.body, bytes) else (response.body or "")
+        return Answer(response.status_code, dict(response.headers), text)
+
+    def deliver_mail(self) -> None:
+        deliver_queue(self.deps, "send_mail")
+
+
+def deliver_queue(deps: Any, function_name: str) -> int:
+    """Play the worker once for one queue function, in-process."""
+    import app as app_module
+    from local.worker import QueuePoller
+
+    from chalicelib import local_runtime
+
+    for name, queue, batch_size in local_runtime.queue_functions(app_module.app):
+        if name == function_name:
+            poller = QueuePoller(app_module.app, name, queue, batch_size, deps.settings.aws_region,
+                                 deps.settings.aws_endpoint_url)
+            delivered = 0
+            while poller.poll_once():
+                delivered += 1
+            return delivered
+    raise KeyError(function_name)
+
+
+class HttpApi(_Client):
+    """The running local stack, over HTTP."""
+
+    def __init__(self, base_url: str) -> None:
+        import requests
+
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def _send(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
+        response = self.session.request(method, self.base_url + path, headers=headers, data=body or None, timeout=30)
+        return Answer(response.status_code, dict(response.headers), response.text)
+
+
+# ---- fixtures built through the stores (fast), for tests that need their own corner -----------
+
+def make_user(deps: Any, grants: list[tuple[str, str]] = (), password: str = "correct horse 1",
+              name: str = "Petugas Uji") -> tuple[Any, str]:
+    """An active account holding `grants` [(role, node_id)]; answers (user, password)."""
+    from chalicelib.adapters.passwords import Argon2PasswordHasher
+    from chalicelib.domain.ids import new_id
+    from chalicelib.domain.model import Grant, User
+
+    user = User(id=new_id("usr"), email=unique_email("staff"), name=name, language="id", status="active",
+                password_hash=Argon2PasswordHasher().hash(password), created_at=deps.clock.now(),
+                grants=tuple(Grant(r, n) for r, n in grants))
+    deps.users.create(user, None, user.grants, granted_by="test")
+    return user, password
+
+
+def make_office_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
+    """A fresh office → department → two desks under `parent`, so a test can count what it
+    makes. Answers {"office": id, "department": id, "desk": id, "desk2": id}."""
+    from chalicelib.domain.ids import new_id
+    from chalicelib.domain.model import Node
+
+    def add(key: str, kind: str, above: Node) -> Node:
+        node_id = new_id("node")
+        node = Node(id=node_id, kind=kind, name=f"{key} {uuid.uuid4().hex[:6]}", parent_id=above.id,
+                    path=above.path + (node_id,), path_kinds=above.path_kinds + (kind,))
+        deps.org_store.create(node, deps.clock.now())
+        return node
+
+    office = add("office", "office", deps.org_store.get(parent))
+    department = add("department", "department", office)
+    desk = add("desk", "desk", department)
+    desk2 = add("desk", "desk", department)
+    return {"office": office.id, "department": department.id, "desk": desk.id, "desk2": desk2.id}

@@ -1,0 +1,43 @@
+import pytest
+
+from chalicelib.domain import credentials as cred
+from chalicelib.domain.errors import InvalidInput
+
+KEYS = cred.KeyRing.from_secret("root-secret-for-tests")
+
+
+def test_codes_are_six_digits_and_stored_only_as_a_keyed_hash():
+    code = cred.new_otp()
+    assert len(code) == 6 and code.isdigit()
+    stored = cred.hash_code(KEYS, "usr_1", "verify", code)
+    assert code not in stored
+    assert cred.code_matches(KEYS, "usr_1", "verify", code, stored)
+    assert not cred.code_matches(KEYS, "usr_2", "verify", code, stored)  # bound to the user
+    assert not cred.code_matches(KEYS, "usr_1", "reset", code, stored)  # and to the purpose
+    other_keys = cred.KeyRing.from_secret("another-secret")
+    assert not cred.code_matches(other_keys, "usr_1", "verify", code, stored)
+
+
+def test_refresh_tokens_carry_a_mac_that_a_forger_cannot_make():
+    token = cred.encode_refresh_token(KEYS, cred.RefreshToken("fam", 3))
+    assert cred.decode_refresh_token(KEYS, token) == cred.RefreshToken("fam", 3)
+    family, generation, mac = token.split(".")
+    assert cred.decode_refresh_token(KEYS, f"{family}.4.{mac}") is None
+    assert cred.decode_refresh_token(KEYS, "garbage") is None
+    assert cred.decode_refresh_token(cred.KeyRing.from_secret("x"), token) is None
+
+
+def test_a_rotated_secret_keeps_verifying_old_access_tokens():
+    rotated = cred.KeyRing.from_secret('{"current": "new-root", "previous": "root-secret-for-tests"}')
+    assert rotated.previous_access_token_key == KEYS.access_token_key
+    assert rotated.previous_key_id == KEYS.key_id
+    assert rotated.key_id != KEYS.key_id
+
+
+@pytest.mark.parametrize("password,ok", [("1234567", False), ("12345678", True), ("x" * 128, True), ("x" * 129, False)])
+def test_passwords_are_8_to_128_characters(password, ok):
+    if ok:
+        cred.check_password_rules(password)
+    else:
+        with pytest.raises(InvalidInput):
+            cred.check_password_rules(password)
