@@ -33,7 +33,8 @@ class GatewayLikeRequestHandler(ChaliceRequestHandler):
             status, body = gateway_problem("MISSING_AUTHENTICATION_TOKEN", self.command, self.path)
             self._send_http_response(
                 status,
-                {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*"},
+                {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*",
+                 "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
                 body,
             )
             return
@@ -47,7 +48,7 @@ def main() -> None:
     from chalice.cli.factory import CLIFactory
 
     port = int(os.environ.get("API_PORT", "8000"))
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    logging.basicConfig(stream=sys.stdout, level=logging.WARNING, format="%(message)s")
     factory = CLIFactory(str(PROJECT_DIR))
     config = factory.create_config_obj(chalice_stage_name="local")
     app = config.chalice_app
@@ -57,7 +58,7 @@ def main() -> None:
     app.__class__ = CustomLocalChalice
     server = LocalDevServer(app, config, "127.0.0.1", port, handler_cls=GatewayLikeRequestHandler)
     print(f"api: serving on http://127.0.0.1:{port}", flush=True)
-    server.serve_forever()
+    server.server.serve_forever()  # LocalDevServer.serve_forever would print the same again
 
 
 if __name__ == "__main__":

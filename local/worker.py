@@ -122,6 +122,7 @@ def load_app() -> Any:
 
 def main() -> None:
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    logging.getLogger("botocore").setLevel(logging.WARNING)
     app = load_app()
     from chalicelib.deps import container
 

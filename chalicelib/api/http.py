@@ -15,6 +15,7 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
+from chalicelib import logs
 from chalicelib.api.problems import problem
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
@@ -88,6 +89,7 @@ def endpoint(*, summary: str, auth: bool = True, body: type[BaseModel] | None = 
 # ---- dispatch ------------------------------------------------------------------------------
 
 def dispatch(app: Chalice, targets: dict[str, str], path_params: dict[str, str]) -> Response:
+    logs.configure()
     request = app.current_request
     target = targets.get(request.method)
     if target is None:

@@ -24,6 +24,9 @@ INVITE_LIFETIME_SECONDS = 7 * 24 * 3600
 LOGIN_MAX_FAILURES = 5
 LOGIN_LOCK_SECONDS = 15 * 60
 CODE_SENDS_PER_HOUR = 5
+# Wrong codes per address across all its codes: a code dies after 5 tries and new ones are
+# rationed, but without a daily cap a patient attacker could still try ~25 codes an hour.
+CODE_FAILURES_PER_DAY = 10
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 
@@ -38,6 +41,8 @@ class KeyRing:
     key_id: str
     previous_access_token_key: bytes | None = None
     previous_key_id: str | None = None
+    previous_refresh_token_key: bytes | None = None
+    previous_code_key: bytes | None = None
 
     @classmethod
     def from_secret(cls, secret_value: str) -> "KeyRing":
@@ -57,6 +62,8 @@ class KeyRing:
             key_id=_key_id(access),
             previous_access_token_key=prev_access,
             previous_key_id=_key_id(prev_access) if prev_access else None,
+            previous_refresh_token_key=_derive(previous, "refresh-token") if previous else None,
+            previous_code_key=_derive(previous, "one-time-code") if previous else None,
         )
 
 
@@ -76,13 +83,18 @@ def new_invite_code() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _code_hash(key: bytes, user_id: str, purpose: str, code: str) -> str:
+    return hmac.new(key, f"{user_id}:{purpose}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
 def hash_code(keys: KeyRing, user_id: str, purpose: str, code: str) -> str:
-    message = f"{user_id}:{purpose}:{code}".encode()
-    return hmac.new(keys.code_key, message, hashlib.sha256).hexdigest()
+    return _code_hash(keys.code_key, user_id, purpose, code)
 
 
 def code_matches(keys: KeyRing, user_id: str, purpose: str, code: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_code(keys, user_id, purpose, code), stored_hash)
+    """Codes sent before a key rotation still work (they were hashed under the previous key)."""
+    candidates = [keys.code_key] + ([keys.previous_code_key] if keys.previous_code_key else [])
+    return any(hmac.compare_digest(_code_hash(key, user_id, purpose, code), stored_hash) for key in candidates)
 
 
 # ---- refresh tokens: "<family>.<generation>.<mac>" -------------------------------------------
@@ -93,13 +105,13 @@ class RefreshToken:
     generation: int
 
 
-def _refresh_mac(keys: KeyRing, family: str, generation: int) -> str:
-    digest = hmac.new(keys.refresh_token_key, f"{family}.{generation}".encode(), hashlib.sha256).digest()
+def _refresh_mac(key: bytes, family: str, generation: int) -> str:
+    digest = hmac.new(key, f"{family}.{generation}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def encode_refresh_token(keys: KeyRing, token: RefreshToken) -> str:
-    return f"{token.family}.{token.generation}.{_refresh_mac(keys, token.family, token.generation)}"
+    return f"{token.family}.{token.generation}.{_refresh_mac(keys.refresh_token_key, token.family, token.generation)}"
 
 
 def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
@@ -108,7 +120,8 @@ def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
     if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) > 64:
         return None
     family, generation = parts[0], int(parts[1])
-    if not hmac.compare_digest(_refresh_mac(keys, family, generation), parts[2]):
+    candidates = [keys.refresh_token_key] + ([keys.previous_refresh_token_key] if keys.previous_refresh_token_key else [])
+    if not any(hmac.compare_digest(_refresh_mac(key, family, generation), parts[2]) for key in candidates):
         return None
     return RefreshToken(family, generation)
 

@@ -101,8 +101,8 @@ class AccountService:
         email = cred.normalize_email(email)
         user, stored = self._user_and_code(email, "verify")
         if user is not None and user.is_active:
-            raise InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one")])
-        self._check_code(user, stored, code)
+            stored = None  # already verified: no code of this kind is live
+        self._check_code(email, user, stored, code)
         assert user is not None and stored is not None
         activated = replace(user, status="active", password_hash=stored.password_hash, version=user.version + 1)
         if not self.users.redeem_code(activated, user.version, stored):
@@ -212,7 +212,7 @@ class AccountService:
         email = cred.normalize_email(email)
         purpose = "reset" if code.isdigit() and len(code) == cred.OTP_DIGITS else "invite"
         user, stored = self._user_and_code(email, purpose)
-        self._check_code(user, stored, code)
+        self._check_code(email, user, stored, code)
         assert user is not None and stored is not None
         changed = replace(
             user, status="active", password_hash=self.hasher.hash(new_password),
@@ -317,19 +317,32 @@ class AccountService:
         user, codes = self.users.load(user_id)
         return user, codes.get(purpose)
 
-    def _check_code(self, user: User | None, stored, code: str) -> None:
+    def _check_code(self, email: str, user: User | None, stored: StoredCode | None, code: str) -> None:
         wrong = InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one")])
         now = self.clock.now()
+        locked = self.throttles.locked_until("code-fail", email, now)
+        if locked:
+            raise TooManyAttempts("too many wrong codes for this address; try again tomorrow", cred.seconds_until(locked, now))
         if user is None or stored is None or stored.expires_at <= now:
+            self._code_failed(email, now)
             raise wrong
         if stored.attempts >= cred.OTP_MAX_ATTEMPTS:
             raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
         if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
+            self._code_failed(email, now)
             attempts = self.users.record_code_failure(user.id, stored.purpose)
             if attempts >= cred.OTP_MAX_ATTEMPTS:
                 self.users.delete_code(user.id, stored.purpose)
                 raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
             raise wrong
+
+    def _code_failed(self, email: str, now: datetime) -> None:
+        _count, locked = self.throttles.count(
+            "code-fail", email, now, window=timedelta(days=1), lock_at=cred.CODE_FAILURES_PER_DAY,
+            lock_for=timedelta(days=1),
+        )
+        if locked:
+            raise TooManyAttempts("too many wrong codes for this address; try again tomorrow", cred.seconds_until(locked, now))
 
     def _mail(self, to: str, language: str, template: str, **params: Any) -> None:
         self.mail_jobs.send({

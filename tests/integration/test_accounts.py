@@ -57,6 +57,26 @@ def test_five_wrong_codes_kill_the_code(api):
     assert api.post("/auth/verify", {"email": email, "code": code}).status in (422, 429)
 
 
+def test_wrong_codes_are_capped_per_address_per_day_across_codes(api):
+    email, _ = api.register_verified()
+    statuses = []
+    for round_ in range(3):
+        api.post("/auth/password/forgot", {"email": email})
+        code = read_code(api.wait_for_mail(email, "atur ulang", known=round_))
+        wrong = "000000" if code != "000000" else "111111"
+        statuses += [api.post("/auth/password/reset", {"email": email, "code": wrong, "new_password": "x" * 10}).status
+                     for _ in range(4)]
+    assert statuses[:9] == [422] * 9
+    assert statuses[9:] == [429, 429, 429]  # the tenth wrong code of the day locks the address
+    fresh = read_code(api.wait_for_mail(email, "atur ulang", known=2))
+    locked = api.post("/auth/password/reset", {"email": email, "code": fresh, "new_password": "new password"})
+    assert locked.status == 429  # even the right code waits until tomorrow
+    api.deps.clock.advance(24 * 3600 + 1)
+    api.post("/auth/password/forgot", {"email": email})
+    newest = read_code(api.wait_for_mail(email, "atur ulang", known=3))
+    assert api.post("/auth/password/reset", {"email": email, "code": newest, "new_password": "new password"}).status == 200
+
+
 def test_a_new_registration_of_an_unverified_address_binds_the_new_password(api):
     email = unique_email()
     api.post("/auth/register", {"email": email, "password": "first password", "name": "Ani"})
@@ -117,7 +137,7 @@ def test_tampered_or_unsigned_tokens_are_refused(api):
     _, token = api.register_verified()
     claims = jwt.decode(token, options={"verify_signature": False})
     unsigned = jwt.encode(claims, key=None, algorithm="none") if hasattr(jwt, "encode") else ""
-    forged = jwt.encode({**claims, "sub": "usr_someone_else"}, "guessed-key", algorithm="HS256")
+    forged = jwt.encode({**claims, "sub": "usr_someone_else"}, "a-guessed-key-that-is-long-enough-32b", algorithm="HS256")
     for bad in (unsigned, forged, token[:-2] + "xx", "not-a-token"):
         assert api.get("/me", token=bad).status == 401
     assert api.get("/me").status == 401

@@ -275,3 +275,33 @@ def test_counters_follow_every_change_at_every_level(api, office):
         moved = {k: v for k, v in moved.items() if v}
         assert moved == {"status:in_review": 1, f"service:{SERVICE}:in_review": 1}, node
     assert api.deps.application_store.counters(office["desk2"], period) == {}
+
+
+def test_pages_merged_from_several_subtrees_skip_nothing_and_repeat_nothing(api, seeded):
+    first, second = make_office_tree(api.deps), make_office_tree(api.deps)
+    viewer, password = make_user(api.deps, [("viewer", first["office"]), ("viewer", second["office"])])
+    token = api.login(viewer.email, password)
+    applicant, applicant_password = make_user(api.deps)
+    applicant_token = api.login(applicant.email, applicant_password)
+    expected = []
+    for i in range(12):
+        desk = (first if i % 3 else second)["desk"]
+        app = file(api, applicant_token, desk, {"title": f"Izin {i}"})
+        if i % 4 != 1:
+            api.post(f"/applications/{app['id']}/submit", token=applicant_token)
+            expected.append(app["id"])
+        api.deps.clock.advance(1)
+    expected.reverse()
+    token = api.login(viewer.email, password)  # the clock moved; a fresh token
+
+    seen, cursor, pages = [], None, 0
+    while True:
+        path = "/applications?status=submitted&limit=3" + (f"&cursor={cursor}" if cursor else "")
+        page = api.get(path, token=token).json
+        assert len(page["items"]) <= 3
+        seen += [a["id"] for a in page["items"]]
+        cursor, pages = page["next_cursor"], pages + 1
+        if not cursor:
+            break
+    assert seen == expected  # newest first, across both subtrees, each once
+    assert pages < 12

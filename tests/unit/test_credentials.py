@@ -27,11 +27,17 @@ def test_refresh_tokens_carry_a_mac_that_a_forger_cannot_make():
     assert cred.decode_refresh_token(cred.KeyRing.from_secret("x"), token) is None
 
 
-def test_a_rotated_secret_keeps_verifying_old_access_tokens():
+def test_a_rotated_secret_keeps_what_the_old_key_signed_valid():
     rotated = cred.KeyRing.from_secret('{"current": "new-root", "previous": "root-secret-for-tests"}')
     assert rotated.previous_access_token_key == KEYS.access_token_key
     assert rotated.previous_key_id == KEYS.key_id
     assert rotated.key_id != KEYS.key_id
+    old_refresh = cred.encode_refresh_token(KEYS, cred.RefreshToken("fam", 2))
+    assert cred.decode_refresh_token(rotated, old_refresh) == cred.RefreshToken("fam", 2)
+    old_code = cred.hash_code(KEYS, "usr_1", "reset", "123456")
+    assert cred.code_matches(rotated, "usr_1", "reset", "123456", old_code)
+    new_refresh = cred.encode_refresh_token(rotated, cred.RefreshToken("fam", 3))
+    assert cred.decode_refresh_token(KEYS, new_refresh) is None  # new tokens use the new key
 
 
 @pytest.mark.parametrize("password,ok", [("1234567", False), ("12345678", True), ("x" * 128, True), ("x" * 129, False)])

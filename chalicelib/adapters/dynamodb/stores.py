@@ -158,52 +158,47 @@ def merged_page(
     after: str | None,
     limit: int,
     filter_condition: Any = None,
-    max_rounds: int = 3,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """A page from several index partitions that share one sort order, merged.
+    """A page from several index partitions that share one sort order, merged: one Query per
+    partition, whatever the size of the table.
 
     The cursor is the last sort key given out; each partition resumes strictly after it, so no
     per-partition state is needed. With a filter, a partition may stop early (it read `limit`
-    items but kept fewer); items past the furthest such stopping point are held back for the
-    next page, so the merge never skips one. At most `max_rounds` calls per partition.
+    items but kept fewer): items past the furthest such stopping point are held back for the
+    next page, so the merge never skips one, and a filtered page may hold fewer than `limit`
+    items while a next cursor remains.
     """
-    page: list[dict[str, Any]] = []
-    cursor = after
-    for _ in range(max_rounds):
-        found: list[dict[str, Any]] = []
-        boundary: str | None = None
-        for part in partitions:
-            sort_key = getattr(m.ApplicationItem, sort_attribute)
-            range_condition = None
-            if cursor is not None:
-                range_condition = sort_key < cursor if descending else sort_key > cursor
-            items, last = _raw_query(
-                m.ApplicationItem,
-                hash_key=part.key_value,
-                range_key_condition=range_condition,
-                filter_condition=filter_condition,
-                index_name=part.index,
-                limit=limit,
-                scan_index_forward=not descending,
-            )
-            found.extend(items)
-            if last is not None:
-                stop = last[sort_attribute]["S"]
-                if boundary is None or (stop > boundary if descending else stop < boundary):
-                    boundary = stop
-        found.sort(key=lambda raw: _sort_value(raw, sort_attribute), reverse=descending)
-        if boundary is not None:
-            found = [r for r in found if (_sort_value(r, sort_attribute) >= boundary if descending else _sort_value(r, sort_attribute) <= boundary)]
-        room = limit - len(page)
-        page.extend(found[:room])
-        if len(found) > room:
-            return page, encode_cursor(_sort_value(page[-1], sort_attribute))
-        if boundary is None:
-            return page, None
-        cursor = boundary
-        if len(page) >= limit:
-            return page, encode_cursor(cursor)
-    return page, encode_cursor(cursor) if cursor else None
+    found: list[dict[str, Any]] = []
+    boundary: str | None = None
+    sort_key = getattr(m.ApplicationItem, sort_attribute)
+    for part in partitions:
+        range_condition = None
+        if after is not None:
+            range_condition = sort_key < after if descending else sort_key > after
+        items, last = _raw_query(
+            m.ApplicationItem,
+            hash_key=part.key_value,
+            range_key_condition=range_condition,
+            filter_condition=filter_condition,
+            index_name=part.index,
+            limit=limit,
+            scan_index_forward=not descending,
+        )
+        found.extend(items)
+        if last is not None:
+            stop = last[sort_attribute]["S"]
+            if boundary is None or (stop > boundary if descending else stop < boundary):
+                boundary = stop
+    found.sort(key=lambda raw: _sort_value(raw, sort_attribute), reverse=descending)
+    if boundary is not None:
+        found = [r for r in found
+                 if (_sort_value(r, sort_attribute) >= boundary if descending else _sort_value(r, sort_attribute) <= boundary)]
+    page = found[:limit]
+    if len(found) > limit:
+        return page, encode_cursor(_sort_value(page[-1], sort_attribute))
+    if boundary is not None:
+        return page, encode_cursor(boundary)
+    return page, None
 
 
 # ---- users ---------------------------------------------------------------------------------
