@@ -6,13 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast bench package lint-aws deploy-check clean help
+.PHONY: run test test-fast bench package lint lint-aws clean help
 
 help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
 	@echo "make test      install what is needed and run every test"
 	@echo "make bench     measure import time and AWS calls per route; writes docs/BENCHMARKS.md"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
+	@echo "make lint      ruff (unused names, likely bugs)"
 	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -38,6 +39,9 @@ package: $(INSTALLED)
 	rm -rf build/package
 	$(BIN)/python -m infra.gateway_responses merge-template build/chalice-merge.json
 	AWS_DEFAULT_REGION=ap-southeast-3 $(BIN)/chalice package --stage prod --merge-template build/chalice-merge.json build/package
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check app.py chalicelib local infra bench tests
 
 lint-aws: package
 	$(BIN)/cfn-lint infra/template.yaml build/package/sam.json

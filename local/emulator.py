@@ -162,7 +162,7 @@ def main() -> None:
 
     # moto warns about each resource type its CloudFormation skips; local/provision.py creates them.
     warnings.filterwarnings("ignore")
-    logging.getLogger("moto.cloudformation").setLevel(logging.ERROR)
+    logging.getLogger("moto").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")

@@ -86,7 +86,7 @@ def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: f
             raise RuntimeError(f"stack {STACK_NAME} did not come up: {stack['StackStatus']} {stack.get('StackStatusReason', '')}")
         time.sleep(0.1)
 
-    for logical_id, resource in template["Resources"].items():
+    for resource in template["Resources"].values():
         create = _CREATED_HERE.get(resource["Type"])
         if create is None:
             continue

@@ -34,6 +34,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _slug(value: str, what: str, pattern: re.Pattern[str] = _NAME) -> str:
+    if not pattern.match(value):
+        raise ValueError(f"{what} are lower-case slugs (a-z, 0-9, _)")
+    return value
+
+
 class FieldSpec(_Strict):
     name: str
     label: str
@@ -48,12 +54,7 @@ class FieldSpec(_Strict):
     # For dates: refuse a date after today (a birth or death cannot be in the future).
     not_future: bool = False
 
-    @field_validator("name")
-    @classmethod
-    def _name_is_a_slug(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError("field names are lower-case slugs (a-z, 0-9, _)")
-        return value
+    _name_is_a_slug = field_validator("name")(lambda value: _slug(value, "field names"))
 
     @model_validator(mode="after")
     def _options_only_for_choices(self) -> "FieldSpec":
@@ -76,12 +77,7 @@ class DocumentSpec(_Strict):
     max_bytes: int = Field(gt=0, le=MAX_DOCUMENT_BYTES)
     required: bool
 
-    @field_validator("name")
-    @classmethod
-    def _name_is_a_slug(cls, value: str) -> str:
-        if not _NAME.match(value):
-            raise ValueError("document names are lower-case slugs (a-z, 0-9, _)")
-        return value
+    _name_is_a_slug = field_validator("name")(lambda value: _slug(value, "document names"))
 
 
 class StepSpec(_Strict):
@@ -99,12 +95,7 @@ class StepSpec(_Strict):
             raise ValueError(f"a step is decided by one of {', '.join(DECIDER_ROLES)}")
         return value
 
-    @field_validator("at_kind")
-    @classmethod
-    def _kind_is_a_slug(cls, value: str) -> str:
-        if not _KIND.match(value):
-            raise ValueError("node kinds are lower-case slugs")
-        return value
+    _kind_is_a_slug = field_validator("at_kind")(lambda value: _slug(value, "node kinds", _KIND))
 
 
 class OnApproval(_Strict):

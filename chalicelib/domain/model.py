@@ -75,7 +75,7 @@ class Node:
 
     def nearest(self, kind: str) -> str | None:
         """Id of the closest node of `kind` on the way up from here, this node included."""
-        for node_id, node_kind in zip(reversed(self.path), reversed(self.path_kinds)):
+        for node_id, node_kind in zip(reversed(self.path), reversed(self.path_kinds), strict=True):
             if node_kind == kind:
                 return node_id
         return None

@@ -20,7 +20,6 @@ from chalicelib.domain.errors import (
     AccountNotVerified,
     Conflict,
     FieldProblem,
-    Forbidden,
     InvalidCredentials,
     InvalidInput,
     NotAuthenticated,
@@ -234,7 +233,7 @@ class AccountService:
                 problems.append(FieldProblem(f"roles[{index}].role", "must be one of " + ", ".join(ROLES)))
         if problems:
             raise InvalidInput("the roles are not right", problems)
-        for index, grant in enumerate(grants):
+        for grant in grants:
             node = nodes.get(grant.node_id)
             if node is None or not caller.reaches(node.path, roles=("admin",)):
                 # Outside the admin's reach a node does not exist for them.

@@ -78,3 +78,15 @@ def test_a_file_named_for_another_service_is_refused(tmp_path):
     _write(tmp_path, "something-else.json", _valid())
     with pytest.raises(CatalogError, match="name it civil-move-report.json"):
         load_catalog(tmp_path)
+
+
+def test_names_and_kinds_must_be_slugs(tmp_path):
+    bad = _valid()
+    bad["fields"][0]["name"] = "Head Of Family"
+    bad["documents"][0]["name"] = "KK scan"
+    bad["steps"][0]["at_kind"] = "Kelurahan"
+    _write(tmp_path, "civil-move-report.json", bad)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(tmp_path)
+    for what in ("field names", "document names", "node kinds"):
+        assert what in str(raised.value)

@@ -11,7 +11,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -117,6 +117,17 @@ def _raw_query(model: type = m.Item, **kwargs: Any) -> tuple[list[dict[str, Any]
     indexes the query may use."""
     answer = model._get_connection().query(**kwargs)
     return answer.get("Items", []), answer.get("LastEvaluatedKey")
+
+
+def _whole_partition(pk: str) -> Iterator[dict[str, Any]]:
+    """Every item of one partition (a consistent read), page after page: an application's
+    history or an office's children may outgrow one 1 MB page."""
+    start = None
+    while True:
+        items, start = _raw_query(hash_key=pk, consistent_read=True, exclusive_start_key=start)
+        yield from items
+        if start is None:
+            return
 
 
 def _sort_value(raw: dict[str, Any], attribute: str) -> str:
@@ -502,20 +513,14 @@ class DynamoOrgStore:
         return {item.node_id: _node_from_item(item) for item in m.NodeItem.batch_get(keys)}
 
     def get_with_children(self, node_id: str) -> tuple[Node | None, list[ChildLink]]:
-        """The node and its children: one Query on the node's partition."""
-        items, last = _raw_query(hash_key=_node_pk(node_id), consistent_read=True)
+        """The node and its children: its partition (one Query unless it has very many)."""
         node, children = None, []
-        while True:
-            for raw in items:
-                if raw["sk"]["S"] == "NODE":
-                    node = _node_from_item(m.NodeItem.from_raw_data(raw))
-                else:
-                    link = m.ChildLinkItem.from_raw_data(raw)
-                    children.append(ChildLink(link.child_id, link.kind, link.name))
-            if last is None:
-                break
-            # An office with more children than one page holds (1 MB): read on.
-            items, last = _raw_query(hash_key=_node_pk(node_id), consistent_read=True, exclusive_start_key=last)
+        for raw in _whole_partition(_node_pk(node_id)):
+            if raw["sk"]["S"] == "NODE":
+                node = _node_from_item(m.NodeItem.from_raw_data(raw))
+            else:
+                link = m.ChildLinkItem.from_raw_data(raw)
+                children.append(ChildLink(link.child_id, link.kind, link.name))
         return node, children
 
     def create(self, node: Node, now: datetime) -> None:
@@ -621,18 +626,13 @@ class DynamoApplicationStore:
             return None
 
     def get_with_history(self, app_id: str) -> tuple[Application | None, list[HistoryEntry]]:
-        """The application and its whole history: one Query on its partition (A sorts before H#)."""
-        items, last = _raw_query(hash_key=_app_pk(app_id), consistent_read=True)
+        """The application and its whole history: its partition (A sorts before H#)."""
         app, history = None, []
-        while True:
-            for raw in items:
-                if raw["sk"]["S"] == "A":
-                    app = app_from_raw(raw)
-                elif raw["sk"]["S"].startswith("H#"):
-                    history.append(_history_from_item(m.HistoryItem.from_raw_data(raw)))
-            if last is None:
-                break
-            items, last = _raw_query(hash_key=_app_pk(app_id), consistent_read=True, exclusive_start_key=last)
+        for raw in _whole_partition(_app_pk(app_id)):
+            if raw["sk"]["S"] == "A":
+                app = app_from_raw(raw)
+            elif raw["sk"]["S"].startswith("H#"):
+                history.append(_history_from_item(m.HistoryItem.from_raw_data(raw)))
         return app, history
 
     def id_for_tracking_code(self, code: str) -> str | None:
