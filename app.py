@@ -9,7 +9,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
-from chalicelib.queues import MAIL_QUEUE
+from chalicelib.queues import MAIL_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
 
 app = Chalice(app_name="satupintu")
 register_routes(app)
@@ -27,6 +27,20 @@ def send_mail(event):
     from chalicelib.workers.mail import handle_batch
 
     return handle_batch(event)
+
+
+@app.on_sqs_message(queue=SCAN_QUEUE, batch_size=1, name="scan_upload")
+def scan_upload(event):
+    from chalicelib.workers.scan import handle_uploads
+
+    handle_uploads(event)
+
+
+@app.on_sqs_message(queue=SCAN_DEAD_LETTER_QUEUE, batch_size=1, name="scan_failed")
+def scan_failed(event):
+    from chalicelib.workers.scan import handle_unscannable
+
+    handle_unscannable(event)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")

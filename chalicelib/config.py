@@ -22,6 +22,7 @@ class Settings(BaseModel):
     # Only set where AWS is emulated; every client (boto3 and pynamodb) takes it from here.
     aws_endpoint_url: str | None = None
     table_name: str
+    dynamodb_read_timeout_seconds: float = 5
     app_secret_id: str = Field(description="Secrets Manager id of the key all signing keys derive from")
     jwt_issuer: str = "satupintu"
     jwt_audience: str = "satupintu-api"
@@ -38,6 +39,22 @@ class Settings(BaseModel):
     # Local stage only: where the emulator exposes the e-mail it captured.
     local_mailbox_url: str | None = None
     unverified_account_days: int = 7
+    # Uploads: where files land (incoming/) and are served from (clean/), and where what fails
+    # a scan is kept, never served.
+    uploads_bucket: str
+    quarantine_bucket: str
+    upload_url_seconds: int = Field(900, gt=0, le=900)
+    download_url_seconds: int = Field(300, gt=0, le=3600)
+    documents_per_application: int = 40
+    uploads_per_user_per_day: int = 200
+    max_image_pixels: int = 40_000_000
+    # Keep an image's original (with its metadata) in quarantine beside the cleaned copy.
+    keep_image_originals: bool = False
+    # ClamAV: the clamscan program (found on PATH when not set) and its signature directory or
+    # file; with `antivirus_required`, a file is never passed without a ClamAV verdict.
+    clamscan_path: str | None = None
+    clamav_database: str | None = None
+    antivirus_required: bool = False
     # Tests only: a directory of extra service types loaded beside the catalog.
     extra_catalog_dir: str | None = None
 
@@ -63,6 +80,7 @@ _ENVIRONMENT = {
     "aws_region": "AWS_DEFAULT_REGION",
     "aws_endpoint_url": "AWS_ENDPOINT_URL",
     "table_name": "TABLE_NAME",
+    "dynamodb_read_timeout_seconds": "DYNAMODB_READ_TIMEOUT_SECONDS",
     "app_secret_id": "APP_SECRET_ID",
     "jwt_issuer": "JWT_ISSUER",
     "jwt_audience": "JWT_AUDIENCE",
@@ -77,6 +95,17 @@ _ENVIRONMENT = {
     "local_mailbox_url": "LOCAL_MAILBOX_URL",
     "unverified_account_days": "UNVERIFIED_ACCOUNT_DAYS",
     "extra_catalog_dir": "EXTRA_CATALOG_DIR",
+    "uploads_bucket": "UPLOADS_BUCKET",
+    "quarantine_bucket": "QUARANTINE_BUCKET",
+    "upload_url_seconds": "UPLOAD_URL_SECONDS",
+    "download_url_seconds": "DOWNLOAD_URL_SECONDS",
+    "documents_per_application": "DOCUMENTS_PER_APPLICATION",
+    "uploads_per_user_per_day": "UPLOADS_PER_USER_PER_DAY",
+    "max_image_pixels": "MAX_IMAGE_PIXELS",
+    "keep_image_originals": "KEEP_IMAGE_ORIGINALS",
+    "clamscan_path": "CLAMSCAN_PATH",
+    "clamav_database": "CLAMAV_DATABASE",
+    "antivirus_required": "ANTIVIRUS_REQUIRED",
 }
 
 

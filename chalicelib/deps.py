@@ -42,7 +42,8 @@ class Container:
     def _tables(self):
         from chalicelib.adapters.dynamodb import models, stores
 
-        models.bind(self.settings.table_name, self.settings.aws_region, self.settings.aws_endpoint_url)
+        models.bind(self.settings.table_name, self.settings.aws_region, self.settings.aws_endpoint_url,
+                    self.settings.dynamodb_read_timeout_seconds)
         return stores
 
     @cached_property
@@ -64,6 +65,22 @@ class Container:
     @cached_property
     def application_store(self):
         return self._tables.DynamoApplicationStore()
+
+    @cached_property
+    def document_store(self):
+        return self._tables.DynamoDocumentStore()
+
+    @cached_property
+    def storage(self):
+        from chalicelib.adapters.storage import S3Storage
+
+        return S3Storage(self.settings)
+
+    @cached_property
+    def antivirus(self):
+        from chalicelib.adapters.antivirus import ClamAv
+
+        return ClamAv(self.settings)
 
     @cached_property
     def mail_jobs(self):
@@ -105,8 +122,25 @@ class Container:
         from chalicelib.services.applications import ApplicationService
 
         return ApplicationService(
-            applications=self.application_store, org=self.org_store, catalog=self.catalog, clock=self.clock,
-            tz=self.settings.org_timezone,
+            applications=self.application_store, org=self.org_store, documents=self.documents, catalog=self.catalog,
+            clock=self.clock, tz=self.settings.org_timezone,
+        )
+
+    @cached_property
+    def documents(self):
+        from chalicelib.services.documents import DocumentService, UploadLimits
+
+        settings = self.settings
+        return DocumentService(
+            applications=self.application_store, documents=self.document_store, storage=self.storage,
+            antivirus=self.antivirus, throttles=self.throttles, users=self.users, mail_jobs=self.mail_jobs,
+            catalog=self.catalog, clock=self.clock,
+            limits=UploadLimits(
+                upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
+                per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
+                keep_image_originals=settings.keep_image_originals,
+            ),
+            web_base_url=settings.web_base_url, org_name=settings.org_name,
         )
 
 

@@ -2,3 +2,5 @@
 here and in infra/template.yaml (one stage per account/region; see docs/DEPLOY.md)."""
 
 MAIL_QUEUE = "satupintu-mail"
+SCAN_QUEUE = "satupintu-scan"
+SCAN_DEAD_LETTER_QUEUE = "satupintu-scan-dlq"

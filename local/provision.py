@@ -7,6 +7,8 @@ template's properties, so the template stays the one definition of what exists.
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import time
 from pathlib import Path
@@ -44,8 +46,57 @@ def load_template(path: Path = TEMPLATE) -> dict[str, Any]:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
 
 
-def _create_secret(session: boto3.Session, endpoint: str, properties: dict[str, Any], _params: dict[str, str]) -> None:
-    client = session.client("secretsmanager", endpoint_url=endpoint)
+class Resolver:
+    """Enough of CloudFormation's intrinsic functions (Ref, Fn::GetAtt, Fn::Sub) to turn this
+    template's properties into API arguments, against the stack the emulator built."""
+
+    def __init__(self, template: dict[str, Any], parameters: dict[str, str], physical: dict[str, str],
+                 session: boto3.Session, endpoint: str, region: str, account: str) -> None:
+        self.template, self.parameters, self.physical = template, parameters, physical
+        self.session, self.endpoint, self.region, self.account = session, endpoint, region, account
+
+    def _ref(self, name: str) -> str:
+        pseudo = {"AWS::AccountId": self.account, "AWS::Region": self.region, "AWS::Partition": "aws",
+                  "AWS::StackName": STACK_NAME}
+        if name in pseudo:
+            return pseudo[name]
+        if name in self.template.get("Parameters", {}):
+            return self.parameters.get(name, self.template["Parameters"][name].get("Default", ""))
+        return self.physical[name]
+
+    def _attribute(self, name: str, attribute: str) -> str:
+        kind = self.template["Resources"][name]["Type"]
+        if kind == "AWS::SQS::Queue" and attribute == "Arn":
+            sqs = self.session.client("sqs", endpoint_url=self.endpoint)
+            return sqs.get_queue_attributes(QueueUrl=self.physical[name], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        if kind == "AWS::S3::Bucket" and attribute == "Arn":
+            return f"arn:aws:s3:::{self.physical[name]}"
+        raise ValueError(f"Fn::GetAtt {name}.{attribute} is not supported locally")
+
+    def resolve(self, expr: Any) -> Any:
+        if isinstance(expr, list):
+            return [self.resolve(item) for item in expr]
+        if not isinstance(expr, dict):
+            return expr
+        if len(expr) == 1:
+            (fn, arg), = expr.items()
+            if fn == "Ref":
+                return self._ref(arg)
+            if fn == "Fn::GetAtt":
+                return self._attribute(*arg)
+            if fn == "Fn::Sub":
+                text = arg if isinstance(arg, str) else arg[0]
+
+                def substitute(match: re.Match[str]) -> str:
+                    name = match.group(1)
+                    return self._attribute(*name.split(".", 1)) if "." in name else self._ref(name)
+
+                return re.sub(r"\$\{([^}]+)\}", substitute, text)
+        return {key: self.resolve(value) for key, value in expr.items()}
+
+
+def _create_secret(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
+    client = r.session.client("secretsmanager", endpoint_url=r.endpoint)
     length = int(properties.get("GenerateSecretString", {}).get("PasswordLength", 64))
     try:
         client.create_secret(Name=properties["Name"], SecretString=secrets.token_urlsafe(length)[:length])
@@ -53,17 +104,61 @@ def _create_secret(session: boto3.Session, endpoint: str, properties: dict[str, 
         pass
 
 
-def _create_email_identity(session: boto3.Session, endpoint: str, properties: dict[str, Any], params: dict[str, str]) -> None:
-    identity = properties["EmailIdentity"]
-    if isinstance(identity, dict) and "Ref" in identity:
-        identity = params[identity["Ref"]]
-    session.client("sesv2", endpoint_url=endpoint).create_email_identity(EmailIdentity=identity)
+def _create_email_identity(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
+    r.session.client("sesv2", endpoint_url=r.endpoint).create_email_identity(EmailIdentity=properties["EmailIdentity"])
 
 
-# Resource types the emulator's CloudFormation skips, and how to create them instead.
-_CREATED_HERE = {
+def _configure_bucket(r: Resolver, logical_id: str, properties: dict[str, Any]) -> None:
+    """The bucket exists (the emulator's CloudFormation made it); its settings do not."""
+    s3 = r.session.client("s3", endpoint_url=r.endpoint)
+    bucket = r.physical[logical_id]
+    if "VersioningConfiguration" in properties:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": properties["VersioningConfiguration"]["Status"]})
+    if "PublicAccessBlockConfiguration" in properties:
+        s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"])
+    if "CorsConfiguration" in properties:
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
+            {"AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"],
+             "AllowedHeaders": rule.get("AllowedHeaders", []), "MaxAgeSeconds": rule.get("MaxAge", 0)}
+            for rule in properties["CorsConfiguration"]["CorsRules"]
+        ]})
+    if "LifecycleConfiguration" in properties:
+        rules = []
+        for rule in properties["LifecycleConfiguration"]["Rules"]:
+            api_rule: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+            if "ExpirationInDays" in rule:
+                api_rule["Expiration"] = {"Days": rule["ExpirationInDays"]}
+            if "NoncurrentVersionExpiration" in rule:
+                api_rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}
+            rules.append(api_rule)
+        s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": rules})
+    if "NotificationConfiguration" in properties:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [
+            {"QueueArn": queue["Queue"], "Events": [queue["Event"]],
+             "Filter": {"Key": {"FilterRules": queue["Filter"]["S3Key"]["Rules"]}}}
+            for queue in properties["NotificationConfiguration"].get("QueueConfigurations", [])
+        ]})
+
+
+def _bucket_policy(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
+    r.session.client("s3", endpoint_url=r.endpoint).put_bucket_policy(
+        Bucket=properties["Bucket"], Policy=json.dumps(properties["PolicyDocument"]))
+
+
+def _queue_policy(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
+    sqs = r.session.client("sqs", endpoint_url=r.endpoint)
+    for url in properties["Queues"]:
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(properties["PolicyDocument"])})
+
+
+# What the emulator's CloudFormation skips — whole resource types, or the settings of a type it
+# creates — and how to do it instead, from the same properties.
+_APPLIED_HERE = {
     "AWS::SecretsManager::Secret": _create_secret,
     "AWS::SES::EmailIdentity": _create_email_identity,
+    "AWS::S3::Bucket": _configure_bucket,
+    "AWS::S3::BucketPolicy": _bucket_policy,
+    "AWS::SQS::QueuePolicy": _queue_policy,
 }
 
 
@@ -86,13 +181,18 @@ def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: f
             raise RuntimeError(f"stack {STACK_NAME} did not come up: {stack['StackStatus']} {stack.get('StackStatusReason', '')}")
         time.sleep(0.1)
 
-    for resource in template["Resources"].values():
-        create = _CREATED_HERE.get(resource["Type"])
-        if create is None:
+    physical = {r["LogicalResourceId"]: r["PhysicalResourceId"]
+                for r in cfn.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
+                if r.get("LogicalResourceId")}  # the types it skipped are listed without names
+    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
+    resolver = Resolver(template, parameters, physical, session, endpoint, region, account)
+    for logical_id, resource in template["Resources"].items():
+        apply = _APPLIED_HERE.get(resource["Type"])
+        if apply is None:
             continue
         if "Condition" in resource and not _condition_holds(template, resource["Condition"], parameters):
             continue
-        create(session, endpoint, resource.get("Properties", {}), parameters)
+        apply(resolver, logical_id, resolver.resolve(resource.get("Properties", {})))
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 

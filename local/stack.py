@@ -52,6 +52,8 @@ def stack_environment(ports: Ports, state: Path) -> dict[str, str]:
         "API_PORT": str(ports.api),
         "WEB_PORT": str(ports.web),
         "AWS_EMULATOR_PORT": str(ports.emulator),
+        # ClamAV, where installed, checks uploads against the test signature shipped here.
+        "CLAMAV_DATABASE": str(PROJECT_DIR / "local" / "clamav"),
     })
     if os.environ.get("EXTRA_CATALOG_DIR"):
         env["EXTRA_CATALOG_DIR"] = os.environ["EXTRA_CATALOG_DIR"]

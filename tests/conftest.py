@@ -70,6 +70,7 @@ def stage_env(emulator):
         "LOCAL_MAILBOX_URL": f"{emulator.url}/_emulator/mail",
         "EXTRA_CATALOG_DIR": str(TEST_CATALOG),
         "WEB_BASE_URL": "http://127.0.0.1:8080",
+        "CLAMAV_DATABASE": str(PROJECT / "local" / "clamav"),
     })
     return env
 

@@ -135,6 +135,9 @@ class Api(_Client):
     def deliver_mail(self) -> None:
         deliver_queue(self.deps, "send_mail")
 
+    def scan(self) -> int:
+        return deliver_queue(self.deps, "scan_upload")
+
 
 def deliver_queue(deps: Any, function_name: str) -> int:
     """Play the worker once for one queue function, in-process."""
@@ -202,3 +205,35 @@ def make_office_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
     desk = add("desk", "desk", department)
     desk2 = add("desk", "desk", department)
     return {"office": office.id, "department": department.id, "desk": desk.id, "desk2": desk2.id}
+
+
+# ---- uploads ------------------------------------------------------------------------------------
+
+def post_file(upload: dict[str, Any], filename: str, content_type: str, data: bytes, key: str | None = None) -> int:
+    """What the browser does with a presigned POST: the form fields, then the file."""
+    import requests
+
+    fields = dict(upload["fields"])
+    if key is not None:
+        fields["key"] = key  # a client breaking the rules (S3 would refuse; the emulator does not)
+    answer = requests.post(upload["url"], data=fields, files={"file": (filename, data, content_type)}, timeout=30)
+    return answer.status_code
+
+
+def upload_document(api: Any, token: str, app_id: str, requirement: str, filename: str, content_type: str,
+                    data: bytes, declared_size: int | None = None, scan: bool = True) -> dict[str, Any]:
+    """Ask for an upload, post the file, and (in-process) let the scan function run."""
+    offered = api.post(f"/applications/{app_id}/documents", {
+        "requirement": requirement, "filename": filename, "content_type": content_type,
+        "size": len(data) if declared_size is None else declared_size,
+    }, token=token)
+    assert offered.status == 201, offered.text
+    assert post_file(offered.json["upload"], filename, content_type, data) in (200, 201, 204)
+    if scan:
+        api.scan()
+    return offered.json
+
+
+def document(api: Any, token: str, app_id: str, document_id: str) -> dict[str, Any]:
+    items = api.get(f"/applications/{app_id}/documents", token=token).json["items"]
+    return next(d for d in items if d["document_id"] == document_id)

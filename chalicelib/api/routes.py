@@ -41,6 +41,10 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/applications/{id}/withdraw", "applications:withdraw"),
     ("POST", "/applications/{id}/decision", "applications:decide"),
     ("GET", "/applications/{id}/history", "applications:history"),
+    ("POST", "/applications/{id}/documents", "documents:request_upload"),
+    ("GET", "/applications/{id}/documents", "documents:list_documents"),
+    ("GET", "/applications/{id}/documents/{document_id}", "documents:download"),
+    ("DELETE", "/applications/{id}/documents/{document_id}", "documents:delete"),
     ("GET", "/inbox", "applications:inbox"),
     ("GET", "/track/{code}", "applications:track"),
     # local stage only (404 elsewhere)

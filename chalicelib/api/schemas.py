@@ -250,6 +250,59 @@ class TrackOut(Out):
     history: list[TrackEventOut]
 
 
+# ---- documents -------------------------------------------------------------------------------
+
+class DocumentRequest(Request):
+    requirement: str = Field(max_length=40, description="the name of one of the service's documents")
+    filename: str = Field(max_length=200, description="shown to people only; never used as the storage key")
+    content_type: str = Field(max_length=100)
+    size: int = Field(ge=1, description="the file's exact size in bytes")
+
+
+class UploadOut(Out):
+    url: str
+    fields: dict[str, str] = Field(description="post these form fields, then the file as the field 'file'")
+    expires_at: str
+
+
+class Reasons(Out):
+    id: str
+    en: str
+
+
+class DocumentOut(Out):
+    document_id: str
+    requirement: str
+    filename: str
+    content_type: str
+    size: int
+    status: Literal["awaiting_upload", "scanning", "clean", "rejected"]
+    reason: str | None = Field(None, description="why it was rejected, in the caller's language")
+    reasons: Reasons | None = None
+    antivirus: Literal["clean", "skipped", "infected"] | None = None
+    evidence: bool = Field(description="part of a submission: kept, never deleted")
+    created_at: str
+    scanned_at: str | None
+    upload_expires_at: str | None
+
+
+class DocumentCreatedOut(Out):
+    document_id: str
+    upload: UploadOut
+    document: DocumentOut
+
+
+class DocumentList(Out):
+    items: list[DocumentOut]
+
+
+class DownloadOut(Out):
+    download_url: str
+    filename: str
+    content_type: str
+    expires_in: int
+
+
 # ---- local stage -----------------------------------------------------------------------------
 
 class MailQuery(Query):

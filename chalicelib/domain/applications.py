@@ -225,7 +225,7 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
     updated = _enter_step(
         planned, service, number, now,
         status=status, updated_at=now, version=app.version + 1,
-        submitted_at=app.submitted_at or now,
+        submitted_at=app.submitted_at or now, last_submitted_at=now,
     )
     action = "resubmit" if resubmission else "submit"
     return ApplicationChange(

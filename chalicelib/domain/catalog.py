@@ -24,7 +24,8 @@ FieldType = Literal[
 ]
 Program = Literal["dam", "civil-registry", "city-permit", "marketing-fee"]
 # What the document scan knows how to check; anything else is refused when the catalog loads.
-DocumentType = Literal["application/pdf", "image/jpeg", "image/png"]
+# Archives only where a requirement names application/zip.
+DocumentType = Literal["application/pdf", "image/jpeg", "image/png", "application/zip"]
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")

@@ -138,6 +138,7 @@ class Application:
     version: int = 1
     due_at: datetime | None = None
     submitted_at: datetime | None = None
+    last_submitted_at: datetime | None = None  # the latest submission or resubmission
     # The node whose holders of the step's role decide each step (fixed at submission).
     step_nodes: tuple[str, ...] = ()
     # Who decides the current step: holders of `decider_role` at `decider_node_id`.

@@ -30,9 +30,10 @@ class Tracking:
 
 
 class ApplicationService:
-    def __init__(self, *, applications, org, catalog: Catalog, clock: Clock, tz: timezone) -> None:
+    def __init__(self, *, applications, org, documents, catalog: Catalog, clock: Clock, tz: timezone) -> None:
         self.applications = applications
         self.org = org
+        self.documents = documents
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
@@ -125,13 +126,8 @@ class ApplicationService:
         node = self.org.get(app.node_id)
         if node is None:
             raise Conflict("the office this application was filed at no longer exists")
-        change = rules.submit(app, service, node, caller, self._missing_documents(service), self.clock.now(), self.tz, origin)
+        change = rules.submit(app, service, node, caller, self.documents.missing(app), self.clock.now(), self.tz, origin)
         return self._save(change)
-
-    def _missing_documents(self, service: ServiceType) -> list[tuple[str, str]]:
-        # No upload is accepted yet (document uploads are the next piece of work), so every
-        # mandatory document is missing and such a service cannot be submitted.
-        return [(doc.name, f"{doc.label_en} is required; upload it") for doc in service.documents if doc.required]
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)

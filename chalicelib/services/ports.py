@@ -64,3 +64,15 @@ class SiblingNameTaken(Exception):
 
 class ParentMissing(Exception):
     pass
+
+
+class ObjectTooLarge(Exception):
+    """A stored file is larger than may be read."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+class ObjectGone(Exception):
+    """The version of a file an event announced is not there any more (replaced or removed)."""

@@ -153,3 +153,129 @@ def test_sigterm_stops_every_process_it_started(tmp_path):
 
 def test_the_http_client_helper_points_at_the_stack(stack):
     assert HttpApi(stack.url).get("/health").status == 200
+
+
+def _wait_for_status(http, token, app_id, document_id, wanted, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items = http.get(f"/applications/{app_id}/documents", token=token).json["items"]
+        current = next(d for d in items if d["document_id"] == document_id)
+        if current["status"] in wanted:
+            return current
+        time.sleep(0.2)
+    raise AssertionError(f"document stayed {current['status']}")
+
+
+def test_uploads_are_scanned_by_the_worker_and_only_clean_files_are_served(http, stack):
+    from tests import files as make
+    from tests.support import post_file
+
+    email, token = http.register_verified()
+    app = http.post("/applications", {"service_id": "test-document-permit", "node_id": DESK,
+                                      "data": {"title": "Izin bangun pagar"}}, token=token).json
+    results = {}
+    for name, filename, content_type, data in (
+        ("plan", "denah.pdf", "application/pdf", make.pdf()),
+        ("photo", "foto.jpg", "image/jpeg", make.windows_program()),
+    ):
+        offered = http.post(f"/applications/{app['id']}/documents", {
+            "requirement": name, "filename": filename, "content_type": content_type, "size": len(data)}, token=token).json
+        assert post_file(offered["upload"], filename, content_type, data) == 204
+        results[name] = _wait_for_status(http, token, app["id"], offered["document_id"], ("clean", "rejected"))
+    assert results["plan"]["status"] == "clean"
+    assert results["photo"]["status"] == "rejected" and "Windows program" in results["photo"]["reasons"]["en"]
+    link = http.get(f"/applications/{app['id']}/documents/{results['plan']['document_id']}", token=token).json
+    assert requests.get(link["download_url"], timeout=10).content.startswith(b"%PDF")
+    assert http.get(f"/applications/{app['id']}/documents/{results['photo']['document_id']}", token=token).status == 409
+    assert http.wait_for_mail(email, "ditolak", timeout=20)
+    assert http.post(f"/applications/{app['id']}/submit", token=token).json["status"] == "submitted"
+
+
+@pytest.fixture(scope="module")
+def filer(stack):
+    """An applicant with a fresh draft of the document test service on the running stack."""
+    http = HttpApi(stack.url)
+    email, token = http.register_verified()
+    return {"http": http, "email": email, "token": token}
+
+
+def _new_draft(filer):
+    return filer["http"].post("/applications", {"service_id": "test-document-permit", "node_id": DESK,
+                                                "data": {"title": "Izin"}}, token=filer["token"]).json
+
+
+def _offer(filer, app_id, requirement, filename, content_type, size):
+    answer = filer["http"].post(f"/applications/{app_id}/documents", {
+        "requirement": requirement, "filename": filename, "content_type": content_type, "size": size},
+        token=filer["token"])
+    assert answer.status == 201, answer.text
+    return answer.json
+
+
+def _bad_files():
+    from tests import files as make
+
+    return [
+        ("photo", "foto.jpg", "image/jpeg", make.windows_program(), "Windows program"),
+        ("plan", "denah.pdf", "application/pdf", make.html_page(), "web page"),
+        ("plan", "denah.pdf", "application/pdf", make.pdf_with_javascript(), "JavaScript"),
+        ("plan", "denah.pdf", "application/pdf", make.encrypted_pdf(), "password-protected"),
+        ("photo", "besar.png", "image/png", make.png_declaring(30000, 30000), "30000×30000"),
+        ("plan", "laporan.pdf", "application/pdf", make.EICAR, "malware"),
+    ]
+
+
+@pytest.mark.parametrize("requirement,filename,content_type,data,expected", _bad_files(),
+                         ids=lambda v: v if isinstance(v, str) and len(v) < 20 else None)
+def test_bad_files_fail_through_the_stack_and_are_never_served(filer, requirement, filename, content_type, data,
+                                                                expected):
+    import shutil
+
+    from tests.support import post_file, require_system
+
+    if expected == "malware":
+        require_system("clamav", shutil.which("clamscan") is not None)
+    http, token = filer["http"], filer["token"]
+    app = _new_draft(filer)
+    offered = _offer(filer, app["id"], requirement, filename, content_type, len(data))
+    assert post_file(offered["upload"], filename, content_type, data) == 204
+    settled = _wait_for_status(http, token, app["id"], offered["document_id"], ("clean", "rejected"))
+    assert settled["status"] == "rejected" and expected in settled["reasons"]["en"], settled
+    assert http.get(f"/applications/{app['id']}/documents/{offered['document_id']}", token=token).status == 409
+
+
+def test_one_byte_over_and_another_key_fail_through_the_stack(filer):
+    from tests import files as make
+    from tests.support import post_file
+
+    http, token = filer["http"], filer["token"]
+    app = _new_draft(filer)
+    limit = 1024 * 1024
+    assert http.post(f"/applications/{app['id']}/documents", {"requirement": "plan", "filename": "x.pdf",
+                     "content_type": "application/pdf", "size": limit + 1}, token=token).status == 422
+    big = make.pdf() + b"%" + b"x" * (limit - len(make.pdf()))
+    offered = _offer(filer, app["id"], "plan", "x.pdf", "application/pdf", limit)
+    assert post_file(offered["upload"], "x.pdf", "application/pdf", big) == 204  # the emulator takes it; S3 would not
+    assert _wait_for_status(http, token, app["id"], offered["document_id"], ("clean", "rejected"))["status"] == "rejected"
+
+    slot = _offer(filer, app["id"], "photo", "a.png", "image/png", 100)
+    assert post_file(slot["upload"], "a.png", "image/png", make.png(), key=f"incoming/{app['id']}/doc_not_mine") == 204
+    time.sleep(2)  # the worker has had its chance at it
+    items = http.get(f"/applications/{app['id']}/documents", token=token).json["items"]
+    assert {d["document_id"]: d["status"] for d in items}[slot["document_id"]] == "awaiting_upload"
+    assert all(d["status"] != "clean" for d in items)
+
+
+def test_a_download_from_another_branch_of_the_tree_is_404(filer):
+    from tests import files as make
+    from tests.support import post_file
+
+    http, token = filer["http"], filer["token"]
+    app = _new_draft(filer)
+    offered = _offer(filer, app["id"], "plan", "denah.pdf", "application/pdf", len(make.pdf()))
+    post_file(offered["upload"], "denah.pdf", "application/pdf", make.pdf())
+    assert _wait_for_status(http, token, app["id"], offered["document_id"], ("clean",))["status"] == "clean"
+    path = f"/applications/{app['id']}/documents/{offered['document_id']}"
+    for other in ("loket.bendungan", "verifikator.kukusan", "cluster.utara"):
+        assert http.get(path, token=staff(http, other)).status == 404
+    assert http.get(path, token=staff(http, "fo.dpmptsp")).status == 200

@@ -134,3 +134,31 @@ def test_local_routes_do_not_exist_on_a_deployed_stage(deps, chalice_app, monkey
         assert prod.deps.settings.stage == "prod"
         assert_problem(prod.get(path), 404)
         assert all(not p.startswith("/_local") for p in prod.get("/openapi.json").json["paths"])
+
+
+def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeypatch):
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.adapters.dynamodb import stores
+
+    sent_tokens = []
+
+    class Unanswered:
+        def __init__(self, connection, client_request_token=None):
+            sent_tokens.append(client_request_token)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            raise TransactWriteError("Failed to write transaction items", None)
+
+        def save(self, *a, **k):
+            pass
+
+    monkeypatch.setattr(stores, "TransactWrite", Unanswered)
+    monkeypatch.setattr(stores.time, "sleep", lambda _s: None)
+    answer = api.post("/auth/register", {"email": "slow@example.id", "password": "long enough", "name": "S"})
+    body = assert_problem(answer, 503)
+    assert "try again" in body["detail"]
+    assert len(sent_tokens) == 4 and len(set(sent_tokens)) == 1  # every retry is the same transaction

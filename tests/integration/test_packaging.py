@@ -33,9 +33,11 @@ def package(tmp_path_factory):
 def test_chalice_packages_the_prod_stage(package):
     template = json.loads((package / "sam.json").read_text())
     functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
-    assert {p["Handler"] for p in functions.values()} == {"app.app", "app.send_mail", "app.purge_unverified_accounts"}
+    assert {p["Handler"] for p in functions.values()} == {
+        "app.app", "app.send_mail", "app.scan_upload", "app.scan_failed", "app.purge_unverified_accounts"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
-    assert functions["SendMail"]["Events"]["SendMailSqsEventSource"]["Properties"]["BatchSize"] == 1
+    for name in ("SendMail", "ScanUpload", "ScanFailed"):
+        assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"
                for g in gateway)

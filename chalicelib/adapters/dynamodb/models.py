@@ -7,6 +7,7 @@ import: the models are declared with a placeholder and bound by the composition 
 
 from __future__ import annotations
 
+from pynamodb import constants
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -17,6 +18,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.connection import Connection, TableConnection
+from pynamodb.connection.base import MetaTable
 from pynamodb.models import Model
 
 from chalicelib.domain.model import MAX_TREE_DEPTH
@@ -178,6 +181,7 @@ class ApplicationItem(Item):
     version = NumberAttribute()
     due_at = UTCDateTimeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute(null=True)
+    last_submitted_at = UTCDateTimeAttribute(null=True)
     step_nodes = ListAttribute(of=UnicodeAttribute, null=True)
     decider_node_id = UnicodeAttribute(null=True)
     decider_role = UnicodeAttribute(null=True)
@@ -214,6 +218,34 @@ class HistoryItem(Item):
     user_agent = UnicodeAttribute(null=True)
 
 
+class DocumentItem(Item):
+    """pk APP#{app}, sk DOC#{document}: beside its application, so listing them is one Query."""
+
+    document_id = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    requirement = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    status = UnicodeAttribute()
+    uploader_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    upload_expires_at = UTCDateTimeAttribute()
+    reason_code = UnicodeAttribute(null=True)
+    reason_id = UnicodeAttribute(null=True)
+    reason_en = UnicodeAttribute(null=True)
+    scanned_at = UTCDateTimeAttribute(null=True)
+    scanned_etag = UnicodeAttribute(null=True)
+    antivirus = UnicodeAttribute(null=True)
+    antivirus_detail = UnicodeAttribute(null=True)
+    served_version = UnicodeAttribute(null=True)
+    served_type = UnicodeAttribute(null=True)
+    served_size = NumberAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)
+    details = JSONAttribute(null=True)
+    version = NumberAttribute()
+
+
 class TrackingItem(Item):
     """pk TRACK#{code}, sk T: claims a tracking code for one application."""
 
@@ -227,14 +259,51 @@ class CounterItem(Item):
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Item, UserItem, EmailClaimItem, GrantItem, OtpItem, ThrottleItem, SessionItem,
-    NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, TrackingItem, CounterItem,
+    NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
 )
 
 
-def bind(table_name: str, region: str, host: str | None) -> None:
-    """Point every model at the configured table; safe to call again with other settings."""
+def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:
+    """Point every model at the configured table, through one shared connection; safe to call
+    again with other settings.
+
+    Left alone, pynamodb gives each model class its own connection, and each connection its own
+    botocore session and client: a dozen copies of DynamoDB's service model in memory and a
+    client built on the first use of every model. One table, one connection."""
     Item.Meta.table_name = table_name
     Item.Meta.region = region
     Item.Meta.host = host
+    Item.Meta.read_timeout_seconds = read_timeout_seconds
+    shared = _table_connection()
     for model in ALL_MODELS:
-        model._connection = None
+        model._connection = shared
+
+
+def _table_connection() -> TableConnection:
+    attributes: dict[str, dict] = {}
+    indexes: dict[str, dict] = {}
+    for model in ALL_MODELS:
+        schema = model._get_schema()
+        for attribute in schema["attribute_definitions"]:
+            attributes[attribute["AttributeName"]] = attribute
+        for index in schema["global_secondary_indexes"]:
+            indexes[index["index_name"]] = {constants.INDEX_NAME: index["index_name"],
+                                            constants.KEY_SCHEMA: index["key_schema"]}
+    meta = Item.Meta
+    return TableConnection(
+        meta.table_name,
+        meta_table=MetaTable({
+            constants.TABLE_NAME: meta.table_name,
+            constants.KEY_SCHEMA: Item._get_schema()["key_schema"],
+            constants.ATTR_DEFINITIONS: list(attributes.values()),
+            constants.GLOBAL_SECONDARY_INDEXES: list(indexes.values()),
+            constants.LOCAL_SECONDARY_INDEXES: [],
+        }),
+        region=meta.region, host=meta.host, connect_timeout_seconds=meta.connect_timeout_seconds,
+        read_timeout_seconds=meta.read_timeout_seconds, max_retry_attempts=meta.max_retry_attempts,
+    )
+
+
+def connection() -> Connection:
+    """The connection transactions go through (the models' own, not a new one per call)."""
+    return Item._get_connection().connection

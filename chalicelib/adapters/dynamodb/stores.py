@@ -9,17 +9,18 @@ from __future__ import annotations
 import base64
 import random
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.domain.errors import Conflict, InvalidInput, FieldProblem
+from chalicelib.domain.documents import AWAITING, SCANNING, Document
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, Unavailable
 from chalicelib.services.ports import (
     ChildLink,
     EmailTaken,
@@ -32,6 +33,7 @@ from chalicelib.services.ports import (
 )
 from chalicelib.domain.model import (
     AWAITING_DECISION,
+    EDITABLE,
     MAX_TREE_DEPTH,
     Application,
     ApplicationChange,
@@ -47,11 +49,6 @@ PENDING_PARTITION = "PENDING"
 def key_time(moment: datetime) -> str:
     """A UTC timestamp that sorts as text (index sort keys and cursors)."""
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _connection() -> Connection:
-    meta = m.Item.Meta
-    return Connection(region=meta.region, host=meta.host, max_retry_attempts=meta.max_retry_attempts)
 
 
 class TransactionCancelled(Exception):
@@ -93,18 +90,30 @@ class Writes:
 def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
     """Commit the writes `build` adds, retrying only DynamoDB's TransactionConflict (another
     transaction touched one of the items, typically a shared counter); a failed condition is
-    final and raises TransactionCancelled naming the writes whose condition failed."""
+    final and raises TransactionCancelled naming the writes whose condition failed.
+
+    Every attempt carries the same client request token, so a retry after a lost answer (a
+    time-out) cannot apply the writes twice: DynamoDB treats it as the same transaction."""
+    token = uuid.uuid4().hex
     for attempt in range(attempts):
         writes: Writes | None = None
         try:
-            with TransactWrite(connection=_connection()) as transaction:
+            with TransactWrite(connection=m.connection(), client_request_token=token) as transaction:
                 writes = Writes(transaction)
                 build(writes)
             return
         except TransactWriteError as error:
             reasons = [r.code if r else None for r in (error.cancellation_reasons or [])]
+            if not reasons:
+                # Not cancelled but unanswered (time-out, throttling past botocore's retries):
+                # the same token makes one more try safe; then the caller may try again.
+                if attempt + 1 < attempts:
+                    time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+                    continue
+                raise Unavailable("the database did not answer; try again") from error
             if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons and attempt + 1 < attempts:
                 time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                token = uuid.uuid4().hex  # a conflict was a refusal: the next try is a new transaction
                 continue
             labels = writes.labels_in_sent_order() if writes else []
             failed = {label for label, reason in zip(labels, reasons) if reason == "ConditionalCheckFailed"}
@@ -574,7 +583,7 @@ def _app_to_item(app: Application) -> m.ApplicationItem:
         applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status, step=app.step,
         steps_total=app.steps_total, data=app.data, created_at=app.created_at, updated_at=app.updated_at,
         version=app.version, due_at=app.due_at, submitted_at=app.submitted_at,
-        step_nodes=list(app.step_nodes) or None,
+        last_submitted_at=app.last_submitted_at, step_nodes=list(app.step_nodes) or None,
         decider_node_id=app.decider_node_id, decider_role=app.decider_role,
         applicant_key=f"APPLICANT#{app.applicant_id}", created_key=f"{key_time(app.created_at)}#{app.id}",
         inbox_key=f"{app.decider_node_id}#{app.decider_role}" if awaiting else None,
@@ -590,7 +599,8 @@ def _app_from_item(item: m.ApplicationItem) -> Application:
         applicant_id=item.applicant_id, applicant_name=item.applicant_name, status=item.status,
         step=int(item.step) if item.step is not None else None, steps_total=int(item.steps_total),
         data=item.data or {}, created_at=item.created_at, updated_at=item.updated_at, version=int(item.version),
-        due_at=item.due_at, submitted_at=item.submitted_at, step_nodes=tuple(item.step_nodes or ()),
+        due_at=item.due_at, submitted_at=item.submitted_at, last_submitted_at=item.last_submitted_at,
+        step_nodes=tuple(item.step_nodes or ()),
         decider_node_id=item.decider_node_id, decider_role=item.decider_role,
     )
 
@@ -599,9 +609,15 @@ def app_from_raw(raw: dict[str, Any]) -> Application:
     return _app_from_item(m.ApplicationItem.from_raw_data(raw))
 
 
-def _history_item(app_id: str, version: int, entry: HistoryEntry) -> m.HistoryItem:
+def history_sort_key(version: int, at: datetime | None = None) -> str:
+    """A state change is H#{version}; an event that does not change the application (a document
+    uploaded or scanned) sorts after the version it happened at, by time."""
+    return f"H#{version:08d}" if at is None else f"H#{version:08d}.{key_time(at)}"
+
+
+def _history_item(app_id: str, sort_key: str, entry: HistoryEntry) -> m.HistoryItem:
     return m.HistoryItem(
-        _app_pk(app_id), f"H#{version:08d}",
+        _app_pk(app_id), sort_key,
         at=entry.at, actor_id=entry.actor_id, actor_name=entry.actor_name, action=entry.action,
         from_status=entry.from_status, to_status=entry.to_status, step=entry.step, to_step=entry.to_step,
         comment=entry.comment, source_ip=entry.source_ip, user_agent=(entry.user_agent or "")[:300] or None,
@@ -654,7 +670,7 @@ class DynamoApplicationStore:
                        condition=m.TrackingItem.pk.does_not_exist())
             else:
                 tx.put("application", item, condition=m.ApplicationItem.version == change.expected_version)
-            tx.put("history", _history_item(app.id, app.version, change.history),
+            tx.put("history", _history_item(app.id, history_sort_key(app.version), change.history),
                    condition=m.HistoryItem.pk.does_not_exist())
             for move in change.counters:
                 tx.update(
@@ -713,3 +729,112 @@ def list_filter(status: str | None, service_id: str | None):
         if part is not None:
             condition = part if condition is None else condition & part
     return condition
+
+
+# ---- documents -------------------------------------------------------------------------------
+
+_DOCUMENT_FIELDS = (
+    "requirement", "filename", "content_type", "size", "status", "uploader_id", "created_at", "upload_expires_at",
+    "reason_code", "reason_id", "reason_en", "scanned_at", "scanned_etag", "antivirus", "antivirus_detail",
+    "served_version", "served_type", "served_size", "sha256", "details", "version",
+)
+
+
+def _document_to_item(doc: Document) -> m.DocumentItem:
+    return m.DocumentItem(_app_pk(doc.application_id), f"DOC#{doc.id}", document_id=doc.id,
+                          application_id=doc.application_id, **{f: getattr(doc, f) for f in _DOCUMENT_FIELDS})
+
+
+def _document_from_item(item: m.DocumentItem) -> Document:
+    values = {f: getattr(item, f) for f in _DOCUMENT_FIELDS}
+    values["size"] = int(values["size"])
+    values["version"] = int(values["version"])
+    values["served_size"] = int(values["served_size"]) if values["served_size"] is not None else None
+    values["details"] = values["details"] or {}
+    return Document(id=item.document_id, application_id=item.application_id, **values)
+
+
+class DynamoDocumentStore:
+    def list(self, app_id: str) -> list[Document]:
+        items, _ = _raw_query(hash_key=_app_pk(app_id), range_key_condition=m.Item.sk.startswith("DOC#"),
+                              consistent_read=True)
+        return sorted((_document_from_item(m.DocumentItem.from_raw_data(raw)) for raw in items),
+                      key=lambda d: (d.created_at, d.id))
+
+    def get(self, app_id: str, document_id: str) -> Document | None:
+        try:
+            return _document_from_item(m.DocumentItem.get(_app_pk(app_id), f"DOC#{document_id}", consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def _application_unchanged(self, tx: Writes, app: Application, editable: bool) -> None:
+        condition = m.ApplicationItem.version == app.version
+        if editable:
+            condition &= m.ApplicationItem.status.is_in(*EDITABLE)
+        tx.check("application", m.ApplicationItem, _app_pk(app.id), "A", condition=condition)
+
+    def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
+        """The document and its history entry, only while the application is as it was read."""
+
+        def build(tx: Writes) -> None:
+            self._application_unchanged(tx, app, editable=True)
+            tx.put("document", _document_to_item(doc), condition=m.DocumentItem.pk.does_not_exist())
+            tx.put("history", _history_item(app.id, history_sort_key(app.version, history.at), history),
+                   condition=m.HistoryItem.pk.does_not_exist())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "application" in cancelled.failed:
+                raise StaleApplication(app.id) from None
+            raise
+
+    def start_scan(self, doc: Document) -> bool:
+        """awaiting_upload → scanning; False if someone else moved it first."""
+        item = m.DocumentItem(_app_pk(doc.application_id), f"DOC#{doc.id}")
+        try:
+            item.update(
+                actions=[m.DocumentItem.status.set(SCANNING), m.DocumentItem.version.set(doc.version + 1)],
+                condition=(m.DocumentItem.status == AWAITING) & (m.DocumentItem.version == doc.version),
+            )
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def settle(self, app: Application, doc: Document, history: HistoryEntry) -> bool:
+        """Record a scan's verdict with its history entry. False if the document was already
+        settled (a redelivered event); StaleApplication if the application moved meanwhile."""
+
+        def build(tx: Writes) -> None:
+            self._application_unchanged(tx, app, editable=False)
+            tx.put("document", _document_to_item(doc),
+                   condition=m.DocumentItem.status.is_in(AWAITING, SCANNING) & (m.DocumentItem.version == doc.version - 1))
+            tx.put("history", _history_item(app.id, history_sort_key(app.version, history.at), history),
+                   condition=m.HistoryItem.pk.does_not_exist())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "application" in cancelled.failed:
+                raise StaleApplication(app.id) from None
+            if "document" in cancelled.failed:
+                return False
+            raise
+        return True
+
+    def delete(self, app: Application, doc: Document, history: HistoryEntry) -> None:
+        def build(tx: Writes) -> None:
+            self._application_unchanged(tx, app, editable=True)
+            tx.delete("document", m.DocumentItem(_app_pk(app.id), f"DOC#{doc.id}"),
+                      condition=m.DocumentItem.version == doc.version)
+            tx.put("history", _history_item(app.id, history_sort_key(app.version, history.at), history),
+                   condition=m.HistoryItem.pk.does_not_exist())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if cancelled.failed & {"application", "document"}:
+                raise StaleApplication(app.id) from None
+            raise

@@ -1,0 +1,111 @@
+"""Uploaded files in S3: presigned POSTs that pin key, type and size; reading exactly the
+version an event announced; writing what passed to the served prefix; quarantine; presigned
+downloads with a safe filename."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib.config import Settings
+from chalicelib.services.ports import ObjectGone, ObjectTooLarge
+
+@dataclass(frozen=True)
+class StoredObject:
+    data: bytes
+    version_id: str | None
+    etag: str
+    size: int
+
+
+class S3Storage:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @functools.cached_property
+    def _s3(self) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        # Path-style addressing where an endpoint is configured (the emulator answers on an IP).
+        addressing = "path" if self._settings.aws_endpoint_url else "auto"
+        return boto3.session.Session(region_name=self._settings.aws_region).client(
+            "s3", endpoint_url=self._settings.aws_endpoint_url,
+            config=Config(signature_version="s3v4", s3={"addressing_style": addressing},
+                          retries={"mode": "standard", "max_attempts": 3}),
+        )
+
+    def presign_upload(self, key: str, content_type: str, size: int) -> dict[str, Any]:
+        post = self._s3.generate_presigned_post(
+            Bucket=self._settings.uploads_bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[{"key": key}, {"Content-Type": content_type}, ["content-length-range", size, size]],
+            ExpiresIn=self._settings.upload_url_seconds,
+        )
+        return {"url": post["url"], "fields": post["fields"]}
+
+    def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
+        """The bytes of exactly the announced object (its version, or else its ETag), refusing
+        to download more than `max_bytes`."""
+        from botocore.exceptions import ClientError
+
+        selector: dict[str, Any] = {"VersionId": version_id} if version_id else {"IfMatch": f'"{etag.strip(chr(34))}"'}
+        try:
+            head = self._s3.head_object(Bucket=self._settings.uploads_bucket, Key=key, **selector)
+            if head["ContentLength"] > max_bytes:
+                raise ObjectTooLarge(head["ContentLength"])
+            answer = self._s3.get_object(Bucket=self._settings.uploads_bucket, Key=key, **selector)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NoSuchVersion", "412", "PreconditionFailed"):
+                raise ObjectGone(key) from None
+            raise
+        data = answer["Body"].read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise ObjectTooLarge(len(data))
+        return StoredObject(data, answer.get("VersionId"), answer["ETag"].strip('"'), len(data))
+
+    def write_served(self, key: str, data: bytes, content_type: str) -> str | None:
+        answer = self._s3.put_object(Bucket=self._settings.uploads_bucket, Key=key, Body=data, ContentType=content_type)
+        return answer.get("VersionId")
+
+    def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None:
+        source = {"Bucket": self._settings.uploads_bucket, "Key": source_key}
+        if version_id:
+            source["VersionId"] = version_id
+        self._s3.copy_object(Bucket=self._settings.quarantine_bucket, Key=target_key, CopySource=source)
+
+    def quarantine_bytes(self, target_key: str, data: bytes) -> None:
+        self._s3.put_object(Bucket=self._settings.quarantine_bucket, Key=target_key, Body=data)
+
+    def remove(self, key: str, version_id: str | None = None) -> None:
+        """Remove one version for good (a versioned bucket would otherwise only hide it)."""
+        args: dict[str, Any] = {"Bucket": self._settings.uploads_bucket, "Key": key}
+        if version_id:
+            args["VersionId"] = version_id
+        self._s3.delete_object(**args)
+
+    def remove_all_versions(self, key: str) -> None:
+        listing = self._s3.list_object_versions(Bucket=self._settings.uploads_bucket, Prefix=key)
+        for entry in listing.get("Versions", []) + listing.get("DeleteMarkers", []):
+            if entry["Key"] == key:
+                self.remove(key, entry["VersionId"])
+
+    def presign_download(self, key: str, version_id: str | None, filename: str, content_type: str) -> str:
+        params: dict[str, Any] = {
+            "Bucket": self._settings.uploads_bucket,
+            "Key": key,
+            "ResponseContentType": content_type,
+            "ResponseContentDisposition": content_disposition(filename),
+        }
+        if version_id:
+            params["VersionId"] = version_id
+        return self._s3.generate_presigned_url("get_object", Params=params, ExpiresIn=self._settings.download_url_seconds)
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII fallback and the UTF-8 name, so any browser saves it under a safe name."""
+    fallback = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\%' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

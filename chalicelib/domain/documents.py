@@ -1,0 +1,155 @@
+"""Documents of an application: who may add or remove them, and what submission needs.
+
+A document starts `awaiting_upload` (the browser has a presigned POST), becomes `scanning` when
+its file arrives, and ends `clean` (served) or `rejected` (kept in quarantine, never served).
+A clean document that was part of a submission is evidence behind a decision: it is never
+deleted or overwritten; a corrected file is a new document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.catalog import DocumentSpec, ServiceType
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, TooManyAttempts
+from chalicelib.domain.model import EDITABLE, Application, HistoryEntry, Principal
+
+AWAITING, SCANNING, CLEAN, REJECTED = "awaiting_upload", "scanning", "clean", "rejected"
+MAX_FILENAME = 200
+
+# Where files live in the uploads bucket: the browser posts to incoming/ (the key chosen here,
+# never the uploader's filename); only the scan writes under clean/, the one prefix served.
+INCOMING, SERVED = "incoming/", "clean/"
+
+
+def incoming_key(app_id: str, document_id: str) -> str:
+    return f"{INCOMING}{app_id}/{document_id}"
+
+
+def served_key(app_id: str, document_id: str) -> str:
+    return f"{SERVED}{app_id}/{document_id}"
+
+
+def parse_incoming_key(key: str) -> tuple[str, str] | None:
+    parts = key.split("/")
+    if len(parts) != 3 or f"{parts[0]}/" != INCOMING or not parts[1].startswith("app_") or not parts[2].startswith("doc_"):
+        return None
+    return parts[1], parts[2]
+
+
+@dataclass
+class Document:
+    id: str
+    application_id: str
+    requirement: str
+    filename: str
+    content_type: str  # as declared
+    size: int  # as declared
+    status: str
+    uploader_id: str
+    created_at: datetime
+    upload_expires_at: datetime
+    reason_code: str | None = None
+    reason_id: str | None = None
+    reason_en: str | None = None
+    scanned_at: datetime | None = None
+    scanned_etag: str | None = None
+    antivirus: str | None = None  # clean | skipped | infected
+    antivirus_detail: str | None = None
+    served_version: str | None = None
+    served_type: str | None = None
+    served_size: int | None = None
+    sha256: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    version: int = 1
+
+    @property
+    def settled(self) -> bool:
+        return self.status in (CLEAN, REJECTED)
+
+    def evolve(self, **changes: Any) -> "Document":
+        return replace(self, **changes)
+
+
+def requirement_of(service: ServiceType, name: str) -> DocumentSpec | None:
+    return next((d for d in service.documents if d.name == name), None)
+
+
+def check_upload(app: Application, service: ServiceType, caller: Principal, requirement: str, filename: str,
+                 content_type: str, size: int, existing: list[Document], per_application: int) -> DocumentSpec:
+    """Refuse anything the presigned POST would let through: the scan checks the file again."""
+    if app.applicant_id != caller.user_id:
+        raise Forbidden("only the applicant who filed it may add documents")
+    if app.status not in EDITABLE:
+        raise Conflict(f"documents can be added while the application is a draft or returned, not {app.status}")
+    spec = requirement_of(service, requirement)
+    problems = []
+    if spec is None:
+        problems.append(FieldProblem("requirement", "is not a document this service asks for: "
+                                     + ", ".join(d.name for d in service.documents)))
+    else:
+        if content_type not in spec.content_types:
+            problems.append(FieldProblem("content_type", f"{spec.label_en} accepts " + ", ".join(spec.content_types)))
+        if size <= 0:
+            problems.append(FieldProblem("size", "must be the file's size in bytes"))
+        elif size > spec.max_bytes:
+            problems.append(FieldProblem("size", f"{spec.label_en} may be at most {spec.max_bytes} bytes"))
+    if not filename.strip() or len(filename) > MAX_FILENAME:
+        problems.append(FieldProblem("filename", f"must be 1 to {MAX_FILENAME} characters"))
+    if problems:
+        raise InvalidInput("the document cannot be added", problems)
+    if len(existing) >= per_application:
+        raise TooManyAttempts(f"an application holds at most {per_application} documents; delete some first", 60)
+    assert spec is not None
+    return spec
+
+
+def is_evidence(app: Application, document: Document) -> bool:
+    """Part of a submission that someone decided on: kept as it is."""
+    return document.status == CLEAN and app.last_submitted_at is not None and document.created_at < app.last_submitted_at
+
+
+def check_delete(app: Application, caller: Principal, document: Document) -> None:
+    if app.applicant_id != caller.user_id:
+        raise Forbidden("only the applicant who filed it may remove documents")
+    if app.status not in EDITABLE:
+        raise Conflict(f"documents can be removed while the application is a draft or returned, not {app.status}")
+    if is_evidence(app, document):
+        raise Conflict("this document was part of a submission and stays as evidence; add a corrected file instead")
+
+
+def missing_documents(service: ServiceType, documents: list[Document], now: datetime) -> list[tuple[str, str]]:
+    """(requirement, why) for each mandatory document without a clean file, and for any file
+    still being scanned (its verdict must be known before deciders see the application)."""
+    problems = []
+    for spec in service.documents:
+        mine = [d for d in documents if d.requirement == spec.name]
+        if any(d.status == SCANNING for d in mine):
+            problems.append((spec.name, f"{spec.label_en} is still being checked; try again in a moment"))
+            continue
+        if not spec.required or any(d.status == CLEAN for d in mine):
+            continue
+        rejected = [d for d in mine if d.status == REJECTED]
+        if rejected:
+            problems.append((spec.name, f"{spec.label_en} was rejected: {rejected[-1].reason_en}; upload another file"))
+        elif any(d.status == AWAITING and d.upload_expires_at > now for d in mine):
+            problems.append((spec.name, f"{spec.label_en} has not finished uploading"))
+        else:
+            problems.append((spec.name, f"{spec.label_en} is required; upload it"))
+    return problems
+
+
+def document_event(app: Application, actor_id: str, actor_name: str, action: str, document: Document,
+                   label: str, now: datetime, comment: str | None = None, source_ip: str | None = None,
+                   user_agent: str | None = None) -> HistoryEntry:
+    """A history entry for something that happened to a document; the application's status and
+    step do not move."""
+    text = f"{label}: {document.filename}" + (f" — {comment}" if comment else "")
+    return HistoryEntry(
+        at=now, actor_id=actor_id, actor_name=actor_name, action=action, from_status=app.status,
+        to_status=app.status, step=app.step, comment=text,
+        to_step=app.step if app.status in ("submitted", "in_review") else None,
+        source_ip=source_ip, user_agent=user_agent,
+    )

@@ -1,0 +1,298 @@
+"""Evidence and documents: presigned uploads, the scan, quarantine, gated downloads.
+
+Nothing uploaded is served until the scan has passed it, and what is served is what the scan
+wrote (the cleaned image, or the exact PDF bytes it read) under the served prefix: replacing
+the uploaded object later changes nothing that anyone can download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.domain import applications as rules
+from chalicelib.domain import documents as docs
+from chalicelib.domain import files
+from chalicelib.domain.catalog import Catalog
+from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.model import Application, Principal
+from chalicelib.services.ports import Clock, JobQueue, ObjectGone, ObjectTooLarge, StaleApplication
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = ("system:scan", "Pemeriksa berkas otomatis / automatic file check")
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    upload_url_seconds: int
+    per_application: int
+    per_user_per_day: int
+    max_image_pixels: int
+    keep_image_originals: bool
+
+
+@dataclass(frozen=True)
+class Upload:
+    application: Application
+    document: docs.Document
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Download:
+    url: str
+    filename: str
+    content_type: str
+
+
+class DocumentService:
+    def __init__(self, *, applications, documents, storage, antivirus, throttles, users, mail_jobs: JobQueue,
+                 catalog: Catalog, clock: Clock, limits: UploadLimits, web_base_url: str, org_name: str) -> None:
+        self.applications = applications
+        self.documents = documents
+        self.storage = storage
+        self.antivirus = antivirus
+        self.throttles = throttles
+        self.users = users
+        self.mail_jobs = mail_jobs
+        self.catalog = catalog
+        self.clock = clock
+        self.limits = limits
+        self.web_base_url = web_base_url.rstrip("/")
+        self.org_name = org_name
+
+    def _service(self, app: Application):
+        service = self.catalog.version(app.service_id, app.service_version)
+        if service is None:
+            raise Conflict(f"service {app.service_id} version {app.service_version} is no longer in the catalog")
+        return service
+
+    # ---- the API side --------------------------------------------------------------------
+
+    def request_upload(self, caller: Principal, app_id: str, requirement: str, filename: str, content_type: str,
+                       size: int, origin: rules.Origin) -> Upload:
+        app = rules.require_readable(caller, self.applications.get(app_id))
+        service = self._service(app)
+        existing = self.documents.list(app.id)
+        spec = docs.check_upload(app, service, caller, requirement, filename, content_type, size, existing,
+                                 self.limits.per_application)
+        now = self.clock.now()
+        count, _ = self.throttles.count("upload", caller.user_id, now, window=timedelta(days=1))
+        if count > self.limits.per_user_per_day:
+            raise TooManyAttempts(f"at most {self.limits.per_user_per_day} uploads a day; try again tomorrow", 3600)
+        document = docs.Document(
+            id=new_id("doc"), application_id=app.id, requirement=spec.name, filename=filename.strip(),
+            content_type=content_type, size=size, status=docs.AWAITING, uploader_id=caller.user_id, created_at=now,
+            upload_expires_at=now + timedelta(seconds=self.limits.upload_url_seconds),
+        )
+        history = docs.document_event(app, caller.user_id, caller.name, "add_document", document, spec.label_en, now,
+                                      source_ip=origin.source_ip, user_agent=origin.user_agent)
+        try:
+            self.documents.add(app, document, history)
+        except StaleApplication:
+            raise Conflict("the application changed while you were adding the document; reload it and try again") from None
+        post = self.storage.presign_upload(docs.incoming_key(app.id, document.id), content_type, size)
+        logger.info("upload offered", extra={"application_id": app.id, "document_id": document.id})
+        return Upload(app, document, post["url"], post["fields"])
+
+    def list(self, caller: Principal, app_id: str) -> tuple[Application, list[docs.Document]]:
+        app = rules.require_readable(caller, self.applications.get(app_id))
+        return app, self.documents.list(app.id)
+
+    def download(self, caller: Principal, app_id: str, document_id: str) -> Download:
+        app = rules.require_readable(caller, self.applications.get(app_id))
+        document = self.documents.get(app.id, document_id)
+        if document is None:
+            raise NotFound("no such document")
+        if document.status != docs.CLEAN:
+            raise Conflict(f"the document is {document.status.replace('_', ' ')}; only files that passed the check are served")
+        served_type = document.served_type or document.content_type
+        name = files.safe_filename(document.filename, served_type)
+        url = self.storage.presign_download(docs.served_key(app.id, document.id), document.served_version, name,
+                                            served_type)
+        return Download(url, name, served_type)
+
+    def delete(self, caller: Principal, app_id: str, document_id: str, origin: rules.Origin) -> None:
+        app = rules.require_readable(caller, self.applications.get(app_id))
+        document = self.documents.get(app.id, document_id)
+        if document is None:
+            raise NotFound("no such document")
+        docs.check_delete(app, caller, document)
+        spec = docs.requirement_of(self._service(app), document.requirement)
+        history = docs.document_event(app, caller.user_id, caller.name, "delete_document", document,
+                                      spec.label_en if spec else document.requirement, self.clock.now(),
+                                      source_ip=origin.source_ip, user_agent=origin.user_agent)
+        try:
+            self.documents.delete(app, document, history)
+        except StaleApplication:
+            raise Conflict("the application or document changed meanwhile; reload and try again") from None
+        # Not evidence (check_delete said so): its files go too.
+        self.storage.remove_all_versions(docs.served_key(app.id, document.id))
+        self.storage.remove_all_versions(docs.incoming_key(app.id, document.id))
+
+    def missing(self, app: Application) -> list[tuple[str, str]]:
+        return docs.missing_documents(self._service(app), self.documents.list(app.id), self.clock.now())
+
+    # ---- the scan ------------------------------------------------------------------------
+
+    def scan(self, key: str, etag: str, version_id: str | None) -> str:
+        """Scan the object an S3 event announced; answers what happened (for logs and tests).
+        Safe to run twice for one event: a settled document is left as it is."""
+        target = docs.parse_incoming_key(key)
+        if target is None:
+            self._quarantine_stray(key, version_id, etag, "not an upload slot")
+            return "stray"
+        app_id, document_id = target
+        app = self.applications.get(app_id)
+        document = self.documents.get(app_id, document_id) if app else None
+        if app is None or document is None:
+            self._quarantine_stray(key, version_id, etag, "no such document")
+            return "stray"
+        if document.settled:
+            if document.scanned_etag == etag.strip('"'):
+                return "already settled"
+            # A file put in the slot after its verdict: kept away, never served.
+            self._quarantine_stray(key, version_id, etag, "replaced after its scan")
+            return "replacement quarantined"
+        if document.status == docs.AWAITING:
+            if not self.documents.start_scan(document):
+                return "raced"
+            document = document.evolve(status=docs.SCANNING, version=document.version + 1)
+
+        spec = docs.requirement_of(self._service(app), document.requirement)
+        max_bytes = spec.max_bytes if spec else 0
+        try:
+            stored = self.storage.read(key, etag, version_id, max_bytes)
+        except ObjectTooLarge as too_large:
+            verdict = files.reason("too_large",
+                                   f"Berkas melebihi batas {max_bytes // 1024 // 1024} MB.",
+                                   f"The file ({too_large.size} bytes) is over the {max_bytes // 1024 // 1024} MB limit.")
+            return self._reject(app, document, verdict, key, version_id, etag, data=None)
+        except ObjectGone:
+            return "gone"  # replaced before it was read: the newer version's own event follows
+
+        archives = spec is not None and files.ZIP in spec.content_types
+        verdict = files.inspect(stored.data, document.content_type, document.size, max_bytes,
+                                self.limits.max_image_pixels, archives_allowed=archives)
+        antivirus = self.antivirus.scan(stored.data)
+        if antivirus.status == "infected":
+            verdict = files.reason("malware", f"Berkas mengandung perangkat lunak berbahaya ({antivirus.detail}).",
+                                   f"The file contains malware ({antivirus.detail}).")
+        document = document.evolve(antivirus=antivirus.status, antivirus_detail=antivirus.detail or None,
+                                   sha256=hashlib.sha256(stored.data).hexdigest(), scanned_etag=stored.etag)
+        if not verdict.clean:
+            return self._reject(app, document, verdict, key, stored.version_id, stored.etag, data=stored.data)
+        return self._accept(app, document, verdict, key, stored, spec.label_en if spec else document.requirement)
+
+    def _accept(self, app: Application, document: docs.Document, verdict: files.Verdict, key: str, stored: Any,
+                label: str) -> str:
+        assert verdict.served is not None and verdict.served_type is not None
+        served_version = self.storage.write_served(docs.served_key(app.id, document.id), verdict.served, verdict.served_type)
+        if self.limits.keep_image_originals and verdict.served is not stored.data:
+            self.storage.quarantine(key, stored.version_id, f"originals/{app.id}/{document.id}")
+        settled = document.evolve(
+            status=docs.CLEAN, scanned_at=self.clock.now(), served_version=served_version,
+            served_type=verdict.served_type, served_size=len(verdict.served), details=verdict.details,
+            version=document.version + 1,
+        )
+        outcome = self._settle(app, settled, "document_accepted", label, None)
+        self.storage.remove(key, stored.version_id)
+        logger.info("document clean", extra={"application_id": app.id, "document_id": document.id,
+                                             "antivirus": document.antivirus})
+        return outcome
+
+    def _reject(self, app: Application, document: docs.Document, verdict: files.Verdict, key: str,
+                version_id: str | None, etag: str, data: bytes | None) -> str:
+        rejection = verdict.rejection
+        assert rejection is not None
+        target = f"{app.id}/{document.id}/{etag.strip(chr(34))}"
+        if data is not None:
+            self.storage.quarantine_bytes(target, data)
+        else:
+            self.storage.quarantine(key, version_id, target)
+        settled = document.evolve(
+            status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
+            reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en, version=document.version + 1,
+        )
+        spec = docs.requirement_of(self._service(app), document.requirement)
+        outcome = self._settle(app, settled, "document_rejected", spec.label_en if spec else document.requirement,
+                               rejection.en)
+        self.storage.remove(key, version_id)
+        if outcome == "rejected":
+            self._tell_uploader(app, settled, spec)
+        logger.info("document rejected", extra={"application_id": app.id, "document_id": document.id,
+                                                "reason": rejection.code})
+        return outcome
+
+    def _settle(self, app: Application, settled: docs.Document, action: str, label: str, comment: str | None) -> str:
+        for _ in range(5):
+            history = docs.document_event(app, SYSTEM_ACTOR[0], SYSTEM_ACTOR[1], action, settled, label,
+                                          self.clock.now(), comment=comment)
+            try:
+                if not self.documents.settle(app, settled, history):
+                    return "already settled"
+                return settled.status
+            except StaleApplication:
+                fresh = self.applications.get(app.id)
+                if fresh is None:
+                    return "gone"
+                app = fresh  # the applicant or a decider moved it meanwhile: record against its new version
+        raise Conflict("the application keeps changing; the scan will be retried")
+
+    def give_up(self, key: str, etag: str) -> str:
+        """For a message that failed its every delivery: the document must not stay `scanning`
+        forever, so it is rejected as "could not be scanned" and the uploader told."""
+        target = docs.parse_incoming_key(key)
+        if target is None:
+            return "stray"
+        app = self.applications.get(target[0])
+        document = self.documents.get(*target) if app else None
+        if app is None or document is None or document.settled:
+            return "nothing to do"
+        verdict = files.reason("unscannable", "Berkas tidak dapat diperiksa; unggah ulang atau hubungi petugas.",
+                               "The file could not be scanned; upload it again or contact the office.")
+        rejection = verdict.rejection
+        settled = document.evolve(status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
+                                  reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en,
+                                  version=document.version + 1)
+        spec = docs.requirement_of(self._service(app), document.requirement)
+        outcome = self._settle(app, settled, "document_rejected", spec.label_en if spec else document.requirement,
+                               rejection.en)
+        if outcome == "rejected":
+            self._tell_uploader(app, settled, spec)
+        return outcome
+
+    def _quarantine_stray(self, key: str, version_id: str | None, etag: str, why: str) -> None:
+        logger.warning("upload outside its slot quarantined", extra={"key": key[:200], "why": why})
+        try:
+            self.storage.quarantine(key, version_id, f"stray/{uuid.uuid4()}")
+        finally:
+            self.storage.remove(key, version_id)
+
+    def _tell_uploader(self, app: Application, document: docs.Document, spec: Any) -> None:
+        uploader = self.users.get(document.uploader_id)
+        if uploader is None:
+            return
+        indonesian = uploader.language != "en"
+        self.mail_jobs.send({
+            "job_id": str(uuid.uuid4()),
+            "template": "document_rejected",
+            "to": uploader.email,
+            "language": uploader.language,
+            "params": {
+                "org_name": self.org_name,
+                "name": uploader.name,
+                "filename": document.filename,
+                "requirement": (spec.label if indonesian else spec.label_en) if spec else document.requirement,
+                "reason": document.reason_id if indonesian else document.reason_en,
+                "tracking_code": app.tracking_code,
+                "link": f"{self.web_base_url}/#/applications/{app.id}",
+            },
+        })

@@ -1,0 +1,54 @@
+"""The scan functions: one reads each upload S3 announces (via the scan queue) and decides
+clean or rejected; one takes what the scan queue gave up on (its dead-letter queue) and marks
+those documents "could not be scanned", so none stays `scanning` forever.
+
+Batch size 1 (Chalice cannot set ReportBatchItemFailures): an exception leaves the message for
+SQS to deliver again, and after five tries it moves to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+from urllib.parse import unquote_plus
+
+from chalicelib import logs
+from chalicelib.deps import container
+
+logger = logging.getLogger(__name__)
+
+
+def s3_objects(body: str) -> list[dict[str, Any]]:
+    """The objects an S3 event message names (S3's own test message names none). Keys arrive
+    URL-encoded, spaces as '+'."""
+    message = json.loads(body)
+    found = []
+    for record in message.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        obj = record["s3"]["object"]
+        found.append({
+            "key": unquote_plus(obj["key"]),
+            "etag": obj.get("eTag", ""),
+            "version_id": obj.get("versionId"),
+        })
+    return found
+
+
+def handle_uploads(event: Any) -> None:
+    logs.configure()
+    documents = container().documents
+    for record in event:
+        for obj in s3_objects(record.body):
+            outcome = documents.scan(obj["key"], obj["etag"], obj["version_id"])
+            logger.info("upload scanned", extra={"outcome": outcome})
+
+
+def handle_unscannable(event: Any) -> None:
+    logs.configure()
+    documents = container().documents
+    for record in event:
+        for obj in s3_objects(record.body):
+            outcome = documents.give_up(obj["key"], obj["etag"])
+            logger.warning("upload could not be scanned", extra={"outcome": outcome})

@@ -1,0 +1,109 @@
+"""Real files made by the tests: a photo with GPS in its EXIF, PDFs plain, scripted and
+encrypted, a PNG that declares 30000×30000 pixels, a Windows program, EICAR."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+EICAR_SIGNATURES = "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
+
+
+def png(width: int = 64, height: int = 48, color=(200, 30, 30)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def jpeg_with_gps(width: int = 80, height: int = 60) -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (20, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "SatupintuCam"  # Make
+    exif[0xA431] = "SERIAL-123456"  # BodySerialNumber
+    exif[0x8825] = {1: "S", 2: (6.0, 21.0, 43.0), 3: "E", 4: (106.0, 49.0, 30.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def noisy_jpeg(target_bytes: int) -> bytes:
+    """A photo-sized JPEG just under `target_bytes` (random pixels barely compress: about 1.2
+    bytes a pixel at quality 95)."""
+    import os
+
+    from PIL import Image
+
+    side = int((target_bytes / 1.2) ** 0.5)
+    while True:
+        image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=95)
+        if out.tell() <= target_bytes:
+            return out.getvalue()
+        side = int(side * (target_bytes / out.tell()) ** 0.5 * 0.99)
+
+
+def pdf_with_photo(target_bytes: int) -> bytes:
+    """A scanned-document-like PDF: one page holding a large photo, just under `target_bytes`."""
+    from fpdf import FPDF
+
+    photo = noisy_jpeg(target_bytes - 20_000)
+    document = FPDF()
+    document.add_page()
+    document.image(io.BytesIO(photo), x=10, y=10, w=190)
+    return bytes(document.output())
+
+
+def pdf(text: str = "Laporan desain bendungan", pages: int = 1) -> bytes:
+    from fpdf import FPDF
+
+    document = FPDF()
+    for number in range(pages):
+        document.add_page()
+        document.set_font("helvetica", size=14)
+        document.cell(text=f"{text} - {number + 1}")
+    return bytes(document.output())
+
+
+def pdf_with_javascript() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.actions import JavaScript
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    writer.add_open_action(JavaScript("app.alert('hello');"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    writer.encrypt(user_password="rahasia", owner_password="rahasia")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width`×`height` pixels (a decompression bomb's shape)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b"")
+
+
+def windows_program() -> bytes:
+    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"This program cannot be run in DOS mode." + b"\x00" * 100
+
+
+def html_page() -> bytes:
+    return b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"

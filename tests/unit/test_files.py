@@ -1,0 +1,110 @@
+"""What an uploaded file really is, decided from its bytes."""
+
+import io
+
+import pytest
+
+from chalicelib.domain import files
+from tests import files as make
+
+MB = 1024 * 1024
+PIXELS = 40_000_000
+
+
+def check(data: bytes, declared: str, max_bytes: int = 10 * MB, declared_size: int | None = None):
+    return files.inspect(data, declared, len(data) if declared_size is None else declared_size, max_bytes, PIXELS)
+
+
+def test_a_real_png_passes_and_is_re_encoded():
+    verdict = check(make.png(), files.PNG)
+    assert verdict.clean, verdict.rejection
+    assert verdict.served.startswith(b"\x89PNG") and verdict.details["width"] == 64
+
+
+def test_a_photo_loses_its_location_and_camera_serial():
+    original = make.jpeg_with_gps()
+    assert b"SERIAL-123456" in original
+    verdict = check(original, files.JPEG)
+    assert verdict.clean
+    from PIL import Image
+
+    served = Image.open(io.BytesIO(verdict.served))
+    assert not served.getexif() and b"SERIAL-123456" not in verdict.served and b"SatupintuCam" not in verdict.served
+
+
+def test_a_real_pdf_passes_unchanged():
+    data = make.pdf(pages=3)
+    verdict = check(data, files.PDF)
+    assert verdict.clean and verdict.served == data and verdict.details["pages"] == 3
+
+
+@pytest.mark.parametrize("data,declared,code", [
+    (make.windows_program(), files.JPEG, "wrong_type"),
+    (make.html_page(), files.PDF, "wrong_type"),
+    (make.pdf_with_javascript(), files.PDF, "javascript"),
+    (make.encrypted_pdf(), files.PDF, "encrypted"),
+    (make.png_declaring(30000, 30000), files.PNG, "too_many_pixels"),
+    (make.png()[:40], files.PNG, "damaged_image"),
+    (b"%PDF-1.7\n garbage", files.PDF, "damaged_pdf"),
+    (make.png(), files.JPEG, "wrong_type"),
+])
+def test_what_is_refused_and_why(data, declared, code):
+    verdict = check(data, declared)
+    assert not verdict.clean
+    assert verdict.rejection.code == code
+    assert verdict.rejection.id and verdict.rejection.en
+
+
+def test_the_reason_names_what_the_file_really_is():
+    verdict = check(make.windows_program(), files.JPEG)
+    assert "Windows program" in verdict.rejection.en and "JPEG" in verdict.rejection.en
+    assert "bukan gambar JPEG" in verdict.rejection.id
+
+
+def test_one_byte_over_the_limit_is_refused():
+    data = make.pdf()
+    verdict = files.inspect(data, files.PDF, len(data), len(data) - 1, PIXELS)
+    assert verdict.rejection.code == "too_large"
+
+
+def test_a_file_other_than_the_announced_one_is_refused():
+    data = make.pdf()
+    assert check(data, files.PDF, declared_size=len(data) + 10).rejection.code == "size_mismatch"
+
+
+def test_archives_only_where_a_requirement_allows_them():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("denah.pdf", make.pdf())
+    data = out.getvalue()
+    assert check(data, files.PDF).rejection.code == "archive"
+    allowed = files.inspect(data, files.ZIP, len(data), 10 * MB, PIXELS, archives_allowed=True)
+    assert allowed.clean
+
+
+@pytest.mark.parametrize("name,media_type,expected", [
+    ("KTP Budi.jpeg", files.JPEG, "KTP Budi.jpeg"),
+    ("../../etc/passwd", files.PDF, "passwd.pdf"),
+    ('C:\\Users\\x\\plan "final".pdf', files.PDF, "plan final.pdf"),
+    ("foto\r\nSet-Cookie: x.png", files.PNG, "fotoSet-Cookie x.png"),
+    ("scan.exe", files.PDF, "scan.pdf"),
+    ("", files.PNG, "dokumen.png"),
+])
+def test_download_names_are_safe(name, media_type, expected):
+    assert files.safe_filename(name, media_type) == expected
+
+
+def test_a_sideways_photo_is_served_upright():
+    from PIL import Image
+
+    image = Image.new("RGB", (80, 40), (10, 200, 10))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; view rotated 90°
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    verdict = check(out.getvalue(), files.JPEG)
+    served = Image.open(io.BytesIO(verdict.served))
+    assert served.size == (40, 80)
+    assert 0x0112 not in served.getexif()
