@@ -9,7 +9,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
-from chalicelib.queues import MAIL_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
+from chalicelib.queues import NOTIFICATION_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
 
 app = Chalice(app_name="satupintu")
 register_routes(app)
@@ -22,9 +22,9 @@ def problem_details(event, get_response):
     return finish(get_response(event))
 
 
-@app.on_sqs_message(queue=MAIL_QUEUE, batch_size=1, name="send_mail")
-def send_mail(event):
-    from chalicelib.workers.mail import handle_batch
+@app.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=1, name="notify")
+def notify(event):
+    from chalicelib.workers.notifications import handle_batch
 
     return handle_batch(event)
 
@@ -48,3 +48,17 @@ def purge_unverified_accounts(event):
     from chalicelib.workers.accounts import purge_unverified
 
     purge_unverified(event)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="escalate_overdue_steps")
+def escalate_overdue_steps(event):
+    from chalicelib.workers.deadlines import escalate_overdue
+
+    escalate_overdue(event)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="relay_outbox")
+def relay_outbox(event):
+    from chalicelib.workers.notifications import relay_outbox
+
+    relay_outbox(event)

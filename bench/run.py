@@ -19,7 +19,7 @@ import tempfile
 import time
 import uuid
 import warnings
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -162,8 +162,9 @@ class Bench:
         """The code from the newest mail job to `email`, read off the queue (not counted)."""
         import json
 
-        sqs = self.deps.mail_jobs
+        sqs = self.deps.notification_jobs
         url = sqs._queue_url()
+        user_id = self.deps.users.user_id_for_email(email)
         client = __import__("chalicelib.adapters.aws", fromlist=["client"]).client(self.deps.settings, "sqs")
         code = None
         while True:
@@ -172,11 +173,21 @@ class Bench:
                 break
             for message in messages:
                 job = json.loads(message["Body"])
-                if job["to"] == email and "code" in job["params"]:
-                    code = job["params"]["code"]
+                if job.get("user_id") == user_id and "code" in job.get("secret", {}):
+                    code = job["secret"]["code"]
                 client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         assert code, f"no code queued for {email}"
         return code
+
+    def _notification_for(self, email: str) -> str:
+        """An unread notification for `email`, written as the fan-out writes one (not counted)."""
+        from chalicelib.domain.ids import new_id
+        from chalicelib.domain.notifications import Notification
+
+        notification = Notification(id=new_id("ntf"), user_id=self.deps.users.user_id_for_email(email), kind="assigned",
+                                    params={}, created_at=self.deps.clock.now())
+        self.deps.notification_store.add(notification)
+        return notification.id
 
     def _upload_and_scan(self, app_id: str, document_id: str, data: bytes) -> None:
         """What the browser and the scan function do between the API's calls (not counted)."""
@@ -328,6 +339,31 @@ class Bench:
         results[("GET", "/applications?status=submitted")] = self.counted(
             "GET", "/applications?status=submitted&limit=50", token=camat)[:2]
         record("GET", "/inbox", *self.counted("GET", "/inbox?limit=50", token=kukusan_verifier)[:2])
+
+        # workflow: suspend and resume, a batch of one, a delegation, notifications
+        _status, waiting = self.call("POST", "/applications", {"service_id": "civil-move-report",
+                                                               "node_id": "kel-kukusan", "data": move}, token=clerk)
+        self.call("POST", f"/applications/{waiting['id']}/submit", token=clerk)
+        record("POST", "/applications/{id}/suspend", *self.counted(
+            "POST", f"/applications/{waiting['id']}/suspend", {"reason": "menunggu KK asli"}, token=kukusan_verifier)[:2])
+        record("POST", "/applications/{id}/resume", *self.counted(
+            "POST", f"/applications/{waiting['id']}/resume", token=kukusan_verifier)[:2])
+        record("POST", "/decisions", *self.counted("POST", "/decisions", {
+            "application_ids": [waiting["id"]], "action": "approve", "steps": {waiting["id"]: 1}},
+            token=kukusan_verifier)[:2])
+        now = datetime.fromisoformat(self.call("GET", "/_local/clock")[1]["now"])
+        status, calls, lent = self.counted("POST", "/delegations", {
+            "role": "verifier", "node_id": "kel-kukusan", "delegate_email": "petugas.kukusan@demo.satupintu.id",
+            "starts_at": now.isoformat(), "ends_at": (now + timedelta(days=3)).isoformat()}, token=kukusan_verifier)
+        record("POST", "/delegations", status, calls)
+        record("GET", "/delegations", *self.counted("GET", "/delegations", token=kukusan_verifier)[:2])
+        record("DELETE", "/delegations/{id}", *self.counted("DELETE", f"/delegations/{lent['id']}",
+                                                           token=kukusan_verifier)[:2])
+        note = self._notification_for("petugas.kukusan@demo.satupintu.id")
+        record("GET", "/notifications", *self.counted("GET", "/notifications?limit=50", token=clerk)[:2])
+        record("POST", "/notifications/{id}/read", *self.counted("POST", f"/notifications/{note}/read", token=clerk)[:2])
+        record("GET", "/ops/failed-notifications", *self.counted("GET", "/ops/failed-notifications",
+                                                                token=self.login("ops"))[:2])
 
         record("GET", "/_local/mail", *self.counted("GET", "/_local/mail?to=nobody@example.id")[:2])
         record("GET", "/_local/demo", *self.counted("GET", "/_local/demo")[:2])

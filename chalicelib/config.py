@@ -55,6 +55,10 @@ class Settings(BaseModel):
     clamscan_path: str | None = None
     clamav_database: str | None = None
     antivirus_required: bool = False
+    # Notifications: the queue's maxReceiveCount (infra/template.yaml), so the last attempt
+    # knows it is the last; and the first retry's delay, doubled on each further one.
+    notification_max_receives: int = Field(5, ge=1)
+    notification_retry_base_seconds: int = Field(30, ge=0)
     # Tests only: a directory of extra service types loaded beside the catalog.
     extra_catalog_dir: str | None = None
 
@@ -106,6 +110,8 @@ _ENVIRONMENT = {
     "clamscan_path": "CLAMSCAN_PATH",
     "clamav_database": "CLAMAV_DATABASE",
     "antivirus_required": "ANTIVIRUS_REQUIRED",
+    "notification_max_receives": "NOTIFICATION_MAX_RECEIVES",
+    "notification_retry_base_seconds": "NOTIFICATION_RETRY_BASE_SECONDS",
 }
 
 

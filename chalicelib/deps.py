@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import MAIL_QUEUE
+from chalicelib.queues import NOTIFICATION_QUEUE
 
 
 class Container:
@@ -71,6 +71,18 @@ class Container:
         return self._tables.DynamoDocumentStore()
 
     @cached_property
+    def delegation_store(self):
+        return self._tables.DynamoDelegationStore()
+
+    @cached_property
+    def outbox_store(self):
+        return self._tables.DynamoOutboxStore()
+
+    @cached_property
+    def notification_store(self):
+        return self._tables.DynamoNotificationStore()
+
+    @cached_property
     def storage(self):
         from chalicelib.adapters.storage import S3Storage
 
@@ -83,10 +95,10 @@ class Container:
         return ClamAv(self.settings)
 
     @cached_property
-    def mail_jobs(self):
+    def notification_jobs(self):
         from chalicelib.adapters.job_queue import SqsJobQueue
 
-        return SqsJobQueue(self.settings, MAIL_QUEUE)
+        return SqsJobQueue(self.settings, NOTIFICATION_QUEUE)
 
     @cached_property
     def mailer(self):
@@ -106,10 +118,28 @@ class Container:
         )
         return AccountService(
             users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=Argon2PasswordHasher(),
-            access_tokens=tokens, keys=self.keys, mail_jobs=self.mail_jobs, clock=self.clock,
+            access_tokens=tokens, keys=self.keys, notifications=self.notifications, clock=self.clock,
             refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
-            org_name=self.settings.org_name,
         )
+
+    @cached_property
+    def notifications(self):
+        from chalicelib.services.notifications import NotificationService
+
+        settings = self.settings
+        return NotificationService(
+            notifications=self.notification_store, outbox=self.outbox_store, users=self.users,
+            jobs=self.notification_jobs, mailer=self.mailer, clock=self.clock, web_base_url=settings.web_base_url,
+            org_name=settings.org_name, max_receives=settings.notification_max_receives,
+            retry_base_seconds=settings.notification_retry_base_seconds,
+        )
+
+    @cached_property
+    def delegations(self):
+        from chalicelib.services.delegations import DelegationService
+
+        return DelegationService(delegations=self.delegation_store, users=self.users, org=self.org_store,
+                                 clock=self.clock)
 
     @cached_property
     def org(self):
@@ -123,7 +153,7 @@ class Container:
 
         return ApplicationService(
             applications=self.application_store, org=self.org_store, documents=self.documents, catalog=self.catalog,
-            clock=self.clock, tz=self.settings.org_timezone,
+            notifications=self.notifications, clock=self.clock, tz=self.settings.org_timezone,
         )
 
     @cached_property
@@ -133,14 +163,13 @@ class Container:
         settings = self.settings
         return DocumentService(
             applications=self.application_store, documents=self.document_store, storage=self.storage,
-            antivirus=self.antivirus, throttles=self.throttles, users=self.users, mail_jobs=self.mail_jobs,
+            antivirus=self.antivirus, throttles=self.throttles, notifications=self.notifications,
             catalog=self.catalog, clock=self.clock,
             limits=UploadLimits(
                 upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
                 per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
                 keep_image_originals=settings.keep_image_originals,
             ),
-            web_base_url=settings.web_base_url, org_name=settings.org_name,
         )
 
 

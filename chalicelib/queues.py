@@ -1,6 +1,7 @@
 """Queue names. Chalice's @app.on_sqs_message needs the name at import, so it is a constant
 here and in infra/template.yaml (one stage per account/region; see docs/DEPLOY.md)."""
 
-MAIL_QUEUE = "satupintu-mail"
+NOTIFICATION_QUEUE = "satupintu-notifications"
+NOTIFICATION_DEAD_LETTER_QUEUE = "satupintu-notifications-dlq"
 SCAN_QUEUE = "satupintu-scan"
 SCAN_DEAD_LETTER_QUEUE = "satupintu-scan-dlq"

@@ -8,6 +8,10 @@ Two things are added around moto's WSGI app:
   so no request holds the lock waiting.)
 * `/_emulator/mail`: the e-mail SES accepted, as the local mailbox, and `/_emulator/calls`:
   how many calls each AWS operation received, for the benchmarks.
+* DynamoDB transactions applied in place and idempotent on their ClientRequestToken, as on
+  DynamoDB (local/dynamodb_transactions.py; moto copies the whole table per transaction).
+* `/_emulator/faults/ses-reject`: addresses SES refuses (MessageRejected, as SES does for an
+  address it will not send to), so that failing deliveries can be seen end to end.
 
 Run: python -m local.emulator --port 4566
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import email
+import io
 import email.policy
 import json
 import threading
@@ -34,21 +39,44 @@ _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
+        from local import dynamodb_transactions
+
+        dynamodb_transactions.install()
+        self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()
         self._region = region
         self._clock_offset_file = Path(clock_offset_file) if clock_offset_file else None
         self._mail_seen_at: list[str] = []
         self.calls: Counter[str] = Counter()
+        self.rejected_recipients: set[str] = set()
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_emulator/"):
             return self._own_route(path, environ, start_response)
+        if self.rejected_recipients and path.startswith("/v2/email/outbound-emails"):
+            refused = self._refused_mail(environ)
+            if refused:
+                return refused(start_response)
+        transaction = environ.get("HTTP_X_AMZ_TARGET") == "DynamoDB_20120810.TransactWriteItems"
+        request = _peek_json(environ) if transaction else None
         with self._lock:
             self.calls[_operation_name(environ)] += 1
+            if request is not None:
+                done = self._tokens.already_done(request)
+                if done is not None:
+                    return _repeated_transaction(start_response, done)
+            status: list[str] = []
+
+            def capture(code: str, headers: list, *rest: Any) -> Any:
+                status.append(code)
+                return start_response(code, headers, *rest)
+
             # The whole body is produced inside the lock: moto may build it lazily.
-            body = b"".join(self._moto(environ, start_response))
+            body = b"".join(self._moto(environ, capture))
+            if request is not None and status and status[0].startswith("200"):
+                self._tokens.remember(request)
             self._stamp_new_mail()
         return [body]
 
@@ -65,9 +93,36 @@ class SerializedEmulator:
             with self._lock:
                 self.calls.clear()
             return _json(start_response, {"calls": {}, "total": 0})
+        if path == "/_emulator/faults/ses-reject":
+            if method == "POST":
+                self.rejected_recipients.add(_read_json(environ).get("address", "").lower())
+            elif method == "DELETE":
+                self.rejected_recipients.clear()
+            return _json(start_response, {"addresses": sorted(self.rejected_recipients)})
         if path == "/_emulator/health":
             return _json(start_response, {"status": "ok"})
         return _json(start_response, {"error": "no such emulator route"}, "404 Not Found")
+
+    def _refused_mail(self, environ: dict) -> Callable | None:
+        """SESv2 SendEmail to a refused address answers as SES does; the request body is put
+        back for moto otherwise."""
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            destinations = json.loads(body or b"{}").get("Destination", {}).get("ToAddresses", [])
+        except ValueError:
+            return None
+        if not any(address.lower() in self.rejected_recipients for address in destinations):
+            return None
+
+        def answer(start_response: Callable) -> list[bytes]:
+            payload = json.dumps({"message": "Email address is not verified."}).encode()
+            start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                               ("X-Amzn-ErrorType", "MessageRejected"),
+                                               ("Content-Length", str(len(payload)))])
+            return [payload]
+
+        return answer
 
     def _sent_messages(self) -> list[Any]:
         from moto.ses.models import ses_backends
@@ -134,6 +189,32 @@ def _operation_name(environ: dict) -> str:
         except IndexError:
             pass
     return f"{service}:{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '').split('/')[1] if environ.get('PATH_INFO', '/') != '/' else '/'}"
+
+
+def _peek_json(environ: dict) -> dict[str, Any]:
+    """The request's JSON body, leaving it in place for moto."""
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        return json.loads(body or b"{}")
+    except ValueError:
+        return {}
+
+
+def _repeated_transaction(start_response: Callable, same: bool) -> list[bytes]:
+    """DynamoDB's answer to a transaction retried with its token: success again, or a mismatch."""
+    if same:
+        return _json(start_response, {})
+    payload = {"__type": "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException",
+               "message": "the ClientRequestToken was used with other items"}
+    return _json(start_response, payload, "400 Bad Request")
+
+
+def _read_json(environ: dict) -> dict[str, Any]:
+    try:
+        return json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)) or b"{}")
+    except ValueError:
+        return {}
 
 
 def _json(start_response: Callable, payload: Any, status: str = "200 OK") -> list[bytes]:

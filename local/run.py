@@ -136,6 +136,12 @@ class Stack:
                 return name, process.returncode
         return None
 
+    def restart(self, name: str) -> None:
+        """Start a stopped process again, as Lambda runs the next invocation after a crash."""
+        modules = {"worker": "local.worker"}
+        self.processes = [(n, p) for n, p in self.processes if n != name]
+        self._start(name, modules[name])
+
 
 def _mail_from_address(env: dict[str, str]) -> str:
     from email.utils import parseaddr
@@ -188,8 +194,17 @@ def main() -> int:
         print("starting: AWS emulator, stack, demo data, API, worker…", flush=True)
         manifest = stack.start()
         print(banner(ports, manifest), flush=True)
+        worker_restarts: list[float] = []
         while True:
             exited = stack.first_exited()
+            if exited is not None and exited[0] == "worker":
+                # A crashed worker is what a crashed Lambda is: the messages it held come back
+                # after their visibility timeout, and the next one picks them up.
+                worker_restarts = [t for t in worker_restarts if time.monotonic() - t < 60] + [time.monotonic()]
+                if len(worker_restarts) <= 5:
+                    print(f"the worker stopped (exit code {exited[1]}); starting it again", file=sys.stderr, flush=True)
+                    stack.restart("worker")
+                    continue
             if exited is not None:
                 print(f"\nthe {exited[0]} process stopped (exit code {exited[1]}); stopping the rest", file=sys.stderr)
                 return 1

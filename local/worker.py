@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Callable
 
 import boto3
@@ -138,6 +139,8 @@ def main() -> None:
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))
     for thread in threads:
         thread.start()
+    if deps.settings.local_state_dir:
+        (Path(deps.settings.local_state_dir) / "worker.pid").write_text(f"{os.getpid()}\n")
     print(f"worker: {len(threads) - 1} queue(s), {len(scheduler.schedules)} schedule(s)", flush=True)
     try:
         while True:

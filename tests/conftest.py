@@ -134,7 +134,7 @@ def stack(tmp_path_factory):
     state = workdir / "state"
     ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "LOCAL_STATE_DIR": str(state),
-           "EXTRA_CATALOG_DIR": str(TEST_CATALOG)}
+           "EXTRA_CATALOG_DIR": str(TEST_CATALOG), "NOTIFICATION_RETRY_BASE_SECONDS": "1"}
     for key in ("AWS_ENDPOINT_URL", "STAGE", "TABLE_NAME"):
         env.pop(key, None)
     log = open(workdir / "run.log", "w+")

@@ -74,6 +74,9 @@ class _Client:
     def patch(self, path: str, body: Any = None, **kw: Any) -> Answer:
         return self.call("PATCH", path, body, **kw)
 
+    def delete(self, path: str, **kw: Any) -> Answer:
+        return self.call("DELETE", path, **kw)
+
     # ---- the moves every test makes ----------------------------------------------------
 
     def mail(self, to: str) -> list[dict[str, Any]]:
@@ -133,7 +136,7 @@ class Api(_Client):
         return Answer(response.status_code, dict(response.headers), text)
 
     def deliver_mail(self) -> None:
-        deliver_queue(self.deps, "send_mail")
+        deliver_queue(self.deps, "notify")
 
     def scan(self) -> int:
         return deliver_queue(self.deps, "scan_upload")

@@ -27,3 +27,24 @@ class SqsJobQueue:
 
     def send(self, job: dict[str, Any]) -> None:
         aws.client(self._settings, "sqs").send_message(QueueUrl=self._queue_url(), MessageBody=json.dumps(job))
+
+    def send_many(self, jobs: list[dict[str, Any]]) -> None:
+        """Ten to a call (SQS's batch limit); raises if any job was not accepted."""
+        sqs = aws.client(self._settings, "sqs")
+        for start in range(0, len(jobs), 10):
+            chunk = jobs[start:start + 10]
+            answer = sqs.send_message_batch(QueueUrl=self._queue_url(), Entries=[
+                {"Id": str(i), "MessageBody": json.dumps(job)} for i, job in enumerate(chunk)
+            ])
+            if answer.get("Failed"):
+                # Those that went stay sent; their consumers are idempotent, so sending all
+                # of them again is safe.
+                failed = [chunk[int(f["Id"])] for f in answer["Failed"]]
+                for job in failed:
+                    self.send(job)
+
+    def delay_redelivery(self, receipt_handle: str, seconds: int) -> None:
+        """Keep a received message out of sight for `seconds` (backoff before its next try)."""
+        aws.client(self._settings, "sqs").change_message_visibility(
+            QueueUrl=self._queue_url(), ReceiptHandle=receipt_handle, VisibilityTimeout=max(0, min(seconds, 43200)),
+        )

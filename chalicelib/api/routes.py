@@ -45,7 +45,17 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/applications/{id}/documents", "documents:list_documents"),
     ("GET", "/applications/{id}/documents/{document_id}", "documents:download"),
     ("DELETE", "/applications/{id}/documents/{document_id}", "documents:delete"),
+    ("POST", "/applications/{id}/suspend", "applications:suspend"),
+    ("POST", "/applications/{id}/resume", "applications:resume"),
+    ("POST", "/decisions", "applications:decide_many"),
     ("GET", "/inbox", "applications:inbox"),
+    ("POST", "/delegations", "delegations:create"),
+    ("GET", "/delegations", "delegations:list_delegations"),
+    ("DELETE", "/delegations/{id}", "delegations:end"),
+    # notifications
+    ("GET", "/notifications", "notifications:list_notifications"),
+    ("POST", "/notifications/{id}/read", "notifications:mark_read"),
+    ("GET", "/ops/failed-notifications", "notifications:failed"),
     ("GET", "/track/{code}", "applications:track"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.model import STATUSES
@@ -86,12 +86,21 @@ class Role(Request):
     node_id: str
 
 
+class DelegatedRoleOut(Out):
+    role: str
+    node_id: str
+    on_behalf_of: str = Field(description="the name of the colleague who lent it")
+    until: str
+
+
 class UserOut(Out):
     id: str
     email: str
     name: str
     language: str
     roles: list[Role]
+    delegated_roles: list[DelegatedRoleOut] = Field(
+        default_factory=list, description="roles lent to me now by colleagues' delegations (GET /me only)")
 
 
 class UserEnvelope(Out):
@@ -169,6 +178,29 @@ class DecisionRequest(Request):
     comment: str | None = Field(None, max_length=2000)
 
 
+class SuspendRequest(Request):
+    reason: str = Field(max_length=2000, description="what the applicant must do; they are told")
+
+
+class BatchDecisionRequest(Request):
+    application_ids: list[str] = Field(min_length=1, max_length=100)
+    action: Literal["approve"]
+    comment: str | None = Field(None, max_length=2000)
+    steps: dict[str, int] | None = Field(
+        None, description="optional: the step each application was at when chosen; one that moved on fails with 409")
+
+
+class BatchItemOut(Out):
+    id: str
+    status: Status | None = None
+    step: int | None = None
+    error: dict[str, Any] | None = Field(None, description="problem+json of this item's failure")
+
+
+class BatchDecisionOut(Out):
+    results: list[BatchItemOut]
+
+
 class CurrentStepOut(Out):
     name: str
     label: str
@@ -191,6 +223,10 @@ class ApplicationOut(Out):
     current_step: CurrentStepOut | None
     due_at: str | None
     overdue: bool
+    suspended: bool = Field(description="waiting on the applicant: the step's clock is stopped")
+    suspended_at: str | None
+    suspension_reason: str | None
+    escalation_level: int = Field(description="escalations of the current step so far (1: deciders told it is overdue)")
     submitted_at: str | None
     data: dict[str, Any]
     created_at: str
@@ -227,6 +263,8 @@ class HistoryEntryOut(Out):
     step: int | None = Field(description="the step acted on")
     to_step: int | None = Field(description="the step awaiting a decision afterwards")
     comment: str | None
+    on_behalf_of: str | None = Field(None, description="a delegate's action: whose role it was taken under")
+    on_behalf_of_id: str | None = None
     source_ip: str | None = Field(None, description="staff readers only")
 
 
@@ -360,3 +398,82 @@ class ClockRequest(Request):
 class ClockOut(Out):
     now: str
     offset_seconds: float
+
+
+# ---- notifications ---------------------------------------------------------------------------
+
+class NotificationsQuery(Query):
+    unread: bool = False
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=400)
+
+
+class DeliveryOut(Out):
+    channel: Literal["email"] = "email"
+    status: Literal["queued", "retrying", "sent", "failed"]
+    attempts: int
+    last_error: str | None
+    sent_at: str | None
+
+
+class NotificationOut(Out):
+    id: str
+    kind: str
+    title: str
+    summary: str
+    application_id: str | None
+    tracking_code: str | None
+    link: str | None
+    created_at: str
+    read_at: str | None
+    delivery: DeliveryOut
+
+
+class NotificationList(Out):
+    items: list[NotificationOut]
+    unread_count: int
+    next_cursor: str | None
+
+
+class FailedNotificationOut(Out):
+    id: str
+    user_id: str
+    kind: str
+    application_id: str | None
+    created_at: str
+    delivery: DeliveryOut
+
+
+class FailedNotificationList(Out):
+    items: list[FailedNotificationOut]
+
+
+# ---- delegations -----------------------------------------------------------------------------
+
+class DelegationRequest(Request):
+    role: str = Field(max_length=40)
+    node_id: str = Field(max_length=64)
+    delegate_email: str = Email
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
+class PersonOut(Out):
+    id: str
+    name: str
+
+
+class DelegationOut(Out):
+    id: str
+    role: str
+    node_id: str
+    delegator: PersonOut
+    delegate: PersonOut
+    starts_at: str
+    ends_at: str
+    active: bool
+    direction: Literal["given", "received"]
+
+
+class DelegationList(Out):
+    items: list[DelegationOut]

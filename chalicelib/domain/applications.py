@@ -30,11 +30,14 @@ from chalicelib.domain.model import (
     CounterMove,
     HistoryEntry,
     Node,
+    Notice,
     Principal,
 )
 
 MAX_COMMENT_LENGTH = 2000
 DECISIONS = ("approve", "reject", "return")
+# The actor of what the system does by itself (escalations), in the history.
+SYSTEM_ACTOR = ("system", "satupintu")
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,8 @@ def is_decider(caller: Principal, app: Application) -> bool:
 
 
 def _entry(actor: Principal, action: str, before: str | None, app: Application, now: datetime,
-           origin: Origin, comment: str | None = None, step: int | None = None) -> HistoryEntry:
+           origin: Origin, comment: str | None = None, step: int | None = None,
+           on_behalf_of: tuple[str, str] | None = None) -> HistoryEntry:
     return HistoryEntry(
         at=now,
         actor_id=actor.user_id,
@@ -138,7 +142,47 @@ def _entry(actor: Principal, action: str, before: str | None, app: Application, 
         to_step=app.step if app.status in AWAITING_DECISION else None,
         source_ip=origin.source_ip,
         user_agent=origin.user_agent,
+        on_behalf_of_id=on_behalf_of[0] if on_behalf_of else None,
+        on_behalf_of_name=on_behalf_of[1] if on_behalf_of else None,
     )
+
+
+def _on_behalf_of(caller: Principal, app: Application) -> tuple[str, str] | None:
+    """Whose role a decider acts under, when it is lent to them by a delegation."""
+    if app.decider_role is None or app.decider_node_id is None:
+        return None
+    lent = caller.acting_for(app.decider_role, app.decider_node_id)
+    return (lent.delegator_id, lent.delegator_name) if lent else None
+
+
+def notice_params(app: Application, service: ServiceType, **extra: Any) -> dict[str, Any]:
+    """What every notification about an application can say: which one, and where it stands."""
+    params: dict[str, Any] = {
+        "tracking_code": app.tracking_code,
+        "service_name": service.name,
+        "service_name_en": service.name_en,
+        "applicant_name": app.applicant_name,
+        "step": app.step,
+        "steps_total": app.steps_total,
+    }
+    if app.step is not None and app.status in AWAITING_DECISION:
+        step = service.step_at(app.step)
+        params.update(step_label=step.label, step_label_en=step.label_en)
+    params.update(extra)
+    return params
+
+
+def _to_applicant(kind: str, app: Application, service: ServiceType, **extra: Any) -> Notice:
+    return Notice(kind, notice_params(app, service, **extra), application_id=app.id, to_user_id=app.applicant_id)
+
+
+def _to_deciders(kind: str, app: Application, service: ServiceType, role: str | None = None,
+                 node_id: str | None = None, **extra: Any) -> Notice:
+    """Everyone deciding the application's current step (or holding `role` at `node_id`), never
+    the applicant themself."""
+    return Notice(kind, notice_params(app, service, **extra), application_id=app.id,
+                  to_role=role or app.decider_role, to_node_id=node_id or app.decider_node_id,
+                  except_user_id=app.applicant_id)
 
 
 def new_application(*, app_id: str, tracking_code: str, service: ServiceType, node: Node, caller: Principal,
@@ -193,12 +237,18 @@ def patch_data(app: Application, service: ServiceType, caller: Principal, patch:
 
 
 def _enter_step(app: Application, service: ServiceType, number: int, now: datetime, **changes: Any) -> Application:
+    """A step starts: its deciders, its due time from the SLA, and a clean escalation slate."""
     step = service.step_at(number)
+    due = now + timedelta(hours=step.sla_hours)
     return app.evolve(
         step=number,
         decider_node_id=app.step_nodes[number - 1] if app.step_nodes else None,
         decider_role=step.role,
-        due_at=now + timedelta(hours=step.sla_hours),
+        due_at=due,
+        suspended_at=None,
+        suspension_reason=None,
+        escalation_level=0,
+        escalate_at=due,
         **changes,
     )
 
@@ -228,62 +278,186 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
         submitted_at=app.submitted_at or now, last_submitted_at=now,
     )
     action = "resubmit" if resubmission else "submit"
+    notices = (
+        _to_applicant("submitted", updated, service),
+        _to_deciders("assigned", updated, service),
+    )
     return ApplicationChange(
         updated, app.version, _entry(caller, action, app.status, updated, now, origin),
-        counter_moves(app, app.status, status, tz),
+        counter_moves(app, app.status, status, tz), notices,
     )
 
 
-def withdraw(app: Application, caller: Principal, now: datetime, tz: timezone, origin: Origin,
+def withdraw(app: Application, service: ServiceType, caller: Principal, now: datetime, tz: timezone, origin: Origin,
              reason: str | None = None) -> ApplicationChange:
     require_owner(caller, app)
     if app.status in FINAL:
         raise Conflict(f"an application that is {app.status} cannot be withdrawn")
     updated = _leave_review(app).evolve(status=WITHDRAWN, updated_at=now, version=app.version + 1)
+    # Whoever was working on it can stop.
+    notices = (_to_deciders("withdrawn", app, service, reason=reason or ""),) if app.status in AWAITING_DECISION else ()
     return ApplicationChange(
         updated, app.version, _entry(caller, "withdraw", app.status, updated, now, origin, comment=reason),
-        counter_moves(app, app.status, WITHDRAWN, tz),
+        counter_moves(app, app.status, WITHDRAWN, tz), notices,
     )
 
 
 def _leave_review(app: Application) -> Application:
-    """Nobody is asked to decide any more: off every inbox, no due time."""
-    return app.evolve(decider_node_id=None, decider_role=None, due_at=None)
+    """Nobody is asked to decide any more: off every inbox, no due time, nothing to escalate."""
+    return app.evolve(decider_node_id=None, decider_role=None, due_at=None, suspended_at=None,
+                      suspension_reason=None, escalation_level=0, escalate_at=None)
+
+
+def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
+    comment = (comment or "").strip() or None
+    if comment and len(comment) > MAX_COMMENT_LENGTH:
+        raise InvalidInput(f"{field} too long", [FieldProblem(field, f"must be at most {MAX_COMMENT_LENGTH} characters")])
+    return comment
+
+
+def require_decider(caller: Principal, app: Application, step: int | None = None) -> None:
+    """The caller decides the current step (`step`, when given, must still be it)."""
+    if app.applicant_id == caller.user_id:
+        raise Forbidden("nobody decides on their own application")
+    if app.status not in AWAITING_DECISION or (step is not None and step != app.step):
+        current = f"step {app.step}" if app.status in AWAITING_DECISION else app.status
+        asked = f"step {step}" if step is not None else "the application"
+        raise Conflict(f"{asked} is no longer awaiting a decision: the application is now {current}")
+    if not is_decider(caller, app):
+        raise Forbidden(f"step {app.step} is decided by a {app.decider_role} at another office")
 
 
 def decide(app: Application, service: ServiceType, caller: Principal, action: str, step: int,
            comment: str | None, now: datetime, tz: timezone, origin: Origin) -> ApplicationChange:
     if action not in DECISIONS:
         raise InvalidInput("unknown decision", [FieldProblem("action", "must be approve, reject or return")])
-    comment = (comment or "").strip() or None
-    if comment and len(comment) > MAX_COMMENT_LENGTH:
-        raise InvalidInput("comment too long", [FieldProblem("comment", f"must be at most {MAX_COMMENT_LENGTH} characters")])
+    comment = _clean_comment(comment)
     if action in ("reject", "return") and not comment:
         raise InvalidInput(
             "say why", [FieldProblem("comment", "is required when rejecting or returning, so the applicant knows why")]
         )
-    if app.applicant_id == caller.user_id:
-        raise Forbidden("nobody decides on their own application")
-    if app.status not in AWAITING_DECISION or step != app.step:
-        current = f"step {app.step}" if app.status in AWAITING_DECISION else app.status
-        raise Conflict(f"step {step} is no longer current: the application is now {current}")
-    if not is_decider(caller, app):
-        raise Forbidden(f"step {app.step} is decided by a {app.decider_role} at another office")
+    require_decider(caller, app, step)
+    behalf = _on_behalf_of(caller, app)
 
     base = dict(updated_at=now, version=app.version + 1)
     if action == "approve" and step < app.steps_total:
         updated = _enter_step(app, service, step + 1, now, status=IN_REVIEW, **base)
+        notices: tuple[Notice, ...] = (_to_deciders("assigned", updated, service),)
     elif action == "approve":
         updated = _leave_review(app).evolve(status=APPROVED, **base)
+        notices = (_to_applicant("approved", updated, service, comment=comment or ""),)
     elif action == "reject":
         updated = _leave_review(app).evolve(status=REJECTED, **base)
+        notices = (_to_applicant("rejected", updated, service, comment=comment or ""),)
     else:
         # The step stays: a resubmission comes back to it.
         updated = _leave_review(app).evolve(status=RETURNED, **base)
+        notices = (_to_applicant("returned", updated, service, comment=comment or ""),)
     return ApplicationChange(
-        updated, app.version, _entry(caller, action, app.status, updated, now, origin, comment=comment, step=step),
-        counter_moves(app, app.status, updated.status, tz),
+        updated, app.version,
+        _entry(caller, action, app.status, updated, now, origin, comment=comment, step=step, on_behalf_of=behalf),
+        counter_moves(app, app.status, updated.status, tz), notices,
     )
+
+
+# ---- suspension: waiting on the applicant stops the step's clock -----------------------------
+
+def suspend(app: Application, service: ServiceType, caller: Principal, reason: str | None, now: datetime,
+            origin: Origin) -> ApplicationChange:
+    reason = _clean_comment(reason, "reason")
+    if not reason:
+        raise InvalidInput("say why", [FieldProblem("reason", "is required: the applicant is told what is awaited")])
+    require_decider(caller, app)
+    if app.is_suspended:
+        raise Conflict("the application is already suspended")
+    # escalate_at stays: the due-time index leaves suspended applications out, and resume
+    # moves it on by the time suspended.
+    updated = app.evolve(suspended_at=now, suspension_reason=reason, updated_at=now, version=app.version + 1)
+    return ApplicationChange(
+        updated, app.version,
+        _entry(caller, "suspend", app.status, updated, now, origin, comment=reason, on_behalf_of=_on_behalf_of(caller, app)),
+        notices=(_to_applicant("suspended", updated, service, reason=reason),),
+    )
+
+
+def resume(app: Application, service: ServiceType, caller: Principal, now: datetime, origin: Origin) -> ApplicationChange:
+    """The due time (and every escalation after it) moves by the time spent suspended."""
+    require_decider(caller, app)
+    if not app.is_suspended or app.suspended_at is None:
+        raise Conflict("the application is not suspended")
+    paused = max(now - app.suspended_at, timedelta(0))
+    updated = app.evolve(
+        suspended_at=None, suspension_reason=None, updated_at=now, version=app.version + 1,
+        due_at=app.due_at + paused if app.due_at else None,
+        escalate_at=app.escalate_at + paused if app.escalate_at else None,
+    )
+    hours = paused.total_seconds() / 3600
+    return ApplicationChange(
+        updated, app.version,
+        _entry(caller, "resume", app.status, updated, now, origin,
+               comment=f"due time moved by {hours:.1f} h suspended", on_behalf_of=_on_behalf_of(caller, app)),
+        notices=(_to_applicant("resumed", updated, service),),
+    )
+
+
+# ---- escalation: overdue steps climb the tree, one level at a time --------------------------
+
+def escalation_interval(service: ServiceType, app: Application) -> timedelta:
+    return timedelta(hours=service.step_at(app.step).sla_hours) if app.step else timedelta(days=1)
+
+
+def next_escalation_at(app: Application, service: ServiceType, level: int) -> datetime | None:
+    """Level 0 is due when the step is (its deciders are told it is overdue); level n ≥ 1 one SLA
+    period later each (the same role n levels up the tree is told)."""
+    if app.due_at is None:
+        return None
+    return app.due_at + escalation_interval(service, app) * level
+
+
+def escalate(app: Application, service: ServiceType, decider_node: Node, target: Node | None,
+             now: datetime, tz: timezone = timezone.utc) -> ApplicationChange | None:
+    """The escalation due now, if any. Exactly one per step and level: the change is written on
+    the version that was read and moves `escalation_level` on. `target` is the node `level`
+    steps above the deciders' (see escalation_target); the last level is the root's."""
+    if (app.status not in AWAITING_DECISION or app.is_suspended or app.escalate_at is None
+            or app.escalate_at > now or app.decider_role is None):
+        return None
+    level = app.escalation_level
+    if level == 0:
+        notices: tuple[Notice, ...] = (_to_deciders("overdue", app, service, due_at=_local_time(app.due_at, tz)),)
+        action, comment = "overdue", f"step {app.step} overdue since {_local_time(app.due_at, tz)}"
+    elif target is not None:
+        notices = (_to_deciders("escalated", app, service, role=app.decider_role, node_id=target.id,
+                                due_at=_local_time(app.due_at, tz), level=level, office=target.name,
+                                decider_office=decider_node.name),)
+        action, comment = "escalate", f"escalated to {app.decider_role} at {target.name} (level {level})"
+    else:
+        notices, action, comment = (), "escalate", "no office above to escalate to"
+    following = next_escalation_at(app, service, level + 1) if decider_node.depth >= level + 1 else None
+    updated = app.evolve(escalation_level=level + 1, escalate_at=following, version=app.version + 1)
+    return ApplicationChange(updated, app.version, _system_entry(app, updated, now, action, comment), notices=notices)
+
+
+def escalation_target(decider_node: Node, level: int) -> str | None:
+    """The node `level` steps above the deciders' node (None past the root)."""
+    if level <= 0:
+        return decider_node.id
+    index = len(decider_node.path) - 1 - level
+    return decider_node.path[index] if index >= 0 else None
+
+
+def _system_entry(before: Application, app: Application, now: datetime, action: str, comment: str) -> HistoryEntry:
+    return HistoryEntry(at=now, actor_id=SYSTEM_ACTOR[0], actor_name=SYSTEM_ACTOR[1], action=action,
+                        from_status=before.status, to_status=app.status, step=before.step, comment=comment,
+                        to_step=app.step)
+
+
+def _local_time(moment: datetime | None, tz: timezone) -> str:
+    """A time as people at the office read it: 23-11-2026 10:00 (UTC+07:00)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(tz)
+    return f"{local:%d-%m-%Y %H:%M} ({local.tzname()})"
 
 
 def today_in(tz: timezone, now: datetime) -> date:

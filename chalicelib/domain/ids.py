@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 
 
 def new_id(prefix: str) -> str:
@@ -13,7 +13,7 @@ def new_id(prefix: str) -> str:
     value = (int(time.time() * 1000) << 80) | secrets.randbits(80)
     chars = []
     for _ in range(26):
-        chars.append(_CROCKFORD[value & 31])
+        chars.append(CROCKFORD[value & 31])
         value >>= 5
     return f"{prefix}_{''.join(reversed(chars))}"
 

@@ -39,6 +39,26 @@ class Grant:
     node_id: str
 
 
+@dataclass(frozen=True)
+class Delegation:
+    """`delegator` lends their `role` at `node_id` to `delegate` from `starts_at` until `ends_at`
+    (out of office): the delegate decides as the delegator would, on their behalf."""
+
+    id: str
+    role: str
+    node_id: str
+    delegator_id: str
+    delegator_name: str
+    delegate_id: str
+    delegate_name: str
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+
+    def active_at(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
+
+
 @dataclass
 class User:
     id: str
@@ -51,6 +71,8 @@ class User:
     session_epoch: int = 0  # raised on a password reset: every older session ends
     grants: tuple[Grant, ...] = ()
     version: int = 0
+    # Delegations lending this user someone else's role (current and future ones).
+    delegations: tuple[Delegation, ...] = ()
 
     @property
     def is_active(self) -> bool:
@@ -83,25 +105,39 @@ class Node:
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller of a request, as the domain sees them."""
+    """The caller of a request, as the domain sees them: their own grants and the ones lent to
+    them by delegations active now."""
 
     user_id: str
     email: str
     name: str
     language: str
     grants: tuple[Grant, ...] = ()
+    delegated: tuple[Delegation, ...] = ()
 
     @property
     def is_staff(self) -> bool:
         return bool(self.grants)
 
+    @property
+    def effective_grants(self) -> tuple[Grant, ...]:
+        lent = tuple(Grant(d.role, d.node_id) for d in self.delegated)
+        return tuple(dict.fromkeys(self.grants + lent))
+
     def reaches(self, node_path: tuple[str, ...] | list[str], roles: tuple[str, ...] | None = None) -> bool:
         """A role held at N reaches N and everything below it (node_path runs root → node)."""
         on_path = set(node_path)
-        return any(g.node_id in on_path and (roles is None or g.role in roles) for g in self.grants)
+        return any(g.node_id in on_path and (roles is None or g.role in roles) for g in self.effective_grants)
 
     def holds(self, role: str, node_id: str) -> bool:
-        return Grant(role, node_id) in self.grants
+        return Grant(role, node_id) in self.effective_grants
+
+    def acting_for(self, role: str, node_id: str) -> Delegation | None:
+        """The delegation a decision with this role at this node rests on; None when the
+        caller holds the role themself (their own grant comes first)."""
+        if Grant(role, node_id) in self.grants:
+            return None
+        return next((d for d in self.delegated if d.role == role and d.node_id == node_id), None)
 
 
 @dataclass(frozen=True)
@@ -117,6 +153,9 @@ class HistoryEntry:
     to_step: int | None = None  # the step awaiting a decision afterwards, if any
     source_ip: str | None = None
     user_agent: str | None = None
+    # A delegate's decision: whose role it was taken under.
+    on_behalf_of_id: str | None = None
+    on_behalf_of_name: str | None = None
 
 
 @dataclass
@@ -144,6 +183,16 @@ class Application:
     # Who decides the current step: holders of `decider_role` at `decider_node_id`.
     decider_node_id: str | None = None
     decider_role: str | None = None
+    # The current step's clock is stopped while the application waits on the applicant.
+    suspended_at: datetime | None = None
+    suspension_reason: str | None = None
+    # Escalations of the current step already made (0: none yet), and when the next one is due.
+    escalation_level: int = 0
+    escalate_at: datetime | None = None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     def evolve(self, **changes: Any) -> "Application":
         return replace(self, **changes)
@@ -159,6 +208,20 @@ class CounterMove:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Someone must be told: one user, or everyone holding `to_role` at `to_node_id` (and their
+    delegates), except `except_user_id`. Written to the outbox with the change that causes it."""
+
+    kind: str
+    params: dict[str, Any]
+    application_id: str | None = None
+    to_user_id: str | None = None
+    to_role: str | None = None
+    to_node_id: str | None = None
+    except_user_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ApplicationChange:
     """Everything one state change writes, together or not at all."""
 
@@ -166,3 +229,4 @@ class ApplicationChange:
     expected_version: int | None  # None: a new application
     history: HistoryEntry
     counters: tuple[CounterMove, ...] = ()
+    notices: tuple[Notice, ...] = ()

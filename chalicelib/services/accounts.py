@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,7 +27,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import ROLES, Grant, Node, Principal, User
-from chalicelib.services.ports import Clock, EmailTaken, JobQueue, Session, StoredCode
+from chalicelib.services.ports import Clock, EmailTaken, Session, StoredCode
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +43,18 @@ class TokenPair:
 
 
 class AccountService:
-    def __init__(self, *, users, sessions, throttles, hasher, access_tokens, keys, mail_jobs: JobQueue,
-                 clock: Clock, refresh_token_seconds: int, web_base_url: str, org_name: str) -> None:
+    def __init__(self, *, users, sessions, throttles, hasher, access_tokens, keys, notifications,
+                 clock: Clock, refresh_token_seconds: int, web_base_url: str) -> None:
         self.users = users
         self.sessions = sessions
         self.throttles = throttles
         self.hasher = hasher
         self.access_tokens = access_tokens
         self.keys = keys
-        self.mail_jobs = mail_jobs
+        self.notifications = notifications
         self.clock = clock
         self.refresh_token_seconds = refresh_token_seconds
         self.web_base_url = web_base_url.rstrip("/")
-        self.org_name = org_name
 
     # ---- registration --------------------------------------------------------------------
 
@@ -80,7 +78,7 @@ class AccountService:
                 self.users.create(user, stored)
             except EmailTaken:
                 return  # claimed a moment ago by a parallel registration: it got the code
-            self._mail(user.email, language, "verify_code", name=name, code=code)
+            self._notify(user.id, "verify_code", secret={"code": code})
             logger.info("registration started", extra={"user_id": user.id})
             return
         user, _codes = self.users.load(user_id)
@@ -88,13 +86,12 @@ class AccountService:
             return
         if user.is_active:
             # Tell the owner, not the caller: the caller sees the same 202 as for a new address.
-            self._mail(user.email, user.language, "already_registered", name=user.name,
-                       link=f"{self.web_base_url}/#/forgot")
+            self._notify(user.id, "already_registered", link=f"{self.web_base_url}/#/forgot")
             return
         # Still unverified: a fresh code, bound to the password chosen with it.
         code = cred.new_otp()
         self.users.put_code(user.id, self._stored_code(user.id, "verify", code, now, cred.OTP_LIFETIME_SECONDS, password_hash))
-        self._mail(user.email, user.language, "verify_code", name=user.name, code=code)
+        self._notify(user.id, "verify_code", secret={"code": code})
 
     def verify(self, email: str, code: str) -> User:
         email = cred.normalize_email(email)
@@ -202,7 +199,7 @@ class AccountService:
             return
         code = cred.new_otp()
         self.users.put_code(user.id, self._stored_code(user.id, "reset", code, now, cred.OTP_LIFETIME_SECONDS))
-        self._mail(user.email, user.language, "reset_code", name=user.name, code=code)
+        self._notify(user.id, "reset_code", secret={"code": code})
 
     def reset_password(self, email: str, code: str, new_password: str) -> User:
         """Takes a reset code, or the invitation code a new staff member got by e-mail. Every
@@ -248,8 +245,8 @@ class AccountService:
                 raise Conflict("that account is being changed; try again")
             new_grants = [g for g in grants if g not in existing.grants]
             self.users.add_grants(existing.id, new_grants, caller.user_id, now)
-            self._mail(existing.email, existing.language, "roles_granted", name=existing.name,
-                       roles=_describe(new_grants or grants, nodes), link=f"{self.web_base_url}/")
+            self._notify(existing.id, "roles_granted", roles=_describe(new_grants or grants, nodes),
+                         link=f"{self.web_base_url}/")
             return replace(existing, grants=tuple(sorted(set(existing.grants) | set(grants), key=lambda g: (g.node_id, g.role))))
         user = User(id=new_id("usr"), email=email, name=name, language="id", status="pending",
                     password_hash=None, created_at=now, grants=tuple(grants))
@@ -262,8 +259,8 @@ class AccountService:
         from urllib.parse import urlencode
 
         link = f"{self.web_base_url}/#/set-password?" + urlencode({"email": email, "code": code})
-        self._mail(email, "id", "invitation", name=name, inviter=caller.name, roles=_describe(grants, nodes),
-                   link=link, code=code, days=cred.INVITE_LIFETIME_SECONDS // 86400)
+        self._notify(user.id, "invitation", secret={"link": link, "code": code}, inviter=caller.name,
+                     roles=_describe(grants, nodes), days=cred.INVITE_LIFETIME_SECONDS // 86400)
         return user
 
     # ---- the caller of a request ----------------------------------------------------------
@@ -273,7 +270,10 @@ class AccountService:
         user = self.users.get(claims.user_id)
         if user is None or not user.is_active or user.session_epoch != claims.session_epoch:
             raise NotAuthenticated("the session has ended; log in again")
-        return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language, grants=user.grants)
+        now = self.clock.now()
+        lent = tuple(d for d in user.delegations if d.active_at(now))
+        return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language, grants=user.grants,
+                         delegated=lent)
 
     # ---- housekeeping ---------------------------------------------------------------------
 
@@ -343,14 +343,9 @@ class AccountService:
         if locked:
             raise TooManyAttempts("too many wrong codes for this address; try again tomorrow", cred.seconds_until(locked, now))
 
-    def _mail(self, to: str, language: str, template: str, **params: Any) -> None:
-        self.mail_jobs.send({
-            "job_id": str(uuid.uuid4()),
-            "template": template,
-            "to": to,
-            "language": language,
-            "params": {"org_name": self.org_name, **params},
-        })
+    def _notify(self, user_id: str, kind: str, secret: dict[str, str] | None = None, **params: Any) -> None:
+        """E-mail to the account's owner, in their language; codes travel only in the job."""
+        self.notifications.send_direct(user_id, kind, params, secret)
 
 
 def _language(language: str | None) -> str:

@@ -9,9 +9,17 @@ from typing import Any
 
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog, ServiceType
-from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain.ids import new_id, new_tracking_code, normalize_tracking_code
-from chalicelib.domain.model import DECIDER_ROLES, Application, ApplicationChange, HistoryEntry, Node, Principal
+from chalicelib.domain.model import (
+    DECIDER_ROLES,
+    MAX_TREE_DEPTH,
+    Application,
+    ApplicationChange,
+    HistoryEntry,
+    Node,
+    Principal,
+)
 from chalicelib.services.ports import Clock, StaleApplication, TrackingCodeTaken
 
 logger = logging.getLogger(__name__)
@@ -24,16 +32,27 @@ class Page:
 
 
 @dataclass(frozen=True)
+class ItemOutcome:
+    """One item of a batch: the application as decided, or the error that stopped it."""
+
+    application_id: str
+    application: Application | None = None
+    error: DomainError | None = None
+
+
+@dataclass(frozen=True)
 class Tracking:
     application: Application
     history: list[HistoryEntry]
 
 
 class ApplicationService:
-    def __init__(self, *, applications, org, documents, catalog: Catalog, clock: Clock, tz: timezone) -> None:
+    def __init__(self, *, applications, org, documents, notifications, catalog: Catalog, clock: Clock,
+                 tz: timezone) -> None:
         self.applications = applications
         self.org = org
         self.documents = documents
+        self.notifications = notifications
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
@@ -74,13 +93,13 @@ class ApplicationService:
 
     def _reach_roots(self, caller: Principal) -> list[Node]:
         """The top nodes of the caller's reach: a grant under another grant adds nothing."""
-        nodes = self.org.get_many([g.node_id for g in caller.grants])
+        nodes = self.org.get_many([g.node_id for g in caller.effective_grants])
         held = set(nodes)
         return [node for node in nodes.values() if not any(a in held for a in node.path[:-1])]
 
     def inbox(self, caller: Principal, cursor: str | None, limit: int) -> Page:
         """What the caller may decide now, oldest due first."""
-        queues = sorted({(g.node_id, g.role) for g in caller.grants if g.role in DECIDER_ROLES})
+        queues = sorted({(g.node_id, g.role) for g in caller.effective_grants if g.role in DECIDER_ROLES})
         apps, next_cursor = self.applications.inbox_page(queues, cursor, limit)
         return Page([a for a in apps if a.applicant_id != caller.user_id], next_cursor)
 
@@ -108,7 +127,7 @@ class ApplicationService:
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
             )
             try:
-                self.applications.save(change)
+                self.notifications.publish(self.applications.save(change))
             except TrackingCodeTaken:
                 continue  # 1 in 10^15 per application; draw another
             logger.info("application created", extra={"application_id": change.application.id, "service_id": service.id})
@@ -131,7 +150,7 @@ class ApplicationService:
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.withdraw(app, caller, self.clock.now(), self.tz, origin, reason))
+        return self._save(rules.withdraw(app, self.service_of(app), caller, self.clock.now(), self.tz, origin, reason))
 
     def decide(self, caller: Principal, app_id: str, action: str, step: int, comment: str | None,
                origin: rules.Origin) -> Application:
@@ -141,9 +160,85 @@ class ApplicationService:
         logger.info("decision recorded", extra={"application_id": app.id, "action": action, "step": step})
         return saved
 
+    def decide_many(self, caller: Principal, app_ids: list[str], action: str, comment: str | None,
+                    steps: dict[str, int], origin: rules.Origin) -> list[ItemOutcome]:
+        """Each application decided on its own: one that is stale (its step moved on), not the
+        caller's to decide or gone fails alone, with its reason; the others go through."""
+        outcomes = []
+        for app_id in dict.fromkeys(app_ids):
+            try:
+                app = self.get(caller, app_id)
+                step = steps.get(app_id, app.step)
+                if step is None:
+                    raise Conflict(f"the application is {app.status}, not awaiting a decision")
+                change = rules.decide(app, self.service_of(app), caller, action, step, comment, self.clock.now(),
+                                      self.tz, origin)
+                outcomes.append(ItemOutcome(app_id, application=self._save(change)))
+            except DomainError as error:
+                outcomes.append(ItemOutcome(app_id, error=error))
+            except Exception:
+                # One item's surprise must not cost the others their decision.
+                logger.exception("batch decision item failed", extra={"application_id": app_id})
+                outcomes.append(ItemOutcome(app_id, error=Unavailable("this one could not be decided now; try it again")))
+        decided = sum(1 for o in outcomes if o.error is None)
+        logger.info("batch decision", extra={"action": action, "items": len(outcomes), "decided": decided})
+        return outcomes
+
+    def suspend(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
+        app = self.get(caller, app_id)
+        return self._save(rules.suspend(app, self.service_of(app), caller, reason, self.clock.now(), origin))
+
+    def resume(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
+        app = self.get(caller, app_id)
+        return self._save(rules.resume(app, self.service_of(app), caller, self.clock.now(), origin))
+
+    # ---- deadlines -----------------------------------------------------------------------
+
+    def escalate_overdue(self, max_escalations: int = 1000) -> int:
+        """Every escalation due by now, found through the due-time index (never a scan), each
+        written once per step and level. Answers how many were made."""
+        now = self.clock.now()
+        made, seen = 0, set()
+        while made < max_escalations:
+            due = [app_id for app_id in self.applications.due_for_escalation(now, 100) if app_id not in seen]
+            if not due:
+                break
+            for app_id in due:
+                seen.add(app_id)  # the index lags the table: an id seen is not read again this run
+                try:
+                    made += self._escalate(app_id, now)
+                except Exception:
+                    logger.exception("escalation failed; the next sweep tries again", extra={"application_id": app_id})
+        logger.info("overdue steps escalated", extra={"escalations": made})
+        return made
+
+    def _escalate(self, app_id: str, now) -> int:
+        """All levels due for one application (a clock that jumped may have passed several)."""
+        made = 0
+        for _ in range(MAX_TREE_DEPTH + 2):
+            app = self.applications.get(app_id)
+            if app is None or app.decider_node_id is None:
+                return made
+            decider_node = self.org.get(app.decider_node_id)
+            if decider_node is None:
+                logger.error("deciders' office is gone; cannot escalate", extra={"application_id": app_id})
+                return made
+            target_id = rules.escalation_target(decider_node, app.escalation_level)
+            target = self.org.get(target_id) if target_id else None
+            change = rules.escalate(app, self.service_of(app), decider_node, target, now, self.tz)
+            if change is None:
+                return made
+            try:
+                self.notifications.publish(self.applications.save(change))
+            except StaleApplication:
+                continue  # decided or suspended meanwhile: read it again
+            made += 1
+        return made
+
     def _save(self, change: ApplicationChange) -> Application:
         try:
-            self.applications.save(change)
+            outbox = self.applications.save(change)
         except StaleApplication:
             raise Conflict("the application changed while you were working on it; reload it and try again") from None
+        self.notifications.publish(outbox)
         return change.application

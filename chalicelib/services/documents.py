@@ -20,8 +20,8 @@ from chalicelib.domain import files
 from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import Application, Principal
-from chalicelib.services.ports import Clock, JobQueue, ObjectGone, ObjectTooLarge, StaleApplication
+from chalicelib.domain.model import Application, Notice, Principal
+from chalicelib.services.ports import Clock, ObjectGone, ObjectTooLarge, StaleApplication
 
 logger = logging.getLogger(__name__)
 
@@ -53,20 +53,17 @@ class Download:
 
 
 class DocumentService:
-    def __init__(self, *, applications, documents, storage, antivirus, throttles, users, mail_jobs: JobQueue,
-                 catalog: Catalog, clock: Clock, limits: UploadLimits, web_base_url: str, org_name: str) -> None:
+    def __init__(self, *, applications, documents, storage, antivirus, throttles, notifications,
+                 catalog: Catalog, clock: Clock, limits: UploadLimits) -> None:
         self.applications = applications
         self.documents = documents
         self.storage = storage
         self.antivirus = antivirus
         self.throttles = throttles
-        self.users = users
-        self.mail_jobs = mail_jobs
+        self.notifications = notifications
         self.catalog = catalog
         self.clock = clock
         self.limits = limits
-        self.web_base_url = web_base_url.rstrip("/")
-        self.org_name = org_name
 
     def _service(self, app: Application):
         service = self.catalog.version(app.service_id, app.service_version)
@@ -221,23 +218,34 @@ class DocumentService:
             status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
             reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en, version=document.version + 1,
         )
-        spec = docs.requirement_of(self._service(app), document.requirement)
-        outcome = self._settle(app, settled, "document_rejected", spec.label_en if spec else document.requirement,
-                               rejection.en)
+        outcome = self._settle_rejection(app, settled)
         self.storage.remove(key, version_id)
-        if outcome == "rejected":
-            self._tell_uploader(app, settled, spec)
         logger.info("document rejected", extra={"application_id": app.id, "document_id": document.id,
                                                 "reason": rejection.code})
         return outcome
 
-    def _settle(self, app: Application, settled: docs.Document, action: str, label: str, comment: str | None) -> str:
+    def _settle_rejection(self, app: Application, settled: docs.Document) -> str:
+        """Rejected, and the uploader told why (in the notice's outbox, with the verdict)."""
+        service = self._service(app)
+        spec = docs.requirement_of(service, settled.requirement)
+        notice = Notice("document_rejected", rules.notice_params(
+            app, service, filename=settled.filename, requirement=spec.label if spec else settled.requirement,
+            requirement_en=spec.label_en if spec else settled.requirement, reason=settled.reason_id,
+            reason_en=settled.reason_en,
+        ), application_id=app.id, to_user_id=settled.uploader_id)
+        return self._settle(app, settled, "document_rejected", spec.label_en if spec else settled.requirement,
+                            settled.reason_en, (notice,))
+
+    def _settle(self, app: Application, settled: docs.Document, action: str, label: str, comment: str | None,
+                notices: tuple[Notice, ...] = ()) -> str:
         for _ in range(5):
             history = docs.document_event(app, SYSTEM_ACTOR[0], SYSTEM_ACTOR[1], action, settled, label,
                                           self.clock.now(), comment=comment)
             try:
-                if not self.documents.settle(app, settled, history):
+                outbox = self.documents.settle(app, settled, history, notices)
+                if outbox is None:
                     return "already settled"
+                self.notifications.publish(outbox)
                 return settled.status
             except StaleApplication:
                 fresh = self.applications.get(app.id)
@@ -262,12 +270,7 @@ class DocumentService:
         settled = document.evolve(status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
                                   reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en,
                                   version=document.version + 1)
-        spec = docs.requirement_of(self._service(app), document.requirement)
-        outcome = self._settle(app, settled, "document_rejected", spec.label_en if spec else document.requirement,
-                               rejection.en)
-        if outcome == "rejected":
-            self._tell_uploader(app, settled, spec)
-        return outcome
+        return self._settle_rejection(app, settled)
 
     def _quarantine_stray(self, key: str, version_id: str | None, etag: str, why: str) -> None:
         logger.warning("upload outside its slot quarantined", extra={"key": key[:200], "why": why})
@@ -275,24 +278,3 @@ class DocumentService:
             self.storage.quarantine(key, version_id, f"stray/{uuid.uuid4()}")
         finally:
             self.storage.remove(key, version_id)
-
-    def _tell_uploader(self, app: Application, document: docs.Document, spec: Any) -> None:
-        uploader = self.users.get(document.uploader_id)
-        if uploader is None:
-            return
-        indonesian = uploader.language != "en"
-        self.mail_jobs.send({
-            "job_id": str(uuid.uuid4()),
-            "template": "document_rejected",
-            "to": uploader.email,
-            "language": uploader.language,
-            "params": {
-                "org_name": self.org_name,
-                "name": uploader.name,
-                "filename": document.filename,
-                "requirement": (spec.label if indonesian else spec.label_en) if spec else document.requirement,
-                "reason": document.reason_id if indonesian else document.reason_en,
-                "tracking_code": app.tracking_code,
-                "link": f"{self.web_base_url}/#/applications/{app.id}",
-            },
-        })

@@ -1,8 +1,16 @@
-"""E-mail templates, one file per template and language: the first line is the subject,
-the rest the text, with $placeholders (string.Template)."""
+"""Notification templates, one file per kind and language (mail/{kind}.{id|en}.txt):
+
+    line 1        the subject (and the in-app title)
+    "> " line 2   the in-app summary (optional; the subject stands in)
+    the rest      the e-mail's text
+
+with $placeholders (string.Template). A missing placeholder is an error, not a blank: every
+template is rendered with the parameters its producers give in the tests.
+"""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -11,12 +19,22 @@ _DIR = Path(__file__).resolve().parent / "mail"
 LANGUAGES = ("id", "en")
 
 
-def render_mail(template: str, language: str, params: dict[str, Any]) -> tuple[str, str]:
+@functools.cache
+def _template(kind: str, language: str) -> tuple[Template, Template, Template]:
+    path = _DIR / f"{kind}.{language}.txt"
+    if not path.exists():
+        raise LookupError(f"no e-mail template {kind!r}")
+    subject, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    summary = subject
+    if rest.startswith("> "):
+        summary, _, rest = rest[2:].partition("\n")
+    return Template(subject.strip()), Template(summary.strip()), Template(rest.lstrip("\n"))
+
+
+def render_mail(kind: str, language: str, params: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, in-app summary, text) of `kind` in `language` (Indonesian unless English)."""
     if language not in LANGUAGES:
         language = "id"
-    path = _DIR / f"{template}.{language}.txt"
-    if not path.exists():
-        raise LookupError(f"no e-mail template {template!r}")
-    subject, _, body = path.read_text(encoding="utf-8").partition("\n")
+    subject, summary, body = _template(kind, language)
     values = {key: str(value) for key, value in params.items()}
-    return Template(subject.strip()).substitute(values), Template(body.lstrip("\n")).substitute(values)
+    return subject.substitute(values), summary.substitute(values), body.substitute(values)

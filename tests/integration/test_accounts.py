@@ -18,7 +18,8 @@ def test_register_verify_login_and_me(api):
     assert verified.json["user"]["email"] == email
     token = api.login(email, PASSWORD)
     me = api.get("/me", token=token).json
-    assert me == {"id": verified.json["user"]["id"], "email": email, "name": "Budi", "language": "en", "roles": []}
+    assert me == {"id": verified.json["user"]["id"], "email": email, "name": "Budi", "language": "en", "roles": [],
+                  "delegated_roles": []}
 
 
 def test_registering_a_taken_address_answers_the_same_and_tells_the_owner(api):

@@ -3,6 +3,7 @@
 import threading
 
 import boto3
+import pytest
 
 from local.provision import load_template
 from local.stack import REGION
@@ -61,10 +62,61 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
 
     chalice_config = json.loads((PROJECT / ".chalice" / "config.json").read_text())
     sqs = boto3.client("sqs", region_name=REGION, endpoint_url=emulator.url)
-    url = sqs.get_queue_url(QueueName="satupintu-mail")["QueueUrl"]
-    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    redrive = json.loads(attributes["RedrivePolicy"])
-    assert redrive["deadLetterTargetArn"].endswith("satupintu-mail-dlq")
-    assert int(redrive["maxReceiveCount"]) >= 5
-    timeout = chalice_config["lambda_functions"]["send_mail"]["lambda_timeout"]
-    assert int(attributes["VisibilityTimeout"]) >= 6 * timeout
+    from chalicelib.config import Settings
+
+    import app as app_module
+    from chalicelib import local_runtime
+
+    functions = local_runtime.queue_functions(app_module.app)
+    assert {queue for _name, queue, _size in functions} == {
+        "satupintu-notifications", "satupintu-scan", "satupintu-scan-dlq"}
+    for name, queue, batch_size in functions:
+        url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        redrive = json.loads(attributes["RedrivePolicy"])
+        assert redrive["deadLetterTargetArn"].split(":")[-1].startswith(queue.removesuffix("-dlq"))
+        assert int(redrive["maxReceiveCount"]) >= 5
+        assert batch_size == 1  # Chalice never sets ReportBatchItemFailures
+        timeout = chalice_config["lambda_functions"][name]["lambda_timeout"]
+        assert int(attributes["VisibilityTimeout"]) >= 6 * timeout, name
+        if queue == "satupintu-notifications":
+            # The delivery's last attempt knows it is the last: settings agree with infra.
+            assert int(redrive["maxReceiveCount"]) == Settings.model_fields["notification_max_receives"].default
+
+
+def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(emulator):
+    import uuid
+
+    import botocore.exceptions
+
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    key = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
+    add_one = [{"Update": {"TableName": "satupintu", "Key": key, "UpdateExpression": "ADD n :one",
+                           "ExpressionAttributeValues": {":one": {"N": "1"}}}}]
+    token = uuid.uuid4().hex
+    client.transact_write_items(TransactItems=add_one, ClientRequestToken=token)
+    client.transact_write_items(TransactItems=add_one, ClientRequestToken=token)  # a retry after a lost answer
+    assert client.get_item(TableName="satupintu", Key=key)["Item"]["n"] == {"N": "1"}
+    client.transact_write_items(TransactItems=add_one, ClientRequestToken=uuid.uuid4().hex)
+    assert client.get_item(TableName="satupintu", Key=key)["Item"]["n"] == {"N": "2"}
+    other = [{"Put": {"TableName": "satupintu", "Item": {**key, "n": {"N": "9"}}}}]
+    with pytest.raises(botocore.exceptions.ClientError) as mismatch:
+        client.transact_write_items(TransactItems=other, ClientRequestToken=token)
+    assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+
+
+def test_a_failed_condition_leaves_every_item_of_the_transaction_untouched(emulator):
+    import uuid
+
+    import botocore.exceptions
+
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    first = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
+    second = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
+    with pytest.raises(botocore.exceptions.ClientError) as cancelled:
+        client.transact_write_items(TransactItems=[
+            {"Put": {"TableName": "satupintu", "Item": {**first, "v": {"S": "written?"}}}},
+            {"Put": {"TableName": "satupintu", "Item": second, "ConditionExpression": "attribute_exists(pk)"}},
+        ])
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert "Item" not in client.get_item(TableName="satupintu", Key=first)

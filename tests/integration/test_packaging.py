@@ -34,9 +34,10 @@ def test_chalice_packages_the_prod_stage(package):
     template = json.loads((package / "sam.json").read_text())
     functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     assert {p["Handler"] for p in functions.values()} == {
-        "app.app", "app.send_mail", "app.scan_upload", "app.scan_failed", "app.purge_unverified_accounts"}
+        "app.app", "app.notify", "app.scan_upload", "app.scan_failed", "app.purge_unverified_accounts",
+        "app.escalate_overdue_steps", "app.relay_outbox"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
-    for name in ("SendMail", "ScanUpload", "ScanFailed"):
+    for name in ("Notify", "ScanUpload", "ScanFailed"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"

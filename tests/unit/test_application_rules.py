@@ -130,12 +130,12 @@ def test_reach_decides_who_may_read():
 
 
 def test_withdrawal_is_possible_until_a_final_decision():
-    app = rules.withdraw(submitted(), applicant, NOW, WIB, ORIGIN, "salah layanan").application
+    app = rules.withdraw(submitted(), SERVICE, applicant, NOW, WIB, ORIGIN, "salah layanan").application
     assert app.status == "withdrawn" and app.decider_node_id is None
     with pytest.raises(Conflict):
-        rules.withdraw(app, applicant, NOW, WIB, ORIGIN)
+        rules.withdraw(app, SERVICE, applicant, NOW, WIB, ORIGIN)
     with pytest.raises(Forbidden):
-        rules.withdraw(submitted(), head, NOW, WIB, ORIGIN)
+        rules.withdraw(submitted(), SERVICE, head, NOW, WIB, ORIGIN)
 
 
 def test_only_drafts_and_returned_applications_change():

@@ -62,6 +62,12 @@ ancestor_indexes = [_index(f"by_anc{depth}", f"anc{depth}", "created_key") for d
 inbox_index = _index("inbox", "inbox_key", "inbox_sort")
 kind_index = _index("by_kind", "kind_key", "name_key")
 pending_index = _index("pending", "pending_key", "pending_since", projection=KeysOnlyProjection)
+# Who holds a role at a node (grants, and delegations lending it): recipients of a step's notices.
+holders_index = _index("holders", "holder_key", "holder_sort")
+# Applications whose next escalation is due, by time: the sweep reads what is due, never scans.
+due_index = _index("due", "due_key", "due_sort", projection=KeysOnlyProjection)
+# A user's unread notifications, newest first.
+unread_index = _index("unread", "unread_key", "unread_sort")
 
 
 # ---- accounts ------------------------------------------------------------------------------
@@ -97,6 +103,29 @@ class GrantItem(Item):
     node_id = UnicodeAttribute()
     granted_by = UnicodeAttribute()
     granted_at = UTCDateTimeAttribute()
+    holder_key = UnicodeAttribute(null=True)  # {node}#{role}
+    holder_sort = UnicodeAttribute(null=True)  # {user}
+    holders = holders_index
+
+
+class DelegationItem(Item):
+    """pk USER#{delegator}, sk DELEGATION-OUT#{id} (given), and pk USER#{delegate},
+    sk DELEGATION-IN#{id} (received: read with the delegate's grants at every request, and
+    in the holders index so the delegate is told of work in the lent role)."""
+
+    delegation_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    node_id = UnicodeAttribute()
+    delegator_id = UnicodeAttribute()
+    delegator_name = UnicodeAttribute()
+    delegate_id = UnicodeAttribute()
+    delegate_name = UnicodeAttribute()
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    created_at = UTCDateTimeAttribute()
+    holder_key = UnicodeAttribute(null=True)
+    holder_sort = UnicodeAttribute(null=True)  # {delegate}#{delegation}
+    expires_ttl = TTLAttribute(null=True)
 
 
 class OtpItem(Item):
@@ -185,6 +214,10 @@ class ApplicationItem(Item):
     step_nodes = ListAttribute(of=UnicodeAttribute, null=True)
     decider_node_id = UnicodeAttribute(null=True)
     decider_role = UnicodeAttribute(null=True)
+    suspended_at = UTCDateTimeAttribute(null=True)
+    suspension_reason = UnicodeAttribute(null=True)
+    escalation_level = NumberAttribute(null=True)
+    escalate_at = UTCDateTimeAttribute(null=True)
     # index keys
     applicant_key = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -197,8 +230,12 @@ class ApplicationItem(Item):
     # Set only while a decision is awaited: the inbox index holds nothing else.
     inbox_key = UnicodeAttribute(null=True)
     inbox_sort = UnicodeAttribute(null=True)
+    # Set only while an escalation is ahead and the clock runs (not suspended).
+    due_key = UnicodeAttribute(null=True)
+    due_sort = UnicodeAttribute(null=True)
     by_applicant = applicant_index
     inbox = inbox_index
+    due = due_index
     by_anc0, by_anc1, by_anc2, by_anc3, by_anc4, by_anc5 = ancestor_indexes
 
 
@@ -216,6 +253,8 @@ class HistoryItem(Item):
     comment = UnicodeAttribute(null=True)
     source_ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
+    on_behalf_of_id = UnicodeAttribute(null=True)
+    on_behalf_of_name = UnicodeAttribute(null=True)
 
 
 class DocumentItem(Item):
@@ -257,9 +296,55 @@ class CounterItem(Item):
     (status:{s}, service:{id}:{s}); moved with ADD in the transaction of each state change."""
 
 
+# ---- outbox and notifications ---------------------------------------------------------------
+
+class OutboxItem(Item):
+    """pk of the record whose change caused it (APP#{id}), sk OUT#{history sort key}#{n}: what
+    must be sent because of a change, written in that change's transaction. Deleted once handed
+    on; until then in the pending index (partition OUTBOX), where the relay finds the stragglers."""
+
+    topic = UnicodeAttribute()
+    payload = JSONAttribute()
+    created_at = UTCDateTimeAttribute()
+    relays = NumberAttribute(default=0)
+    pending_key = UnicodeAttribute(null=True)
+    pending_since = UnicodeAttribute(null=True)
+
+
+class NotificationItem(Item):
+    """pk NOTE#{user}, sk N#{id} (listed in the app) or M#{id} (e-mail only: codes, invitations)."""
+
+    notification_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    params = JSONAttribute()
+    application_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    read_at = UTCDateTimeAttribute(null=True)
+    delivery_status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    last_error = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    unread_key = UnicodeAttribute(null=True)  # {user} while unread
+    unread_sort = UnicodeAttribute(null=True)  # {id}
+    # While delivery has failed for good: partition NOTIFY-FAILED of the pending index, for ops.
+    pending_key = UnicodeAttribute(null=True)
+    pending_since = UnicodeAttribute(null=True)
+    expires_ttl = TTLAttribute(null=True)
+    unread = unread_index
+
+
+class UnreadCountItem(Item):
+    """pk NOTE#{user}, sk COUNT: unread notifications, moved with each one written or read."""
+
+    unread = NumberAttribute(default=0)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
-    Item, UserItem, EmailClaimItem, GrantItem, OtpItem, ThrottleItem, SessionItem,
+    Item, UserItem, EmailClaimItem, GrantItem, DelegationItem, OtpItem, ThrottleItem, SessionItem,
     NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
+    OutboxItem, NotificationItem, UnreadCountItem,
 )
 
 

@@ -37,13 +37,19 @@ from chalicelib.domain.model import (
     MAX_TREE_DEPTH,
     Application,
     ApplicationChange,
+    Delegation,
     Grant,
     HistoryEntry,
     Node,
+    Notice,
     User,
 )
+from chalicelib.domain.notifications import FAILED, SENT, Notification
 
 PENDING_PARTITION = "PENDING"
+OUTBOX_PARTITION = "OUTBOX"
+FAILED_NOTIFICATIONS_PARTITION = "NOTIFY-FAILED"
+DUE_PARTITION = "DUE"
 
 
 def key_time(moment: datetime) -> str:
@@ -120,6 +126,18 @@ def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
             raise TransactionCancelled(failed, reasons) from error
 
 
+def committed_unless(build: Callable[[Writes], None], label: str) -> bool:
+    """Commit; False when the write labelled `label` found its condition failed (it was done
+    before), any other cancellation raising as usual."""
+    try:
+        run_transaction(build)
+    except TransactionCancelled as cancelled:
+        if label in cancelled.failed:
+            return False
+        raise
+    return True
+
+
 def _raw_query(model: type = m.Item, **kwargs: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """One Query call (one page): pynamodb's iterators would quietly fetch as many pages as a
     filter needs, and a request must make a bounded number of calls. `model` is the one whose
@@ -131,9 +149,15 @@ def _raw_query(model: type = m.Item, **kwargs: Any) -> tuple[list[dict[str, Any]
 def _whole_partition(pk: str) -> Iterator[dict[str, Any]]:
     """Every item of one partition (a consistent read), page after page: an application's
     history or an office's children may outgrow one 1 MB page."""
+    yield from _whole_partition_prefix(pk, None)
+
+
+def _whole_partition_prefix(pk: str, prefix: str | None) -> Iterator[dict[str, Any]]:
     start = None
+    condition = m.Item.sk.startswith(prefix) if prefix else None
     while True:
-        items, start = _raw_query(hash_key=pk, consistent_read=True, exclusive_start_key=start)
+        items, start = _raw_query(hash_key=pk, range_key_condition=condition, consistent_read=True,
+                                  exclusive_start_key=start)
         yield from items
         if start is None:
             return
@@ -243,14 +267,16 @@ class DynamoUserStore:
         sessions sort after PROFILE and are not read)."""
         items, _ = _raw_query(
             hash_key=_user_pk(user_id),
-            range_key_condition=m.Item.sk.between("GRANT#", "PROFILE"),
+            range_key_condition=m.Item.sk.between("DELEGATION-IN#", "PROFILE"),
             consistent_read=True,
         )
-        profile, grants, codes = None, [], {}
+        profile, grants, codes, delegations = None, [], {}, []
         for raw in items:
             sort_key = raw["sk"]["S"]
             if sort_key == "PROFILE":
                 profile = m.UserItem.from_raw_data(raw)
+            elif sort_key.startswith("DELEGATION-IN#"):
+                delegations.append(_delegation_from_item(m.DelegationItem.from_raw_data(raw)))
             elif sort_key.startswith("GRANT#"):
                 grant = m.GrantItem.from_raw_data(raw)
                 grants.append(Grant(grant.role, grant.node_id))
@@ -259,7 +285,9 @@ class DynamoUserStore:
                 codes[code.purpose] = StoredCode(code.purpose, code.code_hash, code.expires_at, int(code.attempts), code.password_hash)
         if profile is None:
             return None, {}
-        return _user_from_item(profile, tuple(sorted(grants, key=lambda g: (g.node_id, g.role)))), codes
+        user = _user_from_item(profile, tuple(sorted(grants, key=lambda g: (g.node_id, g.role))))
+        user.delegations = tuple(sorted(delegations, key=lambda d: d.starts_at))
+        return user, codes
 
     def get(self, user_id: str) -> User | None:
         return self.load(user_id)[0]
@@ -334,6 +362,23 @@ class DynamoUserStore:
 
         run_transaction(build)
 
+    def holders(self, role: str, node_id: str) -> list[tuple[str, Delegation | None]]:
+        """Everyone holding `role` at `node_id`: (user id, None) for a grant, (delegate id,
+        delegation) for each delegation lending it (the caller checks its dates)."""
+        found: list[tuple[str, Delegation | None]] = []
+        start = None
+        while True:
+            items, start = _raw_query(m.GrantItem, hash_key=f"{node_id}#{role}", index_name="holders",
+                                      exclusive_start_key=start)
+            for raw in items:
+                user_id = raw["pk"]["S"].removeprefix("USER#")
+                if raw["sk"]["S"].startswith("DELEGATION-IN#"):
+                    found.append((user_id, _delegation_from_item(m.DelegationItem.from_raw_data(raw))))
+                else:
+                    found.append((user_id, None))
+            if start is None:
+                return found
+
     def pending_since_before(self, cutoff: datetime, limit: int) -> list[str]:
         items, _ = _raw_query(
             m.UserItem,
@@ -404,7 +449,57 @@ def _grant_item(user_id: str, grant: Grant, granted_by: str, at: datetime) -> m.
     return m.GrantItem(
         _user_pk(user_id), f"GRANT#{grant.node_id}#{grant.role}",
         role=grant.role, node_id=grant.node_id, granted_by=granted_by, granted_at=at,
+        holder_key=f"{grant.node_id}#{grant.role}", holder_sort=user_id,
     )
+
+
+# ---- delegations ---------------------------------------------------------------------------
+
+_DELEGATION_FIELDS = ("role", "node_id", "delegator_id", "delegator_name", "delegate_id", "delegate_name",
+                      "starts_at", "ends_at", "created_at")
+
+
+def _delegation_items(d: Delegation) -> tuple[m.DelegationItem, m.DelegationItem]:
+    values = {f: getattr(d, f) for f in _DELEGATION_FIELDS}
+    expires = d.ends_at + timedelta(days=365)  # kept a year after it ends, as a record
+    given = m.DelegationItem(_user_pk(d.delegator_id), f"DELEGATION-OUT#{d.id}", delegation_id=d.id,
+                             expires_ttl=expires, **values)
+    received = m.DelegationItem(_user_pk(d.delegate_id), f"DELEGATION-IN#{d.id}", delegation_id=d.id,
+                                holder_key=f"{d.node_id}#{d.role}", holder_sort=f"{d.delegate_id}#{d.id}",
+                                expires_ttl=expires, **values)
+    return given, received
+
+
+def _delegation_from_item(item: m.DelegationItem) -> Delegation:
+    return Delegation(id=item.delegation_id, **{f: getattr(item, f) for f in _DELEGATION_FIELDS})
+
+
+class DynamoDelegationStore:
+    def create(self, delegation: Delegation) -> None:
+        given, received = _delegation_items(delegation)
+
+        def build(tx: Writes) -> None:
+            tx.put("given", given, condition=m.DelegationItem.pk.does_not_exist())
+            tx.put("received", received, condition=m.DelegationItem.pk.does_not_exist())
+
+        run_transaction(build)
+
+    def of_user(self, user_id: str) -> list[Delegation]:
+        """Given and received, each once: one Query on the user's partition."""
+        found = {}
+        for raw in _whole_partition_prefix(_user_pk(user_id), "DELEGATION-"):
+            delegation = _delegation_from_item(m.DelegationItem.from_raw_data(raw))
+            found[delegation.id] = delegation
+        return sorted(found.values(), key=lambda d: (d.starts_at, d.id))
+
+    def delete(self, delegation: Delegation) -> None:
+        given, received = _delegation_items(delegation)
+
+        def build(tx: Writes) -> None:
+            tx.delete("given", given)
+            tx.delete("received", received)
+
+        run_transaction(build)
 
 
 # ---- throttles -----------------------------------------------------------------------------
@@ -576,6 +671,7 @@ def _app_pk(app_id: str) -> str:
 def _app_to_item(app: Application) -> m.ApplicationItem:
     ancestors = {f"anc{depth}": node_id for depth, node_id in enumerate(app.node_path)}
     awaiting = app.status in AWAITING_DECISION and app.decider_node_id and app.due_at
+    escalating = awaiting and app.escalate_at is not None and not app.is_suspended
     return m.ApplicationItem(
         _app_pk(app.id), "A",
         application_id=app.id, tracking_code=app.tracking_code, service_id=app.service_id,
@@ -588,6 +684,10 @@ def _app_to_item(app: Application) -> m.ApplicationItem:
         applicant_key=f"APPLICANT#{app.applicant_id}", created_key=f"{key_time(app.created_at)}#{app.id}",
         inbox_key=f"{app.decider_node_id}#{app.decider_role}" if awaiting else None,
         inbox_sort=f"{key_time(app.due_at)}#{app.id}" if awaiting else None,
+        suspended_at=app.suspended_at, suspension_reason=app.suspension_reason,
+        escalation_level=app.escalation_level, escalate_at=app.escalate_at,
+        due_key=DUE_PARTITION if escalating else None,
+        due_sort=f"{key_time(app.escalate_at)}#{app.id}" if escalating else None,
         **ancestors,
     )
 
@@ -602,6 +702,8 @@ def _app_from_item(item: m.ApplicationItem) -> Application:
         due_at=item.due_at, submitted_at=item.submitted_at, last_submitted_at=item.last_submitted_at,
         step_nodes=tuple(item.step_nodes or ()),
         decider_node_id=item.decider_node_id, decider_role=item.decider_role,
+        suspended_at=item.suspended_at, suspension_reason=item.suspension_reason,
+        escalation_level=int(item.escalation_level or 0), escalate_at=item.escalate_at,
     )
 
 
@@ -621,6 +723,7 @@ def _history_item(app_id: str, sort_key: str, entry: HistoryEntry) -> m.HistoryI
         at=entry.at, actor_id=entry.actor_id, actor_name=entry.actor_name, action=entry.action,
         from_status=entry.from_status, to_status=entry.to_status, step=entry.step, to_step=entry.to_step,
         comment=entry.comment, source_ip=entry.source_ip, user_agent=(entry.user_agent or "")[:300] or None,
+        on_behalf_of_id=entry.on_behalf_of_id, on_behalf_of_name=entry.on_behalf_of_name,
     )
 
 
@@ -631,7 +734,71 @@ def _history_from_item(item: m.HistoryItem) -> HistoryEntry:
         step=int(item.step) if item.step is not None else None, comment=item.comment,
         to_step=int(item.to_step) if item.to_step is not None else None,
         source_ip=item.source_ip, user_agent=item.user_agent,
+        on_behalf_of_id=item.on_behalf_of_id, on_behalf_of_name=item.on_behalf_of_name,
     )
+
+
+# ---- outbox ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OutboxKey:
+    pk: str
+    sk: str
+
+
+def _notice_payload(notice: Notice) -> dict[str, Any]:
+    return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
+            "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
+            "except_user_id": notice.except_user_id}
+
+
+def notice_from_payload(payload: dict[str, Any]) -> Notice:
+    return Notice(**payload)
+
+
+def _put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
+    """The notices of a change, into the outbox of the change's own transaction."""
+    keys = []
+    for number, notice in enumerate(notices):
+        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}")
+        tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic="notify", payload=_notice_payload(notice), created_at=at,
+                                      relays=0, pending_key=OUTBOX_PARTITION, pending_since=f"{key_time(at)}#{key.pk}#{key.sk}"),
+               condition=m.OutboxItem.pk.does_not_exist())
+        keys.append(key)
+    return keys
+
+
+class DynamoOutboxStore:
+    def get(self, key: OutboxKey) -> tuple[Notice, datetime] | None:
+        try:
+            item = m.OutboxItem.get(key.pk, key.sk, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return notice_from_payload(item.payload), item.created_at
+
+    def done(self, key: OutboxKey) -> None:
+        m.OutboxItem(key.pk, key.sk).delete()
+
+    def stragglers(self, older_than: datetime, limit: int) -> list[OutboxKey]:
+        """Entries still waiting since before `older_than` (their hand-on was lost)."""
+        items, _ = _raw_query(m.UserItem, hash_key=OUTBOX_PARTITION, index_name="pending", limit=limit,
+                              range_key_condition=m.UserItem.pending_since < key_time(older_than))
+        return [OutboxKey(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
+
+    def count_relay(self, key: OutboxKey, give_up_after: int) -> int:
+        """One more hand-on of an entry; past `give_up_after` it leaves the relay's partition
+        for the failed one, for ops. Answers the count (0 if the entry is gone)."""
+        item = m.OutboxItem(key.pk, key.sk)
+        try:
+            item.update(actions=[m.OutboxItem.relays.add(1)], condition=m.OutboxItem.pk.exists())
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return 0
+            raise
+        relays = int(item.relays)
+        if relays > give_up_after:
+            item.update(actions=[m.OutboxItem.pending_key.set(f"{OUTBOX_PARTITION}-FAILED")])
+        return relays
 
 
 class DynamoApplicationStore:
@@ -657,10 +824,11 @@ class DynamoApplicationStore:
         except DoesNotExist:
             return None
 
-    def save(self, change: ApplicationChange) -> None:
-        """The new state, its history entry and the counters it moves, in one transaction
-        conditioned on the version that was read."""
+    def save(self, change: ApplicationChange) -> list[OutboxKey]:
+        """The new state, its history entry, the counters it moves and the notices it causes, in
+        one transaction conditioned on the version that was read. Answers the outbox entries."""
         app = change.application
+        outbox: list[OutboxKey] = []
 
         def build(tx: Writes) -> None:
             item = _app_to_item(app)
@@ -672,6 +840,8 @@ class DynamoApplicationStore:
                 tx.put("application", item, condition=m.ApplicationItem.version == change.expected_version)
             tx.put("history", _history_item(app.id, history_sort_key(app.version), change.history),
                    condition=m.HistoryItem.pk.does_not_exist())
+            outbox[:] = _put_notices(tx, _app_pk(app.id), history_sort_key(app.version), change.notices,
+                                     change.history.at)
             for move in change.counters:
                 tx.update(
                     "counters", m.CounterItem(f"COUNT#{move.node_id}", move.period),
@@ -686,6 +856,13 @@ class DynamoApplicationStore:
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise
+        return outbox
+
+    def due_for_escalation(self, now: datetime, limit: int) -> list[str]:
+        """Ids of applications whose next escalation is due by `now`, earliest first."""
+        items, _ = _raw_query(m.ApplicationItem, hash_key=DUE_PARTITION, index_name="due", limit=limit,
+                              range_key_condition=m.ApplicationItem.due_sort <= f"{key_time(now)}#~")
+        return [raw["pk"]["S"].removeprefix("APP#") for raw in items]
 
     def counters(self, node_id: str, period: str) -> dict[str, int]:
         raw = m.Item._get_connection().get_item(f"COUNT#{node_id}", period, consistent_read=True).get("Item") or {}
@@ -803,16 +980,19 @@ class DynamoDocumentStore:
             raise
         return True
 
-    def settle(self, app: Application, doc: Document, history: HistoryEntry) -> bool:
-        """Record a scan's verdict with its history entry. False if the document was already
-        settled (a redelivered event); StaleApplication if the application moved meanwhile."""
+    def settle(self, app: Application, doc: Document, history: HistoryEntry,
+               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
+        """Record a scan's verdict with its history entry and notices. None if the document was
+        already settled (a redelivered event); StaleApplication if the application moved."""
+        outbox: list[OutboxKey] = []
 
         def build(tx: Writes) -> None:
             self._application_unchanged(tx, app, editable=False)
             tx.put("document", _document_to_item(doc),
                    condition=m.DocumentItem.status.is_in(AWAITING, SCANNING) & (m.DocumentItem.version == doc.version - 1))
-            tx.put("history", _history_item(app.id, history_sort_key(app.version, history.at), history),
-                   condition=m.HistoryItem.pk.does_not_exist())
+            history_key = history_sort_key(app.version, history.at)
+            tx.put("history", _history_item(app.id, history_key, history), condition=m.HistoryItem.pk.does_not_exist())
+            outbox[:] = _put_notices(tx, _app_pk(app.id), history_key, notices, history.at)
 
         try:
             run_transaction(build)
@@ -820,9 +1000,9 @@ class DynamoDocumentStore:
             if "application" in cancelled.failed:
                 raise StaleApplication(app.id) from None
             if "document" in cancelled.failed:
-                return False
+                return None
             raise
-        return True
+        return outbox
 
     def delete(self, app: Application, doc: Document, history: HistoryEntry) -> None:
         def build(tx: Writes) -> None:
@@ -838,3 +1018,118 @@ class DynamoDocumentStore:
             if cancelled.failed & {"application", "document"}:
                 raise StaleApplication(app.id) from None
             raise
+
+
+# ---- notifications ---------------------------------------------------------------------------
+
+def _note_pk(user_id: str) -> str:
+    return f"NOTE#{user_id}"
+
+
+def _note_sk(notification: Notification) -> str:
+    return ("N#" if notification.in_app else "M#") + notification.id
+
+
+# Kept half a year: the list is a working tool, not an archive (the history is the record).
+NOTIFICATION_DAYS = 183
+
+
+def _notification_from_item(item: m.NotificationItem) -> Notification:
+    return Notification(
+        id=item.notification_id, user_id=item.user_id, kind=item.kind, params=item.params or {},
+        created_at=item.created_at, application_id=item.application_id, read_at=item.read_at,
+        delivery_status=item.delivery_status, attempts=int(item.attempts or 0), last_error=item.last_error,
+        sent_at=item.sent_at,
+    )
+
+
+class DynamoNotificationStore:
+    def add(self, notification: Notification) -> bool:
+        """Write a new notification (and count it unread); False if it was written before."""
+        n = notification
+        unread = n.in_app and n.read_at is None
+
+        def build(tx: Writes) -> None:
+            tx.put("notification", m.NotificationItem(
+                _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
+                params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
+                delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
+                unread_key=n.user_id if unread else None, unread_sort=n.id if unread else None,
+                expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
+            ), condition=m.NotificationItem.pk.does_not_exist())
+            if unread:
+                tx.update("count", m.UnreadCountItem(_note_pk(n.user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(1)])
+
+        return committed_unless(build, "notification")
+
+    def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None:
+        try:
+            item = m.NotificationItem.get(_note_pk(user_id), ("N#" if in_app else "M#") + notification_id,
+                                          consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _notification_from_item(item)
+
+    def page(self, user_id: str, cursor: str | None, limit: int, unread_only: bool) -> tuple[list[Notification], str | None]:
+        """Newest first: the in-app items of the user's partition, or the unread index. One
+        Query either way; the cursor is the sort key of the last item given out."""
+        after = decode_cursor(cursor)
+        if after is not None and not after.startswith("N#"):
+            raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+        if unread_only:
+            condition = m.NotificationItem.unread_sort < after.removeprefix("N#") if after else None
+            items, last = _raw_query(m.NotificationItem, hash_key=user_id, index_name="unread", limit=limit,
+                                     range_key_condition=condition, scan_index_forward=False)
+        else:
+            # The in-app items sort between "N#" and the cursor (inclusive): one more is read
+            # so that dropping the cursor's own item still fills the page.
+            condition = m.Item.sk.between("N#", after) if after else m.Item.sk.startswith("N#")
+            items, last = _raw_query(hash_key=_note_pk(user_id), range_key_condition=condition,
+                                     limit=limit + (1 if after else 0), scan_index_forward=False, consistent_read=True)
+            items = [raw for raw in items if raw["sk"]["S"] != after][:limit]
+        found = [_notification_from_item(m.NotificationItem.from_raw_data(raw)) for raw in items]
+        next_cursor = encode_cursor("N#" + found[-1].id) if last and found else None
+        return found, next_cursor
+
+    def unread_count(self, user_id: str) -> int:
+        raw = m.Item._get_connection().get_item(_note_pk(user_id), "COUNT", consistent_read=True).get("Item") or {}
+        return max(0, int(raw.get("unread", {}).get("N", 0)))
+
+    def mark_read(self, user_id: str, notification_id: str, at: datetime) -> bool:
+        """False if it was read already (the count moves once)."""
+
+        def build(tx: Writes) -> None:
+            tx.update("notification", m.NotificationItem(_note_pk(user_id), f"N#{notification_id}"),
+                      actions=[m.NotificationItem.read_at.set(at), m.NotificationItem.unread_key.remove(),
+                               m.NotificationItem.unread_sort.remove()],
+                      condition=m.NotificationItem.pk.exists() & m.NotificationItem.read_at.does_not_exist())
+            tx.update("count", m.UnreadCountItem(_note_pk(user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(-1)])
+
+        return committed_unless(build, "notification")
+
+    def record_delivery(self, notification: Notification, status: str, attempts: int, at: datetime,
+                        error: str | None = None, message_id: str | None = None) -> None:
+        """What the last delivery attempt did. A failure for good also files the notification
+        in the failed partition of the pending index, where ops find it."""
+        actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
+        if error is not None:
+            actions.append(m.NotificationItem.last_error.set(error[:500]))
+        if status == SENT:
+            actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
+        if status == FAILED:
+            actions += [m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+                        m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+        item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
+        try:
+            # Never back from sent: a late failure report of a redelivered job must not undo it.
+            item.update(actions=actions, condition=m.NotificationItem.pk.exists()
+                        & (m.NotificationItem.delivery_status != SENT))
+        except UpdateError as error_:
+            if not _is_condition_failure(error_):
+                raise
+
+    def failed(self, limit: int) -> list[Notification]:
+        items, _ = _raw_query(m.UserItem, hash_key=FAILED_NOTIFICATIONS_PARTITION, index_name="pending", limit=limit,
+                              scan_index_forward=False)
+        keys = [(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
+        return [_notification_from_item(item) for item in m.NotificationItem.batch_get(keys)] if keys else []

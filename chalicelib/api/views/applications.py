@@ -1,6 +1,7 @@
-from chalicelib.api import schemas as s
-from chalicelib.api.http import Result, endpoint
+import json
 
+from chalicelib.api import schemas as s
+from chalicelib.api.http import Result, domain_problem, endpoint
 from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
 
 TAGS = ("applications",)
@@ -18,7 +19,9 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         id=app.id, tracking_code=app.tracking_code, service_id=app.service_id, service_version=app.service_version,
         node_id=app.node_id, applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status,
         step=app.step, steps_total=app.steps_total, current_step=current, due_at=ctx.api_time(app.due_at),
-        overdue=bool(app.due_at and app.status in AWAITING_DECISION and app.due_at < now),
+        overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
+        suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
+        escalation_level=app.escalation_level,
         submitted_at=ctx.api_time(app.submitted_at), data=app.data, created_at=ctx.api_time(app.created_at),
         updated_at=ctx.api_time(app.updated_at), version=app.version,
     )
@@ -75,11 +78,39 @@ def decide(ctx, id: str, body: s.DecisionRequest) -> s.ApplicationOut:
     return application_out(ctx, app)
 
 
+@endpoint(summary="Approve many at once: each succeeds or fails on its own", body=s.BatchDecisionRequest,
+          response=s.BatchDecisionOut, tags=TAGS, errors=(401, 422))
+def decide_many(ctx, body: s.BatchDecisionRequest) -> s.BatchDecisionOut:
+    outcomes = ctx.deps.applications.decide_many(ctx.user(), body.application_ids, body.action, body.comment,
+                                                 body.steps or {}, ctx.origin)
+    results = []
+    for outcome in outcomes:
+        if outcome.error is not None:
+            results.append(s.BatchItemOut(id=outcome.application_id, error=json.loads(domain_problem(outcome.error).body)))
+        else:
+            app = outcome.application
+            results.append(s.BatchItemOut(id=app.id, status=app.status, step=app.step))
+    return s.BatchDecisionOut(results=results)
+
+
+@endpoint(summary="Suspend: the step waits on the applicant and its clock stops", body=s.SuspendRequest,
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+def suspend(ctx, id: str, body: s.SuspendRequest) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.suspend(ctx.user(), id, body.reason, ctx.origin))
+
+
+@endpoint(summary="Resume a suspended application: the due time moves by the time suspended",
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409))
+def resume(ctx, id: str) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.resume(ctx.user(), id, ctx.origin))
+
+
 def history_out(ctx, entry: HistoryEntry, staff: bool) -> s.HistoryEntryOut:
     return s.HistoryEntryOut(
         at=ctx.api_time(entry.at), actor=entry.actor_name, actor_id=entry.actor_id, action=entry.action,
         from_status=entry.from_status, to_status=entry.to_status, step=entry.step, to_step=entry.to_step,
-        comment=entry.comment, source_ip=entry.source_ip if staff else None,
+        comment=entry.comment, on_behalf_of=entry.on_behalf_of_name, on_behalf_of_id=entry.on_behalf_of_id,
+        source_ip=entry.source_ip if staff else None,
     )
 
 

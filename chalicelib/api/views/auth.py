@@ -65,4 +65,6 @@ def me(ctx) -> s.UserOut:
     return s.UserOut(
         id=caller.user_id, email=caller.email, name=caller.name, language=caller.language,
         roles=[s.Role(role=g.role, node_id=g.node_id) for g in caller.grants],
+        delegated_roles=[s.DelegatedRoleOut(role=d.role, node_id=d.node_id, on_behalf_of=d.delegator_name,
+                                            until=ctx.api_time(d.ends_at)) for d in caller.delegated],
     )

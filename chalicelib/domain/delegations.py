@@ -1,0 +1,56 @@
+"""Delegation: a staff member lends a role they hold at a node to a colleague for a while (leave,
+travel), so that work does not wait for their return. The delegate acts on the delegator's
+behalf and the history says so."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.model import Delegation, Principal, User
+
+# The roles of everyday casework. Administering people and offices, operating integrations and
+# allocating money are never lent: they change what others may do or spend.
+DELEGABLE_ROLES = ("submitter", "verifier", "approver", "viewer")
+MAX_DELEGATION = timedelta(days=92)
+
+
+def plan_delegation(*, delegation_id: str, caller: Principal, role: str, node_id: str, delegate: User | None,
+                    starts_at: datetime, ends_at: datetime, now: datetime) -> Delegation:
+    """Only a role the caller holds themself at that node (never one lent to them), to an active
+    colleague who is not the caller, for a period that has not ended and lasts at most 92 days."""
+    if role not in DELEGABLE_ROLES:
+        raise InvalidInput("this role cannot be delegated",
+                           [FieldProblem("role", f"must be one of {', '.join(DELEGABLE_ROLES)}")])
+    if not any(g.role == role and g.node_id == node_id for g in caller.grants):
+        raise Forbidden(f"you do not hold {role} at this office yourself, so you cannot lend it")
+    problems = []
+    if starts_at.tzinfo is None or ends_at.tzinfo is None:
+        problems.append(FieldProblem("starts_at" if starts_at.tzinfo is None else "ends_at",
+                                     "must carry a time zone offset"))
+    elif ends_at <= starts_at:
+        problems.append(FieldProblem("ends_at", "must be after starts_at"))
+    elif ends_at <= now:
+        problems.append(FieldProblem("ends_at", "is in the past"))
+    elif ends_at - max(starts_at, now) > MAX_DELEGATION:
+        problems.append(FieldProblem("ends_at", "a delegation lasts at most 92 days; make a new one after"))
+    if problems:
+        raise InvalidInput("the period is not right", problems)
+    if delegate is None or not delegate.is_active:
+        raise InvalidInput("no such colleague", [FieldProblem("delegate_email", "is not an active account")])
+    if delegate.id == caller.user_id:
+        raise InvalidInput("not to yourself", [FieldProblem("delegate_email", "must be someone else")])
+    if not delegate.grants:
+        raise InvalidInput("not a colleague", [FieldProblem("delegate_email", "must be a staff member")])
+    return Delegation(
+        id=delegation_id, role=role, node_id=node_id, delegator_id=caller.user_id, delegator_name=caller.name,
+        delegate_id=delegate.id, delegate_name=delegate.name, starts_at=max(starts_at, now),
+        ends_at=ends_at, created_at=now,
+    )
+
+
+def require_party(caller: Principal, delegation: Delegation | None) -> Delegation:
+    """Only the two people it concerns see or end a delegation."""
+    if delegation is None or caller.user_id not in (delegation.delegator_id, delegation.delegate_id):
+        raise NotFound("no such delegation")
+    return delegation

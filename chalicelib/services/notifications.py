@@ -1,0 +1,229 @@
+"""Notifications: from a change's outbox to each recipient's in-app list and mailbox.
+
+1. A change writes its notices to the outbox in its own transaction; the API then hands each
+   entry to the notification queue as a fan-out job (`publish`). If that hand-on is lost, the
+   relay (a schedule) finds the entry still waiting and hands it on again.
+2. Fan-out (the queue function) resolves who is told — one user, or everyone holding the role
+   at the node, delegates included — writes one notification each (listed, counted unread,
+   delivery "queued"), queues one delivery job each and clears the outbox entry. Ids are
+   derived from the entry and the recipient, so a repeated fan-out writes nothing twice.
+3. Delivery (the same queue function) renders the e-mail in the recipient's language, sends
+   it and records the outcome. A failure is recorded ("retrying", then "failed" on the last
+   receive before the dead-letter queue) and retried with backoff by the worker.
+
+Codes and invitations skip the outbox (`send_direct`): the request that makes them fails if
+the job cannot be queued, so nothing accepted is lost, and their secrets live only in the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.domain import notifications as rules
+from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.model import Notice, Principal
+from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notification
+from chalicelib.services.ports import Clock, JobQueue
+from chalicelib.templates import LANGUAGES, render_mail
+
+logger = logging.getLogger(__name__)
+
+# An outbox entry still waiting this long after its change was not handed on (the API process
+# died, or SQS did not answer): the relay hands it on again.
+RELAY_AFTER = timedelta(minutes=2)
+RELAY_GIVE_UP_AFTER = 10
+
+
+class DeliveryFailed(Exception):
+    """This attempt did not send; try again after `retry_after_seconds`."""
+
+    def __init__(self, reason: str, retry_after_seconds: int, final: bool) -> None:
+        super().__init__(reason)
+        self.retry_after_seconds = retry_after_seconds
+        self.final = final
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    """What the delivery step needs: the notification, and secrets that are never stored."""
+
+    notification: Notification
+    secret: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RenderedNotification:
+    notification: Notification
+    title: str
+    summary: str
+    link: str | None
+
+
+class NotificationService:
+    def __init__(self, *, notifications, outbox, users, jobs: JobQueue, mailer, clock: Clock, web_base_url: str,
+                 org_name: str, max_receives: int, retry_base_seconds: int) -> None:
+        self.notifications = notifications
+        self.outbox = outbox
+        self.users = users
+        self.jobs = jobs
+        self.mailer = mailer
+        self.clock = clock
+        self.web_base_url = web_base_url.rstrip("/")
+        self.org_name = org_name
+        self.max_receives = max_receives
+        self.retry_base_seconds = retry_base_seconds
+
+    # ---- producing -------------------------------------------------------------------------
+
+    def publish(self, keys: list[Any]) -> None:
+        """Hand the outbox entries of a committed change to the queue. The change stands either
+        way: an entry not handed on now is handed on by the relay."""
+        if not keys:
+            return
+        try:
+            self.jobs.send_many([{"type": "fanout", "pk": key.pk, "sk": key.sk} for key in keys])
+        except Exception:
+            logger.warning("outbox hand-on failed; the relay will retry", extra={"entries": len(keys)}, exc_info=True)
+
+    def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None) -> None:
+        """A notification for one user that no outbox carries (codes, invitations): queued now,
+        or the caller's request fails."""
+        notification = Notification(id=new_id("ntf"), user_id=user_id, kind=kind, params=params,
+                                    created_at=self.clock.now())
+        self.jobs.send(delivery_job(notification, secret or {}))
+
+    # ---- fan-out ------------------------------------------------------------------------------
+
+    def fan_out(self, key: Any) -> int:
+        """One outbox entry → one notification and delivery job per recipient. Answers how
+        many were queued (0 for an entry already handed on)."""
+        entry = self.outbox.get(key)
+        if entry is None:
+            return 0
+        notice, at = entry
+        jobs = []
+        for user_id in self.recipients(notice, at):
+            notification = Notification(
+                id=rules.notification_id(at, f"{key.pk}|{key.sk}", user_id), user_id=user_id, kind=notice.kind,
+                params=notice.params, created_at=at, application_id=notice.application_id,
+            )
+            self.notifications.add(notification)
+            jobs.append(delivery_job(notification, {}))
+        if jobs:
+            self.jobs.send_many(jobs)
+        self.outbox.done(key)
+        logger.info("notice fanned out", extra={"kind": notice.kind, "recipients": len(jobs)})
+        return len(jobs)
+
+    def recipients(self, notice: Notice, at: datetime) -> list[str]:
+        """One user; or every holder of the role at the node, and whoever it is lent to at
+        the time — never the person the notice excludes (the applicant, of their own case)."""
+        if notice.to_user_id:
+            found = [notice.to_user_id]
+        elif notice.to_role and notice.to_node_id:
+            found = [user_id for user_id, lent in self.users.holders(notice.to_role, notice.to_node_id)
+                     if lent is None or lent.active_at(at)]
+        else:
+            found = []
+        return [user_id for user_id in dict.fromkeys(found) if user_id != notice.except_user_id]
+
+    def relay_stragglers(self, limit: int = 200) -> int:
+        """Hand on outbox entries whose hand-on was lost; answers how many."""
+        keys = self.outbox.stragglers(self.clock.now() - RELAY_AFTER, limit)
+        relayed = []
+        for key in keys:
+            relays = self.outbox.count_relay(key, RELAY_GIVE_UP_AFTER)
+            if 0 < relays <= RELAY_GIVE_UP_AFTER:
+                relayed.append(key)
+            elif relays > RELAY_GIVE_UP_AFTER:
+                logger.error("outbox entry given up after repeated hand-ons", extra={"pk": key.pk, "sk": key.sk})
+        if relayed:
+            self.jobs.send_many([{"type": "fanout", "pk": key.pk, "sk": key.sk} for key in relayed])
+        logger.info("outbox relayed", extra={"relayed": len(relayed), "found": len(keys)})
+        return len(relayed)
+
+    # ---- delivery -----------------------------------------------------------------------------
+
+    def deliver(self, job: DeliveryJob, receive_count: int, describe_error=str) -> str:
+        """Send one notification's e-mail and record how it went. Answers "sent" or
+        "already sent"; raises DeliveryFailed for the worker to retry later."""
+        notification = job.notification
+        self.notifications.add(notification)  # written here when no fan-out wrote it first
+        stored = self.notifications.get(notification.user_id, notification.id, notification.in_app)
+        if stored is not None and stored.delivery_status == SENT:
+            return "already sent"
+        now = self.clock.now()
+        user = self.users.get(notification.user_id)
+        try:
+            if user is None:
+                raise LookupError("the recipient's account no longer exists")
+            subject, _summary, text = self.render(notification, user.language, user.name, job.secret)
+            self.mailer.send(user.email, subject, text)
+        except Exception as error:
+            final = receive_count >= self.max_receives
+            reason = describe_error(error)
+            self.notifications.record_delivery(notification, FAILED if final else RETRYING, receive_count, now, reason)
+            logger.warning("notification not sent", extra={"notification_id": notification.id, "kind": notification.kind,
+                                                            "attempt": receive_count, "final": final, "reason": reason})
+            raise DeliveryFailed(reason, rules.retry_delay_seconds(receive_count, self.retry_base_seconds), final) from error
+        self.notifications.record_delivery(notification, SENT, receive_count, now)
+        logger.info("notification sent", extra={"notification_id": notification.id, "kind": notification.kind})
+        return "sent"
+
+    def render(self, notification: Notification, language: str, name: str,
+               secret: dict[str, Any] | None = None) -> tuple[str, str, str]:
+        """(subject, in-app summary, e-mail text) in the recipient's language."""
+        if language not in LANGUAGES:
+            language = "id"
+        params = {"org_name": self.org_name, "name": name, "link": self.link(notification) or self.web_base_url + "/"}
+        params.update(localized(notification.params, language))
+        params.update(secret or {})
+        return render_mail(notification.kind, language, params)
+
+    def link(self, notification: Notification) -> str | None:
+        if notification.application_id:
+            return f"{self.web_base_url}/#/applications/{notification.application_id}"
+        return notification.params.get("link")
+
+    # ---- the recipient's list -----------------------------------------------------------------
+
+    def page(self, caller: Principal, unread_only: bool, cursor: str | None,
+             limit: int) -> tuple[list[RenderedNotification], int, str | None]:
+        items, next_cursor = self.notifications.page(caller.user_id, cursor, limit, unread_only)
+        rendered = []
+        for item in items:
+            title, summary, _text = self.render(item, caller.language, caller.name)
+            rendered.append(RenderedNotification(item, title, summary, self.link(item)))
+        return rendered, self.notifications.unread_count(caller.user_id), next_cursor
+
+    def mark_read(self, caller: Principal, notification_id: str) -> None:
+        if self.notifications.get(caller.user_id, notification_id) is None:
+            raise NotFound("no such notification")
+        self.notifications.mark_read(caller.user_id, notification_id, self.clock.now())
+
+    def failed(self, caller: Principal, limit: int) -> list[Notification]:
+        if not any(g.role == "ops" for g in caller.grants):
+            raise Forbidden("only ops see failed deliveries")
+        return self.notifications.failed(limit)
+
+
+def delivery_job(notification: Notification, secret: dict[str, Any]) -> dict[str, Any]:
+    n = notification
+    return {
+        "type": "deliver", "notification_id": n.id, "user_id": n.user_id, "kind": n.kind, "params": n.params,
+        "application_id": n.application_id, "created_at": n.created_at.isoformat(), "secret": secret,
+    }
+
+
+def localized(params: dict[str, Any], language: str) -> dict[str, Any]:
+    """Parameters in the reader's language: for English, `x_en` stands in for `x`."""
+    values = {key: "" if value is None else value for key, value in params.items()}
+    if language == "en":
+        for key, value in list(values.items()):
+            if key.endswith("_en"):
+                values[key[:-3]] = value
+    return values

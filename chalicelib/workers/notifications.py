@@ -1,0 +1,140 @@
+"""The notification function: an SQS-triggered Lambda doing two kinds of job.
+
+* fanout  — an outbox entry becomes one notification and one delivery job per recipient;
+* deliver — one notification's e-mail is sent and its delivery recorded.
+
+A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
+keyed on the notification id, with the recipient and kind hashed so a reused id with other
+content is refused). The queue's batch size is 1 (Chalice cannot set ReportBatchItemFailures),
+so one failing job never makes another be sent again. A failed attempt sets the message's
+visibility to an exponential backoff before Lambda gives it back to the queue; after the
+queue's maxReceiveCount it lands in the dead-letter queue, and the notification says "failed".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from chalicelib import logs
+from chalicelib.deps import container
+
+logger = logging.getLogger(__name__)
+
+
+class FanOutJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["fanout"]
+    pk: str = Field(max_length=200)
+    sk: str = Field(max_length=200)
+
+
+class DeliverJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["deliver"]
+    notification_id: str = Field(min_length=8, max_length=64)
+    user_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(max_length=40)
+    params: dict[str, Any] = {}
+    application_id: str | None = None
+    created_at: datetime
+    secret: dict[str, Any] = {}
+
+
+Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="type")])
+
+
+def handle_batch(event: Any) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    logs.configure()
+    _idempotent_deliver().config.register_lambda_context(event.context)
+    return process_partial_response(
+        event=event.to_dict(), record_handler=_handle_record, processor=BatchProcessor(event_type=EventType.SQS),
+        context=event.context,
+    )
+
+
+def _handle_record(record: Any) -> None:
+    from chalicelib.adapters.dynamodb.stores import OutboxKey
+    from chalicelib.services.notifications import DeliveryFailed
+
+    job = Job.validate_json(record.body)
+    deps = container()
+    if isinstance(job, FanOutJob):
+        deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
+        return
+    receive_count = int(record.attributes.approximate_receive_count or 1)
+    try:
+        _idempotent_deliver()(job, receive_count)
+    except DeliveryFailed as failed:
+        # Back off before the next try; after the last one the queue moves the message to the
+        # dead-letter queue when it shows again, so that is not put off for long either.
+        deps.notification_jobs.delay_redelivery(record.receipt_handle, failed.retry_after_seconds)
+        raise
+
+
+def describe_error(error: BaseException) -> str:
+    """What went wrong, short, without the message's content: the AWS error code when there is one."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        details = response["Error"]
+        return f"{details.get('Code', type(error).__name__)}: {details.get('Message', '')}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+@functools.cache
+def _idempotent_deliver():
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
+    from chalicelib.adapters import aws
+    from chalicelib.domain.notifications import Notification
+    from chalicelib.services.notifications import DeliveryJob
+
+    deps = container()
+    store = DynamoDBPersistenceLayer(
+        table_name=deps.settings.table_name, key_attr="pk", sort_key_attr="sk",
+        static_pk_value="IDEMPOTENCY#notification", expiry_attr="expires_ttl",
+        boto3_client=aws.client(deps.settings, "dynamodb"),
+    )
+    config = IdempotencyConfig(
+        event_key_jmespath="notification_id", payload_validation_jmespath="[user_id, kind]",
+        expires_after_seconds=7 * 24 * 3600,
+    )
+
+    @idempotent_function(data_keyword_argument="job", persistence_store=store, config=config)
+    def deliver(job: dict[str, Any], receive_count: int) -> dict[str, str]:
+        notification = Notification(
+            id=job["notification_id"], user_id=job["user_id"], kind=job["kind"], params=job["params"],
+            created_at=datetime.fromisoformat(job["created_at"]), application_id=job["application_id"],
+        )
+        outcome = container().notifications.deliver(DeliveryJob(notification, job["secret"]), receive_count,
+                                                    describe_error)
+        return {"outcome": outcome}
+
+    return _IdempotentDelivery(config, deliver)
+
+
+class _IdempotentDelivery:
+    def __init__(self, config: Any, deliver: Any) -> None:
+        self.config = config
+        self._deliver = deliver
+
+    def __call__(self, job: DeliverJob, receive_count: int) -> None:
+        self._deliver(job=job.model_dump(mode="json"), receive_count=receive_count)
+
+
+def relay_outbox(_event: object) -> int:
+    """The schedule that hands on outbox entries whose hand-on after their change was lost."""
+    logs.configure()
+    return container().notifications.relay_stragglers()
