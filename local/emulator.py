@@ -150,7 +150,10 @@ class SerializedEmulator:
         for message, at in messages:
             raw = getattr(message, "raw_data", None)
             if raw is not None:
-                parsed = email.message_from_string(raw, policy=email.policy.default)
+                # From bytes: parsed from a str, an 8-bit body's non-ASCII text comes back
+                # escaped (\u2014 for a dash).
+                data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
+                parsed = email.message_from_bytes(data, policy=email.policy.default)
                 text_part = parsed.get_body(preferencelist=("plain",))
                 html_part = parsed.get_body(preferencelist=("html",))
                 items.append({

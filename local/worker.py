@@ -121,6 +121,17 @@ def load_app() -> Any:
     return CLIFactory(str(PROJECT_DIR)).create_config_obj(chalice_stage_name="local").chalice_app
 
 
+def function_timeout(name: str) -> int:
+    """The function's lambda_timeout in .chalice/config.json: its context's remaining time (what
+    Powertools bounds an in-progress idempotency record by) counts down from it, as on Lambda."""
+    from chalice.cli.factory import CLIFactory
+
+    from local.stack import PROJECT_DIR
+
+    config = CLIFactory(str(PROJECT_DIR)).create_config_obj(chalice_stage_name="local")
+    return int(config.scope(chalice_stage="local", function_name=name).lambda_timeout or 60)
+
+
 def main() -> None:
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     logging.getLogger("botocore").setLevel(logging.WARNING)
@@ -133,7 +144,7 @@ def main() -> None:
     stop = threading.Event()
     threads = []
     for name, queue, batch_size in local_runtime.queue_functions(app):
-        poller = QueuePoller(app, name, queue, batch_size, region, endpoint)
+        poller = QueuePoller(app, name, queue, batch_size, region, endpoint, function_timeout(name))
         threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"queue-{queue}", daemon=True))
     scheduler = Scheduler(app, deps.clock.now, region)
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))

@@ -17,6 +17,7 @@ from chalicelib.domain.forms import check_form
 from chalicelib.domain.model import (
     APPROVED,
     AWAITING_DECISION,
+    DECIDER_ROLES,
     DRAFT,
     EDITABLE,
     FINAL,
@@ -177,12 +178,12 @@ def _to_applicant(kind: str, app: Application, service: ServiceType, **extra: An
 
 
 def _to_deciders(kind: str, app: Application, service: ServiceType, role: str | None = None,
-                 node_id: str | None = None, **extra: Any) -> Notice:
+                 node_id: str | None = None, fallback_roles: tuple[str, ...] = (), **extra: Any) -> Notice:
     """Everyone deciding the application's current step (or holding `role` at `node_id`), never
     the applicant themself."""
     return Notice(kind, notice_params(app, service, **extra), application_id=app.id,
                   to_role=role or app.decider_role, to_node_id=node_id or app.decider_node_id,
-                  except_user_id=app.applicant_id)
+                  except_user_id=app.applicant_id, fallback_roles=fallback_roles)
 
 
 def new_application(*, app_id: str, tracking_code: str, service: ServiceType, node: Node, caller: Principal,
@@ -427,9 +428,12 @@ def escalate(app: Application, service: ServiceType, decider_node: Node, target:
         notices: tuple[Notice, ...] = (_to_deciders("overdue", app, service, due_at=_local_time(app.due_at, tz)),)
         action, comment = "overdue", f"step {app.step} overdue since {_local_time(app.due_at, tz)}"
     elif target is not None:
+        # The same role up there; where nobody holds it (a kecamatan has approvers, not
+        # verifiers), whoever decides there, so an escalation always reaches someone.
+        others = tuple(r for r in reversed(DECIDER_ROLES) if r != app.decider_role)
         notices = (_to_deciders("escalated", app, service, role=app.decider_role, node_id=target.id,
-                                due_at=_local_time(app.due_at, tz), level=level, office=target.name,
-                                decider_office=decider_node.name),)
+                                fallback_roles=others, due_at=_local_time(app.due_at, tz), level=level,
+                                office=target.name, decider_office=decider_node.name),)
         action, comment = "escalate", f"escalated to {app.decider_role} at {target.name} (level {level})"
     else:
         notices, action, comment = (), "escalate", "no office above to escalate to"

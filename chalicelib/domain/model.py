@@ -219,6 +219,8 @@ class Notice:
     to_role: str | None = None
     to_node_id: str | None = None
     except_user_id: str | None = None
+    # When nobody holds `to_role` at the node: the first of these roles that someone holds there.
+    fallback_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -125,8 +125,12 @@ class NotificationService:
         if notice.to_user_id:
             found = [notice.to_user_id]
         elif notice.to_role and notice.to_node_id:
-            found = [user_id for user_id, lent in self.users.holders(notice.to_role, notice.to_node_id)
-                     if lent is None or lent.active_at(at)]
+            found = []
+            for role in (notice.to_role, *notice.fallback_roles):
+                found = [user_id for user_id, lent in self.users.holders(role, notice.to_node_id)
+                         if (lent is None or lent.active_at(at)) and user_id != notice.except_user_id]
+                if found:
+                    break
         else:
             found = []
         return [user_id for user_id in dict.fromkeys(found) if user_id != notice.except_user_id]
@@ -175,14 +179,14 @@ class NotificationService:
         return "sent"
 
     def render(self, notification: Notification, language: str, name: str,
-               secret: dict[str, Any] | None = None) -> tuple[str, str, str]:
+               secret: dict[str, Any] | None = None, strict: bool = True) -> tuple[str, str, str]:
         """(subject, in-app summary, e-mail text) in the recipient's language."""
         if language not in LANGUAGES:
             language = "id"
         params = {"org_name": self.org_name, "name": name, "link": self.link(notification) or self.web_base_url + "/"}
         params.update(localized(notification.params, language))
         params.update(secret or {})
-        return render_mail(notification.kind, language, params)
+        return render_mail(notification.kind, language, params, strict)
 
     def link(self, notification: Notification) -> str | None:
         if notification.application_id:
@@ -196,7 +200,7 @@ class NotificationService:
         items, next_cursor = self.notifications.page(caller.user_id, cursor, limit, unread_only)
         rendered = []
         for item in items:
-            title, summary, _text = self.render(item, caller.language, caller.name)
+            title, summary, _text = self.render(item, caller.language, caller.name, strict=False)
             rendered.append(RenderedNotification(item, title, summary, self.link(item)))
         return rendered, self.notifications.unread_count(caller.user_id), next_cursor
 

@@ -31,10 +31,20 @@ def _template(kind: str, language: str) -> tuple[Template, Template, Template]:
     return Template(subject.strip()), Template(summary.strip()), Template(rest.lstrip("\n"))
 
 
-def render_mail(kind: str, language: str, params: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, in-app summary, text) of `kind` in `language` (Indonesian unless English)."""
+class _Blanks(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render_mail(kind: str, language: str, params: dict[str, Any], strict: bool = True) -> tuple[str, str, str]:
+    """(subject, in-app summary, text) of `kind` in `language` (Indonesian unless English).
+
+    Strict for e-mail (a missing value is a bug to retry, never a blank sent out); lenient for
+    the in-app list, where an item stored before a template changed must not break the list."""
     if language not in LANGUAGES:
         language = "id"
     subject, summary, body = _template(kind, language)
     values = {key: str(value) for key, value in params.items()}
+    if not strict:
+        values = _Blanks(values)
     return subject.substitute(values), summary.substitute(values), body.substitute(values)

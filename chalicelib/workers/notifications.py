@@ -25,6 +25,10 @@ from chalicelib.deps import container
 
 logger = logging.getLogger(__name__)
 
+# The notification function's timeout (.chalice/config.json): the longest an in-progress
+# delivery can hold its idempotency record.
+IN_PROGRESS_RETRY_SECONDS = 30
+
 
 class FanOutJob(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -62,6 +66,8 @@ def handle_batch(event: Any) -> dict[str, Any]:
 
 
 def _handle_record(record: Any) -> None:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
+
     from chalicelib.adapters.dynamodb.stores import OutboxKey
     from chalicelib.services.notifications import DeliveryFailed
 
@@ -77,6 +83,11 @@ def _handle_record(record: Any) -> None:
         # Back off before the next try; after the last one the queue moves the message to the
         # dead-letter queue when it shows again, so that is not put off for long either.
         deps.notification_jobs.delay_redelivery(record.receipt_handle, failed.retry_after_seconds)
+        raise
+    except IdempotencyAlreadyInProgressError:
+        # Another invocation holds this delivery (or one died holding it): its hold ends with
+        # that invocation's time limit, so come back after the longest it can last.
+        deps.notification_jobs.delay_redelivery(record.receipt_handle, IN_PROGRESS_RETRY_SECONDS)
         raise
 
 

@@ -82,6 +82,9 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
         if queue == "satupintu-notifications":
             # The delivery's last attempt knows it is the last: settings agree with infra.
             assert int(redrive["maxReceiveCount"]) == Settings.model_fields["notification_max_receives"].default
+            from chalicelib.workers.notifications import IN_PROGRESS_RETRY_SECONDS
+
+            assert IN_PROGRESS_RETRY_SECONDS >= timeout
 
 
 def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(emulator):

@@ -81,6 +81,7 @@ def test_a_submission_tells_the_applicant_and_the_step_deciders_in_the_app_and_b
     assert (task["kind"], task["application_id"]) == ("assigned", app["id"])
     mail = api.wait_for_mail(office["desk_verifier_email"], app["tracking_code"])
     assert "Tugas baru" in mail["subject"] and app["tracking_code"] in mail["text"] and app["id"] in mail["text"]
+    assert "1 dari 3 — " in mail["text"]  # UTF-8 arrives as itself
     # Nobody else at other desks hears of it.
     assert app["id"] not in [n["application_id"] for n in notifications(api, office["desk2_verifier"])["items"]]
 
@@ -195,6 +196,12 @@ def test_an_untouched_step_escalates_exactly_once_per_level(api, office):
     mail = api.wait_for_mail(office["dept_verifier_email"], "Eskalasi")
     assert app["tracking_code"] in mail["text"]
     assert history_actions(api, office["desk_verifier"], app["id"]).count("escalate") == 1
+
+    # Nobody verifies at the office above: its approver is told instead.
+    advance(api, office, SLA_HOURS * 3600)
+    run_schedule(api, "escalate_overdue_steps")
+    assert kinds(api, office["head"], app["id"]).count("escalated") == 1
+    assert kinds(api, office["dept_verifier"], app["id"]).count("escalated") == 1
 
 
 def test_a_suspended_application_does_not_escalate_and_resuming_moves_its_due_time(api, office):

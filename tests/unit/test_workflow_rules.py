@@ -93,6 +93,7 @@ def test_an_overdue_step_tells_its_deciders_then_climbs_one_level_per_sla_period
     second = escalate_at(app, NOW + 2 * SLA)
     (notice,) = second.notices
     assert (notice.kind, notice.to_role, notice.to_node_id) == ("escalated", "verifier", "dept")
+    assert notice.fallback_roles == ("approver",)  # told when nobody up there holds the verifier role
     app = second.application
     third = escalate_at(app, NOW + 3 * SLA)
     assert third.notices[0].to_node_id == "office"
@@ -199,3 +200,12 @@ def test_retries_back_off_exponentially_up_to_a_cap():
 def test_times_in_notices_are_in_the_offices_time_zone():
     overdue = rules.escalate(submitted(), SERVICE, DESK, DESK, NOW + SLA, WIB).notices[0]
     assert overdue.params["due_at"] == "23-11-2026 10:00 (UTC+07:00)"
+
+
+def test_e_mail_refuses_a_missing_value_but_the_in_app_list_shows_what_it_has():
+    from chalicelib.templates import render_mail
+
+    with pytest.raises(KeyError):
+        render_mail("approved", "en", {"org_name": "x", "name": "Ann", "link": "/"})
+    subject, _summary, _text = render_mail("approved", "en", {"tracking_code": "AAAA"}, strict=False)
+    assert subject == "Application AAAA approved"

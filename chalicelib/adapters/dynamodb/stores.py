@@ -749,11 +749,11 @@ class OutboxKey:
 def _notice_payload(notice: Notice) -> dict[str, Any]:
     return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
             "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
-            "except_user_id": notice.except_user_id}
+            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles)}
 
 
 def notice_from_payload(payload: dict[str, Any]) -> Notice:
-    return Notice(**payload)
+    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ())})
 
 
 def _put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
