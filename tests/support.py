@@ -190,6 +190,17 @@ def make_user(deps: Any, grants: list[tuple[str, str]] = (), password: str = "co
     return user, password
 
 
+def make_people(api: Any, roles_by_key: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """One logged-in account per key, holding its roles (none: an applicant). Answers, per key,
+    the access token under `key` and `key_id`, `key_email`, `key_password`."""
+    people: dict[str, str] = {}
+    for key, grants in roles_by_key.items():
+        user, password = make_user(api.deps, grants, name=key.replace("_", " ").title())
+        people[key] = api.login(user.email, password)
+        people.update({f"{key}_id": user.id, f"{key}_email": user.email, f"{key}_password": password})
+    return people
+
+
 def make_office_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
     """A fresh office → department → two desks under `parent`, so a test can count what it
     makes. Answers {"office": id, "department": id, "desk": id, "desk2": id}."""

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from tests.support import make_office_tree, make_user
+from tests.support import make_office_tree, make_people, make_user
 
 SERVICE = "test-simple-permit"
 
@@ -13,18 +13,13 @@ SERVICE = "test-simple-permit"
 def office(api, seeded):
     """A fresh office → department → two desks, its three deciders, and an applicant."""
     nodes = make_office_tree(api.deps)
-    people = {}
-    for key, grants in {
+    return {**nodes, **make_people(api, {
         "desk_verifier": [("verifier", nodes["desk"])],
         "dept_verifier": [("verifier", nodes["department"])],
         "head": [("approver", nodes["office"]), ("viewer", nodes["office"])],
         "desk2_verifier": [("verifier", nodes["desk2"])],
         "applicant": [],
-    }.items():
-        user, password = make_user(api.deps, grants, name=key.replace("_", " ").title())
-        people[key] = api.login(user.email, password)
-        people[key + "_id"] = user.id
-    return {**nodes, **people}
+    })}
 
 
 def file(api, token, node, data=None, service=SERVICE):

@@ -9,7 +9,7 @@ import pytest
 
 from local.stack import REGION
 from tests.integration.test_applications import decide, file
-from tests.support import make_office_tree, make_user
+from tests.support import make_office_tree, make_people, make_user
 
 SLA_HOURS = 24  # step 1 of test-simple-permit
 
@@ -17,21 +17,14 @@ SLA_HOURS = 24  # step 1 of test-simple-permit
 @pytest.fixture
 def office(api, seeded):
     nodes = make_office_tree(api.deps)
-    people = {}
-    for key, grants in {
+    return {**nodes, **make_people(api, {
         "desk_verifier": [("verifier", nodes["desk"])],
         "desk_colleague": [("viewer", nodes["department"])],
         "dept_verifier": [("verifier", nodes["department"])],
         "head": [("approver", nodes["office"])],
         "desk2_verifier": [("verifier", nodes["desk2"])],
         "applicant": [],
-    }.items():
-        user, password = make_user(api.deps, grants, name=key.replace("_", " ").title())
-        people[key] = api.login(user.email, password)
-        people[key + "_id"] = user.id
-        people[key + "_email"] = user.email
-        people[key + "_password"] = password
-    return {**nodes, **people}
+    })}
 
 
 def advance(api, office, seconds):
