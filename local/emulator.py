@@ -106,12 +106,7 @@ class SerializedEmulator:
     def _refused_mail(self, environ: dict) -> Callable | None:
         """SESv2 SendEmail to a refused address answers as SES does; the request body is put
         back for moto otherwise."""
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        environ["wsgi.input"] = io.BytesIO(body)
-        try:
-            destinations = json.loads(body or b"{}").get("Destination", {}).get("ToAddresses", [])
-        except ValueError:
-            return None
+        destinations = _peek_json(environ).get("Destination", {}).get("ToAddresses", [])
         if not any(address.lower() in self.rejected_recipients for address in destinations):
             return None
 

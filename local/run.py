@@ -72,9 +72,11 @@ class Stack:
         self.state = state
         self.quiet = quiet
         self.processes: list[tuple[str, subprocess.Popen]] = []
+        self.commands: dict[str, tuple[str, ...]] = {}  # name → module and arguments, to restart
         self.env = {**os.environ, **stack_environment(ports, state), "PYTHONUNBUFFERED": "1"}
 
     def _start(self, name: str, module: str, *args: str) -> subprocess.Popen:
+        self.commands[name] = (module, *args)
         process = subprocess.Popen(
             [sys.executable, "-m", module, *args], cwd=PROJECT_DIR, env=self.env,
             stdout=subprocess.DEVNULL if self.quiet else None, stderr=subprocess.DEVNULL if self.quiet else None,
@@ -138,9 +140,8 @@ class Stack:
 
     def restart(self, name: str) -> None:
         """Start a stopped process again, as Lambda runs the next invocation after a crash."""
-        modules = {"worker": "local.worker"}
         self.processes = [(n, p) for n, p in self.processes if n != name]
-        self._start(name, modules[name])
+        self._start(name, *self.commands[name])
 
 
 def _mail_from_address(env: dict[str, str]) -> str:

@@ -16,7 +16,7 @@ from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib import logs
-from chalicelib.api.problems import problem
+from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
 from chalicelib.domain import errors
@@ -189,26 +189,37 @@ def pydantic_problems(invalid: ValidationError) -> list[dict[str, str]]:
     return found
 
 
-def domain_problem(error: errors.DomainError) -> Response:
+def _problem_of(error: errors.DomainError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
+    """(status, detail, problem fields, headers): the one mapping of domain errors to HTTP."""
     if isinstance(error, errors.InvalidInput):
         listed = [{"field": p.field, "detail": p.detail, "pointer": "#/" + p.field.replace(".", "/")} for p in error.problems]
-        return problem(422, error.detail, errors=listed)
+        return 422, error.detail, {"errors": listed}, {}
     if isinstance(error, errors.NotAuthenticated):
         challenge = 'Bearer realm="satupintu"'
         if not isinstance(error, errors.InvalidCredentials):
             challenge += ', error="invalid_token"'
-        return problem(401, error.detail, headers={"WWW-Authenticate": challenge})
+        return 401, error.detail, {}, {"WWW-Authenticate": challenge}
     if isinstance(error, errors.AccountNotVerified):
-        return problem(403, error.detail, slug="account-not-verified", title="E-mail address not verified")
+        return 403, error.detail, {"slug": "account-not-verified", "title": "E-mail address not verified"}, {}
     if isinstance(error, errors.TooManyAttempts):
-        return problem(429, error.detail, headers={"Retry-After": str(error.retry_after_seconds)})
+        return 429, error.detail, {}, {"Retry-After": str(error.retry_after_seconds)}
     status = {
         errors.Forbidden: 403,
         errors.NotFound: 404,
         errors.Conflict: 409,
         errors.Unavailable: 503,
     }.get(type(error), 400)
-    return problem(status, error.detail)
+    return status, error.detail, {}, {}
+
+
+def domain_problem(error: errors.DomainError) -> Response:
+    status, detail, fields, headers = _problem_of(error)
+    return problem(status, detail, headers=headers, **fields)
+
+
+def domain_problem_body(error: errors.DomainError) -> dict[str, Any]:
+    status, detail, fields, _headers = _problem_of(error)
+    return problem_body(status, detail, **fields)
 
 
 def _render(result: Any, ep: Endpoint) -> Response:

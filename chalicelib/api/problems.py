@@ -36,9 +36,9 @@ SECURITY_HEADERS = {
 }
 
 
-def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
-            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None,
-            extra: dict[str, Any] | None = None) -> Response:
+def problem_body(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
+                 errors: list[dict[str, str]] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The problem document itself (also one item's failure inside a batch answer)."""
     default_slug, default_title = TITLES.get(status, ("error", "Error"))
     body: dict[str, Any] = {
         "type": f"/problems/{slug or default_slug}",
@@ -50,6 +50,13 @@ def problem(status: int, detail: str, *, slug: str | None = None, title: str | N
         body["errors"] = errors
     if extra:
         body.update(extra)
+    return body
+
+
+def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
+            errors: list[dict[str, str]] | None = None, headers: dict[str, str] | None = None,
+            extra: dict[str, Any] | None = None) -> Response:
+    body = problem_body(status, detail, slug=slug, title=title, errors=errors, extra=extra)
     all_headers = {"Content-Type": PROBLEM_CONTENT_TYPE, **SECURITY_HEADERS, **(headers or {})}
     return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=all_headers)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +120,7 @@ class Principal:
     def is_staff(self) -> bool:
         return bool(self.grants)
 
-    @property
+    @cached_property
     def effective_grants(self) -> tuple[Grant, ...]:
         lent = tuple(Grant(d.role, d.node_id) for d in self.delegated)
         return tuple(dict.fromkeys(self.grants + lent))

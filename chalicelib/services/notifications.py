@@ -123,17 +123,19 @@ class NotificationService:
         """One user; or every holder of the role at the node, and whoever it is lent to at
         the time — never the person the notice excludes (the applicant, of their own case)."""
         if notice.to_user_id:
-            found = [notice.to_user_id]
+            candidates: Any = [[notice.to_user_id]]
         elif notice.to_role and notice.to_node_id:
-            found = []
-            for role in (notice.to_role, *notice.fallback_roles):
-                found = [user_id for user_id, lent in self.users.holders(role, notice.to_node_id)
-                         if (lent is None or lent.active_at(at)) and user_id != notice.except_user_id]
-                if found:
-                    break
+            # The role's holders; where none is left, those of the first fallback role held there.
+            candidates = ([user_id for user_id, lent in self.users.holders(role, notice.to_node_id)
+                           if lent is None or lent.active_at(at)]
+                          for role in (notice.to_role, *notice.fallback_roles))
         else:
-            found = []
-        return [user_id for user_id in dict.fromkeys(found) if user_id != notice.except_user_id]
+            candidates = []
+        for found in candidates:
+            found = [user_id for user_id in dict.fromkeys(found) if user_id != notice.except_user_id]
+            if found:
+                return found
+        return []
 
     def relay_stragglers(self, limit: int = 200) -> int:
         """Hand on outbox entries whose hand-on was lost; answers how many."""
@@ -156,9 +158,10 @@ class NotificationService:
         """Send one notification's e-mail and record how it went. Answers "sent" or
         "already sent"; raises DeliveryFailed for the worker to retry later."""
         notification = job.notification
-        self.notifications.add(notification)  # written here when no fan-out wrote it first
         stored = self.notifications.get(notification.user_id, notification.id, notification.in_app)
-        if stored is not None and stored.delivery_status == SENT:
+        if stored is None:
+            self.notifications.add(notification)  # a direct one: no fan-out wrote it first
+        elif stored.delivery_status == SENT:
             return "already sent"
         now = self.clock.now()
         user = self.users.get(notification.user_id)

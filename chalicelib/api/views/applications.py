@@ -1,7 +1,5 @@
-import json
-
 from chalicelib.api import schemas as s
-from chalicelib.api.http import Result, domain_problem, endpoint
+from chalicelib.api.http import Result, domain_problem_body, endpoint
 from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
 
 TAGS = ("applications",)
@@ -86,7 +84,7 @@ def decide_many(ctx, body: s.BatchDecisionRequest) -> s.BatchDecisionOut:
     results = []
     for outcome in outcomes:
         if outcome.error is not None:
-            results.append(s.BatchItemOut(id=outcome.application_id, error=json.loads(domain_problem(outcome.error).body)))
+            results.append(s.BatchItemOut(id=outcome.application_id, error=domain_problem_body(outcome.error)))
         else:
             app = outcome.application
             results.append(s.BatchItemOut(id=app.id, status=app.status, step=app.step))
