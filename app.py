@@ -9,7 +9,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
-from chalicelib.queues import NOTIFICATION_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
+from chalicelib.queues import NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
 
 app = Chalice(app_name="satupintu")
 register_routes(app)
@@ -41,6 +41,13 @@ def scan_failed(event):
     from chalicelib.workers.scan import handle_unscannable
 
     handle_unscannable(event)
+
+
+@app.on_sqs_message(queue=RENDER_QUEUE, batch_size=1, name="render_pdf")
+def render_pdf(event):
+    from chalicelib.workers.render import handle_batch
+
+    handle_batch(event)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")

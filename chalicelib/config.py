@@ -59,6 +59,11 @@ class Settings(BaseModel):
     # knows it is the last; and the first retry's delay, doubled on each further one.
     notification_max_receives: int = Field(5, ge=1)
     notification_retry_base_seconds: int = Field(30, ge=0)
+    # Where a certificate's QR code points (…/verify/{code}): the public API, which answers a
+    # browser with a page. Unset: the web app's address.
+    verify_base_url: str | None = None
+    # The render queue's maxReceiveCount (infra/template.yaml): the last attempt marks a PDF failed.
+    render_max_receives: int = Field(5, ge=1)
     # Tests only: a directory of extra service types loaded beside the catalog.
     extra_catalog_dir: str | None = None
 
@@ -112,6 +117,8 @@ _ENVIRONMENT = {
     "antivirus_required": "ANTIVIRUS_REQUIRED",
     "notification_max_receives": "NOTIFICATION_MAX_RECEIVES",
     "notification_retry_base_seconds": "NOTIFICATION_RETRY_BASE_SECONDS",
+    "verify_base_url": "VERIFY_BASE_URL",
+    "render_max_receives": "RENDER_MAX_RECEIVES",
 }
 
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import NOTIFICATION_QUEUE
+from chalicelib.queues import NOTIFICATION_QUEUE, RENDER_QUEUE
 
 
 class Container:
@@ -83,6 +83,14 @@ class Container:
         return self._tables.DynamoNotificationStore()
 
     @cached_property
+    def budget_store(self):
+        return self._tables.DynamoBudgetStore()
+
+    @cached_property
+    def pdf_store(self):
+        return self._tables.DynamoPdfStore()
+
+    @cached_property
     def storage(self):
         from chalicelib.adapters.storage import S3Storage
 
@@ -99,6 +107,19 @@ class Container:
         from chalicelib.adapters.job_queue import SqsJobQueue
 
         return SqsJobQueue(self.settings, NOTIFICATION_QUEUE)
+
+    @cached_property
+    def render_jobs(self):
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, RENDER_QUEUE)
+
+    @cached_property
+    def outbox(self):
+        from chalicelib.services.outbox import Outbox
+
+        return Outbox(outbox=self.outbox_store, queues={"notify": self.notification_jobs, "render": self.render_jobs},
+                      clock=self.clock)
 
     @cached_property
     def mailer(self):
@@ -153,7 +174,35 @@ class Container:
 
         return ApplicationService(
             applications=self.application_store, org=self.org_store, documents=self.documents, catalog=self.catalog,
-            notifications=self.notifications, clock=self.clock, tz=self.settings.org_timezone,
+            outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
+            tz=self.settings.org_timezone,
+        )
+
+    @cached_property
+    def budgets(self):
+        from chalicelib.services.budgets import BudgetService
+
+        return BudgetService(budgets=self.budget_store, org=self.org_store, applications=self.application_store,
+                             catalog=self.catalog, clock=self.clock, tz=self.settings.org_timezone)
+
+    @cached_property
+    def rendering(self):
+        from chalicelib.services.rendering import RenderService
+
+        def pdf_adapter():
+            # fpdf2, Pillow and segno load in the render function only, on its first PDF.
+            from chalicelib.adapters import pdf
+
+            return pdf
+
+        settings = self.settings
+        return RenderService(
+            applications=self.application_store, documents=self.document_store, org=self.org_store,
+            budgets=self.budgets, pdfs=self.pdf_store, storage=self.storage, outbox=self.outbox_store,
+            jobs=self.render_jobs, catalog=self.catalog, clock=self.clock, tz=settings.org_timezone,
+            org_name=settings.org_name, web_base_url=settings.web_base_url,
+            verify_base_url=settings.verify_base_url or settings.web_base_url,
+            max_receives=settings.render_max_receives, pdf_adapter=pdf_adapter,
         )
 
     @cached_property
@@ -163,7 +212,7 @@ class Container:
         settings = self.settings
         return DocumentService(
             applications=self.application_store, documents=self.document_store, storage=self.storage,
-            antivirus=self.antivirus, throttles=self.throttles, notifications=self.notifications,
+            antivirus=self.antivirus, throttles=self.throttles, outbox=self.outbox,
             catalog=self.catalog, clock=self.clock,
             limits=UploadLimits(
                 upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,

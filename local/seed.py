@@ -147,3 +147,82 @@ def _sample_applications(deps, users: dict[str, User]) -> None:
         "business_scale": "Mikro",
         "capital": 15_000_000,
     }, origin)
+    _issued_permit(deps, users, origin)
+    _marketing_month(deps, users, origin)
+
+
+def _png(color: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    for x in range(0, size[0], 40):
+        draw.line([(x, 0), (size[0] - x, size[1])], fill=(255, 255, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _attach(deps, caller: Principal, app_id: str, requirement: str, filename: str, data: bytes) -> None:
+    """What the browser and the scan function do: the file lands under incoming/ and is scanned."""
+    from chalicelib.adapters import aws
+
+    upload = deps.documents.request_upload(caller, app_id, requirement, filename, "image/png", len(data),
+                                           Origin(source_ip="127.0.0.1", user_agent="demo seed"))
+    key = upload.fields["key"]
+    stored = aws.client(deps.settings, "s3").put_object(Bucket=deps.settings.uploads_bucket, Key=key, Body=data,
+                                                        ContentType="image/png")
+    deps.documents.scan(key, stored["ETag"].strip('"'), stored.get("VersionId"))
+
+
+def _issued_permit(deps, users: dict[str, User], origin: Origin) -> None:
+    """A business permit walked through its three steps: its certificate (and receipt) are
+    rendered by the local render function as soon as the stack is up."""
+    service = deps.applications
+    owner = _principal(users["warga"])
+    permit = service.create(owner, "city-business-permit", "dpmptsp-front-office", {
+        "owner_nik": "3276061708850003",
+        "owner_name": "Dewi Lestari",
+        "owner_npwp": "01.855.081.4-005.000",
+        "owner_phone": "081234567890",
+        "business_name": "Kedai Kopi Margonda",
+        "business_address": "Jl. Margonda Raya No. 100, Kemiri Muka, Beji, Kota Depok",
+        "kbli": "56303",
+        "business_scale": "Mikro",
+        "capital": 45_000_000,
+        "employees": 4,
+    }, origin)
+    _attach(deps, owner, permit.id, "ktp", "ktp.png", _png((90, 140, 200)))
+    _attach(deps, owner, permit.id, "npwp_card", "npwp.png", _png((200, 160, 60)))
+    service.submit(owner, permit.id, origin)
+    for step, who in ((1, "fo.dpmptsp"), (2, "teknis.dpmptsp"), (3, "kepala.dpmptsp")):
+        service.decide(_principal(users[who]), permit.id, "approve", step, "Memenuhi syarat", origin)
+
+
+def _marketing_month(deps, users: dict[str, User], origin: Origin) -> None:
+    """This month's budget of Branch Depok, set by the region and split by the branch, and
+    spending reports from both clusters: two approved (used), one awaiting the branch (pending)."""
+    now = deps.clock.now().astimezone(deps.settings.org_timezone)
+    period, today = now.strftime("%Y-%m"), now.date().isoformat()
+    deps.budgets.set_amount(_principal(users["region.jabotabek"]), "branch-depok", period, 150_000_000)
+    deps.budgets.set_recommendation(_principal(users["branch.depok"]), "branch-depok", period, {
+        "ACQUISITION": 50_000_000, "OUTLET": 40_000_000, "SF": 30_000_000, "CB PROGRAM": 20_000_000,
+        "REGION CVM & SO": 10_000_000})
+    reports = [
+        ("cluster.utara", "cluster-depok-utara", "OUTLET", "Branding outlet Margonda", 7_500_000, (40, 120, 200), True),
+        ("cluster.selatan", "cluster-depok-selatan", "ACQUISITION", "Open table Pasar Cisalak", 12_000_000,
+         (200, 80, 60), True),
+        ("cluster.utara", "cluster-depok-utara", "SF", "Insentif sales force minggu 3", 4_250_000, (60, 160, 90), False),
+    ]
+    approver = _principal(users["branch.depok"])
+    for who, cluster, category, activity, amount, color, approve in reports:
+        staff = _principal(users[who])
+        app = deps.applications.create(staff, "marketing-fee-report", cluster, {
+            "category": category, "activity": activity, "spent_on": today, "amount": amount, "payee": "CV Sinar Depok",
+            "location": "Depok", "description": f"{activity}: materi promosi, sewa tempat dan konsumsi tim."}, origin)
+        _attach(deps, staff, app.id, "evidence_photo", "bukti.png", _png(color))
+        deps.applications.submit(staff, app.id, origin)
+        if approve:
+            deps.applications.decide(approver, app.id, "approve", 1, None, origin)

@@ -3,9 +3,12 @@ encrypted, a PNG that declares 30000×30000 pixels, a Windows program, EICAR."""
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
+
+from PIL import Image, ImageDraw
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 EICAR_SIGNATURES = "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
@@ -107,3 +110,29 @@ def windows_program() -> bytes:
 
 def html_page() -> bytes:
     return b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@functools.cache
+def _camera_scene() -> Image.Image:
+    """A 12-megapixel scene with gradients, texture and edges, compressing like a phone photo."""
+    size = (4032, 3024)
+    red = Image.radial_gradient("L").resize(size)
+    green = Image.linear_gradient("L").resize(size).point(lambda v: (v * 2) % 256)
+    blue = Image.effect_noise(size, 40).point(lambda v: v // 2 + 60)
+    return Image.merge("RGB", (red, green, blue))
+
+
+def camera_photo(seed: int, quality: int = 92) -> bytes:
+    """A phone-camera JPEG of about 2 MB (4032×3024), different for every seed."""
+    import random
+
+    rng = random.Random(seed)
+    image = _camera_scene().copy()
+    draw = ImageDraw.Draw(image)
+    for _ in range(30):
+        x, y = rng.randint(0, 3800), rng.randint(0, 2800)
+        draw.rectangle([x, y, x + rng.randint(50, 400), y + rng.randint(50, 300)],
+                       fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality)
+    return out.getvalue()

@@ -251,3 +251,46 @@ def upload_document(api: Any, token: str, app_id: str, requirement: str, filenam
 def document(api: Any, token: str, app_id: str, document_id: str) -> dict[str, Any]:
     items = api.get(f"/applications/{app_id}/documents", token=token).json["items"]
     return next(d for d in items if d["document_id"] == document_id)
+
+
+def make_sales_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
+    """A fresh area → region → branch → two clusters (the marketing-fee territories), so a test
+    can count what it makes. Answers {"area", "region", "branch", "cluster_a", "cluster_b"}."""
+    from chalicelib.domain.ids import new_id
+    from chalicelib.domain.model import Node
+
+    def add(kind: str, name: str, above: Node) -> Node:
+        node_id = new_id("node")
+        node = Node(id=node_id, kind=kind, name=f"{name} {uuid.uuid4().hex[:6]}", parent_id=above.id,
+                    path=above.path + (node_id,), path_kinds=above.path_kinds + (kind,))
+        deps.org_store.create(node, deps.clock.now())
+        return node
+
+    area = add("area", "Area", deps.org_store.get(parent))
+    region = add("region", "Region", area)
+    branch = add("branch", "Branch", region)
+    cluster_a = add("cluster", "Cluster A", branch)
+    cluster_b = add("cluster", "Cluster B", branch)
+    return {"area": area.id, "region": region.id, "branch": branch.id, "cluster_a": cluster_a.id,
+            "cluster_b": cluster_b.id}
+
+
+def file_spending_report(api: Any, token: str, cluster: str, category: str, amount: int, spent_on: str,
+                         photo: bytes | None = None, submit: bool = True) -> dict[str, Any]:
+    """A marketing-fee report with its evidence photo, scanned (in-process), and submitted."""
+    from tests import files
+
+    answer = api.post("/applications", {"service_id": "marketing-fee-report", "node_id": cluster, "data": {
+        "category": category, "activity": f"Kegiatan {category} {amount}", "spent_on": spent_on, "amount": amount,
+        "payee": "Toko Maju Jaya", "description": "Pembagian brosur dan perlengkapan outlet."}}, token=token)
+    assert answer.status == 201, answer.text
+    app = answer.json
+    photo = photo or files.jpeg_with_gps()
+    is_png = photo.startswith(b"\x89PNG")
+    upload_document(api, token, app["id"], "evidence_photo", "bukti.png" if is_png else "bukti.jpg",
+                    "image/png" if is_png else "image/jpeg", photo)
+    if submit:
+        submitted = api.post(f"/applications/{app['id']}/submit", token=token)
+        assert submitted.status == 200, submitted.text
+        return submitted.json
+    return app

@@ -71,6 +71,16 @@ class S3Storage:
         answer = self._s3.put_object(Bucket=self._settings.uploads_bucket, Key=key, Body=data, ContentType=content_type)
         return answer.get("VersionId")
 
+    def read_served(self, key: str, version_id: str | None, max_bytes: int) -> bytes:
+        """A file the system wrote (a clean upload, a PDF), refusing more than `max_bytes`."""
+        args: dict[str, Any] = {"Bucket": self._settings.uploads_bucket, "Key": key}
+        if version_id:
+            args["VersionId"] = version_id
+        answer = self._s3.get_object(**args)
+        if answer["ContentLength"] > max_bytes:
+            raise ObjectTooLarge(answer["ContentLength"])
+        return answer["Body"].read()
+
     def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None:
         source = {"Bucket": self._settings.uploads_bucket, "Key": source_key}
         if version_id:

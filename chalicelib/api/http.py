@@ -228,6 +228,9 @@ def _render(result: Any, ep: Endpoint) -> Response:
         status, headers, body = result.status, result.headers, result.body
     if status == 204 or body is None:
         return Response(body="", status_code=204 if status in (200, 204) else status, headers=headers)
+    if isinstance(body, str):
+        # Text a view shaped itself (CSV, a page): it names its own Content-Type.
+        return Response(body=body, status_code=status, headers=headers)
     if isinstance(body, BaseModel):
         payload = body.model_dump(mode="json")
     else:

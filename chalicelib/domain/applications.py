@@ -11,12 +11,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from chalicelib.domain import certificates
+from chalicelib.domain.budgets import BudgetCheck, budget_moves, posting_of
+from chalicelib.domain.certificates import NextCertificate
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.forms import check_form
 from chalicelib.domain.model import (
     APPROVED,
     AWAITING_DECISION,
+    CERTIFICATE,
+    RECEIPT,
     DECIDER_ROLES,
     DRAFT,
     EDITABLE,
@@ -32,7 +37,9 @@ from chalicelib.domain.model import (
     HistoryEntry,
     Node,
     Notice,
+    Posting,
     Principal,
+    RenderRequest,
 )
 
 MAX_COMMENT_LENGTH = 2000
@@ -61,9 +68,11 @@ def counter_name_service(service_id: str, status: str) -> str:
     return f"service:{service_id}:{status}"
 
 
-def counter_moves(app: Application, from_status: str | None, to_status: str, tz: timezone) -> tuple[CounterMove, ...]:
+def counter_moves(app: Application, service: ServiceType, from_status: str | None, to_status: str,
+                  tz: timezone) -> tuple[CounterMove, ...]:
     """Counters by status and by service at every node from the root to the filing node, in the
-    period the application was created: a dashboard reads them instead of counting."""
+    period the application was created, and a spending report's budget figures in the month it
+    was spent: a dashboard reads them instead of counting."""
     if from_status == to_status:
         return ()
     deltas: dict[str, int] = {}
@@ -73,7 +82,8 @@ def counter_moves(app: Application, from_status: str | None, to_status: str, tz:
     deltas[counter_name_status(to_status)] = 1
     deltas[counter_name_service(app.service_id, to_status)] = 1
     period = period_of(app.created_at, tz)
-    return tuple(CounterMove(node_id=node_id, period=period, deltas=dict(deltas)) for node_id in app.node_path)
+    moves = tuple(CounterMove(node_id=node_id, period=period, deltas=dict(deltas)) for node_id in app.node_path)
+    return moves + budget_moves(app, service, from_status, to_status)
 
 
 def plan_deciders(service: ServiceType, node: Node) -> tuple[str, ...]:
@@ -165,6 +175,7 @@ def notice_params(app: Application, service: ServiceType, **extra: Any) -> dict[
         "applicant_name": app.applicant_name,
         "step": app.step,
         "steps_total": app.steps_total,
+        "notes": "",
     }
     if app.step is not None and app.status in AWAITING_DECISION:
         step = service.step_at(app.step)
@@ -212,7 +223,7 @@ def new_application(*, app_id: str, tracking_code: str, service: ServiceType, no
         application=app,
         expected_version=None,
         history=_entry(caller, "create", None, app, now, origin),
-        counters=counter_moves(app, None, DRAFT, tz),
+        counters=counter_moves(app, service, None, DRAFT, tz),
     )
 
 
@@ -255,9 +266,10 @@ def _enter_step(app: Application, service: ServiceType, number: int, now: dateti
 
 
 def submit(app: Application, service: ServiceType, node: Node, caller: Principal, missing_documents: list[str],
-           now: datetime, tz: timezone, origin: Origin) -> ApplicationChange:
+           now: datetime, tz: timezone, origin: Origin, budget_check: BudgetCheck | None = None) -> ApplicationChange:
     """First submission starts at step 1; a resubmission after a return goes back to the step
-    that returned it."""
+    that returned it. The first one gets a receipt (tanda terima). A spending report over what
+    is left of its budget is filed all the same, flagged for the approver (`budget_check`)."""
     require_owner(caller, app)
     if app.status not in EDITABLE:
         raise Conflict(f"an application that is {app.status} cannot be submitted")
@@ -277,15 +289,22 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
         planned, service, number, now,
         status=status, updated_at=now, version=app.version + 1,
         submitted_at=app.submitted_at or now, last_submitted_at=now,
+        budget_check=budget_check.as_dict() if budget_check else None,
     )
     action = "resubmit" if resubmission else "submit"
+    notes = ("", "")
+    if budget_check and budget_check.over:
+        notes = (f"Perhatian: melebihi sisa anggaran ({budget_check.reason}).\n\n",
+                 f"Note: over the budget left ({budget_check.reason}).\n\n")
     notices = (
         _to_applicant("submitted", updated, service),
-        _to_deciders("assigned", updated, service),
+        _to_deciders("assigned", updated, service, notes=notes[0], notes_en=notes[1]),
     )
+    comment = f"over budget: {budget_check.reason}" if budget_check and budget_check.over else None
     return ApplicationChange(
-        updated, app.version, _entry(caller, action, app.status, updated, now, origin),
-        counter_moves(app, app.status, status, tz), notices,
+        updated, app.version, _entry(caller, action, app.status, updated, now, origin, comment=comment),
+        counter_moves(app, service, app.status, status, tz), notices,
+        renders=() if resubmission else (RenderRequest(RECEIPT, app.id),),
     )
 
 
@@ -299,7 +318,7 @@ def withdraw(app: Application, service: ServiceType, caller: Principal, now: dat
     notices = (_to_deciders("withdrawn", app, service, reason=reason or ""),) if app.status in AWAITING_DECISION else ()
     return ApplicationChange(
         updated, app.version, _entry(caller, "withdraw", app.status, updated, now, origin, comment=reason),
-        counter_moves(app, app.status, WITHDRAWN, tz), notices,
+        counter_moves(app, service, app.status, WITHDRAWN, tz), notices,
     )
 
 
@@ -329,7 +348,9 @@ def require_decider(caller: Principal, app: Application, step: int | None = None
 
 
 def decide(app: Application, service: ServiceType, caller: Principal, action: str, step: int,
-           comment: str | None, now: datetime, tz: timezone, origin: Origin) -> ApplicationChange:
+           comment: str | None, now: datetime, tz: timezone, origin: Origin,
+           next_certificate: NextCertificate | None = None) -> ApplicationChange:
+    """`next_certificate` is needed for the final approval of a service that issues one."""
     if action not in DECISIONS:
         raise InvalidInput("unknown decision", [FieldProblem("action", "must be approve, reject or return")])
     comment = _clean_comment(comment)
@@ -347,6 +368,22 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
     elif action == "approve":
         updated = _leave_review(app).evolve(status=APPROVED, **base)
         notices = (_to_applicant("approved", updated, service, comment=comment or ""),)
+        certificate = posting = None
+        if service.on_approval.certificate:
+            if next_certificate is None:
+                raise ValueError("the final approval of a certifying service needs the next certificate")
+            certificate = certificates.issue(updated, service, next_certificate, now, tz)
+            updated = updated.evolve(certificate_code=certificate.code)
+        booked = posting_of(app, service)
+        if booked:
+            posting = Posting(app.id, app.node_path, booked[0], booked[1], booked[2], now)
+        return ApplicationChange(
+            updated, app.version,
+            _entry(caller, action, app.status, updated, now, origin, comment=comment, step=step, on_behalf_of=behalf),
+            counter_moves(app, service, app.status, updated.status, tz), notices,
+            renders=(RenderRequest(CERTIFICATE, app.id),) if certificate else (),
+            certificate=certificate, posting=posting,
+        )
     elif action == "reject":
         updated = _leave_review(app).evolve(status=REJECTED, **base)
         notices = (_to_applicant("rejected", updated, service, comment=comment or ""),)
@@ -357,7 +394,7 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
     return ApplicationChange(
         updated, app.version,
         _entry(caller, action, app.status, updated, now, origin, comment=comment, step=step, on_behalf_of=behalf),
-        counter_moves(app, app.status, updated.status, tz), notices,
+        counter_moves(app, service, app.status, updated.status, tz), notices,
     )
 
 

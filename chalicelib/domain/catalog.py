@@ -101,6 +101,11 @@ class StepSpec(_Strict):
 
 class OnApproval(_Strict):
     certificate: bool = False
+    # On the certificate: whose name it is issued to (a form field; the applicant's name if
+    # unset), the form fields it states, and the code in its number (00012/IMB/2026).
+    certificate_holder_field: str | None = None
+    certificate_facts: list[str] = []
+    certificate_prefix: str | None = Field(default=None, pattern=r"^[A-Z0-9.-]{2,20}$")
     registry_push: Literal["civil-registry", "finance-registry"] | None = None
     budget_posting: bool = False
 
@@ -138,6 +143,10 @@ class ServiceType(_Strict):
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
                 raise ValueError(f"{what} names repeat: {', '.join(repeated)}")
+        named = [self.on_approval.certificate_holder_field or "", *self.on_approval.certificate_facts]
+        unknown = [name for name in named if name and self.field(name) is None]
+        if unknown:
+            raise ValueError(f"the certificate names fields the form does not have: {', '.join(unknown)}")
         if self.on_approval.budget_posting:
             names = {f.name: f for f in self.fields}
             if names.get("category", None) is None or names["category"].type != "choice":

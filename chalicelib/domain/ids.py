@@ -29,19 +29,38 @@ TRACKING_GROUP_LENGTH = 4
 _READ_AS_DIGIT = str.maketrans({"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"})
 
 
+# Certificate verification codes use the same alphabet, one group longer (about 68 bits): they
+# are printed on paper that circulates for years, and anyone may try them.
+CERTIFICATE_GROUPS = 4
+
+
+def _readable_code(groups: int) -> str:
+    return "-".join(
+        "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_GROUP_LENGTH)) for _ in range(groups)
+    )
+
+
+def _normalize(text: str, groups: int) -> str | None:
+    compact = "".join(ch for ch in text.upper() if ch not in " -").translate(_READ_AS_DIGIT)
+    size = groups * TRACKING_GROUP_LENGTH
+    if len(compact) != size or any(ch not in TRACKING_ALPHABET for ch in compact):
+        return None
+    return "-".join(compact[i : i + TRACKING_GROUP_LENGTH] for i in range(0, size, TRACKING_GROUP_LENGTH))
+
+
 def new_tracking_code() -> str:
     """12 symbols of a 19-symbol alphabet (about 51 bits), so codes cannot be guessed."""
-    groups = [
-        "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_GROUP_LENGTH))
-        for _ in range(TRACKING_GROUPS)
-    ]
-    return "-".join(groups)
+    return _readable_code(TRACKING_GROUPS)
 
 
 def normalize_tracking_code(text: str) -> str | None:
     """Accept what people type (lower case, spaces, missing dashes); None if it cannot be a code."""
-    compact = "".join(ch for ch in text.upper() if ch not in " -").translate(_READ_AS_DIGIT)
-    size = TRACKING_GROUPS * TRACKING_GROUP_LENGTH
-    if len(compact) != size or any(ch not in TRACKING_ALPHABET for ch in compact):
-        return None
-    return "-".join(compact[i : i + TRACKING_GROUP_LENGTH] for i in range(0, size, TRACKING_GROUP_LENGTH))
+    return _normalize(text, TRACKING_GROUPS)
+
+
+def new_certificate_code() -> str:
+    return _readable_code(CERTIFICATE_GROUPS)
+
+
+def normalize_certificate_code(text: str) -> str | None:
+    return _normalize(text, CERTIFICATE_GROUPS)

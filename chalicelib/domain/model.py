@@ -190,6 +190,10 @@ class Application:
     # Escalations of the current step already made (0: none yet), and when the next one is due.
     escalation_level: int = 0
     escalate_at: datetime | None = None
+    # A spending report against its budget when last submitted (see budgets.check_report).
+    budget_check: dict[str, Any] | None = None
+    # The certificate issued on approval, if the service gives one.
+    certificate_code: str | None = None
 
     @property
     def is_suspended(self) -> bool:
@@ -224,6 +228,41 @@ class Notice:
     fallback_roles: tuple[str, ...] = ()
 
 
+# PDFs the render function makes: a receipt on submission, a certificate on approval.
+RECEIPT, CERTIFICATE = "receipt", "certificate"
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """A PDF to make because of a change; written to the outbox with it."""
+
+    kind: str  # RECEIPT | CERTIFICATE
+    application_id: str
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What an approved permit proves, verifiable by `code` without login. `number` is the
+    `sequence`-th of its series (one series per service and year, without gaps)."""
+
+    code: str
+    application_id: str
+    service_id: str
+    number: str
+    series: str
+    sequence: int
+    issued_at: datetime
+    holder_name: str
+    node_id: str
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    version: int = 1
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
 @dataclass(frozen=True)
 class ApplicationChange:
     """Everything one state change writes, together or not at all."""
@@ -233,3 +272,20 @@ class ApplicationChange:
     history: HistoryEntry
     counters: tuple[CounterMove, ...] = ()
     notices: tuple[Notice, ...] = ()
+    renders: tuple[RenderRequest, ...] = ()
+    # A certificate issued (version 1) or changed (revoked) by this change.
+    certificate: Certificate | None = None
+    # Approved spending reports: listed for the month's usage report at every office above.
+    posting: "Posting | None" = None
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An approved spending report, as the monthly usage report of every office above lists it."""
+
+    application_id: str
+    node_path: tuple[str, ...]
+    period: str
+    category: str
+    amount: int
+    approved_at: datetime

@@ -10,17 +10,28 @@ from typing import Any
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
-from chalicelib.domain.ids import new_id, new_tracking_code, normalize_tracking_code
+from chalicelib.domain import certificates
+from chalicelib.domain.budgets import BudgetCheck
+from chalicelib.domain.ids import (
+    new_certificate_code,
+    new_id,
+    new_tracking_code,
+    normalize_certificate_code,
+    normalize_tracking_code,
+)
 from chalicelib.domain.model import (
+    CERTIFICATE,
     DECIDER_ROLES,
     MAX_TREE_DEPTH,
+    RECEIPT,
     Application,
     ApplicationChange,
+    Certificate,
     HistoryEntry,
     Node,
     Principal,
 )
-from chalicelib.services.ports import Clock, StaleApplication, TrackingCodeTaken
+from chalicelib.services.ports import Clock, PdfRecord, SequenceTaken, StaleApplication, TrackingCodeTaken
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +58,14 @@ class Tracking:
 
 
 class ApplicationService:
-    def __init__(self, *, applications, org, documents, notifications, catalog: Catalog, clock: Clock,
+    def __init__(self, *, applications, org, documents, outbox, budgets, pdfs, catalog: Catalog, clock: Clock,
                  tz: timezone) -> None:
         self.applications = applications
         self.org = org
         self.documents = documents
-        self.notifications = notifications
+        self.outbox = outbox
+        self.budgets = budgets
+        self.pdfs = pdfs
         self.catalog = catalog
         self.clock = clock
         self.tz = tz
@@ -127,7 +140,7 @@ class ApplicationService:
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
             )
             try:
-                self.notifications.publish(self.applications.save(change))
+                self.outbox.publish(self.applications.save(change))
             except TrackingCodeTaken:
                 continue  # 1 in 10^15 per application; draw another
             logger.info("application created", extra={"application_id": change.application.id, "service_id": service.id})
@@ -145,7 +158,9 @@ class ApplicationService:
         node = self.org.get(app.node_id)
         if node is None:
             raise Conflict("the office this application was filed at no longer exists")
-        change = rules.submit(app, service, node, caller, self.documents.missing(app), self.clock.now(), self.tz, origin)
+        missing = self.documents.missing(app)
+        budget_check = self.budgets.check_report(app, service) if not missing else None
+        change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check)
         return self._save(change)
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
@@ -154,11 +169,28 @@ class ApplicationService:
 
     def decide(self, caller: Principal, app_id: str, action: str, step: int, comment: str | None,
                origin: rules.Origin) -> Application:
-        app = self.get(caller, app_id)
-        change = rules.decide(app, self.service_of(app), caller, action, step, comment, self.clock.now(), self.tz, origin)
-        saved = self._save(change)
-        logger.info("decision recorded", extra={"application_id": app.id, "action": action, "step": step})
+        saved = self._decide(caller, self.get(caller, app_id), action, step, comment, origin)
+        logger.info("decision recorded", extra={"application_id": app_id, "action": action, "step": step})
         return saved
+
+    def _decide(self, caller: Principal, app: Application, action: str, step: int, comment: str | None,
+                origin: rules.Origin) -> Application:
+        """A final approval that issues a certificate takes the next number of its series in
+        the same transaction; when another approval took it first, read the next and retry."""
+        service = self.service_of(app)
+        for _ in range(5):
+            now = self.clock.now()
+            next_certificate = None
+            if action == "approve" and step == app.steps_total and service.on_approval.certificate:
+                series = certificates.series_of(service, now, self.tz)
+                next_certificate = certificates.NextCertificate(
+                    new_certificate_code(), self.applications.certificate_sequence(series) + 1)
+            change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate)
+            try:
+                return self._save(change)
+            except SequenceTaken:
+                continue
+        raise Conflict("many permits are being approved at this moment; try again")
 
     def decide_many(self, caller: Principal, app_ids: list[str], action: str, comment: str | None,
                     steps: dict[str, int], origin: rules.Origin) -> list[ItemOutcome]:
@@ -171,9 +203,7 @@ class ApplicationService:
                 step = steps.get(app_id, app.step)
                 if step is None:
                     raise Conflict(f"the application is {app.status}, not awaiting a decision")
-                change = rules.decide(app, self.service_of(app), caller, action, step, comment, self.clock.now(),
-                                      self.tz, origin)
-                outcomes.append(ItemOutcome(app_id, application=self._save(change)))
+                outcomes.append(ItemOutcome(app_id, application=self._decide(caller, app, action, step, comment, origin)))
             except DomainError as error:
                 outcomes.append(ItemOutcome(app_id, error=error))
             except Exception:
@@ -191,6 +221,45 @@ class ApplicationService:
     def resume(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         return self._save(rules.resume(app, self.service_of(app), caller, self.clock.now(), origin))
+
+    # ---- budgets, certificates, receipts ----------------------------------------------------
+
+    def budget_standing(self, caller: Principal, app: Application) -> BudgetCheck | None:
+        """For staff reading a spending report: how it stands against its budget now."""
+        if not caller.is_staff or not caller.reaches(app.node_path):
+            return None
+        service = self.catalog.version(app.service_id, app.service_version)
+        return self.budgets.check_report(app, service) if service else None
+
+    def certificate(self, caller: Principal, app_id: str) -> tuple[Certificate, PdfRecord | None]:
+        app = self.get(caller, app_id)
+        cert = self.applications.certificate(app.certificate_code) if app.certificate_code else None
+        if cert is None:
+            raise NotFound("no certificate has been issued for this application")
+        return cert, self.pdfs.get(CERTIFICATE, app.id)
+
+    def receipt(self, caller: Principal, app_id: str) -> tuple[Application, PdfRecord | None]:
+        app = self.get(caller, app_id)
+        if app.submitted_at is None:
+            raise NotFound("a receipt is given once the application is submitted")
+        return app, self.pdfs.get(RECEIPT, app.id)
+
+    def revoke_certificate(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Certificate:
+        app = self.get(caller, app_id)
+        cert = self.applications.certificate(app.certificate_code) if app.certificate_code else None
+        change = certificates.revoke(app, cert, self.service_of(app), caller, reason, self.clock.now(),
+                                     origin.source_ip, origin.user_agent)
+        self._save(change)
+        logger.info("certificate revoked", extra={"application_id": app.id})
+        assert change.certificate is not None
+        return change.certificate
+
+    def verify(self, code: str) -> Certificate:
+        normalized = normalize_certificate_code(code)
+        cert = self.applications.certificate(normalized) if normalized else None
+        if cert is None:
+            raise NotFound("no certificate has this code")
+        return cert
 
     # ---- deadlines -----------------------------------------------------------------------
 
@@ -229,7 +298,7 @@ class ApplicationService:
             if change is None:
                 return made
             try:
-                self.notifications.publish(self.applications.save(change))
+                self.outbox.publish(self.applications.save(change))
             except StaleApplication:
                 continue  # decided or suspended meanwhile: read it again
             made += 1
@@ -240,5 +309,5 @@ class ApplicationService:
             outbox = self.applications.save(change)
         except StaleApplication:
             raise Conflict("the application changed while you were working on it; reload it and try again") from None
-        self.notifications.publish(outbox)
+        self.outbox.publish(outbox)
         return change.application

@@ -53,14 +53,14 @@ class Download:
 
 
 class DocumentService:
-    def __init__(self, *, applications, documents, storage, antivirus, throttles, notifications,
+    def __init__(self, *, applications, documents, storage, antivirus, throttles, outbox,
                  catalog: Catalog, clock: Clock, limits: UploadLimits) -> None:
         self.applications = applications
         self.documents = documents
         self.storage = storage
         self.antivirus = antivirus
         self.throttles = throttles
-        self.notifications = notifications
+        self.outbox = outbox
         self.catalog = catalog
         self.clock = clock
         self.limits = limits
@@ -245,7 +245,7 @@ class DocumentService:
                 outbox = self.documents.settle(app, settled, history, notices)
                 if outbox is None:
                     return "already settled"
-                self.notifications.publish(outbox)
+                self.outbox.publish(outbox)
                 return settled.status
             except StaleApplication:
                 fresh = self.applications.get(app.id)

@@ -1,8 +1,8 @@
 """Notifications: from a change's outbox to each recipient's in-app list and mailbox.
 
 1. A change writes its notices to the outbox in its own transaction; the API then hands each
-   entry to the notification queue as a fan-out job (`publish`). If that hand-on is lost, the
-   relay (a schedule) finds the entry still waiting and hands it on again.
+   entry to the notification queue as a fan-out job (services/outbox.py, which also relays
+   entries whose hand-on was lost).
 2. Fan-out (the queue function) resolves who is told — one user, or everyone holding the role
    at the node, delegates included — writes one notification each (listed, counted unread,
    delivery "queued"), queues one delivery job each and clears the outbox entry. Ids are
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from chalicelib.domain import notifications as rules
@@ -31,12 +31,6 @@ from chalicelib.services.ports import Clock, JobQueue
 from chalicelib.templates import LANGUAGES, render_mail
 
 logger = logging.getLogger(__name__)
-
-# An outbox entry still waiting this long after its change was not handed on (the API process
-# died, or SQS did not answer): the relay hands it on again.
-RELAY_AFTER = timedelta(minutes=2)
-RELAY_GIVE_UP_AFTER = 10
-
 
 class DeliveryFailed(Exception):
     """This attempt did not send; try again after `retry_after_seconds`."""
@@ -78,16 +72,6 @@ class NotificationService:
         self.retry_base_seconds = retry_base_seconds
 
     # ---- producing -------------------------------------------------------------------------
-
-    def publish(self, keys: list[Any]) -> None:
-        """Hand the outbox entries of a committed change to the queue. The change stands either
-        way: an entry not handed on now is handed on by the relay."""
-        if not keys:
-            return
-        try:
-            self.jobs.send_many([{"type": "fanout", "pk": key.pk, "sk": key.sk} for key in keys])
-        except Exception:
-            logger.warning("outbox hand-on failed; the relay will retry", extra={"entries": len(keys)}, exc_info=True)
 
     def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None) -> None:
         """A notification for one user that no outbox carries (codes, invitations): queued now,
@@ -136,21 +120,6 @@ class NotificationService:
             if found:
                 return found
         return []
-
-    def relay_stragglers(self, limit: int = 200) -> int:
-        """Hand on outbox entries whose hand-on was lost; answers how many."""
-        keys = self.outbox.stragglers(self.clock.now() - RELAY_AFTER, limit)
-        relayed = []
-        for key in keys:
-            relays = self.outbox.count_relay(key, RELAY_GIVE_UP_AFTER)
-            if 0 < relays <= RELAY_GIVE_UP_AFTER:
-                relayed.append(key)
-            elif relays > RELAY_GIVE_UP_AFTER:
-                logger.error("outbox entry given up after repeated hand-ons", extra={"pk": key.pk, "sk": key.sk})
-        if relayed:
-            self.jobs.send_many([{"type": "fanout", "pk": key.pk, "sk": key.sk} for key in relayed])
-        logger.info("outbox relayed", extra={"relayed": len(relayed), "found": len(keys)})
-        return len(relayed)
 
     # ---- delivery -----------------------------------------------------------------------------
 

@@ -58,6 +58,14 @@ class TrackingCodeTaken(Exception):
     pass
 
 
+class SequenceTaken(Exception):
+    """Another approval took the certificate number read; read the next one and try again."""
+
+
+class StaleBudget(Exception):
+    """The budget (or its parent's) changed since it was read."""
+
+
 class SiblingNameTaken(Exception):
     pass
 
@@ -76,3 +84,22 @@ class ObjectTooLarge(Exception):
 
 class ObjectGone(Exception):
     """The version of a file an event announced is not there any more (replaced or removed)."""
+
+
+@dataclass(frozen=True)
+class PdfRecord:
+    """A PDF to make and, once made, where it is kept (see the PDF store)."""
+
+    kind: str  # receipt | certificate | budget-usage
+    subject: str  # the application id, or the report id
+    status: str  # pending | ready | failed
+    created_at: datetime
+    object_key: str | None = None
+    rendered_at: datetime | None = None
+    attempts: int = 0
+    pages: int | None = None
+    size: int | None = None
+    error: str | None = None
+    node_id: str | None = None
+    period: str | None = None
+    requested_by: frozenset[str] = frozenset()

@@ -146,6 +146,7 @@ class _IdempotentDelivery:
 
 
 def relay_outbox(_event: object) -> int:
-    """The schedule that hands on outbox entries whose hand-on after their change was lost."""
+    """The schedule that hands on outbox entries (notices, PDFs to render) whose hand-on after
+    their change was lost."""
     logs.configure()
-    return container().notifications.relay_stragglers()
+    return container().outbox.relay_stragglers()

@@ -69,7 +69,7 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
 
     functions = local_runtime.queue_functions(app_module.app)
     assert {queue for _name, queue, _size in functions} == {
-        "satupintu-notifications", "satupintu-scan", "satupintu-scan-dlq"}
+        "satupintu-notifications", "satupintu-scan", "satupintu-scan-dlq", "satupintu-render"}
     for name, queue, batch_size in functions:
         url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
@@ -85,6 +85,8 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
             from chalicelib.workers.notifications import IN_PROGRESS_RETRY_SECONDS
 
             assert IN_PROGRESS_RETRY_SECONDS >= timeout
+        if queue == "satupintu-render":
+            assert int(redrive["maxReceiveCount"]) == Settings.model_fields["render_max_receives"].default
 
 
 def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(emulator):

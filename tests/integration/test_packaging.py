@@ -35,14 +35,19 @@ def test_chalice_packages_the_prod_stage(package):
     functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     assert {p["Handler"] for p in functions.values()} == {
         "app.app", "app.notify", "app.scan_upload", "app.scan_failed", "app.purge_unverified_accounts",
-        "app.escalate_overdue_steps", "app.relay_outbox"}
+        "app.escalate_overdue_steps", "app.relay_outbox", "app.render_pdf"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
-    for name in ("Notify", "ScanUpload", "ScanFailed"):
+    for name in ("Notify", "ScanUpload", "ScanFailed", "RenderPdf"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"
                for g in gateway)
     assert (package / "deployment.zip").stat().st_size < 50 * 1024 * 1024  # Lambda's zipped limit
+    import zipfile
+
+    names = set(zipfile.ZipFile(package / "deployment.zip").namelist())
+    # What the render function needs at run time: the embedded font and the QR encoder.
+    assert {"chalicelib/fonts/DejaVuSans.ttf", "chalicelib/fonts/DejaVuSans-Bold.ttf", "segno/__init__.py"} <= names
 
 
 def test_cfn_lint_passes_on_the_package_and_on_infra(package):

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from chalicelib.domain.certificates import NextCertificate
+
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import load_catalog
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -75,10 +77,16 @@ def test_approving_walks_the_steps_and_the_last_approval_is_final():
     assert (app.status, app.step, app.decider_node_id) == ("in_review", 2, "dept")
     app = rules.decide(app, SERVICE, dept_verifier, "approve", 2, "ok", NOW, WIB, ORIGIN).application
     assert (app.status, app.step, app.decider_node_id, app.decider_role) == ("in_review", 3, "office", "approver")
-    change = rules.decide(app, SERVICE, head, "approve", 3, None, NOW, WIB, ORIGIN)
+    with pytest.raises(ValueError):  # a certifying service's final approval needs its certificate number
+        rules.decide(app, SERVICE, head, "approve", 3, None, NOW, WIB, ORIGIN)
+    change = rules.decide(app, SERVICE, head, "approve", 3, None, NOW, WIB, ORIGIN,
+                          NextCertificate("AAAA-BBBB-CCCC-DDDD", 12))
     assert change.application.status == "approved"
     assert change.application.decider_node_id is None and change.application.due_at is None
     assert change.history.step == 3
+    assert change.certificate.number == f"00012/TESTSIMPLEPE/{NOW.astimezone(WIB).year}"
+    assert change.application.certificate_code == "AAAA-BBBB-CCCC-DDDD"
+    assert [r.kind for r in change.renders] == ["certificate"]
 
 
 def test_a_returned_application_comes_back_to_the_step_that_returned_it():

@@ -15,6 +15,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
@@ -218,6 +219,8 @@ class ApplicationItem(Item):
     suspension_reason = UnicodeAttribute(null=True)
     escalation_level = NumberAttribute(null=True)
     escalate_at = UTCDateTimeAttribute(null=True)
+    budget_check = JSONAttribute(null=True)
+    certificate_code = UnicodeAttribute(null=True)
     # index keys
     applicant_key = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -296,6 +299,80 @@ class CounterItem(Item):
     (status:{s}, service:{id}:{s}); moved with ADD in the transaction of each state change."""
 
 
+# ---- budgets, certificates, PDFs --------------------------------------------------------------
+
+class BudgetItem(Item):
+    """pk BUDGET#{node}, sk {period}: the month's budget, its split, and what the offices below
+    were given of it (`allocated`, moved with each child's budget)."""
+
+    node_id = UnicodeAttribute()
+    period = UnicodeAttribute()
+    amount = NumberAttribute(null=True)
+    categories = JSONAttribute(null=True)
+    allocated = NumberAttribute(default=0)
+    version = NumberAttribute()
+    updated_at = UTCDateTimeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    recommended_at = UTCDateTimeAttribute(null=True)
+    recommended_by = UnicodeAttribute(null=True)
+
+
+class PostingItem(Item):
+    """pk POSTED#{node}#{period}, sk {approved at}#{app}: an approved spending report, at its
+    office and every office above, for the monthly usage report."""
+
+    application_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    amount = NumberAttribute()
+    approved_at = UTCDateTimeAttribute()
+
+
+class CertificateItem(Item):
+    """pk CERT#{code}, sk C"""
+
+    code = UnicodeAttribute()
+    application_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    number = UnicodeAttribute()
+    series = UnicodeAttribute()
+    sequence = NumberAttribute()
+    issued_at = UTCDateTimeAttribute()
+    holder_name = UnicodeAttribute()
+    node_id = UnicodeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)
+    revocation_reason = UnicodeAttribute(null=True)
+    version = NumberAttribute()
+
+
+class SequenceItem(Item):
+    """pk SEQ#{series}, sk S: the last number given in a series (moved only in the transaction
+    that uses the next one, conditioned on the last: numbers without gaps)."""
+
+    value = NumberAttribute()
+
+
+class PdfItem(Item):
+    """pk PDF#{kind}#{subject}, sk P: one PDF to make (a receipt or certificate of an
+    application, a report), its state and where it is kept once made."""
+
+    kind = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | ready | failed
+    object_key = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    rendered_at = UTCDateTimeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    pages = NumberAttribute(null=True)
+    size = NumberAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    # reports only
+    node_id = UnicodeAttribute(null=True)
+    period = UnicodeAttribute(null=True)
+    requested_by = UnicodeSetAttribute(null=True)
+    expires_ttl = TTLAttribute(null=True)
+
+
 # ---- outbox and notifications ---------------------------------------------------------------
 
 class OutboxItem(Item):
@@ -344,7 +421,7 @@ class UnreadCountItem(Item):
 ALL_MODELS: tuple[type[Model], ...] = (
     Item, UserItem, EmailClaimItem, GrantItem, DelegationItem, OtpItem, ThrottleItem, SessionItem,
     NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
-    OutboxItem, NotificationItem, UnreadCountItem,
+    BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
 )
 
 

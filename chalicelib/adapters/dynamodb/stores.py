@@ -19,15 +19,19 @@ from pynamodb.expressions.operand import Path
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, Unavailable
 from chalicelib.services.ports import (
     ChildLink,
     EmailTaken,
     ParentMissing,
+    PdfRecord,
     Session,
     SiblingNameTaken,
+    SequenceTaken,
     StaleApplication,
+    StaleBudget,
     StoredCode,
     TrackingCodeTaken,
 )
@@ -37,6 +41,8 @@ from chalicelib.domain.model import (
     MAX_TREE_DEPTH,
     Application,
     ApplicationChange,
+    Certificate,
+    CounterMove,
     Delegation,
     Grant,
     HistoryEntry,
@@ -686,6 +692,7 @@ def _app_to_item(app: Application) -> m.ApplicationItem:
         inbox_sort=f"{key_time(app.due_at)}#{app.id}" if awaiting else None,
         suspended_at=app.suspended_at, suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level, escalate_at=app.escalate_at,
+        budget_check=app.budget_check, certificate_code=app.certificate_code,
         due_key=DUE_PARTITION if escalating else None,
         due_sort=f"{key_time(app.escalate_at)}#{app.id}" if escalating else None,
         **ancestors,
@@ -704,6 +711,7 @@ def _app_from_item(item: m.ApplicationItem) -> Application:
         decider_node_id=item.decider_node_id, decider_role=item.decider_role,
         suspended_at=item.suspended_at, suspension_reason=item.suspension_reason,
         escalation_level=int(item.escalation_level or 0), escalate_at=item.escalate_at,
+        budget_check=item.budget_check, certificate_code=item.certificate_code,
     )
 
 
@@ -744,6 +752,11 @@ def _history_from_item(item: m.HistoryItem) -> HistoryEntry:
 class OutboxKey:
     pk: str
     sk: str
+    topic: str = "notify"
+
+
+# Each topic's waiting entries are one partition of the pending index (the relay reads it).
+OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render"}
 
 
 def _notice_payload(notice: Notice) -> dict[str, Any]:
@@ -756,34 +769,44 @@ def notice_from_payload(payload: dict[str, Any]) -> Notice:
     return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ())})
 
 
-def _put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
-    """The notices of a change, into the outbox of the change's own transaction."""
+def _put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[str, dict[str, Any]]],
+                at: datetime) -> list[OutboxKey]:
+    """What a change must send (topic, payload), into the outbox of the change's own transaction."""
     keys = []
-    for number, notice in enumerate(notices):
-        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}")
-        tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic="notify", payload=_notice_payload(notice), created_at=at,
-                                      relays=0, pending_key=OUTBOX_PARTITION, pending_since=f"{key_time(at)}#{key.pk}#{key.sk}"),
+    for number, (topic, payload) in enumerate(entries):
+        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic)
+        tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic=topic, payload=payload, created_at=at, relays=0,
+                                      pending_key=OUTBOX_TOPICS[topic],
+                                      pending_since=f"{key_time(at)}#{key.pk}#{key.sk}"),
                condition=m.OutboxItem.pk.does_not_exist())
         keys.append(key)
     return keys
 
 
+def _put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
+    return _put_outbox(tx, pk, history_key, [("notify", _notice_payload(n)) for n in notices], at)
+
+
 class DynamoOutboxStore:
     def get(self, key: OutboxKey) -> tuple[Notice, datetime] | None:
+        found = self.get_payload(key)
+        return (notice_from_payload(found[0]), found[1]) if found else None
+
+    def get_payload(self, key: OutboxKey) -> tuple[dict[str, Any], datetime] | None:
         try:
             item = m.OutboxItem.get(key.pk, key.sk, consistent_read=True)
         except DoesNotExist:
             return None
-        return notice_from_payload(item.payload), item.created_at
+        return item.payload, item.created_at
 
     def done(self, key: OutboxKey) -> None:
         m.OutboxItem(key.pk, key.sk).delete()
 
-    def stragglers(self, older_than: datetime, limit: int) -> list[OutboxKey]:
-        """Entries still waiting since before `older_than` (their hand-on was lost)."""
-        items, _ = _raw_query(m.UserItem, hash_key=OUTBOX_PARTITION, index_name="pending", limit=limit,
+    def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
+        """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""
+        items, _ = _raw_query(m.UserItem, hash_key=OUTBOX_TOPICS[topic], index_name="pending", limit=limit,
                               range_key_condition=m.UserItem.pending_since < key_time(older_than))
-        return [OutboxKey(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
+        return [OutboxKey(raw["pk"]["S"], raw["sk"]["S"], topic) for raw in items]
 
     def count_relay(self, key: OutboxKey, give_up_after: int) -> int:
         """One more hand-on of an entry; past `give_up_after` it leaves the relay's partition
@@ -797,7 +820,7 @@ class DynamoOutboxStore:
             raise
         relays = int(item.relays)
         if relays > give_up_after:
-            item.update(actions=[m.OutboxItem.pending_key.set(f"{OUTBOX_PARTITION}-FAILED")])
+            item.update(actions=[m.OutboxItem.pending_key.set(f"{OUTBOX_TOPICS[key.topic]}-FAILED")])
         return relays
 
 
@@ -807,6 +830,11 @@ class DynamoApplicationStore:
             return _app_from_item(m.ApplicationItem.get(_app_pk(app_id), "A", consistent_read=True))
         except DoesNotExist:
             return None
+
+    def get_many(self, app_ids: Iterable[str]) -> dict[str, Application]:
+        """Applications by id (100 a call); ids not found are left out."""
+        found = batch_get_raw([(_app_pk(app_id), "A") for app_id in app_ids])
+        return {pk.removeprefix("APP#"): app_from_raw(raw) for (pk, _sk), raw in found.items()}
 
     def get_with_history(self, app_id: str) -> tuple[Application | None, list[HistoryEntry]]:
         """The application and its whole history: its partition (A sorts before H#)."""
@@ -840,19 +868,30 @@ class DynamoApplicationStore:
                 tx.put("application", item, condition=m.ApplicationItem.version == change.expected_version)
             tx.put("history", _history_item(app.id, history_sort_key(app.version), change.history),
                    condition=m.HistoryItem.pk.does_not_exist())
-            outbox[:] = _put_notices(tx, _app_pk(app.id), history_sort_key(app.version), change.notices,
-                                     change.history.at)
-            for move in change.counters:
+            entries = [("notify", _notice_payload(n)) for n in change.notices]
+            entries += [("render", {"kind": r.kind, "application_id": r.application_id}) for r in change.renders]
+            outbox[:] = _put_outbox(tx, _app_pk(app.id), history_sort_key(app.version), entries, change.history.at)
+            for move in _merged_moves(change.counters):
                 tx.update(
                     "counters", m.CounterItem(f"COUNT#{move.node_id}", move.period),
                     actions=[Path([name]).add(delta) for name, delta in sorted(move.deltas.items())],
                 )
+            if change.certificate is not None:
+                _put_certificate(tx, change.certificate)
+            if change.posting is not None:
+                p = change.posting
+                for node_id in p.node_path:
+                    tx.put("posting", m.PostingItem(f"POSTED#{node_id}#{p.period}", f"{key_time(p.approved_at)}#{p.application_id}",
+                                                    application_id=p.application_id, category=p.category, amount=p.amount,
+                                                    approved_at=p.approved_at))
 
         try:
             run_transaction(build)
         except TransactionCancelled as cancelled:
             if "tracking code" in cancelled.failed:
                 raise TrackingCodeTaken(app.tracking_code) from None
+            if "certificate number" in cancelled.failed and not cancelled.failed & {"application", "history"}:
+                raise SequenceTaken(change.certificate.series if change.certificate else "") from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise
@@ -865,8 +904,31 @@ class DynamoApplicationStore:
         return [raw["pk"]["S"].removeprefix("APP#") for raw in items]
 
     def counters(self, node_id: str, period: str) -> dict[str, int]:
-        raw = m.Item._get_connection().get_item(f"COUNT#{node_id}", period, consistent_read=True).get("Item") or {}
-        return {name: int(value["N"]) for name, value in raw.items() if "N" in value}
+        return self.counters_many([(node_id, period)]).get((node_id, period), {})
+
+    def counters_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
+        """The counters of each (office, month) asked for; one call per 100."""
+        found = batch_get_raw([(f"COUNT#{node_id}", period) for node_id, period in keys])
+        return {(pk.removeprefix("COUNT#"), sk): _counter_values(raw) for (pk, sk), raw in found.items()}
+
+    def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
+        """(application, category, amount, approved at) of every spending report approved in
+        the subtree for the month, oldest approval first."""
+        return [(item.application_id, item.category, int(item.amount), item.approved_at)
+                for item in m.PostingItem.query(f"POSTED#{node_id}#{period}")]
+
+    def certificate_sequence(self, series: str) -> int:
+        """The last number given in the series (0: none yet)."""
+        try:
+            return int(m.SequenceItem.get(f"SEQ#{series}", "S", consistent_read=True).value)
+        except DoesNotExist:
+            return 0
+
+    def certificate(self, code: str) -> Certificate | None:
+        try:
+            return _certificate_from_item(m.CertificateItem.get(f"CERT#{code}", "C", consistent_read=True))
+        except DoesNotExist:
+            return None
 
     def page_for_applicant(self, applicant_id: str, cursor: str | None, limit: int, *,
                            status: str | None = None, service_id: str | None = None) -> tuple[list[Application], str | None]:
@@ -894,6 +956,70 @@ class DynamoApplicationStore:
             return [], None
         items, next_cursor = merged_page(partitions, "inbox_sort", False, decode_cursor(cursor), limit)
         return [app_from_raw(raw) for raw in items], next_cursor
+
+
+def _merged_moves(moves: Iterable[CounterMove]) -> list[CounterMove]:
+    """One update per counter item: a transaction may not touch an item twice (a spending
+    report's month and the month it was filed are often the same)."""
+    merged: dict[tuple[str, str], dict[str, int]] = {}
+    for move in moves:
+        deltas = merged.setdefault((move.node_id, move.period), {})
+        for name, delta in move.deltas.items():
+            deltas[name] = deltas.get(name, 0) + delta
+    return [CounterMove(node_id, period, deltas) for (node_id, period), deltas in merged.items()]
+
+
+def _counter_values(raw: dict[str, Any]) -> dict[str, int]:
+    return {name: int(value["N"]) for name, value in raw.items() if "N" in value}
+
+
+def batch_get_raw(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Items by (pk, sk), up to 100 a call; keys not found are left out. Unprocessed keys
+    (throttling) are asked again with a short backoff."""
+    wanted = list(dict.fromkeys(keys))
+    client, table = m.connection().client, m.Item.Meta.table_name
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for start in range(0, len(wanted), 100):
+        request = {table: {"Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in wanted[start:start + 100]],
+                           "ConsistentRead": True}}
+        for attempt in range(6):
+            answer = client.batch_get_item(RequestItems=request)
+            for raw in answer.get("Responses", {}).get(table, []):
+                found[(raw["pk"]["S"], raw["sk"]["S"])] = raw
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                break
+            time.sleep(min(0.05 * 2 ** attempt, 1) * random.random())
+        else:
+            raise Unavailable("the table is busy; try again")
+    return found
+
+
+def _put_certificate(tx: Writes, cert: Certificate) -> None:
+    item = m.CertificateItem(
+        f"CERT#{cert.code}", "C", code=cert.code, application_id=cert.application_id, service_id=cert.service_id,
+        number=cert.number, series=cert.series, sequence=cert.sequence, issued_at=cert.issued_at,
+        holder_name=cert.holder_name, node_id=cert.node_id, revoked_at=cert.revoked_at,
+        revocation_reason=cert.revocation_reason, version=cert.version,
+    )
+    if cert.version == 1:
+        tx.put("certificate", item, condition=m.CertificateItem.pk.does_not_exist())
+        # The number follows the last one given, or the transaction fails (SequenceTaken).
+        last = m.SequenceItem.value == cert.sequence - 1
+        if cert.sequence == 1:
+            last = m.SequenceItem.pk.does_not_exist()
+        tx.put("certificate number", m.SequenceItem(f"SEQ#{cert.series}", "S", value=cert.sequence), condition=last)
+    else:
+        tx.put("certificate", item, condition=m.CertificateItem.version == cert.version - 1)
+
+
+def _certificate_from_item(item: m.CertificateItem) -> Certificate:
+    return Certificate(
+        code=item.code, application_id=item.application_id, service_id=item.service_id, number=item.number,
+        series=item.series, sequence=int(item.sequence), issued_at=item.issued_at, holder_name=item.holder_name,
+        node_id=item.node_id, revoked_at=item.revoked_at, revocation_reason=item.revocation_reason,
+        version=int(item.version),
+    )
 
 
 def list_filter(status: str | None, service_id: str | None):
@@ -1133,3 +1259,125 @@ class DynamoNotificationStore:
                               scan_index_forward=False)
         keys = [(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
         return [_notification_from_item(item) for item in m.NotificationItem.batch_get(keys)] if keys else []
+
+
+# ---- budgets ----------------------------------------------------------------------------------
+
+def _budget_from_raw(raw: dict[str, Any]) -> Budget:
+    item = m.BudgetItem.from_raw_data(raw)
+    return Budget(
+        node_id=item.node_id, period=item.period, amount=int(item.amount) if item.amount is not None else None,
+        categories={k: int(v) for k, v in (item.categories or {}).items()}, allocated=int(item.allocated or 0),
+        version=int(item.version), updated_at=item.updated_at, updated_by=item.updated_by,
+        recommended_at=item.recommended_at, recommended_by=item.recommended_by,
+    )
+
+
+def _budget_item(b: Budget) -> m.BudgetItem:
+    return m.BudgetItem(
+        f"BUDGET#{b.node_id}", b.period, node_id=b.node_id, period=b.period, amount=b.amount,
+        categories=b.categories or None, allocated=b.allocated, version=b.version, updated_at=b.updated_at,
+        updated_by=b.updated_by, recommended_at=b.recommended_at, recommended_by=b.recommended_by,
+    )
+
+
+def _written_on(model: Any, expected_version: int) -> Any:
+    return model.pk.does_not_exist() if expected_version == 0 else model.version == expected_version
+
+
+class DynamoBudgetStore:
+    def get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Budget]:
+        """Budgets by (office, month); one never written is left out."""
+        found = batch_get_raw([(f"BUDGET#{node_id}", period) for node_id, period in keys])
+        return {(pk.removeprefix("BUDGET#"), sk): _budget_from_raw(raw) for (pk, sk), raw in found.items()}
+
+    def get(self, node_id: str, period: str) -> Budget:
+        return self.get_many([(node_id, period)]).get((node_id, period)) or Budget(node_id, period)
+
+    def write(self, change: BudgetWrite) -> None:
+        """The budget, and the parent's `allocated`, each on the version read."""
+        def build(tx: Writes) -> None:
+            tx.put("budget", _budget_item(change.budget), condition=_written_on(m.BudgetItem, change.expected_version))
+            if change.parent is not None:
+                tx.put("parent budget", _budget_item(change.parent),
+                       condition=_written_on(m.BudgetItem, change.parent_expected_version))
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if cancelled.failed & {"budget", "parent budget"}:
+                raise StaleBudget(change.budget.node_id) from None
+            raise
+
+
+# ---- PDFs ----------------------------------------------------------------------------------------
+
+def _pdf_key(kind: str, subject: str) -> tuple[str, str]:
+    return f"PDF#{kind}#{subject}", "P"
+
+
+def _pdf_from_item(item: m.PdfItem) -> PdfRecord:
+    return PdfRecord(
+        kind=item.kind, subject=item.subject, status=item.status, object_key=item.object_key,
+        created_at=item.created_at, rendered_at=item.rendered_at, attempts=int(item.attempts or 0),
+        pages=int(item.pages) if item.pages is not None else None, size=int(item.size) if item.size is not None else None,
+        error=item.error, node_id=item.node_id, period=item.period,
+        requested_by=frozenset(item.requested_by or ()),
+    )
+
+
+class DynamoPdfStore:
+    def get(self, kind: str, subject: str) -> PdfRecord | None:
+        try:
+            return _pdf_from_item(m.PdfItem.get(*_pdf_key(kind, subject), consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def request(self, record: PdfRecord, requester: str | None, expires_at: datetime | None = None) -> PdfRecord:
+        """The record of a PDF to make, created if new; `requester` added to those who may
+        fetch it. Answers the record as stored."""
+        item = m.PdfItem(*_pdf_key(record.kind, record.subject))
+        actions = [
+            m.PdfItem.kind.set(m.PdfItem.kind | record.kind),
+            m.PdfItem.subject.set(m.PdfItem.subject | record.subject),
+            m.PdfItem.status.set(m.PdfItem.status | record.status),
+            m.PdfItem.created_at.set(m.PdfItem.created_at | record.created_at),
+        ]
+        if record.node_id:
+            actions.append(m.PdfItem.node_id.set(record.node_id))
+        if record.period:
+            actions.append(m.PdfItem.period.set(record.period))
+        if requester:
+            actions.append(m.PdfItem.requested_by.add({requester}))
+        if expires_at:
+            actions.append(m.PdfItem.expires_ttl.set(expires_at))
+        item.update(actions=actions)
+        return _pdf_from_item(item)
+
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
+        """The right to render it now: None when it is ready or someone else's lease runs."""
+        item = m.PdfItem(*_pdf_key(kind, subject))
+        try:
+            item.update(
+                actions=[m.PdfItem.lease_until.set(now + lease), m.PdfItem.attempts.add(1)],
+                condition=m.PdfItem.pk.exists() & (m.PdfItem.status != "ready")
+                & (m.PdfItem.lease_until.does_not_exist() | (m.PdfItem.lease_until < now)),
+            )
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return _pdf_from_item(item)
+
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
+        m.PdfItem(*_pdf_key(kind, subject)).update(actions=[
+            m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
+            m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
+            m.PdfItem.error.remove(),
+        ])
+
+    def fail(self, kind: str, subject: str, error: str, final: bool) -> None:
+        actions = [m.PdfItem.error.set(error[:500]), m.PdfItem.lease_until.remove()]
+        if final:
+            actions.append(m.PdfItem.status.set("failed"))
+        m.PdfItem(*_pdf_key(kind, subject)).update(actions=actions, condition=m.PdfItem.status != "ready")

@@ -22,6 +22,8 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         escalation_level=app.escalation_level,
         submitted_at=ctx.api_time(app.submitted_at), data=app.data, created_at=ctx.api_time(app.created_at),
         updated_at=ctx.api_time(app.updated_at), version=app.version,
+        budget_check=s.BudgetCheckOut(**app.budget_check) if app.budget_check else None,
+        certificate_code=app.certificate_code,
     )
 
 
@@ -48,7 +50,13 @@ def list_applications(ctx, query: s.ListApplicationsQuery) -> s.ApplicationList:
 
 @endpoint(summary="One application", response=s.ApplicationOut, tags=TAGS, errors=(401, 404))
 def get(ctx, id: str) -> s.ApplicationOut:
-    return application_out(ctx, ctx.deps.applications.get(ctx.user(), id))
+    caller = ctx.user()
+    app = ctx.deps.applications.get(caller, id)
+    out = application_out(ctx, app)
+    standing = ctx.deps.applications.budget_standing(caller, app)  # spending reports only
+    if standing is not None:
+        out.budget_now = s.BudgetCheckOut(**standing.as_dict())
+    return out
 
 
 @endpoint(summary="Change the form of a draft or returned application", body=s.PatchApplicationRequest,
@@ -146,3 +154,83 @@ def track(ctx, code: str) -> s.TrackOut:
 
 
 
+
+
+# ---- certificates and receipts ------------------------------------------------------------------
+
+def _pdf_link(ctx, record, filename: str) -> str | None:
+    return ctx.deps.rendering.download_url(record, filename) if record is not None else None
+
+
+@endpoint(summary="The certificate of an approved permit: its code, status and PDF", response=s.CertificateOut,
+          tags=TAGS, errors=(401, 404))
+def certificate(ctx, id: str) -> s.CertificateOut:
+    cert, record = ctx.deps.applications.certificate(ctx.user(), id)
+    filename = f"sertifikat-{cert.number.replace('/', '-')}.pdf"
+    return s.CertificateOut(
+        code=cert.code, number=cert.number, issued_at=ctx.api_time(cert.issued_at), holder=cert.holder_name,
+        status="revoked" if cert.is_revoked else "valid", revoked_at=ctx.api_time(cert.revoked_at),
+        revocation_reason=cert.revocation_reason, verify_url=f"{ctx.deps.rendering.verify_base_url}/verify/{cert.code}",
+        pdf_status=record.status if record else "pending", download_url=_pdf_link(ctx, record, filename),
+    )
+
+
+@endpoint(summary="Revoke a certificate (the issuing authority); /verify then says so", body=s.RevokeRequest,
+          response=s.CertificateOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+def revoke_certificate(ctx, id: str, body: s.RevokeRequest) -> s.CertificateOut:
+    ctx.deps.applications.revoke_certificate(ctx.user(), id, body.reason, ctx.origin)
+    return certificate.view(ctx, id)
+
+
+@endpoint(summary="The receipt (tanda terima) of a submitted application", response=s.ReceiptOut, tags=TAGS,
+          errors=(401, 404))
+def receipt(ctx, id: str) -> s.ReceiptOut:
+    app, record = ctx.deps.applications.receipt(ctx.user(), id)
+    return s.ReceiptOut(tracking_code=app.tracking_code, pdf_status=record.status if record else "pending",
+                        download_url=_pdf_link(ctx, record, f"tanda-terima-{app.tracking_code}.pdf"))
+
+
+@endpoint(summary="Check a certificate by its code (no login); the holder's name is masked", auth=False,
+          response=s.VerifyOut, tags=TAGS, errors=(404,))
+def verify(ctx, code: str):
+    from chalicelib.domain.certificates import public_view
+
+    cert = ctx.deps.applications.verify(code)
+    view = public_view(cert)
+    service = ctx.deps.catalog.latest(cert.service_id)
+    out = s.VerifyOut(**{**view, "issued_at": ctx.api_time(cert.issued_at), "revoked_at": ctx.api_time(cert.revoked_at),
+                         "service_name": service.name if service else cert.service_id})
+    if _wants_html(ctx.request.headers.get("accept", "")):
+        # A QR code scanned with a phone opens this in a browser: a page, not JSON.
+        return Result(verify_page(out, ctx.deps.settings.org_name), 200, {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        })
+    return out
+
+
+def _wants_html(accept: str) -> bool:
+    return "text/html" in accept and "application/json" not in accept.split("text/html")[0]
+
+
+def verify_page(out: s.VerifyOut, org_name: str) -> str:
+    from html import escape
+
+    colour, verdict = ("#1b5e20", "Sertifikat SAH") if out.valid else ("#b71c1c", "Sertifikat DICABUT")
+    rows = [("Layanan", out.service_name), ("Nomor", out.number), ("Pemegang", out.holder),
+            ("Diterbitkan", out.issued_at)]
+    if not out.valid:
+        rows += [("Dicabut", out.revoked_at or ""), ("Alasan", out.revocation_reason or "")]
+    table = "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(v))}</td></tr>" for k, v in rows)
+    return (
+        "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        f"<title>{escape(verdict)} — {escape(org_name)}</title><style>"
+        "body{font-family:system-ui,sans-serif;margin:0;background:#f5f6f8;color:#212529}"
+        "main{max-width:34rem;margin:2rem auto;background:#fff;border-radius:.5rem;padding:1.5rem;"
+        "box-shadow:0 1px 3px rgba(0,0,0,.12)}h1{font-size:1.4rem;margin:.2rem 0 1rem}"
+        "th{text-align:left;color:#6c757d;font-weight:normal;padding:.3rem 1rem .3rem 0;vertical-align:top}"
+        "td{padding:.3rem 0}.org{color:#0d47a1;font-weight:600}</style></head><body><main>"
+        f"<div class=\"org\">{escape(org_name)}</div><h1 style=\"color:{colour}\">{escape(verdict)}</h1>"
+        f"<table>{table}</table></main></body></html>"
+    )

@@ -1,0 +1,303 @@
+"""PDFs with fpdf2: receipts, certificates and monthly usage reports, laid out from the papers
+of chalicelib/domain/papers.py. Imported by the render function only (fpdf2, Pillow and segno
+load here, never in the API).
+
+Typography: DejaVu Sans embedded (every Indonesian and European character, "—", "Rp"), A4,
+the organisation's name in the header, "Halaman n dari N" in the footer, Indonesian labels.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Callable, Iterable
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from chalicelib.domain.papers import (
+    CertificatePaper,
+    ReceiptPaper,
+    UsageReportPaper,
+    persen,
+    rupiah,
+)
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FAMILY = "DejaVu"
+INK = (33, 37, 41)
+MUTED = (108, 117, 125)
+ACCENT = (13, 71, 161)
+RULE = (206, 212, 218)
+# Evidence photos are scaled (never cropped) into this box, and re-encoded no larger than
+# this many pixels on the long side (about 150 dpi across the box: enough to see what a photo
+# shows, and a phone's 12-megapixel JPEG decodes at a quarter of its size, fast).
+PHOTO_BOX_MM = (170.0, 105.0)
+PHOTO_MAX_PIXELS = 1000
+PHOTO_QUALITY = 75
+# Photos read and scaled at once: mostly waiting on S3, and decoding lets go of the GIL.
+PHOTO_THREADS = 4
+
+
+class _Paper(FPDF):
+    def __init__(self, org_name: str, title: str, footer_note: str = "") -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.org_name = org_name
+        self.footer_note = footer_note
+        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_title(title)
+        self.set_author(org_name)
+        self.set_creator("satupintu")
+        self.set_lang("id-ID")
+        self.set_margins(20, 22, 20)
+        self.set_auto_page_break(True, margin=22)
+        self.add_page()
+
+    def header(self) -> None:
+        self.set_font(FAMILY, "B", 10)
+        self.set_text_color(*ACCENT)
+        self.set_y(10)
+        self.cell(0, 6, self.org_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, 17, self.w - self.r_margin, 17)
+        self.set_y(22)
+        self.set_text_color(*INK)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(FAMILY, "", 7.5)
+        self.set_text_color(*MUTED)
+        if self.footer_note:
+            self.cell(0, 4, self.footer_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
+
+    # ---- building blocks -----------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 16, align: str = "L") -> None:
+        self.set_font(FAMILY, "B", size)
+        self.set_text_color(*INK)
+        self.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def muted(self, text: str, size: float = 9, align: str = "L") -> None:
+        self.set_font(FAMILY, "", size)
+        self.set_text_color(*MUTED)
+        self.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_text_color(*INK)
+
+    def facts(self, rows: Iterable[tuple[str, str]], label_width: float = 55, size: float = 10) -> None:
+        """Label: value rows; long values wrap under themselves. (Most rows fit on one line and
+        take the fast `cell`; fpdf2's line breaking is the slow part of a long report.)"""
+        line = size * 0.55
+        for label, value in rows:
+            value = value or "—"
+            if self.get_y() > self.h - 40:
+                self.add_page()
+            top = self.get_y()
+            self.set_font(FAMILY, "", size)
+            self.set_text_color(*MUTED)
+            self.cell(label_width, line, label)
+            self.set_text_color(*INK)
+            room = self.w - self.r_margin - self.get_x()
+            if "\n" not in value and self.get_string_width(value) < room - 1:
+                self.cell(room, line, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            else:
+                self.multi_cell(0, line, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_y(max(self.get_y(), top + line) + 1)
+
+    def rule(self) -> None:
+        self.ln(2)
+        self.set_draw_color(*RULE)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(3)
+
+    def qr(self, url: str, x: float, y: float, size: float) -> None:
+        import segno
+
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(buffer, kind="png", scale=8, border=2)
+        buffer.seek(0)
+        self.image(buffer, x=x, y=y, w=size, h=size)
+
+    def done(self) -> bytes:
+        return bytes(self.output())
+
+
+def certificate_pdf(paper: CertificatePaper) -> bytes:
+    pdf = _Paper(paper.org_name, f"{paper.title} {paper.number}",
+                 "Dokumen ini diterbitkan secara elektronik dan sah tanpa tanda tangan basah; "
+                 "keasliannya dapat diperiksa dengan kode verifikasi.")
+    pdf.ln(6)
+    pdf.set_font(FAMILY, "B", 12)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 7, "SERTIFIKAT", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.heading(paper.title, 20, align="C")
+    pdf.set_font(FAMILY, "", 11)
+    pdf.cell(0, 6, f"Nomor: {paper.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(8)
+    pdf.muted("Diberikan kepada", 10, align="C")
+    pdf.heading(paper.holder, 18, align="C")
+    pdf.ln(4)
+    pdf.facts([(f.label, f.value) for f in paper.facts])
+    pdf.facts([("Nomor pelacakan", paper.tracking_code)])
+    pdf.rule()
+    pdf.set_font(FAMILY, "", 10)
+    pdf.multi_cell(0, 5.5, f"Ditetapkan di {paper.issued_at_office} pada tanggal {paper.issued_on}.",
+                   align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.set_font(FAMILY, "B", 10)
+    pdf.cell(0, 6, "Disetujui secara elektronik oleh:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for person in paper.signatories:
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.cell(0, 5.5, person.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        behalf = f" — atas nama {person.on_behalf_of}" if person.on_behalf_of else ""
+        pdf.muted(f"{person.role}, {person.step}{behalf} · {person.at}", 9)
+        pdf.ln(1.5)
+    # The verification block sits at the foot of the last page: QR, code, where to check.
+    if pdf.get_y() > pdf.h - 70:
+        pdf.add_page()
+    top = pdf.h - 62
+    pdf.set_draw_color(*RULE)
+    pdf.rect(pdf.l_margin, top, pdf.w - pdf.l_margin - pdf.r_margin, 38)
+    pdf.qr(paper.verify_url, pdf.l_margin + 3, top + 3, 32)
+    pdf.set_xy(pdf.l_margin + 40, top + 5)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 5, "Kode verifikasi", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 14)
+    pdf.set_text_color(*INK)
+    pdf.cell(0, 8, paper.verify_code, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "", 8.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(pdf.w - pdf.r_margin - pdf.get_x() - 3, 4.5,
+                   f"Pindai kode QR atau buka {paper.verify_url} untuk memeriksa keaslian dan status sertifikat ini.",
+                   align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    return pdf.done()
+
+
+def receipt_pdf(paper: ReceiptPaper) -> bytes:
+    pdf = _Paper(paper.org_name, f"Tanda terima {paper.tracking_code}",
+                 "Simpan tanda terima ini. Nomor pelacakan dipakai untuk menanyakan permohonan Anda.")
+    pdf.heading("TANDA TERIMA PERMOHONAN", 16)
+    pdf.muted(paper.service, 11)
+    pdf.ln(4)
+    top = pdf.get_y()
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(0, 5, "Nomor pelacakan", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FAMILY, "B", 22)
+    pdf.set_text_color(*INK)
+    pdf.cell(120, 11, paper.tracking_code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.muted(f"Lacak di {paper.track_url}", 8.5)
+    pdf.qr(paper.track_url, pdf.w - pdf.r_margin - 28, top - 2, 28)
+    pdf.set_y(max(pdf.get_y(), top + 28))
+    pdf.rule()
+    pdf.facts([("Pemohon", paper.applicant), ("Diajukan ke", paper.office), ("Diterima", paper.submitted_at)])
+    pdf.rule()
+    if paper.facts:
+        pdf.heading("Data permohonan", 11)
+        pdf.facts([(f.label, f.value) for f in paper.facts])
+        pdf.rule()
+    pdf.heading("Dokumen yang diterima", 11)
+    if paper.documents:
+        pdf.facts([(f.label, f.value) for f in paper.documents])
+    else:
+        pdf.muted("Tidak ada dokumen.")
+    pdf.rule()
+    pdf.set_font(FAMILY, "", 10)
+    pdf.multi_cell(0, 5.5, paper.next_step, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return pdf.done()
+
+
+def usage_report_pdf(paper: UsageReportPaper, load_photo: Callable[[str], bytes | None]) -> bytes:
+    """`load_photo(key)` gives a photo's bytes (None if it cannot be had). Photos are read and
+    scaled by a few threads at once (S3 waits and JPEG decoding both let go of the GIL); each
+    thread holds one original at a time, and only the scaled copies are kept for the PDF."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = [key for section in paper.sections for key in section.photos]
+    with ThreadPoolExecutor(max_workers=PHOTO_THREADS) as pool:
+        scaled = dict(zip(keys, pool.map(lambda key: _scaled(load_photo(key)), keys)))
+    pdf = _Paper(paper.org_name, f"Laporan penggunaan marketing fee {paper.office} {paper.period_label}",
+                 f"Dibuat {paper.generated_at}.")
+    pdf.heading("Laporan Penggunaan Marketing Fee", 16)
+    pdf.muted(f"{paper.office} · {paper.period_label}", 11)
+    pdf.ln(3)
+    pdf.facts([("Anggaran bulan ini", rupiah(paper.budget)),
+               ("Laporan disetujui", f"{len(paper.sections)} laporan")])
+    pdf.ln(2)
+    _category_table(pdf, paper)
+    for number, section in enumerate(paper.sections, start=1):
+        pdf.add_page()
+        pdf.heading(f"{number}. {section.title}", 13)
+        pdf.facts([
+            ("Kategori", section.category), ("Jumlah", rupiah(section.amount)), ("Tanggal pengeluaran", section.spent_on),
+            ("Disetujui", section.approved_on), ("Kantor", section.office), ("Dibayarkan kepada", section.payee),
+            ("Nomor pelacakan", section.tracking_code), ("Uraian", section.description),
+        ])
+        for key in section.photos:
+            photo = scaled.get(key)
+            if photo is None:
+                pdf.muted("(foto bukti tidak dapat dibaca)")
+                continue
+            _photo(pdf, *photo)
+    return pdf.done()
+
+
+def _category_table(pdf: _Paper, paper: UsageReportPaper) -> None:
+    pdf.set_font(FAMILY, "", 9.5)
+    headings = ("Kategori", "Rekomendasi", "Terpakai", "% terpakai", "Menunggu")
+    total = (sum(c.recommended for c in paper.categories), sum(c.used for c in paper.categories),
+             sum(c.pending for c in paper.categories))
+    with pdf.table(col_widths=(50, 32, 32, 24, 32), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
+                   line_height=6.5, borders_layout="HORIZONTAL_LINES",
+                   headings_style=FontFace(family=FAMILY, emphasis="BOLD", color=INK, fill_color=(233, 236, 239))) as table:
+        row = table.row()
+        for text in headings:
+            row.cell(text)
+        for line in paper.categories:
+            row = table.row()
+            for text in (line.name, rupiah(line.recommended), rupiah(line.used), persen(line.percent_used),
+                         rupiah(line.pending)):
+                row.cell(text)
+        pdf.set_font(FAMILY, "B", 9.5)
+        row = table.row()
+        percent = round(100 * total[1] / total[0], 1) if total[0] else None
+        for text in ("Jumlah", rupiah(total[0]), rupiah(total[1]), persen(percent), rupiah(total[2])):
+            row.cell(text)
+    pdf.set_font(FAMILY, "", 9.5)
+
+
+def _scaled(data: bytes | None) -> tuple[bytes, int, int] | None:
+    """A photo as the page needs it: upright, RGB, at most PHOTO_MAX_PIXELS on its long side,
+    as JPEG (embedded as is). None for what does not decode."""
+    if data is None:
+        return None
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format == "JPEG":
+                # Decode at 1/2…1/8 scale, no smaller than the page needs: fast and small.
+                fit = PHOTO_MAX_PIXELS / max(image.size)
+                image.draft("RGB", (int(image.width * fit), int(image.height * fit)))
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=PHOTO_QUALITY)
+            return buffer.getvalue(), image.width, image.height
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def _photo(pdf: _Paper, data: bytes, width: int, height: int) -> None:
+    box_w, box_h = PHOTO_BOX_MM
+    scale = min(box_w / width, box_h / height)
+    w, h = width * scale, height * scale
+    if pdf.get_y() + h > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(2)
+    pdf.image(io.BytesIO(data), x=pdf.l_margin + (box_w - w) / 2, y=pdf.get_y(), w=w, h=h)
+    pdf.set_y(pdf.get_y() + h + 3)

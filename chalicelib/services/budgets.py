@@ -1,0 +1,200 @@
+"""Budgets and dashboards: setting and splitting a month's budget, and the figures of an office
+read from counters (a handful of key reads, whatever the number of applications)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from datetime import timezone
+
+from chalicelib.domain import budgets as rules
+from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures
+from chalicelib.domain.catalog import Catalog, ServiceType
+from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.model import STATUSES, Application, Node, Principal
+from chalicelib.services.ports import Clock, StaleBudget
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OfficeFigures:
+    """One office's month: applications filed that month by status and by service, and its
+    budget with what is used of it."""
+
+    node: Node | None
+    node_id: str
+    name: str
+    kind: str
+    by_status: dict[str, int]
+    by_service: dict[str, dict[str, int]]
+    budget: BudgetFigures
+
+    @property
+    def applications(self) -> int:
+        return sum(self.by_status.values())
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    office: OfficeFigures
+    period: str
+    children: list[OfficeFigures]
+    series: list[OfficeFigures]  # the office itself, one per month, oldest first
+
+
+def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    by_status = {status: counters.get(f"status:{status}", 0) for status in STATUSES}
+    by_service: dict[str, dict[str, int]] = {}
+    for name, value in counters.items():
+        if name.startswith("service:") and value:
+            _, service_id, status = name.split(":", 2)
+            by_service.setdefault(service_id, {})[status] = value
+    return by_status, by_service
+
+
+class BudgetService:
+    def __init__(self, *, budgets, org, applications, catalog: Catalog, clock: Clock, tz: timezone) -> None:
+        self.budgets = budgets
+        self.org = org
+        self.applications = applications
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = tz
+
+    def categories(self) -> tuple[str, ...]:
+        """Every category a budget-posting service offers, in the catalog's order."""
+        names: list[str] = []
+        for service in self.catalog.current():
+            if service.on_approval.budget_posting:
+                names.extend((service.field("category").options or []) if service.field("category") else [])
+        return tuple(dict.fromkeys(names))
+
+    def _office(self, caller: Principal, node_id: str) -> Node:
+        node = self.org.get(node_id)
+        if node is None or not caller.is_staff or not caller.reaches(node.path):
+            raise NotFound("no such office")
+        return node
+
+    # ---- setting ---------------------------------------------------------------------------
+
+    def set_amount(self, caller: Principal, node_id: str, period: str, amount: int) -> BudgetFigures:
+        rules.check_period(period)
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path):
+            raise NotFound("no such office")
+        for _ in range(3):
+            keys = [(node.id, period)] + ([(node.parent_id, period)] if node.parent_id else [])
+            found = self.budgets.get_many(keys)
+            current = found.get((node.id, period)) or Budget(node.id, period)
+            parent = (found.get((node.parent_id, period)) or Budget(node.parent_id, period)) if node.parent_id else None
+            change = rules.set_amount(current, parent, node, caller, amount, self.clock.now())
+            try:
+                self.budgets.write(change)
+            except StaleBudget:
+                continue  # a sibling's budget or the split moved meanwhile: check again
+            logger.info("budget set", extra={"node_id": node.id, "period": period, "amount": amount})
+            return self.figures(node, period, change.budget)
+        raise Conflict("the budget kept changing while it was being set; try again")
+
+    def set_recommendation(self, caller: Principal, node_id: str, period: str,
+                           categories: dict[str, int]) -> BudgetFigures:
+        rules.check_period(period)
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path):
+            raise NotFound("no such office")
+        current = self.budgets.get(node.id, period)
+        change = rules.set_recommendation(current, node, caller, categories, self.categories(), self.clock.now())
+        try:
+            self.budgets.write(change)
+        except StaleBudget:
+            raise Conflict("the budget changed while you were splitting it; reload it and try again") from None
+        logger.info("budget split", extra={"node_id": node.id, "period": period, "categories": len(categories)})
+        return self.figures(node, period, change.budget)
+
+    # ---- reading ---------------------------------------------------------------------------
+
+    def get(self, caller: Principal, node_id: str, period: str) -> BudgetFigures:
+        rules.check_period(period)
+        node = self._office(caller, node_id)
+        return self.figures(node, period, self.budgets.get(node.id, period))
+
+    def figures(self, node: Node, period: str, budget: Budget | None) -> BudgetFigures:
+        counters = self.applications.counters(node.id, period)
+        return rules.figures(node.id, period, budget, counters, self.categories())
+
+    def check_report(self, app: Application, service: ServiceType) -> BudgetCheck | None:
+        """How a spending report stands against its budget (two batched reads), or None."""
+        posting = rules.posting_of(app, service)
+        if posting is None:
+            return None
+        period = posting[0]
+        budgets = {node_id: b for (node_id, _), b in self.budgets.get_many([(n, period) for n in app.node_path]).items()}
+        governing = next((n for n in reversed(app.node_path) if budgets.get(n) and budgets[n].amount is not None), None)
+        counters = {governing: self.applications.counters(governing, period)} if governing else {}
+        return rules.check_report(app, service, budgets, counters)
+
+    def dashboard(self, caller: Principal, node_id: str, period: str) -> Dashboard:
+        """The office, each child office, and the office's last 12 months: one Query for the
+        children, then batched key reads of budgets and counters (at most 100 keys a call)."""
+        rules.check_period(period)
+        node, links = self.org.get_with_children(node_id)
+        if node is None or not caller.is_staff or not caller.reaches(node.path):
+            raise NotFound("no such office")
+        months = rules.months_up_to(period)
+        keys = [(node.id, month) for month in months] + [(link.id, period) for link in links]
+        budgets = self.budgets.get_many(keys)
+        counters = self.applications.counters_many(keys)
+        known = self.categories()
+
+        def office(node_id: str, name: str, kind: str, month: str, full: Node | None = None) -> OfficeFigures:
+            counted = counters.get((node_id, month), {})
+            by_status, by_service = application_counts(counted)
+            return OfficeFigures(full, node_id, name, kind, by_status, by_service,
+                                 rules.figures(node_id, month, budgets.get((node_id, month)), counted, known))
+
+        series = [office(node.id, node.name, node.kind, month, node) for month in months]
+        children = [office(link.id, link.name, link.kind, period) for link in links]
+        return Dashboard(series[-1], period, children, series)
+
+    def export_csv(self, caller: Principal, node_id: str, period: str) -> str:
+        """The dashboard for a spreadsheet: one row per office and category (the office first,
+        then its children), with a TOTAL row per office that carries the application counts."""
+        board = self.dashboard(caller, node_id, period)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["period", "node_id", "node_kind", "node_name", "level", "category", "budget", "recommended",
+                         "used", "pending", "remaining", "percent_used", "applications",
+                         *[f"status_{s}" for s in STATUSES]])
+        for level, office in [("office", board.office)] + [("child", c) for c in board.children]:
+            figures = office.budget
+            base = [period, office.node_id, office.kind, office.name, level]
+            writer.writerow([_cell(v) for v in [
+                *base, "TOTAL", figures.amount, figures.recommended, figures.used, figures.pending, figures.remaining,
+                figures.percent_used, office.applications, *[office.by_status[s] for s in STATUSES]]])
+            for name, category in figures.categories.items():
+                writer.writerow([_cell(v) for v in [
+                    *base, name, "", category.recommended, category.used, category.pending, category.remaining,
+                    category.percent_used, "", *["" for _ in STATUSES]]])
+        return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """A spreadsheet cell that is never a formula: office names come from people, and a name
+    starting with = + - @ would run in Excel (CSV injection)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

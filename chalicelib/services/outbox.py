@@ -1,0 +1,69 @@
+"""The outbox: what a committed change must still send, handed to the queue of its topic.
+
+A change writes its outbox entries in its own transaction (see the application store); after
+the commit the service hands them on (`publish`). If that hand-on is lost (the process died,
+SQS did not answer), the relay — a schedule — finds the entries still waiting and hands them on
+again. The queue functions delete an entry once done with it, so an entry is acted on at least
+once and, being idempotent downstream, in effect once.
+
+Topics: `notify` (fan-out to recipients, see services/notifications.py) and `render` (a receipt
+or certificate PDF, see services/documents_rendering.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.services.ports import Clock, JobQueue
+
+logger = logging.getLogger(__name__)
+
+# An entry still waiting this long after its change was not handed on: the relay hands it on.
+RELAY_AFTER = timedelta(minutes=2)
+RELAY_GIVE_UP_AFTER = 10
+TOPICS = ("notify", "render")
+
+
+def job_of(key: Any) -> dict[str, Any]:
+    return {"type": "fanout" if key.topic == "notify" else "outbox", "pk": key.pk, "sk": key.sk}
+
+
+class Outbox:
+    def __init__(self, *, outbox, queues: dict[str, JobQueue], clock: Clock) -> None:
+        self.outbox = outbox
+        self.queues = queues  # topic → its queue
+        self.clock = clock
+
+    def publish(self, keys: list[Any]) -> None:
+        """Hand the entries of a committed change on. The change stands either way: an entry
+        not handed on now is handed on by the relay."""
+        for topic in TOPICS:
+            jobs = [job_of(key) for key in keys if key.topic == topic]
+            if not jobs:
+                continue
+            try:
+                self.queues[topic].send_many(jobs)
+            except Exception:
+                logger.warning("outbox hand-on failed; the relay will retry", extra={"topic": topic, "entries": len(jobs)},
+                               exc_info=True)
+
+    def relay_stragglers(self, limit: int = 200) -> int:
+        """Hand on entries whose hand-on was lost; answers how many."""
+        total = 0
+        for topic in TOPICS:
+            keys = self.outbox.stragglers(self.clock.now() - RELAY_AFTER, limit, topic)
+            relayed = []
+            for key in keys:
+                relays = self.outbox.count_relay(key, RELAY_GIVE_UP_AFTER)
+                if 0 < relays <= RELAY_GIVE_UP_AFTER:
+                    relayed.append(key)
+                elif relays > RELAY_GIVE_UP_AFTER:
+                    logger.error("outbox entry given up after repeated hand-ons",
+                                 extra={"topic": topic, "pk": key.pk, "sk": key.sk})
+            if relayed:
+                self.queues[topic].send_many([job_of(key) for key in relayed])
+            logger.info("outbox relayed", extra={"topic": topic, "relayed": len(relayed), "found": len(keys)})
+            total += len(relayed)
+        return total

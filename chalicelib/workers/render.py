@@ -1,0 +1,63 @@
+"""The render function: an SQS consumer making PDFs (see services/rendering.py).
+
+Jobs are outbox entries asking for a receipt or certificate ({"type": "outbox", pk, sk}) or
+reports ({"type": "report", kind, subject}). Batch size 1. A failed render backs off through
+the message's visibility and is tried again; after the queue's maxReceiveCount the record says
+`failed` and the job waits in the dead-letter queue, which an alarm watches.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from chalicelib import logs
+from chalicelib.deps import container
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE_SECONDS = 30
+
+
+class OutboxJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["outbox"]
+    pk: str = Field(max_length=200)
+    sk: str = Field(max_length=200)
+
+
+class ReportJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["report"]
+    kind: Literal["budget-usage"]
+    subject: str = Field(pattern=r"^rpt_[0-9a-f]{26}$")
+
+
+Job = TypeAdapter(Annotated[Union[OutboxJob, ReportJob], Field(discriminator="type")])
+
+
+def handle_batch(event: Any) -> None:
+    logs.configure()
+    for record in event:
+        handle_record(record.body, int(record.to_dict().get("attributes", {}).get("ApproximateReceiveCount", 1)),
+                      record.receipt_handle)
+
+
+def handle_record(body: str, receive_count: int, receipt_handle: str | None = None) -> str:
+    from chalicelib.adapters.dynamodb.stores import OutboxKey
+    from chalicelib.services.rendering import RenderFailed
+
+    job = Job.validate_json(body)
+    deps = container()
+    try:
+        if isinstance(job, OutboxJob):
+            return deps.rendering.handle_outbox(OutboxKey(job.pk, job.sk, "render"), receive_count)
+        return deps.rendering.render_pdf(job.kind, job.subject, receive_count)
+    except RenderFailed:
+        if receipt_handle:
+            deps.render_jobs.delay_redelivery(receipt_handle, min(RETRY_BASE_SECONDS * 2 ** (receive_count - 1), 900))
+        raise
