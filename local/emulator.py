@@ -25,7 +25,7 @@ import email.policy
 import json
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -49,7 +49,23 @@ class SerializedEmulator:
         self._clock_offset_file = Path(clock_offset_file) if clock_offset_file else None
         self._mail_seen_at: list[str] = []
         self.calls: Counter[str] = Counter()
+        # The SDK's retries of a call (same amz-sdk-invocation-id), counted apart: on a busy
+        # emulator a call can time out and be sent again, which says nothing of the code.
+        self.retries: Counter[str] = Counter()
+        self._invocations: OrderedDict[str, None] = OrderedDict()
         self.rejected_recipients: set[str] = set()
+
+    def _count(self, environ: dict) -> None:
+        operation = _operation_name(environ)
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if invocation and invocation in self._invocations:
+            self.retries[operation] += 1
+            return
+        self.calls[operation] += 1
+        if invocation:
+            self._invocations[invocation] = None
+            if len(self._invocations) > 10_000:
+                self._invocations.popitem(last=False)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -62,7 +78,7 @@ class SerializedEmulator:
         transaction = environ.get("HTTP_X_AMZ_TARGET") == "DynamoDB_20120810.TransactWriteItems"
         request = _peek_json(environ) if transaction else None
         with self._lock:
-            self.calls[_operation_name(environ)] += 1
+            self._count(environ)
             if request is not None:
                 done = self._tokens.already_done(request)
                 if done is not None:
@@ -88,10 +104,12 @@ class SerializedEmulator:
             return _json(start_response, {"items": self.mailbox()})
         if path == "/_emulator/calls" and method == "GET":
             with self._lock:
-                return _json(start_response, {"calls": dict(self.calls), "total": sum(self.calls.values())})
+                return _json(start_response, {"calls": dict(self.calls), "total": sum(self.calls.values()),
+                                              "retries": dict(self.retries)})
         if path == "/_emulator/calls" and method == "DELETE":
             with self._lock:
                 self.calls.clear()
+                self.retries.clear()
             return _json(start_response, {"calls": {}, "total": 0})
         if path == "/_emulator/faults/ses-reject":
             if method == "POST":

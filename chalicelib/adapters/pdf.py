@@ -284,7 +284,8 @@ def _scaled(data: bytes | None) -> tuple[bytes, int, int] | None:
                 fit = PHOTO_MAX_PIXELS / max(image.size)
                 image.draft("RGB", (int(image.width * fit), int(image.height * fit)))
             image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
+            if max(image.size) > PHOTO_MAX_PIXELS * 1.1:  # the draft is near enough: no resampling
+                image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=PHOTO_QUALITY)
             return buffer.getvalue(), image.width, image.height
