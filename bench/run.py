@@ -412,6 +412,8 @@ class Bench:
         record("POST", "/reports", status, calls)
         record("GET", "/reports/{id}", *self.counted("GET", f"/reports/{asked['report_id']}", token=branch)[:2])
         permit = self._approved_permit(applicant)
+        # Access tokens live 15 minutes, and at 100,000 applications the emulator is slow: log in again.
+        applicant = self.login("warga")
         record("GET", "/applications/{id}/certificate", *self.counted(
             "GET", f"/applications/{permit['id']}/certificate", token=applicant)[:2])
         record("GET", "/applications/{id}/receipt", *self.counted(
