@@ -5,11 +5,13 @@ Only light modules are imported here; the request pipeline, pydantic, pynamodb a
 rest load on first use (cold-start budget: docs/BENCHMARKS.md).
 """
 
-from chalice import Chalice, Rate
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
-from chalicelib.queues import NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE
+from chalicelib.queues import (
+    INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE,
+)
 
 app = Chalice(app_name="satupintu")
 register_routes(app)
@@ -69,3 +71,25 @@ def relay_outbox(event):
     from chalicelib.workers.notifications import relay_outbox
 
     relay_outbox(event)
+
+
+@app.on_sqs_message(queue=INTEGRATION_QUEUE, batch_size=1, name="run_integration")
+def run_integration(event):
+    from chalicelib.workers.integrations import handle_run_jobs
+
+    handle_run_jobs(event, event.context)
+
+
+# 01:00 in Jakarta (UTC+7): yesterday is over everywhere the org works.
+@app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="push_finance_registry")
+def push_finance_registry(event):
+    from chalicelib.workers.integrations import push_finance_registry as push
+
+    push(event, event.context)
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="retry_registry_sends")
+def retry_registry_sends(event):
+    from chalicelib.workers.integrations import retry_registry_sends as retry
+
+    retry(event, event.context)

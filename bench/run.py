@@ -423,6 +423,27 @@ class Bench:
             "POST", f"/applications/{permit['id']}/certificate/revoke", {"reason": "bench"},
             token=self.login("kepala.dpmptsp"))[:2])
 
+        # registers, integrations and subscriptions
+        ops = self.login("ops")
+        admin = self.login("admin")
+        clerk = self.login("petugas.kukusan")
+        record("POST", "/nik/check", *self.counted("POST", "/nik/check", {"nik": "3276064503900002"}, token=clerk)[:2])
+        record("POST", "/applications/by-nik", *self.counted(
+            "POST", "/applications/by-nik", {"nik": "3276061708850003"}, token=clerk)[:2])
+        record("GET", "/integrations/sends", *self.counted("GET", "/integrations/sends?target=civil-registry",
+                                                           token=ops)[:2])
+        record("POST", "/integrations/{target}/run", *self.counted(
+            "POST", "/integrations/civil-registry/run", {}, token=ops)[:2])
+        status, calls, made = self.counted("POST", "/subscriptions", {
+            "url": "http://127.0.0.1:9/hooks/bench", "events": ["application.approved"], "node_id": "org-demo"},
+            token=admin)
+        record("POST", "/subscriptions", status, calls)
+        record("GET", "/subscriptions", *self.counted("GET", "/subscriptions", token=admin)[:2])
+        record("GET", "/subscriptions/{id}", *self.counted("GET", f"/subscriptions/{made['id']}", token=admin)[:2])
+        record("POST", "/subscriptions/{id}/resume", *self.counted(
+            "POST", f"/subscriptions/{made['id']}/resume", token=admin)[:2])
+        record("DELETE", "/subscriptions/{id}", *self.counted("DELETE", f"/subscriptions/{made['id']}", token=admin)[:2])
+
         record("GET", "/_local/mail", *self.counted("GET", "/_local/mail?to=nobody@example.id")[:2])
         record("GET", "/_local/demo", *self.counted("GET", "/_local/demo")[:2])
         record("GET", "/_local/schedules", *self.counted("GET", "/_local/schedules")[:2])

@@ -11,7 +11,7 @@ import functools
 import os
 from datetime import timedelta, timezone
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Settings(BaseModel):
@@ -64,6 +64,28 @@ class Settings(BaseModel):
     verify_base_url: str | None = None
     # The render queue's maxReceiveCount (infra/template.yaml): the last attempt marks a PDF failed.
     render_max_receives: int = Field(5, ge=1)
+    # External registries (SPEC.md). Unset base URL: that registry is not configured, and what it
+    # is owed waits in the send log. The finance registry's key is given as is, or (on AWS) as
+    # the id of a Secrets Manager secret holding it.
+    bios_base_url: str | None = None
+    bios_satker: str | None = None
+    bios_key: str | None = None
+    bios_key_secret_id: str | None = None
+    # PII: the KMS key NIKs' data keys are made under, and the secret their lookup HMAC key derives from.
+    pii_key_id: str = Field(description="KMS key id, ARN or alias/… of the PII master key")
+    pii_lookup_secret_id: str = Field(description="Secrets Manager id of the NIK lookup key (never rotated)")
+    webhook_timeout_seconds: float = Field(5, gt=0, le=30)
+    # Marketing-fee category → the account code (kd_akun) its spending is reported under, as JSON.
+    bios_account_codes: str = (
+        '{"ACQUISITION": "525112", "OUTLET": "525113", "SF": "525115", "CB PROGRAM": "525119", '
+        '"REGION CVM & SO": "525121"}'
+    )
+    civil_registry_base_url: str | None = None
+    registry_timeout_seconds: float = Field(10, gt=0, le=60)
+    nik_check_timeout_seconds: float = Field(2, gt=0, le=10)
+    # Within a run, a retry waits this long, doubling, up to the cap (jittered).
+    registry_retry_base_seconds: float = Field(1, ge=0)
+    registry_retry_cap_seconds: float = Field(8, ge=0)
     # Tests only: a directory of extra service types loaded beside the catalog.
     extra_catalog_dir: str | None = None
 
@@ -78,6 +100,25 @@ class Settings(BaseModel):
     @property
     def demo_manifest_file(self) -> str | None:
         return f"{self.local_state_dir}/demo.json" if self.local_state_dir else None
+
+    @field_validator("bios_account_codes")
+    @classmethod
+    def _codes_are_a_map(cls, value: str) -> str:
+        import json
+
+        try:
+            codes = json.loads(value)
+        except ValueError:
+            raise ValueError("BIOS_ACCOUNT_CODES is not JSON") from None
+        if not isinstance(codes, dict) or not all(isinstance(v, str) and v for v in codes.values()):
+            raise ValueError('BIOS_ACCOUNT_CODES must map categories to codes: {"CATEGORY": "525112"}')
+        return value
+
+    @property
+    def account_codes(self) -> dict[str, str]:
+        import json
+
+        return json.loads(self.bios_account_codes)
 
     @property
     def org_timezone(self) -> timezone:
@@ -119,6 +160,19 @@ _ENVIRONMENT = {
     "notification_retry_base_seconds": "NOTIFICATION_RETRY_BASE_SECONDS",
     "verify_base_url": "VERIFY_BASE_URL",
     "render_max_receives": "RENDER_MAX_RECEIVES",
+    "bios_base_url": "BIOS_BASE_URL",
+    "bios_satker": "BIOS_SATKER",
+    "bios_key": "BIOS_KEY",
+    "bios_key_secret_id": "BIOS_KEY_SECRET_ID",
+    "pii_key_id": "PII_KEY_ID",
+    "pii_lookup_secret_id": "PII_LOOKUP_SECRET_ID",
+    "webhook_timeout_seconds": "WEBHOOK_TIMEOUT_SECONDS",
+    "bios_account_codes": "BIOS_ACCOUNT_CODES",
+    "civil_registry_base_url": "CIVIL_REGISTRY_BASE_URL",
+    "registry_timeout_seconds": "REGISTRY_TIMEOUT_SECONDS",
+    "nik_check_timeout_seconds": "NIK_CHECK_TIMEOUT_SECONDS",
+    "registry_retry_base_seconds": "REGISTRY_RETRY_BASE_SECONDS",
+    "registry_retry_cap_seconds": "REGISTRY_RETRY_CAP_SECONDS",
 }
 
 

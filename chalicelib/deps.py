@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import NOTIFICATION_QUEUE, RENDER_QUEUE
+from chalicelib.queues import INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE
 
 
 class Container:
@@ -89,6 +89,88 @@ class Container:
     @cached_property
     def pdf_store(self):
         return self._tables.DynamoPdfStore()
+
+    @cached_property
+    def send_store(self):
+        from chalicelib.adapters.dynamodb.sends import DynamoSendStore
+
+        self._tables  # noqa: B018 (binds the models on first use)
+        return DynamoSendStore()
+
+    @cached_property
+    def subscription_store(self):
+        from chalicelib.adapters.dynamodb.subscriptions import DynamoSubscriptionStore
+
+        self._tables  # noqa: B018 (binds the models on first use)
+        return DynamoSubscriptionStore()
+
+    @cached_property
+    def vault(self):
+        from chalicelib.adapters.vault import KmsVault
+
+        return KmsVault(self.settings)
+
+    @cached_property
+    def webhooks(self):
+        from chalicelib.adapters.webhooks import WebhookClient
+
+        return WebhookClient(self.settings.webhook_timeout_seconds, allow_loopback=self.settings.stage == "local")
+
+    @cached_property
+    def subscriptions(self):
+        from chalicelib.services.subscriptions import SubscriptionService
+
+        return SubscriptionService(
+            subscriptions=self.subscription_store, org=self.org_store, vault=lambda: self.vault, sends=self.send_store,
+            integrations=lambda: self.integrations, clock=self.clock, tz=self.settings.org_timezone,
+            allow_loopback=self.settings.stage == "local",
+        )
+
+    @cached_property
+    def integration_jobs(self):
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, INTEGRATION_QUEUE)
+
+    @cached_property
+    def bios_client(self):
+        settings = self.settings
+        if not (settings.bios_base_url and settings.bios_satker and (settings.bios_key or settings.bios_key_secret_id)):
+            return None
+        from chalicelib.adapters.registries import BiosClient
+
+        def key() -> str:
+            if settings.bios_key:
+                return settings.bios_key
+            from chalicelib.adapters import aws
+
+            return aws.client(settings, "secretsmanager").get_secret_value(SecretId=settings.bios_key_secret_id)["SecretString"]
+
+        return BiosClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
+
+    @cached_property
+    def civil_registry_client(self):
+        settings = self.settings
+        if not settings.civil_registry_base_url:
+            return None
+        from chalicelib.adapters.registries import CircuitBreaker, CivilRegistryClient
+
+        return CivilRegistryClient(settings.civil_registry_base_url, settings.registry_timeout_seconds,
+                                   settings.nik_check_timeout_seconds, CircuitBreaker())
+
+    @cached_property
+    def integrations(self):
+        from chalicelib.services.integrations import IntegrationService, SendPolicy
+
+        settings = self.settings
+        return IntegrationService(
+            sends=self.send_store, bios=lambda: self.bios_client, civil=lambda: self.civil_registry_client,
+            jobs=self.integration_jobs, clock=self.clock, tz=settings.org_timezone,
+            vault=lambda: self.vault, webhooks=lambda: self.webhooks, subscriptions=self.subscription_store,
+            notify_owner=lambda user_id, params: self.notifications.send_direct(user_id, "subscription_paused", params),
+            policy=SendPolicy(retry_base_seconds=settings.registry_retry_base_seconds,
+                              retry_cap_seconds=settings.registry_retry_cap_seconds),
+        )
 
     @cached_property
     def storage(self):
@@ -175,7 +257,9 @@ class Container:
         return ApplicationService(
             applications=self.application_store, org=self.org_store, documents=self.documents, catalog=self.catalog,
             outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
-            tz=self.settings.org_timezone,
+            tz=self.settings.org_timezone, account_codes=lambda: self.settings.account_codes,
+            integrations=lambda: self.integrations, vault=lambda: self.vault,
+            deliveries=lambda change: self.subscriptions.deliveries_for(change),
         )
 
     @cached_property

@@ -80,6 +80,17 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
     }
 
 
+def configured_timeout(function_name: str) -> int:
+    """The function's lambda_timeout in .chalice/config.json (local stage only: the deployed
+    package has no .chalice), so a local run gets the time its Lambda would."""
+    import json
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).resolve().parent.parent / ".chalice" / "config.json").read_text())
+    own = config.get("lambda_functions", {}).get(function_name, {})
+    return int(own.get("lambda_timeout") or config.get("lambda_timeout") or 60)
+
+
 class LocalLambdaContext:
     """The parts of Lambda's context object that handlers and Powertools read."""
 

@@ -2,6 +2,8 @@
 
 A filter masks anything shaped like a NIK (16 digits) or a bearer token, in case a value slips
 into a message: the code never logs them on purpose, and this keeps an accident out of the logs.
+A record it had to mask a NIK in says so (`pii_redacted`), so that the accident is found and
+fixed (tests/test_no_nik_in_logs.py fails on it) rather than hidden.
 """
 
 from __future__ import annotations
@@ -16,14 +18,22 @@ _JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
 class Redact(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        texts = [record.msg] if isinstance(record.msg, str) else []
+        texts += [a for a in record.args or () if isinstance(a, str)]
+        texts += [v for k, v in record.__dict__.items() if isinstance(v, str) and k not in _UNTOUCHED]
+        if any(_SIXTEEN_DIGITS.search(text) for text in texts):
+            record.pii_redacted = True
         if isinstance(record.msg, str):
             record.msg = _scrub(record.msg)
         if record.args:
             record.args = tuple(_scrub(a) if isinstance(a, str) else a for a in record.args)
         for key, value in list(record.__dict__.items()):
-            if isinstance(value, str) and key not in ("msg", "name", "levelname", "pathname", "filename", "module", "funcName"):
+            if isinstance(value, str) and key not in _UNTOUCHED:
                 setattr(record, key, _scrub(value))
         return True
+
+
+_UNTOUCHED = ("msg", "name", "levelname", "pathname", "filename", "module", "funcName")
 
 
 def _scrub(text: str) -> str:

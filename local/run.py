@@ -17,7 +17,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from local.stack import PROJECT_DIR, REGION, Ports, stack_environment, state_dir
+from local.stack import (
+    PROJECT_DIR, REGION, STANDIN_KEY, STANDIN_SATKER, Ports, stack_environment, state_dir, uses_registry_standins,
+)
 
 PID_FILE_NAME = "run.pid"
 
@@ -73,6 +75,8 @@ class Stack:
         self.quiet = quiet
         self.processes: list[tuple[str, subprocess.Popen]] = []
         self.commands: dict[str, tuple[str, ...]] = {}  # name → module and arguments, to restart
+        # Decided before the stack's own environment names the stand-ins' URLs.
+        self.standins = uses_registry_standins()
         self.env = {**os.environ, **stack_environment(ports, state), "PYTHONUNBUFFERED": "1"}
 
     def _start(self, name: str, module: str, *args: str) -> subprocess.Popen:
@@ -86,11 +90,13 @@ class Stack:
         return process
 
     def start(self) -> dict:
-        for label, port in (("API", self.ports.api), ("AWS emulator", self.ports.emulator)):
+        wanted = [("API", self.ports.api, "API_PORT"), ("AWS emulator", self.ports.emulator, "AWS_EMULATOR_PORT")]
+        if self.standins:
+            wanted.append(("registry stand-ins", self.ports.registries, "REGISTRY_STANDIN_PORT"))
+        for label, port, variable in wanted:
             if not _port_free(port):
                 raise StartupError(
-                    f"port {port} ({label}) is already in use by another program; free it or set "
-                    f"{'API_PORT' if label == 'API' else 'AWS_EMULATOR_PORT'} to another port"
+                    f"port {port} ({label}) is already in use by another program; free it or set {variable} to another port"
                 )
         # A fresh emulator starts empty: what the last run left (its clock, its demo list) goes.
         self.state.mkdir(parents=True, exist_ok=True)
@@ -109,6 +115,11 @@ class Stack:
         from local.seed import seed_demo
 
         manifest = seed_demo(self.state / "demo.json")
+
+        if self.standins:
+            standins = self._start("registries", "local.registries", "--port", str(self.ports.registries),
+                                   "--satker", STANDIN_SATKER, "--key", STANDIN_KEY)
+            _wait_for(f"http://127.0.0.1:{self.ports.registries}/_standin/health", "the registry stand-ins", standins)
 
         api = self._start("api", "local.api_server")
         _wait_for(f"http://127.0.0.1:{self.ports.api}/health", "the API", api)
@@ -160,6 +171,13 @@ def banner(ports: Ports, manifest: dict) -> str:
         f"  demo data      {api}/_local/demo",
         f"  schedules      {api}/_local/schedules",
         f"  AWS emulator   http://127.0.0.1:{ports.emulator}",
+        f"  registries     {os.environ.get('BIOS_BASE_URL')} (finance, BIOS), {os.environ.get('CIVIL_REGISTRY_BASE_URL')} (civil)",
+    ]
+    if manifest.get("subscription"):
+        sub = manifest["subscription"]
+        lines.append(f"  subscriber     {sub['url']} (every event, signed; what arrived: "
+                     f"{sub['url'].split('/hooks/')[0]}/_standin/records?target=hooks)")
+    lines += [
         "",
         f"  demo accounts (password: {manifest['password']})",
     ]
@@ -192,7 +210,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        print("starting: AWS emulator, stack, demo data, API, worker…", flush=True)
+        print("starting: AWS emulator, stack, demo data, registry stand-ins, API, worker…", flush=True)
         manifest = stack.start()
         print(banner(ports, manifest), flush=True)
         worker_restarts: list[float] = []

@@ -6,6 +6,7 @@ stores and services the API uses; the accounts and offices are listed at /_local
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from chalicelib.domain.applications import Origin
@@ -96,16 +97,34 @@ def seed_demo(manifest_path: Path) -> dict:
         users[local_part] = user
         accounts.append({"email": user.email, "name": name, "roles": [{"role": r, "node_id": n} for r, n in roles]})
 
+    subscription = _demo_subscription(deps, users)
     _sample_applications(deps, users)
 
     manifest = {
         "password": DEMO_PASSWORD,
         "accounts": accounts,
+        "subscription": subscription,
         "nodes": [{"id": n.id, "kind": n.kind, "name": n.name, "parent_id": n.parent_id} for n in nodes.values()],
     }
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return manifest
+
+
+def _demo_subscription(deps, users: dict[str, User]) -> dict | None:
+    """Every application event of the demo organisation, posted signed to the stand-ins'
+    subscriber (when they run): ops see the deliveries in the send log, and the secret is here
+    to check a signature with (local stage only)."""
+    import os
+
+    url = os.environ.get("DEMO_SUBSCRIBER_URL")
+    if not url:
+        return None
+    from chalicelib.domain.subscriptions import EVENTS
+
+    sub, secret = deps.subscriptions.create(_principal(users["admin"]), url, list(EVENTS), "org-demo",
+                                            "demo: every event, to the local stand-in")
+    return {"id": sub.id, "url": url, "secret": secret}
 
 
 def _principal(user: User) -> Principal:
@@ -149,6 +168,7 @@ def _sample_applications(deps, users: dict[str, User]) -> None:
     }, origin)
     _issued_permit(deps, users, origin)
     _marketing_month(deps, users, origin)
+    _registered_birth(deps, users, origin)
 
 
 def _png(color: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
@@ -226,3 +246,21 @@ def _marketing_month(deps, users: dict[str, User], origin: Origin) -> None:
         deps.applications.submit(staff, app.id, origin)
         if approve:
             deps.applications.decide(approver, app.id, "approve", 1, None, origin)
+
+
+def _registered_birth(deps, users: dict[str, User], origin: Origin) -> None:
+    """A birth approved through kelurahan, kecamatan and city: its event goes to the civil
+    registry (the stand-in) once the worker is up; ops see it in the send log."""
+    clerk = _principal(users["petugas.kukusan"])
+    born = (deps.clock.now().astimezone(deps.settings.org_timezone).date() - timedelta(days=6)).isoformat()
+    birth = deps.applications.create(clerk, "civil-birth-report", "kel-kukusan", {
+        "child_name": "Nadia Putri Hidayat", "child_sex": "Perempuan", "birth_date": born, "birth_place": "Depok",
+        "birth_attendant": "Bidan", "mother_nik": "3276064503900002", "mother_name": "Rina Marlina",
+        "father_nik": "3276061708850003", "father_name": "Ahmad Hidayat", "family_card_number": "3276060101090007",
+        "reporter_nik": "3276061708850003", "reporter_name": "Ahmad Hidayat", "reporter_relation": "Ayah",
+    }, origin)
+    _attach(deps, clerk, birth.id, "birth_letter", "surat-lahir.png", _png((230, 200, 210)))
+    _attach(deps, clerk, birth.id, "family_card", "kk.png", _png((120, 180, 230)))
+    deps.applications.submit(clerk, birth.id, origin)
+    for step, who in ((1, "verifikator.kukusan"), (2, "camat.beji"), (3, "disdukcapil.depok")):
+        deps.applications.decide(_principal(users[who]), birth.id, "approve", step, "Data sesuai", origin)

@@ -16,6 +16,7 @@ class Ports:
     api: int
     web: int
     emulator: int
+    registries: int = 8070
 
     @classmethod
     def from_environment(cls) -> "Ports":
@@ -23,6 +24,7 @@ class Ports:
             api=int(os.environ.get("API_PORT", "8000")),
             web=int(os.environ.get("WEB_PORT", "8080")),
             emulator=int(os.environ.get("AWS_EMULATOR_PORT", "4566")),
+            registries=int(os.environ.get("REGISTRY_STANDIN_PORT", "8070")),
         )
 
 
@@ -57,6 +59,30 @@ def stack_environment(ports: Ports, state: Path) -> dict[str, str]:
         # ClamAV, where installed, checks uploads against the test signature shipped here.
         "CLAMAV_DATABASE": str(PROJECT_DIR / "local" / "clamav"),
     })
+    env.update(registry_environment(ports))
     if os.environ.get("EXTRA_CATALOG_DIR"):
         env["EXTRA_CATALOG_DIR"] = os.environ["EXTRA_CATALOG_DIR"]
+    return env
+
+
+STANDIN_SATKER, STANDIN_KEY = "satupintu-demo", "local-demo-key"
+
+
+def uses_registry_standins() -> bool:
+    """The stand-ins run unless both registries are pointed elsewhere."""
+    return not (os.environ.get("BIOS_BASE_URL") and os.environ.get("CIVIL_REGISTRY_BASE_URL"))
+
+
+def registry_environment(ports: Ports) -> dict[str, str]:
+    """Where the registries are: what the environment says, else the local stand-ins."""
+    standins = f"http://127.0.0.1:{ports.registries}"
+    env = {"REGISTRY_STANDIN_PORT": str(ports.registries)}
+    if os.environ.get("BIOS_BASE_URL"):
+        env.update({name: os.environ[name] for name in ("BIOS_BASE_URL", "BIOS_SATKER", "BIOS_KEY") if name in os.environ})
+    else:
+        env.update({"BIOS_BASE_URL": f"{standins}/bios", "BIOS_SATKER": STANDIN_SATKER, "BIOS_KEY": STANDIN_KEY})
+    env["CIVIL_REGISTRY_BASE_URL"] = os.environ.get("CIVIL_REGISTRY_BASE_URL") or f"{standins}/civil"
+    if uses_registry_standins():
+        # The demo's event subscription posts to the stand-ins' subscriber (local/registries.py).
+        env["DEMO_SUBSCRIBER_URL"] = f"{standins}/hooks/demo"
     return env

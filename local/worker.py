@@ -98,7 +98,8 @@ class Scheduler:
                 continue
             try:
                 local_runtime.handler(self.app, name)(
-                    local_runtime.scheduled_event(name, current, self.region), local_runtime.LocalLambdaContext(name)
+                    local_runtime.scheduled_event(name, current, self.region),
+                    local_runtime.LocalLambdaContext(name, local_runtime.configured_timeout(name)),
                 )
                 log.info("worker: schedule %s ran", name)
             except Exception:

@@ -24,6 +24,20 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEST_CATALOG = PROJECT / "tests" / "catalog"
 sys.path.insert(0, str(PROJECT))
 
+from tests import log_lines  # noqa: E402 - needs the project on the path
+
+LAST = "test_no_nik_in_logs.py::test_no_log_line_of_the_suite_holds_a_nik"
+
+
+def pytest_configure(config):
+    log_lines.install()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The check of every log line runs after every line was written."""
+    last = [item for item in items if item.nodeid.endswith(LAST)]
+    items[:] = [item for item in items if item not in last] + last
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -132,12 +146,14 @@ def stack(tmp_path_factory):
     """`python -m local.run` on free ports, as `make run` starts it. Answers its base URL."""
     workdir = tmp_path_factory.mktemp("stack")
     state = workdir / "state"
-    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port(),
+             "REGISTRY_STANDIN_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "LOCAL_STATE_DIR": str(state),
            "EXTRA_CATALOG_DIR": str(TEST_CATALOG), "NOTIFICATION_RETRY_BASE_SECONDS": "1"}
-    for key in ("AWS_ENDPOINT_URL", "STAGE", "TABLE_NAME"):
+    for key in ("AWS_ENDPOINT_URL", "STAGE", "TABLE_NAME", "BIOS_BASE_URL", "CIVIL_REGISTRY_BASE_URL"):
         env.pop(key, None)
     log = open(workdir / "run.log", "w+")
+    log_lines.stack_logs.append(workdir / "run.log")
     process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120

@@ -35,6 +35,7 @@ ROUTES: list[tuple[str, str, str]] = [
     # applications
     ("POST", "/applications", "applications:create"),
     ("GET", "/applications", "applications:list_applications"),
+    ("POST", "/applications/by-nik", "applications:by_nik"),
     ("GET", "/applications/{id}", "applications:get"),
     ("PATCH", "/applications/{id}", "applications:patch"),
     ("POST", "/applications/{id}/submit", "applications:submit"),
@@ -69,6 +70,15 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/dashboard/{node_id}/export.csv", "budgets:export_csv"),
     ("POST", "/reports", "reports:request_report"),
     ("GET", "/reports/{id}", "reports:get_report"),
+    # registers and integrations
+    ("POST", "/nik/check", "integrations:check_nik"),
+    ("GET", "/integrations/sends", "integrations:sends"),
+    ("POST", "/integrations/{target}/run", "integrations:run"),
+    ("POST", "/subscriptions", "subscriptions:create"),
+    ("GET", "/subscriptions", "subscriptions:list_subscriptions"),
+    ("GET", "/subscriptions/{id}", "subscriptions:get"),
+    ("DELETE", "/subscriptions/{id}", "subscriptions:delete"),
+    ("POST", "/subscriptions/{id}/resume", "subscriptions:resume"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

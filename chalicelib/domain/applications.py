@@ -138,6 +138,17 @@ def is_decider(caller: Principal, app: Application) -> bool:
     )
 
 
+def decides_on(caller: Principal, app: Application, service: ServiceType) -> bool:
+    """Who may see the application's personal data unmasked (SPEC.md, "NIK"): those who
+    decide one of its steps (the holders of the step's role at its office, their delegates,
+    and whoever an escalation handed the current step to), never the applicant."""
+    if app.applicant_id == caller.user_id:
+        return False
+    if is_decider(caller, app):
+        return True
+    return any(caller.holds(step.role, node_id) for step, node_id in zip(service.steps, app.step_nodes))
+
+
 def _entry(actor: Principal, action: str, before: str | None, app: Application, now: datetime,
            origin: Origin, comment: str | None = None, step: int | None = None,
            on_behalf_of: tuple[str, str] | None = None) -> HistoryEntry:
@@ -227,6 +238,12 @@ def new_application(*, app_id: str, tracking_code: str, service: ServiceType, no
     )
 
 
+def sealed_stand_ins(app: Application) -> dict[str, Any]:
+    """The masked values standing in for the application's sealed NIKs."""
+    names = app.sealed.values if app.sealed is not None else {}
+    return {name: app.data[name] for name in names if name in app.data}
+
+
 def merge_patch(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """JSON merge patch on a flat form: a null removes the field."""
     merged = dict(current)
@@ -243,7 +260,8 @@ def patch_data(app: Application, service: ServiceType, caller: Principal, patch:
     require_owner(caller, app)
     if app.status not in EDITABLE:
         raise Conflict(f"an application that is {app.status} cannot be changed")
-    clean = check_form(service, merge_patch(app.data, patch), now.astimezone(tz).date(), complete=False)
+    clean = check_form(service, merge_patch(app.data, patch), now.astimezone(tz).date(), complete=False,
+                       sealed=sealed_stand_ins(app))
     updated = app.evolve(data=clean, updated_at=now, version=app.version + 1)
     return ApplicationChange(updated, app.version, _entry(caller, "update", app.status, updated, now, origin))
 
@@ -275,7 +293,7 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
         raise Conflict(f"an application that is {app.status} cannot be submitted")
     problems: list[FieldProblem] = []
     try:
-        check_form(service, app.data, now.astimezone(tz).date(), complete=True)
+        check_form(service, app.data, now.astimezone(tz).date(), complete=True, sealed=sealed_stand_ins(app))
     except InvalidInput as invalid:
         problems.extend(invalid.problems)
     problems.extend(FieldProblem(f"documents.{name}", detail) for name, detail in missing_documents)

@@ -99,6 +99,15 @@ class StepSpec(_Strict):
     _kind_is_a_slug = field_validator("at_kind")(lambda value: _slug(value, "node kinds", _KIND))
 
 
+class RegistryEvent(_Strict):
+    """How an approved civil-registry report is told to the national registry: the event's
+    type, the form field with the day it happened and the one with the person's NIK."""
+
+    type: Literal["birth", "death", "move"]
+    date_field: str
+    nik_field: str
+
+
 class OnApproval(_Strict):
     certificate: bool = False
     # On the certificate: whose name it is issued to (a form field; the applicant's name if
@@ -107,6 +116,7 @@ class OnApproval(_Strict):
     certificate_facts: list[str] = []
     certificate_prefix: str | None = Field(default=None, pattern=r"^[A-Z0-9.-]{2,20}$")
     registry_push: Literal["civil-registry", "finance-registry"] | None = None
+    registry_event: RegistryEvent | None = None
     budget_posting: bool = False
 
 
@@ -147,6 +157,15 @@ class ServiceType(_Strict):
         unknown = [name for name in named if name and self.field(name) is None]
         if unknown:
             raise ValueError(f"the certificate names fields the form does not have: {', '.join(unknown)}")
+        event = self.on_approval.registry_event
+        if self.on_approval.registry_push == "civil-registry" and event is None:
+            raise ValueError("a civil-registry push needs on_approval.registry_event")
+        if event is not None:
+            date_spec, nik_spec = self.field(event.date_field), self.field(event.nik_field)
+            if date_spec is None or date_spec.type != "date" or not date_spec.required:
+                raise ValueError(f"registry_event.date_field {event.date_field!r} must be a required date field")
+            if nik_spec is None or nik_spec.type != "nik" or not nik_spec.required:
+                raise ValueError(f"registry_event.nik_field {event.nik_field!r} must be a required NIK field")
         if self.on_approval.budget_posting:
             names = {f.name: f for f in self.fields}
             if names.get("category", None) is None or names["category"].type != "choice":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import Any
+from typing import Any, Mapping
 
 from chalicelib.domain.catalog import FieldSpec, ServiceType
 from chalicelib.domain.errors import FieldProblem, InvalidInput
@@ -27,8 +27,12 @@ class _Bad(Exception):
     pass
 
 
-def check_form(service: ServiceType, data: dict[str, Any], today: date, *, complete: bool) -> dict[str, Any]:
-    """Return the normalized data, or raise InvalidInput naming every bad field."""
+def check_form(service: ServiceType, data: dict[str, Any], today: date, *, complete: bool,
+               sealed: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Return the normalized data, or raise InvalidInput naming every bad field.
+
+    `sealed` holds the stored stand-ins of values sealed at rest (a NIK, masked): checked when
+    they were written, they pass as they are while they come back unchanged."""
     problems: list[FieldProblem] = []
     clean: dict[str, Any] = {}
     for name, value in data.items():
@@ -37,6 +41,9 @@ def check_form(service: ServiceType, data: dict[str, Any], today: date, *, compl
             problems.append(FieldProblem(f"data.{name}", "is not a field of this service"))
             continue
         if value is None or value == "":
+            continue
+        if sealed and name in sealed and value == sealed[name]:
+            clean[name] = value
             continue
         try:
             clean[name] = _check_value(spec, value, today)

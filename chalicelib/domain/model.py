@@ -194,6 +194,10 @@ class Application:
     budget_check: dict[str, Any] | None = None
     # The certificate issued on approval, if the service gives one.
     certificate_code: str | None = None
+    # The form's NIKs, encrypted (domain/pii.py); `data` holds them masked.
+    sealed: Any = None  # pii.Sealed | None
+    # field → keyed HMAC of its NIK, what the application is found under.
+    nik_lookups: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_suspended(self) -> bool:
@@ -277,6 +281,10 @@ class ApplicationChange:
     certificate: Certificate | None = None
     # Approved spending reports: listed for the month's usage report at every office above.
     posting: "Posting | None" = None
+    # What the external registries are owed because of it (domain/registries.py).
+    registry: tuple[Any, ...] = ()
+    # NIK lookups (field, keyed HMAC) the application no longer has: their items go.
+    dropped_lookups: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ KINDS: dict[str, bool] = {
     "escalated": True,
     "document_rejected": True,
     "roles_granted": True,
+    "subscription_paused": True,
     "verify_code": False,
     "reset_code": False,
     "already_registered": False,

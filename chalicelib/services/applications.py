@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timezone
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog, ServiceType
-from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
-from chalicelib.domain import certificates
+from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput, NotFound, Unavailable
+from chalicelib.domain import certificates, pii, registries
 from chalicelib.domain.budgets import BudgetCheck
 from chalicelib.domain.ids import (
     new_certificate_code,
@@ -59,8 +59,14 @@ class Tracking:
 
 class ApplicationService:
     def __init__(self, *, applications, org, documents, outbox, budgets, pdfs, catalog: Catalog, clock: Clock,
-                 tz: timezone) -> None:
+                 tz: timezone, account_codes: Callable[[], Mapping[str, str]] = dict,
+                 integrations: Callable[[], Any] | None = None, vault: Callable[[], Any] | None = None,
+                 deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None) -> None:
         self.applications = applications
+        self._vault = vault  # () -> the PII vault: sealing and opening NIKs, their lookup keys
+        self.deliveries = deliveries  # change -> the subscription deliveries it makes
+        self.account_codes = account_codes  # read when an approval needs them, not at start
+        self.integrations = integrations
         self.org = org
         self.documents = documents
         self.outbox = outbox
@@ -85,6 +91,29 @@ class ApplicationService:
     def history_with_application(self, caller: Principal, app_id: str) -> tuple[Application, list[HistoryEntry]]:
         app, history = self.applications.get_with_history(app_id)
         return rules.require_readable(caller, app), history
+
+    def revealed(self, caller: Principal, app: Application) -> Application:
+        """The application as the caller may see it: its NIKs opened for those who decide on
+        it (one KMS call), masked as stored for everyone else."""
+        if app.sealed is None or not app.sealed.values or self._vault is None:
+            return app
+        if not rules.decides_on(caller, app, self.service_of(app)):
+            return app
+        opened = self._vault().open(app.sealed)
+        return app.evolve(data={**app.data, **{name: value for name, value in opened.items() if name in app.data}})
+
+    def find_by_nik(self, caller: Principal, nik: str, cursor: str | None, limit: int) -> Page:
+        """Staff: the applications in their reach that name a NIK (in any NIK field), found
+        through its keyed HMAC; the NIK itself is stored nowhere in the clear."""
+        if not caller.is_staff:
+            raise Forbidden("looking up a NIK is for staff")
+        normalized = "".join(nik.split())
+        if len(normalized) != 16 or not normalized.isdigit():
+            raise InvalidInput("not a NIK", [FieldProblem("nik", "must be 16 digits")])
+        found, next_cursor = self.applications.page_by_nik(self._vault().lookup_key(normalized), cursor, limit)
+        ids = [app_id for app_id, _field, path in found if caller.reaches(path)]
+        apps = self.applications.get_many(ids)
+        return Page([apps[i] for i in dict.fromkeys(ids) if i in apps and rules.can_read(caller, apps[i])], next_cursor)
 
     def list(self, caller: Principal, *, status: str | None, service_id: str | None, node_id: str | None,
              scope: str | None, cursor: str | None, limit: int) -> Page:
@@ -135,10 +164,10 @@ class ApplicationService:
         if node is None:
             raise InvalidInput("unknown office", [FieldProblem("node_id", "is not an office")])
         for _ in range(3):
-            change = rules.new_application(
+            change = self._sealed(rules.new_application(
                 app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=node,
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
-            )
+            ))
             try:
                 self.outbox.publish(self.applications.save(change))
             except TrackingCodeTaken:
@@ -150,7 +179,7 @@ class ApplicationService:
     def patch(self, caller: Principal, app_id: str, data: dict[str, Any], origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         change = rules.patch_data(app, self.service_of(app), caller, data, self.clock.now(), self.tz, origin)
-        return self._save(change)
+        return self._save(self._sealed(change))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
@@ -304,10 +333,41 @@ class ApplicationService:
             made += 1
         return made
 
+    def _sealed(self, change: ApplicationChange) -> ApplicationChange:
+        """The form as it is kept: each NIK written in this change encrypted under the
+        application's data key, masked in the form, and indexed by its keyed HMAC; NIKs left
+        unchanged stay as they were sealed, and a removed one takes its lookup with it."""
+        app = change.application
+        names = pii.nik_fields({f.name: f.type for f in self.service_of(app).fields})
+        fresh = {name: value for name, value in app.data.items() if name in names and not pii.is_masked(value)}
+        present = {name for name in names if name in app.data}
+        kept = app.sealed.only(present - set(fresh)) if app.sealed is not None else None
+        if not fresh and (kept is None or kept == app.sealed):
+            return change
+        vault = self._vault() if self._vault is not None else None
+        if vault is None:
+            raise Unavailable("personal data cannot be stored now; try again later")
+        sealed = vault.seal(pii.application_record(app.id), fresh, kept) if fresh else kept
+        lookups = {name: key for name, key in app.nik_lookups.items() if name in present and name not in fresh}
+        lookups.update({name: vault.lookup_key(value) for name, value in fresh.items()})
+        dropped = tuple(sorted((name, key) for name, key in app.nik_lookups.items() if lookups.get(name) != key))
+        data = {**app.data, **{name: pii.masked(value) for name, value in fresh.items()}}
+        return replace(change, application=app.evolve(data=data, sealed=sealed, nik_lookups=lookups),
+                       dropped_lookups=dropped)
+
     def _save(self, change: ApplicationChange) -> Application:
+        # What the registries and subscribers are owed goes into the change's own transaction
+        # (the outbox).
+        owed = registries.records_for_change(change, self.service_of(change.application), self.tz, self.account_codes())
+        if self.deliveries is not None:
+            owed += self.deliveries(change)
+        change = replace(change, registry=owed)
         try:
             outbox = self.applications.save(change)
         except StaleApplication:
             raise Conflict("the application changed while you were working on it; reload it and try again") from None
         self.outbox.publish(outbox)
+        due_now = {r.target for r in owed if r.due_at <= change.history.at}
+        if due_now and self.integrations is not None:
+            self.integrations().nudge(due_now)
         return change.application

@@ -132,20 +132,25 @@ def _listening(port: int) -> bool:
 
 
 def test_sigterm_stops_every_process_it_started(tmp_path):
-    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port(),
+             "REGISTRY_STANDIN_PORT": free_port()}
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "LOCAL_STATE_DIR": str(tmp_path / "state"),
            "SATUPINTU_QUIET": "1"}
+    for pointed_elsewhere in ("BIOS_BASE_URL", "CIVIL_REGISTRY_BASE_URL"):
+        env.pop(pointed_elsewhere, None)  # so the stand-ins are one of the processes started
     process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     for line in process.stdout:
         if line.strip() == "ready":
             break
     assert _listening(ports["API_PORT"]) and _listening(ports["AWS_EMULATOR_PORT"])
+    assert _listening(ports["REGISTRY_STANDIN_PORT"])
     children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
-    assert len(children) == 3  # emulator, API, worker
+    assert len(children) == 4  # emulator, registry stand-ins, API, worker
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert not _listening(ports["API_PORT"]) and not _listening(ports["AWS_EMULATOR_PORT"])
+    assert not _listening(ports["REGISTRY_STANDIN_PORT"])
     for pid in children:
         assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
     assert not (tmp_path / "state" / "run.pid").exists()

@@ -35,9 +35,10 @@ def test_chalice_packages_the_prod_stage(package):
     functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     assert {p["Handler"] for p in functions.values()} == {
         "app.app", "app.notify", "app.scan_upload", "app.scan_failed", "app.purge_unverified_accounts",
-        "app.escalate_overdue_steps", "app.relay_outbox", "app.render_pdf"}
+        "app.escalate_overdue_steps", "app.relay_outbox", "app.render_pdf", "app.run_integration",
+        "app.push_finance_registry", "app.retry_registry_sends"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
-    for name in ("Notify", "ScanUpload", "ScanFailed", "RenderPdf"):
+    for name in ("Notify", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"

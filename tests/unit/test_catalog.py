@@ -90,3 +90,18 @@ def test_names_and_kinds_must_be_slugs(tmp_path):
         load_catalog(tmp_path)
     for what in ("field names", "document names", "node kinds"):
         assert what in str(raised.value)
+
+
+@pytest.mark.parametrize("event, complaint", [
+    (None, "a civil-registry push needs on_approval.registry_event"),
+    ({"type": "move", "date_field": "reason", "nik_field": "head_of_family_nik"}, "must be a required date field"),
+    ({"type": "move", "date_field": "move_date", "nik_field": "head_of_family_name"}, "must be a required NIK field"),
+    ({"type": "marriage", "date_field": "move_date", "nik_field": "head_of_family_nik"}, "registry_event.type"),
+])
+def test_a_civil_registry_push_must_name_its_event_date_and_nik(tmp_path, event, complaint):
+    bad = _valid()
+    bad["on_approval"]["registry_event"] = event
+    _write(tmp_path, "civil-move-report.json", bad)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(tmp_path)
+    assert complaint in str(raised.value)

@@ -69,6 +69,8 @@ holders_index = _index("holders", "holder_key", "holder_sort")
 due_index = _index("due", "due_key", "due_sort", projection=KeysOnlyProjection)
 # A user's unread notifications, newest first.
 unread_index = _index("unread", "unread_key", "unread_sort")
+# The send log, by target and state, in order of the day each record is about.
+sends_index = _index("sends", "send_list", "send_sort")
 
 
 # ---- accounts ------------------------------------------------------------------------------
@@ -221,6 +223,10 @@ class ApplicationItem(Item):
     escalate_at = UTCDateTimeAttribute(null=True)
     budget_check = JSONAttribute(null=True)
     certificate_code = UnicodeAttribute(null=True)
+    # The form's NIKs, encrypted (domain/pii.py: record, data_key, values); `data` holds them masked.
+    sealed = JSONAttribute(null=True)
+    # field → keyed HMAC of its NIK: the NIK#… lookup items this application has.
+    nik_lookups = JSONAttribute(null=True)
     # index keys
     applicant_key = UnicodeAttribute()
     created_key = UnicodeAttribute()
@@ -412,6 +418,72 @@ class NotificationItem(Item):
     unread = unread_index
 
 
+class SendItem(Item):
+    """pk SEND#{target}#{dataset}#{key}, sk S: one record owed to an external registry and its
+    send log (domain/registries.py). Running totals are number attributes named `total_{name}`,
+    added to by the changes that owe them. While pending, in the pending index (partition
+    SEND-DUE#{target}, by next attempt), where the senders find what is due."""
+
+    target = UnicodeAttribute()
+    dataset = UnicodeAttribute()
+    day = UnicodeAttribute()
+    record_key = UnicodeAttribute()
+    state = UnicodeAttribute()
+    record_fields = JSONAttribute(null=True)
+    version = NumberAttribute(default=0)
+    sent_version = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)
+    created_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    next_attempt_at = UTCDateTimeAttribute(null=True)
+    last_attempt_at = UTCDateTimeAttribute(null=True)
+    last_http_status = NumberAttribute(null=True)
+    last_code = UnicodeAttribute(null=True)
+    last_message = UnicodeAttribute(null=True)
+    registry_id = UnicodeAttribute(null=True)
+    sent_at = UTCDateTimeAttribute(null=True)
+    lease_until = UTCDateTimeAttribute(null=True)
+    send_list = UnicodeAttribute(null=True)  # SENDS#{target}#{state}
+    send_sort = UnicodeAttribute(null=True)  # {day}#{dataset}#{key}
+    pending_key = UnicodeAttribute(null=True)
+    pending_since = UnicodeAttribute(null=True)
+    # NIKs in the record, encrypted under the application's data key (domain/pii.py), with
+    # where each goes in the body (`paths`); `record_fields` holds them masked.
+    sealed = JSONAttribute(null=True)
+    sends = sends_index
+
+
+class NikLookupItem(Item):
+    """pk NIK#{keyed HMAC of the NIK}, sk APP#{id}#{field}: an application that names the NIK.
+    Written and removed with the application's own changes."""
+
+    application_id = UnicodeAttribute()
+    field_name = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute)
+    created_at = UTCDateTimeAttribute()
+
+
+class SubscriptionItem(Item):
+    """pk SUBS, sk SUB#{id}: an event subscription (domain/subscriptions.py); the signing secret
+    sealed under the subscription's own data key."""
+
+    subscription_id = UnicodeAttribute()
+    node_id = UnicodeAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute)
+    url = UnicodeAttribute()
+    events = ListAttribute(of=UnicodeAttribute)
+    owner_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    state = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    failures_in_a_row = NumberAttribute(default=0)
+    paused_at = UTCDateTimeAttribute(null=True)
+    paused_reason = UnicodeAttribute(null=True)
+    last_delivered_at = UTCDateTimeAttribute(null=True)
+    secret = JSONAttribute()
+
+
 class UnreadCountItem(Item):
     """pk NOTE#{user}, sk COUNT: unread notifications, moved with each one written or read."""
 
@@ -422,6 +494,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Item, UserItem, EmailClaimItem, GrantItem, DelegationItem, OtpItem, ThrottleItem, SessionItem,
     NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
     BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
+    SendItem, NikLookupItem, SubscriptionItem,
 )
 
 

@@ -51,6 +51,7 @@ from chalicelib.domain.model import (
     User,
 )
 from chalicelib.domain.notifications import FAILED, SENT, Notification
+from chalicelib.domain.pii import Sealed
 
 PENDING_PARTITION = "PENDING"
 OUTBOX_PARTITION = "OUTBOX"
@@ -693,6 +694,7 @@ def _app_to_item(app: Application) -> m.ApplicationItem:
         suspended_at=app.suspended_at, suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level, escalate_at=app.escalate_at,
         budget_check=app.budget_check, certificate_code=app.certificate_code,
+        sealed=app.sealed.as_json() if app.sealed is not None else None, nik_lookups=app.nik_lookups or None,
         due_key=DUE_PARTITION if escalating else None,
         due_sort=f"{key_time(app.escalate_at)}#{app.id}" if escalating else None,
         **ancestors,
@@ -712,6 +714,7 @@ def _app_from_item(item: m.ApplicationItem) -> Application:
         suspended_at=item.suspended_at, suspension_reason=item.suspension_reason,
         escalation_level=int(item.escalation_level or 0), escalate_at=item.escalate_at,
         budget_check=item.budget_check, certificate_code=item.certificate_code,
+        sealed=Sealed.from_json(item.sealed), nik_lookups=dict(item.nik_lookups or {}),
     )
 
 
@@ -785,6 +788,66 @@ def _put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[s
 
 def _put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
     return _put_outbox(tx, pk, history_key, [("notify", _notice_payload(n)) for n in notices], at)
+
+
+# ---- registry records (the send log; reading and sending: adapters/dynamodb/sends.py) ----------
+
+SEND_DUE_PARTITION = "SEND-DUE"
+
+
+def send_pk(target: str, dataset: str, key: str) -> str:
+    return f"SEND#{target}#{dataset}#{key}"
+
+
+def send_due_key(target: str) -> str:
+    return f"{SEND_DUE_PARTITION}#{target}"
+
+
+def _put_registry(tx: Writes, records: Iterable[Any], at: datetime) -> None:
+    """Add each record's change to its send-log entry (created on first use) and make it pending
+    again: the change's own transaction is the outbox of what the registries are owed."""
+    merged: dict[str, Any] = {}
+    adds: dict[str, dict[str, int]] = {}
+    for record in records:
+        pk = send_pk(record.target, record.dataset, record.key)
+        merged[pk] = record
+        totals = adds.setdefault(pk, {})
+        for name, delta in record.adds.items():
+            totals[name] = totals.get(name, 0) + delta
+    for pk, record in merged.items():
+        item = m.SendItem
+        actions = [
+            item.target.set(record.target), item.dataset.set(record.dataset), item.day.set(record.day),
+            item.record_key.set(record.key), item.record_fields.set(dict(record.fields)),
+            item.state.set("pending"), item.version.add(1), item.created_at.set(item.created_at | at),
+            item.updated_at.set(at), item.next_attempt_at.set(record.due_at),
+            item.send_list.set(f"SENDS#{record.target}#pending"),
+            item.send_sort.set(f"{record.day}#{record.dataset}#{record.key}"),
+            item.pending_key.set(send_due_key(record.target)),
+            item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),
+        ]
+        actions += [Path([f"total_{name}"]).add(delta) for name, delta in sorted(adds[pk].items())]
+        if record.sealed is not None:
+            actions.append(item.sealed.set({**record.sealed.as_json(), "paths": dict(record.sealed_paths)}))
+        tx.update("registry record", m.SendItem(pk, "S"), actions=actions)
+
+
+def nik_lookup_pk(lookup: str) -> str:
+    return f"NIK#{lookup}"
+
+
+def _put_nik_lookups(tx: Writes, change: ApplicationChange) -> None:
+    """The application's NIK lookup items follow its form: new ones written (a put of one that
+    exists rewrites the same item), dropped ones deleted, in the change's transaction."""
+    app = change.application
+    for name, lookup in change.dropped_lookups:
+        tx.delete("nik lookup", m.NikLookupItem(nik_lookup_pk(lookup), f"APP#{app.id}#{name}"))
+    if change.history.action not in ("create", "update"):
+        return  # only filing and editing change the form
+    for name, lookup in sorted(app.nik_lookups.items()):
+        tx.put("nik lookup", m.NikLookupItem(nik_lookup_pk(lookup), f"APP#{app.id}#{name}", application_id=app.id,
+                                             field_name=name, service_id=app.service_id, node_path=list(app.node_path),
+                                             created_at=app.created_at))
 
 
 class DynamoOutboxStore:
@@ -876,6 +939,9 @@ class DynamoApplicationStore:
                     "counters", m.CounterItem(f"COUNT#{move.node_id}", move.period),
                     actions=[Path([name]).add(delta) for name, delta in sorted(move.deltas.items())],
                 )
+            if change.registry:
+                _put_registry(tx, change.registry, change.history.at)
+            _put_nik_lookups(tx, change)
             if change.certificate is not None:
                 _put_certificate(tx, change.certificate)
             if change.posting is not None:
@@ -929,6 +995,16 @@ class DynamoApplicationStore:
             return _certificate_from_item(m.CertificateItem.get(f"CERT#{code}", "C", consistent_read=True))
         except DoesNotExist:
             return None
+
+    def page_by_nik(self, lookup: str, cursor: str | None, limit: int) -> tuple[list[tuple[str, str, tuple[str, ...]]], str | None]:
+        """(application, field, office path) of the applications that name the NIK whose keyed
+        HMAC is `lookup`: one Query."""
+        after = decode_cursor(cursor)
+        items, last = _raw_query(m.NikLookupItem, hash_key=nik_lookup_pk(lookup), limit=limit,
+                                 range_key_condition=m.NikLookupItem.sk > after if after else None)
+        found = [(raw["application_id"]["S"], raw["field_name"]["S"], tuple(v["S"] for v in raw["node_path"]["L"]))
+                 for raw in items]
+        return found, encode_cursor(last["sk"]["S"]) if last else None
 
     def page_for_applicant(self, applicant_id: str, cursor: str | None, limit: int, *,
                            status: str | None = None, service_id: str | None = None) -> tuple[list[Application], str | None]:

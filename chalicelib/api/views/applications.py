@@ -20,7 +20,9 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level,
-        submitted_at=ctx.api_time(app.submitted_at), data=app.data, created_at=ctx.api_time(app.created_at),
+        submitted_at=ctx.api_time(app.submitted_at), data=app.data,
+        masked_fields=sorted(n for n in (app.sealed.values if app.sealed else {}) if "*" in str(app.data.get(n, ""))),
+        created_at=ctx.api_time(app.created_at),
         updated_at=ctx.api_time(app.updated_at), version=app.version,
         budget_check=s.BudgetCheckOut(**app.budget_check) if app.budget_check else None,
         certificate_code=app.certificate_code,
@@ -48,11 +50,18 @@ def list_applications(ctx, query: s.ListApplicationsQuery) -> s.ApplicationList:
     return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
 
 
+@endpoint(summary="Staff: the applications within my reach that name a NIK (found by its keyed HMAC)",
+          body=s.NikLookupRequest, response=s.ApplicationList, tags=TAGS, errors=(401, 403, 422))
+def by_nik(ctx, body: s.NikLookupRequest) -> s.ApplicationList:
+    page = ctx.deps.applications.find_by_nik(ctx.user(), body.nik, body.cursor, body.limit)
+    return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
+
+
 @endpoint(summary="One application", response=s.ApplicationOut, tags=TAGS, errors=(401, 404))
 def get(ctx, id: str) -> s.ApplicationOut:
     caller = ctx.user()
     app = ctx.deps.applications.get(caller, id)
-    out = application_out(ctx, app)
+    out = application_out(ctx, ctx.deps.applications.revealed(caller, app))
     standing = ctx.deps.applications.budget_standing(caller, app)  # spending reports only
     if standing is not None:
         out.budget_now = s.BudgetCheckOut(**standing.as_dict())

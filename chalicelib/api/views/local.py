@@ -53,7 +53,7 @@ def run_schedule(ctx, name: str) -> s.ScheduleRunOut:
     now = ctx.deps.clock.now()
     function = local_runtime.handler(ctx.app, name)
     function(local_runtime.scheduled_event(name, now, ctx.deps.settings.aws_region),
-             local_runtime.LocalLambdaContext(name))
+             local_runtime.LocalLambdaContext(name, local_runtime.configured_timeout(name)))
     return s.ScheduleRunOut(name=name, ran_at=ctx.api_time(now))
 
 

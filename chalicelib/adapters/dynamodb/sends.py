@@ -1,0 +1,192 @@
+"""The send log: records owed to external registries, as the senders read, claim and settle
+them (changes write them: stores._put_registry). Keys and indexes: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.constants import ALL_NEW
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.stores import (
+    _is_condition_failure, _raw_query, decode_cursor, encode_cursor, key_time, send_due_key,
+)
+from chalicelib.domain.pii import Sealed
+from chalicelib.domain.registries import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
+
+def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
+    item = m.SendItem.from_raw_data(raw)
+    totals = {name.removeprefix("total_"): int(value["N"]) for name, value in raw.items() if name.startswith("total_")}
+    number = lambda value: int(value) if value is not None else None  # noqa: E731
+    return SendEntry(
+        target=item.target, dataset=item.dataset, day=item.day, key=item.record_key, state=item.state,
+        fields=dict(item.record_fields or {}), totals=totals, version=int(item.version or 0),
+        sent_version=int(item.sent_version or 0), attempts=int(item.attempts or 0), created_at=item.created_at,
+        updated_at=item.updated_at, next_attempt_at=item.next_attempt_at, last_attempt_at=item.last_attempt_at,
+        last_http_status=number(item.last_http_status), last_code=item.last_code, last_message=item.last_message,
+        registry_id=item.registry_id, sent_at=item.sent_at, lease_until=item.lease_until,
+        sealed=Sealed.from_json(item.sealed), sealed_paths=dict((item.sealed or {}).get("paths") or {}),
+    )
+
+
+def _pk(entry: SendEntry) -> str:
+    return f"SEND#{entry.target}#{entry.dataset}#{entry.key}"
+
+
+def _list_key(target: str, state: str) -> str:
+    return f"SENDS#{target}#{state}"
+
+
+class DynamoSendStore:
+    def _update(self, pk: str, actions: list[Any], condition: Any = None) -> dict[str, Any] | None:
+        """One UpdateItem answering the whole new item, or None when `condition` did not hold."""
+        try:
+            answer = m.SendItem._get_connection().update_item(pk, "S", actions=actions, condition=condition,
+                                                               return_values=ALL_NEW)
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return answer.get("Attributes")
+
+    def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
+        answer = m.SendItem._get_connection().get_item(f"SEND#{target}#{dataset}#{key}", "S", consistent_read=True)
+        return entry_from_raw(answer["Item"]) if answer.get("Item") else None
+
+    def due(self, target: str, now: datetime, limit: int) -> list[str]:
+        """Keys (pk) of the target's pending records whose next attempt is due, earliest first."""
+        items, _ = _raw_query(m.SendItem, hash_key=send_due_key(target), index_name="pending", limit=limit,
+                              range_key_condition=m.SendItem.pending_since <= f"{key_time(now)}#~")
+        return [raw["pk"]["S"] for raw in items]
+
+    def claim(self, pk: str, now: datetime, lease: timedelta) -> SendEntry | None:
+        """Take a due record for one attempt, unless another sender holds it or it is no longer
+        due; the attempt is counted before the post, so a crash mid-post is in the log."""
+        item = m.SendItem
+        condition = ((item.state == PENDING) & (item.next_attempt_at <= now)
+                     & (item.lease_until.does_not_exist() | (item.lease_until < now)))
+        raw = self._update(pk, [item.lease_until.set(now + lease), item.attempts.add(1), item.last_attempt_at.set(now)],
+                           condition)
+        return entry_from_raw(raw) if raw else None
+
+    def add_attempt(self, entry: SendEntry, now: datetime) -> None:
+        """One more post of a claimed record within the same run (a retry)."""
+        self._update(_pk(entry), [m.SendItem.attempts.add(1), m.SendItem.last_attempt_at.set(now)])
+
+    def settle(self, entry: SendEntry, outcome: Outcome, http_status: int | None, now: datetime,
+               retry_at: datetime | None) -> SendEntry:
+        """Write what the registry answered to the claimed `entry`. Saved or refused is final only
+        for the version that was sent: a change written meanwhile keeps the record pending, to
+        send the new total."""
+        item = m.SendItem
+        pk = _pk(entry)
+        told = [item.last_code.set(outcome.code) if outcome.code else item.last_code.remove(),
+                item.last_message.set(outcome.message), item.updated_at.set(now), item.lease_until.remove()]
+        told.append(item.last_http_status.set(http_status) if http_status is not None else item.last_http_status.remove())
+        if outcome.verdict in (SAVED, REJECTED_RECORD):
+            state = SENT if outcome.verdict == SAVED else FAILED
+            final = told + [item.state.set(state), item.send_list.set(_list_key(entry.target, state)),
+                            item.pending_key.remove(), item.pending_since.remove(), item.next_attempt_at.remove()]
+            if outcome.verdict == SAVED:
+                final += [item.sent_version.set(entry.version), item.sent_at.set(now)]
+                if outcome.registry_id:
+                    final.append(item.registry_id.set(outcome.registry_id))
+            raw = self._update(pk, final, item.version == entry.version)
+            if raw is not None:
+                return entry_from_raw(raw)
+            # Changed while in flight: what was sent is on record; the new version waits its turn.
+            if outcome.verdict == SAVED:
+                told += [item.sent_version.set(entry.version), item.sent_at.set(now)]
+            return entry_from_raw(self._update(pk, told))
+        assert retry_at is not None
+        return entry_from_raw(self._update(pk, told + [
+            item.next_attempt_at.set(retry_at), item.pending_since.set(f"{key_time(retry_at)}#{pk}"),
+        ]))
+
+    def defer(self, pk: str, now: datetime, until: datetime, message: str) -> bool:
+        """Put a due record off without an attempt (its receiver is paused)."""
+        item = m.SendItem
+        condition = (item.state == PENDING) & (item.lease_until.does_not_exist() | (item.lease_until < now))
+        return self._update(pk, [item.next_attempt_at.set(until), item.pending_since.set(f"{key_time(until)}#{pk}"),
+                                 item.last_message.set(message), item.updated_at.set(now)], condition) is not None
+
+    def close(self, pk: str, now: datetime, message: str) -> bool:
+        """Fail a due record that can no longer be sent, without an attempt (its receiver is gone)."""
+        item = m.SendItem
+        target = pk.split("#", 2)[1]
+        condition = (item.state == PENDING) & (item.lease_until.does_not_exist() | (item.lease_until < now))
+        return self._update(pk, [
+            item.state.set(FAILED), item.send_list.set(_list_key(target, FAILED)), item.pending_key.remove(),
+            item.pending_since.remove(), item.next_attempt_at.remove(), item.last_message.set(message),
+            item.updated_at.set(now),
+        ], condition) is not None
+
+    def release(self, entry: SendEntry, now: datetime, message: str) -> None:
+        """Give a claimed record back unsent (the run stopped before posting it)."""
+        self._update(_pk(entry), [m.SendItem.lease_until.remove(), m.SendItem.attempts.add(-1),
+                                  m.SendItem.last_message.set(message), m.SendItem.updated_at.set(now)])
+
+    def requeue(self, target: str, day: str | None, now: datetime, key_prefix: str | None = None) -> int:
+        """Make every record of the day not yet saved due now (a failed one pending again);
+        without a day, every pending record of the target; with `key_prefix`, only those whose
+        key starts with it (one subscription's deliveries)."""
+        count = 0
+        for state in (PENDING, FAILED) if day else (PENDING,):
+            start = None
+            while True:
+                items, start = _raw_query(m.SendItem, hash_key=_list_key(target, state), index_name="sends",
+                                          range_key_condition=m.SendItem.send_sort.startswith(f"{day}#") if day else None,
+                                          exclusive_start_key=start)
+                for raw in items:
+                    if key_prefix and not raw["record_key"]["S"].startswith(key_prefix):
+                        continue
+                    pk = raw["pk"]["S"]
+                    item = m.SendItem
+                    self._update(pk, [
+                        item.state.set(PENDING), item.send_list.set(_list_key(target, PENDING)),
+                        item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target)),
+                        item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
+                    ], item.state == state)
+                    count += 1
+                if start is None:
+                    break
+        return count
+
+    def page(self, targets: list[str], states: list[str], day: str | None, cursor: str | None,
+             limit: int) -> tuple[list[SendEntry], str | None]:
+        """The log, newest day first, merged over each (target, state) asked for: one Query per
+        pair, whatever the size of the log. The cursor is the last sort key given out."""
+        after = decode_cursor(cursor)
+        sort_key = m.SendItem.send_sort
+        found: list[dict[str, Any]] = []
+        boundary: str | None = None
+        for target in targets:
+            for state in states:
+                upper = after if after is not None else (f"{day}#~" if day else None)
+                lower = f"{day}#" if day else None
+                if lower and upper:
+                    condition = sort_key.between(lower, upper)
+                elif upper:
+                    condition = sort_key <= upper
+                else:
+                    condition = None
+                items, last = _raw_query(m.SendItem, hash_key=_list_key(target, state), index_name="sends",
+                                         range_key_condition=condition, limit=limit + 1, scan_index_forward=False)
+                items = [raw for raw in items if after is None or raw["send_sort"]["S"] < after]
+                found.extend(items)
+                if last is not None:
+                    stop = last["send_sort"]["S"]
+                    boundary = stop if boundary is None or stop > boundary else boundary
+        found.sort(key=lambda raw: raw["send_sort"]["S"], reverse=True)
+        if boundary is not None:
+            found = [raw for raw in found if raw["send_sort"]["S"] >= boundary]
+        page = found[:limit]
+        next_cursor = None
+        if len(found) > limit:
+            next_cursor = encode_cursor(page[-1]["send_sort"]["S"])
+        elif boundary is not None and page:
+            next_cursor = encode_cursor(page[-1]["send_sort"]["S"])
+        return [entry_from_raw(raw) for raw in page], next_cursor
+

@@ -1,0 +1,111 @@
+"""Event subscriptions: one partition (SUBS) holding them all, since every change that makes an
+event reads them and an organisation has a handful, not thousands. Keys: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.constants import ALL_NEW
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.stores import _is_condition_failure, _raw_query, decode_cursor, encode_cursor
+from chalicelib.domain.pii import Sealed
+from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
+
+PARTITION = "SUBS"
+
+
+def _sk(subscription_id: str) -> str:
+    return f"SUB#{subscription_id}"
+
+
+def _from_item(item: m.SubscriptionItem) -> Subscription:
+    return Subscription(
+        id=item.subscription_id, node_id=item.node_id, node_path=tuple(item.node_path), url=item.url,
+        events=tuple(item.events), owner_id=item.owner_id, created_at=item.created_at, state=item.state,
+        description=item.description, failures_in_a_row=int(item.failures_in_a_row or 0), paused_at=item.paused_at,
+        paused_reason=item.paused_reason, last_delivered_at=item.last_delivered_at,
+    )
+
+
+class DynamoSubscriptionStore:
+    def add(self, subscription: Subscription, secret: Sealed) -> None:
+        s = subscription
+        item = m.SubscriptionItem(
+            PARTITION, _sk(s.id), subscription_id=s.id, node_id=s.node_id, node_path=list(s.node_path), url=s.url,
+            events=list(s.events), owner_id=s.owner_id, created_at=s.created_at, state=s.state,
+            description=s.description, failures_in_a_row=0, secret=secret.as_json(),
+        )
+        try:
+            item.save(condition=m.SubscriptionItem.pk.does_not_exist())
+        except PutError as error:
+            if _is_condition_failure(error):
+                raise ValueError(f"subscription {s.id} exists") from None
+            raise
+
+    def get(self, subscription_id: str) -> tuple[Subscription, Sealed] | None:
+        try:
+            item = m.SubscriptionItem.get(PARTITION, _sk(subscription_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+        secret = Sealed.from_json(item.secret)
+        assert secret is not None
+        return _from_item(item), secret
+
+    def all(self) -> list[Subscription]:
+        """Every subscription, for matching a change's event: one Query a page of them."""
+        found, start = [], None
+        while True:
+            items, start = _raw_query(m.SubscriptionItem, hash_key=PARTITION, exclusive_start_key=start)
+            found += [_from_item(m.SubscriptionItem.from_raw_data(raw)) for raw in items]
+            if start is None:
+                return found
+
+    def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]:
+        after = decode_cursor(cursor)
+        condition = m.SubscriptionItem.sk > after if after else m.SubscriptionItem.sk.startswith("SUB#")
+        items, last = _raw_query(m.SubscriptionItem, hash_key=PARTITION, range_key_condition=condition, limit=limit)
+        subs = [_from_item(m.SubscriptionItem.from_raw_data(raw)) for raw in items]
+        return subs, encode_cursor(last["sk"]["S"]) if last else None
+
+    def delete(self, subscription_id: str) -> bool:
+        try:
+            m.SubscriptionItem(PARTITION, _sk(subscription_id)).delete(condition=m.SubscriptionItem.pk.exists())
+        except Exception as error:  # noqa: BLE001 - pynamodb's DeleteError; only a missing item is expected
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def _update(self, subscription_id: str, actions: list[Any], condition: Any = None) -> Subscription | None:
+        try:
+            answer = m.SubscriptionItem._get_connection().update_item(
+                PARTITION, _sk(subscription_id), actions=actions,
+                condition=m.SubscriptionItem.pk.exists() & condition if condition is not None else m.SubscriptionItem.pk.exists(),
+                return_values=ALL_NEW)
+        except UpdateError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return _from_item(m.SubscriptionItem.from_raw_data(answer["Attributes"]))
+
+    def delivered(self, subscription_id: str, at: datetime) -> None:
+        item = m.SubscriptionItem
+        self._update(subscription_id, [item.failures_in_a_row.set(0), item.last_delivered_at.set(at)])
+
+    def not_delivered(self, subscription_id: str) -> Subscription | None:
+        """One more delivery in a row not accepted; answers the subscription as it now is."""
+        return self._update(subscription_id, [m.SubscriptionItem.failures_in_a_row.add(1)])
+
+    def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
+        """Active → paused; False when it was not active (someone else paused it first)."""
+        item = m.SubscriptionItem
+        return self._update(subscription_id, [item.state.set(PAUSED), item.paused_at.set(at),
+                                              item.paused_reason.set(reason[:500])], item.state == ACTIVE) is not None
+
+    def resume(self, subscription_id: str) -> Subscription | None:
+        item = m.SubscriptionItem
+        return self._update(subscription_id, [item.state.set(ACTIVE), item.failures_in_a_row.set(0),
+                                              item.paused_at.remove(), item.paused_reason.remove()])

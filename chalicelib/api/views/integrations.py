@@ -1,0 +1,42 @@
+from chalicelib.api import schemas as s
+from chalicelib.api.http import Result, endpoint
+
+TAGS = ("integrations",)
+
+
+@endpoint(summary="The send log of the external registries (ops), newest day first", query=s.SendsQuery,
+          response=s.SendList, tags=TAGS, errors=(401, 403, 404, 422))
+def sends(ctx, query: s.SendsQuery) -> s.SendList:
+    from chalicelib.services.integrations import redacted
+
+    entries, next_cursor = ctx.deps.integrations.log(ctx.user(), query.target, query.status, query.date,
+                                                     query.cursor, query.limit)
+    return s.SendList(items=[s.SendOut(
+        target=e.target, dataset=e.dataset, date=e.day, key=e.key, state=e.state, attempts=e.attempts,
+        last_http_status=e.last_http_status, last_code=e.last_code, last_message=e.last_message,
+        registry_id=e.registry_id, record=redacted(e.body), changes=e.version, saved_change=e.sent_version,
+        created_at=ctx.api_time(e.created_at), updated_at=ctx.api_time(e.updated_at),
+        last_attempt_at=ctx.api_time(e.last_attempt_at), next_attempt_at=ctx.api_time(e.next_attempt_at),
+        sent_at=ctx.api_time(e.sent_at),
+    ) for e in entries], next_cursor=next_cursor)
+
+
+@endpoint(summary="Send what has not been saved yet (ops): the day's pending and failed records",
+          body=s.RunRequest, response=s.RunAccepted, status=202, tags=TAGS, errors=(401, 403, 404, 422))
+def run(ctx, target: str, body: s.RunRequest) -> Result:
+    day, count = ctx.deps.integrations.request_run(ctx.user(), target, body.date)
+    return Result(s.RunAccepted(target=target, date=day, records_due=count), 202)
+
+
+@endpoint(summary="Check a NIK's structure; with name and birth date, ask the civil registry for a match",
+          body=s.NikCheckRequest, response=s.NikCheckOut, tags=("registers",), errors=(401, 403, 422))
+def check_nik(ctx, body: s.NikCheckRequest) -> s.NikCheckOut:
+    structure, remote = ctx.deps.integrations.check_nik(ctx.user(), body.nik, body.name, body.birth_date)
+    district = structure.district
+    return s.NikCheckOut(
+        valid=structure.valid, problems=structure.problems,
+        province=district.province_name if district else None, regency=district.regency_name if district else None,
+        district=district.name if district else None,
+        birth_date=structure.birth_date.isoformat() if structure.birth_date else None, sex=structure.sex,
+        registry=s.RegistryMatchOut(checked=remote.checked, match=remote.match, reason=remote.reason),
+    )

@@ -1,0 +1,63 @@
+"""The senders to external registries (see services/integrations.py): the daily finance push,
+the retry sweep, and the queue function that runs a target at once (after an approval that owes
+the civil registry an event, or when ops ask)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from chalicelib import logs
+from chalicelib.deps import container
+from chalicelib.domain.registries import BIOS, TARGETS
+
+logger = logging.getLogger(__name__)
+
+# Leave this much of the function's time limit for recording the last answer.
+MARGIN_SECONDS = 20
+
+
+class RunJob(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str
+    target: str
+
+
+def _seconds(context: Any, default: float = 240.0) -> float:
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return max(5.0, remaining() / 1000 - MARGIN_SECONDS) if remaining else default
+
+
+def push_finance_registry(_event: Any, context: Any = None) -> dict:
+    """Daily: yesterday's records (H-1) and any older ones still unsaved."""
+    logs.configure()
+    return vars(container().integrations.send_due(BIOS, _seconds(context)))
+
+
+def retry_registry_sends(_event: Any, context: Any = None) -> list[dict]:
+    """Every 15 minutes: whatever is due at each registry (civil events not sent at once,
+    records whose backoff has passed)."""
+    logs.configure()
+    ends = time.monotonic() + _seconds(context)
+    # One after the other, each with the time left: a registry that is down stops its own run
+    # after a few records, so the next one still gets its turn.
+    return [vars(container().integrations.send_due(target, max(0.0, ends - time.monotonic()))) for target in TARGETS]
+
+
+def handle_run_jobs(event: Any, context: Any = None) -> None:
+    logs.configure()
+    for record in event:
+        try:
+            job = RunJob.model_validate(json.loads(record.body))
+        except (ValidationError, ValueError):
+            logger.error("integration job unreadable; dropped", extra={"message_id": record.message_id})
+            continue
+        if job.target not in TARGETS:
+            logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
+            continue
+        container().integrations.send_due(job.target, _seconds(context))
