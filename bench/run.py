@@ -52,7 +52,7 @@ print(time.perf_counter() - t)
 """
 _SETTINGS = {"STAGE": "bench", "TABLE_NAME": "satupintu", "APP_SECRET_ID": "x", "MAIL_FROM": "a@b.id",
              "WEB_BASE_URL": "http://127.0.0.1", "AWS_DEFAULT_REGION": "ap-southeast-3",
-             "UPLOADS_BUCKET": "u", "QUARANTINE_BUCKET": "q"}
+             "UPLOADS_BUCKET": "u", "QUARANTINE_BUCKET": "q", "PII_KEY_ID": "alias/k", "PII_LOOKUP_SECRET_ID": "s"}
 
 
 def _time_first_request(module: str, path: str, cwd: Path) -> float:
@@ -428,6 +428,8 @@ class Bench:
         admin = self.login("admin")
         clerk = self.login("petugas.kukusan")
         record("POST", "/nik/check", *self.counted("POST", "/nik/check", {"nik": "3276064503900002"}, token=clerk)[:2])
+        record("POST", "/npwp/check", *self.counted("POST", "/npwp/check", {"npwp": "01.312.166.0-091.000"},
+                                                    token=clerk)[:2])
         record("POST", "/applications/by-nik", *self.counted(
             "POST", "/applications/by-nik", {"nik": "3276061708850003"}, token=clerk)[:2])
         record("GET", "/integrations/sends", *self.counted("GET", "/integrations/sends?target=civil-registry",

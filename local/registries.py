@@ -289,7 +289,7 @@ def main() -> None:
     parser.add_argument("--key", default="local-demo-key")
     args = parser.parse_args()
     server = StandInServer(args.port, args.satker, args.key)
-    print(f"registry stand-ins on http://127.0.0.1:{args.port} (bios, civil)", flush=True)
+    print(f"registry stand-ins on http://127.0.0.1:{args.port} (bios, civil, hooks)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -72,6 +72,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/reports/{id}", "reports:get_report"),
     # registers and integrations
     ("POST", "/nik/check", "integrations:check_nik"),
+    ("POST", "/npwp/check", "integrations:check_npwp"),
     ("GET", "/integrations/sends", "integrations:sends"),
     ("POST", "/integrations/{target}/run", "integrations:run"),
     ("POST", "/subscriptions", "subscriptions:create"),

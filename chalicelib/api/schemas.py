@@ -660,6 +660,17 @@ class NikCheckOut(Out):
     registry: RegistryMatchOut
 
 
+class NpwpCheckRequest(Request):
+    npwp: str = Field(max_length=40, description="15 digits (dots and dash allowed) or the 16-digit form")
+
+
+class NpwpCheckOut(Out):
+    valid: bool
+    problems: list[str]
+    npwp: str | None = Field(description="the digits alone, when valid")
+    formatted: str | None = Field(description="as printed (01.312.166.0-091.000), when valid")
+
+
 class SendsQuery(PageQuery):
     target: Literal["bios", "civil-registry", "subscriptions"] | None = None
     status: Literal["pending", "sent", "failed"] | None = None

@@ -29,6 +29,7 @@ from chalicelib.domain import subscriptions as subs
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.model import Principal
 from chalicelib.domain.nik import NikCheck, check_nik, mask_nik
+from chalicelib.domain.npwp import NpwpCheck, check_npwp
 from chalicelib.services.ports import Clock, JobQueue
 
 logger = logging.getLogger(__name__)
@@ -362,7 +363,12 @@ class IntegrationService:
                     "subscription_id": subscription_id, "url": updated.url,
                     "failures": str(updated.failures_in_a_row), "reason": outcome.message[:300]})
 
-    # ---- NIK checks ------------------------------------------------------------------------
+    # ---- NIK and NPWP checks -------------------------------------------------------------------
+
+    def check_npwp(self, caller: Principal, npwp: str) -> NpwpCheck:
+        if not caller.is_staff:
+            raise Forbidden("NPWP checks are for staff")
+        return check_npwp(npwp)
 
     def check_nik(self, caller: Principal, nik: str, name: str | None,
                   birth_date: str | None) -> tuple[NikCheck, RemoteNikCheck]:

@@ -349,3 +349,15 @@ def test_a_nik_check_still_answers_when_the_registry_is_down_and_stops_asking_it
                for a in asks)
     breaker = api.deps.civil_registry_client.breaker
     assert not breaker.allow()  # open: the registry is not asked again until it cools off
+
+
+def test_an_npwp_check_gives_its_structure_with_the_check_digit(api, seeded):
+    people = make_people(api, {"clerk": [("verifier", "kel-kukusan")], "nobody": []})
+    assert api.post("/npwp/check", {"npwp": "01.312.166.0-091.000"}, token=people["nobody"]).status == 403
+    good = api.post("/npwp/check", {"npwp": "013121660091000"}, token=people["clerk"]).json
+    assert good == {"valid": True, "problems": [], "npwp": "013121660091000", "formatted": "01.312.166.0-091.000"}
+    swapped = api.post("/npwp/check", {"npwp": "01.321.166.0-091.000"}, token=people["clerk"]).json
+    assert swapped["valid"] is False and "check digit" in swapped["problems"][0]
+    short = api.post("/npwp/check", {"npwp": "12345"}, token=people["clerk"]).json
+    assert short["valid"] is False and "15 digits" in short["problems"][0]
+    assert api.post("/npwp/check", {"npwp": 13121660091000}, token=people["clerk"]).status == 422

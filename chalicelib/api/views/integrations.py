@@ -28,6 +28,13 @@ def run(ctx, target: str, body: s.RunRequest) -> Result:
     return Result(s.RunAccepted(target=target, date=day, records_due=count), 202)
 
 
+@endpoint(summary="Check an NPWP's structure (check digit included)", body=s.NpwpCheckRequest,
+          response=s.NpwpCheckOut, tags=("registers",), errors=(401, 403, 422))
+def check_npwp(ctx, body: s.NpwpCheckRequest) -> s.NpwpCheckOut:
+    result = ctx.deps.integrations.check_npwp(ctx.user(), body.npwp)
+    return s.NpwpCheckOut(valid=result.valid, problems=result.problems, npwp=result.compact, formatted=result.formatted)
+
+
 @endpoint(summary="Check a NIK's structure; with name and birth date, ask the civil registry for a match",
           body=s.NikCheckRequest, response=s.NikCheckOut, tags=("registers",), errors=(401, 403, 422))
 def check_nik(ctx, body: s.NikCheckRequest) -> s.NikCheckOut:

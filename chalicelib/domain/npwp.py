@@ -1,0 +1,33 @@
+"""NPWP (Nomor Pokok Wajib Pajak) structure, by python-stdnum's rules: the 15-digit form with
+its check digit (`01.312.166.0-091.000`), or the 16-digit form used since 2024 (a person's NIK,
+or 0 and the old 15 digits for others). Like a NIK check, a pass says only that it is well
+formed; whether it is registered is the tax office's answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+_PROBLEMS = {
+    "InvalidLength": "an NPWP has 15 digits (or 16 in the new form)",
+    "InvalidFormat": "an NPWP is digits, with dots and a dash where its printed form has them",
+    "InvalidChecksum": "the check digit does not match: a digit is wrong or two are swapped",
+}
+
+
+@dataclass(frozen=True)
+class NpwpCheck:
+    valid: bool
+    problems: list[str] = field(default_factory=list)
+    compact: str | None = None
+    formatted: str | None = None
+
+
+def check_npwp(raw: str) -> NpwpCheck:
+    from stdnum.exceptions import ValidationError
+    from stdnum.id import npwp
+
+    try:
+        compact = npwp.validate(raw)
+    except ValidationError as error:
+        return NpwpCheck(False, [_PROBLEMS.get(type(error).__name__, "is not a valid NPWP")])
+    return NpwpCheck(True, [], compact, npwp.format(compact) if len(compact) == 15 else compact)
