@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 _configured = False
+_configuring = threading.Lock()
 _SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+")
 
@@ -44,14 +46,21 @@ def configure() -> None:
     global _configured
     if _configured:
         return
-    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+    # Lambda calls one handler at a time, but the local worker runs its functions side by side:
+    # without the lock two first calls each add a handler and every line is written twice.
+    with _configuring:
+        if _configured:
+            return
+        from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(LambdaPowertoolsFormatter(service="satupintu"))
-    handler.addFilter(Redact())
-    for name in ("chalicelib", "satupintu"):
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
-        logger.propagate = False
-    _configured = True
+        handler = logging.StreamHandler()
+        handler.setFormatter(LambdaPowertoolsFormatter(service="satupintu"))
+        handler.addFilter(Redact())
+        for name in ("chalicelib", "satupintu"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.INFO)
+            logger.addHandler(handler)
+            logger.propagate = False
+        # fpdf2 subsets fonts with fontTools, which narrates every glyph table at INFO.
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
+        _configured = True

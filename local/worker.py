@@ -133,10 +133,28 @@ def function_timeout(name: str) -> int:
     return int(config.scope(chalice_stage="local", function_name=name).lambda_timeout or 60)
 
 
+def import_lazy_modules() -> None:
+    """Import up front what the functions import on first use. Lambda runs one call at a time per
+    container; here they run in threads, and two threads importing the same package's circular
+    modules at once make Python give up with a _DeadlockError on one of them."""
+    import importlib
+
+    from chalicelib import logs
+
+    for module in ("aws_lambda_powertools.logging", "aws_lambda_powertools.utilities.idempotency",
+                   "aws_lambda_powertools.utilities.batch", "fpdf", "pypdf", "segno",
+                   "chalicelib.workers.scan", "chalicelib.workers.render", "chalicelib.workers.notifications",
+                   "chalicelib.workers.integrations", "chalicelib.workers.deadlines", "chalicelib.workers.accounts"):
+        importlib.import_module(module)
+    logs.configure()
+
+
 def main() -> None:
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
-    logging.getLogger("botocore").setLevel(logging.WARNING)
+    for chatty in ("botocore", "pynamodb"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     app = load_app()
+    import_lazy_modules()
     from chalicelib.deps import container
 
     deps = container()

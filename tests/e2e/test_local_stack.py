@@ -284,3 +284,18 @@ def test_a_download_from_another_branch_of_the_tree_is_404(filer):
     for other in ("loket.bendungan", "verifikator.kukusan", "cluster.utara"):
         assert http.get(path, token=staff(http, other)).status == 404
     assert http.get(path, token=staff(http, "fo.dpmptsp")).status == 200
+
+
+def test_the_stack_log_says_each_thing_once_without_library_chatter(stack):
+    """The worker runs its functions in threads, unlike Lambda: their first calls configure logging
+    and import lazily at the same moment. Once the demo's PDFs are rendered, no log line is there
+    twice, no import gave up, and fpdf2's font subsetting does not narrate its glyph tables."""
+    deadline = time.monotonic() + 60
+    while "render_pdf handled" not in stack.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    output = stack.log.read_text()
+    assert "render_pdf handled" in output
+    structured = [line for line in output.splitlines() if line.startswith('{"level"')]
+    assert structured and len(structured) == len(set(structured))
+    assert "_DeadlockError" not in output
+    assert "glyf pruned" not in output and "Glyph IDs" not in output
