@@ -34,9 +34,11 @@ class Container:
 
     @cached_property
     def keys(self):
-        from chalicelib.adapters.signing_keys import SecretsManagerKeyRing
+        from chalicelib.adapters.secret_store import CachedSecret
+        from chalicelib.domain.credentials import KeyRing
 
-        return SecretsManagerKeyRing(self.settings)
+        # Read again every 5 minutes: a rotated signing key reaches running containers.
+        return CachedSecret(self.settings, self.settings.app_secret_id, 300, KeyRing.from_secret)
 
     @cached_property
     def _tables(self):
@@ -142,9 +144,9 @@ class Container:
         def key() -> str:
             if settings.bios_key:
                 return settings.bios_key
-            from chalicelib.adapters import aws
+            from chalicelib.adapters.secret_store import read_secret
 
-            return aws.client(settings, "secretsmanager").get_secret_value(SecretId=settings.bios_key_secret_id)["SecretString"]
+            return read_secret(settings, settings.bios_key_secret_id)
 
         return BiosClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
 

@@ -134,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/_standin/faults":
             target = body.get("target")
             if target not in TARGETS:
-                return self._answer(422, {"message": "target is bios or civil"})
+                return self._answer(422, {"message": f"target is one of {', '.join(TARGETS)}"})
             with state.lock:
                 state.faults[target].update({k: v for k, v in body.items() if k != "target"})
                 return self._answer(200, {"faults": state.faults[target]})

@@ -17,11 +17,10 @@ import base64
 import hashlib
 import hmac
 import os
-import threading
-import time
 from typing import Mapping
 
 from chalicelib.adapters import aws
+from chalicelib.adapters.secret_store import CachedSecret
 from chalicelib.config import Settings
 from chalicelib.domain.pii import Sealed
 
@@ -36,9 +35,8 @@ class SealedValueUnreadable(Exception):
 class KmsVault:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._lookup_key: bytes | None = None
-        self._lookup_key_read_at = 0.0
-        self._lock = threading.Lock()
+        self._lookup_key = CachedSecret(settings, settings.pii_lookup_secret_id, LOOKUP_KEY_REFRESH_SECONDS,
+                                        _derive_lookup_key)
 
     # ---- encryption ----------------------------------------------------------------------
 
@@ -91,18 +89,12 @@ class KmsVault:
 
     def lookup_key(self, value: str) -> str:
         """The keyed HMAC a value is indexed and found under."""
-        return hmac.new(self._read_lookup_key(), f"nik:{value}".encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._lookup_key.get(), f"nik:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def _read_lookup_key(self) -> bytes:
-        if self._lookup_key is None or time.monotonic() - self._lookup_key_read_at > LOOKUP_KEY_REFRESH_SECONDS:
-            with self._lock:
-                if self._lookup_key is None or time.monotonic() - self._lookup_key_read_at > LOOKUP_KEY_REFRESH_SECONDS:
-                    secret = aws.client(self._settings, "secretsmanager").get_secret_value(
-                        SecretId=self._settings.pii_lookup_secret_id)["SecretString"]
-                    # Derived, so the stored secret is never itself the HMAC key of anything else.
-                    self._lookup_key = hmac.new(secret.encode(), b"satupintu/nik-lookup/v1", hashlib.sha256).digest()
-                    self._lookup_key_read_at = time.monotonic()
-        return self._lookup_key
+
+def _derive_lookup_key(secret: str) -> bytes:
+    # Derived, so the stored secret is never itself the HMAC key of anything else.
+    return hmac.new(secret.encode(), b"satupintu/nik-lookup/v1", hashlib.sha256).digest()
 
 
 def _aead(key: bytes):

@@ -17,6 +17,7 @@ from chalicelib.domain.certificates import NextCertificate
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.forms import check_form
+from chalicelib.domain.pii import is_masked
 from chalicelib.domain.model import (
     APPROVED,
     AWAITING_DECISION,
@@ -242,6 +243,11 @@ def sealed_stand_ins(app: Application) -> dict[str, Any]:
     """The masked values standing in for the application's sealed NIKs."""
     names = app.sealed.values if app.sealed is not None else {}
     return {name: app.data[name] for name in names if name in app.data}
+
+
+def masked_fields(app: Application) -> list[str]:
+    """The fields shown masked: sealed NIKs not opened for this caller."""
+    return sorted(name for name, value in sealed_stand_ins(app).items() if is_masked(value))
 
 
 def merge_patch(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any, Mapping
 
 from chalicelib.domain.catalog import FieldSpec, ServiceType
 from chalicelib.domain.errors import FieldProblem, InvalidInput
-from chalicelib.domain.nik import check_nik
+from chalicelib.domain.nik import check_nik, compact_nik
+from chalicelib.domain.npwp import check_npwp
 
 DEFAULT_TEXT_LENGTH = 200
 DEFAULT_LONG_TEXT_LENGTH = 5000
@@ -124,19 +125,16 @@ def _nik(_spec: FieldSpec, value: Any, today: date) -> str:
     result = check_nik(value, today)
     if not result.valid:
         raise _Bad("is not a valid NIK: " + "; ".join(result.problems))
-    return "".join(value.split())
+    return compact_nik(value)
 
 
 def _npwp(_spec: FieldSpec, value: Any, _today: date) -> str:
-    from stdnum.exceptions import ValidationError
-    from stdnum.id import npwp
-
     if not isinstance(value, str):
         raise _Bad("must be an NPWP as text")
-    try:
-        return npwp.validate(value)
-    except ValidationError:
-        raise _Bad("is not a valid NPWP (15 or 16 digits, e.g. 01.312.166.0-091.000)") from None
+    result = check_npwp(value)
+    if not result.valid:
+        raise _Bad("is not a valid NPWP (15 or 16 digits, e.g. 01.312.166.0-091.000)")
+    return result.compact
 
 
 def _email(_spec: FieldSpec, value: Any, _today: date) -> str:

@@ -22,8 +22,13 @@ class NikCheck:
     sex: str | None = None  # "M" or "F"
 
 
+def compact_nik(raw: str) -> str:
+    """The digits as written, without the spaces people group them with."""
+    return "".join(raw.split())
+
+
 def check_nik(raw: str, today: date) -> NikCheck:
-    nik = "".join(raw.split()) if isinstance(raw, str) else ""
+    nik = compact_nik(raw) if isinstance(raw, str) else ""
     if len(nik) != 16 or not nik.isdigit():
         return NikCheck(valid=False, problems=["a NIK is exactly 16 digits"])
 

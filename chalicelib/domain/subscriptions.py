@@ -7,7 +7,7 @@ posts them, signed, and retries them with backoff. Deliveries carry the applicat
 identity and state, never its form: a subscriber that needs more asks the API with its own
 credentials, and nobody's NIK leaves in a webhook.
 
-Signing (what docs/INTEGRATIONS.md tells subscribers): the header
+Signing (what docs/DEPLOY.md tells subscribers): the header
 `Satupintu-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" under the secret>`.
 A receiver recomputes it, refuses a `t` more than five minutes from its clock (a replayed old
 delivery), and keeps the `id` of deliveries it has handled (the same event may come twice).
@@ -138,6 +138,20 @@ def event_of(change: ApplicationChange) -> str | None:
 def event_id(change: ApplicationChange) -> str:
     """The same change always makes the same id (a retried save cannot make a second event)."""
     return f"evt_{change.application.id}_{change.application.version}"
+
+
+def delivery_key(subscription_id: str, change: ApplicationChange) -> str:
+    """A delivery's key in the send log: its subscription first, so one subscription's
+    deliveries share a key prefix (`deliveries_prefix`)."""
+    return f"{deliveries_prefix(subscription_id)}{event_id(change)}"
+
+
+def deliveries_prefix(subscription_id: str) -> str:
+    return f"{subscription_id}#"
+
+
+def subscription_of(delivery_key: str) -> str:
+    return delivery_key.split("#", 1)[0]
 
 
 def payload(change: ApplicationChange, event: str, subscription_id: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii, registries
 from chalicelib.domain.budgets import BudgetCheck
+from chalicelib.domain.nik import compact_nik
 from chalicelib.domain.ids import (
     new_certificate_code,
     new_id,
@@ -107,7 +108,7 @@ class ApplicationService:
         through its keyed HMAC; the NIK itself is stored nowhere in the clear."""
         if not caller.is_staff:
             raise Forbidden("looking up a NIK is for staff")
-        normalized = "".join(nik.split())
+        normalized = compact_nik(nik)
         if len(normalized) != 16 or not normalized.isdigit():
             raise InvalidInput("not a NIK", [FieldProblem("nik", "must be 16 digits")])
         found, next_cursor = self.applications.page_by_nik(self._vault().lookup_key(normalized), cursor, limit)

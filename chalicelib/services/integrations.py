@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -28,7 +29,7 @@ from chalicelib.domain import registries as reg
 from chalicelib.domain import subscriptions as subs
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.model import Principal
-from chalicelib.domain.nik import NikCheck, check_nik, mask_nik
+from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
 from chalicelib.services.ports import Clock, JobQueue
 
@@ -99,8 +100,8 @@ class _Receivers:
 
 
 def _subscription_of(pk: str) -> str:
-    # SEND#subscriptions#{event}#{subscription id}#{event id}
-    return pk.split("#", 3)[3].split("#", 1)[0]
+    # SEND#subscriptions#{event}#{delivery key}
+    return subs.subscription_of(pk.split("#", 3)[3])
 
 
 def _require_ops(caller: Principal) -> None:
@@ -138,7 +139,6 @@ class IntegrationService:
         self._webhooks = webhooks  # () -> WebhookClient
         self.subscriptions = subscriptions
         self.notify_owner = notify_owner  # (user id, params): a subscription of theirs was paused
-        self._receivers: _Receivers | None = None  # the subscriptions of the run under way
         self.jobs = jobs
         self.clock = clock
         self.tz = tz
@@ -202,7 +202,13 @@ class IntegrationService:
         ends = self.monotonic() + seconds
         down = 0
         receivers = _Receivers(self.subscriptions, self._vault) if target == reg.SUBSCRIPTIONS else None
-        self._receivers = receivers
+        if receivers is not None:
+            # A subscriber is tried once a run: the run goes on to the next one, and the backoff
+            # between runs does the waiting.
+            post, tries_per_run = partial(self._post_delivery, receivers), 1
+        else:
+            post = self._post_bios if target == reg.BIOS else self._post_civil
+            tries_per_run = self.policy.tries_per_run
         for pk in self.sends.due(target, self.clock.now(), self.policy.batch):
             if self.monotonic() + client.timeout + 5 > ends:
                 summary.stopped = "out of time; the next run goes on"
@@ -213,7 +219,7 @@ class IntegrationService:
             if entry is None:
                 continue  # another sender has it, or it is no longer due
             try:
-                outcome, http_status, posts = self._deliver(target, client, entry, ends)
+                outcome, http_status, posts = self._deliver(post, tries_per_run, client, entry, ends)
             except _StopRun as stop:
                 self.sends.release(entry, self.clock.now(), str(stop))
                 summary.stopped = str(stop)
@@ -253,15 +259,11 @@ class IntegrationService:
         else:
             summary.retrying += 1
 
-    def _deliver(self, target: str, client: Any, entry: reg.SendEntry,
-                 ends: float) -> tuple[reg.Outcome, int | None, int]:
+    def _deliver(self, post: Callable[..., tuple[reg.Outcome, int | None, int]], tries_per_run: int, client: Any,
+                 entry: reg.SendEntry, ends: float) -> tuple[reg.Outcome, int | None, int]:
         """Post the record, retrying within the run while the answer says to. Answers the last
         outcome, its HTTP status and the posts made; every post after the claim's first is
         counted as one more attempt."""
-        post = {reg.BIOS: self._post_bios, reg.CIVIL_REGISTRY: self._post_civil}.get(target, self._post_delivery)
-        # A subscriber is tried once a run: the run goes on to the next one, and the backoff
-        # between runs does the waiting.
-        tries_per_run = 1 if target == reg.SUBSCRIPTIONS else self.policy.tries_per_run
         posts = tries = 0
         while True:
             tries += 1
@@ -329,12 +331,13 @@ class IntegrationService:
             return False
         return True
 
-    def _post_delivery(self, client: Any, entry: reg.SendEntry, first: bool) -> tuple[reg.Outcome, int | None, int]:
-        subscription_id = entry.key.split("#", 1)[0]
-        found = self._receivers.get(subscription_id) if self._receivers is not None else None
+    def _post_delivery(self, receivers: "_Receivers", client: Any, entry: reg.SendEntry,
+                       first: bool) -> tuple[reg.Outcome, int | None, int]:
+        subscription_id = subs.subscription_of(entry.key)
+        found = receivers.get(subscription_id)
         if found is None:
             return reg.Outcome(reg.REJECTED_RECORD, None, "not sent: the subscription was deleted"), None, 1
-        subscription, secret = found[0], self._receivers.secret(subscription_id)
+        subscription, secret = found[0], receivers.secret(subscription_id)
         self._counted(entry, first)
         body = subs.body_bytes(entry.fields)
         timestamp = int(self.clock.now().timestamp())
@@ -346,7 +349,7 @@ class IntegrationService:
         return subs.read_reply(reply), reply.http_status, 1
 
     def _after_delivery(self, receivers: "_Receivers", entry: reg.SendEntry, outcome: reg.Outcome, now: datetime) -> None:
-        subscription_id = entry.key.split("#", 1)[0]
+        subscription_id = subs.subscription_of(entry.key)
         if outcome.verdict == reg.SAVED:
             self.subscriptions.delivered(subscription_id, now)
             return
@@ -374,7 +377,7 @@ class IntegrationService:
                   birth_date: str | None) -> tuple[NikCheck, RemoteNikCheck]:
         """The structure always; the registry's match when asked (name and birth date given),
         configured, and answering: otherwise the answer says the remote check was not made."""
-        if not caller.grants:
+        if not caller.is_staff:
             raise Forbidden("NIK checks are for staff")
         today = self.clock.now().astimezone(self.tz).date()
         structure = check_nik(nik, today)
@@ -385,7 +388,7 @@ class IntegrationService:
         client = self._civil()
         if client is None:
             return structure, RemoteNikCheck(False, reason="no civil registry is configured")
-        match = client.verify_nik("".join(nik.split()), name, birth_date)
+        match = client.verify_nik(compact_nik(nik), name, birth_date)
         if match is None:
             return structure, RemoteNikCheck(False, reason="the civil registry is unavailable; try again later")
         return structure, RemoteNikCheck(True, match=match)

@@ -104,7 +104,7 @@ class SubscriptionService:
         resumed = self.subscriptions.resume(subscription_id)
         if resumed is None:
             raise NotFound("no such subscription")
-        self.sends.requeue(rules.SUBSCRIPTIONS, None, self.clock.now(), key_prefix=f"{subscription_id}#")
+        self.sends.requeue(rules.SUBSCRIPTIONS, None, self.clock.now(), key_prefix=rules.deliveries_prefix(subscription_id))
         self._integrations().nudge({rules.SUBSCRIPTIONS})
         logger.info("subscription resumed", extra={"subscription_id": subscription_id, "by": caller.user_id})
         return resumed
@@ -120,7 +120,7 @@ class SubscriptionService:
         app = change.application
         day = change.history.at.astimezone(self.tz).date().isoformat()
         return tuple(
-            RegistryRecord(rules.SUBSCRIPTIONS, event, day, f"{s.id}#{rules.event_id(change)}", change.history.at,
+            RegistryRecord(rules.SUBSCRIPTIONS, event, day, rules.delivery_key(s.id, change), change.history.at,
                            fields=rules.payload(change, event, s.id))
             for s in self.subscriptions.all() if s.wants(event, app.node_path)
         )

@@ -11,10 +11,11 @@ from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.stores import (
-    _is_condition_failure, _raw_query, decode_cursor, encode_cursor, key_time, send_due_key,
+    _is_condition_failure, _raw_query, decode_cursor, encode_cursor, key_time, send_due_key, send_list_key, send_pk,
 )
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.registries import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
+
 
 def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
     item = m.SendItem.from_raw_data(raw)
@@ -32,11 +33,7 @@ def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
 
 
 def _pk(entry: SendEntry) -> str:
-    return f"SEND#{entry.target}#{entry.dataset}#{entry.key}"
-
-
-def _list_key(target: str, state: str) -> str:
-    return f"SENDS#{target}#{state}"
+    return send_pk(entry.target, entry.dataset, entry.key)
 
 
 class DynamoSendStore:
@@ -52,7 +49,7 @@ class DynamoSendStore:
         return answer.get("Attributes")
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
-        answer = m.SendItem._get_connection().get_item(f"SEND#{target}#{dataset}#{key}", "S", consistent_read=True)
+        answer = m.SendItem._get_connection().get_item(send_pk(target, dataset, key), "S", consistent_read=True)
         return entry_from_raw(answer["Item"]) if answer.get("Item") else None
 
     def due(self, target: str, now: datetime, limit: int) -> list[str]:
@@ -87,7 +84,7 @@ class DynamoSendStore:
         told.append(item.last_http_status.set(http_status) if http_status is not None else item.last_http_status.remove())
         if outcome.verdict in (SAVED, REJECTED_RECORD):
             state = SENT if outcome.verdict == SAVED else FAILED
-            final = told + [item.state.set(state), item.send_list.set(_list_key(entry.target, state)),
+            final = told + [item.state.set(state), item.send_list.set(send_list_key(entry.target, state)),
                             item.pending_key.remove(), item.pending_since.remove(), item.next_attempt_at.remove()]
             if outcome.verdict == SAVED:
                 final += [item.sent_version.set(entry.version), item.sent_at.set(now)]
@@ -118,7 +115,7 @@ class DynamoSendStore:
         target = pk.split("#", 2)[1]
         condition = (item.state == PENDING) & (item.lease_until.does_not_exist() | (item.lease_until < now))
         return self._update(pk, [
-            item.state.set(FAILED), item.send_list.set(_list_key(target, FAILED)), item.pending_key.remove(),
+            item.state.set(FAILED), item.send_list.set(send_list_key(target, FAILED)), item.pending_key.remove(),
             item.pending_since.remove(), item.next_attempt_at.remove(), item.last_message.set(message),
             item.updated_at.set(now),
         ], condition) is not None
@@ -136,7 +133,7 @@ class DynamoSendStore:
         for state in (PENDING, FAILED) if day else (PENDING,):
             start = None
             while True:
-                items, start = _raw_query(m.SendItem, hash_key=_list_key(target, state), index_name="sends",
+                items, start = _raw_query(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
                                           range_key_condition=m.SendItem.send_sort.startswith(f"{day}#") if day else None,
                                           exclusive_start_key=start)
                 for raw in items:
@@ -145,7 +142,7 @@ class DynamoSendStore:
                     pk = raw["pk"]["S"]
                     item = m.SendItem
                     self._update(pk, [
-                        item.state.set(PENDING), item.send_list.set(_list_key(target, PENDING)),
+                        item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING)),
                         item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target)),
                         item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
                     ], item.state == state)
@@ -172,7 +169,7 @@ class DynamoSendStore:
                     condition = sort_key <= upper
                 else:
                     condition = None
-                items, last = _raw_query(m.SendItem, hash_key=_list_key(target, state), index_name="sends",
+                items, last = _raw_query(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
                                          range_key_condition=condition, limit=limit + 1, scan_index_forward=False)
                 items = [raw for raw in items if after is None or raw["send_sort"]["S"] < after]
                 found.extend(items)

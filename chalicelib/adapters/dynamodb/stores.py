@@ -803,6 +803,11 @@ def send_due_key(target: str) -> str:
     return f"{SEND_DUE_PARTITION}#{target}"
 
 
+def send_list_key(target: str, state: str) -> str:
+    """The `sends` index partition: one target's records in one state, by day."""
+    return f"SENDS#{target}#{state}"
+
+
 def _put_registry(tx: Writes, records: Iterable[Any], at: datetime) -> None:
     """Add each record's change to its send-log entry (created on first use) and make it pending
     again: the change's own transaction is the outbox of what the registries are owed."""
@@ -821,7 +826,7 @@ def _put_registry(tx: Writes, records: Iterable[Any], at: datetime) -> None:
             item.record_key.set(record.key), item.record_fields.set(dict(record.fields)),
             item.state.set("pending"), item.version.add(1), item.created_at.set(item.created_at | at),
             item.updated_at.set(at), item.next_attempt_at.set(record.due_at),
-            item.send_list.set(f"SENDS#{record.target}#pending"),
+            item.send_list.set(send_list_key(record.target, "pending")),
             item.send_sort.set(f"{record.day}#{record.dataset}#{record.key}"),
             item.pending_key.set(send_due_key(record.target)),
             item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),

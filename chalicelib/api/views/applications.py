@@ -1,5 +1,6 @@
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
+from chalicelib.domain.applications import masked_fields
 from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
 
 TAGS = ("applications",)
@@ -21,7 +22,7 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level,
         submitted_at=ctx.api_time(app.submitted_at), data=app.data,
-        masked_fields=sorted(n for n in (app.sealed.values if app.sealed else {}) if "*" in str(app.data.get(n, ""))),
+        masked_fields=masked_fields(app),
         created_at=ctx.api_time(app.created_at),
         updated_at=ctx.api_time(app.updated_at), version=app.version,
         budget_check=s.BudgetCheckOut(**app.budget_check) if app.budget_check else None,
