@@ -1,17 +1,20 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both create .venv and install
-# the pinned requirements on first use (and again whenever a requirements file changes).
+# the pinned requirements on first use (and again whenever a requirements file changes), and
+# build the web app (npm ci from web/package-lock.json, then the build) when its sources change.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast bench package lint lint-aws clean help
+.PHONY: run test test-fast web bench bench-web package lint lint-aws clean help
 
 help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
-	@echo "make test      install what is needed and run every test"
-	@echo "make bench     measure import time and AWS calls per route; writes docs/BENCHMARKS.md"
+	@echo "make test      install what is needed and run every test (web unit tests, Python, browser)"
+	@echo "make web       build the web app into web/dist (only when its sources changed)"
+	@echo "make bench     measure import time, AWS calls per route and the web app; writes docs/BENCHMARKS.md"
+	@echo "make bench-web only the web app's budgets (initial JS, inbox time); rewrites its section"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
 	@echo "make lint      ruff (unused names, likely bugs)"
 	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
@@ -26,14 +29,22 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 run: $(INSTALLED)
 	$(BIN)/python -m local.run
 
-test: $(INSTALLED)
+web: $(INSTALLED)
+	$(BIN)/python -m local.web_build
+
+test: web
+	cd web && npm test
 	$(BIN)/python -m pytest
 
-test-fast: $(INSTALLED)
+test-fast: web
+	cd web && npm test
 	$(BIN)/python -m pytest -m "not e2e and not packaging"
 
-bench: $(INSTALLED)
+bench: web
 	$(BIN)/python -m bench.run
+
+bench-web: web
+	$(BIN)/python -m bench.web
 
 package: $(INSTALLED)
 	rm -rf build/package
@@ -44,7 +55,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check app.py chalicelib local infra bench tests
 
 lint-aws: package
-	$(BIN)/cfn-lint infra/template.yaml build/package/sam.json
+	$(BIN)/cfn-lint infra/template.yaml infra/web.yaml build/package/sam.json
 
 clean:
-	rm -rf build local/.state .pytest_cache
+	rm -rf build local/.state .pytest_cache web/dist test-results

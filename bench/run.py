@@ -4,6 +4,7 @@
    ratio of at most 1.3), and whether fpdf2 is loaded by the API (it must not be).
 2. For every route, the AWS calls one request makes with 100 and with 10,000 applications in
    the table (target: the same number at both sizes). Calls are counted by the emulator itself.
+3. The web app: initial JavaScript and how fast the inbox shows (bench/web.py).
 """
 
 from __future__ import annotations
@@ -786,6 +787,10 @@ def main() -> int:
     write_report(Path(args.output), imports, results[0], results[-1], (sizes[0], sizes[-1]), scans,
                  time.monotonic() - started, scan_results, pdf_result, retries)
     bench.server.shutdown()
+    print("measuring the web app (bundle, inbox in Chromium)…", flush=True)
+    from bench import web
+
+    web.replace_section(Path(args.output), web.section(web.measure()))
     print(f"wrote {args.output}")
     return 0
 

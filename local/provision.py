@@ -119,7 +119,8 @@ def _configure_bucket(r: Resolver, logical_id: str, properties: dict[str, Any]) 
     if "CorsConfiguration" in properties:
         s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [
             {"AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"],
-             "AllowedHeaders": rule.get("AllowedHeaders", []), "MaxAgeSeconds": rule.get("MaxAge", 0)}
+             "AllowedHeaders": rule.get("AllowedHeaders", []), "ExposeHeaders": rule.get("ExposedHeaders", []),
+             "MaxAgeSeconds": rule.get("MaxAge", 0)}
             for rule in properties["CorsConfiguration"]["CorsRules"]
         ]})
     if "LifecycleConfiguration" in properties:

@@ -1,8 +1,8 @@
 """`make run`: the whole system on this machine, no cloud account.
 
-Starts the AWS emulator, creates infra/template.yaml as a stack on it, seeds the demo data,
-then starts the API and the worker; prints where everything is and `ready` once requests will
-succeed. Ctrl-C or SIGTERM stops every process it started.
+Builds the web app if its sources changed, starts the AWS emulator, creates
+infra/template.yaml as a stack on it, seeds the demo data, then starts the API, the worker and
+the web app; prints where everything is and `ready` once requests will succeed. Ctrl-C or SIGTERM stops every process it started.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ class Stack:
         return process
 
     def start(self) -> dict:
-        wanted = [("API", self.ports.api, "API_PORT"), ("AWS emulator", self.ports.emulator, "AWS_EMULATOR_PORT")]
+        wanted = [("API", self.ports.api, "API_PORT"), ("AWS emulator", self.ports.emulator, "AWS_EMULATOR_PORT"),
+                  ("web app", self.ports.web, "WEB_PORT")]
         if self.standins:
             wanted.append(("registry stand-ins", self.ports.registries, "REGISTRY_STANDIN_PORT"))
         for label, port, variable in wanted:
@@ -98,6 +99,13 @@ class Stack:
                 raise StartupError(
                     f"port {port} ({label}) is already in use by another program; free it or set {variable} to another port"
                 )
+        # Before anything listens: a build that fails stops here, with npm's own words.
+        from local.web_build import WebBuildError, ensure_built
+
+        try:
+            ensure_built(log=lambda line: print(line, flush=True))
+        except WebBuildError as error:
+            raise StartupError(f"the web app did not build: {error}") from None
         # A fresh emulator starts empty: what the last run left (its clock, its demo list) goes.
         self.state.mkdir(parents=True, exist_ok=True)
         for leftover in ("clock", "demo.json"):
@@ -124,6 +132,10 @@ class Stack:
         api = self._start("api", "local.api_server")
         _wait_for(f"http://127.0.0.1:{self.ports.api}/health", "the API", api)
         self._start("worker", "local.worker")
+        web = self._start("web", "local.web_server", "--port", str(self.ports.web),
+                          "--api-url", f"http://127.0.0.1:{self.ports.api}",
+                          "--storage-url", f"http://127.0.0.1:{self.ports.emulator}")
+        _wait_for(f"http://127.0.0.1:{self.ports.web}/config.json", "the web app", web)
         return manifest
 
     def stop(self) -> None:
@@ -166,6 +178,7 @@ def banner(ports: Ports, manifest: dict) -> str:
     lines = [
         "",
         "satupintu is running locally (no cloud account; AWS is emulated on loopback)",
+        f"  web app        http://127.0.0.1:{ports.web}            (the public portal and the staff workspace)",
         f"  API            {api}            (OpenAPI: {api}/openapi.json)",
         f"  mailbox        {api}/_local/mail    (every e-mail the system sent)",
         f"  demo data      {api}/_local/demo",
@@ -210,7 +223,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        print("starting: AWS emulator, stack, demo data, registry stand-ins, API, worker…", flush=True)
+        print("starting: web app build, AWS emulator, stack, demo data, registry stand-ins, API, worker, web app…", flush=True)
         manifest = stack.start()
         print(banner(ports, manifest), flush=True)
         worker_restarts: list[float] = []

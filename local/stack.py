@@ -52,8 +52,6 @@ def stack_environment(ports: Ports, state: Path) -> dict[str, str]:
         "LOCAL_MAILBOX_URL": f"{emulator}/_emulator/mail",
         "WEB_BASE_URL": f"http://127.0.0.1:{ports.web}",
         "API_PORT": str(ports.api),
-        # Certificates' QR codes open the API's /verify page (no web app page for it yet).
-        "VERIFY_BASE_URL": f"http://127.0.0.1:{ports.api}",
         "WEB_PORT": str(ports.web),
         "AWS_EMULATOR_PORT": str(ports.emulator),
         # ClamAV, where installed, checks uploads against the test signature shipped here.

@@ -156,7 +156,8 @@ def stack(tmp_path_factory):
     log_lines.stack_logs.append(workdir / "run.log")
     process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+    # The first start may build the web app (npm ci and the build: about a minute on 2 cores).
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         log.seek(0)
         output = log.read()

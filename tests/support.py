@@ -117,6 +117,18 @@ class _Client:
         return email, self.login(email, password)
 
 
+def eventually(check: Any, timeout: float = 30.0, every: float = 0.2, what: str = "the condition") -> Any:
+    """Poll `check` until it answers something true; that answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(every)
+
+
 def read_code(mail: dict[str, Any]) -> str:
     found = re.search(r"\b(\d{6})\b", mail["text"])
     assert found, mail["text"]

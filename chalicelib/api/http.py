@@ -176,7 +176,27 @@ def _authenticate(request: Any, deps: Container) -> Principal:
     return deps.accounts.authenticate(token.strip())
 
 
-def pydantic_problems(invalid: ValidationError) -> list[dict[str, str]]:
+# pydantic's error types → the rule codes domain FieldProblems use, with the numbers that go
+# with each (the web app words them in its user's language).
+_PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
+    "missing": ("required", None),
+    "extra_forbidden": ("unknown_field", None),
+    "string_too_long": ("max_length", "max_length"),
+    "string_too_short": ("min_length", "min_length"),
+    "too_long": ("max_items", "max_length"),
+    "too_short": ("min_items", "min_length"),
+    "greater_than_equal": ("min", "ge"),
+    "greater_than": ("min", "gt"),
+    "less_than_equal": ("max", "le"),
+    "less_than": ("max", "lt"),
+    "literal_error": ("choice", None),
+    "enum": ("choice", None),
+    "string_pattern_mismatch": ("format", None),
+    "timezone_aware": ("timezone", None),
+}
+
+
+def pydantic_problems(invalid: ValidationError) -> list[dict[str, Any]]:
     found = []
     for error in invalid.errors(include_url=False):
         location = ".".join(str(part) for part in error["loc"]) or "body"
@@ -185,14 +205,30 @@ def pydantic_problems(invalid: ValidationError) -> list[dict[str, str]]:
             message = "is not a field of this request"
         elif error["type"] == "missing":
             message = "is required"
-        found.append({"field": location, "detail": message, "pointer": "#/" + "/".join(str(p) for p in error["loc"])})
+        code, param = _PYDANTIC_CODES.get(error["type"], ("type" if error["type"].endswith("_type") else "invalid", None))
+        problem: dict[str, Any] = {"field": location, "detail": message, "code": code,
+                                   "pointer": "#/" + "/".join(str(p) for p in error["loc"])}
+        context = error.get("ctx") or {}
+        if param and param in context:
+            problem["params"] = {"limit" if code.endswith(("_length", "_items")) else code: context[param]}
+        elif code == "choice" and "expected" in context:
+            problem["params"] = {"options": str(context["expected"])}
+        found.append(problem)
     return found
+
+
+def _field_problem(found: errors.FieldProblem) -> dict[str, Any]:
+    listed: dict[str, Any] = {"field": found.field, "detail": found.detail, "code": found.code,
+                              "pointer": "#/" + found.field.replace(".", "/")}
+    if found.params:
+        listed["params"] = found.params
+    return listed
 
 
 def _problem_of(error: errors.DomainError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
     """(status, detail, problem fields, headers): the one mapping of domain errors to HTTP."""
     if isinstance(error, errors.InvalidInput):
-        listed = [{"field": p.field, "detail": p.detail, "pointer": "#/" + p.field.replace(".", "/")} for p in error.problems]
+        listed = [_field_problem(p) for p in error.problems]
         return 422, error.detail, {"errors": listed}, {}
     if isinstance(error, errors.NotAuthenticated):
         challenge = 'Bearer realm="satupintu"'

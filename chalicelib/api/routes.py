@@ -24,6 +24,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/auth/password/forgot", "auth:forgot_password"),
     ("POST", "/auth/password/reset", "auth:reset_password"),
     ("GET", "/me", "auth:me"),
+    ("PATCH", "/me", "auth:update_me"),
     # org tree and staff
     ("GET", "/org/nodes/{id}", "org:get_node"),
     ("POST", "/org/nodes", "org:create_node"),

@@ -26,7 +26,9 @@ class Query(BaseModel):
 
 
 class Out(BaseModel):
-    pass
+    # An answer always carries every field, defaulted or not: the document says so, and the web
+    # app's generated types can rely on it.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 # ---- health ---------------------------------------------------------------------------------
@@ -67,6 +69,11 @@ class ResetPasswordRequest(Request):
     email: str = Email
     code: str = Field(max_length=64, description="the 6-digit code, or the code from an invitation")
     new_password: str = Field(max_length=1024, description="8 to 128 characters")
+
+
+class ProfileRequest(Request):
+    name: str | None = Field(None, max_length=200)
+    language: Literal["id", "en"] | None = Field(None, description="e-mails, notifications and problem details")
 
 
 class AcceptedOut(Out):
@@ -150,6 +157,7 @@ class OfficeOut(Out):
     name: str
     parent_id: str | None
     region_code: str | None = None
+    path: list[str] = Field(description="the office's ancestors from the root, ending with itself")
 
 
 class OfficeList(Out):
@@ -227,12 +235,18 @@ class ApplicationOut(Out):
     node_id: str
     applicant_id: str
     applicant_name: str
+    service_name: str = Field(description="in Indonesian; service_name_en in English")
+    service_name_en: str
+    node_name: str | None = Field(description="the office it was filed at, as named then")
     status: Status
     step: int | None
     steps_total: int
     current_step: CurrentStepOut | None
     due_at: str | None
+    sla_state: SlaState | None = Field(
+        None, description="the current step against its SLA: due_soon in its last quarter; null when no decision is awaited")
     overdue: bool
+    can_decide: bool = Field(False, description="the caller may decide the current step now (also suspend and resume it)")
     suspended: bool = Field(description="waiting on the applicant: the step's clock is stopped")
     suspended_at: str | None
     suspension_reason: str | None
@@ -278,6 +292,17 @@ class PageQuery(Query):
     cursor: str | None = Field(None, max_length=400)
 
 
+SlaState = Literal["on_time", "due_soon", "overdue", "suspended"]
+
+
+class InboxQuery(PageQuery):
+    service_id: str | None = Field(None, max_length=80)
+    node_id: str | None = Field(None, max_length=64, description="only applications filed at or below this office")
+    sla: SlaState | None = Field(None, description="only steps in this state against their SLA")
+    q: str | None = Field(None, max_length=40, description="a tracking code: the one application it names, if it is "
+                                                           "mine to decide now")
+
+
 class HistoryEntryOut(Out):
     at: str
     actor: str
@@ -306,6 +331,7 @@ class TrackEventOut(Out):
 class TrackOut(Out):
     service_id: str
     service_name: str
+    service_name_en: str
     status: Status
     step: int | None
     steps_total: int
@@ -625,6 +651,7 @@ class VerifyOut(Out):
     status: Literal["valid", "revoked"]
     service_id: str
     service_name: str
+    service_name_en: str
     number: str
     issued_at: str
     holder: str = Field(description="masked: the first letter of each word")

@@ -44,6 +44,8 @@ from chalicelib.domain.model import (
 )
 
 MAX_COMMENT_LENGTH = 2000
+# A step is "due soon" in its last quarter: long enough ahead to act, short enough to matter.
+DUE_SOON_FRACTION = 0.25
 DECISIONS = ("approve", "reject", "return")
 # The actor of what the system does by itself (escalations), in the history.
 SYSTEM_ACTOR = ("system", "satupintu")
@@ -223,6 +225,7 @@ def new_application(*, app_id: str, tracking_code: str, service: ServiceType, no
         node_path=node.path,
         applicant_id=caller.user_id,
         applicant_name=caller.name,
+        node_name=node.name,
         status=DRAFT,
         step=None,
         steps_total=len(service.steps),
@@ -243,6 +246,20 @@ def sealed_stand_ins(app: Application) -> dict[str, Any]:
     """The masked values standing in for the application's sealed NIKs."""
     names = app.sealed.values if app.sealed is not None else {}
     return {name: app.data[name] for name in names if name in app.data}
+
+
+def sla_state(app: Application, now: datetime) -> str | None:
+    """Where the current step stands against its SLA: suspended, overdue, due_soon or on_time;
+    None when no decision is awaited."""
+    if app.status not in AWAITING_DECISION or app.due_at is None:
+        return None
+    if app.is_suspended:
+        return "suspended"
+    if app.due_at <= now:
+        return "overdue"
+    if app.warn_at is not None and app.warn_at <= now:
+        return "due_soon"
+    return "on_time"
 
 
 def masked_fields(app: Application) -> list[str]:
@@ -281,6 +298,7 @@ def _enter_step(app: Application, service: ServiceType, number: int, now: dateti
         decider_node_id=app.step_nodes[number - 1] if app.step_nodes else None,
         decider_role=step.role,
         due_at=due,
+        warn_at=due - timedelta(hours=step.sla_hours) * DUE_SOON_FRACTION,
         suspended_at=None,
         suspension_reason=None,
         escalation_level=0,
@@ -302,7 +320,7 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
         check_form(service, app.data, now.astimezone(tz).date(), complete=True, sealed=sealed_stand_ins(app))
     except InvalidInput as invalid:
         problems.extend(invalid.problems)
-    problems.extend(FieldProblem(f"documents.{name}", detail) for name, detail in missing_documents)
+    problems.extend(FieldProblem(f"documents.{name}", detail, code) for name, code, detail in missing_documents)
     if problems:
         raise InvalidInput("the application is not complete", problems)
     resubmission = app.status == RETURNED
@@ -348,14 +366,15 @@ def withdraw(app: Application, service: ServiceType, caller: Principal, now: dat
 
 def _leave_review(app: Application) -> Application:
     """Nobody is asked to decide any more: off every inbox, no due time, nothing to escalate."""
-    return app.evolve(decider_node_id=None, decider_role=None, due_at=None, suspended_at=None,
+    return app.evolve(decider_node_id=None, decider_role=None, due_at=None, warn_at=None, suspended_at=None,
                       suspension_reason=None, escalation_level=0, escalate_at=None)
 
 
 def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
     comment = (comment or "").strip() or None
     if comment and len(comment) > MAX_COMMENT_LENGTH:
-        raise InvalidInput(f"{field} too long", [FieldProblem(field, f"must be at most {MAX_COMMENT_LENGTH} characters")])
+        raise InvalidInput(f"{field} too long", [FieldProblem(field, f"must be at most {MAX_COMMENT_LENGTH} characters", "max_length",
+                                                            {"limit": MAX_COMMENT_LENGTH})])
     return comment
 
 
@@ -380,7 +399,8 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
     comment = _clean_comment(comment)
     if action in ("reject", "return") and not comment:
         raise InvalidInput(
-            "say why", [FieldProblem("comment", "is required when rejecting or returning, so the applicant knows why")]
+            "say why", [FieldProblem("comment", "is required when rejecting or returning, so the applicant knows why",
+                                       "required")]
         )
     require_decider(caller, app, step)
     behalf = _on_behalf_of(caller, app)
@@ -428,7 +448,7 @@ def suspend(app: Application, service: ServiceType, caller: Principal, reason: s
             origin: Origin) -> ApplicationChange:
     reason = _clean_comment(reason, "reason")
     if not reason:
-        raise InvalidInput("say why", [FieldProblem("reason", "is required: the applicant is told what is awaited")])
+        raise InvalidInput("say why", [FieldProblem("reason", "is required: the applicant is told what is awaited", "required")])
     require_decider(caller, app)
     if app.is_suspended:
         raise Conflict("the application is already suspended")
@@ -451,6 +471,7 @@ def resume(app: Application, service: ServiceType, caller: Principal, now: datet
     updated = app.evolve(
         suspended_at=None, suspension_reason=None, updated_at=now, version=app.version + 1,
         due_at=app.due_at + paused if app.due_at else None,
+        warn_at=app.warn_at + paused if app.warn_at else None,
         escalate_at=app.escalate_at + paused if app.escalate_at else None,
     )
     hours = paused.total_seconds() / 3600

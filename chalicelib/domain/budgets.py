@@ -145,7 +145,7 @@ def set_recommendation(current: Budget, node: Node, caller: Principal, categorie
         excess = total - current.amount
         raise InvalidInput(
             f"the categories add up to {rupiah(total)}, {rupiah(excess)} more than the budget of {rupiah(current.amount)}",
-            [FieldProblem("categories", f"exceed the budget by {rupiah(excess)}")])
+            [FieldProblem("categories", f"exceed the budget by {rupiah(excess)}", "exceeds_budget", {"excess": excess})])
     updated = Budget(**{**current.__dict__, "categories": {k: v for k, v in categories.items()},
                         "version": current.version + 1, "recommended_at": now, "recommended_by": caller.user_id})
     return BudgetWrite(updated, current.version)

@@ -77,6 +77,9 @@ class DocumentSpec(_Strict):
     content_types: list[DocumentType] = Field(min_length=1)
     max_bytes: int = Field(gt=0, le=MAX_DOCUMENT_BYTES)
     required: bool
+    # Requirements lists set administrative papers (letters, IDs, permits held) apart from the
+    # technical ones (drawings, studies, calculations) that reviewers assess.
+    group: Literal["administrative", "technical"] = "administrative"
 
     _name_is_a_slug = field_validator("name")(lambda value: _slug(value, "document names"))
 
@@ -120,6 +123,22 @@ class OnApproval(_Strict):
     budget_posting: bool = False
 
 
+class Fee(_Strict):
+    """What the applicant pays, as the service's requirements state it: free by law, a fixed
+    amount, or a levy worked out later (amount null) as the note explains."""
+
+    free: bool
+    amount: int | None = Field(None, ge=0)
+    note: str
+    note_en: str
+
+    @model_validator(mode="after")
+    def _free_has_no_amount(self) -> "Fee":
+        if self.free and self.amount:
+            raise ValueError("a free service has no fee amount")
+        return self
+
+
 class ServiceType(_Strict):
     id: str
     program: Program
@@ -135,6 +154,7 @@ class ServiceType(_Strict):
     documents: list[DocumentSpec]
     steps: list[StepSpec] = Field(min_length=1, max_length=10)
     on_approval: OnApproval = OnApproval()
+    fee: Fee | None = None
 
     @field_validator("id")
     @classmethod

@@ -130,9 +130,9 @@ def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
 
 def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput("password too short", [FieldProblem(field, f"must be at least {PASSWORD_MIN} characters")])
+        raise InvalidInput("password too short", [FieldProblem(field, f"must be at least {PASSWORD_MIN} characters", "min_length", {"limit": PASSWORD_MIN})])
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput("password too long", [FieldProblem(field, f"must be at most {PASSWORD_MAX} characters")])
+        raise InvalidInput("password too long", [FieldProblem(field, f"must be at most {PASSWORD_MAX} characters", "max_length", {"limit": PASSWORD_MAX})])
 
 
 def normalize_email(address: str) -> str:

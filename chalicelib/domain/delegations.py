@@ -29,19 +29,20 @@ def plan_delegation(*, delegation_id: str, caller: Principal, role: str, node_id
         problems.append(FieldProblem("starts_at" if starts_at.tzinfo is None else "ends_at",
                                      "must carry a time zone offset"))
     elif ends_at <= starts_at:
-        problems.append(FieldProblem("ends_at", "must be after starts_at"))
+        problems.append(FieldProblem("ends_at", "must be after starts_at", "ends_before_start"))
     elif ends_at <= now:
-        problems.append(FieldProblem("ends_at", "is in the past"))
+        problems.append(FieldProblem("ends_at", "is in the past", "in_the_past"))
     elif ends_at - max(starts_at, now) > MAX_DELEGATION:
-        problems.append(FieldProblem("ends_at", "a delegation lasts at most 92 days; make a new one after"))
+        problems.append(FieldProblem("ends_at", "a delegation lasts at most 92 days; make a new one after",
+                                     "delegation_too_long", {"days": 92}))
     if problems:
         raise InvalidInput("the period is not right", problems)
     if delegate is None or not delegate.is_active:
-        raise InvalidInput("no such colleague", [FieldProblem("delegate_email", "is not an active account")])
+        raise InvalidInput("no such colleague", [FieldProblem("delegate_email", "is not an active account", "no_such_colleague")])
     if delegate.id == caller.user_id:
-        raise InvalidInput("not to yourself", [FieldProblem("delegate_email", "must be someone else")])
+        raise InvalidInput("not to yourself", [FieldProblem("delegate_email", "must be someone else", "not_yourself")])
     if not delegate.grants:
-        raise InvalidInput("not a colleague", [FieldProblem("delegate_email", "must be a staff member")])
+        raise InvalidInput("not a colleague", [FieldProblem("delegate_email", "must be a staff member", "not_staff")])
     return Delegation(
         id=delegation_id, role=role, node_id=node_id, delegator_id=caller.user_id, delegator_name=caller.name,
         delegate_id=delegate.id, delegate_name=delegate.name, starts_at=max(starts_at, now),

@@ -91,11 +91,13 @@ def check_upload(app: Application, service: ServiceType, caller: Principal, requ
                                      + ", ".join(d.name for d in service.documents)))
     else:
         if content_type not in spec.content_types:
-            problems.append(FieldProblem("content_type", f"{spec.label_en} accepts " + ", ".join(spec.content_types)))
+            problems.append(FieldProblem("content_type", f"{spec.label_en} accepts " + ", ".join(spec.content_types),
+                                         "file_type", {"allowed": list(spec.content_types)}))
         if size <= 0:
             problems.append(FieldProblem("size", "must be the file's size in bytes"))
         elif size > spec.max_bytes:
-            problems.append(FieldProblem("size", f"{spec.label_en} may be at most {spec.max_bytes} bytes"))
+            problems.append(FieldProblem("size", f"{spec.label_en} may be at most {spec.max_bytes} bytes",
+                                         "file_too_large", {"max_bytes": spec.max_bytes}))
     if not filename.strip() or len(filename) > MAX_FILENAME:
         problems.append(FieldProblem("filename", f"must be 1 to {MAX_FILENAME} characters"))
     if problems:
@@ -120,24 +122,25 @@ def check_delete(app: Application, caller: Principal, document: Document) -> Non
         raise Conflict("this document was part of a submission and stays as evidence; add a corrected file instead")
 
 
-def missing_documents(service: ServiceType, documents: list[Document], now: datetime) -> list[tuple[str, str]]:
-    """(requirement, why) for each mandatory document without a clean file, and for any file
+def missing_documents(service: ServiceType, documents: list[Document], now: datetime) -> list[tuple[str, str, str]]:
+    """(requirement, code, why) for each mandatory document without a clean file, and for any file
     still being scanned (its verdict must be known before deciders see the application)."""
     problems = []
     for spec in service.documents:
         mine = [d for d in documents if d.requirement == spec.name]
         if any(d.status == SCANNING for d in mine):
-            problems.append((spec.name, f"{spec.label_en} is still being checked; try again in a moment"))
+            problems.append((spec.name, "document_scanning", f"{spec.label_en} is still being checked; try again in a moment"))
             continue
         if not spec.required or any(d.status == CLEAN for d in mine):
             continue
         rejected = [d for d in mine if d.status == REJECTED]
         if rejected:
-            problems.append((spec.name, f"{spec.label_en} was rejected: {rejected[-1].reason_en}; upload another file"))
+            problems.append((spec.name, "document_rejected",
+                             f"{spec.label_en} was rejected: {rejected[-1].reason_en}; upload another file"))
         elif any(d.status == AWAITING and d.upload_expires_at > now for d in mine):
-            problems.append((spec.name, f"{spec.label_en} has not finished uploading"))
+            problems.append((spec.name, "document_uploading", f"{spec.label_en} has not finished uploading"))
         else:
-            problems.append((spec.name, f"{spec.label_en} is required; upload it"))
+            problems.append((spec.name, "document_required", f"{spec.label_en} is required; upload it"))
     return problems
 
 

@@ -5,15 +5,22 @@ The API maps each class to a problem type and status in one place (`chalicelib.a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class FieldProblem:
-    """One bad input field: where it is (dotted path) and what is wrong with it."""
+    """One bad input field: where it is (dotted path) and what is wrong with it.
+
+    `detail` is an English sentence for developers; `code` (and `params`) name the rule that
+    failed, so that a client can say it in its user's language (the web app's catalogues key
+    on these codes: web/src/i18n/messages/problems.ts)."""
 
     field: str
     detail: str
+    code: str = "invalid"
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 class DomainError(Exception):

@@ -25,7 +25,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Bad(Exception):
-    pass
+    """A value breaks its field's rule: the English detail, the rule's code and its numbers."""
+
+    def __init__(self, detail: str, code: str, **params: Any) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.params = params
 
 
 def check_form(service: ServiceType, data: dict[str, Any], today: date, *, complete: bool,
@@ -39,7 +44,7 @@ def check_form(service: ServiceType, data: dict[str, Any], today: date, *, compl
     for name, value in data.items():
         spec = service.field(name)
         if spec is None:
-            problems.append(FieldProblem(f"data.{name}", "is not a field of this service"))
+            problems.append(FieldProblem(f"data.{name}", "is not a field of this service", "unknown_field"))
             continue
         if value is None or value == "":
             continue
@@ -49,11 +54,11 @@ def check_form(service: ServiceType, data: dict[str, Any], today: date, *, compl
         try:
             clean[name] = _check_value(spec, value, today)
         except _Bad as bad:
-            problems.append(FieldProblem(f"data.{name}", str(bad)))
+            problems.append(FieldProblem(f"data.{name}", str(bad), bad.code, bad.params))
     if complete:
         for spec in service.fields:
             if spec.required and spec.name not in clean and not any(p.field == f"data.{spec.name}" for p in problems):
-                problems.append(FieldProblem(f"data.{spec.name}", f"{spec.label_en} is required"))
+                problems.append(FieldProblem(f"data.{spec.name}", f"{spec.label_en} is required", "required"))
     if problems:
         raise InvalidInput("some fields are not right", problems)
     return clean
@@ -66,15 +71,15 @@ def _check_value(spec: FieldSpec, value: Any, today: date) -> Any:
 
 def _text(spec: FieldSpec, value: Any, _today: date, default_length: int = DEFAULT_TEXT_LENGTH) -> str:
     if not isinstance(value, str):
-        raise _Bad("must be text")
+        raise _Bad("must be text", "type", expected="text")
     text = value.strip()
     if _CONTROL.search(text):
-        raise _Bad("must not contain control characters")
+        raise _Bad("must not contain control characters", "control_characters")
     if spec.type == "text" and "\n" in text:
-        raise _Bad("must be a single line")
+        raise _Bad("must be a single line", "single_line")
     limit = spec.max_length or default_length
     if len(text) > limit:
-        raise _Bad(f"must be at most {limit} characters")
+        raise _Bad(f"must be at most {limit} characters", "max_length", limit=limit)
     return text
 
 
@@ -84,94 +89,94 @@ def _long_text(spec: FieldSpec, value: Any, today: date) -> str:
 
 def _bounded(spec: FieldSpec, number: float) -> None:
     if spec.min is not None and number < spec.min:
-        raise _Bad(f"must be at least {spec.min:g}")
+        raise _Bad(f"must be at least {spec.min:g}", "min", min=spec.min)
     if spec.max is not None and number > spec.max:
-        raise _Bad(f"must be at most {spec.max:g}")
+        raise _Bad(f"must be at most {spec.max:g}", "max", max=spec.max)
 
 
 def _number(spec: FieldSpec, value: Any, _today: date) -> int | float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _Bad("must be a number")
+        raise _Bad("must be a number", "type", expected="number")
     _bounded(spec, value)
     return value
 
 
 def _money(spec: FieldSpec, value: Any, _today: date) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad("must be a whole number of rupiah")
+        raise _Bad("must be a whole number of rupiah", "whole_rupiah")
     if value < 0:
-        raise _Bad("must not be negative")
+        raise _Bad("must not be negative", "min", min=0)
     if value > MAX_MONEY:
-        raise _Bad("is larger than any real amount")
+        raise _Bad("is larger than any real amount", "max", max=MAX_MONEY)
     _bounded(spec, value)
     return value
 
 
 def _date(spec: FieldSpec, value: Any, today: date) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise _Bad("must be a date as YYYY-MM-DD")
+        raise _Bad("must be a date as YYYY-MM-DD", "date_format")
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise _Bad("is not a real date") from None
+        raise _Bad("is not a real date", "real_date") from None
     if spec.not_future and parsed > today:
-        raise _Bad("must not be in the future")
+        raise _Bad("must not be in the future", "not_future")
     return parsed.isoformat()
 
 
 def _nik(_spec: FieldSpec, value: Any, today: date) -> str:
     if not isinstance(value, str):
-        raise _Bad("must be a 16-digit NIK as text")
+        raise _Bad("must be a 16-digit NIK as text", "nik_length")
     result = check_nik(value, today)
     if not result.valid:
-        raise _Bad("is not a valid NIK: " + "; ".join(result.problems))
+        raise _Bad("is not a valid NIK: " + "; ".join(result.problems), result.codes[0] if result.codes else "nik")
     return compact_nik(value)
 
 
 def _npwp(_spec: FieldSpec, value: Any, _today: date) -> str:
     if not isinstance(value, str):
-        raise _Bad("must be an NPWP as text")
+        raise _Bad("must be an NPWP as text", "npwp")
     result = check_npwp(value)
     if not result.valid:
-        raise _Bad("is not a valid NPWP (15 or 16 digits, e.g. 01.312.166.0-091.000)")
+        raise _Bad("is not a valid NPWP (15 or 16 digits, e.g. 01.312.166.0-091.000)", result.code or "npwp")
     return result.compact
 
 
 def _email(_spec: FieldSpec, value: Any, _today: date) -> str:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
-        raise _Bad("must be an e-mail address")
+        raise _Bad("must be an e-mail address", "email")
     local, domain = value.strip().rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
 
 def _phone(_spec: FieldSpec, value: Any, _today: date) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[+\d\s().-]+", value):
-        raise _Bad("must be a phone number, e.g. 0812-3456-7890 or +62 21 1234567")
+        raise _Bad("must be a phone number, e.g. 0812-3456-7890 or +62 21 1234567", "phone")
     digits = re.sub(r"\D", "", value)
     if value.strip().startswith("+"):
         if not digits.startswith("62"):
-            raise _Bad("must be an Indonesian number (+62)")
+            raise _Bad("must be an Indonesian number (+62)", "phone_country")
         national = digits[2:]
     elif digits.startswith("62"):
         national = digits[2:]
     elif digits.startswith("0"):
         national = digits[1:]
     else:
-        raise _Bad("must start with 0 or +62")
+        raise _Bad("must start with 0 or +62", "phone_prefix")
     if not 8 <= len(national) <= 12 or national.startswith("0"):
-        raise _Bad("has the wrong number of digits")
+        raise _Bad("has the wrong number of digits", "phone_length")
     return "+62" + national
 
 
 def _choice(spec: FieldSpec, value: Any, _today: date) -> str:
     if not isinstance(value, str) or value not in (spec.options or []):
-        raise _Bad("must be one of: " + ", ".join(spec.options or []))
+        raise _Bad("must be one of: " + ", ".join(spec.options or []), "choice", options=list(spec.options or []))
     return value
 
 
 def _boolean(_spec: FieldSpec, value: Any, _today: date) -> bool:
     if not isinstance(value, bool):
-        raise _Bad("must be true or false")
+        raise _Bad("must be true or false", "type", expected="boolean")
     return value
 
 

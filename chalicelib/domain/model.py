@@ -177,6 +177,10 @@ class Application:
     updated_at: datetime
     version: int = 1
     due_at: datetime | None = None
+    # When the current step turns "due soon": a quarter of its SLA before it is due.
+    warn_at: datetime | None = None
+    # The filing office's name as it was when filed (shown in lists without a read per item).
+    node_name: str | None = None
     submitted_at: datetime | None = None
     last_submitted_at: datetime | None = None  # the latest submission or resubmission
     # The node whose holders of the step's role decide each step (fixed at submission).

@@ -17,6 +17,8 @@ from chalicelib.domain.regions import District, district_by_compact_code
 class NikCheck:
     valid: bool
     problems: list[str] = field(default_factory=list)
+    # One code per problem, in the same order: nik_length, nik_region, nik_date, nik_serial.
+    codes: list[str] = field(default_factory=list)
     district: District | None = None
     birth_date: date | None = None
     sex: str | None = None  # "M" or "F"
@@ -30,12 +32,14 @@ def compact_nik(raw: str) -> str:
 def check_nik(raw: str, today: date) -> NikCheck:
     nik = compact_nik(raw) if isinstance(raw, str) else ""
     if len(nik) != 16 or not nik.isdigit():
-        return NikCheck(valid=False, problems=["a NIK is exactly 16 digits"])
+        return NikCheck(valid=False, problems=["a NIK is exactly 16 digits"], codes=["nik_length"])
 
     problems: list[str] = []
+    codes: list[str] = []
     district = district_by_compact_code(nik[0:6])
     if district is None:
         problems.append(f"region code {nik[0:2]}.{nik[2:4]}.{nik[4:6]} is not a district in the master data")
+        codes.append("nik_region")
 
     day_part, month, year_2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     sex = "F" if day_part > 40 else "M"
@@ -43,13 +47,16 @@ def check_nik(raw: str, today: date) -> NikCheck:
     birth_date = _birth_date(day, month, year_2, today)
     if birth_date is None:
         problems.append(f"birth date {nik[6:8]}{nik[8:10]}{nik[10:12]} is not a real date (women add 40 to the day)")
+        codes.append("nik_date")
 
     if nik[12:16] == "0000":
         problems.append("serial number 0000 is never issued")
+        codes.append("nik_serial")
 
     return NikCheck(
         valid=not problems,
         problems=problems,
+        codes=codes,
         district=district,
         birth_date=birth_date,
         sex=sex if birth_date else None,

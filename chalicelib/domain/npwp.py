@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 _PROBLEMS = {
-    "InvalidLength": "an NPWP has 15 digits (or 16 in the new form)",
-    "InvalidFormat": "an NPWP is digits, with dots and a dash where its printed form has them",
-    "InvalidChecksum": "the check digit does not match: a digit is wrong or two are swapped",
+    "InvalidLength": ("npwp_length", "an NPWP has 15 digits (or 16 in the new form)"),
+    "InvalidFormat": ("npwp_format", "an NPWP is digits, with dots and a dash where its printed form has them"),
+    "InvalidChecksum": ("npwp_checksum", "the check digit does not match: a digit is wrong or two are swapped"),
 }
 
 
@@ -20,6 +20,7 @@ class NpwpCheck:
     problems: list[str] = field(default_factory=list)
     compact: str | None = None
     formatted: str | None = None
+    code: str | None = None  # npwp_length, npwp_format or npwp_checksum
 
 
 def check_npwp(raw: str) -> NpwpCheck:
@@ -29,5 +30,6 @@ def check_npwp(raw: str) -> NpwpCheck:
     try:
         compact = npwp.validate(raw)
     except ValidationError as error:
-        return NpwpCheck(False, [_PROBLEMS.get(type(error).__name__, "is not a valid NPWP")])
+        code, problem = _PROBLEMS.get(type(error).__name__, ("npwp", "is not a valid NPWP"))
+        return NpwpCheck(False, [problem], code=code)
     return NpwpCheck(True, [], compact, npwp.format(compact) if len(compact) == 15 else compact)

@@ -86,7 +86,7 @@ class AccountService:
             return
         if user.is_active:
             # Tell the owner, not the caller: the caller sees the same 202 as for a new address.
-            self._notify(user.id, "already_registered", link=f"{self.web_base_url}/#/forgot")
+            self._notify(user.id, "already_registered", link=f"{self.web_base_url}/forgot-password")
             return
         # Still unverified: a fresh code, bound to the password chosen with it.
         code = cred.new_otp()
@@ -258,7 +258,8 @@ class AccountService:
             raise Conflict("that address was registered a moment ago; try again") from None
         from urllib.parse import urlencode
 
-        link = f"{self.web_base_url}/#/set-password?" + urlencode({"email": email, "code": code})
+        # The code rides in the fragment: browsers never send it to the web server or CloudFront's logs.
+        link = f"{self.web_base_url}/set-password#" + urlencode({"email": email, "code": code})
         self._notify(user.id, "invitation", secret={"link": link, "code": code}, inviter=caller.name,
                      roles=_describe(grants, nodes), days=cred.INVITE_LIFETIME_SECONDS // 86400)
         return user
@@ -317,7 +318,7 @@ class AccountService:
         return user, codes.get(purpose)
 
     def _check_code(self, email: str, user: User | None, stored: StoredCode | None, code: str) -> None:
-        wrong = InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one")])
+        wrong = InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one", "code_invalid")])
         now = self.clock.now()
         locked = self.throttles.locked_until("code-fail", email, now)
         if locked:
@@ -342,6 +343,21 @@ class AccountService:
         )
         if locked:
             raise TooManyAttempts("too many wrong codes for this address; try again tomorrow", cred.seconds_until(locked, now))
+
+    def update_profile(self, caller: Principal, name: str | None, language: str | None) -> User:
+        """The caller's own name and language (the language of their e-mails, notifications and
+        problem details)."""
+        clean_name = _person_name(name) if name is not None else None
+        clean_language = _language(language) if language is not None else None
+        for _ in range(3):
+            user = self.users.get(caller.user_id)
+            if user is None:
+                raise NotFound("no such account")
+            changed = replace(user, name=clean_name or user.name, language=clean_language or user.language,
+                              version=user.version + 1)
+            if changed == replace(user, version=user.version + 1) or self.users.save(changed, user.version):
+                return changed
+        raise Conflict("your account is being changed; try again")
 
     def _notify(self, user_id: str, kind: str, secret: dict[str, str] | None = None, **params: Any) -> None:
         """E-mail to the account's owner, in their language; codes travel only in the job."""

@@ -32,7 +32,9 @@ from chalicelib.domain.model import (
     Node,
     Principal,
 )
-from chalicelib.services.ports import Clock, PdfRecord, SequenceTaken, StaleApplication, TrackingCodeTaken
+from chalicelib.services.ports import (
+    Clock, InboxFilter, PdfRecord, SequenceTaken, StaleApplication, TrackingCodeTaken,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,11 +142,23 @@ class ApplicationService:
         held = set(nodes)
         return [node for node in nodes.values() if not any(a in held for a in node.path[:-1])]
 
-    def inbox(self, caller: Principal, cursor: str | None, limit: int) -> Page:
-        """What the caller may decide now, oldest due first."""
+    def inbox(self, caller: Principal, cursor: str | None, limit: int, *, service_id: str | None = None,
+              node_id: str | None = None, sla_state: str | None = None, tracking_code: str | None = None) -> Page:
+        """What the caller may decide now, oldest due first; narrowed to one service, the
+        applications filed at or below one office, or an SLA state. A tracking code finds the
+        one application it names, if the caller may decide it now."""
+        if tracking_code is not None:
+            return Page(self._inbox_item_by_code(caller, tracking_code), None)
         queues = sorted({(g.node_id, g.role) for g in caller.effective_grants if g.role in DECIDER_ROLES})
-        apps, next_cursor = self.applications.inbox_page(queues, cursor, limit)
+        narrowed = InboxFilter(now=self.clock.now(), service_id=service_id, node_id=node_id, sla_state=sla_state)
+        apps, next_cursor = self.applications.inbox_page(queues, cursor, limit, narrowed)
         return Page([a for a in apps if a.applicant_id != caller.user_id], next_cursor)
+
+    def _inbox_item_by_code(self, caller: Principal, code: str) -> list[Application]:
+        normalized = normalize_tracking_code(code)
+        app_id = self.applications.id_for_tracking_code(normalized) if normalized else None
+        app = self.applications.get(app_id) if app_id else None
+        return [app] if app is not None and rules.is_decider(caller, app) else []
 
     def track(self, code: str) -> Tracking:
         normalized = normalize_tracking_code(code)

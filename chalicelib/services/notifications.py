@@ -162,7 +162,7 @@ class NotificationService:
 
     def link(self, notification: Notification) -> str | None:
         if notification.application_id:
-            return f"{self.web_base_url}/#/applications/{notification.application_id}"
+            return f"{self.web_base_url}/applications/{notification.application_id}"
         return notification.params.get("link")
 
     # ---- the recipient's list -----------------------------------------------------------------

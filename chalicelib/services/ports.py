@@ -40,6 +40,21 @@ class Session:
 
 
 @dataclass(frozen=True)
+class InboxFilter:
+    """Narrows an inbox page: one service, the applications filed at or below one office, and
+    where the step stands against its SLA (overdue, due_soon, on_time, suspended) at `now`."""
+
+    now: datetime
+    service_id: str | None = None
+    node_id: str | None = None
+    sla_state: str | None = None
+
+    @property
+    def narrows(self) -> bool:
+        return bool(self.service_id or self.node_id or self.sla_state)
+
+
+@dataclass(frozen=True)
 class ChildLink:
     id: str
     kind: str

@@ -189,7 +189,7 @@ class RenderService:
         first_step = service.steps[0]
         return papers.ReceiptPaper(
             org_name=self.org_name, service=service.name, tracking_code=app.tracking_code,
-            track_url=f"{self.web_base_url}/#/track/{app.tracking_code}", applicant=app.applicant_name,
+            track_url=f"{self.web_base_url}/track/{app.tracking_code}", applicant=app.applicant_name,
             office=node.name if node else app.node_id,
             submitted_at=papers.waktu(self._local(app.submitted_at or app.updated_at)),
             facts=form_facts(service, app.data),

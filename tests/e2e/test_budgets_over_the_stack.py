@@ -6,7 +6,6 @@ their first pages drawn with pdftoppm."""
 import io
 import shutil
 import subprocess
-import time
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ import requests
 from pypdf import PdfReader
 
 from tests import files
-from tests.support import DEMO_PASSWORD, post_file, require_system
+from tests.support import DEMO_PASSWORD, eventually, post_file, require_system
 
 pytestmark = pytest.mark.e2e
 
@@ -24,17 +23,6 @@ UTARA, SELATAN = "cluster-depok-utara", "cluster-depok-selatan"
 
 def login(http, who):
     return http.login(f"{who}@demo.satupintu.id", DEMO_PASSWORD)
-
-
-def eventually(check, timeout=30.0, every=0.3):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
 
 
 def past_month(http):
@@ -181,6 +169,7 @@ def test_a_permit_ends_in_a_certificate_verified_from_its_qr_code(http, stack, t
     assert cert["number"] in text and "Siti Rahmawati" in text and cert["code"] in text
     assert len(page.images) == 1  # the QR code
     first_page_png(pdf, tmp_path, "certificate")
-    # The QR code's address answers without login, the name masked.
-    public = requests.get(cert["verify_url"], headers={"Accept": "application/json"}, timeout=10).json()
+    # The QR code opens the web app's verification page; the API answers it without login, the name masked.
+    assert cert["verify_url"] == f"http://127.0.0.1:{stack.ports['WEB_PORT']}/verify/{cert['code']}"
+    public = requests.get(f"{stack.url}/verify/{cert['code']}", headers={"Accept": "application/json"}, timeout=10).json()
     assert public["valid"] is True and public["holder"] == "S*** R********"

@@ -25,6 +25,7 @@ def staff(http, who):
 def test_the_stack_prints_its_urls_accounts_and_ready(stack):
     output = stack.log.read_text()
     assert f"http://127.0.0.1:{stack.ports['API_PORT']}" in output
+    assert f"web app        http://127.0.0.1:{stack.ports['WEB_PORT']}" in output
     assert "warga@demo.satupintu.id" in output and "verifikator.kukusan@demo.satupintu.id" in output
     assert output.strip().splitlines().count("ready") == 1
 
@@ -144,13 +145,13 @@ def test_sigterm_stops_every_process_it_started(tmp_path):
         if line.strip() == "ready":
             break
     assert _listening(ports["API_PORT"]) and _listening(ports["AWS_EMULATOR_PORT"])
-    assert _listening(ports["REGISTRY_STANDIN_PORT"])
+    assert _listening(ports["REGISTRY_STANDIN_PORT"]) and _listening(ports["WEB_PORT"])
     children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
-    assert len(children) == 4  # emulator, registry stand-ins, API, worker
+    assert len(children) == 5  # emulator, registry stand-ins, API, worker, web app
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
     assert not _listening(ports["API_PORT"]) and not _listening(ports["AWS_EMULATOR_PORT"])
-    assert not _listening(ports["REGISTRY_STANDIN_PORT"])
+    assert not _listening(ports["REGISTRY_STANDIN_PORT"]) and not _listening(ports["WEB_PORT"])
     for pid in children:
         assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
     assert not (tmp_path / "state" / "run.pid").exists()

@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from tests import files
-from tests.e2e.test_budgets_over_the_stack import decide, eventually, login, report
+from tests.e2e.test_budgets_over_the_stack import decide, login, report
+from tests.support import eventually
 
 pytestmark = pytest.mark.e2e
 

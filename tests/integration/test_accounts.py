@@ -22,6 +22,20 @@ def test_register_verify_login_and_me(api):
                   "delegated_roles": []}
 
 
+def test_people_change_their_own_name_and_the_language_their_mail_comes_in(api):
+    email, token = api.register_verified(language="id")
+    changed = api.patch("/me", {"language": "en", "name": "  Budi   Santoso "}, token=token)
+    assert changed.status == 200, changed.text
+    assert (changed.json["language"], changed.json["name"]) == ("en", "Budi Santoso")
+    token = api.login(email, "correct horse 1")
+    assert api.get("/me", token=token).json["language"] == "en"
+    api.post("/auth/password/forgot", {"email": email})
+    assert api.wait_for_mail(email, "password reset code")["text"].startswith("Hello Budi Santoso")  # now in English
+    assert api.patch("/me", {"language": "fr"}, token=token).status == 422
+    assert api.patch("/me", {"name": ""}, token=token).json["errors"][0]["field"] == "name"
+    assert api.patch("/me", {"language": "id"}).status == 401
+
+
 def test_registering_a_taken_address_answers_the_same_and_tells_the_owner(api):
     email, _ = api.register_verified()
     again = api.post("/auth/register", {"email": email, "password": "another pass 2", "name": "Mallory"})

@@ -210,6 +210,54 @@ def test_the_inbox_lists_what_the_caller_may_decide_oldest_due_first(api, office
     assert [a["id"] for a in later] == ids and all(a["overdue"] for a in later)
 
 
+def fresh_login(api, node):
+    colleague, password = make_user(api.deps, [("verifier", node)])
+    return api.login(colleague.email, password)
+
+
+def test_the_inbox_narrows_by_office_service_sla_state_and_tracking_code(api, office):
+    at_desk, at_desk2 = file(api, office["applicant"], office["desk"]), file(api, office["applicant"], office["desk2"])
+    for app, verifier in ((at_desk, "desk_verifier"), (at_desk2, "desk2_verifier")):
+        app = api.post(f"/applications/{app['id']}/submit", token=office["applicant"]).json
+        assert decide(api, office[verifier], app).status == 200
+    dept = office["dept_verifier"]
+
+    def inbox(**query):
+        answer = api.get("/inbox?" + "&".join(f"{k}={v}" for k, v in query.items()), token=dept)
+        assert answer.status == 200, answer.text
+        return [a["id"] for a in answer.json["items"]]
+
+    both = {at_desk["id"], at_desk2["id"]}
+    assert set(inbox()) == both
+    assert inbox(node_id=office["desk"]) == [at_desk["id"]] and inbox(node_id=office["desk2"]) == [at_desk2["id"]]
+    assert set(inbox(service_id=SERVICE)) == both and inbox(service_id="test-document-permit") == []
+    listed = api.get("/inbox", token=dept).json["items"][0]
+    assert listed["sla_state"] == "on_time" and listed["can_decide"] is True
+    assert listed["service_name"] and listed["node_name"].startswith("desk ")
+    assert set(inbox(sla="on_time")) == both and inbox(sla="due_soon") == [] and inbox(sla="overdue") == []
+
+    api.deps.clock.advance(int(72 * 3600 * 0.8))  # the technical review's last quarter
+    dept = fresh_login(api, office["department"])  # the tokens above have expired
+    assert set(inbox(sla="due_soon")) == both
+    current = api.get(f"/applications/{at_desk['id']}", token=dept).json
+    assert api.post(f"/applications/{at_desk['id']}/suspend", {"reason": "Tunggu gambar"}, token=dept).status == 200
+    assert inbox(sla="suspended") == [at_desk["id"]] and inbox(sla="due_soon") == [at_desk2["id"]]
+    assert current["sla_state"] == "due_soon"
+    api.deps.clock.advance(int(72 * 3600 * 0.3))
+    dept = fresh_login(api, office["department"])
+    assert inbox(sla="overdue") == [at_desk2["id"]]  # the suspended one's clock stands still
+
+    code = at_desk2["tracking_code"].lower().replace("-", " ")
+    assert inbox(q=code.replace(" ", "%20")) == [at_desk2["id"]]
+    someone, password = make_user(api.deps)
+    applicant = api.login(someone.email, password)
+    elsewhere = file(api, applicant, office["desk"])  # a draft: nobody's to decide
+    assert inbox(q=elsewhere["tracking_code"]) == []
+    assert (elsewhere["can_decide"], elsewhere["sla_state"]) == (False, None)
+    assert api.get(f"/applications/{at_desk2['id']}", token=dept).json["sla_state"] == "overdue"
+    assert api.get("/inbox?sla=late", token=dept).status == 422
+
+
 def test_lists_page_with_a_cursor_and_filter(api, office):
     made = []
     for i in range(5):

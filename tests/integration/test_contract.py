@@ -41,7 +41,17 @@ def test_numbers_in_strings_are_not_coerced(api, seeded):
 
 def test_unknown_fields_are_422(api):
     body = assert_problem(api.post("/auth/login", {"email": "a@b.id", "password": "x", "admin": True}), 422)
-    assert body["errors"] == [{"field": "admin", "detail": "is not a field of this request", "pointer": "#/admin"}]
+    assert body["errors"] == [{"field": "admin", "detail": "is not a field of this request", "code": "unknown_field",
+                               "pointer": "#/admin"}]
+
+
+def test_every_field_problem_names_its_rule_and_numbers_for_clients_to_word(api):
+    body = assert_problem(api.post("/auth/register", {"email": "a@b.id", "password": "kurang", "name": "A"}), 422)
+    assert body["errors"] == [{"field": "password", "detail": "must be at least 8 characters", "code": "min_length",
+                               "params": {"limit": 8}, "pointer": "#/password"}]
+    body = assert_problem(api.post("/auth/login", {"email": "a@b.id", "password": "x" * 1025}), 422)
+    assert [(e["code"], e.get("params")) for e in body["errors"]] == [("max_length", {"limit": 1024})]
+    assert [e["code"] for e in assert_problem(api.post("/auth/login", {"email": "a@b.id"}), 422)["errors"]] == ["required"]
 
 
 def test_unknown_query_parameters_are_422(api):

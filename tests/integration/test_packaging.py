@@ -1,5 +1,5 @@
 """The AWS path, checked offline: `chalice package` for the prod stage builds, and cfn-lint
-passes on its template and on infra/template.yaml."""
+passes on its template, on infra/template.yaml and on the web app's infra/web.yaml."""
 
 import json
 import os
@@ -53,6 +53,6 @@ def test_chalice_packages_the_prod_stage(package):
 
 def test_cfn_lint_passes_on_the_package_and_on_infra(package):
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    result = subprocess.run([str(cfn_lint), str(PROJECT / "infra" / "template.yaml"), str(package / "sam.json")],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([str(cfn_lint), str(PROJECT / "infra" / "template.yaml"), str(PROJECT / "infra" / "web.yaml"),
+                             str(package / "sam.json")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

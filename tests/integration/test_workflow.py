@@ -67,7 +67,7 @@ def test_a_submission_tells_the_applicant_and_the_step_deciders_in_the_app_and_b
     receipt = next(n for n in mine["items"] if n["application_id"] == app["id"])
     assert receipt["kind"] == "submitted" and receipt["tracking_code"] == app["tracking_code"]
     assert receipt["delivery"]["status"] == "sent" and receipt["delivery"]["attempts"] == 1
-    assert receipt["link"].endswith(f"/#/applications/{app['id']}") and receipt["read_at"] is None
+    assert receipt["link"].endswith(f"/applications/{app['id']}") and "#" not in receipt["link"] and receipt["read_at"] is None
     assert app["tracking_code"] in receipt["title"]
 
     task = notifications(api, office["desk_verifier"])["items"][0]

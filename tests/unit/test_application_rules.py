@@ -67,8 +67,10 @@ def test_submission_starts_step_one_with_its_deciders_and_due_time():
 def test_submission_names_every_missing_field_and_document():
     app = filed({})
     with pytest.raises(InvalidInput) as raised:
-        rules.submit(app, SERVICE, DESK, applicant, [("attachment", "Attachment is required")], NOW, WIB, ORIGIN)
-    assert {p.field for p in raised.value.problems} == {"data.title", "documents.attachment"}
+        rules.submit(app, SERVICE, DESK, applicant, [("attachment", "document_required", "Attachment is required")],
+                     NOW, WIB, ORIGIN)
+    assert {(p.field, p.code) for p in raised.value.problems} == {
+        ("data.title", "required"), ("documents.attachment", "document_required")}
 
 
 def test_approving_walks_the_steps_and_the_last_approval_is_final():

@@ -210,3 +210,24 @@ def test_e_mail_refuses_a_missing_value_but_the_in_app_list_shows_what_it_has():
         render_mail("approved", "en", {"org_name": "x", "name": "Ann", "link": "/"})
     subject, _summary, _text = render_mail("approved", "en", {"tracking_code": "AAAA"}, strict=False)
     assert subject == "Application AAAA approved"
+
+
+# ---- the step against its SLA ---------------------------------------------------------------
+
+def test_a_step_is_on_time_then_due_soon_in_its_last_quarter_then_overdue():
+    app = submitted()  # step 1 started at NOW, 24 hours
+    assert rules.sla_state(app, NOW) == "on_time"
+    assert rules.sla_state(app, NOW + SLA * 0.75 - timedelta(seconds=1)) == "on_time"
+    assert rules.sla_state(app, NOW + SLA * 0.75) == "due_soon"
+    assert rules.sla_state(app, NOW + SLA) == "overdue"
+    decided = rules.decide(app, SERVICE, desk_verifier, "reject", 1, "Tidak lengkap", NOW, WIB, ORIGIN).application
+    assert rules.sla_state(decided, NOW + SLA * 2) is None and decided.warn_at is None
+
+
+def test_a_suspended_step_is_suspended_and_its_warning_moves_with_the_due_time_on_resume():
+    app = rules.suspend(submitted(), SERVICE, desk_verifier, "Tunggu KTP", NOW, ORIGIN).application
+    assert rules.sla_state(app, NOW + SLA * 2) == "suspended"
+    resumed = rules.resume(app, SERVICE, desk_verifier, NOW + timedelta(hours=10), ORIGIN).application
+    assert resumed.warn_at == NOW + SLA * 0.75 + timedelta(hours=10)
+    assert rules.sla_state(resumed, NOW + SLA) == "on_time"  # 10 hours suspended: 10 hours more
+    assert rules.sla_state(resumed, NOW + timedelta(hours=30)) == "due_soon"

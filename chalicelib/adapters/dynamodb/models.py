@@ -212,6 +212,8 @@ class ApplicationItem(Item):
     updated_at = UTCDateTimeAttribute()
     version = NumberAttribute()
     due_at = UTCDateTimeAttribute(null=True)
+    warn_at = UTCDateTimeAttribute(null=True)
+    node_name = UnicodeAttribute(null=True)
     submitted_at = UTCDateTimeAttribute(null=True)
     last_submitted_at = UTCDateTimeAttribute(null=True)
     step_nodes = ListAttribute(of=UnicodeAttribute, null=True)

@@ -25,6 +25,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, Unava
 from chalicelib.services.ports import (
     ChildLink,
     EmailTaken,
+    InboxFilter,
     ParentMissing,
     PdfRecord,
     Session,
@@ -685,8 +686,8 @@ def _app_to_item(app: Application) -> m.ApplicationItem:
         service_version=app.service_version, node_id=app.node_id, node_path=list(app.node_path),
         applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status, step=app.step,
         steps_total=app.steps_total, data=app.data, created_at=app.created_at, updated_at=app.updated_at,
-        version=app.version, due_at=app.due_at, submitted_at=app.submitted_at,
-        last_submitted_at=app.last_submitted_at, step_nodes=list(app.step_nodes) or None,
+        version=app.version, due_at=app.due_at, warn_at=app.warn_at, node_name=app.node_name,
+        submitted_at=app.submitted_at, last_submitted_at=app.last_submitted_at, step_nodes=list(app.step_nodes) or None,
         decider_node_id=app.decider_node_id, decider_role=app.decider_role,
         applicant_key=f"APPLICANT#{app.applicant_id}", created_key=f"{key_time(app.created_at)}#{app.id}",
         inbox_key=f"{app.decider_node_id}#{app.decider_role}" if awaiting else None,
@@ -708,8 +709,8 @@ def _app_from_item(item: m.ApplicationItem) -> Application:
         applicant_id=item.applicant_id, applicant_name=item.applicant_name, status=item.status,
         step=int(item.step) if item.step is not None else None, steps_total=int(item.steps_total),
         data=item.data or {}, created_at=item.created_at, updated_at=item.updated_at, version=int(item.version),
-        due_at=item.due_at, submitted_at=item.submitted_at, last_submitted_at=item.last_submitted_at,
-        step_nodes=tuple(item.step_nodes or ()),
+        due_at=item.due_at, warn_at=item.warn_at, node_name=item.node_name, submitted_at=item.submitted_at,
+        last_submitted_at=item.last_submitted_at, step_nodes=tuple(item.step_nodes or ()),
         decider_node_id=item.decider_node_id, decider_role=item.decider_role,
         suspended_at=item.suspended_at, suspension_reason=item.suspension_reason,
         escalation_level=int(item.escalation_level or 0), escalate_at=item.escalate_at,
@@ -1031,11 +1032,13 @@ class DynamoApplicationStore:
         )
         return [app_from_raw(raw) for raw in items], next_cursor
 
-    def inbox_page(self, queues: list[tuple[str, str]], cursor: str | None, limit: int) -> tuple[list[Application], str | None]:
+    def inbox_page(self, queues: list[tuple[str, str]], cursor: str | None, limit: int,
+                   narrowed: InboxFilter | None = None) -> tuple[list[Application], str | None]:
         partitions = [Partition("inbox", "inbox_key", f"{node_id}#{role}") for node_id, role in queues]
         if not partitions:
             return [], None
-        items, next_cursor = merged_page(partitions, "inbox_sort", False, decode_cursor(cursor), limit)
+        condition = inbox_filter(narrowed) if narrowed is not None and narrowed.narrows else None
+        items, next_cursor = merged_page(partitions, "inbox_sort", False, decode_cursor(cursor), limit, condition)
         return [app_from_raw(raw) for raw in items], next_cursor
 
 
@@ -1101,6 +1104,30 @@ def _certificate_from_item(item: m.CertificateItem) -> Certificate:
         node_id=item.node_id, revoked_at=item.revoked_at, revocation_reason=item.revocation_reason,
         version=int(item.version),
     )
+
+
+def inbox_filter(narrowed: InboxFilter):
+    """The inbox's filters as one condition. Like list filters they cost reads, not calls; an
+    SLA state is read off the times the step was given when it started (due_at, warn_at)."""
+    item, now = m.ApplicationItem, narrowed.now
+    parts = []
+    if narrowed.service_id:
+        parts.append(item.service_id == narrowed.service_id)
+    if narrowed.node_id:
+        parts.append(item.node_path.contains(narrowed.node_id))
+    running = item.suspended_at.does_not_exist()
+    if narrowed.sla_state == "suspended":
+        parts.append(item.suspended_at.exists())
+    elif narrowed.sla_state == "overdue":
+        parts.extend([running, item.due_at <= now])
+    elif narrowed.sla_state == "due_soon":
+        parts.extend([running, item.due_at > now, item.warn_at <= now])
+    elif narrowed.sla_state == "on_time":
+        parts.extend([running, item.due_at > now, item.warn_at.does_not_exist() | (item.warn_at > now)])
+    condition = None
+    for part in parts:
+        condition = part if condition is None else condition & part
+    return condition
 
 
 def list_filter(status: str | None, service_id: str | None):

@@ -1,6 +1,6 @@
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
-from chalicelib.domain.applications import masked_fields
+from chalicelib.domain.applications import is_decider, masked_fields, sla_state
 from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
 
 TAGS = ("applications",)
@@ -16,8 +16,11 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
     now = ctx.deps.clock.now()
     return s.ApplicationOut(
         id=app.id, tracking_code=app.tracking_code, service_id=app.service_id, service_version=app.service_version,
-        node_id=app.node_id, applicant_id=app.applicant_id, applicant_name=app.applicant_name, status=app.status,
+        node_id=app.node_id, node_name=app.node_name, applicant_id=app.applicant_id, applicant_name=app.applicant_name,
+        service_name=service.name if service else app.service_id,
+        service_name_en=service.name_en if service else app.service_id, status=app.status,
         step=app.step, steps_total=app.steps_total, current_step=current, due_at=ctx.api_time(app.due_at),
+        sla_state=sla_state(app, now), can_decide=ctx.caller is not None and is_decider(ctx.caller, app),
         overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level,
@@ -138,10 +141,11 @@ def history(ctx, id: str) -> s.HistoryOut:
     return s.HistoryOut(items=[history_out(ctx, e, staff) for e in entries])
 
 
-@endpoint(summary="What I may decide now, oldest due first", query=s.PageQuery, response=s.ApplicationList,
-          tags=TAGS, errors=(401,))
-def inbox(ctx, query: s.PageQuery) -> s.ApplicationList:
-    page = ctx.deps.applications.inbox(ctx.user(), query.cursor, query.limit)
+@endpoint(summary="What I may decide now, oldest due first", query=s.InboxQuery, response=s.ApplicationList,
+          tags=TAGS, errors=(401, 422))
+def inbox(ctx, query: s.InboxQuery) -> s.ApplicationList:
+    page = ctx.deps.applications.inbox(ctx.user(), query.cursor, query.limit, service_id=query.service_id,
+                                       node_id=query.node_id, sla_state=query.sla, tracking_code=query.q)
     return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
 
 
@@ -158,7 +162,8 @@ def track(ctx, code: str) -> s.TrackOut:
             events.append(s.TrackEventOut(status=entry.to_status, step=entry.to_step, at=ctx.api_time(entry.at)))
             last = (entry.to_status, entry.to_step)
     return s.TrackOut(
-        service_id=app.service_id, service_name=service.name if service else app.service_id, status=app.status,
+        service_id=app.service_id, service_name=service.name if service else app.service_id,
+        service_name_en=service.name_en if service else app.service_id, status=app.status,
         step=app.step, steps_total=app.steps_total, updated_at=ctx.api_time(app.updated_at), history=events,
     )
 
@@ -209,7 +214,8 @@ def verify(ctx, code: str):
     view = public_view(cert)
     service = ctx.deps.catalog.latest(cert.service_id)
     out = s.VerifyOut(**{**view, "issued_at": ctx.api_time(cert.issued_at), "revoked_at": ctx.api_time(cert.revoked_at),
-                         "service_name": service.name if service else cert.service_id})
+                         "service_name": service.name if service else cert.service_id,
+                         "service_name_en": service.name_en if service else cert.service_id})
     if _wants_html(ctx.request.headers.get("accept", "")):
         # A QR code scanned with a phone opens this in a browser: a page, not JSON.
         return Result(verify_page(out, ctx.deps.settings.org_name), 200, {

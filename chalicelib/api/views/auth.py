@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 from chalicelib.domain.model import User
@@ -61,7 +63,18 @@ def reset_password(ctx, body: s.ResetPasswordRequest) -> s.UserEnvelope:
 
 @endpoint(summary="Who I am and the roles I hold", response=s.UserOut, tags=TAGS, errors=(401,))
 def me(ctx) -> s.UserOut:
+    return _me(ctx, ctx.user())
+
+
+@endpoint(summary="Change my name or language", body=s.ProfileRequest, response=s.UserOut, tags=TAGS,
+          errors=(401, 409, 422))
+def update_me(ctx, body: s.ProfileRequest) -> s.UserOut:
     caller = ctx.user()
+    user = ctx.deps.accounts.update_profile(caller, body.name, body.language)
+    return _me(ctx, replace(caller, name=user.name, language=user.language))
+
+
+def _me(ctx, caller) -> s.UserOut:
     return s.UserOut(
         id=caller.user_id, email=caller.email, name=caller.name, language=caller.language,
         roles=[s.Role(role=g.role, node_id=g.node_id) for g in caller.grants],

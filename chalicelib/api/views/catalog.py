@@ -30,6 +30,7 @@ def get_service(ctx, id: str) -> ServiceType:
 def service_offices(ctx, id: str) -> s.OfficeList:
     service = _service(ctx, id)
     return s.OfficeList(items=[
-        s.OfficeOut(id=n.id, kind=n.kind, name=n.name, parent_id=n.parent_id, region_code=n.region_code)
+        s.OfficeOut(id=n.id, kind=n.kind, name=n.name, parent_id=n.parent_id, region_code=n.region_code,
+                    path=list(n.path))
         for n in ctx.deps.org.offices_for(service)
     ])

@@ -27,7 +27,17 @@ PROBLEM_SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "detail": {"type": "string"}, "pointer": {"type": "string"}},
+                "required": ["field", "detail", "code"],
+                "properties": {
+                    "field": {"type": "string", "description": "dotted path of the bad field, e.g. data.birth_date"},
+                    "detail": {"type": "string", "description": "what is wrong, in English"},
+                    "code": {"type": "string", "description": (
+                        "the rule that failed (required, max_length, min, max, not_future, nik_region, "
+                        "npwp_checksum, choice, document_required, …; `invalid` when no rule has a name)")},
+                    "params": {"type": "object", "additionalProperties": True,
+                               "description": "the rule's numbers, e.g. {\"limit\": 200}"},
+                    "pointer": {"type": "string"},
+                },
             },
         },
     },
@@ -118,3 +128,18 @@ def build_document(include_local: bool) -> dict[str, Any]:
 @endpoint(summary="This document", auth=False, tags=("health",))
 def document(ctx) -> dict[str, Any]:
     return build_document(ctx.deps.settings.is_local_stage)
+
+
+def export(path: str) -> None:
+    """Write the deployed stages' document (no local-only routes) for the web app's generated
+    client: `python -m chalicelib.api.views.openapi web/openapi.json`."""
+    import json
+    from pathlib import Path
+
+    Path(path).write_text(json.dumps(build_document(False), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    export(sys.argv[1] if len(sys.argv) > 1 else "web/openapi.json")

@@ -1,0 +1,79 @@
+/** Pieces the applicant's and the staff's views of an application share. */
+import { useEffect, useState } from "react";
+import { api, call } from "../../api/client";
+import type { Application, DocumentItem, HistoryEntry, Service } from "../../api/types";
+import { useI18n } from "../../i18n/I18n";
+import { fromApiValue, type FieldSpec } from "../../forms/rules";
+
+/** The comment of the decision that returned the application (what the applicant must fix). */
+export function returnComment(history: HistoryEntry[]): string | null {
+  const returned = [...history].reverse().find((entry) => entry.action === "return");
+  return returned?.comment ?? null;
+}
+
+/** Documents of one requirement. */
+export function documentsFor(documents: DocumentItem[], requirement: string): DocumentItem[] {
+  return documents.filter((d) => d.requirement === requirement);
+}
+
+/** A form value as read on a page (not in an input). */
+export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown }) {
+  const { t, money, day, number } = useI18n();
+  if (value === null || value === undefined || value === "") return <span className="meta">—</span>;
+  switch (spec.type) {
+    case "money":
+      return <>{typeof value === "number" ? money(value) : String(value)}</>;
+    case "number":
+      return <>{typeof value === "number" ? number(value) : String(value)}</>;
+    case "date":
+      return <>{day(String(value))}</>;
+    case "boolean":
+      return <>{value === true ? t("common.yes") : t("common.no")}</>;
+    case "long_text":
+      return <span className="preserve-lines">{String(value)}</span>;
+    default:
+      return <>{String(fromApiValue(spec, value, money))}</>;
+  }
+}
+
+export function FormFacts({ service, app }: { service: Service; app: Application }) {
+  const { t, pick } = useI18n();
+  return (
+    <dl className="facts">
+      {service.fields.map((spec) => (
+        <div key={spec.name} className="fact">
+          <dt>{pick(spec.label, spec.label_en)}</dt>
+          <dd>
+            <FieldValue spec={spec} value={app.data[spec.name]} />
+            {app.masked_fields?.includes(spec.name) ? <span className="meta"> ({t("field.masked")})</span> : null}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/**
+ * Poll while something is being worked on elsewhere (a file being checked, a PDF being made):
+ * every `ms` while `active`, stopping when it is not.
+ */
+export function usePolling(active: boolean, poll: () => Promise<void> | void, ms = 1500): void {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    const timer = window.setTimeout(async () => {
+      await poll();
+      setTick((n) => n + 1);
+    }, ms);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [active, tick]);
+}
+
+export async function loadDocuments(id: string): Promise<DocumentItem[]> {
+  return (await call(api().GET("/applications/{id}/documents", { params: { path: { id } } }))).items;
+}
+
+export async function loadHistory(id: string): Promise<HistoryEntry[]> {
+  return (await call(api().GET("/applications/{id}/history", { params: { path: { id } } }))).items;
+}
