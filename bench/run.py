@@ -310,6 +310,7 @@ class Bench:
         status, calls, pair2 = self.counted("POST", "/auth/refresh", {"refresh_token": pair["refresh_token"]})
         record("POST", "/auth/refresh", status, calls)
         record("GET", "/me", *self.counted("GET", "/me", token=pair2["access_token"])[:2])
+        record("PATCH", "/me", *self.counted("PATCH", "/me", {"language": "en"}, token=pair2["access_token"])[:2])
         record("POST", "/auth/logout", *self.counted("POST", "/auth/logout", {"refresh_token": pair2["refresh_token"]},
                                                     token=pair2["access_token"])[:2])
         record("POST", "/auth/password/forgot", *self.counted("POST", "/auth/password/forgot", {"email": email})[:2])
@@ -366,6 +367,10 @@ class Bench:
         results[("GET", "/applications?status=submitted")] = self.counted(
             "GET", "/applications?status=submitted&limit=50", token=camat)[:2]
         record("GET", "/inbox", *self.counted("GET", "/inbox?limit=50", token=kukusan_verifier)[:2])
+        results[("GET", "/inbox?sla=overdue&service_id=…&node_id=…")] = self.counted(
+            "GET", "/inbox?limit=50&sla=overdue&service_id=civil-move-report&node_id=kel-kukusan", token=kukusan_verifier)[:2]
+        results[("GET", "/inbox?q=<tracking code>")] = self.counted(
+            "GET", f"/inbox?q={draft['tracking_code']}", token=kukusan_verifier)[:2]
 
         # workflow: suspend and resume, a batch of one, a delegation, notifications
         _status, waiting = self.call("POST", "/applications", {"service_id": "civil-move-report",

@@ -45,8 +45,12 @@ class WebApp:
         relative = PurePosixPath(path.lstrip("/"))
         if ".." in relative.parts:
             return 404, None, path
-        candidate = (self.dist / relative).resolve()
-        if candidate.is_file() and self.dist in candidate.parents:
+        try:
+            candidate = (self.dist / relative).resolve()
+            found = candidate.is_file() and self.dist in candidate.parents
+        except (OSError, ValueError):  # a NUL byte or a name the file system refuses
+            return 404, None, path
+        if found:
             return 200, candidate, path
         if not relative.suffix:
             return 200, self.dist / "index.html", "/index.html"  # the app's own route

@@ -113,7 +113,7 @@ def _money(spec: FieldSpec, value: Any, _today: date) -> int:
 
 
 def _date(spec: FieldSpec, value: Any, today: date) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise _Bad("must be a date as YYYY-MM-DD", "date_format")
     try:
         parsed = date.fromisoformat(value)
@@ -150,9 +150,9 @@ def _email(_spec: FieldSpec, value: Any, _today: date) -> str:
 
 
 def _phone(_spec: FieldSpec, value: Any, _today: date) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[+\d\s().-]+", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[+0-9\s().-]+", value):
         raise _Bad("must be a phone number, e.g. 0812-3456-7890 or +62 21 1234567", "phone")
-    digits = re.sub(r"\D", "", value)
+    digits = re.sub(r"[^0-9]", "", value)
     if value.strip().startswith("+"):
         if not digits.startswith("62"):
             raise _Bad("must be an Indonesian number (+62)", "phone_country")

@@ -31,7 +31,8 @@ def compact_nik(raw: str) -> str:
 
 def check_nik(raw: str, today: date) -> NikCheck:
     nik = compact_nik(raw) if isinstance(raw, str) else ""
-    if len(nik) != 16 or not nik.isdigit():
+    # ASCII digits only: str.isdigit() also takes "²" and "٣", which int() then refuses or misreads.
+    if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
         return NikCheck(valid=False, problems=["a NIK is exactly 16 digits"], codes=["nik_length"])
 
     problems: list[str] = []

@@ -4,6 +4,13 @@ Chromium through Playwright, as people use it.
 Every page a test opens is watched: a console error or an uncaught exception fails the test,
 and `check_accessibility` runs axe-core (from web/node_modules) on it, failing on serious and
 critical violations. Each journey keeps a screenshot of its last page in test-results/.
+
+A test of an error path declares the console errors it causes on purpose: Chromium reports every
+failed response ("Failed to load resource: the server responded with a status of 409") and
+every aborted request ("net::ERR_FAILED") as a console error. `page.expect_console_errors(
+re.compile(r"status of 409"))` excuses the console errors matching a pattern on that page (the
+pattern is searched in "console.error: <text> (<url>)"); every other one still fails the test,
+and so does every uncaught exception.
 """
 
 from __future__ import annotations
@@ -49,35 +56,55 @@ def web(stack) -> str:
 
 
 class Watched:
-    """A page and everything it said on its console."""
+    """A page and everything it said on its console; the console errors a test declared it
+    expects (`expect`) are kept apart in `excused`."""
 
     def __init__(self, page: Any) -> None:
         self.page = page
         self.errors: list[str] = []
+        self.expected: list[re.Pattern[str]] = []
+        self.excused: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
 
+    def expect(self, *patterns: str | re.Pattern[str]) -> None:
+        """From now on, console errors matching one of `patterns` do not fail the test."""
+        assert patterns, "name the console errors expected"
+        self.expected.extend(re.compile(p) if isinstance(p, str) else p for p in patterns)
+
     def _console(self, message: Any) -> None:
         if message.type == "error":
-            self.errors.append(f"console.error: {message.text} ({message.location.get('url', '')})")
+            said = f"console.error: {message.text} ({message.location.get('url', '')})"
+            if any(pattern.search(said) for pattern in self.expected):
+                self.excused.append(said)
+            else:
+                self.errors.append(said)
 
 
 @pytest.fixture
 def open_page(browser, web, request) -> Iterator[Any]:
     """`open_page(width=…)` → a new page in a fresh context (its own storage: a new browser
-    profile, as a second person or a logged-out window). Console errors fail the test."""
+    profile, as a second person or a logged-out window); `page.new_tab()` opens another page in
+    the same context. Console errors fail the test, but for those a page was told to expect
+    (`page.expect_console_errors(pattern, …)`)."""
     contexts: list[Any] = []
     watched: list[Watched] = []
+
+    def watch(page: Any) -> Any:
+        item = Watched(page)
+        watched.append(item)
+        page.web = web
+        page.expect_console_errors = item.expect
+        # Another tab of the same browser profile (same storage), watched like the first.
+        page.new_tab = lambda: watch(page.context.new_page())
+        return page
 
     def make(width: int = 1280, height: int = 900, **options: Any) -> Any:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="id-ID",
                                       timezone_id="Asia/Jakarta", **options)
         context.set_default_timeout(20_000)
         contexts.append(context)
-        page = context.new_page()
-        watched.append(Watched(page))
-        page.web = web
-        return page
+        return watch(context.new_page())
 
     yield make
     for index, item in enumerate(watched):

@@ -258,6 +258,27 @@ def test_the_inbox_narrows_by_office_service_sla_state_and_tracking_code(api, of
     assert api.get("/inbox?sla=late", token=dept).status == 422
 
 
+def test_a_filtered_inbox_pages_through_every_match_following_the_cursor(api, office):
+    made = {"desk": [], "desk2": []}
+    for desk, verifier in [("desk", "desk_verifier"), ("desk2", "desk2_verifier")] * 3:
+        app = file(api, office["applicant"], office[desk])
+        app = api.post(f"/applications/{app['id']}/submit", token=office["applicant"]).json
+        assert decide(api, office[verifier], app).status == 200
+        made[desk].append(app["id"])
+        api.deps.clock.advance(30)
+    found, cursor, pages = [], None, 0
+    while True:
+        answer = api.get(f"/inbox?limit=1&node_id={office['desk2']}" + (f"&cursor={cursor}" if cursor else ""),
+                         token=office["dept_verifier"]).json
+        found += [a["id"] for a in answer["items"]]
+        pages += 1
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            break
+        assert pages < 20
+    assert found == made["desk2"]  # oldest due first, none skipped, none twice
+
+
 def test_lists_page_with_a_cursor_and_filter(api, office):
     made = []
     for i in range(5):

@@ -62,6 +62,7 @@ def test_hashed_assets_are_kept_for_a_year_and_gzipped_for_browsers_that_ask(sit
 def test_a_missing_file_is_404_not_the_app_and_nothing_outside_dist_is_served(site):
     assert fetch(site + "/assets/gone-123.js")[0] == 404
     assert fetch(site + "/../index.html")[0] == 404
+    assert fetch(site + "/assets/a%00b.js")[0] == 404
     status, _headers, body = fetch(site + "/%2e%2e/%2e%2e/etc/passwd")
     assert status == 404 and b"root:" not in body
 

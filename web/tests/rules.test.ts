@@ -35,10 +35,15 @@ describe("text and long text", () => {
 });
 
 describe("numbers and money", () => {
-  it("read decimals written the Indonesian or the English way", () => {
-    expect(parseDecimal("12,5")).toBe(12.5);
-    expect(parseDecimal("12.5")).toBe(12.5);
-    expect(parseDecimal("1.250,5")).toBe(1250.5);
+  it("read numbers the way the page's language writes them, and refuse what could be read two ways", () => {
+    expect(parseDecimal("12,5", "id")).toBe(12.5);
+    expect(parseDecimal("1.500", "id")).toBe(1500);
+    expect(parseDecimal("1.250,5", "id")).toBe(1250.5);
+    expect(parseDecimal("12.5", "id")).toBe(12.5); // a phone's number pad has no comma
+    expect(parseDecimal("1,250.5", "id")).toBeNull();
+    expect(parseDecimal("1,500", "en")).toBe(1500);
+    expect(parseDecimal("1,250.5", "en")).toBe(1250.5);
+    expect(parseDecimal("12,5", "en")).toBeNull();
     expect(parseDecimal("dua")).toBeNull();
   });
   it("hold numbers to the field's min and max", () => {
@@ -156,9 +161,11 @@ describe("the whole form", () => {
  * check_form, this through the browser's checkValue; the codes must be the same.
  */
 import cases from "./form-rules.cases.json";
+import realRegions from "../src/forms/districts.generated";
 
 describe("the same answer as the server, case by case", () => {
-  const shared = { today: cases.today, regions: { provinces: { "32": "Jawa Barat" }, regencies: { "3276": "Kota Depok" }, districts: { "327606": "Beji" } } };
+  // The real region master data, as the page loads it (generated with the build).
+  const shared = { today: cases.today, regions: realRegions };
   for (const item of cases.cases) {
     it(`${item.type} ${JSON.stringify(item.value)} → ${item.code ?? "right"}`, () => {
       const spec = field(item.type as FieldSpec["type"], item.spec as Partial<FieldSpec>);
@@ -167,4 +174,13 @@ describe("the same answer as the server, case by case", () => {
       expect(checkValue(spec, typed, shared)?.code ?? null).toBe(item.code);
     });
   }
+});
+
+describe("what is sent", () => {
+  it("sends what was typed when it is not an amount, for the server to refuse, never a rule", () => {
+    const money = field("money", { name: "amount" });
+    expect(toApiData([money], { amount: "-5" })).toEqual({ amount: "-5" });
+    expect(toApiData([field("number", { name: "area" })], { area: "1.500" }, "id")).toEqual({ area: 1500 });
+    expect(toApiData([field("number", { name: "area" })], { area: "1,500" }, "en")).toEqual({ area: 1500 });
+  });
 });

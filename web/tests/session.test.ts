@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { call, createApi } from "../src/api/client";
 import { ApiError } from "../src/api/problems";
-import { REFRESH_TOKEN_KEY, Session } from "../src/api/session";
+import { LOGIN_KEY, REFRESH_TOKEN_KEY, Session } from "../src/api/session";
 
 const API = "http://api.test";
 
@@ -117,19 +117,60 @@ describe("the session", () => {
   });
 
   it("refreshes before sending when the access token has run out", async () => {
-    const server = fakeServer();
     let now = 1_000_000;
+    let refreshes = 0;
     const session = new Session(
-      async () => ({ access_token: "fresh", refresh_token: "r2", expires_in: 900 }),
+      async () => {
+        refreshes += 1;
+        return { access_token: "fresh", refresh_token: "r2", expires_in: 900 };
+      },
       window.localStorage,
       null,
       () => now,
     );
     session.start({ access_token: "old", refresh_token: "r1", expires_in: 900 });
     expect(await session.currentAccessToken()).toBe("old");
+    expect(refreshes).toBe(0);
     now += 890_000; // within the margin before expiry
     expect(await session.currentAccessToken()).toBe("fresh");
+    expect(refreshes).toBe(1);
+  });
+
+  it("takes a 401 from logging in for a wrong password, never for an ended session", async () => {
+    const server = fakeServer();
+    const { api, session } = loggedIn(server);
+    server.fetch.mockImplementationOnce(async () => json(401, problem(401, "unauthenticated")));
+    const failure = await call(api.POST("/auth/login", { body: { email: "a@b.id", password: "salah" } })).catch((e: unknown) => e);
+    expect((failure as ApiError).status).toBe(401);
     expect(server.refreshCalls).toBe(0);
+    expect(server.fetch.mock.calls.at(-1)?.[0].headers.get("Authorization")).toBeNull(); // no session sent
+    expect(session.isLoggedIn).toBe(true);
+  });
+
+  it("follows a login in another tab: forgets its access token and says who to ask about", async () => {
+    const server = fakeServer();
+    const { session } = loggedIn(server);
+    const events: string[] = [];
+    session.subscribe((event) => events.push(event));
+    window.dispatchEvent(new StorageEvent("storage", { key: LOGIN_KEY, newValue: "another-login" }));
+    expect(events).toEqual(["login"]);
+    window.localStorage.setItem(REFRESH_TOKEN_KEY, "refresh-1");
+    expect(await session.currentAccessToken()).toBe("access-2"); // refreshed, not the old one
+  });
+
+  it("without Web Locks, tabs still refresh one after the other through a lease in storage", async () => {
+    const used: string[] = [];
+    const refresh = async (token: string) => {
+      used.push(token);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const next = Number(token.split("-")[1]) + 1;
+      return { access_token: `a-${next}`, refresh_token: `r-${next}`, expires_in: 900 };
+    };
+    const tabOne = new Session(refresh, window.localStorage, null);
+    const tabTwo = new Session(refresh, window.localStorage, null);
+    tabOne.start({ access_token: "a-1", refresh_token: "r-1", expires_in: 900 });
+    await Promise.all([tabOne.refresh("a-1"), tabTwo.refresh(null)]);
+    expect(used).toEqual(["r-1", "r-2"]);
   });
 
   it("refreshes under a lock shared by every tab, with the token the last tab stored", async () => {

@@ -17,6 +17,9 @@ export interface ApiBundle {
 
 type FetchLike = (input: Request) => Promise<Response>;
 
+// Every /auth/ route but logout is for people without a session (API.md, "Accounts").
+const OPEN_AUTH_ROUTES = /\/auth\/(?!logout$)[^/]+(\/[^/]+)?$/;
+
 /**
  * Every request carries the caller's access token (refreshed first when it ran out) and
  * language; a 401 refreshes the session once and tries again, and a second 401 ends it.
@@ -39,6 +42,12 @@ export function createApi(
   const session = new Session(refreshCall, options.storage, options.locks === undefined ? undefined : options.locks);
 
   const authenticated: FetchLike = async (request) => {
+    if (OPEN_AUTH_ROUTES.test(new URL(request.url).pathname)) {
+      // Logging in, registering, codes: no session is involved, and a 401 there (a wrong
+      // password) must not be taken for an ended session.
+      request.headers.set("Accept-Language", language());
+      return send(request);
+    }
     const retry = request.clone();
     const token = await session.currentAccessToken();
     request.headers.set("Accept-Language", language());

@@ -55,11 +55,11 @@ export function apiErrorFrom(response: Response, body: unknown): ApiError {
  * Where the error happened changes what the sentence should say: a 401 while logging in is a
  * wrong password, elsewhere an ended session; a 409 on a decision means someone else decided.
  */
-export type ProblemContext = "login" | "decision" | "code" | "upload" | "general";
+export type ProblemContext = "login" | "decision" | "code" | "upload" | "form" | "general";
 
 export function problemSentence(error: unknown, t: Translate, context: ProblemContext = "general"): string {
   if (!(error instanceof ApiError)) return t("problem.unexpected");
-  if (error.isNetwork) return t("problem.network");
+  if (error.isNetwork) return context === "form" ? t("problem.network.form") : t("problem.network");
   const slug = error.slug;
   switch (error.status) {
     case 400:

@@ -23,6 +23,10 @@ interface LockManagerLike {
 }
 
 export const REFRESH_TOKEN_KEY = "satupintu.refresh_token";
+// Changed on every login (not on rotations): another tab's login, perhaps as someone else.
+export const LOGIN_KEY = "satupintu.login";
+const LEASE_KEY = "satupintu.refresh_lease";
+const LEASE_MS = 10_000;
 const LOCK_NAME = "satupintu.refresh";
 // Refresh a little before the token runs out, so a request never leaves with a dying token.
 const EXPIRY_MARGIN_MS = 30_000;
@@ -30,9 +34,6 @@ const EXPIRY_MARGIN_MS = 30_000;
 export class Session {
   private accessToken: string | null = null;
   private accessExpiresAt = 0;
-  // The refresh token this tab's access token came with: if storage holds another, a
-  // different tab has rotated the family since.
-  private issuedWith: string | null = null;
   private refreshing: Promise<string | null> | null = null;
   private readonly listeners = new Set<(event: SessionEvent) => void>();
 
@@ -42,13 +43,13 @@ export class Session {
     private readonly locks: LockManagerLike | null = navigator.locks ?? null,
     private readonly now: () => number = Date.now,
   ) {
-    // Another tab logged out (or in as someone else): follow it.
+    // Another tab logged out, or logged in (perhaps as someone else): follow it.
     window.addEventListener("storage", (event) => {
-      if (event.key !== REFRESH_TOKEN_KEY && event.key !== null) return;
-      if (event.newValue === null) {
+      if (event.key === null || (event.key === REFRESH_TOKEN_KEY && event.newValue === null)) {
         this.forget();
         this.emit("logout");
-      } else if (this.issuedWith === null) {
+      } else if (event.key === LOGIN_KEY && event.newValue !== null) {
+        this.forget(); // this tab's access token may be the previous person's
         this.emit("login");
       }
     });
@@ -66,6 +67,11 @@ export class Session {
   /** Keep a pair the API just gave (login). */
   start(pair: TokenPair): void {
     this.keep(pair);
+    try {
+      this.storage.setItem(LOGIN_KEY, `${this.now()}-${Math.random().toString(36).slice(2)}`);
+    } catch {
+      // no storage: other tabs cannot be told, and have no session to follow anyway
+    }
     this.emit("login");
   }
 
@@ -88,11 +94,35 @@ export class Session {
     }
     if (!this.refreshing) {
       const run = () => this.refreshOnce();
-      this.refreshing = (this.locks ? this.locks.request(LOCK_NAME, run) : run()).finally(() => {
+      this.refreshing = (this.locks ? this.locks.request(LOCK_NAME, run) : this.underLease(run)).finally(() => {
         this.refreshing = null;
       });
     }
     return this.refreshing;
+  }
+
+  /**
+   * Where Web Locks are missing (a page served over plain http on a LAN address, older
+   * browsers), a lease in localStorage does the same, less strictly: a tab waits while another
+   * holds a fresh lease, then refreshes with whatever token is stored by then.
+   */
+  private async underLease<T>(run: () => Promise<T>): Promise<T> {
+    const me = Math.random().toString(36).slice(2);
+    for (let waited = 0; waited < LEASE_MS; waited += 100) {
+      const [holder = "", until = "0"] = (this.storage.getItem(LEASE_KEY) ?? "").split("@");
+      if (!holder || Number(until) < this.now() || holder === me) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      this.storage.setItem(LEASE_KEY, `${me}@${this.now() + LEASE_MS}`);
+    } catch {
+      return run();
+    }
+    try {
+      return await run();
+    } finally {
+      if ((this.storage.getItem(LEASE_KEY) ?? "").startsWith(`${me}@`)) this.storage.removeItem(LEASE_KEY);
+    }
   }
 
   private async refreshOnce(): Promise<string | null> {
@@ -141,7 +171,6 @@ export class Session {
   private keep(pair: TokenPair): void {
     this.accessToken = pair.access_token;
     this.accessExpiresAt = this.now() + pair.expires_in * 1000;
-    this.issuedWith = pair.refresh_token;
     try {
       this.storage.setItem(REFRESH_TOKEN_KEY, pair.refresh_token);
     } catch {
@@ -152,7 +181,6 @@ export class Session {
   private forget(): void {
     this.accessToken = null;
     this.accessExpiresAt = 0;
-    this.issuedWith = null;
   }
 
   private emit(event: SessionEvent): void {

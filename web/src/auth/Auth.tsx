@@ -2,10 +2,11 @@
  * Who is logged in (GET /me), kept for every page, and what the session's events mean for the
  * person: a session that ended asks them to log in again and brings them back afterwards.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import { api, call, session } from "../api/client";
 import type { User } from "../api/types";
+import { Loading, ProblemAlert } from "../components/Feedback";
 import { useI18n } from "../i18n/I18n";
 import type { Language } from "../i18n/catalogue";
 
@@ -17,6 +18,8 @@ export interface Auth {
   loading: boolean;
   /** Set when a session ended by itself (expired or revoked), until the next login. */
   sessionEnded: boolean;
+  /** Who is logged in could not be asked (no connection): the session may well be fine. */
+  unreachable: unknown;
   login: (email: string, password: string) => Promise<User>;
   logout: () => Promise<void>;
   reload: () => Promise<void>;
@@ -48,11 +51,23 @@ export function holds(me: User | null, role: string): boolean {
   return allRoles(me).some((r) => r.role === role);
 }
 
+/** What was typed into forms and kept in case of trouble (it may hold NIKs) goes with the session. */
+function forgetUnsavedForms(): void {
+  try {
+    for (const key of Object.keys(window.sessionStorage)) {
+      if (key.startsWith("satupintu.unsaved.")) window.sessionStorage.removeItem(key);
+    }
+  } catch {
+    // storage off: nothing was kept
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const { setLanguage } = useI18n();
   const [me, setMe] = useState<User | null>(null);
   const [loading, setLoading] = useState(session().isLoggedIn);
   const [sessionEnded, setSessionEnded] = useState(false);
+  const [unreachable, setUnreachable] = useState<unknown>(null);
 
   const reload = useCallback(async () => {
     if (!session().isLoggedIn) {
@@ -62,8 +77,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     try {
       setMe(await call(api().GET("/me")));
-    } catch {
-      // A refused session says so through its events; a network failure keeps what we had.
+      setUnreachable(null);
+    } catch (failure) {
+      // A refused session says so through its events; anything else is kept to be shown.
+      if (session().isLoggedIn) setUnreachable(failure);
     } finally {
       setLoading(false);
     }
@@ -85,6 +102,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (email: string, password: string) => {
     const pair = await call(api().POST("/auth/login", { body: { email, password } }));
+    const previous = session().storedRefreshToken();
+    if (previous) {
+      // Someone else was logged in here: end that session on the server before replacing it.
+      await call(api().POST("/auth/logout", { body: { refresh_token: previous } })).catch(() => undefined);
+    }
     session().start(pair);
     const user = await call(api().GET("/me"));
     setMe(user);
@@ -103,6 +125,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     session().end();
     setMe(null);
+    setSessionEnded(false); // a refresh refused on the way out is no news to someone leaving
+    forgetUnsavedForms();
   }, []);
 
   // A logged-in person's language is their account's: the app follows it when it loads.
@@ -111,10 +135,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (accountLanguage === "id" || accountLanguage === "en") setLanguage(accountLanguage);
   }, [accountLanguage, setLanguage]);
 
+  const askedLanguage = useRef<string | null>(null);
   const chooseLanguage = useCallback(
     (next: Language) => {
       setLanguage(next);
-      if (me && me.language !== next) {
+      // Compared with the last language asked for, not the account's: quick clicks both count.
+      if (me && (askedLanguage.current ?? me.language) !== next) {
+        askedLanguage.current = next;
         call(api().PATCH("/me", { body: { language: next } }))
           .then(setMe)
           .catch(() => undefined); // the page is already in the new language; the account follows next time
@@ -124,8 +151,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const value = useMemo(
-    () => ({ me, loading, sessionEnded, login, logout, reload, chooseLanguage }),
-    [me, loading, sessionEnded, login, logout, reload, chooseLanguage],
+    () => ({ me, loading, sessionEnded, unreachable, login, logout, reload, chooseLanguage }),
+    [me, loading, sessionEnded, unreachable, login, logout, reload, chooseLanguage],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -138,13 +165,28 @@ export function useAuth(): Auth {
 
 /** Pages for logged-in people: others are sent to log in, and come back here after. */
 export function RequireLogin({ children, staff = false }: { children: ReactNode; staff?: boolean }) {
-  const { me, loading } = useAuth();
+  const { me, loading, unreachable, reload } = useAuth();
   const location = useLocation();
-  if (loading) return null;
+  if (loading) return <Loading />;
+  if (!me && unreachable && session().isLoggedIn) {
+    // Offline, not logged out: say so, and keep the person where they are.
+    return (
+      <ProblemAlert error={unreachable}>
+        <button type="button" onClick={() => void reload()}>
+          <RetryLabel />
+        </button>
+      </ProblemAlert>
+    );
+  }
   if (!me) {
     const next = location.pathname + location.search;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }
   if (staff && !isStaff(me)) return <Navigate to="/applications" replace />;
   return <>{children}</>;
+}
+
+function RetryLabel() {
+  const { t } = useI18n();
+  return <>{t("common.retry")}</>;
 }

@@ -19,6 +19,8 @@ async function fetchBlob(url: string): Promise<Blob> {
 
 function PdfPages({ data, filename }: { data: ArrayBuffer; filename: string }) {
   const { t } = useI18n();
+  const words = useRef(t);
+  words.current = t;
   const holder = useRef<HTMLDivElement>(null);
   const [pages, setPages] = useState<number | null>(null);
   const [failed, setFailed] = useState(false);
@@ -30,7 +32,8 @@ function PdfPages({ data, filename }: { data: ArrayBuffer; filename: string }) {
       const pdfjs = await import("pdfjs-dist");
       const worker = await import("pdfjs-dist/build/pdf.worker.min.mjs?url");
       pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
-      const task = pdfjs.getDocument({ data: new Uint8Array(data), isEvalSupported: false, enableXfa: false });
+      // A copy: pdf.js hands its buffer to the worker, which would leave ours empty for the next opening.
+      const task = pdfjs.getDocument({ data: new Uint8Array(data.slice(0)), isEvalSupported: false, enableXfa: false });
       destroy = () => void task.destroy();
       const pdf = await task.promise;
       if (cancelled) return;
@@ -50,7 +53,7 @@ function PdfPages({ data, filename }: { data: ArrayBuffer; filename: string }) {
         canvas.height = Math.floor(viewport.height);
         canvas.className = "pdf-page";
         canvas.setAttribute("role", "img");
-        canvas.setAttribute("aria-label", t("preview.pdf_page", { page: number, pages: pdf.numPages, name: filename }));
+        canvas.setAttribute("aria-label", words.current("preview.pdf_page", { page: number, pages: pdf.numPages, name: filename }));
         target.appendChild(canvas);
         await page.render({ canvas, viewport }).promise;
       }
@@ -61,7 +64,7 @@ function PdfPages({ data, filename }: { data: ArrayBuffer; filename: string }) {
       cancelled = true;
       destroy?.();
     };
-  }, [data, filename, t]);
+  }, [data, filename]);
 
   if (failed) return <p className="field-error">{t("preview.failed")}</p>;
   return (

@@ -24,14 +24,14 @@ export interface FormState {
 }
 
 export function useFormState(fields: FieldSpec[], initial: FormValues, sealed: Record<string, unknown> = {}): FormState {
-  const { t } = useI18n();
+  const { t, language, money } = useI18n();
   const [values, setValues] = useState<FormValues>(initial);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const [revealed, setRevealed] = useState<"none" | "draft" | "complete">("none");
   const [serverErrors, setServerErrorsState] = useState<Record<string, string>>({});
   const [dirty, setDirty] = useState(false);
   const regions = useRegions(fields.some((f) => f.type === "nik" || f.type === "npwp"));
-  const context: CheckContext = useMemo(() => ({ today: todayInJakarta(), regions, sealed }), [regions, sealed]);
+  const context: CheckContext = useMemo(() => ({ today: todayInJakarta(), regions, sealed, language }), [regions, sealed, language]);
 
   const problems = useMemo(
     () => checkForm(fields, values, context, revealed === "complete"),
@@ -43,13 +43,18 @@ export function useFormState(fields: FieldSpec[], initial: FormValues, sealed: R
     for (const spec of fields) {
       const problem = problems[spec.name];
       if (problem && (touched[spec.name] || revealed !== "none")) {
-        shown[spec.name] = fieldMessage({ field: spec.name, detail: "", code: problem.code, params: problem.params }, t);
+        const params = { ...problem.params };
+        if (spec.type === "money") {
+          // Bounds of an amount read as rupiah: "Paling kecil Rp 10.000."
+          for (const bound of ["min", "max"] as const) if (typeof params[bound] === "number") params[bound] = money(params[bound] as number);
+        }
+        shown[spec.name] = fieldMessage({ field: spec.name, detail: "", code: problem.code, params }, t);
       } else if (serverErrors[spec.name]) {
         shown[spec.name] = serverErrors[spec.name] as string;
       }
     }
     return shown;
-  }, [fields, problems, touched, revealed, serverErrors, t]);
+  }, [fields, problems, touched, revealed, serverErrors, t, money]);
 
   const setValue = useCallback((name: string, value: FormValue) => {
     setValues((current) => ({ ...current, [name]: value }));

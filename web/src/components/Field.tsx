@@ -5,7 +5,7 @@
 import { useEffect, useId, useState } from "react";
 import { useI18n } from "../i18n/I18n";
 import { loadRegions, readNik, type Regions } from "../forms/nik";
-import { parseRupiah, type FieldSpec, type FormValue } from "../forms/rules";
+import { parseDecimal, parseRupiah, type FieldSpec, type FormValue } from "../forms/rules";
 import { formatNpwp, compactNpwp } from "../forms/npwp";
 import { todayInJakarta } from "../i18n/format";
 
@@ -50,7 +50,7 @@ function NikHint({ value, regions }: { value: string; regions: Regions | null })
 }
 
 export function Field({ spec, value, onChange, onBlur, error, disabled, masked }: FieldProps) {
-  const { t, pick, money } = useI18n();
+  const { t, pick, money, number, language } = useI18n();
   const id = useId();
   const label = pick(spec.label, spec.label_en);
   const describedBy = [error ? `${id}-error` : null, spec.help ? `${id}-help` : null].filter(Boolean).join(" ") || undefined;
@@ -157,6 +157,8 @@ export function Field({ spec, value, onChange, onBlur, error, disabled, masked }
   }
 
   const amount = spec.type === "money" && text ? parseRupiah(text) : null;
+  // What was understood, so 1.500 is never taken for 1,5 unseen.
+  const understood = spec.type === "number" && text ? parseDecimal(text, language) : null;
   return (
     <div className={`field${error ? " field-invalid" : ""}`}>
       <label htmlFor={id}>
@@ -167,6 +169,7 @@ export function Field({ spec, value, onChange, onBlur, error, disabled, masked }
       {spec.help ? <p className="field-help" id={`${id}-help`}>{spec.help}</p> : null}
       {input}
       {typeof amount === "number" ? <p className="field-hint">{money(amount)}</p> : null}
+      {understood !== null && !error ? <p className="field-hint">{t("field.read_as", { value: number(understood) })}</p> : null}
       {spec.type === "nik" && masked ? <p className="field-hint">{t("field.nik_masked")}</p> : null}
       {spec.type === "nik" && !masked && !error && text ? <NikHint value={text} regions={regions} /> : null}
       {error ? (

@@ -11,6 +11,8 @@ import { useI18n } from "../i18n/I18n";
 import { Notice } from "./Feedback";
 
 const UNREAD_POLL_MS = 60_000;
+// The count waits a moment after a page opens, so the page's own requests go first.
+const UNREAD_FIRST_CHECK_MS = 1_500;
 
 function useUnreadCount(active: boolean): number {
   const [count, setCount] = useState(0);
@@ -25,12 +27,13 @@ function useUnreadCount(active: boolean): number {
       call(api().GET("/notifications", { params: { query: { unread: true, limit: 1 } } }))
         .then((answer) => live && setCount(answer.unread_count))
         .catch(() => undefined);
-    void check();
+    const first = window.setTimeout(check, UNREAD_FIRST_CHECK_MS);
     const timer = window.setInterval(check, UNREAD_POLL_MS);
     const onRead = () => void check();
     window.addEventListener("satupintu:notifications-read", onRead);
     return () => {
       live = false;
+      window.clearTimeout(first);
       window.clearInterval(timer);
       window.removeEventListener("satupintu:notifications-read", onRead);
     };

@@ -68,6 +68,7 @@ export function UploadSlot({ applicationId, spec, documents, editable, onChanged
     const replacing = documents.filter((d) => !d.evidence);
     setBusy(true);
     setProgress(0);
+    let slot: string | null = null;
     try {
       const created = await call(
         api().POST("/applications/{id}/documents", {
@@ -75,7 +76,9 @@ export function UploadSlot({ applicationId, spec, documents, editable, onChanged
           body: { requirement: spec.name, filename: file.name.slice(0, 200), content_type: contentType, size: file.size },
         }),
       );
+      slot = created.document_id;
       await postToStorage(created.upload, file, setProgress);
+      slot = null;
       // The new file replaces what was there; a submitted application's files are evidence and stay.
       for (const old of replacing) {
         try {
@@ -89,6 +92,12 @@ export function UploadSlot({ applicationId, spec, documents, editable, onChanged
         }
       }
     } catch (failure) {
+      if (slot) {
+        // The file never reached storage: drop its empty slot rather than leave it "uploading".
+        await call(
+          api().DELETE("/applications/{id}/documents/{document_id}", { params: { path: { id: applicationId, document_id: slot } } }),
+        ).catch(() => undefined);
+      }
       const messages = fieldErrorsUnder(failure, "", t);
       setFileProblem(messages.content_type ?? messages.size ?? null);
       setError(messages.content_type || messages.size ? null : failure);

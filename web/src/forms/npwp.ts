@@ -1,9 +1,10 @@
 /**
  * NPWP structure by python-stdnum's rules, which the server uses (chalicelib/domain/npwp.py):
  * 15 digits whose first 9 pass the Luhn check; or the 16-digit form: a 0 and the old number
- * (Luhn over the first 10), or a person's NIK (a real birth date and a known regency).
+ * (Luhn over the first 10), or a person's NIK (a real birth date). Whether such a NIK's place of
+ * registration exists is left to the server: stdnum reads it from a table of its own.
  */
-import { birthDateOf, type Regions } from "./nik";
+import { birthDateOf } from "./nik";
 
 export type NpwpProblem = "npwp_length" | "npwp_format" | "npwp_checksum" | "npwp";
 
@@ -27,7 +28,7 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-export function checkNpwp(raw: string, regions: Regions | null, today = "9999-12-31"): NpwpProblem | null {
+export function checkNpwp(raw: string, today = "9999-12-31"): NpwpProblem | null {
   const number = compactNpwp(raw);
   if (!/^[0-9]+$/.test(number)) return "npwp_format";
   if (number.length === 15) return luhnValid(number.slice(0, 9)) ? null : "npwp_checksum";
@@ -38,7 +39,6 @@ export function checkNpwp(raw: string, regions: Regions | null, today = "9999-12
     if (birthDateOf(day, Number(number.slice(8, 10)), Number(number.slice(10, 12)), today) === null) {
       return "npwp";
     }
-    if (regions && regions.regencies[number.slice(0, 4)] === undefined) return "npwp";
     return null;
   }
   return "npwp_length";

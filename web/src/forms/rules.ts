@@ -7,7 +7,7 @@
  * `toApiValue` turns it into the JSON the API takes.
  */
 import type { components } from "../api/schema";
-import { isMaskedNik, readNik, type Regions } from "./nik";
+import { readNik, type Regions } from "./nik";
 import { checkNpwp, compactNpwp } from "./npwp";
 
 export type FieldSpec = components["schemas"]["FieldSpec"];
@@ -29,6 +29,8 @@ const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 
 export interface CheckContext {
   today: string; // YYYY-MM-DD in WIB
+  /** How people write decimals: 1.500,5 (id) or 1,500.5 (en). */
+  language?: "id" | "en";
   regions: Regions | null;
   /** Values the API keeps sealed and shows masked: sent back unchanged, they are not checked. */
   sealed?: Record<string, unknown>;
@@ -38,13 +40,27 @@ export function isEmpty(value: FormValue | undefined): boolean {
   return value === undefined || value === "" || (typeof value === "string" && value.trim() === "");
 }
 
-/** A decimal as people here write it: 12,5 or 12.5; with both marks, dots group thousands. */
-export function parseDecimal(text: string): number | null {
-  let cleaned = text.trim().replace(/\s+/g, "");
-  if (cleaned.includes(",") && cleaned.includes(".")) cleaned = cleaned.replace(/\./g, "").replace(",", ".");
-  else cleaned = cleaned.replace(",", ".");
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned)) return null;
-  const value = Number(cleaned);
+/**
+ * A number as people write it in the page's language: in Indonesian 1.500 is fifteen hundred and
+ * 12,5 twelve and a half; in English 1,500 and 12.5. A lone dot with other than three digits
+ * after it (12.5) is a decimal in both, as phones' number pads offer no comma. Anything that
+ * cannot be read one way only is refused, never guessed.
+ */
+export function parseDecimal(text: string, language: "id" | "en" = "id"): number | null {
+  const cleaned = text.trim().replace(/\s+/g, "");
+  const [group, decimal] = language === "id" ? [".", ","] : [",", "."];
+  const g = group === "." ? "\\." : ",";
+  const d = decimal === "." ? "\\." : ",";
+  let plain: string | null = null;
+  if (new RegExp(`^[+-]?[0-9]{1,3}(${g}[0-9]{3})+(${d}[0-9]+)?$`).test(cleaned)) {
+    plain = cleaned.split(group).join("").replace(decimal, ".");
+  } else if (new RegExp(`^[+-]?[0-9]+(${d}[0-9]+)?$`).test(cleaned)) {
+    plain = cleaned.replace(decimal, ".");
+  } else if (language === "id" && /^[+-]?[0-9]+\.[0-9]+$/.test(cleaned)) {
+    plain = cleaned; // 12.5 typed on a phone's pad; 1.500 was taken as thousands above
+  }
+  if (plain === null) return null;
+  const value = Number(plain);
   return Number.isFinite(value) ? value : null;
 }
 
@@ -104,21 +120,22 @@ export function checkValue(spec: FieldSpec, value: FormValue, context: CheckCont
     case "long_text":
       return checkText(spec, text, DEFAULT_LONG_TEXT_LENGTH);
     case "number": {
-      const number = parseDecimal(text);
+      const number = parseDecimal(text, context.language);
       if (number === null) return { code: "number" };
       return bounded(spec, number);
     }
     case "money": {
-      if (/^\s*-\s*\d/.test(text)) return { code: "min", params: { min: 0 } };
+      if (/^\s*-\s*[0-9]/.test(text)) return { code: "min", params: { min: 0 } };
       const amount = parseRupiah(text);
       if (amount === "fraction" || amount === null) return { code: "whole_rupiah" };
       if (amount > MAX_MONEY) return { code: "max", params: { max: MAX_MONEY } };
       return bounded(spec, amount);
     }
     case "date": {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return { code: "date_format" };
+      if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return { code: "date_format" };
       const [year, month, day] = text.split("-").map(Number) as [number, number, number];
-      const when = new Date(Date.UTC(year, month - 1, day));
+      const when = new Date(0);
+      when.setUTCFullYear(year, month - 1, day); // Date.UTC would read year 99 as 1999
       if (when.getUTCFullYear() !== year || when.getUTCMonth() !== month - 1 || when.getUTCDate() !== day) {
         return { code: "real_date" };
       }
@@ -126,13 +143,12 @@ export function checkValue(spec: FieldSpec, value: FormValue, context: CheckCont
       return null;
     }
     case "nik": {
-      if (isMaskedNik(text) && sealed !== undefined) return null;
       const reading = readNik(text, context.today, context.regions);
       const first = reading.codes[0];
       return first ? { code: first } : null;
     }
     case "npwp": {
-      const problem = checkNpwp(text, context.regions);
+      const problem = checkNpwp(text);
       return problem ? { code: problem } : null;
     }
     case "email": {
@@ -172,16 +188,15 @@ export function checkForm(
 }
 
 /** The JSON the API takes for one value (null clears the field in a PATCH merge). */
-export function toApiValue(spec: FieldSpec, value: FormValue | undefined): unknown {
+export function toApiValue(spec: FieldSpec, value: FormValue | undefined, language: "id" | "en" = "id"): unknown {
   if (value === undefined) return null;
   if (spec.type === "boolean") return typeof value === "boolean" ? value : null;
   const text = String(value).trim();
   if (text === "") return null;
   switch (spec.type) {
     case "number":
-      return parseDecimal(text) ?? text;
+      return parseDecimal(text, language) ?? text;
     case "money": {
-      if (/^\s*-\s*\d/.test(text)) return { code: "min", params: { min: 0 } };
       const amount = parseRupiah(text);
       return typeof amount === "number" ? amount : text;
     }
@@ -195,16 +210,18 @@ export function toApiValue(spec: FieldSpec, value: FormValue | undefined): unkno
 }
 
 /** What the form shows for a value the API holds. */
-export function fromApiValue(spec: FieldSpec, value: unknown, formatMoney: (n: number) => string): FormValue {
+export function fromApiValue(spec: FieldSpec, value: unknown, formatMoney: (n: number) => string, language: "id" | "en" = "id"): FormValue {
   if (spec.type === "boolean") return value === true;
   if (value === null || value === undefined) return "";
   if (spec.type === "money" && typeof value === "number") return formatMoney(value).replace(/^Rp\s?/, "");
+  // A decimal goes back into the box the way this language writes it, without grouping.
+  if (spec.type === "number" && typeof value === "number") return language === "id" ? String(value).replace(".", ",") : String(value);
   return String(value);
 }
 
 /** The form's values as the `data` of a create or PATCH: every field, emptied ones as null. */
-export function toApiData(fields: FieldSpec[], values: FormValues): Record<string, unknown> {
+export function toApiData(fields: FieldSpec[], values: FormValues, language: "id" | "en" = "id"): Record<string, unknown> {
   const data: Record<string, unknown> = {};
-  for (const spec of fields) data[spec.name] = toApiValue(spec, values[spec.name]);
+  for (const spec of fields) data[spec.name] = toApiValue(spec, values[spec.name], language);
   return data;
 }

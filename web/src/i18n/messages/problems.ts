@@ -1,6 +1,7 @@
 /** What went wrong: whole requests (problem.*) and single fields (rule.*, keyed by the API's codes). */
 export const id = {
-  "problem.network": "Tidak tersambung ke server. Periksa koneksi internet Anda lalu coba lagi; isian Anda tidak hilang.",
+  "problem.network": "Tidak tersambung ke server. Periksa koneksi internet Anda lalu coba lagi.",
+  "problem.network.form": "Tidak tersambung ke server, jadi isian belum terkirim. Isian Anda tetap tersimpan di perangkat ini; coba lagi setelah koneksi pulih.",
   "problem.unexpected": "Terjadi kesalahan yang tidak terduga. Coba lagi sebentar lagi.",
   "problem.400": "Permintaan tidak dapat dibaca oleh server. Muat ulang halaman lalu coba lagi.",
   "problem.401": "Sesi Anda telah berakhir. Silakan masuk kembali.",
@@ -8,7 +9,7 @@ export const id = {
   "problem.403": "Anda tidak berwenang melakukan ini.",
   "problem.403.not_verified": "Alamat e-mail ini belum diverifikasi. Masukkan kode yang kami kirim ke e-mail Anda.",
   "problem.404": "Data ini tidak ditemukan, atau berada di luar wewenang Anda.",
-  "problem.409": "Data ini baru saja diubah orang lain. Halaman telah dimuat ulang; periksa lalu coba lagi.",
+  "problem.409": "Data ini baru saja diubah orang lain atau keadaannya sudah berubah. Muat ulang halaman, periksa, lalu coba lagi.",
   "problem.409.decision": "Tahap ini tidak lagi menunggu keputusan Anda: orang lain sudah memutuskannya, atau permohonan dibatalkan. Halaman dimuat ulang dengan keadaan terbaru.",
   "problem.409.code": "Kode ini sudah dipakai atau tidak berlaku lagi. Minta kode baru.",
   "problem.413": "Isian terlalu besar untuk dikirim.",
@@ -68,7 +69,8 @@ export const id = {
 } as const;
 
 export const en: Record<keyof typeof id, string> = {
-  "problem.network": "Could not reach the server. Check your internet connection and try again; nothing you typed is lost.",
+  "problem.network": "Could not reach the server. Check your internet connection and try again.",
+  "problem.network.form": "Could not reach the server, so nothing was sent. What you typed is kept on this device; try again once the connection is back.",
   "problem.unexpected": "Something unexpected went wrong. Please try again in a moment.",
   "problem.400": "The server could not read the request. Reload the page and try again.",
   "problem.401": "Your session has ended. Please log in again.",
@@ -76,7 +78,7 @@ export const en: Record<keyof typeof id, string> = {
   "problem.403": "You are not allowed to do this.",
   "problem.403.not_verified": "This e-mail address is not verified yet. Enter the code we sent to it.",
   "problem.404": "This was not found, or it is outside what you may see.",
-  "problem.409": "Someone else has just changed this. The page was reloaded; check it and try again.",
+  "problem.409": "Someone else has just changed this, or it has moved on. Reload the page, check it and try again.",
   "problem.409.decision": "This step is no longer waiting for your decision: someone else has decided it, or the application was withdrawn. The page was reloaded with how it stands now.",
   "problem.409.code": "This code was already used or no longer applies. Ask for a new one.",
   "problem.413": "What you sent is too large.",

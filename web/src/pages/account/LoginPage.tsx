@@ -8,14 +8,20 @@ import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 
 /** Only paths inside this app: a crafted ?next= must not send someone elsewhere after login. */
-export function safeNext(next: string | null): string | null {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return null;
-  return next;
+export function safeNext(next: string | null, origin: string = window.location.origin): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (!next || !next.startsWith("/") || /[\u0000-\u001f\\]/.test(next)) return null;
+  try {
+    const url = new URL(next, origin);
+    return url.origin === origin ? url.pathname + url.search + url.hash : null;
+  } catch {
+    return null;
+  }
 }
 
 export default function LoginPage() {
   const { t } = useI18n();
-  const { login } = useAuth();
+  const { login, sessionEnded } = useAuth();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [email, setEmail] = useState(params.get("email") ?? "");
@@ -41,6 +47,7 @@ export default function LoginPage() {
   return (
     <div className="page narrow">
       <h1>{t("login.title")}</h1>
+      {sessionEnded ? <Notice kind="warning">{t("problem.401")}</Notice> : null}
       {params.get("verified") ? <Notice kind="success">{t("login.verified")}</Notice> : null}
       {params.get("reset") ? <Notice kind="success">{t("login.password_set")}</Notice> : null}
       <form onSubmit={submit} className="card">

@@ -47,7 +47,11 @@ export function NewPasswordForm({ email: givenEmail, code: givenCode, invitation
           error={errors.code}
         />
       )}
-      {invitation && givenCode && errors.code ? <p className="field-error">{errors.code}</p> : null}
+      {invitation && givenCode && errors.code ? (
+        <p className="field-error" role="alert">
+          {errors.code}
+        </p>
+      ) : null}
       <NewPasswordFields label={t("reset.new_password")} state={secret} errors={errors} field="new_password" />
       <button type="submit" disabled={action.busy}>
         {invitation ? t("set_password.submit") : t("reset.submit")}

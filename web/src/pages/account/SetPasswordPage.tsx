@@ -17,7 +17,9 @@ export default function SetPasswordPage() {
   }, []);
   // The code has been read: keep it out of the tab's history.
   useEffect(() => {
-    if (window.location.hash) window.history.replaceState(window.history.state, "", window.location.pathname);
+    if (window.location.hash || window.location.search) {
+      window.history.replaceState(window.history.state, "", window.location.pathname);
+    }
   }, []);
   return (
     <div className="page narrow">

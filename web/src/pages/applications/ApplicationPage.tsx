@@ -3,7 +3,7 @@
  * of them, the receipt and the certificate; a decider of the current step also gets the
  * decision (approve, reject, return with a comment), suspend and resume, and the budget check.
  */
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { loggedInPage } from "../../auth/loggedIn";
 import { api, call } from "../../api/client";
@@ -19,7 +19,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 import { loadService } from "../../services";
-import { documentsFor, FormFacts, loadDocuments, loadHistory, returnComment, usePolling } from "./shared";
+import { documentsFor, FormFacts, loadDocuments, loadHistory, returnComment, stillChecking, usePolling } from "./shared";
 
 interface Loaded {
   app: Application;
@@ -253,9 +253,15 @@ function View() {
   const [withdrawError, setWithdrawError] = useState<unknown>(null);
   // Kept at this level: after the reload the decision panel may be gone, the reason must stay.
   const [decidedElsewhere, setDecidedElsewhere] = useState(false);
+  const [decided, setDecided] = useState(false);
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // The panel that had focus is gone: focus goes to what happened.
+    if (decided || decidedElsewhere) outcome.current?.focus();
+  }, [decided, decidedElsewhere]);
   const data = loaded.data;
   useTitle(data ? `${data.app.tracking_code} · ${pick(data.service.name, data.service.name_en)}` : t("application.title"));
-  const checking = !!data?.documents.some((d) => d.status === "scanning" || d.status === "awaiting_upload");
+  const checking = !!data && stillChecking(data.documents);
   usePolling(checking, loaded.reload, 2000);
 
   if (loaded.loading && !data) return <Loading />;
@@ -349,8 +355,13 @@ function View() {
         </Notice>
       ) : null}
       {decidedElsewhere ? (
-        <div className="alert alert-warning" role="alert">
+        <div className="alert alert-warning" role="alert" tabIndex={-1} ref={outcome}>
           <p>{t("problem.409.decision")}</p>
+        </div>
+      ) : null}
+      {decided && !decidedElsewhere ? (
+        <div className="alert alert-success" role="status" tabIndex={-1} ref={outcome}>
+          <p>{t("decision.saved")}</p>
         </div>
       ) : null}
       {app.can_decide ? (
@@ -358,9 +369,11 @@ function View() {
           app={app}
           onDecided={() => {
             setDecidedElsewhere(false);
+            setDecided(true);
             void loaded.reload();
           }}
           onStale={async () => {
+            setDecided(false);
             setDecidedElsewhere(true);
             await loaded.reload();
           }}

@@ -77,7 +77,7 @@ function List() {
       </div>
       <ProblemAlert error={list.error} />
       {list.loading ? <Loading /> : null}
-      {!list.loading && ordered.length === 0 ? <EmptyState>{t("applications.none")}</EmptyState> : null}
+      {!list.loading && ordered.length === 0 && !list.hasMore ? <EmptyState>{t("applications.none")}</EmptyState> : null}
       <ul className="application-list">
         {ordered.map((app) => (
           <li key={app.id} className={`card application-item${app.status === "returned" ? " needs-you" : ""}`}>

@@ -20,7 +20,7 @@ import { fromApiValue, toApiData, type FormValues } from "../../forms/rules";
 import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 import { loadService } from "../../services";
-import { documentsFor, loadDocuments, loadHistory, returnComment, usePolling } from "./shared";
+import { documentsFor, loadDocuments, loadHistory, returnComment, stillChecking, usePolling } from "./shared";
 
 const EDITABLE = ["draft", "returned"];
 
@@ -53,17 +53,8 @@ interface Loaded {
   returned: string | null;
 }
 
-/** After a refused save or submission, take the person to the first thing to fix. */
-function focusFirstProblem(): void {
-  window.setTimeout(() => {
-    const first = document.querySelector<HTMLElement>("main [aria-invalid='true'], main .upload-slot.field-invalid button");
-    first?.focus();
-    first?.scrollIntoView({ block: "center" });
-  }, 0);
-}
-
 function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promise<void> }) {
-  const { t, pick, money } = useI18n();
+  const { t, pick, money, language } = useI18n();
   const navigate = useNavigate();
   const { app, service } = loaded;
   const [documents, setDocuments] = useState(loaded.documents);
@@ -72,6 +63,16 @@ function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promis
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const version = useRef(app.version);
+  // After a refused save or submission, the first thing to fix gets the focus: once the page
+  // shows the problems and the form is enabled again (a disabled field cannot take focus).
+  const [focusAsked, setFocusAsked] = useState(0);
+  const focusFirstProblem = () => setFocusAsked((n) => n + 1);
+  useEffect(() => {
+    if (!focusAsked || busy) return;
+    const first = document.querySelector<HTMLElement>("main [aria-invalid='true'], main .upload-slot.field-invalid button");
+    first?.focus();
+    first?.scrollIntoView({ block: "center" });
+  }, [focusAsked, busy]);
 
   const sealed = useMemo(() => {
     const stand_ins: Record<string, unknown> = {};
@@ -80,8 +81,10 @@ function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promis
   }, [app]);
   const fromServer = useMemo(() => {
     const values: FormValues = {};
-    for (const spec of service.fields) values[spec.name] = fromApiValue(spec, app.data[spec.name], money);
+    for (const spec of service.fields) values[spec.name] = fromApiValue(spec, app.data[spec.name], money, language);
     return values;
+    // The language the page opened in: switching it later must not rewrite what is in the boxes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [app, service, money]);
   const backup = useMemo(() => readBackup(app.id), [app.id]);
   const restored = backup !== null && JSON.stringify(backup) !== JSON.stringify(fromServer);
@@ -103,7 +106,7 @@ function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promis
       // the next poll or action tries again
     }
   };
-  const checking = documents.some((d) => d.status === "scanning" || d.status === "awaiting_upload");
+  const checking = stillChecking(documents);
   usePolling(checking, refreshDocuments);
 
   async function save(): Promise<boolean> {
@@ -111,7 +114,7 @@ function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promis
     setError(null);
     try {
       const updated = await call(
-        api().PATCH("/applications/{id}", { params: { path: { id: app.id } }, body: { data: toApiData(service.fields, form.values) } }),
+        api().PATCH("/applications/{id}", { params: { path: { id: app.id } }, body: { data: toApiData(service.fields, form.values, language) } }),
       );
       version.current = updated.version;
       writeBackup(app.id, null);
@@ -221,7 +224,7 @@ function Editor({ loaded, reloadAll }: { loaded: Loaded; reloadAll: () => Promis
           </section>
         ) : null}
         <div className="sticky-actions">
-          <ProblemAlert error={error} />
+          <ProblemAlert error={error} context="form" />
           {saved ? <Notice kind="success">{t("edit.saved")}</Notice> : null}
           <div className="button-row">
             <button type="button" className="button-secondary" disabled={busy} onClick={() => void onSave()}>

@@ -53,7 +53,7 @@ function List() {
       </div>
       <ProblemAlert error={list.error ?? error} />
       {list.loading ? <Loading /> : null}
-      {!list.loading && items.length === 0 ? <EmptyState>{t("notifications.none")}</EmptyState> : null}
+      {!list.loading && items.length === 0 && !list.hasMore ? <EmptyState>{t("notifications.none")}</EmptyState> : null}
       <ul className="notification-list">
         {items.map((notification) => {
           const path = pathOf(notification.link) ?? (notification.application_id ? `/applications/${notification.application_id}` : null);

@@ -77,3 +77,12 @@ export async function loadDocuments(id: string): Promise<DocumentItem[]> {
 export async function loadHistory(id: string): Promise<HistoryEntry[]> {
   return (await call(api().GET("/applications/{id}/history", { params: { path: { id } } }))).items;
 }
+
+/** A file the scan is still to settle: being checked, or posted so lately its scan may not have begun. */
+export function stillChecking(documents: DocumentItem[], now: number = Date.now()): boolean {
+  return documents.some(
+    (d) =>
+      d.status === "scanning" ||
+      (d.status === "awaiting_upload" && d.upload_expires_at !== null && new Date(d.upload_expires_at).getTime() > now),
+  );
+}

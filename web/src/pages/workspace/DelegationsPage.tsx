@@ -104,7 +104,13 @@ function Delegations() {
           <ProblemAlert error={action.error} />
           <div className={`field${errors.grant ? " field-invalid" : ""}`}>
             <label htmlFor="delegation-role">{t("delegations.role")}</label>
-            <select id="delegation-role" value={grant} onChange={(e) => setGrant(e.target.value)} aria-invalid={errors.grant ? true : undefined}>
+            <select
+              id="delegation-role"
+              value={grant}
+              onChange={(e) => setGrant(e.target.value)}
+              aria-invalid={errors.grant || errors.role ? true : undefined}
+              aria-describedby={errors.grant || errors.role ? "delegation-role-error" : undefined}
+            >
               <option value="">{t("field.choose")}</option>
               {own.map((r) => (
                 <option key={`${r.role}@${r.node_id}`} value={`${r.role}@${r.node_id}`}>
@@ -112,12 +118,18 @@ function Delegations() {
                 </option>
               ))}
             </select>
-            {errors.grant || errors.role ? <p className="field-error">{errors.grant ?? errors.role}</p> : null}
+            {errors.grant || errors.role ? (
+              <p className="field-error" id="delegation-role-error">
+                {errors.grant ?? errors.role}
+              </p>
+            ) : null}
           </div>
           <Input label={t("delegations.email")} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required error={errors.delegate_email} />
           <Input label={t("delegations.starts")} type="datetime-local" value={starts} onChange={(e) => setStarts(e.target.value)} required help={t("delegations.wib")} error={errors.starts_at} />
           <Input label={t("delegations.ends")} type="datetime-local" value={ends} onChange={(e) => setEnds(e.target.value)} required error={errors.ends_at} />
-          <button type="submit">{t("delegations.create")}</button>
+          <button type="submit" disabled={action.busy}>
+            {t("delegations.create")}
+          </button>
         </form>
       ) : null}
       <ProblemAlert error={list.error} />

@@ -75,8 +75,6 @@ function Inbox() {
   const [results, setResults] = useState<{ results: BatchItem[]; items: Application[] } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const services = useAsync(loadServices, []);
-  const offices = useOffices(me, ["verifier", "approver"]);
   const [wide] = useState(() => window.matchMedia?.("(min-width: 48rem)").matches ?? true);
   useTitle(t("nav.inbox"));
 
@@ -85,6 +83,10 @@ function Inbox() {
     [filters],
   );
   const items = page.items;
+  // What the filters offer loads once the list is shown: the list is what the person came for.
+  const listShown = page.first !== undefined;
+  const services = useAsync(() => (listShown ? loadServices() : Promise.resolve([])), [listShown]);
+  const offices = useOffices(listShown ? me : null, ["verifier", "approver"]);
   // A new list (filters, a batch just decided): nothing chosen from the old one stays chosen.
   useEffect(() => setSelected(new Set()), [page.first]);
 
@@ -196,7 +198,9 @@ function Inbox() {
       {results ? <BatchResults results={results.results} items={results.items} /> : null}
       <ProblemAlert error={page.error ?? error} />
       {page.loading && items.length === 0 ? <Loading /> : null}
-      {!page.loading && items.length === 0 ? <EmptyState>{filtered ? t("inbox.none_filtered") : t("inbox.none")}</EmptyState> : null}
+      {!page.loading && items.length === 0 && !page.hasMore && !filters.q ? (
+        <EmptyState>{filtered ? t("inbox.none_filtered") : t("inbox.none")}</EmptyState>
+      ) : null}
 
       {items.length > 0 ? (
         <>
@@ -254,9 +258,9 @@ function Inbox() {
               </li>
             ))}
           </ul>
-          <MoreButton list={page} />
         </>
       ) : null}
+      <MoreButton list={page} />
       {filters.q && items.length === 0 && !page.loading ? <Notice>{t("inbox.search_none")}</Notice> : null}
     </>
   );
