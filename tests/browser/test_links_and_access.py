@@ -217,3 +217,20 @@ def test_with_the_keyboard_alone_a_decider_logs_in_finds_an_application_in_the_i
     check_accessibility(page)
     token = http.login(demo("fo.dpmptsp"))
     assert http.get(f"/applications/{app['id']}", token=token).json["step"] == 2
+
+
+def test_english_chosen_before_logging_in_stays_and_becomes_the_accounts_language(open_page, http, web):
+    email, _token = http.register_verified(language="id", password="correct horse 1")
+    page = open_page()
+    page.goto(web + "/login")
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill("correct horse 1")
+    page.locator("main").get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My applications")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The account follows, so its e-mails come in English too.
+    assert http.get("/me", token=http.login(email, "correct horse 1")).json["language"] == "en"
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My applications")

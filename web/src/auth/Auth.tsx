@@ -129,18 +129,35 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     forgetUnsavedForms();
   }, []);
 
-  // A logged-in person's language is their account's: the app follows it when it loads.
+  // A logged-in person's language is their account's, and the app follows it when it loads;
+  // unless they chose one on this visit before logging in (on the login page, say): that choice
+  // is the newer one, and the account follows it.
+  const askedLanguage = useRef<string | null>(null);
+  const chosenLoggedOut = useRef<Language | null>(null);
   const accountLanguage = me?.language;
   useEffect(() => {
-    if (accountLanguage === "id" || accountLanguage === "en") setLanguage(accountLanguage);
+    if (accountLanguage !== "id" && accountLanguage !== "en") return;
+    const chosen = chosenLoggedOut.current;
+    chosenLoggedOut.current = null;
+    if (chosen && chosen !== accountLanguage) {
+      askedLanguage.current = chosen;
+      call(api().PATCH("/me", { body: { language: chosen } }))
+        .then(setMe)
+        .catch(() => undefined);
+      return;
+    }
+    setLanguage(accountLanguage);
   }, [accountLanguage, setLanguage]);
 
-  const askedLanguage = useRef<string | null>(null);
   const chooseLanguage = useCallback(
     (next: Language) => {
       setLanguage(next);
+      if (!me) {
+        chosenLoggedOut.current = next;
+        return;
+      }
       // Compared with the last language asked for, not the account's: quick clicks both count.
-      if (me && (askedLanguage.current ?? me.language) !== next) {
+      if ((askedLanguage.current ?? me.language) !== next) {
         askedLanguage.current = next;
         call(api().PATCH("/me", { body: { language: next } }))
           .then(setMe)
