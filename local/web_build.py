@@ -94,7 +94,20 @@ def _inputs_hash() -> str:
     return digest.hexdigest()
 
 
+MIN_NODE = (20, 19)
+
+
+def _check_node() -> None:
+    node = shutil.which("node")
+    found = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else ""
+    parts = tuple(int(p) for p in found.lstrip("v").split(".")[:2] if p.isdigit())
+    if len(parts) < 2 or parts < MIN_NODE:
+        raise WebBuildError(f"the web app needs Node.js {MIN_NODE[0]}.{MIN_NODE[1]}+ and npm (https://nodejs.org); "
+                            f"found {found or 'no node on PATH'}")
+
+
 def _npm(*args: str) -> None:
+    _check_node()
     npm = shutil.which("npm")
     if npm is None:
         raise WebBuildError("the web app needs Node.js 20.19+ and npm (https://nodejs.org); npm is not on PATH")
