@@ -130,8 +130,8 @@ class LocalStack:
         self.log.close()
 
 
-def _js_downloaded(page, url: str) -> float:
-    """Compressed bytes of JavaScript the page fetched to show `url` (KB)."""
+def _count_scripts(page) -> list[int]:
+    """The compressed sizes of the scripts `page` fetches from now on (a list that fills)."""
     sizes: list[int] = []
 
     def on_response(response) -> None:
@@ -139,9 +139,7 @@ def _js_downloaded(page, url: str) -> float:
             sizes.append(int(response.headers.get("content-length", "0")))
 
     page.on("response", on_response)
-    page.goto(url, wait_until="networkidle")
-    page.remove_listener("response", on_response)
-    return sum(sizes) / 1024
+    return sizes
 
 
 def browser_measures(stack: LocalStack) -> dict:
@@ -151,7 +149,9 @@ def browser_measures(stack: LocalStack) -> dict:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        portal_kb = _js_downloaded(page, stack.web + "/")
+        portal_scripts = _count_scripts(page)
+        page.goto(stack.web + "/", wait_until="networkidle")
+        portal_kb = sum(portal_scripts) / 1024
         page.goto(stack.web + "/login")
         page.get_by_label("Alamat e-mail").fill("verifikator.kukusan@demo.satupintu.id")
         page.get_by_label("Kata sandi").fill("satupintu-demo")
@@ -171,9 +171,7 @@ def browser_measures(stack: LocalStack) -> dict:
         workspace_kb = 0.0
         for run in range(RUNS):
             fresh_page = context.new_page()  # same login (its refresh token), a new load of the app
-            sizes: list[int] = []
-            fresh_page.on("response", lambda r, s=sizes: s.append(int(r.headers.get("content-length", "0")))
-                          if r.url.endswith(".js") and r.request.resource_type == "script" else None)
+            sizes = _count_scripts(fresh_page)
             started = time.perf_counter()
             fresh_page.goto(stack.web + "/inbox", wait_until="commit")
             fresh_page.locator(".inbox-item").first.wait_for(state="visible")

@@ -155,14 +155,17 @@ class ApplicationService:
         return Page([a for a in apps if a.applicant_id != caller.user_id], next_cursor)
 
     def _inbox_item_by_code(self, caller: Principal, code: str) -> list[Application]:
-        normalized = normalize_tracking_code(code)
-        app_id = self.applications.id_for_tracking_code(normalized) if normalized else None
+        app_id = self._id_for_tracking_code(code)
         app = self.applications.get(app_id) if app_id else None
         return [app] if app is not None and rules.is_decider(caller, app) else []
 
-    def track(self, code: str) -> Tracking:
+    def _id_for_tracking_code(self, code: str) -> str | None:
+        """What people type (lower case, spaces, no dashes) → the application it names, if any."""
         normalized = normalize_tracking_code(code)
-        app_id = self.applications.id_for_tracking_code(normalized) if normalized else None
+        return self.applications.id_for_tracking_code(normalized) if normalized else None
+
+    def track(self, code: str) -> Tracking:
+        app_id = self._id_for_tracking_code(code)
         app, history = self.applications.get_with_history(app_id) if app_id else (None, [])
         if app is None:
             raise NotFound("no application has this tracking code")

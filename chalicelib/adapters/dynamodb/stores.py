@@ -1124,19 +1124,21 @@ def inbox_filter(narrowed: InboxFilter):
         parts.extend([running, item.due_at > now, item.warn_at <= now])
     elif narrowed.sla_state == "on_time":
         parts.extend([running, item.due_at > now, item.warn_at.does_not_exist() | (item.warn_at > now)])
-    condition = None
-    for part in parts:
-        condition = part if condition is None else condition & part
-    return condition
+    return _all_of(parts)
 
 
 def list_filter(status: str | None, service_id: str | None):
     """Filters on a list page (they cost reads, not extra calls: merged_page bounds the calls)."""
-    condition = None
-    for part in (
+    return _all_of([
         m.ApplicationItem.status == status if status else None,
         m.ApplicationItem.service_id == service_id if service_id else None,
-    ):
+    ])
+
+
+def _all_of(parts: Iterable[Any]):
+    """The conditions given (None ones left out) joined with AND; None when there are none."""
+    condition = None
+    for part in parts:
         if part is not None:
             condition = part if condition is None else condition & part
     return condition

@@ -6,6 +6,12 @@ from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
 TAGS = ("applications",)
 
 
+def _service_names(service, service_id: str) -> dict[str, str]:
+    """A service's name in both languages, or its id where the catalog no longer has it."""
+    return {"service_name": service.name if service else service_id,
+            "service_name_en": service.name_en if service else service_id}
+
+
 def application_out(ctx, app: Application) -> s.ApplicationOut:
     service = ctx.deps.catalog.version(app.service_id, app.service_version)
     current = None
@@ -17,8 +23,7 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
     return s.ApplicationOut(
         id=app.id, tracking_code=app.tracking_code, service_id=app.service_id, service_version=app.service_version,
         node_id=app.node_id, node_name=app.node_name, applicant_id=app.applicant_id, applicant_name=app.applicant_name,
-        service_name=service.name if service else app.service_id,
-        service_name_en=service.name_en if service else app.service_id, status=app.status,
+        **_service_names(service, app.service_id), status=app.status,
         step=app.step, steps_total=app.steps_total, current_step=current, due_at=ctx.api_time(app.due_at),
         sla_state=sla_state(app, now), can_decide=ctx.caller is not None and is_decider(ctx.caller, app),
         overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
@@ -162,8 +167,7 @@ def track(ctx, code: str) -> s.TrackOut:
             events.append(s.TrackEventOut(status=entry.to_status, step=entry.to_step, at=ctx.api_time(entry.at)))
             last = (entry.to_status, entry.to_step)
     return s.TrackOut(
-        service_id=app.service_id, service_name=service.name if service else app.service_id,
-        service_name_en=service.name_en if service else app.service_id, status=app.status,
+        service_id=app.service_id, **_service_names(service, app.service_id), status=app.status,
         step=app.step, steps_total=app.steps_total, updated_at=ctx.api_time(app.updated_at), history=events,
     )
 
@@ -214,8 +218,7 @@ def verify(ctx, code: str):
     view = public_view(cert)
     service = ctx.deps.catalog.latest(cert.service_id)
     out = s.VerifyOut(**{**view, "issued_at": ctx.api_time(cert.issued_at), "revoked_at": ctx.api_time(cert.revoked_at),
-                         "service_name": service.name if service else cert.service_id,
-                         "service_name_en": service.name_en if service else cert.service_id})
+                         **_service_names(service, cert.service_id)})
     if _wants_html(ctx.request.headers.get("accept", "")):
         # A QR code scanned with a phone opens this in a browser: a page, not JSON.
         return Result(verify_page(out, ctx.deps.settings.org_name), 200, {

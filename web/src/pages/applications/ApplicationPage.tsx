@@ -19,7 +19,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 import { loadService } from "../../services";
-import { documentsFor, FormFacts, loadDocuments, loadHistory, returnComment, stillChecking, usePolling } from "./shared";
+import { documentsFor, Fact, FormFacts, loadDocuments, loadHistory, returnComment, stillChecking, usePolling } from "./shared";
 
 interface Loaded {
   app: Application;
@@ -35,31 +35,39 @@ async function loadAll(id: string): Promise<Loaded> {
   return { app, service, documents, history };
 }
 
-function PdfLink({ kind, app }: { kind: "receipt" | "certificate"; app: Application }) {
-  const { t } = useI18n();
-  const paper = useAsync<{ pdf_status: string; download_url: string | null }>(
-    () =>
-      kind === "receipt"
-        ? call(api().GET("/applications/{id}/receipt", { params: { path: { id: app.id } } }))
-        : call(api().GET("/applications/{id}/certificate", { params: { path: { id: app.id } } })),
-    [kind, app.id, app.version],
-  );
+interface Paper {
+  pdf_status: string;
+  download_url: string | null;
+}
+
+/** A PDF the render function makes (receipt, certificate): asked for again while it is being made. */
+function usePaper<T extends Paper>(load: () => Promise<T>, deps: readonly unknown[]) {
+  const paper = useAsync(load, deps);
   usePolling(paper.data?.pdf_status === "pending", paper.reload, 2000);
-  const label = kind === "receipt" ? t("application.receipt") : t("application.certificate_paper");
-  if (paper.error) return <ProblemAlert error={paper.error} />;
-  if (!paper.data) return null;
-  if (paper.data.pdf_status === "failed") return <p className="field-error">{t("application.pdf_failed", { paper: label })}</p>;
-  if (!paper.data.download_url) return <p className="loading">{t("application.pdf_pending", { paper: label })}</p>;
+  return paper;
+}
+
+function PaperDownload({ paper, label }: { paper: Paper; label: string }) {
+  const { t } = useI18n();
+  if (paper.pdf_status === "failed") return <p className="field-error">{t("application.pdf_failed", { paper: label })}</p>;
+  if (!paper.download_url) return <p className="loading">{t("application.pdf_pending", { paper: label })}</p>;
   return (
-    <a className="button-secondary" href={paper.data.download_url} rel="noopener">
+    <a className="button-secondary" href={paper.download_url} rel="noopener">
       {t("application.download", { paper: label })}
     </a>
   );
 }
 
+function ReceiptDownload({ app }: { app: Application }) {
+  const { t } = useI18n();
+  const receipt = usePaper(() => call(api().GET("/applications/{id}/receipt", { params: { path: { id: app.id } } })), [app.id, app.version]);
+  if (receipt.error) return <ProblemAlert error={receipt.error} />;
+  return receipt.data ? <PaperDownload paper={receipt.data} label={t("application.receipt")} /> : null;
+}
+
 function CertificateCard({ app }: { app: Application }) {
   const { t, dateTime } = useI18n();
-  const certificate = useAsync(
+  const certificate = usePaper(
     () => call(api().GET("/applications/{id}/certificate", { params: { path: { id: app.id } } })),
     [app.id, app.version],
   );
@@ -69,23 +77,12 @@ function CertificateCard({ app }: { app: Application }) {
     <section className="card" aria-labelledby="certificate-heading">
       <h2 id="certificate-heading">{t("application.certificate")}</h2>
       <dl className="facts">
-        <div className="fact">
-          <dt>{t("verify.number")}</dt>
-          <dd>{found.number}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t("verify.issued")}</dt>
-          <dd>{dateTime(found.issued_at)}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t("verify.code_label")}</dt>
-          <dd>
-            <Link to={`/verify/${found.code}`}>{found.code}</Link>
-          </dd>
-        </div>
+        <Fact term={t("verify.number")}>{found.number}</Fact>
+        <Fact term={t("verify.issued")}>{dateTime(found.issued_at)}</Fact>
+        <Fact term={t("verify.code_label")}><Link to={`/verify/${found.code}`}>{found.code}</Link></Fact>
       </dl>
       {found.status === "revoked" ? <Notice kind="warning">{t("verify.revoked")}</Notice> : null}
-      <PdfLink kind="certificate" app={app} />
+      <PaperDownload paper={found} label={t("application.certificate_paper")} />
     </section>
   );
 }
@@ -98,22 +95,10 @@ function BudgetCheck({ app }: { app: Application }) {
     <section className={`card budget-check${check.over ? " over" : ""}`} aria-labelledby="budget-heading">
       <h2 id="budget-heading">{t("budget.title")}</h2>
       <dl className="facts">
-        <div className="fact">
-          <dt>{t("budget.category")}</dt>
-          <dd>{check.category}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t("budget.period")}</dt>
-          <dd>{check.period}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t("budget.amount")}</dt>
-          <dd>{money(check.amount)}</dd>
-        </div>
-        <div className="fact">
-          <dt>{t("budget.available")}</dt>
-          <dd>{check.available === null || check.available === undefined ? t("budget.no_budget") : money(check.available)}</dd>
-        </div>
+        <Fact term={t("budget.category")}>{check.category}</Fact>
+        <Fact term={t("budget.period")}>{check.period}</Fact>
+        <Fact term={t("budget.amount")}>{money(check.amount)}</Fact>
+        <Fact term={t("budget.available")}>{check.available === null || check.available === undefined ? t("budget.no_budget") : money(check.available)}</Fact>
       </dl>
       {check.over ? <p className="field-error">{t("budget.over")}</p> : <p>{t("budget.within")}</p>}
     </section>
@@ -292,42 +277,24 @@ function View() {
       <ProblemAlert error={loaded.error} />
       <div className="summary card">
         <dl className="facts">
-          <div className="fact">
-            <dt>{t("application.tracking_code")}</dt>
-            <dd className="code">{app.tracking_code}</dd>
-          </div>
-          <div className="fact">
-            <dt>{t("application.status")}</dt>
-            <dd>
-              <StatusBadge status={app.status} />
-              {step ? ` ${t("track.at_step", { step: app.step ?? 0, steps: app.steps_total })}: ${pick(step.label, step.label_en)}` : ""}
-            </dd>
-          </div>
-          <div className="fact">
-            <dt>{t("application.office")}</dt>
-            <dd>{app.node_name ?? app.node_id}</dd>
-          </div>
-          <div className="fact">
-            <dt>{t("application.applicant")}</dt>
-            <dd>{app.applicant_name}</dd>
-          </div>
+          <Fact term={t("application.tracking_code")}>
+            <span className="code">{app.tracking_code}</span>
+          </Fact>
+          <Fact term={t("application.status")}>
+            <StatusBadge status={app.status} />
+            {step ? ` ${t("track.at_step", { step: app.step ?? 0, steps: app.steps_total })}: ${pick(step.label, step.label_en)}` : ""}
+          </Fact>
+          <Fact term={t("application.office")}>{app.node_name ?? app.node_id}</Fact>
+          <Fact term={t("application.applicant")}>{app.applicant_name}</Fact>
           {app.submitted_at ? (
-            <div className="fact">
-              <dt>{t("application.submitted_at")}</dt>
-              <dd>{dateTime(app.submitted_at)}</dd>
-            </div>
+            <Fact term={t("application.submitted_at")}>{dateTime(app.submitted_at)}</Fact>
           ) : null}
           {app.due_at && !mine ? (
-            <div className="fact">
-              <dt>{t("application.due")}</dt>
-              <dd>
-                {dateTime(app.due_at)} <SlaBadge state={app.sla_state} />
-              </dd>
-            </div>
+            <Fact term={t("application.due")}>{dateTime(app.due_at)} <SlaBadge state={app.sla_state} /></Fact>
           ) : null}
         </dl>
         <div className="button-row">
-          {app.submitted_at ? <PdfLink kind="receipt" app={app} /> : null}
+          {app.submitted_at ? <ReceiptDownload app={app} /> : null}
           {mine && (app.status === "draft" || app.status === "returned") ? (
             <Link className="button" to={`/applications/${app.id}/edit`}>
               {app.status === "returned" ? t("application.fix") : t("application.continue")}

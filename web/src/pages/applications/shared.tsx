@@ -1,5 +1,5 @@
 /** Pieces the applicant's and the staff's views of an application share. */
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { api, call } from "../../api/client";
 import type { Application, DocumentItem, HistoryEntry, Service } from "../../api/types";
 import { useI18n } from "../../i18n/I18n";
@@ -36,18 +36,25 @@ export function FieldValue({ spec, value }: { spec: FieldSpec; value: unknown })
   }
 }
 
+/** One term and its value in a list of facts (`<dl className="facts">`). */
+export function Fact({ term, children }: { term: ReactNode; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
 export function FormFacts({ service, app }: { service: Service; app: Application }) {
   const { t, pick } = useI18n();
   return (
     <dl className="facts">
       {service.fields.map((spec) => (
-        <div key={spec.name} className="fact">
-          <dt>{pick(spec.label, spec.label_en)}</dt>
-          <dd>
-            <FieldValue spec={spec} value={app.data[spec.name]} />
-            {app.masked_fields?.includes(spec.name) ? <span className="meta"> ({t("field.masked")})</span> : null}
-          </dd>
-        </div>
+        <Fact key={spec.name} term={pick(spec.label, spec.label_en)}>
+          <FieldValue spec={spec} value={app.data[spec.name]} />
+          {app.masked_fields?.includes(spec.name) ? <span className="meta"> ({t("field.masked")})</span> : null}
+        </Fact>
       ))}
     </dl>
   );
