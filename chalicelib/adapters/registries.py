@@ -16,6 +16,7 @@ import urllib.request
 from typing import Any
 
 from chalicelib.domain.registries import Reply
+from chalicelib.services.ports import TokenRefused
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,6 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Rep
                      error=None if raw else "empty body")
     except (UnicodeDecodeError, json.JSONDecodeError):
         return Reply(status, None, error=f"body is not JSON: {raw[:80]!r}")
-
-
-class TokenRefused(Exception):
-    """The finance registry would not give a token (a wrong satker or key, or it is down)."""
-
-    def __init__(self, message: str, retryable: bool, http_status: int | None = None) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.http_status = http_status
 
 
 class BiosClient:

@@ -31,7 +31,7 @@ from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotF
 from chalicelib.domain.model import Principal
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
-from chalicelib.services.ports import Clock, JobQueue
+from chalicelib.services.ports import Clock, JobQueue, TokenRefused
 
 logger = logging.getLogger(__name__)
 
@@ -281,7 +281,6 @@ class IntegrationService:
             self.sends.add_attempt(entry, self.clock.now())
 
     def _post_bios(self, client: Any, entry: reg.SendEntry, first: bool) -> tuple[reg.Outcome, int | None, int]:
-        from chalicelib.adapters.registries import TokenRefused
 
         if entry.dataset == reg.EXPENDITURES and not entry.fields.get("kd_akun"):
             category = entry.key.split("#", 1)[-1]

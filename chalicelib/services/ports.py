@@ -55,6 +55,16 @@ class InboxFilter:
 
 
 @dataclass(frozen=True)
+class OutboxKey:
+    """One outbox entry, written in the transaction of the change that caused it: the relay (or
+    the queue message carrying this key) reads it, acts, and marks it done."""
+
+    pk: str
+    sk: str
+    topic: str = "notify"  # notify | render
+
+
+@dataclass(frozen=True)
 class ChildLink:
     id: str
     kind: str
@@ -87,6 +97,15 @@ class SiblingNameTaken(Exception):
 
 class ParentMissing(Exception):
     pass
+
+
+class TokenRefused(Exception):
+    """The finance registry would not give a token (a wrong satker or key, or it is down)."""
+
+    def __init__(self, message: str, retryable: bool, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.http_status = http_status
 
 
 class ObjectTooLarge(Exception):

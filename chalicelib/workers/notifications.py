@@ -68,7 +68,7 @@ def handle_batch(event: Any) -> dict[str, Any]:
 def _handle_record(record: Any) -> None:
     from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-    from chalicelib.adapters.dynamodb.stores import OutboxKey
+    from chalicelib.services.ports import OutboxKey
     from chalicelib.services.notifications import DeliveryFailed
 
     job = Job.validate_json(record.body)

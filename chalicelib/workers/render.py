@@ -48,7 +48,7 @@ def handle_batch(event: Any) -> None:
 
 
 def handle_record(body: str, receive_count: int, receipt_handle: str | None = None) -> str:
-    from chalicelib.adapters.dynamodb.stores import OutboxKey
+    from chalicelib.services.ports import OutboxKey
     from chalicelib.services.rendering import RenderFailed
 
     job = Job.validate_json(body)

@@ -23,6 +23,7 @@ from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, Unavailable
 from chalicelib.services.ports import (
+    OutboxKey,
     ChildLink,
     EmailTaken,
     InboxFilter,
@@ -751,13 +752,6 @@ def _history_from_item(item: m.HistoryItem) -> HistoryEntry:
 
 
 # ---- outbox ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class OutboxKey:
-    pk: str
-    sk: str
-    topic: str = "notify"
-
 
 # Each topic's waiting entries are one partition of the pending index (the relay reads it).
 OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render"}
