@@ -217,6 +217,8 @@ def main() -> int:
     stopping = {"signal": None}
 
     def on_signal(signum, _frame):
+        if stopping["signal"] is not None:
+            return  # already stopping: GNU make forwards a second SIGTERM of its own; stop() must finish
         stopping["signal"] = signum
         raise KeyboardInterrupt
 
@@ -248,6 +250,10 @@ def main() -> int:
         print(f"could not start: {error}", file=sys.stderr)
         return 1
     finally:
+        # Whatever brought us here, stopping is not to be interrupted: a signal raised inside stop()
+        # would leave the emulator, the stand-ins, the API and the worker running with their ports held.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         stack.stop()
 
 
