@@ -16,7 +16,7 @@ help:
 	@echo "make bench     measure import time, AWS calls per route and the web app; writes docs/BENCHMARKS.md"
 	@echo "make bench-web only the web app's budgets (initial JS, inbox time); rewrites its section"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
-	@echo "make lint      ruff (unused names, likely bugs)"
+	@echo "make lint      ruff (unused names, likely bugs, complexity), function and module sizes"
 	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
@@ -51,8 +51,13 @@ package: $(INSTALLED)
 	$(BIN)/python -m infra.gateway_responses merge-template build/chalice-merge.json
 	AWS_DEFAULT_REGION=ap-southeast-3 $(BIN)/chalice package --stage prod --merge-template build/chalice-merge.json build/package
 
+# Sizes that keep the code readable, outside bench/: complexity ≤ 15 (ruff C901), functions ≤ 60
+# lines (lizard), modules ≤ 600 lines.
+LINTED := app.py chalicelib local infra tests
 lint: $(INSTALLED)
-	$(BIN)/ruff check app.py chalicelib local infra bench tests
+	$(BIN)/ruff check $(LINTED) bench
+	$(BIN)/lizard --languages python --length 60 --CCN 1000 --arguments 100 --warnings_only $(LINTED)
+	@find $(LINTED) -name '*.py' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 600 {print $$2 ": " $$1 " lines (at most 600)"; over = 1} END {exit over}'
 
 lint-aws: package
 	$(BIN)/cfn-lint infra/template.yaml infra/web.yaml build/package/sam.json

@@ -42,41 +42,51 @@ def _key_of(backend: DynamoDBBackend, op_type: str, op: dict[str, Any]) -> dict[
     return key
 
 
-def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+def _failed_condition(op: dict[str, Any], current: Any) -> tuple[Any, Any, Any] | None:
+    """The cancellation reason of an item whose condition does not hold on `current`, or None."""
+    condition = op.get("ConditionExpression")
+    if condition is None:
+        return None
+    check = get_filter_expression(condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues"))
+    if check.expr(current):
+        return None
+    old = current.to_json()["Attributes"] if current and op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" else None
+    return ("ConditionalCheckFailed", str(ConditionalCheckFailed().message), old)
+
+
+def _plan(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[tuple[str, dict, dict, Any]]:
+    """Every item checked before anything is written: the writes to make, each with the item as
+    it was (for a rollback); or TransactionCanceledException with a reason per item."""
     if len(transact_items) > 100:
         raise TooManyTransactionsException()
     seen: set[tuple[str, str]] = set()
     planned = []
-    errors: list[tuple[Any, Any, Any]] = []
+    reasons: list[tuple[Any, Any, Any]] = []
     for item in transact_items:
         if len(item) > 1:
             raise TransactWriteSingleOpException
         op_type, op = next(iter(item.items()))
         if op_type not in {"ConditionCheck", "Put", "Delete", "Update"}:
             raise ValueError("Unsupported transaction operation")
-        key = _key_of(self, op_type, op)
+        key = _key_of(backend, op_type, op)
         unique = (str(op["TableName"]), str(dict(sorted(key.items()))))
         if unique in seen:
             raise MultipleTransactionsException()
         seen.add(unique)
-        current = self.get_item(op["TableName"], key)
-        condition = op.get("ConditionExpression")
-        if condition is not None:
-            check = get_filter_expression(condition, op.get("ExpressionAttributeNames"),
-                                          op.get("ExpressionAttributeValues"))
-            if not check.expr(current):
-                old = current.to_json()["Attributes"] if current and op.get(
-                    "ReturnValuesOnConditionCheckFailure") == "ALL_OLD" else None
-                errors.append(("ConditionalCheckFailed", str(ConditionalCheckFailed().message), old))
-                continue
-        errors.append((None, None, None))
-        planned.append((op_type, op, key, copy.deepcopy(current)))
-    if any(code is not None for code, _, _ in errors):
-        raise TransactionCanceledException(errors)
+        current = backend.get_item(op["TableName"], key)
+        failed = _failed_condition(op, current)
+        reasons.append(failed or (None, None, None))
+        if failed is None:
+            planned.append((op_type, op, key, copy.deepcopy(current)))
+    if any(code is not None for code, _, _ in reasons):
+        raise TransactionCanceledException(reasons)
+    return planned
 
+
+def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
     applied = []
     try:
-        for op_type, op, key, before in planned:
+        for op_type, op, key, before in _plan(self, transact_items):
             names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
             if op_type == "Put":
                 self.put_item(op["TableName"], op["Item"])

@@ -55,6 +55,20 @@ class SerializedEmulator:
         self._invocations: OrderedDict[str, None] = OrderedDict()
         self.rejected_recipients: set[str] = set()
 
+    def reset(self) -> None:
+        """Forget every resource and everything recorded, as a freshly started emulator would
+        (the tests give each module a world of its own this way)."""
+        from moto.moto_api._internal.models import moto_api_backend
+
+        with self._lock:
+            moto_api_backend.reset()
+            self._tokens = type(self._tokens)()
+            self._mail_seen_at.clear()
+            self.calls.clear()
+            self.retries.clear()
+            self._invocations.clear()
+            self.rejected_recipients.clear()
+
     def _count(self, environ: dict) -> None:
         operation = _operation_name(environ)
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")

@@ -57,7 +57,6 @@ def emulator():
     import warnings
 
     from local.emulator import serve
-    from local.provision import provision
     from local.stack import REGION
 
     warnings.filterwarnings("ignore")
@@ -68,11 +67,23 @@ def emulator():
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION,
         "AWS_ENDPOINT_URL": endpoint,
     })
-    provision(endpoint, REGION, {"MailFromAddress": "no-reply@satupintu.local"})
     server.emulator = app
     server.url = endpoint
     yield server
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def aws(emulator):
+    """A world of its own for each test module: the emulator emptied and the stack created again
+    (about a second), so no module reads another's items, queues or mail, and a query over a
+    shared partition (the due-time index, the outbox) sees only what its own module wrote."""
+    from local.provision import provision
+    from local.stack import REGION
+
+    emulator.emulator.reset()
+    provision(emulator.url, REGION, {"MailFromAddress": "no-reply@satupintu.local"})
+    return emulator
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +101,7 @@ def stage_env(emulator):
 
 
 @pytest.fixture
-def deps(stage_env, tmp_path, monkeypatch):
+def deps(aws, stage_env, tmp_path, monkeypatch):
     """A fresh composition root for one test, with its own clock (LOCAL_STATE_DIR)."""
     from chalicelib import deps as deps_module
 
@@ -119,9 +130,9 @@ def api(deps, chalice_app):
         yield Api(client, deps)
 
 
-@pytest.fixture(scope="session")
-def seeded(stage_env, tmp_path_factory):
-    """The demo data, seeded once into the emulator for the session's integration tests."""
+@pytest.fixture(scope="module")
+def seeded(aws, stage_env, tmp_path_factory):
+    """The demo data, seeded into the module's world for its integration tests."""
     from chalicelib import deps as deps_module
     from local.seed import seed_demo
 

@@ -9,15 +9,15 @@ from local.provision import load_template
 from local.stack import REGION
 
 
-def test_twenty_concurrent_conditional_writes_to_one_item_have_exactly_one_winner(emulator):
-    ddb = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+def test_twenty_concurrent_conditional_writes_to_one_item_have_exactly_one_winner(aws):
+    ddb = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
     key = {"pk": {"S": "RACE#1"}, "sk": {"S": "R"}}
     ddb.put_item(TableName="satupintu", Item={**key, "version": {"N": "1"}})
     winners, losers = [], []
     barrier = threading.Barrier(20)
 
     def write(i: int) -> None:
-        client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+        client = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
         barrier.wait()
         try:
             client.update_item(
@@ -39,12 +39,12 @@ def test_twenty_concurrent_conditional_writes_to_one_item_have_exactly_one_winne
     assert item["winner"]["N"] == str(winners[0])
 
 
-def test_the_table_on_the_emulator_is_the_template_and_matches_the_models(emulator):
+def test_the_table_on_the_emulator_is_the_template_and_matches_the_models(aws):
     from chalicelib.adapters.dynamodb import models
 
     template = load_template()["Resources"]["MainTable"]["Properties"]
     in_template = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]] for g in template["GlobalSecondaryIndexes"]}
-    table = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url).describe_table(
+    table = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws.url).describe_table(
         TableName="satupintu")["Table"]
     on_emulator = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]] for g in table["GlobalSecondaryIndexes"]}
     assert on_emulator == in_template
@@ -55,13 +55,13 @@ def test_the_table_on_the_emulator_is_the_template_and_matches_the_models(emulat
     assert declared == in_template
 
 
-def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_function_timeouts(emulator):
+def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_function_timeouts(aws):
     import json
 
     from tests.conftest import PROJECT
 
     chalice_config = json.loads((PROJECT / ".chalice" / "config.json").read_text())
-    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=emulator.url)
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=aws.url)
     from chalicelib.config import Settings
 
     import app as app_module
@@ -90,12 +90,12 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
             assert int(redrive["maxReceiveCount"]) == Settings.model_fields["render_max_receives"].default
 
 
-def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(emulator):
+def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(aws):
     import uuid
 
     import botocore.exceptions
 
-    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
     key = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
     add_one = [{"Update": {"TableName": "satupintu", "Key": key, "UpdateExpression": "ADD n :one",
                            "ExpressionAttributeValues": {":one": {"N": "1"}}}}]
@@ -111,12 +111,12 @@ def test_a_transaction_retried_with_its_token_is_applied_once_as_on_dynamodb(emu
     assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
 
 
-def test_a_failed_condition_leaves_every_item_of_the_transaction_untouched(emulator):
+def test_a_failed_condition_leaves_every_item_of_the_transaction_untouched(aws):
     import uuid
 
     import botocore.exceptions
 
-    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=aws.url)
     first = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
     second = {"pk": {"S": f"TEST#{uuid.uuid4().hex}"}, "sk": {"S": "T"}}
     with pytest.raises(botocore.exceptions.ClientError) as cancelled:

@@ -114,9 +114,9 @@ def test_english_readers_get_english(api, office):
     assert "Simple test permit" in receipt["summary"]
 
 
-def test_a_delivery_that_keeps_failing_is_recorded_failed_and_lands_in_the_dead_letter_queue(api, office, emulator):
+def test_a_delivery_that_keeps_failing_is_recorded_failed_and_lands_in_the_dead_letter_queue(api, office, aws):
     api.deps.notifications.retry_base_seconds = 0  # no backoff wait in this test
-    emulator.emulator.rejected_recipients.add(office["desk_verifier_email"].lower())
+    aws.emulator.rejected_recipients.add(office["desk_verifier_email"].lower())
     try:
         app = submitted(api, office)
         api.deliver_mail()
@@ -124,7 +124,7 @@ def test_a_delivery_that_keeps_failing_is_recorded_failed_and_lands_in_the_dead_
         assert task["delivery"]["status"] == "failed"
         assert task["delivery"]["attempts"] == api.deps.settings.notification_max_receives
         assert "MessageRejected" in task["delivery"]["last_error"]
-        sqs = boto3.client("sqs", region_name=REGION, endpoint_url=emulator.url)
+        sqs = boto3.client("sqs", region_name=REGION, endpoint_url=aws.url)
         dlq = sqs.get_queue_url(QueueName="satupintu-notifications-dlq")["QueueUrl"]
         dead = []
         while True:
@@ -142,7 +142,7 @@ def test_a_delivery_that_keeps_failing_is_recorded_failed_and_lands_in_the_dead_
         assert task["id"] in [n["id"] for n in failed]
         assert api.get("/ops/failed-notifications", token=office["applicant"]).status == 403
     finally:
-        emulator.emulator.rejected_recipients.clear()
+        aws.emulator.rejected_recipients.clear()
 
 
 def test_a_change_whose_hand_on_was_lost_is_relayed_by_the_schedule(api, office, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -54,6 +54,51 @@ def _operations(include_local: bool) -> list[tuple[str, str, str, Endpoint]]:
     return found
 
 
+def _parameters(path: str, ep: Endpoint) -> list[dict[str, Any]]:
+    parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in re.findall(r"{(\w+)}", path)]
+    if ep.query is not None:
+        query_schema = ep.query.model_json_schema()
+        for name, prop in query_schema.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in query_schema.get("required", []),
+                               "schema": prop})
+    return parameters
+
+
+def _responses(ep: Endpoint, ref: Callable[[type[BaseModel]], dict[str, Any]]) -> dict[str, Any]:
+    """The success answer, and a problem+json answer for every error the route can give."""
+    success: dict[str, Any] = {"description": "OK"}
+    if ep.response is not None:
+        success["content"] = {"application/json": {"schema": ref(ep.response)}}
+    responses = {str(ep.status): success if ep.status != 204 else {"description": "No content"}}
+    codes = set(ep.errors) | {500}
+    if ep.body is not None:
+        codes |= {400, 413, 415, 422}
+    if ep.auth:
+        codes.add(401)
+    for code in sorted(codes):
+        responses[str(code)] = {
+            "description": TITLES.get(code, ("", "Error"))[1],
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    return responses
+
+
+def _operation(path: str, target: str, ep: Endpoint, ref: Callable[[type[BaseModel]], dict[str, Any]]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": target.replace(":", "_"),
+        "summary": ep.summary,
+        "tags": list(ep.tags),
+        "parameters": _parameters(path, ep),
+        "responses": _responses(ep, ref),
+    }
+    if ep.body is not None:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(ep.body)}}}
+    if ep.auth:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
 @functools.cache
 def build_document(include_local: bool) -> dict[str, Any]:
     operations = _operations(include_local)
@@ -73,41 +118,7 @@ def build_document(include_local: bool) -> dict[str, Any]:
 
     paths: dict[str, dict[str, Any]] = {}
     for method, path, target, ep in operations:
-        operation: dict[str, Any] = {
-            "operationId": target.replace(":", "_"),
-            "summary": ep.summary,
-            "tags": list(ep.tags),
-            "parameters": [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-                for name in re.findall(r"{(\w+)}", path)
-            ],
-            "responses": {},
-        }
-        if ep.query is not None:
-            query_schema = ep.query.model_json_schema()
-            for name, prop in query_schema.get("properties", {}).items():
-                operation["parameters"].append({
-                    "name": name, "in": "query", "required": name in query_schema.get("required", []), "schema": prop,
-                })
-        if ep.body is not None:
-            operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(ep.body)}}}
-        if ep.auth:
-            operation["security"] = [{"bearer": []}]
-        success = {"description": "OK"}
-        if ep.response is not None:
-            success["content"] = {"application/json": {"schema": ref(ep.response)}}
-        operation["responses"][str(ep.status)] = success if ep.status != 204 else {"description": "No content"}
-        codes = set(ep.errors) | {500}
-        if ep.body is not None:
-            codes |= {400, 413, 415, 422}
-        if ep.auth:
-            codes.add(401)
-        for code in sorted(codes):
-            operation["responses"][str(code)] = {
-                "description": TITLES.get(code, ("", "Error"))[1],
-                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-            }
-        paths.setdefault(path, {})[method.lower()] = operation
+        paths.setdefault(path, {})[method.lower()] = _operation(path, target, ep, ref)
 
     return {
         "openapi": "3.1.0",
