@@ -51,11 +51,11 @@ def documents(f: Fakes) -> DocumentService:
                            clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False))
 
 
-def integrations(f: Fakes, policy: SendPolicy = SendPolicy(), **options) -> IntegrationService:
+def integrations(f: Fakes, policy: SendPolicy | None = None, **options) -> IntegrationService:
     """Sleeping and the run's time are the fakes' too: a run never waits, and has time."""
     slept: list[float] = []
     service = IntegrationService(
-        sends=f.sends, bios=lambda: f.bios, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB, policy=policy,
+        sends=f.sends, bios=lambda: f.bios, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB, policy=policy or SendPolicy(),
         sleep=slept.append, monotonic=lambda: sum(slept), vault=lambda: f.vault, webhooks=lambda: f.webhooks,
         subscriptions=f.subscriptions,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
