@@ -27,7 +27,10 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import ROLES, Grant, Node, Principal, User
-from chalicelib.services.ports import Clock, EmailTaken, Session, StoredCode
+from chalicelib.services.ports import (
+    AccessTokens, Clock, DirectNotifier, EmailTaken, KeySource, PasswordHasher, Session, SessionStore, StoredCode,
+    ThrottleStore, UserStore,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +46,9 @@ class TokenPair:
 
 
 class AccountService:
-    def __init__(self, *, users, sessions, throttles, hasher, access_tokens, keys, notifications,
-                 clock: Clock, refresh_token_seconds: int, web_base_url: str) -> None:
+    def __init__(self, *, users: UserStore, sessions: SessionStore, throttles: ThrottleStore, hasher: PasswordHasher,
+                 access_tokens: AccessTokens, keys: KeySource, notifications: DirectNotifier, clock: Clock,
+                 refresh_token_seconds: int, web_base_url: str) -> None:
         self.users = users
         self.sessions = sessions
         self.throttles = throttles

@@ -33,7 +33,8 @@ from chalicelib.domain.model import (
     Principal,
 )
 from chalicelib.services.ports import (
-    Clock, InboxFilter, PdfRecord, SequenceTaken, StaleApplication, TrackingCodeTaken,
+    ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, MissingDocuments, OrgStore, OutboxPublisher,
+    PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
 )
 
 logger = logging.getLogger(__name__)
@@ -61,9 +62,10 @@ class Tracking:
 
 
 class ApplicationService:
-    def __init__(self, *, applications, org, documents, outbox, budgets, pdfs, catalog: Catalog, clock: Clock,
+    def __init__(self, *, applications: ApplicationStore, org: OrgStore, documents: MissingDocuments,
+                 outbox: OutboxPublisher, budgets: BudgetChecks, pdfs: PdfStore, catalog: Catalog, clock: Clock,
                  tz: timezone, account_codes: Callable[[], Mapping[str, str]] = dict,
-                 integrations: Callable[[], Any] | None = None, vault: Callable[[], Any] | None = None,
+                 integrations: Callable[[], IntegrationRuns] | None = None, vault: Callable[[], Vault] | None = None,
                  deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None) -> None:
         self.applications = applications
         self._vault = vault  # () -> the PII vault: sealing and opening NIKs, their lookup keys

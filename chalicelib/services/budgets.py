@@ -14,7 +14,7 @@ from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.model import STATUSES, Application, Node, Principal
-from chalicelib.services.ports import Clock, StaleBudget
+from chalicelib.services.ports import ApplicationStore, BudgetStore, Clock, OrgStore, StaleBudget
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,8 @@ def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[s
 
 
 class BudgetService:
-    def __init__(self, *, budgets, org, applications, catalog: Catalog, clock: Clock, tz: timezone) -> None:
+    def __init__(self, *, budgets: BudgetStore, org: OrgStore, applications: ApplicationStore, catalog: Catalog,
+                 clock: Clock, tz: timezone) -> None:
         self.budgets = budgets
         self.org = org
         self.applications = applications

@@ -10,13 +10,13 @@ from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import Delegation, Principal
-from chalicelib.services.ports import Clock
+from chalicelib.services.ports import Clock, DelegationStore, OrgStore, UserStore
 
 logger = logging.getLogger(__name__)
 
 
 class DelegationService:
-    def __init__(self, *, delegations, users, org, clock: Clock) -> None:
+    def __init__(self, *, delegations: DelegationStore, users: UserStore, org: OrgStore, clock: Clock) -> None:
         self.delegations = delegations
         self.users = users
         self.org = org

@@ -21,7 +21,10 @@ from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import Application, Notice, Principal
-from chalicelib.services.ports import Clock, ObjectGone, ObjectTooLarge, StaleApplication
+from chalicelib.services.ports import (
+    Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxPublisher,
+    StaleApplication, ThrottleStore,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +56,9 @@ class Download:
 
 
 class DocumentService:
-    def __init__(self, *, applications, documents, storage, antivirus, throttles, outbox,
-                 catalog: Catalog, clock: Clock, limits: UploadLimits) -> None:
+    def __init__(self, *, applications: ApplicationStore, documents: DocumentStore, storage: ObjectStorage,
+                 antivirus: Antivirus, throttles: ThrottleStore, outbox: OutboxPublisher, catalog: Catalog, clock: Clock,
+                 limits: UploadLimits) -> None:
         self.applications = applications
         self.documents = documents
         self.storage = storage

@@ -31,7 +31,9 @@ from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotF
 from chalicelib.domain.model import Principal
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
-from chalicelib.services.ports import Clock, JobQueue, TokenRefused
+from chalicelib.services.ports import (
+    BiosClient, CivilRegistryClient, Clock, JobQueue, SendStore, SubscriptionStore, TokenRefused, Vault, WebhookClient,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +129,11 @@ def redacted(value: Any) -> Any:
 
 
 class IntegrationService:
-    def __init__(self, *, sends, bios: Callable[[], Any], civil: Callable[[], Any], jobs: JobQueue, clock: Clock,
+    def __init__(self, *, sends: SendStore, bios: Callable[[], BiosClient | None],
+                 civil: Callable[[], CivilRegistryClient | None], jobs: JobQueue, clock: Clock,
                  tz: timezone, policy: SendPolicy = SendPolicy(), sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic, vault: Callable[[], Any] | None = None,
-                 webhooks: Callable[[], Any] | None = None, subscriptions: Any = None,
+                 monotonic: Callable[[], float] = time.monotonic, vault: Callable[[], Vault] | None = None,
+                 webhooks: Callable[[], WebhookClient] | None = None, subscriptions: SubscriptionStore | None = None,
                  notify_owner: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.sends = sends
         self._bios = bios  # () -> BiosClient | None (None: not configured)

@@ -27,7 +27,7 @@ from chalicelib.domain.errors import Forbidden, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import Notice, Principal
 from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notification
-from chalicelib.services.ports import Clock, JobQueue
+from chalicelib.services.ports import Clock, JobQueue, Mailer, NotificationStore, OutboxStore, UserStore
 from chalicelib.templates import LANGUAGES, render_mail
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class RenderedNotification:
 
 
 class NotificationService:
-    def __init__(self, *, notifications, outbox, users, jobs: JobQueue, mailer, clock: Clock, web_base_url: str,
+    def __init__(self, *, notifications: NotificationStore, outbox: OutboxStore, users: UserStore, jobs: JobQueue,
+                 mailer: Mailer, clock: Clock, web_base_url: str,
                  org_name: str, max_receives: int, retry_base_seconds: int) -> None:
         self.notifications = notifications
         self.outbox = outbox

@@ -8,14 +8,14 @@ from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import MAX_TREE_DEPTH, Node, Principal
-from chalicelib.services.ports import ChildLink, Clock, ParentMissing, SiblingNameTaken
+from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 _REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
 class OrgService:
-    def __init__(self, *, org, clock: Clock) -> None:
+    def __init__(self, *, org: OrgStore, clock: Clock) -> None:
         self.org = org
         self.clock = clock
 

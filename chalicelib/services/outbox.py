@@ -16,7 +16,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.services.ports import Clock, JobQueue
+from chalicelib.services.ports import Clock, JobQueue, OutboxKey, OutboxStore
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +31,12 @@ def job_of(key: Any) -> dict[str, Any]:
 
 
 class Outbox:
-    def __init__(self, *, outbox, queues: dict[str, JobQueue], clock: Clock) -> None:
+    def __init__(self, *, outbox: OutboxStore, queues: dict[str, JobQueue], clock: Clock) -> None:
         self.outbox = outbox
         self.queues = queues  # topic → its queue
         self.clock = clock
 
-    def publish(self, keys: list[Any]) -> None:
+    def publish(self, keys: list[OutboxKey]) -> None:
         """Hand the entries of a committed change on. The change stands either way: an entry
         not handed on now is handed on by the relay."""
         for topic in TOPICS:

@@ -16,7 +16,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from chalicelib.domain import budgets as budget_rules
 from chalicelib.domain import papers
@@ -25,7 +25,10 @@ from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.model import CERTIFICATE, RECEIPT, Application, Principal
 from chalicelib.domain.nik import mask_nik
-from chalicelib.services.ports import Clock, JobQueue, PdfRecord
+from chalicelib.services.ports import (
+    ApplicationStore, BudgetFiguresSource, Clock, DocumentStore, JobQueue, ObjectStorage, OrgStore, OutboxStore,
+    PdfRecord, PdfStore,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +63,10 @@ def object_key(kind: str, subject: str) -> str:
 
 
 class RenderService:
-    def __init__(self, *, applications, documents, org, budgets, pdfs, storage, outbox, jobs: JobQueue,
+    def __init__(self, *, applications: ApplicationStore, documents: DocumentStore, org: OrgStore,
+                 budgets: BudgetFiguresSource, pdfs: PdfStore, storage: ObjectStorage, outbox: OutboxStore, jobs: JobQueue,
                  catalog: Catalog, clock: Clock, tz: timezone, org_name: str, web_base_url: str,
-                 verify_base_url: str, max_receives: int, pdf_adapter: Any) -> None:
+                 verify_base_url: str, max_receives: int, pdf_adapter: Callable[[], Any]) -> None:
         self.applications = applications
         self.documents = documents
         self.org = org

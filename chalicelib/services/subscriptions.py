@@ -7,14 +7,14 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timezone
-from typing import Any, Callable
+from typing import Callable
 
 from chalicelib.domain import subscriptions as rules
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import ApplicationChange, Principal
 from chalicelib.domain.registries import RegistryRecord
-from chalicelib.services.ports import Clock
+from chalicelib.services.ports import Clock, IntegrationRuns, OrgStore, SendStore, SubscriptionStore, Vault
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,8 @@ def _require_admin_at(caller: Principal, node_path: tuple[str, ...]) -> None:
 
 
 class SubscriptionService:
-    def __init__(self, *, subscriptions, org, vault: Callable[[], Any], sends, integrations: Callable[[], Any],
-                 clock: Clock, tz: timezone, allow_loopback: bool) -> None:
+    def __init__(self, *, subscriptions: SubscriptionStore, org: OrgStore, vault: Callable[[], Vault], sends: SendStore,
+                 integrations: Callable[[], IntegrationRuns], clock: Clock, tz: timezone, allow_loopback: bool) -> None:
         self.subscriptions = subscriptions
         self.org = org
         self._vault = vault

@@ -1,5 +1,5 @@
-"""What the services need from the outside world, and what it hands back. The adapters
-(chalicelib/adapters) implement these; the services never import an adapter."""
+"""The ports every theme shares: the clock, job queues, the values stores hand back and the
+exceptions their conditional writes raise."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class Clock(Protocol):
 
 class JobQueue(Protocol):
     def send(self, job: dict[str, Any]) -> None: ...
+
+    def send_many(self, jobs: list[dict[str, Any]]) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,161 @@
+"""Ports of the systems outside the table: object storage, the antivirus, the PII vault, the
+external registries and subscribers' webhooks, and the send log and subscriptions that drive
+what is posted to them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Mapping, Protocol
+
+if TYPE_CHECKING:
+    from chalicelib.domain.pii import Sealed
+    from chalicelib.domain.registries import Outcome, Reply, SendEntry
+    from chalicelib.domain.subscriptions import Subscription
+
+
+class StoredObject(Protocol):
+    @property
+    def data(self) -> bytes: ...
+
+    @property
+    def version_id(self) -> str | None: ...
+
+    @property
+    def etag(self) -> str: ...
+
+
+class ObjectStorage(Protocol):
+    """Uploads, what is served of them, quarantine and generated PDFs."""
+
+    def presign_upload(self, key: str, content_type: str, size: int) -> dict[str, Any]:
+        """{"url": …, "fields": {…}} for a POST pinned to key, type and size."""
+
+    def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
+        """Exactly the announced version; ObjectTooLarge past `max_bytes`, ObjectGone when that
+        version is not there any more."""
+
+    def write_served(self, key: str, data: bytes, content_type: str) -> str | None:
+        """Answers the version written."""
+
+    def read_served(self, key: str, version_id: str | None, max_bytes: int) -> bytes: ...
+
+    def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None: ...
+
+    def quarantine_bytes(self, target_key: str, data: bytes) -> None: ...
+
+    def remove(self, key: str, version_id: str | None = None) -> None: ...
+
+    def remove_all_versions(self, key: str) -> None: ...
+
+    def presign_download(self, key: str, version_id: str | None, filename: str, content_type: str) -> str: ...
+
+
+class AntivirusVerdict(Protocol):
+    @property
+    def status(self) -> str:
+        """clean | infected | skipped"""
+
+    @property
+    def detail(self) -> str: ...
+
+
+class Antivirus(Protocol):
+    def scan(self, data: bytes) -> AntivirusVerdict: ...
+
+
+class Vault(Protocol):
+    """Seals personal data (NIKs) under a per-record data key; keyed lookups to find them."""
+
+    def seal(self, record: str, values: Mapping[str, str], sealed: Sealed | None = None) -> Sealed: ...
+
+    def open(self, sealed: Sealed) -> dict[str, str]: ...
+
+    def lookup_key(self, value: str) -> str: ...
+
+
+class WebhookClient(Protocol):
+    timeout: float
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Reply: ...
+
+
+class BiosClient(Protocol):
+    """The finance registry: a token, then one post per record."""
+
+    timeout: float
+
+    def token(self, renew: bool = False) -> str:
+        """TokenRefused when the registry will not give one."""
+
+    def post(self, dataset: str, fields: dict[str, Any], token: str) -> Reply: ...
+
+
+class CivilRegistryClient(Protocol):
+    timeout: float
+
+    def send_event(self, idempotency_key: str, body: dict[str, Any]) -> Reply: ...
+
+    def verify_nik(self, nik: str, name: str, birth_date: str) -> bool | None:
+        """None when the registry cannot answer now."""
+
+
+class SendStore(Protocol):
+    """The send log: records owed to the registries and subscribers, claimed and settled."""
+
+    def get(self, target: str, dataset: str, key: str) -> SendEntry | None: ...
+
+    def due(self, target: str, now: datetime, limit: int) -> list[str]:
+        """Keys of the target's pending records due by `now`, earliest first."""
+
+    def claim(self, pk: str, now: datetime, lease: timedelta) -> SendEntry | None:
+        """Leased for one attempt (counted now); None when it is not pending, not due, or
+        another sender's lease runs."""
+
+    def add_attempt(self, entry: SendEntry, now: datetime) -> None: ...
+
+    def settle(self, entry: SendEntry, outcome: Outcome, http_status: int | None, now: datetime,
+               retry_at: datetime | None) -> SendEntry:
+        """Saved → sent, refused → failed (only if unchanged since the claim; a newer version
+        stays pending); otherwise pending again at `retry_at`. The lease ends."""
+
+    def defer(self, pk: str, now: datetime, until: datetime, message: str) -> bool:
+        """Put off without an attempt; False unless pending and unleased."""
+
+    def close(self, pk: str, now: datetime, message: str) -> bool:
+        """Failed without an attempt; False unless pending and unleased."""
+
+    def release(self, entry: SendEntry, now: datetime, message: str) -> None:
+        """Give a claim back unsent (its attempt uncounted)."""
+
+    def requeue(self, target: str, day: str | None, now: datetime, key_prefix: str | None = None) -> int:
+        """Due now: the day's pending and failed records, or without a day every pending one;
+        only keys starting with `key_prefix` if given. Answers how many."""
+
+    def page(self, targets: list[str], states: list[str], day: str | None, cursor: str | None,
+             limit: int) -> tuple[list[SendEntry], str | None]:
+        """Newest day first."""
+
+
+class SubscriptionStore(Protocol):
+    def add(self, subscription: Subscription, secret: Sealed) -> None: ...
+
+    def get(self, subscription_id: str) -> tuple[Subscription, Sealed] | None: ...
+
+    def all(self) -> list[Subscription]: ...
+
+    def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]: ...
+
+    def delete(self, subscription_id: str) -> bool:
+        """False if it was not there."""
+
+    def delivered(self, subscription_id: str, at: datetime) -> None:
+        """Failures in a row back to 0."""
+
+    def not_delivered(self, subscription_id: str) -> Subscription | None:
+        """One more failure in a row; answers it as it now is (None if gone)."""
+
+    def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
+        """Active → paused; False when it was not active."""
+
+    def resume(self, subscription_id: str) -> Subscription | None:
+        """Active again with no failures; None if gone."""

@@ -1,0 +1,78 @@
+"""Services built on a `Fakes` as the composition root builds them on the real adapters."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta, timezone
+
+from chalicelib.domain.catalog import CATALOG_DIR, Catalog, load_catalog
+from chalicelib.services.accounts import AccountService
+from chalicelib.services.applications import ApplicationService
+from chalicelib.services.budgets import BudgetService
+from chalicelib.services.delegations import DelegationService
+from chalicelib.services.documents import DocumentService, UploadLimits
+from chalicelib.services.integrations import IntegrationService, SendPolicy
+from chalicelib.services.outbox import Outbox
+from chalicelib.services.subscriptions import SubscriptionService
+from tests.conftest import TEST_CATALOG
+from tests.fakes import Fakes, FakeJobQueue
+
+WIB = timezone(timedelta(hours=7))
+WEB = "https://portal.example"
+
+
+@functools.cache
+def catalog() -> Catalog:
+    return load_catalog(CATALOG_DIR, TEST_CATALOG)
+
+
+def accounts(f: Fakes) -> AccountService:
+    return AccountService(users=f.users, sessions=f.sessions, throttles=f.throttles, hasher=f.hasher,
+                          access_tokens=f.access_tokens, keys=f.keys, notifications=f.notifier, clock=f.clock,
+                          refresh_token_seconds=30 * 86400, web_base_url=WEB)
+
+
+def delegations(f: Fakes) -> DelegationService:
+    return DelegationService(delegations=f.delegations, users=f.users, org=f.org, clock=f.clock)
+
+
+def budgets(f: Fakes) -> BudgetService:
+    return BudgetService(budgets=f.budgets, org=f.org, applications=f.applications, catalog=catalog(), clock=f.clock,
+                         tz=WIB)
+
+
+def outbox(f: Fakes) -> Outbox:
+    return Outbox(outbox=f.outbox, queues={"notify": f.jobs, "render": FakeJobQueue()}, clock=f.clock)
+
+
+def documents(f: Fakes) -> DocumentService:
+    return DocumentService(applications=f.applications, documents=f.documents, storage=f.storage,
+                           antivirus=f.antivirus, throttles=f.throttles, outbox=outbox(f), catalog=catalog(),
+                           clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False))
+
+
+def integrations(f: Fakes, policy: SendPolicy | None = None, **options) -> IntegrationService:
+    """Sleeping and the run's time are the fakes' too: a run never waits, and has time."""
+    slept: list[float] = []
+    service = IntegrationService(
+        sends=f.sends, bios=lambda: f.bios, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB, policy=policy or SendPolicy(),
+        sleep=slept.append, monotonic=lambda: sum(slept), vault=lambda: f.vault, webhooks=lambda: f.webhooks,
+        subscriptions=f.subscriptions,
+        notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
+        **options,
+    )
+    service.slept = slept  # type: ignore[attr-defined]
+    return service
+
+
+def subscriptions(f: Fakes) -> SubscriptionService:
+    return SubscriptionService(subscriptions=f.subscriptions, org=f.org, vault=lambda: f.vault, sends=f.sends,
+                               integrations=lambda: integrations(f), clock=f.clock, tz=WIB, allow_loopback=False)
+
+
+def applications(f: Fakes, **options) -> ApplicationService:
+    return ApplicationService(
+        applications=f.applications, org=f.org, documents=documents(f), outbox=outbox(f), budgets=budgets(f),
+        pdfs=f.pdfs, catalog=catalog(), clock=f.clock, tz=WIB, vault=lambda: f.vault,
+        integrations=lambda: integrations(f), **options,
+    )

@@ -1,0 +1,248 @@
+"""Sending what the registries and subscribers are owed, on fakes: retries with backoff within a
+run and between runs, a registry that looks down stopping the run, token renewal, records
+refused for good; subscribers tried once a run, paused after failures in a row with their owner
+told, held while paused, sent again on resume, and closed unsent once deleted."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.domain import registries as reg
+from chalicelib.domain import subscriptions as subs
+from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.model import Grant, Principal
+from chalicelib.domain.registries import Reply
+from chalicelib.services.integrations import MAX_DELIVERY_ATTEMPTS, SendPolicy
+from chalicelib.services.ports import TokenRefused
+from tests.fakes import NOW, FakeBios, services
+
+SAVED = Reply(200, {"status": "MSG20003", "message": "tersimpan"})
+DOWN = Reply(503, {"status": "MSG50001", "message": "maintenance"})
+REFUSED = Reply(400, {"status": "MSG40001", "message": "kolom salah"})
+EXPIRED = Reply(401, {"status": "MSG40103", "message": "token kedaluwarsa"})
+OPS = Principal("u-ops", "ops@x.id", "Ops", "id", (Grant("ops", "org"),))
+ADMIN = Principal("u-admin", "adm@x.id", "Admin", "id", (Grant("admin", "office"),))
+
+
+def owe(fakes, *keys, dataset=reg.SERVICE_STATISTICS, target=reg.BIOS, fields=None):
+    fakes.sends.put_records([
+        reg.RegistryRecord(target, dataset, "2026-11-21", key, NOW, fields=fields or {"kd": key}, adds={"jml": 1})
+        for key in keys], NOW)
+
+
+def entry(fakes, key, dataset=reg.SERVICE_STATISTICS, target=reg.BIOS):
+    return fakes.sends.get(target, dataset, key)
+
+
+# ---- the finance registry -------------------------------------------------------------------------
+
+def test_a_record_saved_at_the_first_post_is_sent_with_one_attempt(fakes):
+    owe(fakes, "a")
+    summary = services.integrations(fakes).send_due(reg.BIOS)
+    assert (summary.sent, summary.retrying, summary.keys) == (1, 0, ["a"])
+    assert (entry(fakes, "a").state, entry(fakes, "a").attempts) == (reg.SENT, 1)
+    assert fakes.bios.script.calls[0][1] == {"kd": "a", "jml_permohonan": 0, "jml_selesai": 0, "jml": 1}
+
+
+def test_an_error_is_retried_within_the_run_after_a_backoff_and_each_post_counts(fakes):
+    fakes.bios = FakeBios(DOWN, DOWN, SAVED)
+    owe(fakes, "a")
+    service = services.integrations(fakes, SendPolicy(retry_base_seconds=1, retry_cap_seconds=8))
+    assert service.send_due(reg.BIOS).sent == 1
+    assert entry(fakes, "a").attempts == 3
+    first, second = service.slept
+    assert 0.5 <= first <= 1 and 1 <= second <= 2
+
+
+def test_a_record_still_not_saved_after_the_runs_tries_waits_for_a_later_run(fakes):
+    fakes.bios = FakeBios(DOWN)
+    owe(fakes, "a")
+    summary = services.integrations(fakes, SendPolicy(tries_per_run=4, later_base_seconds=60)).send_due(reg.BIOS)
+    waiting = entry(fakes, "a")
+    assert (summary.retrying, waiting.state, waiting.attempts) == (1, reg.PENDING, 4)
+    assert NOW + timedelta(seconds=60 * 8 / 2) <= waiting.next_attempt_at <= NOW + timedelta(seconds=60 * 8)
+    assert waiting.lease_until is None and waiting.last_code == "MSG50001"
+    assert fakes.sends.due(reg.BIOS, NOW, 10) == []  # not due again until its backoff has passed
+
+
+def test_the_wait_between_runs_is_capped(fakes):
+    fakes.bios = FakeBios(DOWN)
+    owe(fakes, "a")
+    service = services.integrations(fakes, SendPolicy(tries_per_run=1, later_base_seconds=60, later_cap_seconds=300))
+    for _ in range(6):
+        service.send_due(reg.BIOS)
+        fakes.clock.moment = entry(fakes, "a").next_attempt_at
+    assert entry(fakes, "a").attempts == 6
+    service.send_due(reg.BIOS)
+    assert entry(fakes, "a").next_attempt_at - fakes.clock.now() <= timedelta(seconds=300)
+
+
+def test_a_registry_that_looks_down_stops_the_run_and_leaves_the_rest_untried(fakes):
+    fakes.bios = FakeBios(DOWN)
+    owe(fakes, "a", "b", "c", "d", "e")
+    summary = services.integrations(fakes, SendPolicy(tries_per_run=1)).send_due(reg.BIOS)
+    assert summary.retrying == 3 and "looks down" in summary.stopped
+    assert sorted(k for k in "abcde" if entry(fakes, k).attempts == 0) == ["d", "e"]
+
+
+def test_a_refused_record_fails_at_once_and_the_run_goes_on(fakes):
+    fakes.bios = FakeBios(REFUSED, SAVED)
+    owe(fakes, "a", "b")
+    summary = services.integrations(fakes).send_due(reg.BIOS)
+    assert (summary.failed, summary.sent) == (1, 1)
+    assert [entry(fakes, k).state for k in "ab"] == [reg.FAILED, reg.SENT]
+    assert entry(fakes, "a").attempts == 1
+
+
+def test_an_expired_token_is_renewed_once_and_the_record_resent(fakes):
+    fakes.bios = FakeBios(EXPIRED, SAVED)
+    owe(fakes, "a")
+    assert services.integrations(fakes).send_due(reg.BIOS).sent == 1
+    assert [call[2] for call in fakes.bios.script.calls] == ["token-1", "token-2"]
+    assert entry(fakes, "a").attempts == 2
+
+
+def test_a_token_expiring_again_right_after_renewal_is_retried_later(fakes):
+    fakes.bios = FakeBios(EXPIRED)
+    owe(fakes, "a")
+    summary = services.integrations(fakes, SendPolicy(tries_per_run=1)).send_due(reg.BIOS)
+    assert summary.retrying == 1 and "again right after renewal" in entry(fakes, "a").last_message
+
+
+def test_a_wrong_key_stops_the_run_and_gives_the_claim_back_unspent(fakes):
+    fakes.bios = FakeBios(token_error=TokenRefused("MSG40101 satker salah", retryable=False, http_status=401))
+    owe(fakes, "a", "b")
+    summary = services.integrations(fakes).send_due(reg.BIOS)
+    assert "BIOS_SATKER" in summary.stopped
+    for key in "ab":
+        assert (entry(fakes, key).state, entry(fakes, key).attempts, entry(fakes, key).lease_until) == (reg.PENDING, 0, None)
+
+
+def test_a_token_the_registry_cannot_give_now_is_retried(fakes):
+    fakes.bios = FakeBios(token_error=TokenRefused("down", retryable=True, http_status=503))
+    owe(fakes, "a")
+    summary = services.integrations(fakes, SendPolicy(tries_per_run=2)).send_due(reg.BIOS)
+    assert summary.retrying == 1 and entry(fakes, "a").last_http_status == 503
+
+
+def test_an_expenditure_without_an_account_code_fails_without_a_post(fakes):
+    owe(fakes, "2026-11-21#OUTLET", dataset=reg.EXPENDITURES, fields={"kd_akun": ""})
+    summary = services.integrations(fakes).send_due(reg.BIOS)
+    assert summary.failed == 1 and fakes.bios.script.calls == []
+    assert "OUTLET" in entry(fakes, "2026-11-21#OUTLET", dataset=reg.EXPENDITURES).last_message
+
+
+def test_an_unconfigured_registry_sends_nothing(fakes):
+    owe(fakes, "a")
+    service = services.integrations(fakes)
+    service._bios = lambda: None
+    assert "not configured" in service.send_due(reg.BIOS).stopped
+    assert entry(fakes, "a").attempts == 0
+
+
+def test_a_run_without_time_left_claims_nothing(fakes):
+    owe(fakes, "a")
+    summary = services.integrations(fakes).send_due(reg.BIOS, seconds=fakes.bios.timeout)
+    assert summary.stopped.startswith("out of time") and entry(fakes, "a").attempts == 0
+
+
+def test_the_send_log_and_reruns_are_for_ops(fakes):
+    fakes.bios = FakeBios(REFUSED)
+    owe(fakes, "a")
+    service = services.integrations(fakes)
+    service.send_due(reg.BIOS)
+    with pytest.raises(Forbidden):
+        service.log(ADMIN, None, None, None, None, 10)
+    assert [e.key for e in service.log(OPS, reg.BIOS, reg.FAILED, None, None, 10)[0]] == ["a"]
+    assert service.request_run(OPS, reg.BIOS, None) == ("2026-11-21", 1)  # yesterday's, in WIB
+    assert entry(fakes, "a").state == reg.PENDING and fakes.jobs.jobs[-1] == {"type": "run", "target": reg.BIOS}
+
+
+# ---- subscriptions ------------------------------------------------------------------------------------
+
+def subscribe(fakes, subscription_id="sub_1"):
+    sealed = fakes.vault.seal(f"subscription/{subscription_id}", {"secret": "whsec_test"})
+    fakes.subscriptions.add(subs.Subscription(subscription_id, "office", ("org", "office"), "https://hooks.example/in",
+                                              ("application.submitted",), ADMIN.user_id, NOW), sealed)
+
+
+def deliver(fakes, *numbers, subscription_id="sub_1"):
+    owe(fakes, *[f"{subscription_id}#evt_app_{n}_2" for n in numbers], target=reg.SUBSCRIPTIONS,
+        dataset="application.submitted")
+
+
+def delivery(fakes, number, subscription_id="sub_1"):
+    return entry(fakes, f"{subscription_id}#evt_app_{number}_2", dataset="application.submitted",
+                 target=reg.SUBSCRIPTIONS)
+
+
+def test_a_delivery_is_posted_signed_and_accepted(fakes):
+    subscribe(fakes)
+    deliver(fakes, 1)
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS).sent == 1
+    url, body, headers = fakes.webhooks.script.calls[0]
+    timestamp = int(NOW.timestamp())
+    assert url == "https://hooks.example/in" and headers["Satupintu-Event"] == "application.submitted"
+    assert subs.verify("whsec_test", headers["Satupintu-Signature"], body, NOW) and str(timestamp) in headers["Satupintu-Signature"]
+    assert fakes.subscriptions.get("sub_1")[0].last_delivered_at == NOW
+
+
+def test_a_failing_receiver_is_tried_once_a_run_then_paused_and_its_owner_told_once(fakes):
+    fakes.webhooks.script.replies = [Reply(503)]
+    subscribe(fakes)
+    deliver(fakes, *range(subs.PAUSE_AFTER_FAILURES + 2))
+    summary = services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    paused = fakes.subscriptions.get("sub_1")[0]
+    assert paused.state == subs.PAUSED and "503" in paused.paused_reason
+    assert summary.retrying == subs.PAUSE_AFTER_FAILURES  # the rest were held, not tried
+    assert len(fakes.webhooks.script.calls) == subs.PAUSE_AFTER_FAILURES
+    assert [(who, kind) for who, kind, _p, _s in fakes.notifier.sent] == [(ADMIN.user_id, "subscription_paused")]
+    held = [delivery(fakes, n) for n in range(subs.PAUSE_AFTER_FAILURES, subs.PAUSE_AFTER_FAILURES + 2)]
+    assert all(d.attempts == 0 and "paused" in d.last_message for d in held)
+
+
+def test_a_paused_subscription_is_not_tried_and_resuming_sends_what_waited(fakes):
+    fakes.webhooks.script.replies = [Reply(None, error="no answer")]
+    subscribe(fakes)
+    deliver(fakes, *range(subs.PAUSE_AFTER_FAILURES))
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    tried = len(fakes.webhooks.script.calls)
+    fakes.clock.advance(days=1)
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert len(fakes.webhooks.script.calls) == tried
+    fakes.webhooks.script.replies = [Reply(204)]
+    fakes.webhooks.script.calls.clear()
+    resumed = services.subscriptions(fakes).resume(ADMIN, "sub_1")
+    assert (resumed.state, resumed.failures_in_a_row) == (subs.ACTIVE, 0)
+    assert fakes.jobs.jobs[-1] == {"type": "run", "target": reg.SUBSCRIPTIONS}
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS).sent == subs.PAUSE_AFTER_FAILURES
+
+
+def test_one_accepted_delivery_resets_the_failures_in_a_row(fakes):
+    fakes.webhooks.script.replies = [Reply(500)] * (subs.PAUSE_AFTER_FAILURES - 1) + [Reply(200), Reply(500)]
+    subscribe(fakes)
+    deliver(fakes, *range(subs.PAUSE_AFTER_FAILURES + 1))
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert fakes.subscriptions.get("sub_1")[0].state == subs.ACTIVE
+    assert fakes.subscriptions.get("sub_1")[0].failures_in_a_row == 1
+
+
+def test_a_delivery_is_given_up_after_its_last_attempt(fakes):
+    fakes.webhooks.script.replies = [Reply(503)]
+    subscribe(fakes)
+    deliver(fakes, 1)
+    pk = "SEND#subscriptions#application.submitted#sub_1#evt_app_1_2"
+    fakes.sends.entries[pk] = replace(fakes.sends.entries[pk], attempts=MAX_DELIVERY_ATTEMPTS - 1)
+    summary = services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert summary.failed == 1 and delivery(fakes, 1).state == reg.FAILED
+    assert "given up after 15 attempts" in delivery(fakes, 1).last_message
+
+
+def test_a_deleted_subscriptions_deliveries_close_unsent(fakes):
+    subscribe(fakes)
+    deliver(fakes, 1)
+    fakes.subscriptions.delete("sub_1")
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert (delivery(fakes, 1).state, delivery(fakes, 1).attempts) == (reg.FAILED, 0)
+    assert fakes.webhooks.script.calls == []
