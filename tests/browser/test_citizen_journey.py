@@ -34,7 +34,20 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     owner = "Ratna Sari Dewi"
     page = open_page()
 
-    # ---- register, with the code from the mailbox ------------------------------------------
+    register_with_the_mailed_code_and_log_in(page, http, web, email, password)
+    app_id = start_a_draft_from_the_catalogue(page)
+    a_wrong_nik_is_caught_before_the_server_is_asked(page, app_id)
+    fill_the_rest_of_the_permit_form(page, owner, email)
+    token = upload_every_document_replacing_the_one_the_scan_refuses(page, http, app_id, email, password)
+    tracking_code = submit_and_get_the_receipt(page, http, app_id)
+    a_stranger_tracks_it_logged_out(open_page, web, tracking_code, owner)
+    the_permit_office_approves_it_in_three_steps(open_page, tracking_code)
+    held = the_citizen_sees_the_certificate_and_its_code(page, http, app_id, token)
+    anyone_verifies_the_certificate_logged_out(open_page, web, held, owner)
+
+
+def register_with_the_mailed_code_and_log_in(page, http, web: str, email: str, password: str) -> None:
+    """Register, with the code from the mailbox, then log in to an empty list of applications."""
     page.goto(web + "/register")
     expect(page.get_by_role("heading", level=1, name="Daftar akun")).to_be_visible()
     check_accessibility(page)
@@ -63,7 +76,10 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     expect(page.get_by_text("Belum ada permohonan.")).to_be_visible()
     check_accessibility(page)
 
-    # ---- from the catalogue to a draft --------------------------------------------------------
+
+def start_a_draft_from_the_catalogue(page) -> str:
+    """From the catalogue to a draft: the service, its requirements, the one office; answers the
+    draft's application id."""
     page.get_by_role("link", name="Ajukan permohonan baru").click()
     expect(page.get_by_role("heading", level=1, name="Layanan")).to_be_visible()
     check_accessibility(page)
@@ -81,8 +97,12 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     app_id = page.url.split("/")[-2]
     expect(page.get_by_role("heading", level=1, name=SERVICE)).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="Formulir")).to_be_visible()
+    return app_id
 
-    # ---- a wrong NIK is caught beside its field, before the server is asked -------------------
+
+def a_wrong_nik_is_caught_before_the_server_is_asked(page, app_id: str) -> None:
+    """A wrong NIK is caught beside its field, before the server is asked; the right one is read
+    back to the person as they type it."""
     asked: list[str] = []
     page.on("request", lambda request: asked.append(f"{request.method} {request.url}")
             if request.method in ("PATCH", "POST", "PUT") and f"/applications/{app_id}" in request.url else None)
@@ -101,7 +121,9 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     # What the NIK says, read back to the person as they type it.
     expect(page.get_by_text(re.compile(r"Terdaftar di Beji.* · lahir .*1990 · perempuan"))).to_be_visible()
 
-    # ---- the rest of the generated form --------------------------------------------------------
+
+def fill_the_rest_of_the_permit_form(page, owner: str, email: str) -> None:
+    """The rest of the generated form, saved as a draft."""
     field(page, "Nama pemohon").fill(owner)
     field(page, "NPWP").fill(NPWP)
     field(page, "Telepon").fill("0812-3456-7890")
@@ -116,7 +138,10 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     page.get_by_role("button", name="Simpan draf").click()
     expect(page.get_by_role("status").filter(has_text="Draf tersimpan.")).to_be_visible()
 
-    # ---- every document, one of them refused by the scan and replaced ---------------------------
+
+def upload_every_document_replacing_the_one_the_scan_refuses(page, http, app_id: str, email: str, password: str) -> str:
+    """Every document, one of them refused by the scan and replaced; answers the citizen's API
+    token (used to read what the server holds)."""
     documents = page.get_by_role("region", name="Berkas", exact=True)
     ktp = page.get_by_role("region", name="KTP pemohon", exact=True)
     choose_pdf = files.pdf_with_javascript()
@@ -141,14 +166,21 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     expect(ktp).to_contain_text("ktp-bersih.pdf")
     expect(ktp.get_by_text("ktp.pdf", exact=True)).to_have_count(0)  # the refused file is gone
     check_accessibility(page)
+    return token
 
-    # ---- submit ----------------------------------------------------------------------------------
+
+def submit_and_get_the_receipt(page, http, app_id: str) -> str:
+    """Submit: the receipt is ready and the application tracks as submitted; answers its tracking
+    code."""
     tracking_code = submit_in_browser(page, app_id, "Diajukan tahap 1 dari 3: Verifikasi berkas di front office")
     expect(page.get_by_role("link", name="Unduh tanda terima (PDF)", exact=True)).to_be_visible(timeout=60_000)
     check_accessibility(page)
     assert http.get(f"/track/{tracking_code}").json["status"] == "submitted"
+    return tracking_code
 
-    # ---- anyone tracks it by its code, logged out ------------------------------------------------
+
+def a_stranger_tracks_it_logged_out(open_page, web: str, tracking_code: str, owner: str) -> None:
+    """Anyone tracks it by its code, logged out, and sees no personal data."""
     stranger = open_page()
     stranger.goto(web + "/track")
     field(stranger, "Kode pelacakan").fill(tracking_code)
@@ -165,7 +197,9 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     expect(stranger.get_by_role("link", name="Masuk")).to_be_visible()  # not logged in
     check_accessibility(stranger)
 
-    # ---- the permit office's three deciders, each in their own window -----------------------------
+
+def the_permit_office_approves_it_in_three_steps(open_page, tracking_code: str) -> None:
+    """The permit office's three deciders, each in their own window."""
     steps = [("fo.dpmptsp", "Verifikasi berkas di front office", "Diproses tahap 2 dari 3: Kajian teknis bidang perizinan"),
              ("teknis.dpmptsp", "Kajian teknis bidang perizinan", "Diproses tahap 3 dari 3: Penetapan oleh Kepala DPMPTSP"),
              ("kepala.dpmptsp", "Penetapan oleh Kepala DPMPTSP", "Disetujui")]
@@ -174,7 +208,9 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
         expect(fact(decider, "Status")).to_have_text(after)
         decider.close()
 
-    # ---- the citizen sees the certificate and its code --------------------------------------------
+
+def the_citizen_sees_the_certificate_and_its_code(page, http, app_id: str, token: str) -> dict:
+    """The citizen sees the certificate and its code; answers the certificate the server holds."""
     page.reload()
     expect(fact(page, "Status")).to_have_text("Disetujui")
     certificate = page.get_by_role("region", name="Sertifikat", exact=True)
@@ -184,12 +220,14 @@ def test_a_citizen_registers_applies_with_uploads_is_approved_in_three_steps_and
     expect(fact(certificate, "Nomor")).to_have_text(held["number"])
     code_link = fact(certificate, "Kode verifikasi").get_by_role("link", name=held["code"], exact=True)
     expect(code_link).to_have_attribute("href", f"/verify/{held['code']}")
-    certificate_code = held["code"]
     check_accessibility(page)
+    return held
 
-    # ---- anyone checks it, logged out, from its code -----------------------------------------------
+
+def anyone_verifies_the_certificate_logged_out(open_page, web: str, held: dict, owner: str) -> None:
+    """Anyone checks it, logged out, from its code: valid, with the holder's name masked."""
     checker = open_page()
-    checker.goto(f"{web}/verify/{certificate_code}")
+    checker.goto(f"{web}/verify/{held['code']}")
     verdict = checker.get_by_role("region", name="Sertifikat SAH")
     expect(verdict).to_be_visible()
     expect(verdict).to_contain_text(SERVICE)

@@ -257,14 +257,30 @@ def test_an_expired_access_token_is_refreshed_quietly_and_an_ended_session_asks_
     app = submitted_simple_permit(http, token, "Izin tenda hajatan")
     page = open_page()
     login(page, email, old_password)
+    refreshes = open_the_application_watching_refreshes(page, web, app)
+    listed = the_access_token_runs_out_and_is_refreshed_quietly(page, http, app, refreshes)
+    the_password_is_reset_elsewhere(http, email, new_password)
+    refreshes.clear()
+    wanted = f"/applications/{app['id']}"
+    unexplained = the_ended_session_sends_the_person_to_log_in(page, listed, refreshes, wanted)
+    log_in_again_and_come_back(page, email, new_password, app, wanted)
+    assert unexplained is None, unexplained
+
+
+def open_the_application_watching_refreshes(page, web: str, app: dict) -> list:
+    """The applicant's submitted application, open in the browser; answers the list of the
+    page's answers to POST /auth/refresh from now on (its 401s are expected on the console)."""
     page.goto(f"{web}/applications/{app['id']}")
     expect(page.get_by_role("heading", level=1, name=SIMPLE)).to_be_visible()
     expect(fact(page, "Kode pelacakan")).to_have_text(app["tracking_code"])
-    navigation = page.get_by_role("navigation", name="Navigasi utama")
     page.expect_console_errors(re.compile(r"status of 401"))
-    refreshes = answers_to(page, "POST", "/auth/refresh")
+    return answers_to(page, "POST", "/auth/refresh")
 
-    # The access token (15 minutes) runs out while the page is open; the refresh token still works.
+
+def the_access_token_runs_out_and_is_refreshed_quietly(page, http, app: dict, refreshes: list) -> Any:
+    """The access token (15 minutes) runs out while the page is open; the refresh token still
+    works: one refresh, nothing said. Answers the application's item in the list."""
+    navigation = page.get_by_role("navigation", name="Navigasi utama")
     advanced = http.post("/_local/clock", {"advance_seconds": 1000})
     assert advanced.status == 200, advanced.text
     navigation.get_by_role("link", name="Permohonan saya").click()
@@ -275,16 +291,22 @@ def test_an_expired_access_token_is_refreshed_quietly_and_an_ended_session_asks_
     expect(page.get_by_text(sentence("problems", "problem.401"))).to_have_count(0)
     expect(page.get_by_role("alert")).to_have_count(0)
     assert [r.status for r in refreshes] == [200], f"refreshes after the access token ran out: {[r.status for r in refreshes]}"
+    return listed
 
-    # The password is reset elsewhere: every session of the account ends on the server.
+
+def the_password_is_reset_elsewhere(http, email: str, new_password: str) -> None:
+    """The password is reset elsewhere: every session of the account ends on the server."""
     known = len([m for m in http.mail(email) if "Kode atur ulang" in m["subject"]])
     assert http.post("/auth/password/forgot", {"email": email}).status in (200, 202, 204)
     code = read_code(http.wait_for_mail(email, "Kode atur ulang", timeout=20, known=known))
     reset = http.post("/auth/password/reset", {"email": email, "code": code, "new_password": new_password})
     assert reset.status == 200, reset.text
-    refreshes.clear()
-    wanted = f"/applications/{app['id']}"
 
+
+def the_ended_session_sends_the_person_to_log_in(page, listed: Any, refreshes: list, wanted: str) -> str | None:
+    """Opening the application after the session ended: one refused refresh, then the login page,
+    which will send the person back to `wanted`. Answers what the login page fails to say (None
+    when it says why the person is there), for the test to fail on at the very end."""
     listed.get_by_role("link", name=SIMPLE).click()
     ended = sentence("problems", "problem.401")
     told = page.get_by_text(ended)
@@ -302,15 +324,19 @@ def test_an_expired_access_token_is_refreshed_quietly_and_an_ended_session_asks_
     except AssertionError:
         unexplained = f"the login page ({page.url}) does not say why the person is there: {ended!r}"
     check_accessibility(page)
+    return unexplained
 
+
+def log_in_again_and_come_back(page, email: str, new_password: str, app: dict, wanted: str) -> None:
+    """Logging in with the new password comes back to the application, the session's end no
+    longer mentioned."""
     field(page, "Alamat e-mail").fill(email)
     field(page, "Kata sandi").fill(new_password)
     page.get_by_role("main").get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(wanted)}$"))
     expect(page.get_by_role("heading", level=1, name=SIMPLE)).to_be_visible()
     expect(fact(page, "Kode pelacakan")).to_have_text(app["tracking_code"])
-    expect(page.get_by_text(ended)).to_have_count(0)
-    assert unexplained is None, unexplained
+    expect(page.get_by_text(sentence("problems", "problem.401"))).to_have_count(0)
 
 
 # ---- 5. a wrong password in another tab leaves the session alone ----------------------------------

@@ -33,6 +33,17 @@ def test_a_kelurahan_clerk_files_a_birth_report_that_kelurahan_kecamatan_and_kot
     clerk = open_page()
     login(clerk, demo("petugas.kukusan"))
 
+    app_id = start_a_birth_report_on_behalf_of_a_citizen(clerk)
+    fill_the_birth_report_with_its_papers(clerk, child, born)
+    tracking_code = submit_in_browser(clerk, app_id, "Diajukan tahap 1 dari 3: Verifikasi kelurahan")
+    check_accessibility(clerk)
+    kelurahan_kecamatan_and_kota_approve_in_turn(open_page, tracking_code)
+    the_clerk_sees_the_birth_report_approved(clerk, http, child, tracking_code)
+
+
+def start_a_birth_report_on_behalf_of_a_citizen(clerk) -> str:
+    """From the clerk's own applications to a birth report's draft, filed at the clerk's
+    kelurahan; answers the draft's application id."""
     clerk.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Permohonan yang saya ajukan").click()
     expect(clerk).to_have_url(re.compile(r"/applications$"))
     expect(clerk.get_by_role("heading", level=1, name="Permohonan yang saya ajukan")).to_be_visible()
@@ -44,8 +55,12 @@ def test_a_kelurahan_clerk_files_a_birth_report_that_kelurahan_kecamatan_and_kot
     check_accessibility(clerk)
     clerk.get_by_role("button", name="Mulai mengisi").click()
     expect(clerk).to_have_url(re.compile(r"/applications/app_[0-9a-z]+/edit$"))
-    app_id = clerk.url.split("/")[-2]
+    return clerk.url.split("/")[-2]
 
+
+def fill_the_birth_report_with_its_papers(clerk, child: str, born: str) -> None:
+    """The child, the parents and the reporter, then the birth certificate and the family card,
+    both passing the scan."""
     field(clerk, "Nama anak").fill(child)
     field(clerk, "Jenis kelamin").select_option("Laki-laki")
     field(clerk, "Tanggal lahir").fill(born)
@@ -68,25 +83,28 @@ def test_a_kelurahan_clerk_files_a_birth_report_that_kelurahan_kecamatan_and_kot
     documents = clerk.get_by_role("region", name="Berkas", exact=True)
     expect(documents.get_by_text("Lolos pemeriksaan", exact=True)).to_have_count(2)
     check_accessibility(clerk)
-    tracking_code = submit_in_browser(clerk, app_id, "Diajukan tahap 1 dari 3: Verifikasi kelurahan")
-    check_accessibility(clerk)
 
-    def sees_the_whole_nik_and_the_documents(page):
-        # Those who decide read the NIKs in full; everyone else sees them masked.
-        expect(fact(page, "NIK ibu")).to_have_text(MOTHER_NIK)
-        if page.get_by_role("heading", level=2, name="Keputusan: Verifikasi kelurahan").count():
-            # The verifier reads the papers in the page: the PDF drawn by pdf.js, the photo as it is.
-            documents = page.get_by_role("region", name="Berkas", exact=True)
-            documents.get_by_role("button", name="Lihat surat-lahir.pdf").click()
-            expect(documents.get_by_role("img", name="Halaman 1 dari 1, surat-lahir.pdf")).to_be_visible()
-            drawn = page.evaluate("""() => { const c = document.querySelector('canvas.pdf-page');
-                return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v !== 0); }""")
-            assert drawn, "the PDF's page was not drawn"
-            documents.get_by_role("button", name="Lihat kk.png").click()
-            photo = documents.get_by_role("img", name="kk.png")
-            expect(photo).to_be_visible()
-            assert photo.evaluate("img => img.naturalWidth") == 400
 
+def sees_the_whole_nik_and_the_documents(page) -> None:
+    """Those who decide read the NIKs in full; everyone else sees them masked."""
+    expect(fact(page, "NIK ibu")).to_have_text(MOTHER_NIK)
+    if page.get_by_role("heading", level=2, name="Keputusan: Verifikasi kelurahan").count():
+        # The verifier reads the papers in the page: the PDF drawn by pdf.js, the photo as it is.
+        documents = page.get_by_role("region", name="Berkas", exact=True)
+        documents.get_by_role("button", name="Lihat surat-lahir.pdf").click()
+        expect(documents.get_by_role("img", name="Halaman 1 dari 1, surat-lahir.pdf")).to_be_visible()
+        drawn = page.evaluate("""() => { const c = document.querySelector('canvas.pdf-page');
+            return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v !== 0); }""")
+        assert drawn, "the PDF's page was not drawn"
+        documents.get_by_role("button", name="Lihat kk.png").click()
+        photo = documents.get_by_role("img", name="kk.png")
+        expect(photo).to_be_visible()
+        assert photo.evaluate("img => img.naturalWidth") == 400
+
+
+def kelurahan_kecamatan_and_kota_approve_in_turn(open_page, tracking_code: str) -> None:
+    """The kelurahan's verifier, the camat and the city's civil registry office approve, each in
+    their own window, each reading the NIKs in full first."""
     for index, (who, step, after) in enumerate([
             ("verifikator.kukusan", "Verifikasi kelurahan", "Diproses tahap 2 dari 3: Persetujuan kecamatan"),
             ("camat.beji", "Persetujuan kecamatan", "Diproses tahap 3 dari 3: Persetujuan Disdukcapil kota"),
@@ -96,6 +114,9 @@ def test_a_kelurahan_clerk_files_a_birth_report_that_kelurahan_kecamatan_and_kot
         expect(fact(decider, "Status")).to_have_text(after)
         decider.close()
 
+
+def the_clerk_sees_the_birth_report_approved(clerk, http, child: str, tracking_code: str) -> None:
+    """Back in the clerk's window: approved, on its page, in the clerk's list and when tracked."""
     clerk.reload()
     expect(fact(clerk, "Status")).to_have_text("Disetujui")
     expect(fact(clerk, "Nama anak")).to_have_text(child)

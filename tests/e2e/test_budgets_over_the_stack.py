@@ -84,6 +84,17 @@ def test_budgets_split_and_used_through_approvals_show_on_every_dashboard(http, 
     current = http.get("/_local/clock").json["now"][:7]
     before = http.get(f"/dashboard/{AREA}?period={current}", token=area).json["by_service"].get("marketing-fee-report", {})
 
+    the_region_sets_the_branch_budget_and_the_branch_splits_it(http, period, region, branch)
+    a, b, c, d, e = five_reports_filed_and_decided(http, spent_on, utara, selatan, branch)
+    every_dashboard_shows_the_totals_computed_by_hand(http, period, branch, region, area)
+    this_months_applications_count_the_five_filed(http, current, area, before)
+    the_csv_export_has_the_branch_budget_row(http, period, branch)
+    the_usage_report_lists_every_approved_report_with_its_photo(http, period, branch, (a, b, c, d), tmp_path)
+
+
+def the_region_sets_the_branch_budget_and_the_branch_splits_it(http, period, region, branch):
+    """The region sets the branch's month budget; the branch splits it between categories, and a
+    split larger than the budget is refused with the excess named."""
     assert http.call("PUT", f"/budgets/{BRANCH}/{period}", {"amount": 10_000_000}, token=region).status == 200
     split = http.call("PUT", f"/budgets/{BRANCH}/{period}/recommendation",
                       {"categories": {"OUTLET": 6_000_000, "SF": 4_000_000}}, token=branch)
@@ -92,6 +103,10 @@ def test_budgets_split_and_used_through_approvals_show_on_every_dashboard(http, 
                          {"categories": {"OUTLET": 8_000_000, "SF": 4_000_000}}, token=branch)
     assert too_much.status == 422 and "Rp 2.000.000 more" in too_much.json["detail"]
 
+
+def five_reports_filed_and_decided(http, spent_on, utara, selatan, branch):
+    """Five spending reports with photos from the two clusters; the branch approves a and c,
+    rejects d, returns e and leaves b waiting. Answers the five, in that order."""
     photo = files.png(800, 600, (200, 120, 40))
     a = report(http, utara, UTARA, "OUTLET", 2_000_000, spent_on, photo)
     b = report(http, utara, UTARA, "OUTLET", 500_000, spent_on, photo)
@@ -103,7 +118,12 @@ def test_budgets_split_and_used_through_approvals_show_on_every_dashboard(http, 
     decide(http, branch, d, "reject", "Tidak sesuai ketentuan")
     decide(http, branch, e, "return", "Foto kurang jelas")
     assert b["status"] == "submitted"
+    return a, b, c, d, e
 
+
+def every_dashboard_shows_the_totals_computed_by_hand(http, period, branch, region, area):
+    """Clusters, branch, region and area show the month's used and pending amounts per category
+    as computed by hand; the branch and region boards their percentages, children and series."""
     # By hand: used OUTLET 2.0M (a) and SF 1.0M (c); pending OUTLET 0.5M (b); d and e neither.
     expected = {
         UTARA: {"OUTLET": (2_000_000, 500_000), "SF": (0, 0)},
@@ -124,16 +144,26 @@ def test_budgets_split_and_used_through_approvals_show_on_every_dashboard(http, 
     [depok] = [c for c in region_board["children"] if c["node_id"] == BRANCH]
     assert (depok["budget"]["amount"], depok["budget"]["used"], depok["budget"]["pending"]) == (10_000_000, 3_000_000, 500_000)
     assert region_board["series"][-1]["period"] == period and len(region_board["series"]) == 12
-    # Applications are counted in the month they were filed: five more this month.
+
+
+def this_months_applications_count_the_five_filed(http, current, area, before):
+    """Applications are counted in the month they were filed: five more this month."""
     after = http.get(f"/dashboard/{AREA}?period={current}", token=area).json["by_service"]["marketing-fee-report"]
     assert sum(after.values()) - sum(before.values()) == 5
     assert after.get("approved", 0) - before.get("approved", 0) == 2
 
+
+def the_csv_export_has_the_branch_budget_row(http, period, branch):
+    """The branch's CSV export holds the month's OUTLET row with its budget, use and percentage."""
     csv_answer = http.get(f"/dashboard/{BRANCH}/export.csv?period={period}", token=branch)
     assert csv_answer.status == 200 and csv_answer.content_type.startswith("text/csv")
     assert f"{period},{BRANCH},branch,Branch Depok,office,OUTLET,,6000000,2000000,500000,3500000,33.3" in csv_answer.text
 
-    # The month's usage report: every approved report with its photo.
+
+def the_usage_report_lists_every_approved_report_with_its_photo(http, period, branch, reports, tmp_path):
+    """The month's usage report: every approved report (a, c) with its photo, none of the others
+    (b, d); its first page drawn."""
+    a, b, c, d = reports
     asked = http.post("/reports", {"kind": "budget-usage", "node_id": BRANCH, "period": period}, token=branch)
     assert asked.status == 202, asked.text
     ready = eventually(lambda: (r := http.get(f"/reports/{asked.json['report_id']}", token=branch).json)["status"] == "ready" and r)

@@ -57,19 +57,34 @@ def test_the_demo_birth_reaches_the_civil_registry_once(http, stack):
 
 
 def test_a_finance_push_with_faults_and_a_killed_sender_saves_every_record_once(http, stack):
-    utara, branch = login(http, "cluster.utara"), login(http, "branch.depok")
-    today = date.fromisoformat(http.get("/_local/clock").json["now"][:10])
-    for days_ago, category, amount in ((2, "OUTLET", 1_100_000), (3, "SF", 2_200_000), (4, "CB PROGRAM", 3_300_000)):
-        spent_on = (today - timedelta(days=days_ago)).isoformat()
-        decide(http, branch, report(http, utara, "cluster-depok-utara", category, amount, spent_on, files.png()), "approve")
+    three_spending_reports_approved_in_the_last_days(http)
 
     # Other tests share this stack and its registry: everything below is measured from here.
     ops = login(http, "ops")
     earlier = {e["key"]: e for e in send_log(http, ops, target="bios")}
     registry_before = registry(stack, "bios")
 
-    # Slow answers throughout; every token expires after three saved records; one 500 and one
-    # 200 that saved nothing (MSG50001) on the way.
+    the_daily_push_meets_faults_and_its_sender_is_killed_half_way(http, stack, registry_before)
+    the_retry_schedule_takes_up_the_rest(http)
+
+    ops = login(http, "ops")
+    log = send_log(http, ops, target="bios")
+    assert [e for e in log if e["state"] != "sent"] == [], [(e["key"], e["state"], e["attempts"], e["next_attempt_at"], e["last_message"]) for e in log]
+    every_record_is_saved_once_as_the_send_log_says(log, earlier, registry_before, registry(stack, "bios"))
+
+
+def three_spending_reports_approved_in_the_last_days(http):
+    """Three of a cluster's spending reports, of the last days, approved by the branch."""
+    utara, branch = login(http, "cluster.utara"), login(http, "branch.depok")
+    today = date.fromisoformat(http.get("/_local/clock").json["now"][:10])
+    for days_ago, category, amount in ((2, "OUTLET", 1_100_000), (3, "SF", 2_200_000), (4, "CB PROGRAM", 3_300_000)):
+        spent_on = (today - timedelta(days=days_ago)).isoformat()
+        decide(http, branch, report(http, utara, "cluster-depok-utara", category, amount, spent_on, files.png()), "approve")
+
+
+def the_daily_push_meets_faults_and_its_sender_is_killed_half_way(http, stack, registry_before):
+    """Slow answers throughout; every token expires after three saved records; one 500 and one
+    200 that saved nothing (MSG50001) on the way; the sender is killed with sends still pending."""
     requests.post(standin(stack, "/_standin/faults"), json={
         "target": "bios", "slow_seconds": 0.8, "expire_after": 3, "fail": 1, "error200": 1}, timeout=5)
     before = registry_before["requests"]
@@ -83,15 +98,18 @@ def test_a_finance_push_with_faults_and_a_killed_sender_saves_every_record_once(
 
     ops = login(http, "ops")
     assert any(e["state"] == "pending" for e in send_log(http, ops, target="bios")), "the kill came too late"
-    # Once the dead sender's lease is over, the next run (the retry schedule) takes up the rest.
+
+
+def the_retry_schedule_takes_up_the_rest(http):
+    """Once the dead sender's lease is over, the next run (the retry schedule) takes up the rest."""
     assert http.post("/_local/clock", {"advance_seconds": 180}).status == 200
     assert http.post("/_local/schedules/retry_registry_sends").status == 200
 
-    ops = login(http, "ops")
-    log = send_log(http, ops, target="bios")
-    assert [e for e in log if e["state"] != "sent"] == [], [(e["key"], e["state"], e["attempts"], e["next_attempt_at"], e["last_message"]) for e in log]
-    bios = registry(stack, "bios")
 
+def every_record_is_saved_once_as_the_send_log_says(log, earlier, registry_before, bios):
+    """Each record of the send log (all sent) is saved in the registry with the values sent, its
+    attempts matched by what the registry received; at most one attempt lost to the kill and one
+    record saved twice; the faults visible in what the registry received."""
     def grew(counter, key):
         return bios[counter].get(key, 0) - registry_before[counter].get(key, 0)
 
