@@ -63,13 +63,47 @@ def _time_first_request(module: str, path: str, cwd: Path) -> float:
     return float(result.stdout.strip().splitlines()[-1])
 
 
+COLD_PROCESS_PAIRS = 15
+
+
+def _cold_process(module: str, path: str, cwd: Path) -> tuple[float, float]:
+    """A whole cold process, timed from outside: interpreter start, import, one request answered.
+    Answers (wall seconds, CPU seconds of the process)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _FIRST_REQUEST.format(module=module, path=path)], cwd=cwd,
+                   capture_output=True, text=True, check=True,
+                   env={**os.environ, **_SETTINGS, "PYTHONDONTWRITEBYTECODE": "1"})
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cold_processes(bare: Path) -> dict:
+    """`GET /services` from a cold process, against the bare app answering the same route; paired
+    runs, alternating, so a busy moment of the machine weighs on both. Target: ratio ≤ 1.3."""
+    _cold_process("bare_app", "/services", bare), _cold_process("app", "/services", PROJECT)  # warm the file cache
+    pairs = [(_cold_process("bare_app", "/services", bare), _cold_process("app", "/services", PROJECT))
+             for _ in range(COLD_PROCESS_PAIRS)]
+    return {
+        "bare_wall": statistics.median(b[0] for b, _ in pairs), "app_wall": statistics.median(a[0] for _, a in pairs),
+        "bare_cpu": statistics.median(b[1] for b, _ in pairs), "app_cpu": statistics.median(a[1] for _, a in pairs),
+        "wall_ratio": statistics.median(a[0] / b[0] for b, a in pairs),
+        "cpu_ratio": statistics.median(a[1] / b[1] for b, a in pairs),
+    }
+
+
 def import_times() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         bare = Path(tmp)
         (bare / "bare_app.py").write_text(
             "import boto3\nfrom chalice import Chalice\napp = Chalice(app_name='bare')\n\n"
-            "@app.route('/health')\ndef health():\n    return {'status': 'ok'}\n"
+            "@app.route('/health')\ndef health():\n    return {'status': 'ok'}\n\n"
+            "@app.route('/services')\ndef services():\n    return {'items': []}\n"
         )
+        cold = cold_processes(bare)
         first = {
             "bare": statistics.median(_time_first_request("bare_app", "/health", bare) for _ in range(5)),
             "health": statistics.median(_time_first_request("app", "/health", PROJECT) for _ in range(5)),
@@ -91,6 +125,7 @@ def import_times() -> dict:
         "pydantic_at_import": check[1] == "True",
         "pynamodb_at_import": check[2] == "True",
         "first_request": first,
+        "cold": cold,
     }
 
 
@@ -668,6 +703,18 @@ def write_report(path: Path, imports: dict, small: dict, large: dict, sizes: tup
         "",
         "Routes that touch DynamoDB also load boto3/botocore and pynamodb on their first request, as the bare "
         "app does at import.",
+        "",
+        "## Cold start: a whole process up to its first answer",
+        "",
+        "A fresh interpreter that starts, imports the app and answers `GET /services` in-process, timed from "
+        "outside (wall time, and CPU time of the process), against a bare Chalice app that imports boto3 and "
+        f"answers the same route with a fixed list; {COLD_PROCESS_PAIRS} pairs, alternating. Target: ratio ≤ 1.3.",
+        "",
+        "| | wall (median) | CPU (median) |",
+        "|---|---|---|",
+        f"| bare Chalice + boto3 | {imports['cold']['bare_wall'] * 1000:.0f} ms | {imports['cold']['bare_cpu'] * 1000:.0f} ms |",
+        f"| satupintu | {imports['cold']['app_wall'] * 1000:.0f} ms | {imports['cold']['app_cpu'] * 1000:.0f} ms |",
+        f"| ratio (median of pairs) | **{imports['cold']['wall_ratio']:.2f}** | **{imports['cold']['cpu_ratio']:.2f}** |",
         "",
         "## AWS calls per request, by table size",
         "",

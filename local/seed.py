@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from chalicelib.domain.applications import Origin
+from chalicelib.domain.model import Origin
 from chalicelib.domain.model import Grant, Node, Principal, User
 
 DEMO_PASSWORD = "satupintu-demo"

@@ -20,8 +20,7 @@ from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
 from chalicelib.domain import errors
-from chalicelib.domain.applications import Origin
-from chalicelib.domain.model import Principal
+from chalicelib.domain.model import Origin, Principal
 
 logger = logging.getLogger("satupintu.api")
 

@@ -7,7 +7,6 @@ its history entry and the dashboard counters it moves); nothing here reads or wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +18,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidI
 from chalicelib.domain.forms import check_form
 from chalicelib.domain.pii import is_masked
 from chalicelib.domain.model import (
+    Origin,
     APPROVED,
     AWAITING_DECISION,
     CERTIFICATE,
@@ -49,14 +49,6 @@ DUE_SOON_FRACTION = 0.25
 DECISIONS = ("approve", "reject", "return")
 # The actor of what the system does by itself (escalations), in the history.
 SYSTEM_ACTOR = ("system", "satupintu")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a change came from, for the history ("who, what, when, from where")."""
-
-    source_ip: str | None = None
-    user_agent: str | None = None
 
 
 def period_of(moment: datetime, tz: timezone) -> str:

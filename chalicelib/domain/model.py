@@ -142,6 +142,14 @@ class Principal:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a change came from, for the history ("who, what, when, from where")."""
+
+    source_ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
     actor_id: str

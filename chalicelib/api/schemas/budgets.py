@@ -1,0 +1,131 @@
+"""Budgets, dashboards, usage reports, receipts and certificates."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.api.schemas.base import Out, Query, Request
+
+
+# ---- budgets, dashboards, reports, certificates ------------------------------------------------
+
+Period = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")
+
+
+class BudgetAmountRequest(Request):
+    amount: int = Field(ge=0, le=10**15, description="whole rupiah")
+
+
+class RecommendationRequest(Request):
+    categories: dict[str, int] = Field(max_length=50, description="category → rupiah")
+
+
+class CategoryOut(Out):
+    recommended: int
+    used: int
+    pending: int
+    remaining: int
+    percent_used: float | None
+
+
+class BudgetOut(Out):
+    node_id: str
+    period: str
+    amount: int | None = Field(description="the month's budget; null when none is set")
+    recommendation: int = Field(description="what the categories add up to")
+    used: int
+    pending: int
+    remaining: int | None
+    percent_used: float | None
+    allocated_to_children: int
+    categories: dict[str, CategoryOut]
+
+
+class DashboardQuery(Query):
+    period: str = Period
+
+
+class OfficeFiguresOut(Out):
+    node_id: str
+    name: str
+    kind: str
+    period: str
+    applications: int
+    by_status: dict[str, int]
+    by_service: dict[str, dict[str, int]]
+    budget: BudgetOut
+
+
+class DashboardOut(Out):
+    node_id: str
+    name: str
+    kind: str
+    period: str
+    applications: int
+    by_status: dict[str, int]
+    by_service: dict[str, dict[str, int]]
+    budget: BudgetOut
+    children: list[OfficeFiguresOut]
+    series: list[OfficeFiguresOut] = Field(description="the office, the 12 months up to `period`, oldest first")
+
+
+class ReportRequest(Request):
+    kind: Literal["budget-usage"]
+    node_id: str = Field(max_length=64)
+    period: str = Period
+
+
+class ReportCreatedOut(Out):
+    report_id: str
+    status: Literal["pending", "ready", "failed"]
+
+
+class ReportOut(Out):
+    report_id: str
+    kind: str
+    node_id: str | None
+    period: str | None
+    status: Literal["pending", "ready", "failed"]
+    created_at: str
+    rendered_at: str | None
+    pages: int | None
+    download_url: str | None
+    error: str | None
+
+
+class CertificateOut(Out):
+    code: str
+    number: str
+    issued_at: str
+    holder: str
+    status: Literal["valid", "revoked"]
+    revoked_at: str | None
+    revocation_reason: str | None
+    verify_url: str
+    pdf_status: Literal["pending", "ready", "failed"]
+    download_url: str | None
+
+
+class RevokeRequest(Request):
+    reason: str = Field(max_length=1000)
+
+
+class ReceiptOut(Out):
+    tracking_code: str
+    pdf_status: Literal["pending", "ready", "failed"]
+    download_url: str | None
+
+
+class VerifyOut(Out):
+    valid: bool
+    status: Literal["valid", "revoked"]
+    service_id: str
+    service_name: str
+    service_name_en: str
+    number: str
+    issued_at: str
+    holder: str = Field(description="masked: the first letter of each word")
+    revoked_at: str | None
+    revocation_reason: str | None

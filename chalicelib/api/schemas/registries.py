@@ -1,0 +1,127 @@
+"""The registers (NIK and NPWP checks), the registry send log and webhook subscriptions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from chalicelib.api.schemas.base import Out, PageQuery, Request
+
+
+# ---- registers and integrations ---------------------------------------------------------------
+
+_DAY = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+
+class NikCheckRequest(Request):
+    nik: str = Field(max_length=40, description="16 digits; spaces are ignored")
+    name: str | None = Field(None, max_length=200, description="with birth_date: ask the civil registry for a match")
+    birth_date: str | None = Field(None, pattern=_DAY)
+
+
+class RegistryMatchOut(Out):
+    checked: bool = Field(description="whether the civil registry was asked and answered")
+    match: bool | None = Field(None, description="the registry's answer: SESUAI (true) or TIDAK SESUAI (false)")
+    reason: str | None = Field(None, description="why it was not asked or did not answer")
+
+
+class NikCheckOut(Out):
+    valid: bool
+    problems: list[str]
+    province: str | None
+    regency: str | None
+    district: str | None
+    birth_date: str | None
+    sex: Literal["M", "F"] | None
+    registry: RegistryMatchOut
+
+
+class NpwpCheckRequest(Request):
+    npwp: str = Field(max_length=40, description="15 digits (dots and dash allowed) or the 16-digit form")
+
+
+class NpwpCheckOut(Out):
+    valid: bool
+    problems: list[str]
+    npwp: str | None = Field(description="the digits alone, when valid")
+    formatted: str | None = Field(description="as printed (01.312.166.0-091.000), when valid")
+
+
+class SendsQuery(PageQuery):
+    target: Literal["bios", "civil-registry", "subscriptions"] | None = None
+    status: Literal["pending", "sent", "failed"] | None = None
+    date: str | None = Field(None, pattern=_DAY, description="the day records are about, YYYY-MM-DD")
+
+
+class SendOut(Out):
+    target: str
+    dataset: str
+    date: str = Field(description="the day the record is about")
+    key: str
+    state: Literal["pending", "sent", "failed"]
+    attempts: int
+    last_http_status: int | None
+    last_code: str | None
+    last_message: str | None
+    registry_id: str | None
+    record: dict[str, Any] = Field(description="what is (or was last) sent; NIKs masked")
+    changes: int = Field(description="changes written to the record; the registry saved up to `saved_change`")
+    saved_change: int
+    created_at: str | None
+    updated_at: str | None
+    last_attempt_at: str | None
+    next_attempt_at: str | None
+    sent_at: str | None
+
+
+class SendList(Out):
+    items: list[SendOut]
+    next_cursor: str | None
+
+
+class RunRequest(Request):
+    date: str | None = Field(None, pattern=_DAY, description="the day to re-run, YYYY-MM-DD")
+
+
+class RunAccepted(Out):
+    target: str
+    date: str | None = Field(description="the day re-run (for the finance registry, yesterday unless given)")
+    records_due: int = Field(description="records of that day not yet saved, now due")
+
+
+# ---- subscriptions ----------------------------------------------------------------------------
+
+class CreateSubscriptionRequest(Request):
+    url: str = Field(max_length=2000, description="https URL on a public host; deliveries are POSTed there")
+    events: list[str] = Field(min_length=1, max_length=20, description="event types, e.g. application.approved")
+    node_id: str | None = Field(None, max_length=64, description=(
+        "the office whose applications' events are sent (with every office below it); "
+        "default: the one office where the caller is admin"))
+    description: str | None = Field(None, max_length=300)
+
+
+class SubscriptionOut(Out):
+    id: str
+    url: str
+    events: list[str]
+    node_id: str
+    state: Literal["active", "paused"]
+    description: str | None
+    owner_id: str
+    created_at: str
+    failures_in_a_row: int = Field(description="deliveries in a row not accepted; paused at 5")
+    paused_at: str | None
+    paused_reason: str | None
+    last_delivered_at: str | None
+
+
+class CreatedSubscriptionOut(SubscriptionOut):
+    secret: str = Field(description=(
+        "the signing secret, shown this once: each delivery carries `Satupintu-Signature: t=<unix>,v1=<hex "
+        "HMAC-SHA256 of '<t>.<body>'>`; refuse a t more than 300 s away and an `id` already handled"))
+
+
+class SubscriptionList(Out):
+    items: list[SubscriptionOut]
+    next_cursor: str | None
