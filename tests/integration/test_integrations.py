@@ -325,6 +325,22 @@ def test_the_send_log_pages_newest_day_first_without_repeats(quiet, api, seeded)
     assert [d for d, _ in seen] == sorted((d for d, _ in seen), reverse=True)
 
 
+def test_one_day_of_the_send_log_pages_one_record_at_a_time_without_repeats(quiet, api, seeded):
+    people = make_people(api, {"ops": [("ops", "org-demo")]})
+    day = a_past_day()
+    owe_expenditures(api.deps, {"525111": 1, "525112": 2, "525113": 3}, day=day)
+    seen, cursor = [], None
+    for _ in range(10):
+        query = f"/integrations/sends?target=bios&status=pending&date={day}&limit=1" + (f"&cursor={cursor}" if cursor else "")
+        page = api.get(query, token=people["ops"]).json
+        assert len(page["items"]) <= 1
+        seen += [i["key"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 3
+
+
 # ---- NIK checks ------------------------------------------------------------------------------------
 
 def test_a_nik_check_gives_its_structure_and_asks_the_registry_when_told_who(quiet, api, seeded):

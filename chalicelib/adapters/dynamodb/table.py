@@ -229,9 +229,9 @@ def merged_page(
     Query per partition, whatever the size of the table.
 
     The cursor is a sort key; each partition resumes strictly after it, so no per-partition
-    state is needed. A partition that has more stopped at some sort key: items past the
-    furthest-back such stopping point (the boundary) are held back for the next page, since
-    that partition may hold items before them. The next cursor is the last item given out when
+    state is needed. A partition that has more stopped at some sort key; the stopping point
+    nearest the cursor is the boundary, and items beyond it are held back for the next page,
+    since that partition may hold items that come before them. The next cursor is the last item given out when
     more items were found than fit the page, else the boundary (not the last item given out: a
     filter may have dropped what lies between them, and an all-filtered page must still move
     on), else none. So with a filter a page may hold fewer than `limit` items, even none, while
