@@ -267,7 +267,7 @@ class Bench:
         statuses and the last 90 days, written in batches (not through the API: only the
         table's size matters here)."""
         from chalicelib.adapters.dynamodb import models as m
-        from chalicelib.adapters.dynamodb import stores
+        from chalicelib.adapters.dynamodb.applications import application_to_item, history_item, history_sort_key
         from chalicelib.domain import applications as rules
         from chalicelib.domain.ids import new_id, new_tracking_code
         from chalicelib.domain.model import Principal
@@ -309,9 +309,9 @@ class Bench:
                     if status != "approved":
                         app = app.evolve(decider_node_id=steps[step - 1], decider_role=service.steps[step - 1].role,
                                          due_at=created + timedelta(hours=service.steps[step - 1].sla_hours))
-                batch.save(stores._app_to_item(app))
+                batch.save(application_to_item(app))
                 batch.save(m.TrackingItem(f"TRACK#{app.tracking_code}", "T", application_id=app.id))
-                batch.save(stores._history_item(app.id, stores.history_sort_key(app.version), change.history))
+                batch.save(history_item(app.id, history_sort_key(app.version), change.history))
         self.loaded = target
 
     # ---- the routes ---------------------------------------------------------------------
@@ -588,10 +588,12 @@ def pdf_costs(bench: "Bench") -> dict:
     import boto3
 
     from chalicelib.adapters.dynamodb import models as m
-    from chalicelib.adapters.dynamodb import stores
+    from chalicelib.adapters.dynamodb.applications import application_to_item
+    from chalicelib.adapters.dynamodb.documents import document_to_item
+    from chalicelib.adapters.dynamodb.postings import posting_item
     from chalicelib.domain.documents import CLEAN, Document, served_key
     from chalicelib.domain.ids import new_id, new_tracking_code
-    from chalicelib.domain.model import Application
+    from chalicelib.domain.model import Application, Posting
     from chalicelib.services.ports import PdfRecord
     from chalicelib.services.rendering import BUDGET_USAGE
     from tests import files as make
@@ -611,7 +613,7 @@ def pdf_costs(bench: "Bench") -> dict:
                               service_version=1, node_id=cluster.id, node_path=cluster.path, applicant_id="usr_bench",
                               applicant_name="Bench", status="approved", step=None, steps_total=1, data=data,
                               created_at=now, updated_at=now)
-            batch.save(stores._app_to_item(app))
+            batch.save(application_to_item(app))
             photo = photos[number]
             version = s3.put_object(Bucket=deps.settings.uploads_bucket, Key=served_key(app_id, doc_id), Body=photo,
                                     ContentType="image/jpeg").get("VersionId")
@@ -619,11 +621,10 @@ def pdf_costs(bench: "Bench") -> dict:
                            content_type="image/jpeg", size=len(photo), status=CLEAN, uploader_id="usr_bench",
                            created_at=now, upload_expires_at=now, served_version=version, served_type="image/jpeg",
                            served_size=len(photo))
-            batch.save(stores._document_to_item(doc))
+            batch.save(document_to_item(doc))
+            posting = Posting(app_id, cluster.path, period, data["category"], data["amount"], now)
             for node_id in cluster.path:
-                batch.save(m.PostingItem(f"POSTED#{node_id}#{period}", f"{stores.key_time(now)}#{app_id}",
-                                         application_id=app_id, category=data["category"], amount=data["amount"],
-                                         approved_at=now))
+                batch.save(posting_item(node_id, posting))
     runs = []
     for _ in range(PDF_RUNS):  # a fresh report (and process) each time: nothing cached between runs
         report_id = f"rpt_{uuid.uuid4().hex[:26]}"

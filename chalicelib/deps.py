@@ -41,70 +41,95 @@ class Container:
         return CachedSecret(self.settings, self.settings.app_secret_id, 300, KeyRing.from_secret)
 
     @cached_property
-    def _tables(self):
-        from chalicelib.adapters.dynamodb import models, stores
+    def _models(self):
+        """The pynamodb models, bound to the configured table once, before any store uses them."""
+        from chalicelib.adapters.dynamodb import models
 
         models.bind(self.settings.table_name, self.settings.aws_region, self.settings.aws_endpoint_url,
                     self.settings.dynamodb_read_timeout_seconds)
-        return stores
+        return models
+
+    def _built_on_table(self, store_class):
+        self._models  # noqa: B018 (binds the models on first use)
+        return store_class()
 
     @cached_property
     def users(self):
-        return self._tables.DynamoUserStore()
+        from chalicelib.adapters.dynamodb.users import DynamoUserStore
+
+        return self._built_on_table(DynamoUserStore)
 
     @cached_property
     def sessions(self):
-        return self._tables.DynamoSessionStore()
+        from chalicelib.adapters.dynamodb.sessions import DynamoSessionStore
+
+        return self._built_on_table(DynamoSessionStore)
 
     @cached_property
     def throttles(self):
-        return self._tables.DynamoThrottleStore()
+        from chalicelib.adapters.dynamodb.throttles import DynamoThrottleStore
+
+        return self._built_on_table(DynamoThrottleStore)
 
     @cached_property
     def org_store(self):
-        return self._tables.DynamoOrgStore()
+        from chalicelib.adapters.dynamodb.org import DynamoOrgStore
+
+        return self._built_on_table(DynamoOrgStore)
 
     @cached_property
     def application_store(self):
-        return self._tables.DynamoApplicationStore()
+        from chalicelib.adapters.dynamodb.applications import DynamoApplicationStore
+
+        return self._built_on_table(DynamoApplicationStore)
 
     @cached_property
     def document_store(self):
-        return self._tables.DynamoDocumentStore()
+        from chalicelib.adapters.dynamodb.documents import DynamoDocumentStore
+
+        return self._built_on_table(DynamoDocumentStore)
 
     @cached_property
     def delegation_store(self):
-        return self._tables.DynamoDelegationStore()
+        from chalicelib.adapters.dynamodb.users import DynamoDelegationStore
+
+        return self._built_on_table(DynamoDelegationStore)
 
     @cached_property
     def outbox_store(self):
-        return self._tables.DynamoOutboxStore()
+        from chalicelib.adapters.dynamodb.outbox import DynamoOutboxStore
+
+        return self._built_on_table(DynamoOutboxStore)
 
     @cached_property
     def notification_store(self):
-        return self._tables.DynamoNotificationStore()
+        from chalicelib.adapters.dynamodb.notifications import DynamoNotificationStore
+
+        return self._built_on_table(DynamoNotificationStore)
 
     @cached_property
     def budget_store(self):
-        return self._tables.DynamoBudgetStore()
+        from chalicelib.adapters.dynamodb.budgets import DynamoBudgetStore
+
+        return self._built_on_table(DynamoBudgetStore)
 
     @cached_property
     def pdf_store(self):
-        return self._tables.DynamoPdfStore()
+        from chalicelib.adapters.dynamodb.pdfs import DynamoPdfStore
+
+        return self._built_on_table(DynamoPdfStore)
 
     @cached_property
     def send_store(self):
         from chalicelib.adapters.dynamodb.sends import DynamoSendStore
 
-        self._tables  # noqa: B018 (binds the models on first use)
-        return DynamoSendStore()
+        return self._built_on_table(DynamoSendStore)
 
     @cached_property
     def subscription_store(self):
         from chalicelib.adapters.dynamodb.subscriptions import DynamoSubscriptionStore
 
-        self._tables  # noqa: B018 (binds the models on first use)
-        return DynamoSubscriptionStore()
+        return self._built_on_table(DynamoSubscriptionStore)
 
     @cached_property
     def vault(self):

@@ -149,7 +149,7 @@ def test_local_routes_do_not_exist_on_a_deployed_stage(deps, chalice_app, monkey
 def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeypatch):
     from pynamodb.exceptions import TransactWriteError
 
-    from chalicelib.adapters.dynamodb import stores
+    from chalicelib.adapters.dynamodb import table
 
     sent_tokens = []
 
@@ -166,8 +166,8 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeyp
         def save(self, *a, **k):
             pass
 
-    monkeypatch.setattr(stores, "TransactWrite", Unanswered)
-    monkeypatch.setattr(stores.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(table, "TransactWrite", Unanswered)
+    monkeypatch.setattr(table.time, "sleep", lambda _s: None)
     answer = api.post("/auth/register", {"email": "slow@example.id", "password": "long enough", "name": "S"})
     body = assert_problem(answer, 503)
     assert "try again" in body["detail"]

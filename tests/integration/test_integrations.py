@@ -66,15 +66,16 @@ def a_past_day() -> str:
 
 def owe_expenditures(deps, amounts_by_account: dict[str, int], day: str | None = None) -> list[reg.RegistryRecord]:
     """What approvals write, written directly: one day's totals per account, due now."""
-    from chalicelib.adapters.dynamodb.stores import _put_registry, run_transaction
+    from chalicelib.adapters.dynamodb.sends import add_to_send_log
+    from chalicelib.adapters.dynamodb.table import run_transaction
 
     day = day or a_past_day()
     now = deps.clock.now()
     records = [reg.RegistryRecord(reg.BIOS, reg.EXPENDITURES, day, f"{day}#{account}", now,
                                   fields={"tgl_transaksi": day, "kd_akun": account}, adds={"jumlah": amount})
                for account, amount in amounts_by_account.items()]
-    deps._tables  # noqa: B018 (bind the models)
-    run_transaction(lambda tx: _put_registry(tx, records, now))
+    deps._models  # noqa: B018 (bind the models)
+    run_transaction(lambda tx: add_to_send_log(tx, records, now))
     return records
 
 
@@ -211,13 +212,14 @@ def test_an_approval_while_a_total_is_in_flight_keeps_the_record_pending_for_the
 
 def test_a_category_without_an_account_code_fails_with_the_reason(quiet, api, seeded):
     day = a_past_day()
-    from chalicelib.adapters.dynamodb.stores import _put_registry, run_transaction
+    from chalicelib.adapters.dynamodb.sends import add_to_send_log
+    from chalicelib.adapters.dynamodb.table import run_transaction
 
     now = api.deps.clock.now()
     record = reg.RegistryRecord(reg.BIOS, reg.EXPENDITURES, day, f"{day}#PARTIES", now,
                                 fields={"tgl_transaksi": day, "kd_akun": ""}, adds={"jumlah": 5})
-    api.deps._tables  # noqa: B018
-    run_transaction(lambda tx: _put_registry(tx, [record], now))
+    api.deps._models  # noqa: B018 (bind the models)
+    run_transaction(lambda tx: add_to_send_log(tx, [record], now))
     api.deps.integrations.send_due(reg.BIOS, 60)
     failed = entry(api.deps, record)
     assert failed.state == "failed" and "no account code (kd_akun) is configured for category PARTIES" in failed.last_message
@@ -321,6 +323,22 @@ def test_the_send_log_pages_newest_day_first_without_repeats(quiet, api, seeded)
     mine = [s for s in seen if s[0] in days]
     assert len(mine) == len(set(mine)) == 2 * len(days)
     assert [d for d, _ in seen] == sorted((d for d, _ in seen), reverse=True)
+
+
+def test_one_day_of_the_send_log_pages_one_record_at_a_time_without_repeats(quiet, api, seeded):
+    people = make_people(api, {"ops": [("ops", "org-demo")]})
+    day = a_past_day()
+    owe_expenditures(api.deps, {"525111": 1, "525112": 2, "525113": 3}, day=day)
+    seen, cursor = [], None
+    for _ in range(10):
+        query = f"/integrations/sends?target=bios&status=pending&date={day}&limit=1" + (f"&cursor={cursor}" if cursor else "")
+        page = api.get(query, token=people["ops"]).json
+        assert len(page["items"]) <= 1
+        seen += [i["key"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 3
 
 
 # ---- NIK checks ------------------------------------------------------------------------------------

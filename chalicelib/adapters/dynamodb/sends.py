@@ -1,20 +1,68 @@
-"""The send log: records owed to external registries, as the senders read, claim and settle
-them (changes write them: stores._put_registry). Keys and indexes: docs/DATA.md."""
+"""The send log: one record per entry owed to an external registry, added to by the change that
+owes it (in the change's own transaction) and read, claimed and settled by the senders.
+Keys and indexes: docs/DATA.md."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterable
 
 from pynamodb.constants import ALL_NEW
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.stores import (
-    _is_condition_failure, _raw_query, decode_cursor, encode_cursor, key_time, send_due_key, send_list_key, send_pk,
+from chalicelib.adapters.dynamodb.table import (
+    Partition, SortRange, Writes, decode_cursor, is_condition_failure, key_time, merged_page, query_all, query_page,
 )
 from chalicelib.domain.pii import Sealed
-from chalicelib.domain.registries import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
+from chalicelib.domain.registries import (
+    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, RegistryRecord, SendEntry,
+)
+
+SEND_DUE_PARTITION = "SEND-DUE"
+
+
+def send_pk(target: str, dataset: str, key: str) -> str:
+    return f"SEND#{target}#{dataset}#{key}"
+
+
+def send_due_key(target: str) -> str:
+    return f"{SEND_DUE_PARTITION}#{target}"
+
+
+def send_list_key(target: str, state: str) -> str:
+    """The `sends` index partition: one target's records in one state, by day."""
+    return f"SENDS#{target}#{state}"
+
+
+def add_to_send_log(tx: Writes, records: Iterable[RegistryRecord], at: datetime) -> None:
+    """Add each record's change to its send-log entry (created on first use) and make it pending
+    again: the change's own transaction is the outbox of what the registries are owed."""
+    merged: dict[str, RegistryRecord] = {}
+    adds: dict[str, dict[str, int]] = {}
+    for record in records:
+        pk = send_pk(record.target, record.dataset, record.key)
+        merged[pk] = record
+        totals = adds.setdefault(pk, {})
+        for name, delta in record.adds.items():
+            totals[name] = totals.get(name, 0) + delta
+    for pk, record in merged.items():
+        item = m.SendItem
+        actions = [
+            item.target.set(record.target), item.dataset.set(record.dataset), item.day.set(record.day),
+            item.record_key.set(record.key), item.record_fields.set(dict(record.fields)),
+            item.state.set("pending"), item.version.add(1), item.created_at.set(item.created_at | at),
+            item.updated_at.set(at), item.next_attempt_at.set(record.due_at),
+            item.send_list.set(send_list_key(record.target, "pending")),
+            item.send_sort.set(f"{record.day}#{record.dataset}#{record.key}"),
+            item.pending_key.set(send_due_key(record.target)),
+            item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),
+        ]
+        actions += [Path([f"total_{name}"]).add(delta) for name, delta in sorted(adds[pk].items())]
+        if record.sealed is not None:
+            actions.append(item.sealed.set({**record.sealed.as_json(), "paths": dict(record.sealed_paths)}))
+        tx.update("registry record", m.SendItem(pk, "S"), actions=actions)
 
 
 def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
@@ -43,7 +91,7 @@ class DynamoSendStore:
             answer = m.SendItem._get_connection().update_item(pk, "S", actions=actions, condition=condition,
                                                                return_values=ALL_NEW)
         except UpdateError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return None
             raise
         return answer.get("Attributes")
@@ -54,7 +102,7 @@ class DynamoSendStore:
 
     def due(self, target: str, now: datetime, limit: int) -> list[str]:
         """Keys (pk) of the target's pending records whose next attempt is due, earliest first."""
-        items, _ = _raw_query(m.SendItem, hash_key=send_due_key(target), index_name="pending", limit=limit,
+        items, _ = query_page(m.SendItem, hash_key=send_due_key(target), index_name="pending", limit=limit,
                               range_key_condition=m.SendItem.pending_since <= f"{key_time(now)}#~")
         return [raw["pk"]["S"] for raw in items]
 
@@ -131,59 +179,28 @@ class DynamoSendStore:
         key starts with it (one subscription's deliveries)."""
         count = 0
         for state in (PENDING, FAILED) if day else (PENDING,):
-            start = None
-            while True:
-                items, start = _raw_query(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
-                                          range_key_condition=m.SendItem.send_sort.startswith(f"{day}#") if day else None,
-                                          exclusive_start_key=start)
-                for raw in items:
-                    if key_prefix and not raw["record_key"]["S"].startswith(key_prefix):
-                        continue
-                    pk = raw["pk"]["S"]
-                    item = m.SendItem
-                    self._update(pk, [
-                        item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING)),
-                        item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target)),
-                        item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
-                    ], item.state == state)
-                    count += 1
-                if start is None:
-                    break
+            in_state = query_all(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
+                                 range_key_condition=m.SendItem.send_sort.startswith(f"{day}#") if day else None)
+            for raw in in_state:
+                if key_prefix and not raw["record_key"]["S"].startswith(key_prefix):
+                    continue
+                pk = raw["pk"]["S"]
+                item = m.SendItem
+                self._update(pk, [
+                    item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING)),
+                    item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target)),
+                    item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
+                ], item.state == state)
+                count += 1
         return count
 
     def page(self, targets: list[str], states: list[str], day: str | None, cursor: str | None,
              limit: int) -> tuple[list[SendEntry], str | None]:
         """The log, newest day first, merged over each (target, state) asked for: one Query per
         pair, whatever the size of the log. The cursor is the last sort key given out."""
-        after = decode_cursor(cursor)
-        sort_key = m.SendItem.send_sort
-        found: list[dict[str, Any]] = []
-        boundary: str | None = None
-        for target in targets:
-            for state in states:
-                upper = after if after is not None else (f"{day}#~" if day else None)
-                lower = f"{day}#" if day else None
-                if lower and upper:
-                    condition = sort_key.between(lower, upper)
-                elif upper:
-                    condition = sort_key <= upper
-                else:
-                    condition = None
-                items, last = _raw_query(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
-                                         range_key_condition=condition, limit=limit + 1, scan_index_forward=False)
-                items = [raw for raw in items if after is None or raw["send_sort"]["S"] < after]
-                found.extend(items)
-                if last is not None:
-                    stop = last["send_sort"]["S"]
-                    boundary = stop if boundary is None or stop > boundary else boundary
-        found.sort(key=lambda raw: raw["send_sort"]["S"], reverse=True)
-        if boundary is not None:
-            found = [raw for raw in found if raw["send_sort"]["S"] >= boundary]
-        page = found[:limit]
-        next_cursor = None
-        if len(found) > limit:
-            next_cursor = encode_cursor(page[-1]["send_sort"]["S"])
-        elif boundary is not None and page:
-            next_cursor = encode_cursor(page[-1]["send_sort"]["S"])
-        return [entry_from_raw(raw) for raw in page], next_cursor
-
+        partitions = [Partition("sends", send_list_key(target, state)) for target in targets for state in states]
+        items, next_cursor = merged_page(
+            m.SendItem, partitions, "send_sort", descending=True, after=decode_cursor(cursor), limit=limit,
+            within=SortRange(f"{day}#", f"{day}#~") if day else None,
+        )
+        return [entry_from_raw(raw) for raw in items], next_cursor

@@ -10,7 +10,7 @@ from pynamodb.constants import ALL_NEW
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.stores import _is_condition_failure, _raw_query, decode_cursor, encode_cursor
+from chalicelib.adapters.dynamodb.table import decode_cursor, encode_cursor, is_condition_failure, query_all, query_page
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
 
@@ -41,7 +41,7 @@ class DynamoSubscriptionStore:
         try:
             item.save(condition=m.SubscriptionItem.pk.does_not_exist())
         except PutError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 raise ValueError(f"subscription {s.id} exists") from None
             raise
 
@@ -56,17 +56,13 @@ class DynamoSubscriptionStore:
 
     def all(self) -> list[Subscription]:
         """Every subscription, for matching a change's event: one Query a page of them."""
-        found, start = [], None
-        while True:
-            items, start = _raw_query(m.SubscriptionItem, hash_key=PARTITION, exclusive_start_key=start)
-            found += [_from_item(m.SubscriptionItem.from_raw_data(raw)) for raw in items]
-            if start is None:
-                return found
+        return [_from_item(m.SubscriptionItem.from_raw_data(raw))
+                for raw in query_all(m.SubscriptionItem, hash_key=PARTITION)]
 
     def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]:
         after = decode_cursor(cursor)
         condition = m.SubscriptionItem.sk > after if after else m.SubscriptionItem.sk.startswith("SUB#")
-        items, last = _raw_query(m.SubscriptionItem, hash_key=PARTITION, range_key_condition=condition, limit=limit)
+        items, last = query_page(m.SubscriptionItem, hash_key=PARTITION, range_key_condition=condition, limit=limit)
         subs = [_from_item(m.SubscriptionItem.from_raw_data(raw)) for raw in items]
         return subs, encode_cursor(last["sk"]["S"]) if last else None
 
@@ -74,7 +70,7 @@ class DynamoSubscriptionStore:
         try:
             m.SubscriptionItem(PARTITION, _sk(subscription_id)).delete(condition=m.SubscriptionItem.pk.exists())
         except Exception as error:  # noqa: BLE001 - pynamodb's DeleteError; only a missing item is expected
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return False
             raise
         return True
@@ -86,7 +82,7 @@ class DynamoSubscriptionStore:
                 condition=m.SubscriptionItem.pk.exists() & condition if condition is not None else m.SubscriptionItem.pk.exists(),
                 return_values=ALL_NEW)
         except UpdateError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return None
             raise
         return _from_item(m.SubscriptionItem.from_raw_data(answer["Attributes"]))

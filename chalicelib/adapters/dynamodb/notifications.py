@@ -1,0 +1,131 @@
+"""Notifications: each user's partition (NOTE#…) holds in-app (N#) and mail-only (M#) ones and
+the unread count, moved in the same transaction as what it counts. Keys: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.table import (
+    Writes, committed_unless, decode_cursor, encode_cursor, is_condition_failure, key_time, query_page,
+)
+from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.notifications import FAILED, SENT, Notification
+
+# Failed for good: filed in this partition of the pending index, where ops find them.
+FAILED_NOTIFICATIONS_PARTITION = "NOTIFY-FAILED"
+
+
+def _note_pk(user_id: str) -> str:
+    return f"NOTE#{user_id}"
+
+
+def _note_sk(notification: Notification) -> str:
+    return ("N#" if notification.in_app else "M#") + notification.id
+
+
+# Kept half a year: the list is a working tool, not an archive (the history is the record).
+NOTIFICATION_DAYS = 183
+
+
+def _notification_from_item(item: m.NotificationItem) -> Notification:
+    return Notification(
+        id=item.notification_id, user_id=item.user_id, kind=item.kind, params=item.params or {},
+        created_at=item.created_at, application_id=item.application_id, read_at=item.read_at,
+        delivery_status=item.delivery_status, attempts=int(item.attempts or 0), last_error=item.last_error,
+        sent_at=item.sent_at,
+    )
+
+
+class DynamoNotificationStore:
+    def add(self, notification: Notification) -> bool:
+        """Write a new notification (and count it unread); False if it was written before."""
+        n = notification
+        unread = n.in_app and n.read_at is None
+
+        def build(tx: Writes) -> None:
+            tx.put("notification", m.NotificationItem(
+                _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
+                params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
+                delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
+                unread_key=n.user_id if unread else None, unread_sort=n.id if unread else None,
+                expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
+            ), condition=m.NotificationItem.pk.does_not_exist())
+            if unread:
+                tx.update("count", m.UnreadCountItem(_note_pk(n.user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(1)])
+
+        return committed_unless(build, "notification")
+
+    def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None:
+        try:
+            item = m.NotificationItem.get(_note_pk(user_id), ("N#" if in_app else "M#") + notification_id,
+                                          consistent_read=True)
+        except DoesNotExist:
+            return None
+        return _notification_from_item(item)
+
+    def page(self, user_id: str, cursor: str | None, limit: int, unread_only: bool) -> tuple[list[Notification], str | None]:
+        """Newest first: the in-app items of the user's partition, or the unread index. One
+        Query either way; the cursor is the sort key of the last item given out."""
+        after = decode_cursor(cursor)
+        if after is not None and not after.startswith("N#"):
+            raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+        if unread_only:
+            condition = m.NotificationItem.unread_sort < after.removeprefix("N#") if after else None
+            items, last = query_page(m.NotificationItem, hash_key=user_id, index_name="unread", limit=limit,
+                                     range_key_condition=condition, scan_index_forward=False)
+        else:
+            # The in-app items sort between "N#" and the cursor (inclusive): one more is read
+            # so that dropping the cursor's own item still fills the page.
+            condition = m.Item.sk.between("N#", after) if after else m.Item.sk.startswith("N#")
+            items, last = query_page(hash_key=_note_pk(user_id), range_key_condition=condition,
+                                     limit=limit + (1 if after else 0), scan_index_forward=False, consistent_read=True)
+            items = [raw for raw in items if raw["sk"]["S"] != after][:limit]
+        found = [_notification_from_item(m.NotificationItem.from_raw_data(raw)) for raw in items]
+        next_cursor = encode_cursor("N#" + found[-1].id) if last and found else None
+        return found, next_cursor
+
+    def unread_count(self, user_id: str) -> int:
+        raw = m.Item._get_connection().get_item(_note_pk(user_id), "COUNT", consistent_read=True).get("Item") or {}
+        return max(0, int(raw.get("unread", {}).get("N", 0)))
+
+    def mark_read(self, user_id: str, notification_id: str, at: datetime) -> bool:
+        """False if it was read already (the count moves once)."""
+
+        def build(tx: Writes) -> None:
+            tx.update("notification", m.NotificationItem(_note_pk(user_id), f"N#{notification_id}"),
+                      actions=[m.NotificationItem.read_at.set(at), m.NotificationItem.unread_key.remove(),
+                               m.NotificationItem.unread_sort.remove()],
+                      condition=m.NotificationItem.pk.exists() & m.NotificationItem.read_at.does_not_exist())
+            tx.update("count", m.UnreadCountItem(_note_pk(user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(-1)])
+
+        return committed_unless(build, "notification")
+
+    def record_delivery(self, notification: Notification, status: str, attempts: int, at: datetime,
+                        error: str | None = None, message_id: str | None = None) -> None:
+        """What the last delivery attempt did. A failure for good also files the notification
+        in the failed partition of the pending index, where ops find it."""
+        actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
+        if error is not None:
+            actions.append(m.NotificationItem.last_error.set(error[:500]))
+        if status == SENT:
+            actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
+        if status == FAILED:
+            actions += [m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+                        m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+        item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
+        try:
+            # Never back from sent: a late failure report of a redelivered job must not undo it.
+            item.update(actions=actions, condition=m.NotificationItem.pk.exists()
+                        & (m.NotificationItem.delivery_status != SENT))
+        except UpdateError as error_:
+            if not is_condition_failure(error_):
+                raise
+
+    def failed(self, limit: int) -> list[Notification]:
+        items, _ = query_page(m.UserItem, hash_key=FAILED_NOTIFICATIONS_PARTITION, index_name="pending", limit=limit,
+                              scan_index_forward=False)
+        keys = [(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
+        return [_notification_from_item(item) for item in m.NotificationItem.batch_get(keys)] if keys else []

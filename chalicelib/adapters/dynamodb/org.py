@@ -1,0 +1,86 @@
+"""The org tree: each office's partition holds the office and one link per child, whose sort
+key claims the child's name among its siblings. Keys: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.table import (
+    TransactionCancelled, Writes, query_page, run_transaction, whole_partition,
+)
+from chalicelib.domain.model import Node
+from chalicelib.services.ports import ChildLink, ParentMissing, SiblingNameTaken
+
+
+def _node_pk(node_id: str) -> str:
+    return f"NODE#{node_id}"
+
+
+def _node_from_item(item: m.NodeItem) -> Node:
+    return Node(
+        id=item.node_id, kind=item.kind, name=item.name, parent_id=item.parent_id,
+        path=tuple(item.path), path_kinds=tuple(item.path_kinds), region_code=item.region_code,
+    )
+
+
+class DynamoOrgStore:
+    def get(self, node_id: str) -> Node | None:
+        try:
+            return _node_from_item(m.NodeItem.get(_node_pk(node_id), "NODE"))
+        except DoesNotExist:
+            return None
+
+    def get_many(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        keys = [(_node_pk(node_id), "NODE") for node_id in dict.fromkeys(node_ids)]
+        if not keys:
+            return {}
+        return {item.node_id: _node_from_item(item) for item in m.NodeItem.batch_get(keys)}
+
+    def get_with_children(self, node_id: str) -> tuple[Node | None, list[ChildLink]]:
+        """The node and its children: its partition (one Query unless it has very many)."""
+        node, children = None, []
+        for raw in whole_partition(_node_pk(node_id)):
+            if raw["sk"]["S"] == "NODE":
+                node = _node_from_item(m.NodeItem.from_raw_data(raw))
+            else:
+                link = m.ChildLinkItem.from_raw_data(raw)
+                children.append(ChildLink(link.child_id, link.kind, link.name))
+        return node, children
+
+    def create(self, node: Node, now: datetime) -> None:
+        def build(tx: Writes) -> None:
+            tx.put(
+                "node",
+                m.NodeItem(
+                    _node_pk(node.id), "NODE",
+                    node_id=node.id, kind=node.kind, name=node.name, parent_id=node.parent_id,
+                    path=list(node.path), path_kinds=list(node.path_kinds), region_code=node.region_code,
+                    created_at=now, kind_key=f"KIND#{node.kind}", name_key=f"{node.name.lower()}#{node.id}",
+                ),
+                condition=m.NodeItem.pk.does_not_exist(),
+            )
+            if node.parent_id is not None:
+                tx.put(
+                    "sibling name",
+                    m.ChildLinkItem(_node_pk(node.parent_id), f"CHILD#{node.name.lower()}",
+                                    child_id=node.id, kind=node.kind, name=node.name),
+                    condition=m.ChildLinkItem.pk.does_not_exist(),
+                )
+                tx.check("parent", m.NodeItem, _node_pk(node.parent_id), "NODE", condition=m.NodeItem.pk.exists())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "parent" in cancelled.failed:
+                raise ParentMissing(node.parent_id) from None
+            if "sibling name" in cancelled.failed:
+                raise SiblingNameTaken(node.name) from None
+            raise
+
+    def by_kind(self, kind: str, limit: int = 200) -> list[Node]:
+        items, _ = query_page(m.NodeItem, hash_key=f"KIND#{kind}", index_name="by_kind", limit=limit)
+        return [_node_from_item(m.NodeItem.from_raw_data(raw)) for raw in items]

@@ -1,0 +1,84 @@
+"""The outbox: what a change must send (notices to deliver, PDFs to render), written in the
+change's own transaction beside the application and read back by the relay and the workers.
+Keys: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time, query_page
+from chalicelib.domain.model import Notice
+from chalicelib.services.ports import OutboxKey
+
+OUTBOX_PARTITION = "OUTBOX"
+# Each topic's waiting entries are one partition of the pending index (the relay reads it).
+OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render"}
+
+
+def notice_payload(notice: Notice) -> dict[str, Any]:
+    return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
+            "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
+            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles)}
+
+
+def notice_from_payload(payload: dict[str, Any]) -> Notice:
+    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ())})
+
+
+def put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[str, dict[str, Any]]],
+               at: datetime) -> list[OutboxKey]:
+    """What a change must send (topic, payload), into the outbox of the change's own transaction."""
+    keys = []
+    for number, (topic, payload) in enumerate(entries):
+        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic)
+        tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic=topic, payload=payload, created_at=at, relays=0,
+                                      pending_key=OUTBOX_TOPICS[topic],
+                                      pending_since=f"{key_time(at)}#{key.pk}#{key.sk}"),
+               condition=m.OutboxItem.pk.does_not_exist())
+        keys.append(key)
+    return keys
+
+
+def put_notices(tx: Writes, pk: str, history_key: str, notices: Iterable[Notice], at: datetime) -> list[OutboxKey]:
+    return put_outbox(tx, pk, history_key, [("notify", notice_payload(n)) for n in notices], at)
+
+
+class DynamoOutboxStore:
+    def get(self, key: OutboxKey) -> tuple[Notice, datetime] | None:
+        found = self.get_payload(key)
+        return (notice_from_payload(found[0]), found[1]) if found else None
+
+    def get_payload(self, key: OutboxKey) -> tuple[dict[str, Any], datetime] | None:
+        try:
+            item = m.OutboxItem.get(key.pk, key.sk, consistent_read=True)
+        except DoesNotExist:
+            return None
+        return item.payload, item.created_at
+
+    def done(self, key: OutboxKey) -> None:
+        m.OutboxItem(key.pk, key.sk).delete()
+
+    def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
+        """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""
+        items, _ = query_page(m.UserItem, hash_key=OUTBOX_TOPICS[topic], index_name="pending", limit=limit,
+                              range_key_condition=m.UserItem.pending_since < key_time(older_than))
+        return [OutboxKey(raw["pk"]["S"], raw["sk"]["S"], topic) for raw in items]
+
+    def count_relay(self, key: OutboxKey, give_up_after: int) -> int:
+        """One more hand-on of an entry; past `give_up_after` it leaves the relay's partition
+        for the failed one, for ops. Answers the count (0 if the entry is gone)."""
+        item = m.OutboxItem(key.pk, key.sk)
+        try:
+            item.update(actions=[m.OutboxItem.relays.add(1)], condition=m.OutboxItem.pk.exists())
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return 0
+            raise
+        relays = int(item.relays)
+        if relays > give_up_after:
+            item.update(actions=[m.OutboxItem.pending_key.set(f"{OUTBOX_TOPICS[key.topic]}-FAILED")])
+        return relays

@@ -1,0 +1,83 @@
+"""PDFs to make: one record per (kind, subject), requested by many, rendered under a lease by
+one render function at a time. Keys: docs/DATA.md."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.table import is_condition_failure
+from chalicelib.services.ports import PdfRecord
+
+
+def _pdf_key(kind: str, subject: str) -> tuple[str, str]:
+    return f"PDF#{kind}#{subject}", "P"
+
+
+def _pdf_from_item(item: m.PdfItem) -> PdfRecord:
+    return PdfRecord(
+        kind=item.kind, subject=item.subject, status=item.status, object_key=item.object_key,
+        created_at=item.created_at, rendered_at=item.rendered_at, attempts=int(item.attempts or 0),
+        pages=int(item.pages) if item.pages is not None else None, size=int(item.size) if item.size is not None else None,
+        error=item.error, node_id=item.node_id, period=item.period,
+        requested_by=frozenset(item.requested_by or ()),
+    )
+
+
+class DynamoPdfStore:
+    def get(self, kind: str, subject: str) -> PdfRecord | None:
+        try:
+            return _pdf_from_item(m.PdfItem.get(*_pdf_key(kind, subject), consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def request(self, record: PdfRecord, requester: str | None, expires_at: datetime | None = None) -> PdfRecord:
+        """The record of a PDF to make, created if new; `requester` added to those who may
+        fetch it. Answers the record as stored."""
+        item = m.PdfItem(*_pdf_key(record.kind, record.subject))
+        actions = [
+            m.PdfItem.kind.set(m.PdfItem.kind | record.kind),
+            m.PdfItem.subject.set(m.PdfItem.subject | record.subject),
+            m.PdfItem.status.set(m.PdfItem.status | record.status),
+            m.PdfItem.created_at.set(m.PdfItem.created_at | record.created_at),
+        ]
+        if record.node_id:
+            actions.append(m.PdfItem.node_id.set(record.node_id))
+        if record.period:
+            actions.append(m.PdfItem.period.set(record.period))
+        if requester:
+            actions.append(m.PdfItem.requested_by.add({requester}))
+        if expires_at:
+            actions.append(m.PdfItem.expires_ttl.set(expires_at))
+        item.update(actions=actions)
+        return _pdf_from_item(item)
+
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
+        """The right to render it now: None when it is ready or someone else's lease runs."""
+        item = m.PdfItem(*_pdf_key(kind, subject))
+        try:
+            item.update(
+                actions=[m.PdfItem.lease_until.set(now + lease), m.PdfItem.attempts.add(1)],
+                condition=m.PdfItem.pk.exists() & (m.PdfItem.status != "ready")
+                & (m.PdfItem.lease_until.does_not_exist() | (m.PdfItem.lease_until < now)),
+            )
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        return _pdf_from_item(item)
+
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
+        m.PdfItem(*_pdf_key(kind, subject)).update(actions=[
+            m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
+            m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
+            m.PdfItem.error.remove(),
+        ])
+
+    def fail(self, kind: str, subject: str, error: str, final: bool) -> None:
+        actions = [m.PdfItem.error.set(error[:500]), m.PdfItem.lease_until.remove()]
+        if final:
+            actions.append(m.PdfItem.status.set("failed"))
+        m.PdfItem(*_pdf_key(kind, subject)).update(actions=actions, condition=m.PdfItem.status != "ready")
