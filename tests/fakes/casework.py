@@ -215,6 +215,8 @@ class FakePdfStore:
 
     def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
         key = (kind, subject)
+        if key not in self.records:
+            return  # only a requested PDF is finished
         self.records[key] = replace(self.records[key], status="ready", object_key=object_key, pages=pages, size=size,
                                     rendered_at=now, error=None)
         self.leases.pop(key, None)

@@ -310,6 +310,15 @@ def test_a_pdf_is_claimed_by_one_render_at_a_time_until_ready(stores):
     pdfs.finish("receipt", subject, "generated/receipt/x.pdf", 1, 100, NOW)
     assert pdfs.claim("receipt", subject, NOW + timedelta(hours=1), timedelta(minutes=5)) is None
     assert pdfs.get("receipt", subject).status == "ready"
+    pdfs.fail("receipt", subject, "a late failure of another render", final=True)  # does not raise
+    assert (pdfs.get("receipt", subject).status, pdfs.get("receipt", subject).error) == ("ready", None)
+
+
+def test_finishing_or_failing_a_pdf_never_asked_for_writes_nothing(stores):
+    never = uid("app")
+    stores.pdfs.finish("receipt", never, "generated/receipt/y.pdf", 1, 100, NOW)
+    stores.pdfs.fail("receipt", never, "boom", final=True)
+    assert stores.pdfs.get("receipt", never) is None
 
 
 # ---- the send log and subscriptions ---------------------------------------------------------------------

@@ -70,14 +70,27 @@ class DynamoPdfStore:
         return _pdf_from_item(item)
 
     def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
-        m.PdfItem(*_pdf_key(kind, subject)).update(actions=[
-            m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
-            m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
-            m.PdfItem.error.remove(),
-        ])
+        """Only a record that exists is finished: without the condition an update would create a
+        partial item (no kind, no subject) for a record that was never requested."""
+        try:
+            m.PdfItem(*_pdf_key(kind, subject)).update(actions=[
+                m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
+                m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
+                m.PdfItem.error.remove(),
+            ], condition=m.PdfItem.pk.exists())
+        except UpdateError as failed:
+            if not is_condition_failure(failed):
+                raise
 
     def fail(self, kind: str, subject: str, error: str, final: bool) -> None:
+        """A failure is recorded on a PDF still to make; one already made (another render
+        finished it meanwhile) stays ready, and nothing is raised."""
         actions = [m.PdfItem.error.set(error[:500]), m.PdfItem.lease_until.remove()]
         if final:
             actions.append(m.PdfItem.status.set("failed"))
-        m.PdfItem(*_pdf_key(kind, subject)).update(actions=actions, condition=m.PdfItem.status != "ready")
+        try:
+            m.PdfItem(*_pdf_key(kind, subject)).update(
+                actions=actions, condition=m.PdfItem.pk.exists() & (m.PdfItem.status != "ready"))
+        except UpdateError as failed:
+            if not is_condition_failure(failed):
+                raise
