@@ -29,5 +29,7 @@ def _cached_client(service: str, region: str, endpoint_url: str | None) -> Any:
 
 
 def reset_clients() -> None:
+    """Clients are built again (their endpoint may have changed); the sessions stay, and with
+    them the service models and endpoint rules botocore read from disk (megabytes of JSON, read
+    once per session: a new session per reset made every test pay it again)."""
     _cached_client.cache_clear()
-    _session.cache_clear()

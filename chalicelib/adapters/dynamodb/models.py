@@ -7,6 +7,8 @@ import: the models are declared with a placeholder and bound by the composition 
 
 from __future__ import annotations
 
+import functools
+
 from pynamodb import constants
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -511,12 +513,15 @@ def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: f
     Item.Meta.region = region
     Item.Meta.host = host
     Item.Meta.read_timeout_seconds = read_timeout_seconds
-    shared = _table_connection()
+    shared = _table_connection(table_name, region, host, read_timeout_seconds)
     for model in ALL_MODELS:
         model._connection = shared
 
 
-def _table_connection() -> TableConnection:
+# Bound again with the same settings (a test's fresh composition root), the connection and its
+# botocore session, which read DynamoDB's service model from disk, are the ones already made.
+@functools.cache
+def _table_connection(table_name: str, region: str, host: str | None, read_timeout_seconds: float) -> TableConnection:
     attributes: dict[str, dict] = {}
     indexes: dict[str, dict] = {}
     for model in ALL_MODELS:
