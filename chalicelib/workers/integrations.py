@@ -4,6 +4,7 @@ the civil registry an event, or when ops ask)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from chalicelib import logs
 from chalicelib.deps import container
 from chalicelib.domain.registries import BIOS, TARGETS
+from chalicelib.workers.batches import handle_each_record
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +51,19 @@ def retry_registry_sends(_event: Any, context: Any = None) -> list[dict]:
     return [vars(container().integrations.send_due(target, max(0.0, ends - time.monotonic()))) for target in TARGETS]
 
 
-def handle_run_jobs(event: Any, context: Any = None) -> None:
-    logs.configure()
-    for record in event:
-        try:
-            job = RunJob.model_validate(json.loads(record.body))
-        except (ValidationError, ValueError):
-            logger.error("integration job unreadable; dropped", extra={"message_id": record.message_id})
-            continue
-        if job.target not in TARGETS:
-            logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
-            continue
-        container().integrations.send_due(job.target, _seconds(context))
+def handle_run_jobs(event: Any) -> dict[str, Any]:
+    return handle_each_record(event, functools.partial(run_job, context=event.context))
+
+
+def run_job(record: Any, context: Any = None) -> None:
+    """One run job: the target's due records sent. A job that can never run is dropped (logged),
+    not retried."""
+    try:
+        job = RunJob.model_validate(json.loads(record.body))
+    except (ValidationError, ValueError):
+        logger.error("integration job unreadable; dropped", extra={"message_id": record.message_id})
+        return
+    if job.target not in TARGETS:
+        logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
+        return
+    container().integrations.send_due(job.target, _seconds(context))
