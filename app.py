@@ -90,6 +90,6 @@ def push_finance_registry(event):
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="retry_registry_sends")
 def retry_registry_sends(event):
-    from chalicelib.workers.integrations import retry_registry_sends as retry
+    from chalicelib.workers.integrations import retry_due_integrations
 
-    retry(event, event.context)
+    retry_due_integrations(event, event.context)

@@ -93,7 +93,7 @@ class Container:
         return self._tables.DynamoPdfStore()
 
     @cached_property
-    def send_store(self):
+    def send_log_store(self):
         from chalicelib.adapters.dynamodb.sends import DynamoSendStore
 
         self._tables  # noqa: B018 (binds the models on first use)
@@ -123,7 +123,7 @@ class Container:
         from chalicelib.services.subscriptions import SubscriptionService
 
         return SubscriptionService(
-            subscriptions=self.subscription_store, org=self.org_store, vault=self.get_vault, sends=self.send_store,
+            subscriptions=self.subscription_store, org=self.org_store, vault=self.get_vault, sends=self.send_log_store,
             integrations=self.get_integrations, clock=self.clock, tz=self.settings.org_timezone,
             allow_loopback=self.settings.stage == "local",
         )
@@ -135,11 +135,11 @@ class Container:
         return SqsJobQueue(self.settings, INTEGRATION_QUEUE)
 
     @cached_property
-    def bios_client(self):
+    def finance_registry_client(self):
         settings = self.settings
         if not (settings.bios_base_url and settings.bios_satker and (settings.bios_key or settings.bios_key_secret_id)):
             return None
-        from chalicelib.adapters.registries import BiosClient
+        from chalicelib.adapters.registries import FinanceRegistryClient
 
         def key() -> str:
             if settings.bios_key:
@@ -148,7 +148,7 @@ class Container:
 
             return read_secret(settings, settings.bios_key_secret_id)
 
-        return BiosClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
+        return FinanceRegistryClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
 
     @cached_property
     def civil_registry_client(self):
@@ -161,35 +161,35 @@ class Container:
                                    settings.nik_check_timeout_seconds, CircuitBreaker())
 
     @cached_property
-    def send_policy(self):
-        from chalicelib.services.integration_runs import SendPolicy
+    def run_policy(self):
+        from chalicelib.services.integration_runs import RunPolicy
 
-        return SendPolicy(retry_base_seconds=self.settings.registry_retry_base_seconds,
-                          retry_cap_seconds=self.settings.registry_retry_cap_seconds)
+        return RunPolicy(retry_base_seconds=self.settings.registry_retry_base_seconds,
+                         retry_cap_seconds=self.settings.registry_retry_cap_seconds)
 
     @cached_property
     def registry_sender(self):
         from chalicelib.services.registry_sender import RegistrySender
 
-        return RegistrySender(sends=self.send_store, finance_registry=self.get_bios_client,
+        return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
                               civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
-                              policy=self.send_policy)
+                              policy=self.run_policy)
 
     @cached_property
     def subscription_deliverer(self):
         from chalicelib.services.subscription_deliverer import SubscriptionDeliverer
 
-        return SubscriptionDeliverer(sends=self.send_store, webhooks=self.get_webhooks,
+        return SubscriptionDeliverer(sends=self.send_log_store, webhooks=self.get_webhooks,
                                      subscriptions=self.subscription_store, vault=self.get_vault,
                                      notify_owner=self.tell_owner_subscription_paused, clock=self.clock,
-                                     policy=self.send_policy)
+                                     policy=self.run_policy)
 
     @cached_property
     def integrations(self):
         from chalicelib.services.integrations import IntegrationService
 
         return IntegrationService(
-            sends=self.send_store, civil=self.get_civil_registry_client, jobs=self.integration_jobs, clock=self.clock,
+            sends=self.send_log_store, civil=self.get_civil_registry_client, jobs=self.integration_jobs, clock=self.clock,
             tz=self.settings.org_timezone, registry_sender=self.get_registry_sender,
             subscription_deliverer=self.get_subscription_deliverer,
         )
@@ -217,10 +217,10 @@ class Container:
         """The subscriptions' deliverer: only a run of the subscriptions target needs it."""
         return self.subscription_deliverer
 
-    def get_bios_client(self):
+    def get_finance_registry_client(self):
         """The finance registry's client, or None when BIOS_* is not configured (its records
         wait; only its run fails). Its key may be a secret read on first use."""
-        return self.bios_client
+        return self.finance_registry_client
 
     def get_civil_registry_client(self):
         """The civil registry's client, or None when it is not configured (as above)."""

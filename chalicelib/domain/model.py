@@ -285,7 +285,7 @@ class ApplicationChange:
     certificate: Certificate | None = None
     # Approved spending reports: listed for the month's usage report at every office above.
     posting: "Posting | None" = None
-    # What the external registries are owed because of it (domain/registries.py).
+    # What the external registries are owed because of it (domain/integrations.py).
     registry: tuple[Any, ...] = ()
     # NIK lookups (field, keyed HMAC) the application no longer has: their items go.
     dropped_lookups: tuple[tuple[str, str], ...] = ()

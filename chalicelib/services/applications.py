@@ -10,9 +10,10 @@ from typing import Any, Callable, Mapping
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput, NotFound, Unavailable
-from chalicelib.domain import certificates, pii, registries
+from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck
 from chalicelib.domain.nik import compact_nik
+from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
     new_certificate_code,
     new_id,
@@ -371,7 +372,7 @@ class ApplicationService:
         # What the registries and subscribers are owed goes into the change's own transaction
         # (the outbox).
         service = self.catalog.require_service_of(change.application)
-        owed = registries.records_for_change(change, service, self.tz, self.account_codes())
+        owed = records_for_change(change, service, self.tz, self.account_codes())
         if self.deliveries is not None:
             owed += self.deliveries(change)
         change = replace(change, registry=owed)

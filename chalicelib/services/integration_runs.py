@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Iterator
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.services.ports import Clock
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SendPolicy:
+class RunPolicy:
     tries_per_run: int = 4  # tries of one record within a run (a token renewal's resend is part of its try)
     retry_base_seconds: float = 1.0  # the wait before a retry within the run, doubled each time…
     retry_cap_seconds: float = 8.0  # …up to this
@@ -60,7 +60,7 @@ class Run:
     """One run over a target's due records, for up to `seconds` (keep it under the function's
     time limit: a record is claimed only while there is time to post it and record it)."""
 
-    def __init__(self, target: str, *, sends: Any, clock: Clock, policy: SendPolicy, monotonic: Callable[[], float],
+    def __init__(self, target: str, *, sends: Any, clock: Clock, policy: RunPolicy, monotonic: Callable[[], float],
                  seconds: float, post_timeout: float) -> None:
         self.summary = RunSummary(target)
         self.sends = sends

@@ -1,5 +1,5 @@
 """Integrations as ops see them, and the NIK and NPWP checks (SPEC.md, "External registries";
-the records themselves: domain/registries.py).
+the records themselves: domain/integrations.py).
 
 An integration run sends one target's due records: the finance and civil registries' by the
 registry sender (services/registry_sender.py), subscribers' webhooks by the subscription
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.model import Principal
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
@@ -89,7 +89,7 @@ class IntegrationService:
                 raise InvalidInput("not a day", [FieldProblem("date", "is not a real date")]) from None
             if asked > today:
                 raise InvalidInput("that day has not come", [FieldProblem("date", "must not be in the future")])
-        elif target == reg.BIOS:
+        elif target == reg.FINANCE_REGISTRY:
             day = (today - timedelta(days=1)).isoformat()
         count = self.sends.requeue(target, day, now)
         self.jobs.send({"type": "run", "target": target})

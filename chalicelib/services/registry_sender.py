@@ -1,5 +1,5 @@
 """Sending what the external registries are owed (SPEC.md, "External registries"; the records:
-domain/registries.py; the claim-and-settle steps every run shares: services/integration_runs.py).
+domain/integrations.py; the claim-and-settle steps every run shares: services/integration_runs.py).
 
 A record is posted and, while the answer says to retry, posted again within the run with a
 capped, jittered backoff; after a few tries it waits for a later run. A registry that fails a
@@ -15,8 +15,8 @@ from __future__ import annotations
 import time
 from typing import Any, Callable
 
-from chalicelib.domain import registries as reg
-from chalicelib.services.integration_runs import Run, RunSummary, SendPolicy, StopRun, attempts_after
+from chalicelib.domain import integrations as reg
+from chalicelib.services.integration_runs import Run, RunSummary, RunPolicy, StopRun, attempts_after
 from chalicelib.services.ports import Clock, TokenRefused
 
 # More retryable failures in a row than this, and the registry is taken to be down: the run
@@ -28,10 +28,10 @@ Posted = tuple[reg.Outcome, int | None, int]  # the outcome, its HTTP status, th
 
 class RegistrySender:
     def __init__(self, *, sends: Any, finance_registry: Callable[[], Any], civil_registry: Callable[[], Any],
-                 vault: Callable[[], Any], clock: Clock, policy: SendPolicy,
+                 vault: Callable[[], Any], clock: Clock, policy: RunPolicy,
                  sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.sends = sends
-        self._clients = {reg.BIOS: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
+        self._clients = {reg.FINANCE_REGISTRY: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
         self._vault = vault  # () -> the PII vault, to open the NIKs a civil event carries
         self.clock = clock
         self.policy = policy
@@ -43,7 +43,7 @@ class RegistrySender:
         client = self._clients[target]()
         if client is None:
             return Run.not_configured(target)
-        post = self._post_finance if target == reg.BIOS else self._post_civil
+        post = self._post_finance_registry if target == reg.FINANCE_REGISTRY else self._post_civil
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
                   seconds=seconds, post_timeout=client.timeout)
         down = 0
@@ -83,7 +83,7 @@ class RegistrySender:
         if not first:
             self.sends.add_attempt(entry, self.clock.now())
 
-    def _post_finance(self, client: Any, entry: reg.SendEntry, first: bool) -> Posted:
+    def _post_finance_registry(self, client: Any, entry: reg.SendEntry, first: bool) -> Posted:
         if entry.dataset == reg.EXPENDITURES and not entry.fields.get("kd_akun"):
             category = entry.key.split("#", 1)[-1]
             return reg.Outcome(reg.REJECTED_RECORD, None,
@@ -92,14 +92,14 @@ class RegistrySender:
         try:
             token = client.token()
             reply = client.post(entry.dataset, entry.body, token)
-            outcome = reg.read_bios_reply(reply)
+            outcome = reg.read_finance_registry_reply(reply)
             if outcome.verdict != reg.TOKEN_EXPIRED:
                 return outcome, reply.http_status, 1
             # Expired: one new token and one resend; a second expiry is the registry's trouble.
             token = client.token(renew=True)
             self._count_attempt(entry, False)
             reply = client.post(entry.dataset, entry.body, token)
-            outcome = reg.read_bios_reply(reply)
+            outcome = reg.read_finance_registry_reply(reply)
             if outcome.verdict == reg.TOKEN_EXPIRED:
                 outcome = reg.Outcome(reg.RETRY, outcome.code, "token expired again right after renewal")
             return outcome, reply.http_status, 2

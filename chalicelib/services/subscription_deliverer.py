@@ -18,9 +18,9 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
-from chalicelib.services.integration_runs import Run, RunSummary, SendPolicy, attempts_after
+from chalicelib.services.integration_runs import Run, RunSummary, RunPolicy, attempts_after
 from chalicelib.services.ports import Clock
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def _subscription_of(pk: str) -> str:
 
 class SubscriptionDeliverer:
     def __init__(self, *, sends: Any, webhooks: Callable[[], Any], subscriptions: Any, vault: Callable[[], Any],
-                 notify_owner: Callable[[str, dict[str, Any]], None], clock: Clock, policy: SendPolicy,
+                 notify_owner: Callable[[str, dict[str, Any]], None], clock: Clock, policy: RunPolicy,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.sends = sends
         self._webhooks = webhooks  # () -> WebhookClient

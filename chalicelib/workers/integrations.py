@@ -1,4 +1,4 @@
-"""The senders to external registries (see services/integrations.py): the daily finance push,
+"""Integration runs (see services/integrations.py): the daily finance push,
 the retry sweep, and the queue function that runs a target at once (after an approval that owes
 the civil registry an event, or when ops ask)."""
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib import logs
 from chalicelib.deps import container
-from chalicelib.domain.registries import BIOS, TARGETS
+from chalicelib.domain.integrations import FINANCE_REGISTRY, TARGETS
 from chalicelib.workers.batches import handle_each_record
 
 logger = logging.getLogger(__name__)
@@ -38,10 +38,10 @@ def _seconds(context: Any, default: float = 240.0) -> float:
 def push_finance_registry(_event: Any, context: Any = None) -> dict:
     """Daily: yesterday's records (H-1) and any older ones still unsaved."""
     logs.configure()
-    return vars(container().integrations.send_due(BIOS, _seconds(context)))
+    return vars(container().integrations.send_due(FINANCE_REGISTRY, _seconds(context)))
 
 
-def retry_registry_sends(_event: Any, context: Any = None) -> list[dict]:
+def retry_due_integrations(_event: Any, context: Any = None) -> list[dict]:
     """Every 15 minutes: whatever is due at each registry (civil events not sent at once,
     records whose backoff has passed)."""
     logs.configure()

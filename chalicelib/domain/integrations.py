@@ -1,0 +1,263 @@
+"""What satupintu owes the external registries, and how to read their answers (SPEC.md,
+"External registries").
+
+A change that makes something to send (an approved expenditure, a day's service statistics,
+an approved civil-registry event) names it as an `IntegrationRecord`; the application store writes
+it in the change's own transaction, as the record's send-log entry in state `pending`. Senders
+drain what is due and record each answer on the entry.
+
+Finance registry ("BIOS") records are day totals: the registry keeps one value per day and
+account (`tgl_transaksi`, `kd_akun`) and a second post replaces the first. So an approval adds
+its amount to the (day, account) record and marks it pending again; the sender posts the whole
+total. Posting a total twice (after a crash between the post and recording its answer) changes
+nothing in the registry; posting single expenditures would have counted one twice.
+
+Civil-registry events are delivered with their event id as the idempotency key: the registry
+answers a repeated key with the first answer.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Mapping
+
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.model import APPROVED, REJECTED, ApplicationChange
+from chalicelib.domain.pii import Sealed
+
+FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
+# Event subscriptions' deliveries share the send log and its senders (domain/subscriptions.py).
+SUBSCRIPTIONS = "subscriptions"
+TARGETS = (FINANCE_REGISTRY, CIVIL_REGISTRY, SUBSCRIPTIONS)
+
+# Finance registry (BIOS) datasets: the path under {base}/api/ws/ each one is posted to.
+EXPENDITURES = "keuangan/akuntansi/pengeluaran"
+SERVICE_STATISTICS = "layanan/statistik/harian"
+
+# The running totals each dataset posts: all of them, zero where nothing was added yet.
+DATASET_TOTALS = {EXPENDITURES: ("jumlah",), SERVICE_STATISTICS: ("jml_permohonan", "jml_selesai")}
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+STATES = (PENDING, SENT, FAILED)
+
+# The finance push runs daily at this local hour and sends what changed before that day (H-1).
+FINANCE_PUSH_HOUR = 1
+
+
+@dataclass(frozen=True)
+class IntegrationRecord:
+    """One record to (re)send, as a change writes it.
+
+    `fields` are set as they are (the record's identity and, for an event, its whole body);
+    `adds` are added to running totals (a day's expenditure per account, a day's counts)."""
+
+    target: str
+    dataset: str
+    day: str  # YYYY-MM-DD: the day the record is about
+    key: str  # unique within target and dataset
+    due_at: datetime
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    adds: Mapping[str, int] = field(default_factory=dict)
+    # NIKs the body carries masked, sealed under their application's key; `sealed_paths` says
+    # where each goes in the body ("nik", "data.father_nik") when the record is sent.
+    sealed: Sealed | None = None
+    sealed_paths: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SendEntry:
+    """A record's send-log entry: what to send, and the story of sending it."""
+
+    target: str
+    dataset: str
+    day: str
+    key: str
+    state: str
+    fields: dict[str, Any]
+    totals: dict[str, int]
+    version: int  # changes written to the record so far
+    sent_version: int  # the change the registry last saved
+    attempts: int
+    created_at: datetime
+    updated_at: datetime
+    next_attempt_at: datetime | None = None
+    last_attempt_at: datetime | None = None
+    last_http_status: int | None = None
+    last_code: str | None = None
+    last_message: str | None = None
+    registry_id: str | None = None
+    sent_at: datetime | None = None
+    lease_until: datetime | None = None
+    sealed: Sealed | None = None  # as IntegrationRecord's
+    sealed_paths: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """What is posted: the fixed fields and the running totals."""
+        zeros = dict.fromkeys(DATASET_TOTALS.get(self.dataset, ()), 0) if self.target == FINANCE_REGISTRY else {}
+        return {**self.fields, **zeros, **self.totals}
+
+
+# ---- what a change owes ------------------------------------------------------------------------
+
+def next_finance_push(moment: datetime, tz: timezone) -> datetime:
+    """The first daily push after the day of `moment` is over (H-1)."""
+    local_day = moment.astimezone(tz).date()
+    return datetime.combine(local_day + timedelta(days=1), time(FINANCE_PUSH_HOUR), tz)
+
+
+def records_for_change(change: ApplicationChange, service: ServiceType, tz: timezone,
+                       account_codes: Mapping[str, str]) -> tuple[IntegrationRecord, ...]:
+    """The registry records a change adds to: the day's service statistics (received on a first
+    submission; completed on a final approval or rejection), an approved spending report's
+    expenditure, an approved civil-registry event."""
+    entry, app = change.history, change.application
+    at = entry.at
+    day = at.astimezone(tz).date().isoformat()
+    finance_due = next_finance_push(at, tz)
+    records: list[IntegrationRecord] = []
+
+    def statistics(counter: str) -> IntegrationRecord:
+        return IntegrationRecord(FINANCE_REGISTRY, SERVICE_STATISTICS, day, f"{day}#{service.id}", finance_due,
+                              fields={"tgl_transaksi": day, "kd_layanan": service.id}, adds={counter: 1})
+
+    if entry.action == "submit":
+        records.append(statistics("jml_permohonan"))
+    final = entry.to_status in (APPROVED, REJECTED) and entry.from_status not in (APPROVED, REJECTED)
+    if final and entry.action in ("approve", "reject"):
+        records.append(statistics("jml_selesai"))
+    if entry.action == "approve" and entry.to_status == APPROVED:
+        on_approval = service.on_approval
+        if on_approval.budget_posting:
+            expenditure = _expenditure(app.data, account_codes, finance_due)
+            if expenditure:
+                records.append(expenditure)
+        if on_approval.registry_push == CIVIL_REGISTRY and on_approval.registry_event:
+            records.append(_civil_event(app.id, app.data, app.sealed, service, day, at))
+    return tuple(records)
+
+
+def _expenditure(data: Mapping[str, Any], account_codes: Mapping[str, str], due: datetime) -> IntegrationRecord | None:
+    category, amount, spent_on = data.get("category"), data.get("amount"), data.get("spent_on")
+    if not isinstance(category, str) or not isinstance(amount, int) or not isinstance(spent_on, str):
+        return None
+    # A category without an account code still gets its record: it fails at sending with the
+    # reason, in the send log, where ops see it; the approval is not the place to fail.
+    account = account_codes.get(category, "")
+    return IntegrationRecord(FINANCE_REGISTRY, EXPENDITURES, spent_on, f"{spent_on}#{account or category}", due,
+                          fields={"tgl_transaksi": spent_on, "kd_akun": account}, adds={"jumlah": amount})
+
+
+def _civil_event(app_id: str, data: Mapping[str, Any], sealed: Sealed | None, service: ServiceType, day: str,
+                 at: datetime) -> IntegrationRecord:
+    event = service.on_approval.registry_event
+    assert event is not None
+    body = {
+        "type": event.type,
+        "occurred_on": data.get(event.date_field),
+        "nik": data.get(event.nik_field),
+        "data": {name: value for name, value in data.items() if name not in (event.date_field, event.nik_field)},
+    }
+    # The registry needs the NIKs themselves: the send log keeps them as the application does,
+    # sealed under its key, and the sender opens them only to post.
+    paths = {("nik" if name == event.nik_field else f"data.{name}"): name
+             for name in (sealed.values if sealed is not None else {}) if name in data}
+    return IntegrationRecord(CIVIL_REGISTRY, event.type, day, app_id, at, fields=body,
+                          sealed=sealed.only(set(paths.values())) if paths and sealed is not None else None,
+                          sealed_paths=paths)
+
+
+def with_opened(body: Mapping[str, Any], paths: Mapping[str, str], opened: Mapping[str, str]) -> dict[str, Any]:
+    """The body to post: each sealed value put back where its path says."""
+    filled = {key: dict(value) if isinstance(value, dict) else value for key, value in body.items()}
+    for path, name in paths.items():
+        if name not in opened:
+            continue
+        head, _, rest = path.partition(".")
+        if rest:
+            filled.setdefault(head, {})[rest] = opened[name]
+        else:
+            filled[head] = opened[name]
+    return filled
+
+
+# ---- reading the registries' answers ---------------------------------------------------------
+
+SAVED, TOKEN_EXPIRED, REJECTED_RECORD, RETRY = "saved", "token-expired", "rejected", "retry"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What came back from one post: an HTTP status and the parsed JSON body, or no answer."""
+
+    http_status: int | None
+    body: Any = None
+    error: str | None = None  # no answer: time-out, refused connection, unreadable body
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str  # SAVED | TOKEN_EXPIRED | REJECTED_RECORD | RETRY
+    code: str | None
+    message: str
+    registry_id: str | None = None
+
+
+def _text(value: Any, limit: int = 300) -> str:
+    return str(value)[:limit] if value is not None else ""
+
+
+def read_finance_registry_reply(reply: Reply) -> Outcome:
+    """Only a body saying MSG20003 is saved; MSG40103 asks for a new token; other MSG4… codes
+    are the record's own fault; everything else (MSG5…, HTTP 5xx, no answer, a body that is
+    not what the protocol says) is the registry's, and retried."""
+    if reply.http_status is None:
+        return Outcome(RETRY, None, reply.error or "no answer")
+    body = reply.body if isinstance(reply.body, dict) else None
+    code = body.get("status") if body else None
+    message = _text(body.get("message") or body.get("pesan")) if body else _text(reply.error or "body is not JSON")
+    if not isinstance(code, str):
+        if 400 <= reply.http_status < 500 and reply.http_status not in (408, 429):
+            return Outcome(REJECTED_RECORD, None, message or f"HTTP {reply.http_status}")
+        return Outcome(RETRY, None, message or f"HTTP {reply.http_status} without a status code")
+    if code == "MSG20003":
+        return Outcome(SAVED, code, message or "saved")
+    if code == "MSG40103":
+        return Outcome(TOKEN_EXPIRED, code, message or "token expired")
+    if code.startswith("MSG4"):
+        return Outcome(REJECTED_RECORD, code, message)
+    # MSG5…, or a success code that does not mean "saved" (HTTP 200 alone never does).
+    return Outcome(RETRY, code, message or f"{code} is not a saved answer")
+
+
+def read_civil_reply(reply: Reply) -> Outcome:
+    """201 (or 200, a repeated key) with a registry id is accepted; 4xx is the record's fault;
+    5xx, time-outs and a success without a registry id are retried."""
+    if reply.http_status is None:
+        return Outcome(RETRY, None, reply.error or "no answer")
+    body = reply.body if isinstance(reply.body, dict) else {}
+    message = _text(body.get("message") or body.get("detail") or body.get("error") or reply.error or "")
+    if reply.http_status in (200, 201):
+        registry_id = body.get("registry_id")
+        if isinstance(registry_id, str) and registry_id:
+            return Outcome(SAVED, str(reply.http_status), message or "accepted", registry_id=registry_id)
+        return Outcome(RETRY, str(reply.http_status), message or "accepted without a registry_id")
+    if 400 <= reply.http_status < 500 and reply.http_status not in (408, 409, 425, 429):
+        return Outcome(REJECTED_RECORD, str(reply.http_status), message or f"HTTP {reply.http_status}")
+    return Outcome(RETRY, str(reply.http_status), message or f"HTTP {reply.http_status}")
+
+
+# ---- backoff -----------------------------------------------------------------------------------
+
+def backoff(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
+    """Capped exponential backoff with jitter: attempt 1 waits between base/2 and base, each
+    further one twice that, never above `cap`; the jitter spreads retries out instead of having
+    every record (and every container) knock again at the same moment."""
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+def parse_day(text: str) -> date:
+    return date.fromisoformat(text)
