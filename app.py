@@ -35,21 +35,21 @@ def notify(event):
 def scan_upload(event):
     from chalicelib.workers.scan import handle_uploads
 
-    handle_uploads(event)
+    return handle_uploads(event)
 
 
 @app.on_sqs_message(queue=SCAN_DEAD_LETTER_QUEUE, batch_size=1, name="scan_failed")
 def scan_failed(event):
     from chalicelib.workers.scan import handle_unscannable
 
-    handle_unscannable(event)
+    return handle_unscannable(event)
 
 
 @app.on_sqs_message(queue=RENDER_QUEUE, batch_size=1, name="render_pdf")
 def render_pdf(event):
     from chalicelib.workers.render import handle_batch
 
-    handle_batch(event)
+    return handle_batch(event)
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")
@@ -77,7 +77,7 @@ def relay_outbox(event):
 def run_integration(event):
     from chalicelib.workers.integrations import handle_run_jobs
 
-    handle_run_jobs(event, event.context)
+    return handle_run_jobs(event)
 
 
 # 01:00 in Jakarta (UTC+7): yesterday is over everywhere the org works.
@@ -90,6 +90,6 @@ def push_finance_registry(event):
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="retry_registry_sends")
 def retry_registry_sends(event):
-    from chalicelib.workers.integrations import retry_registry_sends as retry
+    from chalicelib.workers.integrations import retry_due_integrations
 
-    retry(event, event.context)
+    retry_due_integrations(event, event.context)

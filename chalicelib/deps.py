@@ -120,10 +120,10 @@ class Container:
         return self._built_on_table(DynamoPdfStore)
 
     @cached_property
-    def send_store(self):
-        from chalicelib.adapters.dynamodb.sends import DynamoSendStore
+    def send_log_store(self):
+        from chalicelib.adapters.dynamodb.send_log import DynamoSendLogStore
 
-        return self._built_on_table(DynamoSendStore)
+        return self._built_on_table(DynamoSendLogStore)
 
     @cached_property
     def subscription_store(self):
@@ -148,8 +148,8 @@ class Container:
         from chalicelib.services.subscriptions import SubscriptionService
 
         return SubscriptionService(
-            subscriptions=self.subscription_store, org=self.org_store, vault=lambda: self.vault, sends=self.send_store,
-            integrations=lambda: self.integrations, clock=self.clock, tz=self.settings.org_timezone,
+            subscriptions=self.subscription_store, org=self.org_store, vault=self.get_vault, sends=self.send_log_store,
+            integrations=self.get_integrations, clock=self.clock, tz=self.settings.org_timezone,
             allow_loopback=self.settings.stage == "local",
         )
 
@@ -160,11 +160,11 @@ class Container:
         return SqsJobQueue(self.settings, INTEGRATION_QUEUE)
 
     @cached_property
-    def bios_client(self):
+    def finance_registry_client(self):
         settings = self.settings
         if not (settings.bios_base_url and settings.bios_satker and (settings.bios_key or settings.bios_key_secret_id)):
             return None
-        from chalicelib.adapters.registries import BiosClient
+        from chalicelib.adapters.registries import FinanceRegistryClient
 
         def key() -> str:
             if settings.bios_key:
@@ -173,7 +173,7 @@ class Container:
 
             return read_secret(settings, settings.bios_key_secret_id)
 
-        return BiosClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
+        return FinanceRegistryClient(settings.bios_base_url, settings.bios_satker, key, settings.registry_timeout_seconds)
 
     @cached_property
     def civil_registry_client(self):
@@ -186,17 +186,102 @@ class Container:
                                    settings.nik_check_timeout_seconds, CircuitBreaker())
 
     @cached_property
-    def integrations(self):
-        from chalicelib.services.integrations import IntegrationService, SendPolicy
+    def run_policy(self):
+        from chalicelib.services.integration_runs import RunPolicy
 
-        settings = self.settings
+        return RunPolicy(retry_base_seconds=self.settings.registry_retry_base_seconds,
+                         retry_cap_seconds=self.settings.registry_retry_cap_seconds)
+
+    @cached_property
+    def registry_sender(self):
+        from chalicelib.services.registry_sender import RegistrySender
+
+        return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
+                              civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
+                              policy=self.run_policy)
+
+    @cached_property
+    def subscription_deliverer(self):
+        from chalicelib.services.subscription_deliverer import SubscriptionDeliverer
+
+        return SubscriptionDeliverer(sends=self.send_log_store, webhooks=self.get_webhooks,
+                                     subscriptions=self.subscription_store, vault=self.get_vault,
+                                     notify_owner=self.tell_owner_subscription_paused, clock=self.clock,
+                                     policy=self.run_policy)
+
+    @cached_property
+    def integrations(self):
+        from chalicelib.services.integrations import IntegrationService
+
         return IntegrationService(
-            sends=self.send_store, bios=lambda: self.bios_client, civil=lambda: self.civil_registry_client,
-            jobs=self.integration_jobs, clock=self.clock, tz=settings.org_timezone,
-            vault=lambda: self.vault, webhooks=lambda: self.webhooks, subscriptions=self.subscription_store,
-            notify_owner=lambda user_id, params: self.notifications.send_direct(user_id, "subscription_paused", params),
-            policy=SendPolicy(retry_base_seconds=settings.registry_retry_base_seconds,
-                              retry_cap_seconds=settings.registry_retry_cap_seconds),
+            sends=self.send_log_store, civil=self.get_civil_registry_client, jobs=self.integration_jobs, clock=self.clock,
+            tz=self.settings.org_timezone, registry_sender=self.get_registry_sender,
+            subscription_deliverer=self.get_subscription_deliverer,
+        )
+
+    # ---- providers --------------------------------------------------------------------------
+    # What a service is handed as a callable rather than built up front: each is built on the
+    # first call (and kept, as every part here is), so a request that does not need it never
+    # pays for it, and a part whose configuration is missing fails only the use that needs it.
+
+    def get_vault(self):
+        """The PII vault (KMS): only approvals, NIK-carrying registry events and subscription
+        secrets open or seal anything; most requests never do."""
+        return self.vault
+
+    def get_integrations(self):
+        """The integration service: applications and subscriptions only nudge a run after a
+        change that owes something; building it pulls in the registry clients' settings."""
+        return self.integrations
+
+    def get_registry_sender(self):
+        """The registries' sender: only a run of the finance or civil registry needs it."""
+        return self.registry_sender
+
+    def get_subscription_deliverer(self):
+        """The subscriptions' deliverer: only a run of the subscriptions target needs it."""
+        return self.subscription_deliverer
+
+    def get_finance_registry_client(self):
+        """The finance registry's client, or None when BIOS_* is not configured (its records
+        wait; only its run fails). Its key may be a secret read on first use."""
+        return self.finance_registry_client
+
+    def get_civil_registry_client(self):
+        """The civil registry's client, or None when it is not configured (as above)."""
+        return self.civil_registry_client
+
+    def get_webhooks(self):
+        """The HTTP client that delivers subscriptions: only the subscriptions run needs it."""
+        return self.webhooks
+
+    def get_account_codes(self):
+        """The finance account code per spending category, read from the settings when an
+        approval owes the finance registry an expenditure (not when the service is built)."""
+        return self.settings.account_codes
+
+    def subscription_deliveries_for(self, change):
+        """The deliveries a change owes the subscriptions that want its event (read at save
+        time: the subscription service is built only then)."""
+        return self.subscriptions.deliveries_for(change)
+
+    def tell_owner_subscription_paused(self, user_id: str, params: dict) -> None:
+        """A sender paused a subscription: its owner is told (the notification service is built
+        only when that happens)."""
+        self.notifications.send_direct(user_id, "subscription_paused", params)
+
+    @cached_property
+    def notification_idempotency_store(self):
+        """Powertools' record of the notification deliveries made (workers/notifications.py),
+        kept in the app's table under its own partition."""
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+        from chalicelib.adapters import aws
+
+        return DynamoDBPersistenceLayer(
+            table_name=self.settings.table_name, key_attr="pk", sort_key_attr="sk",
+            static_pk_value="IDEMPOTENCY#notification", expiry_attr="expires_ttl",
+            boto3_client=aws.client(self.settings, "dynamodb"),
         )
 
     @cached_property
@@ -284,9 +369,9 @@ class Container:
         return ApplicationService(
             applications=self.application_store, org=self.org_store, documents=self.documents, catalog=self.catalog,
             outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
-            tz=self.settings.org_timezone, account_codes=lambda: self.settings.account_codes,
-            integrations=lambda: self.integrations, vault=lambda: self.vault,
-            deliveries=lambda change: self.subscriptions.deliveries_for(change),
+            tz=self.settings.org_timezone, account_codes=self.get_account_codes,
+            integrations=self.get_integrations, vault=self.get_vault,
+            deliveries=self.subscription_deliveries_for,
         )
 
     @cached_property

@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
-from chalicelib.domain.registries import Reply
+from chalicelib.domain.integrations import Reply
 from chalicelib.services.ports import TokenRefused
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Rep
         return Reply(status, None, error=f"body is not JSON: {raw[:80]!r}")
 
 
-class BiosClient:
+class FinanceRegistryClient:
     """The finance registry ("BIOS"): a token from {base}/api/token, then one post per record to
     {base}/api/ws/{dataset} with the token in a `token` header. Fields go form-encoded, as the
     registry's public clients send them. The token is kept for the life of the process."""

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from chalicelib.domain.registries import Reply
+from chalicelib.domain.integrations import Reply
 from chalicelib.domain.subscriptions import address_allowed
 
 MAX_ANSWER_BYTES = 4 * 1024

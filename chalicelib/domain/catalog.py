@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from chalicelib.domain.model import DECIDER_ROLES
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.model import DECIDER_ROLES, Application
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
 
@@ -173,10 +174,18 @@ class ServiceType(_Strict):
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
                 raise ValueError(f"{what} names repeat: {', '.join(repeated)}")
+        return self
+
+    @model_validator(mode="after")
+    def _certificate_names_form_fields(self) -> "ServiceType":
         named = [self.on_approval.certificate_holder_field or "", *self.on_approval.certificate_facts]
         unknown = [name for name in named if name and self.field(name) is None]
         if unknown:
             raise ValueError(f"the certificate names fields the form does not have: {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _registry_event_reads_required_date_and_nik(self) -> "ServiceType":
         event = self.on_approval.registry_event
         if self.on_approval.registry_push == "civil-registry" and event is None:
             raise ValueError("a civil-registry push needs on_approval.registry_event")
@@ -186,6 +195,10 @@ class ServiceType(_Strict):
                 raise ValueError(f"registry_event.date_field {event.date_field!r} must be a required date field")
             if nik_spec is None or nik_spec.type != "nik" or not nik_spec.required:
                 raise ValueError(f"registry_event.nik_field {event.nik_field!r} must be a required NIK field")
+        return self
+
+    @model_validator(mode="after")
+    def _budget_posting_has_category_and_amount(self) -> "ServiceType":
         if self.on_approval.budget_posting:
             names = {f.name: f for f in self.fields}
             if names.get("category", None) is None or names["category"].type != "choice":
@@ -229,6 +242,19 @@ class Catalog:
 
     def version(self, service_id: str, version: int) -> ServiceType | None:
         return self._by_key.get((service_id, version))
+
+    def service_of(self, app: Application) -> ServiceType | None:
+        """The service type at the version the application was filed under (it keeps following
+        that version after a newer one is published); None if a deployment dropped it."""
+        return self.version(app.service_id, app.service_version)
+
+    def require_service_of(self, app: Application) -> ServiceType:
+        """As `service_of`, for a use case that cannot go on without the application's rules."""
+        service = self.service_of(app)
+        if service is None:
+            # A deployment dropped a catalog version that applications still follow.
+            raise Conflict(f"service {app.service_id} version {app.service_version} is no longer in the catalog")
+        return service
 
 
 def load_catalog(*directories: Path) -> Catalog:

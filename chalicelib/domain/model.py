@@ -293,8 +293,9 @@ class ApplicationChange:
     certificate: Certificate | None = None
     # Approved spending reports: listed for the month's usage report at every office above.
     posting: "Posting | None" = None
-    # What the external registries are owed because of it (domain/registries.py).
-    registry: tuple[Any, ...] = ()
+    # What the external registries and the subscribers are owed because of it, written into the
+    # send log in the same transaction (domain/integrations.py).
+    integration_records: tuple[Any, ...] = ()
     # NIK lookups (field, keyed HMAC) the application no longer has: their items go.
     dropped_lookups: tuple[tuple[str, str], ...] = ()
 

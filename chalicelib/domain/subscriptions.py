@@ -26,7 +26,7 @@ from typing import Any, Iterable
 
 from chalicelib.domain.errors import FieldProblem
 from chalicelib.domain.model import APPROVED, ApplicationChange
-from chalicelib.domain.registries import SUBSCRIPTIONS, Outcome, Reply, RETRY, SAVED
+from chalicelib.domain.integrations import SUBSCRIPTIONS, Outcome, Reply, RETRY, SAVED
 
 __all__ = ["SUBSCRIPTIONS"]
 

@@ -8,11 +8,12 @@ from datetime import timezone
 from typing import Any, Callable, Mapping
 
 from chalicelib.domain import applications as rules
-from chalicelib.domain.catalog import Catalog, ServiceType
+from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput, NotFound, Unavailable
-from chalicelib.domain import certificates, pii, registries
+from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck
 from chalicelib.domain.nik import compact_nik
+from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
     new_certificate_code,
     new_id,
@@ -83,13 +84,6 @@ class ApplicationService:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def service_of(self, app: Application) -> ServiceType:
-        service = self.catalog.version(app.service_id, app.service_version)
-        if service is None:
-            # A deployment dropped a catalog version that applications still follow.
-            raise Conflict(f"service {app.service_id} version {app.service_version} is no longer in the catalog")
-        return service
-
     def get(self, caller: Principal, app_id: str) -> Application:
         return rules.require_readable(caller, self.applications.get(app_id))
 
@@ -102,7 +96,7 @@ class ApplicationService:
         it (one KMS call), masked as stored for everyone else."""
         if app.sealed is None or not app.sealed.values or self._vault is None:
             return app
-        if not rules.decides_on(caller, app, self.service_of(app)):
+        if not rules.decides_on(caller, app, self.catalog.require_service_of(app)):
             return app
         opened = self._vault().open(app.sealed)
         return app.evolve(data={**app.data, **{name: value for name, value in opened.items() if name in app.data}})
@@ -198,12 +192,12 @@ class ApplicationService:
 
     def patch(self, caller: Principal, app_id: str, data: dict[str, Any], origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        change = rules.patch_data(app, self.service_of(app), caller, data, self.clock.now(), self.tz, origin)
+        change = rules.patch_data(app, self.catalog.require_service_of(app), caller, data, self.clock.now(), self.tz, origin)
         return self._save(self._sealed(change))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        service = self.service_of(app)
+        service = self.catalog.require_service_of(app)
         node = self.org.get(app.node_id)
         if node is None:
             raise Conflict("the office this application was filed at no longer exists")
@@ -214,7 +208,8 @@ class ApplicationService:
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.withdraw(app, self.service_of(app), caller, self.clock.now(), self.tz, origin, reason))
+        service = self.catalog.require_service_of(app)
+        return self._save(rules.withdraw(app, service, caller, self.clock.now(), self.tz, origin, reason))
 
     def decide(self, caller: Principal, app_id: str, action: str, step: int, comment: str | None,
                origin: rules.Origin) -> Application:
@@ -226,7 +221,7 @@ class ApplicationService:
                 origin: rules.Origin) -> Application:
         """A final approval that issues a certificate takes the next number of its series in
         the same transaction; when another approval took it first, read the next and retry."""
-        service = self.service_of(app)
+        service = self.catalog.require_service_of(app)
         for _ in range(5):
             now = self.clock.now()
             next_certificate = None
@@ -265,11 +260,11 @@ class ApplicationService:
 
     def suspend(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.suspend(app, self.service_of(app), caller, reason, self.clock.now(), origin))
+        return self._save(rules.suspend(app, self.catalog.require_service_of(app), caller, reason, self.clock.now(), origin))
 
     def resume(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.resume(app, self.service_of(app), caller, self.clock.now(), origin))
+        return self._save(rules.resume(app, self.catalog.require_service_of(app), caller, self.clock.now(), origin))
 
     # ---- budgets, certificates, receipts ----------------------------------------------------
 
@@ -277,7 +272,7 @@ class ApplicationService:
         """For staff reading a spending report: how it stands against its budget now."""
         if not caller.is_staff or not caller.reaches(app.node_path):
             return None
-        service = self.catalog.version(app.service_id, app.service_version)
+        service = self.catalog.service_of(app)
         return self.budgets.check_report(app, service) if service else None
 
     def certificate(self, caller: Principal, app_id: str) -> tuple[Certificate, PdfRecord | None]:
@@ -296,7 +291,7 @@ class ApplicationService:
     def revoke_certificate(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Certificate:
         app = self.get(caller, app_id)
         cert = self.applications.certificate(app.certificate_code) if app.certificate_code else None
-        change = certificates.revoke(app, cert, self.service_of(app), caller, reason, self.clock.now(),
+        change = certificates.revoke(app, cert, self.catalog.require_service_of(app), caller, reason, self.clock.now(),
                                      origin.source_ip, origin.user_agent)
         self._save(change)
         logger.info("certificate revoked", extra={"application_id": app.id})
@@ -343,7 +338,7 @@ class ApplicationService:
                 return made
             target_id = rules.escalation_target(decider_node, app.escalation_level)
             target = self.org.get(target_id) if target_id else None
-            change = rules.escalate(app, self.service_of(app), decider_node, target, now, self.tz)
+            change = rules.escalate(app, self.catalog.require_service_of(app), decider_node, target, now, self.tz)
             if change is None:
                 return made
             try:
@@ -358,7 +353,7 @@ class ApplicationService:
         application's data key, masked in the form, and indexed by its keyed HMAC; NIKs left
         unchanged stay as they were sealed, and a removed one takes its lookup with it."""
         app = change.application
-        names = pii.nik_fields({f.name: f.type for f in self.service_of(app).fields})
+        names = pii.nik_fields({f.name: f.type for f in self.catalog.require_service_of(app).fields})
         fresh = {name: value for name, value in app.data.items() if name in names and not pii.is_masked(value)}
         present = {name for name in names if name in app.data}
         kept = app.sealed.only(present - set(fresh)) if app.sealed is not None else None
@@ -378,10 +373,11 @@ class ApplicationService:
     def _save(self, change: ApplicationChange) -> Application:
         # What the registries and subscribers are owed goes into the change's own transaction
         # (the outbox).
-        owed = registries.records_for_change(change, self.service_of(change.application), self.tz, self.account_codes())
+        service = self.catalog.require_service_of(change.application)
+        owed = records_for_change(change, service, self.tz, self.account_codes())
         if self.deliveries is not None:
             owed += self.deliveries(change)
-        change = replace(change, registry=owed)
+        change = replace(change, integration_records=owed)
         try:
             outbox = self.applications.save(change)
         except StaleApplication:

@@ -69,18 +69,12 @@ class DocumentService:
         self.clock = clock
         self.limits = limits
 
-    def _service(self, app: Application):
-        service = self.catalog.version(app.service_id, app.service_version)
-        if service is None:
-            raise Conflict(f"service {app.service_id} version {app.service_version} is no longer in the catalog")
-        return service
-
     # ---- the API side --------------------------------------------------------------------
 
     def request_upload(self, caller: Principal, app_id: str, requirement: str, filename: str, content_type: str,
                        size: int, origin: rules.Origin) -> Upload:
         app = rules.require_readable(caller, self.applications.get(app_id))
-        service = self._service(app)
+        service = self.catalog.require_service_of(app)
         existing = self.documents.list(app.id)
         spec = docs.check_upload(app, service, caller, requirement, filename, content_type, size, existing,
                                  self.limits.per_application)
@@ -126,7 +120,7 @@ class DocumentService:
         if document is None:
             raise NotFound("no such document")
         docs.check_delete(app, caller, document)
-        spec = docs.requirement_of(self._service(app), document.requirement)
+        spec = docs.requirement_of(self.catalog.require_service_of(app), document.requirement)
         history = docs.document_event(app, caller.user_id, caller.name, "delete_document", document,
                                       spec.label_en if spec else document.requirement, self.clock.now(),
                                       source_ip=origin.source_ip, user_agent=origin.user_agent)
@@ -139,7 +133,7 @@ class DocumentService:
         self.storage.remove_all_versions(docs.incoming_key(app.id, document.id))
 
     def missing(self, app: Application) -> list[tuple[str, str]]:
-        return docs.missing_documents(self._service(app), self.documents.list(app.id), self.clock.now())
+        return docs.missing_documents(self.catalog.require_service_of(app), self.documents.list(app.id), self.clock.now())
 
     # ---- the scan ------------------------------------------------------------------------
 
@@ -167,7 +161,7 @@ class DocumentService:
                 return "raced"
             document = document.evolve(status=docs.SCANNING, version=document.version + 1)
 
-        spec = docs.requirement_of(self._service(app), document.requirement)
+        spec = docs.requirement_of(self.catalog.require_service_of(app), document.requirement)
         max_bytes = spec.max_bytes if spec else 0
         try:
             stored = self.storage.read(key, etag, version_id, max_bytes)
@@ -230,7 +224,7 @@ class DocumentService:
 
     def _settle_rejection(self, app: Application, settled: docs.Document) -> str:
         """Rejected, and the uploader told why (in the notice's outbox, with the verdict)."""
-        service = self._service(app)
+        service = self.catalog.require_service_of(app)
         spec = docs.requirement_of(service, settled.requirement)
         notice = Notice("document_rejected", rules.notice_params(
             app, service, filename=settled.filename, requirement=spec.label if spec else settled.requirement,

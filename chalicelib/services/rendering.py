@@ -177,10 +177,7 @@ class RenderService:
         app, history = self.applications.get_with_history(app_id)
         if app is None:
             raise LookupError(f"application {app_id} is gone")
-        service = self.catalog.version(app.service_id, app.service_version)
-        if service is None:
-            raise LookupError(f"service {app.service_id} v{app.service_version} is not in the catalog")
-        return app, history, service
+        return app, history, self.catalog.require_service_of(app)
 
     def _local(self, moment):
         return moment.astimezone(self.tz)

@@ -1,6 +1,6 @@
 """Event subscriptions (API.md: /subscriptions): made and removed by admins, matched against
-every change that makes an event, delivered by the integration sender (services/integrations.py)
-as target `subscriptions`. The rules: domain/subscriptions.py."""
+every change that makes an event, delivered by an integration run of target `subscriptions`
+(services/subscription_deliverer.py). The rules: domain/subscriptions.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chalicelib.domain import subscriptions as rules
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.model import ApplicationChange, Principal
-from chalicelib.domain.registries import RegistryRecord
+from chalicelib.domain.integrations import IntegrationRecord
 from chalicelib.services.ports import Clock, IntegrationRuns, OrgStore, SendStore, SubscriptionStore, Vault
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class SubscriptionService:
 
     # ---- changes -----------------------------------------------------------------------------
 
-    def deliveries_for(self, change: ApplicationChange) -> tuple[RegistryRecord, ...]:
+    def deliveries_for(self, change: ApplicationChange) -> tuple[IntegrationRecord, ...]:
         """One delivery per subscription that wants the change's event, due at once. Paused
         subscriptions get theirs too: held, and sent when it is resumed."""
         event = rules.event_of(change)
@@ -120,7 +120,7 @@ class SubscriptionService:
         app = change.application
         day = change.history.at.astimezone(self.tz).date().isoformat()
         return tuple(
-            RegistryRecord(rules.SUBSCRIPTIONS, event, day, rules.delivery_key(s.id, change), change.history.at,
+            IntegrationRecord(rules.SUBSCRIPTIONS, event, day, rules.delivery_key(s.id, change), change.history.at,
                            fields=rules.payload(change, event, s.id))
             for s in self.subscriptions.all() if s.wants(event, app.node_path)
         )

@@ -1,9 +1,10 @@
-"""The senders to external registries (see services/integrations.py): the daily finance push,
+"""Integration runs (see services/integrations.py): the daily finance push,
 the retry sweep, and the queue function that runs a target at once (after an approval that owes
 the civil registry an event, or when ops ask)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -13,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib import logs
 from chalicelib.deps import container
-from chalicelib.domain.registries import BIOS, TARGETS
+from chalicelib.domain.integrations import FINANCE_REGISTRY, TARGETS
+from chalicelib.workers.batches import handle_each_record
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +38,10 @@ def _seconds(context: Any, default: float = 240.0) -> float:
 def push_finance_registry(_event: Any, context: Any = None) -> dict:
     """Daily: yesterday's records (H-1) and any older ones still unsaved."""
     logs.configure()
-    return vars(container().integrations.send_due(BIOS, _seconds(context)))
+    return vars(container().integrations.send_due(FINANCE_REGISTRY, _seconds(context)))
 
 
-def retry_registry_sends(_event: Any, context: Any = None) -> list[dict]:
+def retry_due_integrations(_event: Any, context: Any = None) -> list[dict]:
     """Every 15 minutes: whatever is due at each registry (civil events not sent at once,
     records whose backoff has passed)."""
     logs.configure()
@@ -49,15 +51,19 @@ def retry_registry_sends(_event: Any, context: Any = None) -> list[dict]:
     return [vars(container().integrations.send_due(target, max(0.0, ends - time.monotonic()))) for target in TARGETS]
 
 
-def handle_run_jobs(event: Any, context: Any = None) -> None:
-    logs.configure()
-    for record in event:
-        try:
-            job = RunJob.model_validate(json.loads(record.body))
-        except (ValidationError, ValueError):
-            logger.error("integration job unreadable; dropped", extra={"message_id": record.message_id})
-            continue
-        if job.target not in TARGETS:
-            logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
-            continue
-        container().integrations.send_due(job.target, _seconds(context))
+def handle_run_jobs(event: Any) -> dict[str, Any]:
+    return handle_each_record(event, functools.partial(run_job, context=event.context))
+
+
+def run_job(record: Any, context: Any = None) -> None:
+    """One run job: the target's due records sent. A job that can never run is dropped (logged),
+    not retried."""
+    try:
+        job = RunJob.model_validate(json.loads(record.body))
+    except (ValidationError, ValueError):
+        logger.error("integration job unreadable; dropped", extra={"message_id": record.message_id})
+        return
+    if job.target not in TARGETS:
+        logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
+        return
+    container().integrations.send_due(job.target, _seconds(context))

@@ -5,8 +5,8 @@
 
 A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
 keyed on the notification id, with the recipient and kind hashed so a reused id with other
-content is refused). The queue's batch size is 1 (Chalice cannot set ReportBatchItemFailures),
-so one failing job never makes another be sent again. A failed attempt sets the message's
+content is refused). Each job is one record of Powertools' batch processor, and the queue's batch
+size is 1 (workers/batches.py), so one failing job never makes another be sent again. A failed attempt sets the message's
 visibility to an exponential backoff before Lambda gives it back to the queue; after the
 queue's maxReceiveCount it lands in the dead-letter queue, and the notification says "failed".
 """
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from chalicelib import logs
 from chalicelib.deps import container
+from chalicelib.workers.batches import handle_each_record, receive_count
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +56,8 @@ Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="t
 
 
 def handle_batch(event: Any) -> dict[str, Any]:
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-
-    logs.configure()
     _idempotent_deliver().config.register_lambda_context(event.context)
-    return process_partial_response(
-        event=event.to_dict(), record_handler=_handle_record, processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
-    )
+    return handle_each_record(event, _handle_record)
 
 
 def _handle_record(record: Any) -> None:
@@ -76,9 +71,8 @@ def _handle_record(record: Any) -> None:
     if isinstance(job, FanOutJob):
         deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
         return
-    receive_count = int(record.attributes.approximate_receive_count or 1)
     try:
-        _idempotent_deliver()(job, receive_count)
+        _idempotent_deliver()(job, receive_count(record))
     except DeliveryFailed as failed:
         # Back off before the next try; after the last one the queue moves the message to the
         # dead-letter queue when it shows again, so that is not put off for long either.
@@ -102,22 +96,12 @@ def describe_error(error: BaseException) -> str:
 
 @functools.cache
 def _idempotent_deliver():
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
-    )
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 
-    from chalicelib.adapters import aws
     from chalicelib.domain.notifications import Notification
     from chalicelib.services.notifications import DeliveryJob
 
-    deps = container()
-    store = DynamoDBPersistenceLayer(
-        table_name=deps.settings.table_name, key_attr="pk", sort_key_attr="sk",
-        static_pk_value="IDEMPOTENCY#notification", expiry_attr="expires_ttl",
-        boto3_client=aws.client(deps.settings, "dynamodb"),
-    )
+    store = container().notification_idempotency_store
     config = IdempotencyConfig(
         event_key_jmespath="notification_id", payload_validation_jmespath="[user_id, kind]",
         expires_after_seconds=7 * 24 * 3600,

@@ -1,7 +1,8 @@
 """The render function: an SQS consumer making PDFs (see services/rendering.py).
 
 Jobs are outbox entries asking for a receipt or certificate ({"type": "outbox", pk, sk}) or
-reports ({"type": "report", kind, subject}). Batch size 1. A failed render backs off through
+reports ({"type": "report", kind, subject}), each one record of the batch processor (batch size
+1: workers/batches.py). A failed render backs off through
 the message's visibility and is tried again; after the queue's maxReceiveCount the record says
 `failed` and the job waits in the dead-letter queue, which an alarm watches.
 """
@@ -13,8 +14,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from chalicelib import logs
 from chalicelib.deps import container
+from chalicelib.workers.batches import handle_each_record, receive_count
 
 logger = logging.getLogger(__name__)
 
@@ -40,11 +41,12 @@ class ReportJob(BaseModel):
 Job = TypeAdapter(Annotated[Union[OutboxJob, ReportJob], Field(discriminator="type")])
 
 
-def handle_batch(event: Any) -> None:
-    logs.configure()
-    for record in event:
-        handle_record(record.body, int(record.to_dict().get("attributes", {}).get("ApproximateReceiveCount", 1)),
-                      record.receipt_handle)
+def handle_batch(event: Any) -> dict[str, Any]:
+    return handle_each_record(event, _render_record)
+
+
+def _render_record(record: Any) -> str:
+    return handle_record(record.body, receive_count(record), record.receipt_handle)
 
 
 def handle_record(body: str, receive_count: int, receipt_handle: str | None = None) -> str:

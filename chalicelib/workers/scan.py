@@ -2,8 +2,9 @@
 clean or rejected; one takes what the scan queue gave up on (its dead-letter queue) and marks
 those documents "could not be scanned", so none stays `scanning` forever.
 
-Batch size 1 (Chalice cannot set ReportBatchItemFailures): an exception leaves the message for
-SQS to deliver again, and after five tries it moves to the dead-letter queue.
+Each message is one record of Powertools' batch processor, one a batch (workers/batches.py): an
+exception leaves the message for SQS to deliver again, and after five tries it moves to the
+dead-letter queue.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import logging
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib import logs
 from chalicelib.deps import container
+from chalicelib.workers.batches import handle_each_record
 
 logger = logging.getLogger(__name__)
 
@@ -36,19 +37,23 @@ def s3_objects(body: str) -> list[dict[str, Any]]:
     return found
 
 
-def handle_uploads(event: Any) -> None:
-    logs.configure()
-    documents = container().documents
-    for record in event:
-        for obj in s3_objects(record.body):
-            outcome = documents.scan(obj["key"], obj["etag"], obj["version_id"])
-            logger.info("upload scanned", extra={"outcome": outcome})
+def handle_uploads(event: Any) -> dict[str, Any]:
+    return handle_each_record(event, scan_uploads_named)
 
 
-def handle_unscannable(event: Any) -> None:
-    logs.configure()
+def scan_uploads_named(record: Any) -> None:
     documents = container().documents
-    for record in event:
-        for obj in s3_objects(record.body):
-            outcome = documents.give_up(obj["key"], obj["etag"])
-            logger.warning("upload could not be scanned", extra={"outcome": outcome})
+    for obj in s3_objects(record.body):
+        outcome = documents.scan(obj["key"], obj["etag"], obj["version_id"])
+        logger.info("upload scanned", extra={"outcome": outcome})
+
+
+def handle_unscannable(event: Any) -> dict[str, Any]:
+    return handle_each_record(event, give_up_uploads_named)
+
+
+def give_up_uploads_named(record: Any) -> None:
+    documents = container().documents
+    for obj in s3_objects(record.body):
+        outcome = documents.give_up(obj["key"], obj["etag"])
+        logger.warning("upload could not be scanned", extra={"outcome": outcome})

@@ -167,8 +167,8 @@ class FakeApplicationStore:
             counters = self.counter_items.setdefault((move.node_id, move.period), {})
             for name, delta in move.deltas.items():
                 counters[name] = counters.get(name, 0) + delta
-        if change.registry and self.sends is not None:
-            self.sends.put_records(change.registry, change.history.at)
+        if change.integration_records and self.sends is not None:
+            self.sends.put_records(change.integration_records, change.history.at)
         self._follow_nik_lookups(change)
         if change.certificate is not None:
             self.certificates[change.certificate.code] = change.certificate

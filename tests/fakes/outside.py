@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from chalicelib.domain.credentials import KeyRing
 from chalicelib.domain.errors import NotAuthenticated
 from chalicelib.domain.pii import Sealed
-from chalicelib.domain.registries import Reply
+from chalicelib.domain.integrations import Reply
 from chalicelib.services.ports import ObjectGone, ObjectTooLarge
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from chalicelib.domain.pii import Sealed
-from chalicelib.domain.registries import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
+from chalicelib.domain.integrations import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
 from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
 from tests.fakes.paging import key_time, page_after
 

@@ -11,7 +11,10 @@ from chalicelib.services.applications import ApplicationService
 from chalicelib.services.budgets import BudgetService
 from chalicelib.services.delegations import DelegationService
 from chalicelib.services.documents import DocumentService, UploadLimits
-from chalicelib.services.integrations import IntegrationService, SendPolicy
+from chalicelib.services.integration_runs import RunPolicy
+from chalicelib.services.integrations import IntegrationService
+from chalicelib.services.registry_sender import RegistrySender
+from chalicelib.services.subscription_deliverer import SubscriptionDeliverer
 from chalicelib.services.outbox import Outbox
 from chalicelib.services.subscriptions import SubscriptionService
 from tests.conftest import TEST_CATALOG
@@ -51,16 +54,21 @@ def documents(f: Fakes) -> DocumentService:
                            clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False))
 
 
-def integrations(f: Fakes, policy: SendPolicy | None = None, **options) -> IntegrationService:
+def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> IntegrationService:
     """Sleeping and the run's time are the fakes' too: a run never waits, and has time."""
     slept: list[float] = []
-    service = IntegrationService(
-        sends=f.sends, bios=lambda: f.bios, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB, policy=policy or SendPolicy(),
-        sleep=slept.append, monotonic=lambda: sum(slept), vault=lambda: f.vault, webhooks=lambda: f.webhooks,
-        subscriptions=f.subscriptions,
+    policy = policy or RunPolicy()
+    monotonic = monotonic or (lambda: sum(slept))
+    sender = RegistrySender(sends=f.sends, finance_registry=lambda: f.bios, civil_registry=lambda: f.civil,
+                            vault=lambda: f.vault, clock=f.clock, policy=policy, sleep=slept.append,
+                            monotonic=monotonic)
+    deliverer = SubscriptionDeliverer(
+        sends=f.sends, webhooks=lambda: f.webhooks, subscriptions=f.subscriptions, vault=lambda: f.vault,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
-        **options,
+        clock=f.clock, policy=policy, monotonic=monotonic,
     )
+    service = IntegrationService(sends=f.sends, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB,
+                                 registry_sender=lambda: sender, subscription_deliverer=lambda: deliverer)
     service.slept = slept  # type: ignore[attr-defined]
     return service
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from tests.conftest import free_port
 from tests.support import DEMO_PASSWORD, make_people, upload_document
 from tests import files
@@ -64,14 +64,14 @@ def a_past_day() -> str:
     return (date(2001, 1, 1) + timedelta(days=random.randrange(7000))).isoformat()
 
 
-def owe_expenditures(deps, amounts_by_account: dict[str, int], day: str | None = None) -> list[reg.RegistryRecord]:
+def owe_expenditures(deps, amounts_by_account: dict[str, int], day: str | None = None) -> list[reg.IntegrationRecord]:
     """What approvals write, written directly: one day's totals per account, due now."""
-    from chalicelib.adapters.dynamodb.sends import add_to_send_log
+    from chalicelib.adapters.dynamodb.send_log import add_to_send_log
     from chalicelib.adapters.dynamodb.table import run_transaction
 
     day = day or a_past_day()
     now = deps.clock.now()
-    records = [reg.RegistryRecord(reg.BIOS, reg.EXPENDITURES, day, f"{day}#{account}", now,
+    records = [reg.IntegrationRecord(reg.FINANCE_REGISTRY, reg.EXPENDITURES, day, f"{day}#{account}", now,
                                   fields={"tgl_transaksi": day, "kd_akun": account}, adds={"jumlah": amount})
                for account, amount in amounts_by_account.items()]
     deps._models  # noqa: B018 (bind the models)
@@ -80,7 +80,7 @@ def owe_expenditures(deps, amounts_by_account: dict[str, int], day: str | None =
 
 
 def entry(deps, record):
-    return deps.send_store.get(record.target, record.dataset, record.key)
+    return deps.send_log_store.get(record.target, record.dataset, record.key)
 
 
 def saved_row(standins, record):
@@ -104,7 +104,7 @@ def test_a_token_expiring_mid_run_500s_and_200s_that_saved_nothing_still_end_wit
     records = owe_expenditures(api.deps, ACCOUNTS)
     # After two saved records every token expires; then two 500s and one 200 carrying MSG50001.
     fault(quiet, expire_after=2, fail=2, error200=1)
-    summary = api.deps.integrations.send_due(reg.BIOS, 60)
+    summary = api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert summary.stopped is None, summary
     mine = [entry(api.deps, r) for r in records]
     assert [e.state for e in mine] == ["sent"] * len(records)
@@ -123,12 +123,12 @@ def test_a_record_the_registry_refuses_fails_at_once_and_a_rerun_of_its_day_send
     people = make_people(api, {"ops": [("ops", "org-demo")], "clerk": [("submitter", "kel-kukusan")]})
     [record] = owe_expenditures(api.deps, {"525112": 750_000})
     fault(quiet, reject=1)
-    summary = api.deps.integrations.send_due(reg.BIOS, 60)
+    summary = api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     refused = entry(api.deps, record)
     assert (refused.state, refused.attempts, refused.last_code) == ("failed", 1, "MSG40001")
     assert summary.failed >= 1 and saved_row(quiet, record) is None
     # Not retried by later runs…
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert entry(api.deps, record).attempts == 1
     # …until ops re-run the day: the failed record (and nothing saved) is sent again.
     assert api.post("/integrations/bios/run", {"date": record.day}, token=people["clerk"]).status == 403
@@ -145,7 +145,7 @@ def test_a_record_the_registry_refuses_fails_at_once_and_a_rerun_of_its_day_send
 def test_a_registry_that_is_down_stops_the_run_and_what_is_left_is_sent_after_the_backoff(quiet, api, seeded):
     records = owe_expenditures(api.deps, ACCOUNTS)
     fault(quiet, down=True)
-    summary = api.deps.integrations.send_due(reg.BIOS, 60)
+    summary = api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert "looks down" in (summary.stopped or "")
     tried = [e for e in (entry(api.deps, r) for r in records) if e.attempts]
     untouched = [e for e in (entry(api.deps, r) for r in records) if not e.attempts]
@@ -156,7 +156,7 @@ def test_a_registry_that_is_down_stops_the_run_and_what_is_left_is_sent_after_th
         assert now < e.next_attempt_at <= now + timedelta(seconds=60 * 8)  # 4th attempt: up to 8 minutes
     requests.delete(f"{quiet.url}/_standin/faults", timeout=5)
     advance(api, 9 * 60)
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert [entry(api.deps, r).state for r in records] == ["sent"] * len(records)
     assert all(posts(quiet, r) == 1 for r in records)
 
@@ -164,13 +164,13 @@ def test_a_registry_that_is_down_stops_the_run_and_what_is_left_is_sent_after_th
 def test_slow_answers_time_out_and_the_resent_total_replaces_what_the_slow_post_saved(quiet, api, seeded):
     [record] = owe_expenditures(api.deps, {"525113": 5_000_000})
     fault(quiet, slow_seconds=1.5)  # saves, then answers after our 1 s time-out
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     timed_out = entry(api.deps, record)
     assert timed_out.state == "pending" and timed_out.last_http_status is None
     assert "no answer" in timed_out.last_message and timed_out.attempts == 4
     requests.delete(f"{quiet.url}/_standin/faults", timeout=5)
     advance(api, 9 * 60)
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     sent = entry(api.deps, record)
     assert sent.state == "sent" and sent.attempts == 5
     # The registry holds one value for the day and account, the right one, however often it came.
@@ -180,17 +180,17 @@ def test_slow_answers_time_out_and_the_resent_total_replaces_what_the_slow_post_
 
 def test_a_sender_that_dies_after_posting_is_resent_once_its_lease_is_over(quiet, api, seeded):
     records = owe_expenditures(api.deps, {"525111": 10, "525112": 20, "525113": 30})
-    dead = api.deps.send_store.claim(f"SEND#bios#{reg.EXPENDITURES}#{records[0].key}", api.deps.clock.now(),
+    dead = api.deps.send_log_store.claim(f"SEND#bios#{reg.EXPENDITURES}#{records[0].key}", api.deps.clock.now(),
                                      timedelta(seconds=120))
-    client = api.deps.bios_client
-    assert reg.read_bios_reply(client.post(dead.dataset, dead.body, client.token())).verdict == reg.SAVED
+    client = api.deps.finance_registry_client
+    assert reg.read_finance_registry_reply(client.post(dead.dataset, dead.body, client.token())).verdict == reg.SAVED
     # …and the sender died before writing the answer down. The next run leaves it alone (leased).
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     held = entry(api.deps, records[0])
     assert (held.state, held.attempts) == ("pending", 1)
     assert [entry(api.deps, r).state for r in records[1:]] == ["sent", "sent"]
     advance(api, 121)
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     resumed = entry(api.deps, records[0])
     assert (resumed.state, resumed.attempts) == ("sent", 2)
     assert saved_row(quiet, records[0])["jumlah"] == "10"
@@ -200,27 +200,27 @@ def test_a_sender_that_dies_after_posting_is_resent_once_its_lease_is_over(quiet
 def test_an_approval_while_a_total_is_in_flight_keeps_the_record_pending_for_the_new_total(quiet, api, seeded):
     [record] = owe_expenditures(api.deps, {"525115": 1_000})
     pk = f"SEND#bios#{reg.EXPENDITURES}#{record.key}"
-    in_flight = api.deps.send_store.claim(pk, api.deps.clock.now(), timedelta(seconds=120))
+    in_flight = api.deps.send_log_store.claim(pk, api.deps.clock.now(), timedelta(seconds=120))
     owe_expenditures(api.deps, {"525115": 500}, day=record.day)  # another approval, same day and account
-    settled = api.deps.send_store.settle(in_flight, reg.Outcome(reg.SAVED, "MSG20003", "saved"), 200,
+    settled = api.deps.send_log_store.settle(in_flight, reg.Outcome(reg.SAVED, "MSG20003", "saved"), 200,
                                          api.deps.clock.now(), None)
     assert (settled.state, settled.sent_version, settled.version, settled.totals) == ("pending", 1, 2, {"jumlah": 1_500})
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     done = entry(api.deps, record)
     assert (done.state, done.sent_version) == ("sent", 2) and saved_row(quiet, record)["jumlah"] == "1500"
 
 
 def test_a_category_without_an_account_code_fails_with_the_reason(quiet, api, seeded):
     day = a_past_day()
-    from chalicelib.adapters.dynamodb.sends import add_to_send_log
+    from chalicelib.adapters.dynamodb.send_log import add_to_send_log
     from chalicelib.adapters.dynamodb.table import run_transaction
 
     now = api.deps.clock.now()
-    record = reg.RegistryRecord(reg.BIOS, reg.EXPENDITURES, day, f"{day}#PARTIES", now,
+    record = reg.IntegrationRecord(reg.FINANCE_REGISTRY, reg.EXPENDITURES, day, f"{day}#PARTIES", now,
                                 fields={"tgl_transaksi": day, "kd_akun": ""}, adds={"jumlah": 5})
     api.deps._models  # noqa: B018 (bind the models)
     run_transaction(lambda tx: add_to_send_log(tx, [record], now))
-    api.deps.integrations.send_due(reg.BIOS, 60)
+    api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     failed = entry(api.deps, record)
     assert failed.state == "failed" and "no account code (kd_akun) is configured for category PARTIES" in failed.last_message
 
@@ -232,7 +232,7 @@ def test_a_wrong_key_stops_the_run_and_leaves_every_record_pending(quiet, api, s
     deps_module.reset()
     deps = deps_module.container()
     records = owe_expenditures(deps, {"525111": 1, "525112": 2})
-    summary = deps.integrations.send_due(reg.BIOS, 60)
+    summary = deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert "refused our satker/key" in summary.stopped
     assert [(entry(deps, r).state, entry(deps, r).attempts) for r in records] == [("pending", 0), ("pending", 0)]
     assert "MSG40101" in entry(deps, records[0]).last_message
@@ -263,7 +263,7 @@ def test_an_approved_birth_is_delivered_at_once_once_and_with_its_registry_id(qu
 
     fault(quiet, target="civil", fail=1)
     app = approve_birth(api)
-    record = api.deps.send_store.get(reg.CIVIL_REGISTRY, "birth", app["id"])
+    record = api.deps.send_log_store.get(reg.CIVIL_REGISTRY, "birth", app["id"])
     # The send log keeps the NIKs as the application does: masked in the body, sealed beside it.
     assert record.state == "pending" and record.body["nik"] == "327606********02"
     assert record.body["data"]["reporter_nik"] == "327606********03"
@@ -271,7 +271,7 @@ def test_an_approved_birth_is_delivered_at_once_once_and_with_its_registry_id(qu
     assert record.sealed_paths["nik"] == "mother_nik" and record.sealed.record == f"application/{app['id']}"
     assert "3276064503900002" not in repr(record)
     assert deliver_queue(api.deps, "run_integration") >= 1  # the approval started a run
-    sent = api.deps.send_store.get(reg.CIVIL_REGISTRY, "birth", app["id"])
+    sent = api.deps.send_log_store.get(reg.CIVIL_REGISTRY, "birth", app["id"])
     assert (sent.state, sent.attempts, sent.last_code) == ("sent", 2, "201")  # one 500, then accepted
     events = registry(quiet, "civil")
     assert events["saved"][app["id"]]["registry_id"] == sent.registry_id

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from chalicelib.domain import applications as rules
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
 from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
@@ -45,7 +45,7 @@ def stores(request):
         users=deps.users, sessions=deps.sessions, throttles=deps.throttles, delegations=deps.delegation_store,
         org=deps.org_store, applications=deps.application_store, documents=deps.document_store,
         outbox=deps.outbox_store, notifications=deps.notification_store, budgets=deps.budget_store,
-        pdfs=deps.pdf_store, sends=deps.send_store, subscriptions=deps.subscription_store,
+        pdfs=deps.pdf_store, sends=deps.send_log_store, subscriptions=deps.subscription_store,
     )
 
 
@@ -326,16 +326,16 @@ def test_finishing_or_failing_a_pdf_never_asked_for_writes_nothing(stores):
 def owe(stores, key: str, due_at: datetime = LONG_AGO, adds: int = 1) -> str:
     """A record owed, written as changes write them: in an application's transaction."""
     change = filed(LONG_AGO)
-    record = reg.RegistryRecord(reg.BIOS, reg.SERVICE_STATISTICS, "2001-03-03", key, due_at, fields={"kd": key},
+    record = reg.IntegrationRecord(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, "2001-03-03", key, due_at, fields={"kd": key},
                                 adds={"jml_permohonan": adds})
-    stores.applications.save(replace(change, registry=(record,)))
-    return f"SEND#{reg.BIOS}#{reg.SERVICE_STATISTICS}#{key}"
+    stores.applications.save(replace(change, integration_records=(record,)))
+    return f"SEND#{reg.FINANCE_REGISTRY}#{reg.SERVICE_STATISTICS}#{key}"
 
 
 def test_a_record_is_leased_to_one_sender_retried_later_and_sent_once(stores):
     sends, key = stores.sends, uid("rec")
     pk = owe(stores, key)
-    assert pk in sends.due(reg.BIOS, LONG_AGO, 1000)
+    assert pk in sends.due(reg.FINANCE_REGISTRY, LONG_AGO, 1000)
     claimed = sends.claim(pk, NOW, timedelta(minutes=2))
     assert claimed.attempts == 1 and claimed.totals == {"jml_permohonan": 1}
     assert sends.claim(pk, NOW + timedelta(minutes=1), timedelta(minutes=2)) is None  # leased
@@ -345,7 +345,7 @@ def test_a_record_is_leased_to_one_sender_retried_later_and_sent_once(stores):
     again = sends.claim(pk, retry_at, timedelta(minutes=2))
     assert again.attempts == 2
     sends.settle(again, reg.Outcome(reg.SAVED, "MSG20003", "ok"), 200, retry_at, None)
-    sent = sends.get(reg.BIOS, reg.SERVICE_STATISTICS, key)
+    sent = sends.get(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, key)
     assert (sent.state, sent.sent_version, sent.lease_until) == (reg.SENT, 1, None)
     assert sends.claim(pk, NOW + timedelta(days=1), timedelta(minutes=2)) is None
 
@@ -366,14 +366,14 @@ def test_a_record_is_released_deferred_closed_and_requeued_as_asked(stores):
     claimed = sends.claim(pk, NOW, timedelta(minutes=2))
     assert not sends.defer(pk, NOW, NOW + timedelta(hours=1), "paused")  # leased
     sends.release(claimed, NOW, "stopped")
-    assert sends.get(reg.BIOS, reg.SERVICE_STATISTICS, key).attempts == 0
+    assert sends.get(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, key).attempts == 0
     assert sends.defer(pk, NOW, NOW + timedelta(hours=1), "paused")
     assert sends.claim(pk, NOW, timedelta(minutes=2)) is None
     assert sends.close(pk, NOW, "gone") and not sends.close(pk, NOW, "gone")
-    assert sends.requeue(reg.BIOS, "2001-03-03", NOW, key_prefix=key) == 1
-    requeued = sends.get(reg.BIOS, reg.SERVICE_STATISTICS, key)
+    assert sends.requeue(reg.FINANCE_REGISTRY, "2001-03-03", NOW, key_prefix=key) == 1
+    requeued = sends.get(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, key)
     assert (requeued.state, requeued.next_attempt_at) == (reg.PENDING, NOW)
-    page, _ = sends.page([reg.BIOS], [reg.PENDING], "2001-03-03", None, 1000)
+    page, _ = sends.page([reg.FINANCE_REGISTRY], [reg.PENDING], "2001-03-03", None, 1000)
     assert key in [e.key for e in page]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
 from tests.integration.test_integrations import advance, fault, registries, standins  # noqa: F401 (fixtures)
 from tests.support import deliver_queue, make_office_tree, make_people
@@ -70,7 +70,7 @@ def test_an_admin_subscribes_and_each_event_is_delivered_signed_with_no_personal
     assert created["id"] in {s["id"] for s in listed} and "secret" not in json.dumps(listed)
 
     app = submit_simple(api, people)
-    log = api.deps.send_store.get(reg.SUBSCRIPTIONS, "application.submitted", f"{created['id']}#evt_{app['id']}_{app['version']}")
+    log = api.deps.send_log_store.get(reg.SUBSCRIPTIONS, "application.submitted", f"{created['id']}#evt_{app['id']}_{app['version']}")
     assert log is not None and log.state == "pending"  # written with the change itself
     assert deliver_queue(api.deps, "run_integration") >= 1  # the submission started a run
 
@@ -87,7 +87,7 @@ def test_an_admin_subscribes_and_each_event_is_delivered_signed_with_no_personal
     # Replayed later than the tolerance, the same delivery no longer verifies.
     late = api.deps.clock.now().timestamp() + subs.SIGNATURE_TOLERANCE_SECONDS + 60
     assert not subs.verify(created["secret"], delivery["signature"], body, datetime.fromtimestamp(late, timezone.utc))
-    sent = api.deps.send_store.get(reg.SUBSCRIPTIONS, "application.submitted", log.key)
+    sent = api.deps.send_log_store.get(reg.SUBSCRIPTIONS, "application.submitted", log.key)
     assert (sent.state, sent.attempts, sent.last_http_status) == ("sent", 1, 204)
     # Ops read deliveries in the send log like any registry's.
     page = api.get("/integrations/sends?target=subscriptions", token=people["ops"]).json["items"]
@@ -160,7 +160,7 @@ def test_deleting_a_subscription_closes_its_waiting_deliveries_unsent(api, seede
     assert api.delete(f"/subscriptions/{created['id']}", token=people["admin"]).status == 204
     assert api.get(f"/subscriptions/{created['id']}", token=people["admin"]).status == 404
     api.deps.integrations.send_due(reg.SUBSCRIPTIONS, 30)
-    entry = api.deps.send_store.get(reg.SUBSCRIPTIONS, "application.submitted", f"{created['id']}#evt_{app['id']}_{app['version']}")
+    entry = api.deps.send_log_store.get(reg.SUBSCRIPTIONS, "application.submitted", f"{created['id']}#evt_{app['id']}_{app['version']}")
     assert (entry.state, entry.attempts) == ("failed", 0) and "deleted" in entry.last_message
     assert [d for d in received(hooks) if d["hook"] == "gone"] == []
 

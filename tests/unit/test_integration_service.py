@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.model import Grant, Principal
-from chalicelib.domain.registries import Reply
-from chalicelib.services.integrations import MAX_DELIVERY_ATTEMPTS, SendPolicy
+from chalicelib.domain.integrations import Reply
+from chalicelib.services.integration_runs import RunPolicy
+from chalicelib.services.subscription_deliverer import MAX_DELIVERY_ATTEMPTS
 from chalicelib.services.ports import TokenRefused
 from tests.fakes import NOW, FakeBios, services
 
@@ -25,13 +26,13 @@ OPS = Principal("u-ops", "ops@x.id", "Ops", "id", (Grant("ops", "org"),))
 ADMIN = Principal("u-admin", "adm@x.id", "Admin", "id", (Grant("admin", "office"),))
 
 
-def owe(fakes, *keys, dataset=reg.SERVICE_STATISTICS, target=reg.BIOS, fields=None):
+def owe(fakes, *keys, dataset=reg.SERVICE_STATISTICS, target=reg.FINANCE_REGISTRY, fields=None):
     fakes.sends.put_records([
-        reg.RegistryRecord(target, dataset, "2026-11-21", key, NOW, fields=fields or {"kd": key}, adds={"jml": 1})
+        reg.IntegrationRecord(target, dataset, "2026-11-21", key, NOW, fields=fields or {"kd": key}, adds={"jml": 1})
         for key in keys], NOW)
 
 
-def entry(fakes, key, dataset=reg.SERVICE_STATISTICS, target=reg.BIOS):
+def entry(fakes, key, dataset=reg.SERVICE_STATISTICS, target=reg.FINANCE_REGISTRY):
     return fakes.sends.get(target, dataset, key)
 
 
@@ -39,7 +40,7 @@ def entry(fakes, key, dataset=reg.SERVICE_STATISTICS, target=reg.BIOS):
 
 def test_a_record_saved_at_the_first_post_is_sent_with_one_attempt(fakes):
     owe(fakes, "a")
-    summary = services.integrations(fakes).send_due(reg.BIOS)
+    summary = services.integrations(fakes).send_due(reg.FINANCE_REGISTRY)
     assert (summary.sent, summary.retrying, summary.keys) == (1, 0, ["a"])
     assert (entry(fakes, "a").state, entry(fakes, "a").attempts) == (reg.SENT, 1)
     assert fakes.bios.script.calls[0][1] == {"kd": "a", "jml_permohonan": 0, "jml_selesai": 0, "jml": 1}
@@ -48,8 +49,8 @@ def test_a_record_saved_at_the_first_post_is_sent_with_one_attempt(fakes):
 def test_an_error_is_retried_within_the_run_after_a_backoff_and_each_post_counts(fakes):
     fakes.bios = FakeBios(DOWN, DOWN, SAVED)
     owe(fakes, "a")
-    service = services.integrations(fakes, SendPolicy(retry_base_seconds=1, retry_cap_seconds=8))
-    assert service.send_due(reg.BIOS).sent == 1
+    service = services.integrations(fakes, RunPolicy(retry_base_seconds=1, retry_cap_seconds=8))
+    assert service.send_due(reg.FINANCE_REGISTRY).sent == 1
     assert entry(fakes, "a").attempts == 3
     first, second = service.slept
     assert 0.5 <= first <= 1 and 1 <= second <= 2
@@ -58,30 +59,30 @@ def test_an_error_is_retried_within_the_run_after_a_backoff_and_each_post_counts
 def test_a_record_still_not_saved_after_the_runs_tries_waits_for_a_later_run(fakes):
     fakes.bios = FakeBios(DOWN)
     owe(fakes, "a")
-    summary = services.integrations(fakes, SendPolicy(tries_per_run=4, later_base_seconds=60)).send_due(reg.BIOS)
+    summary = services.integrations(fakes, RunPolicy(tries_per_run=4, later_base_seconds=60)).send_due(reg.FINANCE_REGISTRY)
     waiting = entry(fakes, "a")
     assert (summary.retrying, waiting.state, waiting.attempts) == (1, reg.PENDING, 4)
     assert NOW + timedelta(seconds=60 * 8 / 2) <= waiting.next_attempt_at <= NOW + timedelta(seconds=60 * 8)
     assert waiting.lease_until is None and waiting.last_code == "MSG50001"
-    assert fakes.sends.due(reg.BIOS, NOW, 10) == []  # not due again until its backoff has passed
+    assert fakes.sends.due(reg.FINANCE_REGISTRY, NOW, 10) == []  # not due again until its backoff has passed
 
 
 def test_the_wait_between_runs_is_capped(fakes):
     fakes.bios = FakeBios(DOWN)
     owe(fakes, "a")
-    service = services.integrations(fakes, SendPolicy(tries_per_run=1, later_base_seconds=60, later_cap_seconds=300))
+    service = services.integrations(fakes, RunPolicy(tries_per_run=1, later_base_seconds=60, later_cap_seconds=300))
     for _ in range(6):
-        service.send_due(reg.BIOS)
+        service.send_due(reg.FINANCE_REGISTRY)
         fakes.clock.moment = entry(fakes, "a").next_attempt_at
     assert entry(fakes, "a").attempts == 6
-    service.send_due(reg.BIOS)
+    service.send_due(reg.FINANCE_REGISTRY)
     assert entry(fakes, "a").next_attempt_at - fakes.clock.now() <= timedelta(seconds=300)
 
 
 def test_a_registry_that_looks_down_stops_the_run_and_leaves_the_rest_untried(fakes):
     fakes.bios = FakeBios(DOWN)
     owe(fakes, "a", "b", "c", "d", "e")
-    summary = services.integrations(fakes, SendPolicy(tries_per_run=1)).send_due(reg.BIOS)
+    summary = services.integrations(fakes, RunPolicy(tries_per_run=1)).send_due(reg.FINANCE_REGISTRY)
     assert summary.retrying == 3 and "looks down" in summary.stopped
     assert sorted(k for k in "abcde" if entry(fakes, k).attempts == 0) == ["d", "e"]
 
@@ -89,7 +90,7 @@ def test_a_registry_that_looks_down_stops_the_run_and_leaves_the_rest_untried(fa
 def test_a_refused_record_fails_at_once_and_the_run_goes_on(fakes):
     fakes.bios = FakeBios(REFUSED, SAVED)
     owe(fakes, "a", "b")
-    summary = services.integrations(fakes).send_due(reg.BIOS)
+    summary = services.integrations(fakes).send_due(reg.FINANCE_REGISTRY)
     assert (summary.failed, summary.sent) == (1, 1)
     assert [entry(fakes, k).state for k in "ab"] == [reg.FAILED, reg.SENT]
     assert entry(fakes, "a").attempts == 1
@@ -98,7 +99,7 @@ def test_a_refused_record_fails_at_once_and_the_run_goes_on(fakes):
 def test_an_expired_token_is_renewed_once_and_the_record_resent(fakes):
     fakes.bios = FakeBios(EXPIRED, SAVED)
     owe(fakes, "a")
-    assert services.integrations(fakes).send_due(reg.BIOS).sent == 1
+    assert services.integrations(fakes).send_due(reg.FINANCE_REGISTRY).sent == 1
     assert [call[2] for call in fakes.bios.script.calls] == ["token-1", "token-2"]
     assert entry(fakes, "a").attempts == 2
 
@@ -106,14 +107,14 @@ def test_an_expired_token_is_renewed_once_and_the_record_resent(fakes):
 def test_a_token_expiring_again_right_after_renewal_is_retried_later(fakes):
     fakes.bios = FakeBios(EXPIRED)
     owe(fakes, "a")
-    summary = services.integrations(fakes, SendPolicy(tries_per_run=1)).send_due(reg.BIOS)
+    summary = services.integrations(fakes, RunPolicy(tries_per_run=1)).send_due(reg.FINANCE_REGISTRY)
     assert summary.retrying == 1 and "again right after renewal" in entry(fakes, "a").last_message
 
 
 def test_a_wrong_key_stops_the_run_and_gives_the_claim_back_unspent(fakes):
     fakes.bios = FakeBios(token_error=TokenRefused("MSG40101 satker salah", retryable=False, http_status=401))
     owe(fakes, "a", "b")
-    summary = services.integrations(fakes).send_due(reg.BIOS)
+    summary = services.integrations(fakes).send_due(reg.FINANCE_REGISTRY)
     assert "BIOS_SATKER" in summary.stopped
     for key in "ab":
         assert (entry(fakes, key).state, entry(fakes, key).attempts, entry(fakes, key).lease_until) == (reg.PENDING, 0, None)
@@ -122,28 +123,28 @@ def test_a_wrong_key_stops_the_run_and_gives_the_claim_back_unspent(fakes):
 def test_a_token_the_registry_cannot_give_now_is_retried(fakes):
     fakes.bios = FakeBios(token_error=TokenRefused("down", retryable=True, http_status=503))
     owe(fakes, "a")
-    summary = services.integrations(fakes, SendPolicy(tries_per_run=2)).send_due(reg.BIOS)
+    summary = services.integrations(fakes, RunPolicy(tries_per_run=2)).send_due(reg.FINANCE_REGISTRY)
     assert summary.retrying == 1 and entry(fakes, "a").last_http_status == 503
 
 
 def test_an_expenditure_without_an_account_code_fails_without_a_post(fakes):
     owe(fakes, "2026-11-21#OUTLET", dataset=reg.EXPENDITURES, fields={"kd_akun": ""})
-    summary = services.integrations(fakes).send_due(reg.BIOS)
+    summary = services.integrations(fakes).send_due(reg.FINANCE_REGISTRY)
     assert summary.failed == 1 and fakes.bios.script.calls == []
     assert "OUTLET" in entry(fakes, "2026-11-21#OUTLET", dataset=reg.EXPENDITURES).last_message
 
 
 def test_an_unconfigured_registry_sends_nothing(fakes):
     owe(fakes, "a")
+    fakes.bios = None
     service = services.integrations(fakes)
-    service._bios = lambda: None
-    assert "not configured" in service.send_due(reg.BIOS).stopped
+    assert "not configured" in service.send_due(reg.FINANCE_REGISTRY).stopped
     assert entry(fakes, "a").attempts == 0
 
 
 def test_a_run_without_time_left_claims_nothing(fakes):
     owe(fakes, "a")
-    summary = services.integrations(fakes).send_due(reg.BIOS, seconds=fakes.bios.timeout)
+    summary = services.integrations(fakes).send_due(reg.FINANCE_REGISTRY, seconds=fakes.bios.timeout)
     assert summary.stopped.startswith("out of time") and entry(fakes, "a").attempts == 0
 
 
@@ -151,12 +152,12 @@ def test_the_send_log_and_reruns_are_for_ops(fakes):
     fakes.bios = FakeBios(REFUSED)
     owe(fakes, "a")
     service = services.integrations(fakes)
-    service.send_due(reg.BIOS)
+    service.send_due(reg.FINANCE_REGISTRY)
     with pytest.raises(Forbidden):
         service.log(ADMIN, None, None, None, None, 10)
-    assert [e.key for e in service.log(OPS, reg.BIOS, reg.FAILED, None, None, 10)[0]] == ["a"]
-    assert service.request_run(OPS, reg.BIOS, None) == ("2026-11-21", 1)  # yesterday's, in WIB
-    assert entry(fakes, "a").state == reg.PENDING and fakes.jobs.jobs[-1] == {"type": "run", "target": reg.BIOS}
+    assert [e.key for e in service.log(OPS, reg.FINANCE_REGISTRY, reg.FAILED, None, None, 10)[0]] == ["a"]
+    assert service.request_run(OPS, reg.FINANCE_REGISTRY, None) == ("2026-11-21", 1)  # yesterday's, in WIB
+    assert entry(fakes, "a").state == reg.PENDING and fakes.jobs.jobs[-1] == {"type": "run", "target": reg.FINANCE_REGISTRY}
 
 
 # ---- subscriptions ------------------------------------------------------------------------------------

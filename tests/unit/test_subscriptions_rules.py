@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.domain import pii, registries as reg, subscriptions as subs
+from chalicelib.domain import integrations as reg, pii, subscriptions as subs
 
 
 @pytest.mark.parametrize("url, allowed", [

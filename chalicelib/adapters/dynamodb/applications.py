@@ -16,7 +16,7 @@ from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
 from chalicelib.adapters.dynamodb.postings import put_posting, read_postings
-from chalicelib.adapters.dynamodb.sends import add_to_send_log
+from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, decode_cursor, key_time, merged_page, query_page,
     run_transaction, whole_partition,
@@ -151,8 +151,8 @@ class DynamoApplicationStore:
             entries += [("render", {"kind": r.kind, "application_id": r.application_id}) for r in change.renders]
             outbox[:] = put_outbox(tx, application_pk(app.id), history_sort_key(app.version), entries, change.history.at)
             move_counters(tx, change.counters)
-            if change.registry:
-                add_to_send_log(tx, change.registry, change.history.at)
+            if change.integration_records:
+                add_to_send_log(tx, change.integration_records, change.history.at)
             put_nik_lookups(tx, change)
             if change.certificate is not None:
                 put_certificate(tx, change.certificate)

@@ -13,7 +13,7 @@ def _service_names(service, service_id: str) -> dict[str, str]:
 
 
 def application_out(ctx, app: Application) -> s.ApplicationOut:
-    service = ctx.deps.catalog.version(app.service_id, app.service_version)
+    service = ctx.deps.catalog.service_of(app)
     current = None
     if service is not None and app.step is not None and app.status in AWAITING_DECISION:
         step = service.step_at(app.step)
@@ -159,7 +159,7 @@ def inbox(ctx, query: s.InboxQuery) -> s.ApplicationList:
 def track(ctx, code: str) -> s.TrackOut:
     tracking = ctx.deps.applications.track(code)
     app = tracking.application
-    service = ctx.deps.catalog.version(app.service_id, app.service_version)
+    service = ctx.deps.catalog.service_of(app)
     # Every move of status or step, without who made it or why.
     events, last = [], None
     for entry in tracking.history:

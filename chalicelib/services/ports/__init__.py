@@ -45,7 +45,7 @@ from chalicelib.services.ports.common import (
 from chalicelib.services.ports.outside import (
     Antivirus,
     AntivirusVerdict,
-    BiosClient,
+    FinanceRegistryClient,
     CivilRegistryClient,
     ObjectStorage,
     SendStore,
@@ -69,7 +69,7 @@ from chalicelib.services.ports.people import (
 )
 
 __all__ = [
-    "AccessClaims", "AccessTokens", "Antivirus", "AntivirusVerdict", "ApplicationStore", "BiosClient", "BudgetChecks",
+    "AccessClaims", "AccessTokens", "Antivirus", "AntivirusVerdict", "ApplicationStore", "FinanceRegistryClient", "BudgetChecks",
     "BudgetFiguresSource", "BudgetStore", "ChildLink", "CivilRegistryClient", "Clock", "DelegationStore",
     "DirectNotifier", "DocumentStore", "EmailTaken", "InboxFilter", "IntegrationRuns", "JobQueue", "KeySource",
     "Mailer", "MissingDocuments", "NotificationStore", "ObjectGone", "ObjectStorage", "ObjectTooLarge", "OrgStore",

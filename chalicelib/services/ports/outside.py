@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.domain.pii import Sealed
-    from chalicelib.domain.registries import Outcome, Reply, SendEntry
+    from chalicelib.domain.integrations import Outcome, Reply, SendEntry
     from chalicelib.domain.subscriptions import Subscription
 
 
@@ -79,7 +79,7 @@ class WebhookClient(Protocol):
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Reply: ...
 
 
-class BiosClient(Protocol):
+class FinanceRegistryClient(Protocol):
     """The finance registry: a token, then one post per record."""
 
     timeout: float

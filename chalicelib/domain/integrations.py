@@ -2,7 +2,7 @@
 "External registries").
 
 A change that makes something to send (an approved expenditure, a day's service statistics,
-an approved civil-registry event) names it as a `RegistryRecord`; the application store writes
+an approved civil-registry event) names it as an `IntegrationRecord`; the application store writes
 it in the change's own transaction, as the record's send-log entry in state `pending`. Senders
 drain what is due and record each answer on the entry.
 
@@ -27,12 +27,12 @@ from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.model import APPROVED, REJECTED, ApplicationChange
 from chalicelib.domain.pii import Sealed
 
-BIOS, CIVIL_REGISTRY = "bios", "civil-registry"
+FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
 # Event subscriptions' deliveries share the send log and its senders (domain/subscriptions.py).
 SUBSCRIPTIONS = "subscriptions"
-TARGETS = (BIOS, CIVIL_REGISTRY, SUBSCRIPTIONS)
+TARGETS = (FINANCE_REGISTRY, CIVIL_REGISTRY, SUBSCRIPTIONS)
 
-# BIOS datasets: the path under {base}/api/ws/ each one is posted to.
+# Finance registry (BIOS) datasets: the path under {base}/api/ws/ each one is posted to.
 EXPENDITURES = "keuangan/akuntansi/pengeluaran"
 SERVICE_STATISTICS = "layanan/statistik/harian"
 
@@ -47,7 +47,7 @@ FINANCE_PUSH_HOUR = 1
 
 
 @dataclass(frozen=True)
-class RegistryRecord:
+class IntegrationRecord:
     """One record to (re)send, as a change writes it.
 
     `fields` are set as they are (the record's identity and, for an event, its whole body);
@@ -90,13 +90,13 @@ class SendEntry:
     registry_id: str | None = None
     sent_at: datetime | None = None
     lease_until: datetime | None = None
-    sealed: Sealed | None = None  # as RegistryRecord's
+    sealed: Sealed | None = None  # as IntegrationRecord's
     sealed_paths: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def body(self) -> dict[str, Any]:
         """What is posted: the fixed fields and the running totals."""
-        zeros = dict.fromkeys(DATASET_TOTALS.get(self.dataset, ()), 0) if self.target == BIOS else {}
+        zeros = dict.fromkeys(DATASET_TOTALS.get(self.dataset, ()), 0) if self.target == FINANCE_REGISTRY else {}
         return {**self.fields, **zeros, **self.totals}
 
 
@@ -109,7 +109,7 @@ def next_finance_push(moment: datetime, tz: timezone) -> datetime:
 
 
 def records_for_change(change: ApplicationChange, service: ServiceType, tz: timezone,
-                       account_codes: Mapping[str, str]) -> tuple[RegistryRecord, ...]:
+                       account_codes: Mapping[str, str]) -> tuple[IntegrationRecord, ...]:
     """The registry records a change adds to: the day's service statistics (received on a first
     submission; completed on a final approval or rejection), an approved spending report's
     expenditure, an approved civil-registry event."""
@@ -117,10 +117,10 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
     at = entry.at
     day = at.astimezone(tz).date().isoformat()
     finance_due = next_finance_push(at, tz)
-    records: list[RegistryRecord] = []
+    records: list[IntegrationRecord] = []
 
-    def statistics(counter: str) -> RegistryRecord:
-        return RegistryRecord(BIOS, SERVICE_STATISTICS, day, f"{day}#{service.id}", finance_due,
+    def statistics(counter: str) -> IntegrationRecord:
+        return IntegrationRecord(FINANCE_REGISTRY, SERVICE_STATISTICS, day, f"{day}#{service.id}", finance_due,
                               fields={"tgl_transaksi": day, "kd_layanan": service.id}, adds={counter: 1})
 
     if entry.action == "submit":
@@ -139,19 +139,19 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
     return tuple(records)
 
 
-def _expenditure(data: Mapping[str, Any], account_codes: Mapping[str, str], due: datetime) -> RegistryRecord | None:
+def _expenditure(data: Mapping[str, Any], account_codes: Mapping[str, str], due: datetime) -> IntegrationRecord | None:
     category, amount, spent_on = data.get("category"), data.get("amount"), data.get("spent_on")
     if not isinstance(category, str) or not isinstance(amount, int) or not isinstance(spent_on, str):
         return None
     # A category without an account code still gets its record: it fails at sending with the
     # reason, in the send log, where ops see it; the approval is not the place to fail.
     account = account_codes.get(category, "")
-    return RegistryRecord(BIOS, EXPENDITURES, spent_on, f"{spent_on}#{account or category}", due,
+    return IntegrationRecord(FINANCE_REGISTRY, EXPENDITURES, spent_on, f"{spent_on}#{account or category}", due,
                           fields={"tgl_transaksi": spent_on, "kd_akun": account}, adds={"jumlah": amount})
 
 
 def _civil_event(app_id: str, data: Mapping[str, Any], sealed: Sealed | None, service: ServiceType, day: str,
-                 at: datetime) -> RegistryRecord:
+                 at: datetime) -> IntegrationRecord:
     event = service.on_approval.registry_event
     assert event is not None
     body = {
@@ -164,7 +164,7 @@ def _civil_event(app_id: str, data: Mapping[str, Any], sealed: Sealed | None, se
     # sealed under its key, and the sender opens them only to post.
     paths = {("nik" if name == event.nik_field else f"data.{name}"): name
              for name in (sealed.values if sealed is not None else {}) if name in data}
-    return RegistryRecord(CIVIL_REGISTRY, event.type, day, app_id, at, fields=body,
+    return IntegrationRecord(CIVIL_REGISTRY, event.type, day, app_id, at, fields=body,
                           sealed=sealed.only(set(paths.values())) if paths and sealed is not None else None,
                           sealed_paths=paths)
 
@@ -209,7 +209,7 @@ def _text(value: Any, limit: int = 300) -> str:
     return str(value)[:limit] if value is not None else ""
 
 
-def read_bios_reply(reply: Reply) -> Outcome:
+def read_finance_registry_reply(reply: Reply) -> Outcome:
     """Only a body saying MSG20003 is saved; MSG40103 asks for a new token; other MSG4… codes
     are the record's own fault; everything else (MSG5…, HTTP 5xx, no answer, a body that is
     not what the protocol says) is the registry's, and retried."""

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.adapters.registries import CircuitBreaker
-from chalicelib.domain import registries as reg
+from chalicelib.domain import integrations as reg
 from chalicelib.domain.catalog import CATALOG_DIR, load_catalog
 from chalicelib.domain.model import Application, ApplicationChange, HistoryEntry
 
@@ -35,7 +35,7 @@ def owed(service_id, action, from_status, to_status, data=None):
 
 def test_a_first_submission_counts_as_received_on_the_offices_day_sent_the_next_night():
     [record] = owed("city-business-permit", "submit", "draft", "submitted")
-    assert (record.target, record.dataset, record.day) == (reg.BIOS, reg.SERVICE_STATISTICS, "2026-11-22")
+    assert (record.target, record.dataset, record.day) == (reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, "2026-11-22")
     assert record.key == "2026-11-22#city-business-permit" and record.adds == {"jml_permohonan": 1}
     assert record.due_at == datetime(2026, 11, 23, 1, 0, tzinfo=WIB)
     # A resubmission, an intermediate approval, a return or a withdrawal counts nothing.
@@ -79,7 +79,7 @@ def test_an_approved_civil_event_is_owed_at_once_keyed_by_its_application(servic
 
 
 def test_a_statistics_record_posts_both_counts_even_when_one_is_still_zero():
-    entry = reg.SendEntry(target=reg.BIOS, dataset=reg.SERVICE_STATISTICS, day="2026-11-22", key="k", state="pending",
+    entry = reg.SendEntry(target=reg.FINANCE_REGISTRY, dataset=reg.SERVICE_STATISTICS, day="2026-11-22", key="k", state="pending",
                           fields={"tgl_transaksi": "2026-11-22", "kd_layanan": "x"}, totals={"jml_permohonan": 4},
                           version=4, sent_version=0, attempts=0, created_at=NOW, updated_at=NOW)
     assert entry.body == {"tgl_transaksi": "2026-11-22", "kd_layanan": "x", "jml_permohonan": 4, "jml_selesai": 0}
@@ -101,7 +101,7 @@ def test_a_statistics_record_posts_both_counts_even_when_one_is_still_zero():
     (None, None, reg.RETRY),  # time-out
 ])
 def test_only_the_finance_registrys_own_saved_code_means_saved(status, body, verdict):
-    outcome = reg.read_bios_reply(reg.Reply(status, body, error=None if status else "timed out"))
+    outcome = reg.read_finance_registry_reply(reg.Reply(status, body, error=None if status else "timed out"))
     assert outcome.verdict == verdict
     if isinstance(body, dict) and "status" in body:
         assert outcome.code == body["status"]

@@ -16,8 +16,8 @@ from chalicelib.adapters.dynamodb.table import (
     Partition, SortRange, Writes, decode_cursor, is_condition_failure, key_time, merged_page, query_all, query_page,
 )
 from chalicelib.domain.pii import Sealed
-from chalicelib.domain.registries import (
-    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, RegistryRecord, SendEntry,
+from chalicelib.domain.integrations import (
+    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, IntegrationRecord, SendEntry,
 )
 
 SEND_DUE_PARTITION = "SEND-DUE"
@@ -36,10 +36,10 @@ def send_list_key(target: str, state: str) -> str:
     return f"SENDS#{target}#{state}"
 
 
-def add_to_send_log(tx: Writes, records: Iterable[RegistryRecord], at: datetime) -> None:
+def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: datetime) -> None:
     """Add each record's change to its send-log entry (created on first use) and make it pending
     again: the change's own transaction is the outbox of what the registries are owed."""
-    merged: dict[str, RegistryRecord] = {}
+    merged: dict[str, IntegrationRecord] = {}
     adds: dict[str, dict[str, int]] = {}
     for record in records:
         pk = send_pk(record.target, record.dataset, record.key)
@@ -84,7 +84,7 @@ def _pk(entry: SendEntry) -> str:
     return send_pk(entry.target, entry.dataset, entry.key)
 
 
-class DynamoSendStore:
+class DynamoSendLogStore:
     def _update(self, pk: str, actions: list[Any], condition: Any = None) -> dict[str, Any] | None:
         """One UpdateItem answering the whole new item, or None when `condition` did not hold."""
         try:

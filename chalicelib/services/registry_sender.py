@@ -1,0 +1,118 @@
+"""Sending what the external registries are owed (SPEC.md, "External registries"; the records:
+domain/integrations.py; the claim-and-settle steps every run shares: services/integration_runs.py).
+
+A record is posted and, while the answer says to retry, posted again within the run with a
+capped, jittered backoff; after a few tries it waits for a later run. A registry that fails a
+few records in a row is taken to be down: the run stops and leaves the rest for the next one.
+
+Resending after a crash is safe by the registries' own rules: the finance registry keeps one
+value per day and account (a total posted twice is still one total), and the civil registry
+answers a repeated idempotency key with its first answer.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from chalicelib.domain import integrations as reg
+from chalicelib.services.integration_runs import Run, RunSummary, RunPolicy, StopRun, attempts_after
+from chalicelib.services.ports import CivilRegistryClient, Clock, FinanceRegistryClient, SendStore, TokenRefused, Vault
+
+# More retryable failures in a row than this, and the registry is taken to be down: the run
+# stops and leaves the rest for the next one instead of knocking on a closed door.
+DOWN_AFTER = 3
+
+Posted = tuple[reg.Outcome, int | None, int]  # the outcome, its HTTP status, the posts made
+
+
+class RegistrySender:
+    def __init__(self, *, sends: SendStore, finance_registry: Callable[[], FinanceRegistryClient | None],
+                 civil_registry: Callable[[], CivilRegistryClient | None], vault: Callable[[], Vault], clock: Clock, policy: RunPolicy,
+                 sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.sends = sends
+        self._clients = {reg.FINANCE_REGISTRY: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
+        self._vault = vault  # () -> the PII vault, to open the NIKs a civil event carries
+        self.clock = clock
+        self.policy = policy
+        self.sleep = sleep
+        self.monotonic = monotonic
+
+    def send_due(self, target: str, seconds: float) -> RunSummary:
+        """Send the registry's due records for up to `seconds`."""
+        client = self._clients[target]()
+        if client is None:
+            return Run.not_configured(target)
+        post = self._post_finance_registry if target == reg.FINANCE_REGISTRY else self._post_civil
+        run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
+                  seconds=seconds, post_timeout=client.timeout)
+        down = 0
+        for pk in run.due():
+            entry = run.claim(pk)
+            if entry is None:
+                continue  # another sender has it, or it is no longer due
+            try:
+                outcome, http_status, posts = self._post_with_retries(run, post, client, entry)
+            except StopRun as stop:
+                run.release(entry, stop)
+                break
+            run.settle(entry, outcome, http_status, attempts_after(entry, posts))
+            down = down + 1 if outcome.verdict == reg.RETRY else 0
+            if down >= DOWN_AFTER:
+                run.summary.stopped = f"{target} looks down ({down} records in a row not saved); the next run goes on"
+                break
+        return run.finish()
+
+    def _post_with_retries(self, run: Run, post: Callable[..., Posted], client: Any, entry: reg.SendEntry) -> Posted:
+        """Post the record, retrying within the run while the answer says to. Answers the last
+        outcome, its HTTP status and the posts made; every post after the claim's first is
+        counted as one more attempt."""
+        posts = tries = 0
+        while True:
+            tries += 1
+            outcome, http_status, made = post(client, entry, first=posts == 0)
+            posts += made
+            if outcome.verdict != reg.RETRY or tries >= self.policy.tries_per_run:
+                return outcome, http_status, posts
+            wait = reg.backoff(tries, self.policy.retry_base_seconds, self.policy.retry_cap_seconds)
+            if not run.has_time_for(wait):
+                return outcome, http_status, posts
+            self.sleep(wait)
+
+    def _count_attempt(self, entry: reg.SendEntry, first: bool) -> None:
+        if not first:
+            self.sends.add_attempt(entry, self.clock.now())
+
+    def _post_finance_registry(self, client: Any, entry: reg.SendEntry, first: bool) -> Posted:
+        if entry.dataset == reg.EXPENDITURES and not entry.fields.get("kd_akun"):
+            category = entry.key.split("#", 1)[-1]
+            return reg.Outcome(reg.REJECTED_RECORD, None,
+                               f"no account code (kd_akun) is configured for category {category}"), None, 1
+        self._count_attempt(entry, first)
+        try:
+            token = client.token()
+            reply = client.post(entry.dataset, entry.body, token)
+            outcome = reg.read_finance_registry_reply(reply)
+            if outcome.verdict != reg.TOKEN_EXPIRED:
+                return outcome, reply.http_status, 1
+            # Expired: one new token and one resend; a second expiry is the registry's trouble.
+            token = client.token(renew=True)
+            self._count_attempt(entry, False)
+            reply = client.post(entry.dataset, entry.body, token)
+            outcome = reg.read_finance_registry_reply(reply)
+            if outcome.verdict == reg.TOKEN_EXPIRED:
+                outcome = reg.Outcome(reg.RETRY, outcome.code, "token expired again right after renewal")
+            return outcome, reply.http_status, 2
+        except TokenRefused as refused:
+            if not refused.retryable:
+                raise StopRun(f"the finance registry refused our satker/key ({refused}); fix BIOS_SATKER/BIOS_KEY") from None
+            return reg.Outcome(reg.RETRY, None, str(refused)), refused.http_status, 1
+
+    def _post_civil(self, client: Any, entry: reg.SendEntry, first: bool) -> Posted:
+        body = entry.body
+        if entry.sealed is not None:
+            # Opened for the post only: the NIKs are in this request's memory and its body.
+            body = reg.with_opened(body, entry.sealed_paths, self._vault().open(entry.sealed))
+        self._count_attempt(entry, first)
+        reply = client.send_event(entry.key, body)
+        return reg.read_civil_reply(reply), reply.http_status, 1
