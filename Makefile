@@ -32,13 +32,17 @@ run: $(INSTALLED)
 web: $(INSTALLED)
 	$(BIN)/python -m local.web_build
 
+# Two workers: one drives the local stack (end-to-end and browser tests, mostly waiting on it),
+# the other runs every in-process module, each module whole (tests/conftest.py groups them).
+PYTEST_PARALLEL := --numprocesses 2 --dist loadgroup
+
 test: web
 	cd web && npm test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 test-fast: web
 	cd web && npm test
-	$(BIN)/python -m pytest -m "not e2e and not packaging"
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not e2e and not packaging"
 
 bench: web
 	$(BIN)/python -m bench.run

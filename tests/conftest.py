@@ -33,10 +33,58 @@ def pytest_configure(config):
     log_lines.install()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
-    """The check of every log line runs after every line was written."""
+    """The browser tests drive the local stack, as the end-to-end tests do (`-m "not e2e"`
+    leaves both out). Under pytest-xdist (`make test` runs two workers) every test that needs the
+    stack runs in one worker, so one stack serves them all, and each other module's tests stay
+    together in one worker, with the module's world (the `aws` fixture). The check of every log
+    line runs after every line was written."""
+    for item in items:
+        if "browser" in Path(str(item.fspath)).parts:
+            item.add_marker(pytest.mark.e2e)
+        group = "stack" if item.get_closest_marker("e2e") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
     last = [item for item in items if item.nodeid.endswith(LAST)]
     items[:] = [item for item in items if item not in last] + last
+
+
+# ---- the log-line check over every worker (pytest-xdist) ----------------------------------------
+# Each worker reads only its own lines, in its own last test; the controller, once every worker is
+# done, reads what each saw and fails the session if any line anywhere held a NIK.
+
+def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["log_lines"] = log_lines.summary()
+        return
+    seen = getattr(session.config, "log_lines_of_workers", None)
+    if not seen:
+        return
+    found = [line for summary in seen for line in summary["offending"]]
+    total = sum(summary["lines"] for summary in seen)
+    session.config.log_lines_verdict = (total, found)
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_testnodedown(node, error):
+    summary = getattr(node, "workeroutput", {}).get("log_lines")
+    if summary is not None:
+        node.config.log_lines_of_workers = [*getattr(node.config, "log_lines_of_workers", []), summary]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    verdict = getattr(config, "log_lines_verdict", None)
+    if verdict is None:
+        return
+    total, found = verdict
+    if found:
+        terminalreporter.section("log lines holding a NIK", red=True)
+        for name, text in found:
+            terminalreporter.write_line(f"{name}: {text[:300]}")
+    else:
+        terminalreporter.write_line(f"log lines of every worker read: {total}, none holds a NIK")
 
 
 def free_port() -> int:

@@ -58,3 +58,11 @@ def stack_lines() -> list[tuple[str, str]]:
         if path.exists():
             found += [(path.name, line) for line in path.read_text(errors="replace").splitlines()]
     return found
+
+
+def summary() -> dict:
+    """What a worker process saw, for the check over the whole session (see conftest.py)."""
+    lines = records + stack_lines()
+    return {"lines": len(lines), "offending": [list(line) for line in offending(lines)[:20]],
+            "saw_work": any("application created" in text for _name, text in lines)}
+

@@ -25,6 +25,8 @@ def test_the_check_sees_a_nik_in_a_message_an_extra_or_a_traceback():
 
 
 def test_no_log_line_of_the_suite_holds_a_nik():
+    """Run by itself, or last in a single process. Under pytest-xdist this reads its worker's
+    lines; conftest.py reads every worker's once all are done and fails the session on any NIK."""
     lines = log_lines.records + log_lines.stack_lines()
     if len(lines) < 50:
         pytest.skip("run with the rest of the suite: alone there are no log lines to read")
