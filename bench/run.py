@@ -270,7 +270,7 @@ class Bench:
         from chalicelib.adapters.dynamodb.applications import application_to_item, history_item, history_sort_key
         from chalicelib.domain import applications as rules
         from chalicelib.domain.ids import new_id, new_tracking_code
-        from chalicelib.domain.model import Principal
+        from chalicelib.domain.people import Principal
 
         rng = random.Random(target)
         users = {u: self.deps.users.get(f"usr_demo_{u}") for u in
@@ -593,7 +593,8 @@ def pdf_costs(bench: "Bench") -> dict:
     from chalicelib.adapters.dynamodb.postings import posting_item
     from chalicelib.domain.documents import CLEAN, Document, served_key
     from chalicelib.domain.ids import new_id, new_tracking_code
-    from chalicelib.domain.model import Application, Posting
+    from chalicelib.domain.application_state import Application
+    from chalicelib.domain.budgets import Posting
     from chalicelib.services.ports import PdfRecord
     from chalicelib.services.rendering import BUDGET_USAGE
     from tests import files as make

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from chalicelib.deps import container
-from chalicelib.domain.model import Grant, Principal
+from chalicelib.domain.people import Grant, Principal
 
 
 def bootstrap(root_id: str, root_kind: str, root_name: str, admin_email: str, admin_name: str) -> str:

@@ -9,8 +9,9 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from chalicelib.domain.model import Origin
-from chalicelib.domain.model import Grant, Node, Principal, User
+from chalicelib.domain.application_state import Origin
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant, Principal, User
 
 DEMO_PASSWORD = "satupintu-demo"
 DOMAIN = "demo.satupintu.id"

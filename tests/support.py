@@ -193,7 +193,7 @@ def make_user(deps: Any, grants: list[tuple[str, str]] = (), password: str = "co
     """An active account holding `grants` [(role, node_id)]; answers (user, password)."""
     from chalicelib.adapters.passwords import Argon2PasswordHasher
     from chalicelib.domain.ids import new_id
-    from chalicelib.domain.model import Grant, User
+    from chalicelib.domain.people import Grant, User
 
     user = User(id=new_id("usr"), email=unique_email("staff"), name=name, language="id", status="active",
                 password_hash=Argon2PasswordHasher().hash(password), created_at=deps.clock.now(),
@@ -217,7 +217,7 @@ def make_office_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
     """A fresh office → department → two desks under `parent`, so a test can count what it
     makes. Answers {"office": id, "department": id, "desk": id, "desk2": id}."""
     from chalicelib.domain.ids import new_id
-    from chalicelib.domain.model import Node
+    from chalicelib.domain.org import Node
 
     def add(key: str, kind: str, above: Node) -> Node:
         node_id = new_id("node")
@@ -269,7 +269,7 @@ def make_sales_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
     """A fresh area → region → branch → two clusters (the marketing-fee territories), so a test
     can count what it makes. Answers {"area", "region", "branch", "cluster_a", "cluster_b"}."""
     from chalicelib.domain.ids import new_id
-    from chalicelib.domain.model import Node
+    from chalicelib.domain.org import Node
 
     def add(kind: str, name: str, above: Node) -> Node:
         node_id = new_id("node")

@@ -20,7 +20,8 @@ from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
 from chalicelib.domain import errors
-from chalicelib.domain.model import Origin, Principal
+from chalicelib.domain.application_state import Origin
+from chalicelib.domain.people import Principal
 
 logger = logging.getLogger("satupintu.api")
 

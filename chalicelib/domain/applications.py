@@ -1,8 +1,9 @@
 """An application's life: draft → submitted → in_review (step k of n) → approved | rejected,
 with returns to the applicant, resubmission to the step that returned it, and withdrawal.
 
-Every function here takes the current state and answers the change to write (the new state,
-its history entry and the dashboard counters it moves); nothing here reads or writes storage.
+Every function here takes the current state (application_state.py) and answers the change to
+write (the new state, its history entry and the dashboard counters it moves); nothing here reads
+or writes storage.
 """
 
 from __future__ import annotations
@@ -11,23 +12,15 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from chalicelib.domain import certificates
-from chalicelib.domain.budgets import BudgetCheck, budget_moves, posting_of
-from chalicelib.domain.certificates import NextCertificate
-from chalicelib.domain.catalog import ServiceType
-from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.forms import check_form
-from chalicelib.domain.pii import is_masked
-from chalicelib.domain.model import (
-    Origin,
+from chalicelib.domain.application_state import (
     APPROVED,
     AWAITING_DECISION,
     CERTIFICATE,
-    RECEIPT,
-    DECIDER_ROLES,
     DRAFT,
     EDITABLE,
     FINAL,
     IN_REVIEW,
+    RECEIPT,
     REJECTED,
     RETURNED,
     SUBMITTED,
@@ -36,12 +29,18 @@ from chalicelib.domain.model import (
     ApplicationChange,
     CounterMove,
     HistoryEntry,
-    Node,
-    Notice,
-    Posting,
-    Principal,
+    Origin,
     RenderRequest,
 )
+from chalicelib.domain.budgets import BudgetCheck, budget_moves, posting_on_approval
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.certificates import NextCertificate
+from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.forms import check_form
+from chalicelib.domain.notifications import Notice
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import DECIDER_ROLES, Principal
+from chalicelib.domain.pii import is_masked
 
 MAX_COMMENT_LENGTH = 2000
 # A step is "due soon" in its last quarter: long enough ahead to act, short enough to matter.
@@ -404,15 +403,13 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
     elif action == "approve":
         updated = _leave_review(app).evolve(status=APPROVED, **base)
         notices = (_to_applicant("approved", updated, service, comment=comment or ""),)
-        certificate = posting = None
+        certificate = None
         if service.on_approval.certificate:
             if next_certificate is None:
                 raise ValueError("the final approval of a certifying service needs the next certificate")
             certificate = certificates.issue(updated, service, next_certificate, now, tz)
             updated = updated.evolve(certificate_code=certificate.code)
-        booked = posting_of(app, service)
-        if booked:
-            posting = Posting(app.id, app.node_path, booked[0], booked[1], booked[2], now)
+        posting = posting_on_approval(app, service, now)
         return ApplicationChange(
             updated, app.version,
             _entry(caller, action, app.status, updated, now, origin, comment=comment, step=step, on_behalf_of=behalf),

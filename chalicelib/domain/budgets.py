@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.domain.application_state import APPROVED, AWAITING_DECISION, Application, CounterMove
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput
-from chalicelib.domain.model import APPROVED, AWAITING_DECISION, Application, CounterMove, Node, Principal
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Principal
 
 PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_AMOUNT = 10**15  # a quadrillion rupiah: far above any budget, far below float trouble
@@ -163,6 +165,27 @@ def posting_of(app: Application, service: ServiceType) -> tuple[str, str, int] |
     if not isinstance(category, str) or not isinstance(amount, int) or not isinstance(spent_on, str):
         return None
     return spent_on[:7], category, amount
+
+
+@dataclass(frozen=True)
+class Posting:
+    """An approved spending report, as the monthly usage report of every office above lists it."""
+
+    application_id: str
+    node_path: tuple[str, ...]
+    period: str
+    category: str
+    amount: int
+    approved_at: datetime
+
+
+def posting_on_approval(app: Application, service: ServiceType, now: datetime) -> Posting | None:
+    """What the final approval of a spending report posts (None for anything else)."""
+    booked = posting_of(app, service)
+    if booked is None:
+        return None
+    period, category, amount = booked
+    return Posting(app.id, app.node_path, period, category, amount, now)
 
 
 def budget_figure(status: str) -> str | None:

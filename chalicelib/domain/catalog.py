@@ -15,8 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chalicelib.domain.application_state import Application
 from chalicelib.domain.errors import Conflict
-from chalicelib.domain.model import DECIDER_ROLES, Application
+from chalicelib.domain.people import DECIDER_ROLES
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
 

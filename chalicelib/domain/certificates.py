@@ -9,18 +9,35 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from chalicelib.domain.application_state import APPROVED, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.model import (
-    APPROVED,
-    Application,
-    ApplicationChange,
-    Certificate,
-    HistoryEntry,
-    Principal,
-)
+from chalicelib.domain.people import Principal
 
 MAX_REASON_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What an approved permit proves, verifiable by `code` without login. `number` is the
+    `sequence`-th of its series (one series per service and year, without gaps)."""
+
+    code: str
+    application_id: str
+    service_id: str
+    number: str
+    series: str
+    sequence: int
+    issued_at: datetime
+    holder_name: str
+    node_id: str
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    version: int = 1
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,36 @@ behalf and the history says so."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.model import Delegation, Principal, User
+from chalicelib.domain.people import Principal, User
 
 # The roles of everyday casework. Administering people and offices, operating integrations and
 # allocating money are never lent: they change what others may do or spend.
 DELEGABLE_ROLES = ("submitter", "verifier", "approver", "viewer")
 MAX_DELEGATION = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class Delegation:
+    """`delegator` lends their `role` at `node_id` to `delegate` from `starts_at` until `ends_at`
+    (out of office): the delegate decides as the delegator would, on their behalf."""
+
+    id: str
+    role: str
+    node_id: str
+    delegator_id: str
+    delegator_name: str
+    delegate_id: str
+    delegate_name: str
+    starts_at: datetime
+    ends_at: datetime
+    created_at: datetime
+
+    def active_at(self, moment: datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
 
 
 def plan_delegation(*, delegation_id: str, caller: Principal, role: str, node_id: str, delegate: User | None,

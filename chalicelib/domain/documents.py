@@ -14,7 +14,8 @@ from typing import Any
 
 from chalicelib.domain.catalog import DocumentSpec, ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, TooManyAttempts
-from chalicelib.domain.model import EDITABLE, Application, HistoryEntry, Principal
+from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
+from chalicelib.domain.people import Principal
 
 AWAITING, SCANNING, CLEAN, REJECTED = "awaiting_upload", "scanning", "clean", "rejected"
 MAX_FILENAME = 200

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from chalicelib.domain.catalog import ServiceType
-from chalicelib.domain.model import APPROVED, REJECTED, ApplicationChange
+from chalicelib.domain.application_state import APPROVED, REJECTED, ApplicationChange
 from chalicelib.domain.pii import Sealed
 
 FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"

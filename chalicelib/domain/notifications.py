@@ -1,8 +1,9 @@
 """Notifications: what someone is told, in the app and by e-mail, and whether it arrived.
 
-A notice (chalicelib.domain.model.Notice) says who must be told of what; it becomes one
-notification per recipient. Each notification is listed in the recipient's app (unless it
-carries a secret, like a one-time code) and sent by e-mail, with its delivery recorded.
+A notice (`Notice`, written to the outbox with the change that causes it) says who must be told
+of what; it becomes one notification per recipient. Each notification is listed in the
+recipient's app (unless it carries a secret, like a one-time code) and sent by e-mail, with its
+delivery recorded.
 """
 
 from __future__ import annotations
@@ -38,6 +39,22 @@ KINDS: dict[str, bool] = {
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"
 DELIVERY_STATUSES = (QUEUED, RETRYING, SENT, FAILED)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Someone must be told: one user, or everyone holding `to_role` at `to_node_id` (and their
+    delegates), except `except_user_id`. Written to the outbox with the change that causes it."""
+
+    kind: str
+    params: dict[str, Any]
+    application_id: str | None = None
+    to_user_id: str | None = None
+    to_role: str | None = None
+    to_node_id: str | None = None
+    except_user_id: str | None = None
+    # When nobody holds `to_role` at the node: the first of these roles that someone holds there.
+    fallback_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from chalicelib.domain.errors import FieldProblem
-from chalicelib.domain.model import APPROVED, ApplicationChange
+from chalicelib.domain.application_state import APPROVED, ApplicationChange
 from chalicelib.domain.integrations import SUBSCRIPTIONS, Outcome, Reply, RETRY, SAVED
 
 __all__ = ["SUBSCRIPTIONS"]

@@ -26,7 +26,8 @@ from chalicelib.domain.errors import (
     TooManyAttempts,
 )
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import ROLES, Grant, Node, Principal, User
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import ROLES, Grant, Principal, User
 from chalicelib.services.ports import (
     AccessTokens, Clock, DirectNotifier, EmailTaken, KeySource, PasswordHasher, Session, SessionStore, StoredCode,
     ThrottleStore, UserStore,

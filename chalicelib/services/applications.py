@@ -21,18 +21,10 @@ from chalicelib.domain.ids import (
     normalize_certificate_code,
     normalize_tracking_code,
 )
-from chalicelib.domain.model import (
-    CERTIFICATE,
-    DECIDER_ROLES,
-    MAX_TREE_DEPTH,
-    RECEIPT,
-    Application,
-    ApplicationChange,
-    Certificate,
-    HistoryEntry,
-    Node,
-    Principal,
-)
+from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application, ApplicationChange, HistoryEntry
+from chalicelib.domain.certificates import Certificate
+from chalicelib.domain.org import MAX_TREE_DEPTH, Node
+from chalicelib.domain.people import DECIDER_ROLES, Principal
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, MissingDocuments, OrgStore, OutboxPublisher,
     PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,

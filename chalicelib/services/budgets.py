@@ -13,7 +13,9 @@ from chalicelib.domain import budgets as rules
 from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, NotFound
-from chalicelib.domain.model import STATUSES, Application, Node, Principal
+from chalicelib.domain.application_state import STATUSES, Application
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Principal
 from chalicelib.services.ports import ApplicationStore, BudgetStore, Clock, OrgStore, StaleBudget
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from chalicelib.domain import delegations as rules
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import Delegation, Principal
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import Principal
 from chalicelib.services.ports import Clock, DelegationStore, OrgStore, UserStore
 
 logger = logging.getLogger(__name__)

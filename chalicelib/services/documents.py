@@ -20,7 +20,9 @@ from chalicelib.domain import files
 from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import Application, Notice, Principal
+from chalicelib.domain.application_state import Application
+from chalicelib.domain.notifications import Notice
+from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
     Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxPublisher,
     StaleApplication, ThrottleStore,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.model import Principal
+from chalicelib.domain.people import Principal
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
 from chalicelib.services.integration_runs import RunSummary

@@ -25,8 +25,8 @@ from typing import Any
 from chalicelib.domain import notifications as rules
 from chalicelib.domain.errors import Forbidden, NotFound
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import Notice, Principal
-from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notification
+from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notice, Notification
+from chalicelib.domain.people import Principal
 from chalicelib.services.ports import Clock, JobQueue, Mailer, NotificationStore, OutboxStore, UserStore
 from chalicelib.templates import LANGUAGES, render_mail
 

@@ -7,7 +7,8 @@ import re
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import MAX_TREE_DEPTH, Node, Principal
+from chalicelib.domain.org import MAX_TREE_DEPTH, Node
+from chalicelib.domain.people import Principal
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")

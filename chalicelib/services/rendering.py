@@ -23,7 +23,8 @@ from chalicelib.domain import papers
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
-from chalicelib.domain.model import CERTIFICATE, RECEIPT, Application, Principal
+from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application
+from chalicelib.domain.people import Principal
 from chalicelib.domain.nik import mask_nik
 from chalicelib.services.ports import (
     ApplicationStore, BudgetFiguresSource, Clock, DocumentStore, JobQueue, ObjectStorage, OrgStore, OutboxStore,

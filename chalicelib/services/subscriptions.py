@@ -12,7 +12,8 @@ from typing import Callable
 from chalicelib.domain import subscriptions as rules
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
-from chalicelib.domain.model import ApplicationChange, Principal
+from chalicelib.domain.application_state import ApplicationChange
+from chalicelib.domain.people import Principal
 from chalicelib.domain.integrations import IntegrationRecord
 from chalicelib.services.ports import Clock, IntegrationRuns, OrgStore, SendStore, SubscriptionStore, Vault
 

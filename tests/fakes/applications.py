@@ -7,15 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from chalicelib.domain.model import (
-    AWAITING_DECISION,
-    MAX_TREE_DEPTH,
-    Application,
-    ApplicationChange,
-    Certificate,
-    HistoryEntry,
-    Node,
-)
+from chalicelib.domain.application_state import AWAITING_DECISION, Application, ApplicationChange, HistoryEntry
+from chalicelib.domain.certificates import Certificate
+from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.services.ports import (
     InboxFilter,
     OutboxKey,

@@ -8,7 +8,9 @@ from typing import Any, Iterable
 
 from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
-from chalicelib.domain.model import EDITABLE, Application, HistoryEntry, Node, Notice
+from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
+from chalicelib.domain.notifications import Notice
+from chalicelib.domain.org import Node
 from chalicelib.services.ports import (
     ChildLink,
     OutboxKey,

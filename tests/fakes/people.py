@@ -7,7 +7,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from chalicelib.domain.model import Delegation, Grant, User
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import Grant, User
 from chalicelib.domain.notifications import FAILED, SENT, Notification
 from chalicelib.services.ports import EmailTaken, Session, StoredCode
 from tests.fakes.paging import ConditionFailed, page_after

@@ -260,7 +260,7 @@ def test_the_dashboard_exports_to_csv_for_spreadsheets(api, sales):
 
 def _node_named(deps, parent_id, name):
     from chalicelib.domain.ids import new_id
-    from chalicelib.domain.model import Node
+    from chalicelib.domain.org import Node
 
     parent = deps.org_store.get(parent_id)
     node_id = new_id("node")

@@ -22,8 +22,11 @@ from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.ids import new_tracking_code
-from chalicelib.domain.model import Delegation, Grant, HistoryEntry, Node, Notice, Principal, User
-from chalicelib.domain.notifications import Notification
+from chalicelib.domain.application_state import HistoryEntry
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.notifications import Notice, Notification
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant, Principal, User
 from chalicelib.domain.pii import Sealed
 from chalicelib.services.ports import (
     EmailTaken, ParentMissing, PdfRecord, Session, SiblingNameTaken, StaleApplication, StaleBudget, StoredCode,

@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.domain import credentials as cred
 from chalicelib.domain.errors import AccountNotVerified, InvalidCredentials, InvalidInput, NotAuthenticated, TooManyAttempts
-from chalicelib.domain.model import Principal
+from chalicelib.domain.people import Principal
 from tests.fakes import services
 
 PASSWORD = "correct horse battery"

@@ -9,7 +9,8 @@ from chalicelib.domain.certificates import NextCertificate
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import load_catalog
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.model import Grant, Node, Principal
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant, Principal
 from tests.conftest import TEST_CATALOG
 
 WIB = timezone(timedelta(hours=7))

@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.domain import budgets as b
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.domain.model import Grant, Principal
+from chalicelib.domain.people import Grant, Principal
 from chalicelib.services.ports import StaleBudget
 from tests.fakes import services
 from tests.unit.test_budgets_and_papers import ALLOCATOR, AREA, BRANCH, CLUSTER, RECOMMENDER, REGION, REPORT, report

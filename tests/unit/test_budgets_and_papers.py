@@ -10,7 +10,9 @@ from chalicelib.domain import papers
 from chalicelib.domain.catalog import CATALOG_DIR, load_catalog
 from chalicelib.domain.certificates import mask_name
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput
-from chalicelib.domain.model import Application, Grant, Node, Principal
+from chalicelib.domain.application_state import Application
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant, Principal
 
 NOW = datetime(2026, 11, 22, 7, 0, tzinfo=timezone.utc)
 AREA = Node("area", "area", "Area", "root", ("root", "area"), ("org", "area"))

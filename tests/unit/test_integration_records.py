@@ -9,7 +9,7 @@ import pytest
 from chalicelib.adapters.registries import CircuitBreaker
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.catalog import CATALOG_DIR, load_catalog
-from chalicelib.domain.model import Application, ApplicationChange, HistoryEntry
+from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
 
 WIB = timezone(timedelta(hours=7))
 # 23:30 in Jakarta on 22 November: the statistics' day is the 22nd, sent on the 23rd at 01:00.

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
 from chalicelib.domain.errors import Forbidden
-from chalicelib.domain.model import Grant, Principal
+from chalicelib.domain.people import Grant, Principal
 from chalicelib.domain.integrations import Reply
 from chalicelib.services.integration_runs import RunPolicy
 from chalicelib.services.subscription_deliverer import MAX_DELIVERY_ATTEMPTS

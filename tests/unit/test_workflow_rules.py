@@ -7,7 +7,8 @@ import pytest
 from chalicelib.domain import applications as rules
 from chalicelib.domain import delegations
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput
-from chalicelib.domain.model import Delegation, Grant, Principal, User
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import Grant, Principal, User
 from chalicelib.domain.notifications import KINDS, notification_id, retry_delay_seconds
 from tests.unit.test_application_rules import (
     DEPT,

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.domain.errors import Conflict, Forbidden, NotFound, Unavailable
-from chalicelib.domain.model import Delegation, Grant, Principal, User
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import Grant, Principal, User
 from chalicelib.services.ports import OutboxKey, SequenceTaken
 from tests.fakes import NOW, services
 from tests.unit.test_application_rules import DEPT, DESK, OFFICE, ORIGIN, OTHER_DESK, ROOT, applicant, desk_verifier

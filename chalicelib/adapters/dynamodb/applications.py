@@ -21,9 +21,9 @@ from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, decode_cursor, key_time, merged_page, query_page,
     run_transaction, whole_partition,
 )
-from chalicelib.domain.model import (
-    AWAITING_DECISION, MAX_TREE_DEPTH, Application, ApplicationChange, Certificate, HistoryEntry, Node,
-)
+from chalicelib.domain.application_state import AWAITING_DECISION, Application, ApplicationChange, HistoryEntry
+from chalicelib.domain.certificates import Certificate
+from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.pii import Sealed
 from chalicelib.services.ports import (
     InboxFilter, OutboxKey, SequenceTaken, StaleApplication, TrackingCodeTaken,

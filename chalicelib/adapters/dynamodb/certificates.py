@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes
-from chalicelib.domain.model import Certificate
+from chalicelib.domain.certificates import Certificate
 
 
 def put_certificate(tx: Writes, cert: Certificate) -> None:

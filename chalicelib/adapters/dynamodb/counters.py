@@ -10,7 +10,7 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw
-from chalicelib.domain.model import CounterMove
+from chalicelib.domain.application_state import CounterMove
 
 
 def _merged_moves(moves: Iterable[CounterMove]) -> list[CounterMove]:

@@ -13,7 +13,8 @@ from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, query_page, run_transaction,
 )
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
-from chalicelib.domain.model import EDITABLE, Application, HistoryEntry, Notice
+from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
+from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey, StaleApplication
 
 _DOCUMENT_FIELDS = (

@@ -25,7 +25,7 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.connection.base import MetaTable
 from pynamodb.models import Model
 
-from chalicelib.domain.model import MAX_TREE_DEPTH
+from chalicelib.domain.org import MAX_TREE_DEPTH
 
 UNBOUND = "unbound-call-bind-first"
 

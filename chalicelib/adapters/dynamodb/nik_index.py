@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, decode_cursor, encode_cursor, query_page
-from chalicelib.domain.model import ApplicationChange
+from chalicelib.domain.application_state import ApplicationChange
 
 
 def nik_lookup_pk(lookup: str) -> str:

@@ -12,7 +12,7 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, query_page, run_transaction, whole_partition,
 )
-from chalicelib.domain.model import Node
+from chalicelib.domain.org import Node
 from chalicelib.services.ports import ChildLink, ParentMissing, SiblingNameTaken
 
 

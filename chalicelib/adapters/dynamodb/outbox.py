@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time, query_page
-from chalicelib.domain.model import Notice
+from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 
 OUTBOX_PARTITION = "OUTBOX"

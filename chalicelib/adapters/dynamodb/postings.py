@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, key_time
-from chalicelib.domain.model import Posting
+from chalicelib.domain.budgets import Posting
 
 
 def posting_item(node_id: str, posting: Posting) -> m.PostingItem:

@@ -14,7 +14,8 @@ from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, key_time, query_all, query_page, run_transaction,
     whole_partition,
 )
-from chalicelib.domain.model import Delegation, Grant, User
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import Grant, User
 from chalicelib.services.ports import EmailTaken, StoredCode
 
 # Registrations not yet verified, by when they were made (housekeeping removes stale ones).

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.domain.model import STATUSES
+from chalicelib.domain.application_state import STATUSES
 
 Status = Literal["draft", "submitted", "in_review", "returned", "approved", "rejected", "withdrawn"]
 assert set(Status.__args__) == set(STATUSES)  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
 from chalicelib.domain.applications import is_decider, masked_fields, sla_state
-from chalicelib.domain.model import AWAITING_DECISION, Application, HistoryEntry
+from chalicelib.domain.application_state import AWAITING_DECISION, Application, HistoryEntry
 
 TAGS = ("applications",)
 

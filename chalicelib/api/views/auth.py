@@ -2,7 +2,7 @@ from dataclasses import replace
 
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
-from chalicelib.domain.model import User
+from chalicelib.domain.people import User
 
 TAGS = ("accounts",)
 

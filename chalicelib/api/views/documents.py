@@ -1,7 +1,7 @@
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 from chalicelib.domain.documents import AWAITING, Document, is_evidence
-from chalicelib.domain.model import Application
+from chalicelib.domain.application_state import Application
 
 TAGS = ("documents",)
 

@@ -1,7 +1,8 @@
 from chalicelib.api import schemas as s
 from chalicelib.api.http import endpoint
 from chalicelib.api.views.auth import user_out
-from chalicelib.domain.model import Grant, Node
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant
 
 TAGS = ("org",)
 

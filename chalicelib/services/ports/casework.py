@@ -11,14 +11,10 @@ if TYPE_CHECKING:
     from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures, BudgetWrite
     from chalicelib.domain.catalog import ServiceType
     from chalicelib.domain.documents import Document
-    from chalicelib.domain.model import (
-        Application,
-        ApplicationChange,
-        Certificate,
-        HistoryEntry,
-        Node,
-        Notice,
-    )
+    from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
+    from chalicelib.domain.certificates import Certificate
+    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.org import Node
     from chalicelib.services.ports.common import ChildLink, InboxFilter, OutboxKey, PdfRecord
 
 NikHit = tuple[str, str, tuple[str, ...]]  # (application id, field, office path)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.domain.credentials import KeyRing
-    from chalicelib.domain.model import Delegation, Grant, User
+    from chalicelib.domain.delegations import Delegation
+    from chalicelib.domain.people import Grant, User
     from chalicelib.domain.notifications import Notification
     from chalicelib.services.ports.common import Session, StoredCode
 
