@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast web bench bench-web package lint lint-aws clean help
+.PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web package lint lint-aws clean help
 
 help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
@@ -40,8 +40,14 @@ test: web
 	cd web && npm test
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
+# The web app's unit tests and the Python ones side by side (each one's output shown when it ends).
 test-fast: web
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-web-unit test-python-fast
+
+test-web-unit:
 	cd web && npm test
+
+test-python-fast: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) -m "not e2e and not packaging"
 
 bench: web

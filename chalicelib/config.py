@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 from datetime import timedelta, timezone
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -88,6 +89,9 @@ class Settings(BaseModel):
     registry_retry_cap_seconds: float = Field(8, ge=0)
     # Tests only: a directory of extra service types loaded beside the catalog.
     extra_catalog_dir: str | None = None
+    # Tests only: "test" hashes passwords with argon2id at its least cost (adapters/passwords.py).
+    # Honoured on the local stage only; read it through `password_hashing`.
+    password_hash_cost: Literal["owasp", "test"] = "owasp"
 
     @property
     def is_local_stage(self) -> bool:
@@ -113,6 +117,12 @@ class Settings(BaseModel):
         if not isinstance(codes, dict) or not all(isinstance(v, str) and v for v in codes.values()):
             raise ValueError('BIOS_ACCOUNT_CODES must map categories to codes: {"CATEGORY": "525112"}')
         return value
+
+    @property
+    def password_hashing(self) -> str:
+        """The argon2id cost passwords are hashed at: OWASP's on every deployed stage, whatever
+        the environment says."""
+        return self.password_hash_cost if self.is_local_stage else "owasp"
 
     @property
     def account_codes(self) -> dict[str, str]:
@@ -173,6 +183,7 @@ _ENVIRONMENT = {
     "nik_check_timeout_seconds": "NIK_CHECK_TIMEOUT_SECONDS",
     "registry_retry_base_seconds": "REGISTRY_RETRY_BASE_SECONDS",
     "registry_retry_cap_seconds": "REGISTRY_RETRY_CAP_SECONDS",
+    "password_hash_cost": "PASSWORD_HASH_COST",
 }
 
 

@@ -332,7 +332,7 @@ class Container:
             self.settings.access_token_seconds,
         )
         return AccountService(
-            users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=Argon2PasswordHasher(),
+            users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=Argon2PasswordHasher(self.settings.password_hashing),
             access_tokens=tokens, keys=self.keys, notifications=self.notifications, clock=self.clock,
             refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
         )

@@ -39,10 +39,10 @@ _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
-        from local import dynamodb_queries, dynamodb_transactions
+        from local import dynamodb_transactions, emulator_speedups
 
         dynamodb_transactions.install()
-        dynamodb_queries.install()
+        emulator_speedups.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()

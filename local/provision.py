@@ -7,6 +7,7 @@ template's properties, so the template stays the one definition of what exists.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -163,9 +164,16 @@ _APPLIED_HERE = {
 }
 
 
+@functools.cache
+def _session(region: str) -> boto3.Session:
+    # One per process: the tests create the stack again for every module, and a new session
+    # would read botocore's service models from disk again.
+    return boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=region)
+
+
 def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: float = 60.0) -> dict[str, str]:
     """Create the stack (once) and answer its outputs."""
-    session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name=region)
+    session = _session(region)
     template = load_template()
     cfn = session.client("cloudformation", endpoint_url=endpoint)
     cfn.create_stack(

@@ -138,11 +138,14 @@ class Stack:
         _wait_for(f"http://127.0.0.1:{self.ports.web}/config.json", "the web app", web)
         return manifest
 
+    # How long stopped processes get to finish what they hold before they are killed.
+    stop_grace_seconds = 5.0
+
     def stop(self) -> None:
         for _name, process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + self.stop_grace_seconds
         for _name, process in reversed(self.processes):
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -69,7 +69,10 @@ STAFF = [
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
 
-def seed_demo(manifest_path: Path) -> dict:
+def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
+    """The demo organisation, its accounts and subscription, and (unless told not to) a few
+    applications on their way. The tests seed every module's world without the samples: each
+    test makes the applications it reads, and the samples' scans, PDFs and mail cost seconds."""
     from chalicelib.adapters.passwords import Argon2PasswordHasher
     from chalicelib.deps import container
 
@@ -87,7 +90,7 @@ def seed_demo(manifest_path: Path) -> dict:
         deps.org_store.create(node, now)
         nodes[node_id] = node
 
-    password_hash = Argon2PasswordHasher().hash(DEMO_PASSWORD)
+    password_hash = Argon2PasswordHasher(deps.settings.password_hashing).hash(DEMO_PASSWORD)
     accounts = []
     users: dict[str, User] = {}
     for local_part, name, roles in STAFF + [(APPLICANT[0], APPLICANT[1], [])]:
@@ -99,7 +102,8 @@ def seed_demo(manifest_path: Path) -> dict:
         accounts.append({"email": user.email, "name": name, "roles": [{"role": r, "node_id": n} for r, n in roles]})
 
     subscription = _demo_subscription(deps, users)
-    _sample_applications(deps, users)
+    if sample_applications:
+        _sample_applications(deps, users)
 
     manifest = {
         "password": DEMO_PASSWORD,

@@ -144,6 +144,7 @@ def stage_env(emulator):
         "EXTRA_CATALOG_DIR": str(TEST_CATALOG),
         "WEB_BASE_URL": "http://127.0.0.1:8080",
         "CLAMAV_DATABASE": str(PROJECT / "local" / "clamav"),
+        "PASSWORD_HASH_COST": "test",  # argon2id at its least cost: see adapters/passwords.py
     })
     return env
 
@@ -178,24 +179,33 @@ def api(deps, chalice_app):
         yield Api(client, deps)
 
 
-@pytest.fixture(scope="module")
-def seeded(aws, stage_env, tmp_path_factory):
-    """The demo data, seeded into the module's world for its integration tests."""
+def _seed(stage_env: dict[str, str], state: Path, sample_applications: bool) -> dict:
     from chalicelib import deps as deps_module
     from local.seed import seed_demo
 
-    state = tmp_path_factory.mktemp("seed")
     saved = dict(os.environ)
     os.environ.update(stage_env)
     os.environ["LOCAL_STATE_DIR"] = str(state)
     deps_module.reset()
     try:
-        manifest = seed_demo(state / "demo.json")
+        return seed_demo(state / "demo.json", sample_applications=sample_applications)
     finally:
         os.environ.clear()
         os.environ.update(saved)
         deps_module.reset()
-    return manifest
+
+
+@pytest.fixture(scope="module")
+def seeded(aws, stage_env, tmp_path_factory):
+    """The demo organisation and its accounts, seeded into the module's world for its integration
+    tests (without the sample applications `make run` adds: each test makes what it reads)."""
+    return _seed(stage_env, tmp_path_factory.mktemp("seed"), sample_applications=False)
+
+
+@pytest.fixture(scope="module")
+def seeded_as_make_run_seeds(aws, stage_env, tmp_path_factory):
+    """The demo as `make run` seeds it, sample applications included."""
+    return _seed(stage_env, tmp_path_factory.mktemp("seed"), sample_applications=True)
 
 
 # ---- the local stack, over HTTP -------------------------------------------------------------

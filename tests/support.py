@@ -196,7 +196,7 @@ def make_user(deps: Any, grants: list[tuple[str, str]] = (), password: str = "co
     from chalicelib.domain.people import Grant, User
 
     user = User(id=new_id("usr"), email=unique_email("staff"), name=name, language="id", status="active",
-                password_hash=Argon2PasswordHasher().hash(password), created_at=deps.clock.now(),
+                password_hash=Argon2PasswordHasher(deps.settings.password_hashing).hash(password), created_at=deps.clock.now(),
                 grants=tuple(Grant(r, n) for r, n in grants))
     deps.users.create(user, None, user.grants, granted_by="test")
     return user, password

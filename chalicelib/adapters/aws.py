@@ -10,7 +10,9 @@ from chalicelib.config import Settings
 
 
 @functools.cache
-def _session(region: str):
+def session(region: str):
+    """One boto3 session per region for the process: clients share its credentials and the
+    service models it read once."""
     import boto3
 
     return boto3.session.Session(region_name=region)
@@ -25,7 +27,7 @@ def _cached_client(service: str, region: str, endpoint_url: str | None) -> Any:
     from botocore.config import Config
 
     config = Config(connect_timeout=2, read_timeout=10, retries={"mode": "standard", "max_attempts": 3})
-    return _session(region).client(service, endpoint_url=endpoint_url, config=config)
+    return session(region).client(service, endpoint_url=endpoint_url, config=config)
 
 
 def reset_clients() -> None:

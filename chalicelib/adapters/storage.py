@@ -26,12 +26,13 @@ class S3Storage:
 
     @functools.cached_property
     def _s3(self) -> Any:
-        import boto3
         from botocore.config import Config
+
+        from chalicelib.adapters.aws import session
 
         # Path-style addressing where an endpoint is configured (the emulator answers on an IP).
         addressing = "path" if self._settings.aws_endpoint_url else "auto"
-        return boto3.session.Session(region_name=self._settings.aws_region).client(
+        return session(self._settings.aws_region).client(
             "s3", endpoint_url=self._settings.aws_endpoint_url,
             config=Config(signature_version="s3v4", s3={"addressing_style": addressing},
                           retries={"mode": "standard", "max_attempts": 3}),

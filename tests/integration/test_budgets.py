@@ -266,21 +266,3 @@ def _node_named(deps, parent_id, name):
     node_id = new_id("node")
     return Node(id=node_id, kind="cluster", name=name, parent_id=parent.id, path=parent.path + (node_id,),
                 path_kinds=parent.path_kinds + ("cluster",))
-
-
-def test_the_demo_has_a_budgeted_month_and_an_issued_permit_to_look_at(api, seeded):
-    from tests.support import DEMO_PASSWORD
-
-    branch = api.login("branch.depok@demo.satupintu.id", DEMO_PASSWORD)
-    period = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).strftime("%Y-%m")
-    figures = budget(api, branch, "branch-depok", period)
-    assert figures["amount"] == 150_000_000 and figures["recommendation"] == 150_000_000
-    assert figures["categories"]["OUTLET"]["used"] == 7_500_000
-    assert figures["categories"]["ACQUISITION"]["used"] == 12_000_000
-    assert figures["categories"]["SF"]["pending"] == 4_250_000
-    warga = api.login("warga@demo.satupintu.id", DEMO_PASSWORD)
-    mine = api.get("/applications?status=approved", token=warga).json["items"]
-    [permit] = [a for a in mine if a["service_id"] == "city-business-permit"]
-    certificate = api.get(f"/applications/{permit['id']}/certificate", token=warga).json
-    assert certificate["holder"] == "Dewi Lestari" and certificate["status"] == "valid"
-    assert certificate["number"].endswith(f"/IU/{period[:4]}")

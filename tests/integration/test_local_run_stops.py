@@ -28,6 +28,7 @@ def start(self):
     return {}
 
 run.Stack.start = start
+run.Stack.stop_grace_seconds = 1.5  # still well after the second signal
 run.banner = lambda ports, manifest: "ready"
 sys.exit(run.main())
 """

@@ -47,3 +47,21 @@ def test_passwords_are_8_to_128_characters(password, ok):
     else:
         with pytest.raises(InvalidInput):
             cred.check_password_rules(password)
+
+
+def test_passwords_are_hashed_at_owasps_cost_unless_the_local_stages_tests_ask_for_less():
+    from chalicelib.adapters.passwords import Argon2PasswordHasher
+    from chalicelib.config import Settings
+
+    required = {"aws_region": "ap-southeast-3", "table_name": "t", "app_secret_id": "s", "mail_from": "a@b.id",
+                "web_base_url": "https://x", "uploads_bucket": "u", "quarantine_bucket": "q", "pii_key_id": "k",
+                "pii_lookup_secret_id": "l"}
+    assert Settings(stage="prod", **required).password_hashing == "owasp"
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in Argon2PasswordHasher().hash("kopi tubruk")
+    cheap = Argon2PasswordHasher("test").hash("kopi tubruk")
+    assert "$m=8,t=1,p=1$" in cheap
+    # Either hasher reads either hash; a real one upgrades a cheap one at the next login.
+    assert Argon2PasswordHasher().verify(cheap, "kopi tubruk") and Argon2PasswordHasher().needs_rehash(cheap)
+    # Asked for on a deployed stage, a cheap hash is not given.
+    assert Settings(stage="prod", password_hash_cost="test", **required).password_hashing == "owasp"
+    assert Settings(stage="local", password_hash_cost="test", **required).password_hashing == "test"
