@@ -34,7 +34,7 @@ web: $(INSTALLED)
 
 # Two workers: one drives the local stack (end-to-end and browser tests, mostly waiting on it),
 # the other runs every in-process module, each module whole (tests/conftest.py groups them).
-PYTEST_PARALLEL := --numprocesses 2 --dist loadgroup
+PYTEST_PARALLEL := --numprocesses 2
 
 test: web
 	cd web && npm test

@@ -33,20 +33,33 @@ def pytest_configure(config):
     log_lines.install()
 
 
+STACK_DIRECTORIES = ("tests/e2e/", "tests/browser/")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
     """The browser tests drive the local stack, as the end-to-end tests do (`-m "not e2e"`
-    leaves both out). Under pytest-xdist (`make test` runs two workers) every test that needs the
-    stack runs in one worker, so one stack serves them all, and each other module's tests stay
-    together in one worker, with the module's world (the `aws` fixture). The check of every log
-    line runs after every line was written."""
+    leaves both out). The check of every log line runs after every line was written."""
     for item in items:
-        if "browser" in Path(str(item.fspath)).parts:
+        if item.nodeid.startswith("tests/browser/"):
             item.add_marker(pytest.mark.e2e)
-        group = "stack" if item.get_closest_marker("e2e") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
     last = [item for item in items if item.nodeid.endswith(LAST)]
     items[:] = [item for item in items if item not in last] + last
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (`make test` runs two workers): every test that needs the local stack
+    runs in one worker, so one stack serves them all, and each other module's tests run together
+    in one worker, in its own world (the `aws` fixture), set up once. (xdist's own `loadgroup`
+    marks do not reach the scheduler under pytest 9, which no longer reads the node id they set.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class StackTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "the local stack" if module.startswith(STACK_DIRECTORIES) else module
+
+    return StackTestsTogether(config, log)
 
 
 # ---- the log-line check over every worker (pytest-xdist) ----------------------------------------
