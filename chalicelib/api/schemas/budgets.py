@@ -58,15 +58,8 @@ class OfficeFiguresOut(Out):
     budget: BudgetOut
 
 
-class DashboardOut(Out):
-    node_id: str
-    name: str
-    kind: str
-    period: str
-    applications: int
-    by_status: dict[str, int]
-    by_service: dict[str, dict[str, int]]
-    budget: BudgetOut
+class DashboardOut(OfficeFiguresOut):
+    # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
     series: list[OfficeFiguresOut] = Field(description="the office, the 12 months up to `period`, oldest first")
 
