@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -254,18 +253,33 @@ def _json(start_response: Callable, payload: Any, status: str = "200 OK") -> lis
     return [body]
 
 
-class QuietRequestHandler(MotoRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:  # one line per AWS call drowns the rest
-        pass
+class EmulatorServer:
+    """The emulator served over HTTP/1.1 with keep-alive (waitress): an SDK client keeps its
+    connections, where werkzeug's development server closed each one after a single request and
+    started a thread for the next, which cost a third of the emulator's time."""
+
+    def __init__(self, app: SerializedEmulator, host: str, port: int) -> None:
+        from waitress.server import create_server
+
+        self.app = app
+        # Requests are served one at a time anyway (SerializedEmulator's lock); the threads only
+        # keep a slow client from holding up the others while it sends or reads.
+        self._server = create_server(app, host=host, port=port, threads=8, ident="satupintu-emulator",
+                                     clear_untrusted_proxy_headers=False, channel_timeout=300)
+        self._thread = threading.Thread(target=self._server.run, name="emulator", daemon=True)
+        self._thread.start()
+
+    def shutdown(self) -> None:
+        for channel in list(self._server._map.values()):
+            channel.close()  # the listening socket and every open connection: the loop ends
+        self._server.task_dispatcher.shutdown()
+        self._thread.join(timeout=5)
 
 
-def serve(host: str, port: int, region: str, clock_offset_file: str | None = None):
+def serve(host: str, port: int, region: str, clock_offset_file: str | None = None) -> tuple[EmulatorServer, SerializedEmulator]:
     """Start serving in a thread; answers the server (call .shutdown() to stop)."""
     app = SerializedEmulator(region, clock_offset_file)
-    server = make_server(host, port, app, threaded=True, request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="emulator", daemon=True)
-    thread.start()
-    return server, app
+    return EmulatorServer(app, host, port), app
 
 
 def main() -> None:
@@ -276,6 +290,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     logging.getLogger("moto").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("waitress").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4566)

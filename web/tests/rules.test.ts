@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure rules: no page needed, so no jsdom to start.
 /** The form generator's rules: the same as the server's (chalicelib/domain/forms.py), type by type. */
 import { describe, expect, it } from "vitest";
 import { checkForm, checkValue, parseDecimal, parseRupiah, toApiData, type FieldSpec } from "../src/forms/rules";
