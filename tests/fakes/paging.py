@@ -3,11 +3,10 @@ opaque to callers, refused when not one of ours) and the failure of a condition 
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 
 T = TypeVar("T")
 
@@ -19,22 +18,6 @@ class ConditionFailed(Exception):
 
 def key_time(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def encode_cursor(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).rstrip(b"=").decode()
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        value = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        value = ""
-    if not value or len(value) > 200 or "#" not in value:
-        raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
-    return value
 
 
 def page_after(rows: list[tuple[str, T]], cursor: str | None, limit: int,

@@ -18,9 +18,9 @@ from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
 from chalicelib.adapters.dynamodb.postings import put_posting, read_postings
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, batch_get_raw, decode_cursor, key_time, merged_page, query_page,
-    run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
 )
+from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.application_state import AWAITING_DECISION, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node

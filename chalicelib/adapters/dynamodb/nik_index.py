@@ -5,7 +5,8 @@ docs/DATA.md."""
 from __future__ import annotations
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import Writes, decode_cursor, encode_cursor, query_page
+from chalicelib.adapters.dynamodb.table import Writes, query_page
+from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.application_state import ApplicationChange
 
 

@@ -9,8 +9,9 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
-    Writes, committed_unless, decode_cursor, encode_cursor, is_condition_failure, key_time, query_page,
+    Writes, committed_unless, is_condition_failure, key_time, query_page,
 )
+from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.notifications import FAILED, SENT, Notification
 

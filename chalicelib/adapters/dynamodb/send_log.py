@@ -13,8 +13,9 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
-    Partition, SortRange, Writes, decode_cursor, is_condition_failure, key_time, merged_page, query_all, query_page,
+    Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page,
 )
+from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.integrations import (
     FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, IntegrationRecord, SendEntry,

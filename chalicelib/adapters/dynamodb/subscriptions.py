@@ -10,7 +10,8 @@ from pynamodb.constants import ALL_NEW
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import decode_cursor, encode_cursor, is_condition_failure, query_all, query_page
+from chalicelib.adapters.dynamodb.table import is_condition_failure, query_all, query_page
+from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
 

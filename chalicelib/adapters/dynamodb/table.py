@@ -7,7 +7,6 @@ or index named in docs/DATA.md, never a Scan.
 
 from __future__ import annotations
 
-import base64
 import random
 import time
 import uuid
@@ -19,7 +18,8 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.domain.errors import FieldProblem, InvalidInput, Unavailable
+from chalicelib.domain.errors import Unavailable
+from chalicelib.services.ports.cursors import encode_cursor
 
 
 def key_time(moment: datetime) -> str:
@@ -166,24 +166,7 @@ def batch_get_raw(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict
     return found
 
 
-# ---- cursors and merged pages ----------------------------------------------------------------
-
-def encode_cursor(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode()).rstrip(b"=").decode()
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        value = base64.urlsafe_b64decode(padded.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        value = ""
-    if not value or len(value) > 200 or "#" not in value:
-        raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
-    return value
-
+# ---- merged pages (cursors: services/ports/cursors.py) ----------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Partition:
