@@ -136,3 +136,57 @@ def camera_photo(seed: int, quality: int = 92) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=quality)
     return out.getvalue()
+
+
+ACTION_PLACES = ("catalog", "page", "annotation", "field_through_parent", "name_tree", "outline")
+
+
+def pdf_with_action_in(place: str, action_type: str = "/JavaScript") -> bytes:
+    """A one-page PDF holding a JavaScript (or Launch) action in one place a PDF can hold one:
+    the catalog's open action, a page's additional actions, a link annotation, a form field
+    reached only through its widget's /Parent, the catalog's name tree, or an outline item."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    action = DictionaryObject({NameObject("/S"): NameObject(action_type)})
+    if action_type == "/JavaScript":
+        action[NameObject("/JS")] = TextStringObject("app.alert('hello');")
+    else:
+        action[NameObject("/F")] = TextStringObject("calc.exe")
+    action_ref = writer._add_object(action)
+    catalog = writer._root_object
+    page = writer.pages[0]
+    rect = ArrayObject([FloatObject(10), FloatObject(10), FloatObject(50), FloatObject(50)])
+    if place == "catalog":
+        catalog[NameObject("/OpenAction")] = action_ref
+    elif place == "page":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): action_ref})
+    elif place == "annotation":
+        link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                                 NameObject("/Rect"): rect, NameObject("/A"): action_ref})
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    elif place == "field_through_parent":
+        # The field holding the action is in no /Fields array: only the widget's /Parent leads to it.
+        field = writer._add_object(DictionaryObject({
+            NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("nama"),
+            NameObject("/AA"): DictionaryObject({NameObject("/K"): action_ref})}))
+        widget = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+                                   NameObject("/Rect"): rect, NameObject("/Parent"): field, NameObject("/F"): NumberObject(4)})
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(widget)])
+    elif place == "name_tree":
+        scripts = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("start"), action_ref])})
+        # Under a name other than /JavaScript, so only the action itself gives it away.
+        catalog[NameObject("/Names")] = DictionaryObject({NameObject("/Dests"): writer._add_object(scripts)})
+    elif place == "outline":
+        outlines = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/Outlines")}))
+        item = writer._add_object(DictionaryObject({NameObject("/Title"): TextStringObject("Mulai"),
+                                                    NameObject("/Parent"): outlines, NameObject("/A"): action_ref}))
+        outlines.get_object().update({NameObject("/First"): item, NameObject("/Last"): item,
+                                      NameObject("/Count"): NumberObject(1)})
+        catalog[NameObject("/Outlines")] = outlines
+    else:
+        raise ValueError(place)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

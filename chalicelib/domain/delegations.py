@@ -14,6 +14,7 @@ from chalicelib.domain.people import Principal, User
 # allocating money are never lent: they change what others may do or spend.
 DELEGABLE_ROLES = ("submitter", "verifier", "approver", "viewer")
 MAX_DELEGATION = timedelta(days=92)
+MAX_START_AHEAD = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ def plan_delegation(*, delegation_id: str, caller: Principal, role: str, node_id
         problems.append(FieldProblem("ends_at", "must be after starts_at", "ends_before_start"))
     elif ends_at <= now:
         problems.append(FieldProblem("ends_at", "is in the past", "in_the_past"))
+    elif starts_at - now > MAX_START_AHEAD:
+        # Planned leave is known months ahead, not years; and a start in year 9999 would
+        # overflow the record's keep-until date.
+        problems.append(FieldProblem("starts_at", "a delegation starts within a year from now", "starts_too_late",
+                                     {"days": MAX_START_AHEAD.days}))
     elif ends_at - max(starts_at, now) > MAX_DELEGATION:
         problems.append(FieldProblem("ends_at", "a delegation lasts at most 92 days; make a new one after",
                                      "delegation_too_long", {"days": 92}))

@@ -198,8 +198,10 @@ def _inspect_pdf(data: bytes) -> Verdict:
 
 
 def _active_content(root: Any) -> tuple[str, str, str] | None:
-    """Walk every object reachable from the catalog (names in compressed object streams
-    included, as pypdf resolves them) looking for scripts, launch actions, embedded files."""
+    """Walk every object reachable from the catalog, back-references included (names in
+    compressed object streams too, as pypdf resolves them), looking for scripts, launch actions
+    and embedded files wherever a PDF can hold them: the catalog, pages, annotations, form fields
+    and their parents, name trees, outlines."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
     seen: set[tuple[int, int]] = set()
@@ -222,8 +224,8 @@ def _active_content(root: Any) -> tuple[str, str, str] | None:
                     return _PDF_ACTIVE[name]
                 if name == "/S" and value in ("/JavaScript", "/Launch"):
                     return _PDF_ACTIVE[str(value)]
-                if name in ("/Parent", "/P"):  # back-references: their targets are reached anyway
-                    continue
+                # /Parent and /P too: a form field holding a script may be reached only through
+                # its widget's /Parent. The seen-set ends the loops back-references make.
                 stack.append(value)
         elif isinstance(node, ArrayObject):
             stack.extend(node)

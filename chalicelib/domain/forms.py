@@ -20,6 +20,7 @@ from chalicelib.domain.npwp import check_npwp
 DEFAULT_TEXT_LENGTH = 200
 DEFAULT_LONG_TEXT_LENGTH = 5000
 MAX_MONEY = 10**15  # a thousand trillion rupiah: above any real amount, below float trouble
+MAX_NUMBER = 10**15  # any number field: within what a JSON reader holds exactly (2**53)
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -95,8 +96,14 @@ def _bounded(spec: FieldSpec, number: float) -> None:
 
 
 def _number(spec: FieldSpec, value: Any, _today: date) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _Bad("must be a number", "type", expected="number")
+    # An int is checked by size before anything turns it into a float (a 400-digit one would
+    # overflow there); beyond MAX_NUMBER no count or measure is real, and JSON readers lose digits.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad("must be a number", "type", expected="number")
+    if abs(value) > MAX_NUMBER:
+        raise _Bad("is larger than any real value", "max", max=MAX_NUMBER)
     _bounded(spec, value)
     return value
 

@@ -369,3 +369,13 @@ def test_pages_merged_from_several_subtrees_skip_nothing_and_repeat_nothing(api,
             break
     assert seen == expected  # newest first, across both subtrees, each once
     assert pages < 12
+
+
+@pytest.mark.parametrize("area", [10**400, -(10**399)])
+def test_a_number_no_float_can_hold_is_a_422_not_a_500(api, seeded, area):
+    _, token = api.register_verified()
+    answer = api.post("/applications", {"service_id": "city-building-permit", "node_id": "dpmptsp-front-office",
+                                        "data": {"land_area_m2": area}}, token=token)
+    assert answer.status == 422, answer.text
+    assert answer.content_type == "application/problem+json"
+    assert [e["field"] for e in answer.json["errors"]] == ["data.land_area_m2"]

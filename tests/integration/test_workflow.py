@@ -294,6 +294,8 @@ def test_a_delegation_ends_on_its_own_at_its_end_time(api, office):
     ({"delegate_email": "nobody@example.id"}, 422),
     ({"node_id": "node_nope"}, 404),
     ({"ends_at": "2020-01-01T00:00:00"}, 422),  # no offset
+    # At the end of time: was a 500 (keeping the record a year after its end overflowed).
+    ({"starts_at": "9999-12-30T00:00:00+07:00", "ends_at": "9999-12-31T23:00:00+07:00"}, 422),
 ])
 def test_a_delegation_cannot_exceed_the_delegators_own_roles(api, office, change, status):
     now = datetime.fromisoformat(api.get("/_local/clock").json["now"])

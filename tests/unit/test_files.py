@@ -108,3 +108,32 @@ def test_a_sideways_photo_is_served_upright():
     served = Image.open(io.BytesIO(verdict.served))
     assert served.size == (40, 80)
     assert 0x0112 not in served.getexif()
+
+
+@pytest.mark.parametrize("place", make.ACTION_PLACES)
+def test_a_script_anywhere_a_pdf_can_hold_an_action_is_refused(place):
+    verdict = check(make.pdf_with_action_in(place), files.PDF)
+    assert not verdict.clean
+    assert verdict.rejection.code == "javascript"
+
+
+@pytest.mark.parametrize("place", ["page", "field_through_parent", "outline"])
+def test_a_launch_action_anywhere_is_refused(place):
+    verdict = check(make.pdf_with_action_in(place, "/Launch"), files.PDF)
+    assert not verdict.clean
+    assert verdict.rejection.code == "launch"
+
+
+def test_a_pdf_with_an_outline_and_a_form_field_but_no_action_passes():
+    """The walk follows /Parent and /P back-references too, and still ends (the seen-set)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make.pdf(pages=2))))
+    writer.add_outline_item("Bab 1", 0)
+    writer.add_outline_item("Bab 2", 1)
+    out = io.BytesIO()
+    writer.write(out)
+    verdict = check(out.getvalue(), files.PDF)
+    assert verdict.clean and verdict.details["pages"] == 2

@@ -87,3 +87,18 @@ def test_a_single_line_text_refuses_newlines_and_control_characters():
 def test_dates_must_be_real():
     assert "real date" in problems({"born": "2025-02-30"})["data.born"]
     assert "YYYY-MM-DD" in problems({"born": "17/08/1985"})["data.born"]
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), 10**15 + 1, 1e300, float("inf")])
+def test_a_number_too_large_to_be_real_is_refused_not_overflowed(value):
+    assert "data.height" in problems({"height": value})
+
+
+@pytest.mark.parametrize("nik", ["32760617088500０3", "32760617088500²3", "٣٢٧٦٠٦١٧٠٨٨٥٠٠٠٣", "3276O61708850003"])
+def test_a_nik_of_anything_but_ascii_digits_is_refused(nik):
+    assert "data.nik" in problems({"nik": nik})
+
+
+def test_the_spaces_people_group_a_nik_with_are_dropped_not_kept():
+    clean = check_form(service(), {"nik": "3276 0617 0885 0003\n", "agree": True}, TODAY, complete=False)
+    assert clean["nik"] == "3276061708850003"

@@ -1,6 +1,6 @@
 """Deadlines, escalation, suspension, delegation and notices, on plain objects."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -173,6 +173,10 @@ def test_a_delegation_cannot_exceed_what_the_delegator_holds():
     ({"ends_at": NOW}, "ends_at"),
     ({"ends_at": NOW + timedelta(days=120)}, "ends_at"),
     ({"delegate": None}, "delegate_email"),
+    # Far ahead (here at the end of year 9999, where keeping the record a year would overflow).
+    ({"starts_at": datetime(9999, 12, 30, tzinfo=timezone.utc), "ends_at": datetime(9999, 12, 31, tzinfo=timezone.utc)},
+     "starts_at"),
+    ({"starts_at": NOW + timedelta(days=400), "ends_at": NOW + timedelta(days=401)}, "starts_at"),
 ])
 def test_a_delegation_needs_a_real_period_and_an_active_colleague(overrides, field):
     with pytest.raises(InvalidInput) as refused:

@@ -136,6 +136,7 @@ const FIELD_CODES: Record<string, MessageKey> = {
   ends_before_start: "rule.ends_before_start",
   in_the_past: "rule.in_the_past",
   delegation_too_long: "rule.delegation_too_long",
+  starts_too_late: "rule.starts_too_late",
   no_such_colleague: "rule.no_such_colleague",
   not_yourself: "rule.not_yourself",
   not_staff: "rule.not_staff",
