@@ -136,7 +136,41 @@ def check_password_rules(password: str, field: str = "password") -> None:
 
 
 def normalize_email(address: str) -> str:
+    """An address as looked up: a malformed one simply matches no account."""
     return address.strip().lower()
+
+
+def email_address(address: str, field: str = "email") -> str:
+    """An address the system will write to (a registration, an invitation), checked as an
+    address by email-validator (syntax only, no DNS): header line breaks, angle brackets and
+    other text that is not an address are refused before anything is stored or sent."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        checked = validate_email(address.strip(), check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise InvalidInput("not an e-mail address",
+                           [FieldProblem(field, "is not an e-mail address", "email")]) from None
+    return checked.normalized.lower()
+
+
+# Text a person's name may not hold: control characters (NUL, line breaks are folded first),
+# unassigned or private code points, surrogates, and the bidi overrides that make text read
+# backwards in a mail client.
+_NOT_TEXT = {"Cc", "Cs", "Co", "Cn"}
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def person_name(name: str, field: str = "name") -> str:
+    """A name as people write it: spaces folded, 1 to 120 characters of text."""
+    import unicodedata
+
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 120:
+        raise InvalidInput("the name is not right", [FieldProblem(field, "must be 1 to 120 characters")])
+    if any(unicodedata.category(c) in _NOT_TEXT or c in _BIDI_CONTROLS for c in cleaned):
+        raise InvalidInput("the name is not right", [FieldProblem(field, "must be plain text", "plain_text")])
+    return cleaned
 
 
 def seconds_until(later: datetime, now: datetime) -> int:

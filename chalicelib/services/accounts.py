@@ -64,10 +64,10 @@ class AccountService:
     # ---- registration --------------------------------------------------------------------
 
     def register(self, email: str, password: str, name: str, language: str | None) -> None:
-        email = cred.normalize_email(email)
+        email = cred.email_address(email)
         cred.check_password_rules(password)
         language = _language(language)
-        name = _person_name(name)
+        name = cred.person_name(name)
         now = self.clock.now()
         # Hashed before anything is looked up: every path below costs the same.
         password_hash = self.hasher.hash(password)
@@ -240,8 +240,8 @@ class AccountService:
             if node is None or not caller.reaches(node.path, roles=("admin",)):
                 # Outside the admin's reach a node does not exist for them.
                 raise NotFound(f"no such office: {grant.node_id}")
-        email = cred.normalize_email(email)
-        name = _person_name(name)
+        email = cred.email_address(email)
+        name = cred.person_name(name)
         now = self.clock.now()
         user_id = self.users.user_id_for_email(email)
         if user_id is not None:
@@ -352,7 +352,7 @@ class AccountService:
     def update_profile(self, caller: Principal, name: str | None, language: str | None) -> User:
         """The caller's own name and language (the language of their e-mails, notifications and
         problem details)."""
-        clean_name = _person_name(name) if name is not None else None
+        clean_name = cred.person_name(name) if name is not None else None
         clean_language = _language(language) if language is not None else None
         for _ in range(3):
             user = self.users.get(caller.user_id)
@@ -375,13 +375,6 @@ def _language(language: str | None) -> str:
     if language not in LANGUAGES:
         raise InvalidInput("unknown language", [FieldProblem("language", "must be id or en")])
     return language
-
-
-def _person_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned or len(cleaned) > 120:
-        raise InvalidInput("the name is not right", [FieldProblem("name", "must be 1 to 120 characters")])
-    return cleaned
 
 
 def _describe(grants: list[Grant], nodes: dict[str, Node]) -> str:

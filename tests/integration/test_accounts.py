@@ -1,8 +1,9 @@
 """Accounts over the API, in-process against the emulator."""
 
 import jwt
+import pytest
 
-from tests.support import make_user, read_code, unique_email
+from tests.support import deliver_queue, make_user, read_code, unique_email
 
 PASSWORD = "correct horse 1"
 
@@ -206,3 +207,18 @@ def test_a_deleted_or_unknown_user_behind_a_valid_token_is_refused(api):
     token = api.login(user.email, password)
     api.deps.users.save(type(user)(**{**user.__dict__, "status": "pending", "version": 1}), 0)
     assert api.get("/me", token=token).status == 401
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"email": "a\r\nBcc: x@evil.example", "name": "Budi"}, "email"),
+    ({"email": "<script>@x.id", "name": "Budi"}, "email"),
+    ({"name": "Budi\x00Santoso"}, "name"),
+    ({"name": "\u202eosotnaS"}, "name"),
+])
+def test_a_registration_that_is_not_an_address_or_not_a_name_is_refused_and_nothing_is_sent(api, body, field):
+    deliver_queue(api.deps, "notify")  # what earlier tests queued
+    answer = api.post("/auth/register", {"email": unique_email(), "password": PASSWORD, **body})
+    assert answer.status == 422, answer.text
+    assert answer.content_type == "application/problem+json"
+    assert [e["field"] for e in answer.json["errors"]] == [field]
+    assert deliver_queue(api.deps, "notify") == 0  # no code queued for anyone

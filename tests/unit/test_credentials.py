@@ -65,3 +65,37 @@ def test_passwords_are_hashed_at_owasps_cost_unless_the_local_stages_tests_ask_f
     # Asked for on a deployed stage, a cheap hash is not given.
     assert Settings(stage="prod", password_hash_cost="test", **required).password_hashing == "owasp"
     assert Settings(stage="local", password_hash_cost="test", **required).password_hashing == "test"
+
+
+@pytest.mark.parametrize("address", ["a\r\nBcc: x@evil.example", "<script>@x.id", "budi@", "@example.id", "budi@@example.id",
+                                     "budi example@example.id", "budi@example..id", "budi\x00@example.id"])
+def test_an_address_mail_will_go_to_is_refused_unless_it_is_an_address(address):
+    from chalicelib.domain.credentials import email_address
+    from chalicelib.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        email_address(address)
+    assert [(p.field, p.code) for p in refused.value.problems] == [("email", "email")]
+
+
+def test_a_real_address_comes_back_normalized():
+    from chalicelib.domain.credentials import email_address
+
+    assert email_address("  Budi.Santoso@Example.ID ") == "budi.santoso@example.id"
+    assert email_address("warga@kota-depok.go.id") == "warga@kota-depok.go.id"
+
+
+@pytest.mark.parametrize("name", ["Budi\x00", "Budi\x07Santoso", "\u202eosotnaS", "Bu\ud800di", ""])
+def test_a_name_is_plain_text(name):
+    from chalicelib.domain.credentials import person_name
+    from chalicelib.domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        person_name(name)
+
+
+def test_a_name_keeps_its_letters_and_folds_its_spaces():
+    from chalicelib.domain.credentials import person_name
+
+    assert person_name("  Siti   Nurhaliza\n binti  Ahmad ") == "Siti Nurhaliza binti Ahmad"
+    assert person_name("Dewi Lestari-Putri O'Neil") == "Dewi Lestari-Putri O'Neil"

@@ -137,6 +137,7 @@ const FIELD_CODES: Record<string, MessageKey> = {
   in_the_past: "rule.in_the_past",
   delegation_too_long: "rule.delegation_too_long",
   starts_too_late: "rule.starts_too_late",
+  plain_text: "rule.plain_text",
   no_such_colleague: "rule.no_such_colleague",
   not_yourself: "rule.not_yourself",
   not_staff: "rule.not_staff",
