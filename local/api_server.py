@@ -20,25 +20,38 @@ from local.stack import PROJECT_DIR
 GATEWAY_RESPONSES = json.loads((PROJECT_DIR / "infra" / "gateway-responses.json").read_text())
 
 
-def gateway_problem(kind: str, method: str, path: str) -> tuple[int, bytes]:
+def gateway_problem(kind: str, method: str, path: str, status: int | None = None) -> tuple[int, bytes]:
+    """The gateway's answer of this kind; a DEFAULT_* kind keeps the status it was given."""
     spec = GATEWAY_RESPONSES[kind]
+    status = spec["status"] or status or 500
     detail = spec["detail"].replace("$context.httpMethod", method).replace("$context.path", path.split("?")[0])
-    body = {"type": f"/problems/{spec['slug']}", "title": spec["title"], "status": spec["status"], "detail": detail}
-    return spec["status"], json.dumps(body).encode()
+    if "$context.error" in detail:
+        detail = "the request was refused before it reached the service"  # nothing of the request echoed
+    body = {"type": f"/problems/{spec['slug']}", "title": spec["title"], "status": status, "detail": detail}
+    return status, json.dumps(body).encode()
 
 
 class GatewayLikeRequestHandler(ChaliceRequestHandler):
+    """Chalice's local gateway answers its own errors as AWS's SDK-style JSON, and for an
+    unknown route sent with an Authorization header echoes the header back in a signature
+    complaint. Every such answer here is what the deployed gateway is configured to send
+    (infra/gateway-responses.json): problem+json, nothing echoed."""
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
-        if error.CODE == 403 and b"Missing Authentication Token" in (error.body or b""):
-            status, body = gateway_problem("MISSING_AUTHENTICATION_TOKEN", self.command, self.path)
-            self._send_http_response(
-                status,
-                {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*",
-                 "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-                body,
-            )
-            return
-        super()._send_error_response(error)
+        body = error.body or b""
+        if error.CODE == 403 and b"Missing Authentication Token" in body:
+            kind = "MISSING_AUTHENTICATION_TOKEN"
+        elif error.CODE == 403 and body.startswith(b'{"message": "Authorization header requires'):
+            kind = "INCOMPLETE_SIGNATURE"
+        else:
+            kind = "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
+        status, problem = gateway_problem(kind, self.command, self.path, error.CODE)
+        self._send_http_response(
+            status,
+            {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*",
+             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
+            problem,
+        )
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         sys.stderr.write("api: %s\n" % (format % args))

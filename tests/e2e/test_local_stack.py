@@ -86,6 +86,10 @@ def test_unknown_routes_and_wrong_methods_are_problems(http, stack):
         assert answer.json["status"] == 404
     wrong = http.call("DELETE", "/services")
     assert wrong.status == 405 and wrong.header("Allow") == "GET"
+    # With a token, as the web app sends every request: the same 404, the header not echoed.
+    with_token = http.call("GET", "/nope", headers={"Authorization": "Bearer secret.token.here"})
+    assert with_token.status == 404 and with_token.content_type == "application/problem+json"
+    assert "secret.token.here" not in with_token.text and with_token.json["detail"] == "no such route: GET /nope"
 
 
 def test_the_demo_lists_every_account_and_the_real_region_codes(http, stack):

@@ -41,8 +41,9 @@ def test_chalice_packages_the_prod_stage(package):
     for name in ("Notify", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
-    assert any(g["Properties"]["ResponseType"] == "MISSING_AUTHENTICATION_TOKEN" and g["Properties"]["StatusCode"] == "404"
-               for g in gateway)
+    for unknown_route in ("MISSING_AUTHENTICATION_TOKEN", "INCOMPLETE_SIGNATURE"):  # without and with a token
+        assert any(g["Properties"]["ResponseType"] == unknown_route and g["Properties"]["StatusCode"] == "404"
+                   for g in gateway), unknown_route
     assert (package / "deployment.zip").stat().st_size < 50 * 1024 * 1024  # Lambda's zipped limit
     import zipfile
 
