@@ -223,10 +223,14 @@ def seeded_as_make_run_seeds(aws, stage_env, tmp_path_factory):
 
 # ---- the local stack, over HTTP -------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """`python -m local.run` on free ports, as `make run` starts it. Answers its base URL."""
-    workdir = tmp_path_factory.mktemp("stack")
+# A port picked free may be taken before the stack binds it (the other pytest worker's servers
+# and every outgoing connection draw from the same ephemeral range): start again on others.
+PORT_TAKEN = ("Address already in use", "is already in use by another program")
+
+
+def _start_stack(workdir: Path, attempt: int):
+    """One try at `python -m local.run` on freshly picked ports. Answers (process, log, ports),
+    or None when a port was taken meanwhile."""
     state = workdir / "state"
     ports = {"API_PORT": free_port(), "AWS_EMULATOR_PORT": free_port(), "WEB_PORT": free_port(),
              "REGISTRY_STANDIN_PORT": free_port()}
@@ -234,8 +238,9 @@ def stack(tmp_path_factory):
            "EXTRA_CATALOG_DIR": str(TEST_CATALOG), "NOTIFICATION_RETRY_BASE_SECONDS": "1"}
     for key in ("AWS_ENDPOINT_URL", "STAGE", "TABLE_NAME", "BIOS_BASE_URL", "CIVIL_REGISTRY_BASE_URL"):
         env.pop(key, None)
-    log = open(workdir / "run.log", "w+")
-    log_lines.stack_logs.append(workdir / "run.log")
+    log_path = workdir / f"run-{attempt}.log"
+    log = open(log_path, "w+")
+    log_lines.stack_logs.append(log_path)
     process = subprocess.Popen([sys.executable, "-m", "local.run"], cwd=PROJECT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     # The first start may build the web app (npm ci and the build: about a minute on 2 cores).
@@ -244,16 +249,30 @@ def stack(tmp_path_factory):
         log.seek(0)
         output = log.read()
         if re.search(r"^ready$", output, re.M):
-            break
+            return process, log, log_path, ports, state
         if process.poll() is not None:
+            log.close()
+            if any(taken in output for taken in PORT_TAKEN):
+                return None
             pytest.fail(f"the local stack did not start:\n{output}")
         time.sleep(0.2)
+    process.kill()
+    pytest.fail("the local stack did not print 'ready' in time")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """`python -m local.run` on free ports, as `make run` starts it. Answers its base URL."""
+    workdir = tmp_path_factory.mktemp("stack")
+    for attempt in range(3):
+        started = _start_stack(workdir, attempt)
+        if started is not None:
+            break
     else:
-        process.kill()
-        pytest.fail("the local stack did not print 'ready' in time")
+        pytest.fail("the local stack found a port taken three times over")
+    process, log, log_path, ports, state = started
     base = f"http://127.0.0.1:{ports['API_PORT']}"
-    yield type("Stack", (), {"url": base, "process": process, "log": workdir / "run.log", "state": state,
-                              "ports": ports})
+    yield type("Stack", (), {"url": base, "process": process, "log": log_path, "state": state, "ports": ports})
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=20)

@@ -331,13 +331,16 @@ class AccountService:
         if user is None or stored is None or stored.expires_at <= now:
             self._code_failed(email, now)
             raise wrong
-        if stored.attempts >= cred.OTP_MAX_ATTEMPTS:
+        # The try is taken before the code is compared: guesses sent at the same moment each
+        # need a try of their own, so never more than OTP_MAX_ATTEMPTS are compared.
+        taken = self.users.reserve_code_attempt(user.id, stored.purpose, stored.code_hash, cred.OTP_MAX_ATTEMPTS)
+        if taken is None:
             raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
         if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
-            self._code_failed(email, now)
-            attempts = self.users.record_code_failure(user.id, stored.purpose)
-            if attempts >= cred.OTP_MAX_ATTEMPTS:
+            if taken >= cred.OTP_MAX_ATTEMPTS:
                 self.users.delete_code(user.id, stored.purpose)
+            self._code_failed(email, now)
+            if taken >= cred.OTP_MAX_ATTEMPTS:
                 raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
             raise wrong
 

@@ -50,10 +50,10 @@ class FakeUserStore:
     def put_code(self, user_id: str, code: StoredCode) -> None:
         self.codes.setdefault(user_id, {})[code.purpose] = code
 
-    def record_code_failure(self, user_id: str, purpose: str) -> int:
+    def reserve_code_attempt(self, user_id: str, purpose: str, code_hash: str, limit: int) -> int | None:
         code = self.codes.get(user_id, {}).get(purpose)
-        if code is None:
-            return 10**6
+        if code is None or code.code_hash != code_hash or code.attempts >= limit:
+            return None
         self.codes[user_id][purpose] = replace(code, attempts=code.attempts + 1)
         return code.attempts + 1
 

@@ -222,3 +222,42 @@ def test_a_registration_that_is_not_an_address_or_not_a_name_is_refused_and_noth
     assert answer.content_type == "application/problem+json"
     assert [e["field"] for e in answer.json["errors"]] == [field]
     assert deliver_queue(api.deps, "notify") == 0  # no code queued for anyone
+
+
+def test_thirty_guesses_at_once_are_never_more_than_five_compared_and_the_code_then_is_spent(api, monkeypatch):
+    """Each guess takes its try before its code is compared, so guesses sent at the same moment
+    cannot slip past the limit while the failures are counted (a probe won with 30 at once)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.domain import credentials
+
+    email, _token = api.register_verified()
+    assert api.post("/auth/password/forgot", {"email": email}).status == 202
+    code = read_code(api.wait_for_mail(email, "atur ulang"))
+    compared, lock, real_compare = [], threading.Lock(), credentials.code_matches
+
+    def counted_compare(*args, **kwargs):
+        with lock:
+            compared.append(1)
+        return real_compare(*args, **kwargs)
+
+    monkeypatch.setattr(credentials, "code_matches", counted_compare)
+    accounts = api.deps.accounts
+
+    def guess(attempt: str) -> str:
+        try:
+            accounts.reset_password(email, attempt, "a whole new pass")
+            return "accepted"
+        except Exception as refused:  # noqa: BLE001 - 422, 429, or 409 under contention: each a refusal
+            return type(refused).__name__
+
+    wrong = [f"{(int(code) + n) % 1_000_000:06d}" for n in range(1, 31)]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = list(pool.map(guess, wrong))
+    assert "accepted" not in outcomes
+    assert len(compared) <= 5, (len(compared), outcomes)
+    # The fifth try spent the code: the right one is no good any more.
+    monkeypatch.setattr(credentials, "code_matches", real_compare)
+    late = api.post("/auth/password/reset", {"email": email, "code": code, "new_password": "a whole new pass"})
+    assert late.status in (422, 429), late.text

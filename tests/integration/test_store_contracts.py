@@ -74,8 +74,11 @@ def test_an_address_is_claimed_once_and_a_code_redeemed_once(stores):
         users.create(replace(person(), email=user.email), None)
     loaded, codes = users.load(user.id)
     assert (loaded.email, loaded.grants, codes["verify"].code_hash) == (user.email, (Grant("verifier", "n1"),), "h1")
-    assert users.record_code_failure(user.id, "verify") == 1
-    assert users.record_code_failure(user.id, "reset") >= 10**6  # no such code
+    assert users.reserve_code_attempt(user.id, "verify", "h1", limit=2) == 1
+    assert users.reserve_code_attempt(user.id, "verify", "other", limit=2) is None  # replaced meanwhile
+    assert users.reserve_code_attempt(user.id, "verify", "h1", limit=2) == 2
+    assert users.reserve_code_attempt(user.id, "verify", "h1", limit=2) is None  # no tries left
+    assert users.reserve_code_attempt(user.id, "reset", "h1", limit=2) is None  # no such code
     active = replace(user, status="active", version=1)
     assert not users.redeem_code(active, 0, code(hash_="other"))
     assert users.redeem_code(active, 0, code())

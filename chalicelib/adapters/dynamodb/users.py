@@ -90,13 +90,20 @@ class DynamoUserStore:
     def put_code(self, user_id: str, code: StoredCode) -> None:
         _code_item(user_id, code).save()
 
-    def record_code_failure(self, user_id: str, purpose: str) -> int:
-        """One more wrong try; answers the count (the code is deleted by the caller at the limit)."""
+    def reserve_code_attempt(self, user_id: str, purpose: str, code_hash: str, limit: int) -> int | None:
+        """Take one try at this very code before it is compared: answers the tries taken, this
+        one included, or None when the code is gone, replaced, or has no tries left. One
+        conditional update per guess, so however many arrive at once, at most `limit` are
+        ever compared (DynamoDB applies updates to one item one after another)."""
         item = m.OtpItem(_user_pk(user_id), f"OTP#{purpose}")
         try:
-            item.update(actions=[m.OtpItem.attempts.add(1)], condition=m.OtpItem.pk.exists())
-        except UpdateError:
-            return 10**6
+            item.update(actions=[m.OtpItem.attempts.add(1)],
+                        condition=m.OtpItem.pk.exists() & (m.OtpItem.code_hash == code_hash)
+                        & (m.OtpItem.attempts < limit))
+        except UpdateError as failed:
+            if is_condition_failure(failed):
+                return None
+            raise
         return int(item.attempts)
 
     def delete_code(self, user_id: str, purpose: str) -> None:

@@ -31,8 +31,9 @@ class UserStore(Protocol):
     def put_code(self, user_id: str, code: StoredCode) -> None:
         """Replaces the user's code of the same purpose."""
 
-    def record_code_failure(self, user_id: str, purpose: str) -> int:
-        """One more wrong try; answers the count (very large when the code is gone)."""
+    def reserve_code_attempt(self, user_id: str, purpose: str, code_hash: str, limit: int) -> int | None:
+        """Take one try at this very code before comparing it: the tries taken, this one
+        included, or None when the code is gone, replaced, or out of tries. Atomic."""
 
     def delete_code(self, user_id: str, purpose: str) -> None: ...
 
