@@ -322,8 +322,15 @@ class Container:
         return SesMailer(self.settings)
 
     @cached_property
-    def accounts(self):
+    def password_hasher(self):
+        """argon2id at the cost the stage hashes at (Settings.password_hashing): the account
+        service, the demo seed and the tests' accounts all hash with this one."""
         from chalicelib.adapters.passwords import Argon2PasswordHasher
+
+        return Argon2PasswordHasher(self.settings.password_hashing)
+
+    @cached_property
+    def accounts(self):
         from chalicelib.adapters.tokens import JwtAccessTokens
         from chalicelib.services.accounts import AccountService
 
@@ -332,7 +339,7 @@ class Container:
             self.settings.access_token_seconds,
         )
         return AccountService(
-            users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=Argon2PasswordHasher(self.settings.password_hashing),
+            users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=self.password_hasher,
             access_tokens=tokens, keys=self.keys, notifications=self.notifications, clock=self.clock,
             refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
         )

@@ -73,7 +73,6 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
     """The demo organisation, its accounts and subscription, and (unless told not to) a few
     applications on their way. The tests seed every module's world without the samples: each
     test makes the applications it reads, and the samples' scans, PDFs and mail cost seconds."""
-    from chalicelib.adapters.passwords import Argon2PasswordHasher
     from chalicelib.deps import container
 
     deps = container()
@@ -90,7 +89,7 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
         deps.org_store.create(node, now)
         nodes[node_id] = node
 
-    password_hash = Argon2PasswordHasher(deps.settings.password_hashing).hash(DEMO_PASSWORD)
+    password_hash = deps.password_hasher.hash(DEMO_PASSWORD)
     accounts = []
     users: dict[str, User] = {}
     for local_part, name, roles in STAFF + [(APPLICANT[0], APPLICANT[1], [])]:

@@ -191,12 +191,11 @@ class HttpApi(_Client):
 def make_user(deps: Any, grants: list[tuple[str, str]] = (), password: str = "correct horse 1",
               name: str = "Petugas Uji") -> tuple[Any, str]:
     """An active account holding `grants` [(role, node_id)]; answers (user, password)."""
-    from chalicelib.adapters.passwords import Argon2PasswordHasher
     from chalicelib.domain.ids import new_id
     from chalicelib.domain.people import Grant, User
 
     user = User(id=new_id("usr"), email=unique_email("staff"), name=name, language="id", status="active",
-                password_hash=Argon2PasswordHasher(deps.settings.password_hashing).hash(password), created_at=deps.clock.now(),
+                password_hash=deps.password_hasher.hash(password), created_at=deps.clock.now(),
                 grants=tuple(Grant(r, n) for r, n in grants))
     deps.users.create(user, None, user.grants, granted_by="test")
     return user, password

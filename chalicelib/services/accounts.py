@@ -337,10 +337,11 @@ class AccountService:
         if taken is None:
             raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
         if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
-            if taken >= cred.OTP_MAX_ATTEMPTS:
+            spent = taken >= cred.OTP_MAX_ATTEMPTS
+            if spent:  # gone before the daily count below may end this request with its own 429
                 self.users.delete_code(user.id, stored.purpose)
             self._code_failed(email, now)
-            if taken >= cred.OTP_MAX_ATTEMPTS:
+            if spent:
                 raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
             raise wrong
 
