@@ -36,6 +36,8 @@ from chalicelib.services.ports import (
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("id", "en")
+# Read in place of an unknown address's account, so the lookup costs what a known one costs.
+NOBODY = "usr_nobody"
 
 
 @dataclass(frozen=True)
@@ -114,41 +116,41 @@ class AccountService:
     # ---- login, refresh, logout ----------------------------------------------------------
 
     def login(self, email: str, password: str) -> TokenPair:
+        """Every address, known or not, costs the same: a try taken, the address claim and the
+        account's partition read, one argon2 comparison."""
         email = cred.normalize_email(email)
         now = self.clock.now()
-        locked = self.throttles.locked_until("login", email, now)
-        if locked:
-            raise TooManyAttempts("too many failed logins; try again later", cred.seconds_until(locked, now))
-        user_id = self.users.user_id_for_email(email)
-        user, codes = self.users.load(user_id) if user_id else (None, {})
-        if user is not None and not user.is_active:
+        lock_for = timedelta(seconds=cred.LOGIN_LOCK_SECONDS)
+        # The try is taken before the password is compared: never more than LOGIN_MAX_FAILURES
+        # comparisons per window, however many guesses arrive at once.
+        attempt = self.throttles.take("login", email, now, window=lock_for, limit=cred.LOGIN_MAX_FAILURES,
+                                      lock_for=lock_for)
+        if not attempt.granted:
+            raise TooManyAttempts("too many failed logins; try again later", cred.seconds_until(attempt.refused_until or now, now))
+        user, codes = self.users.load(self.users.user_id_for_email(email) or NOBODY)
+        if user is not None and user.is_active and user.password_hash is not None:
+            matches = self.hasher.verify(user.password_hash, password)
+        else:
             # The password chosen at registration waits beside its code until the code is used.
-            pending = codes.get("verify")
-            if pending is not None and pending.password_hash:
-                if self.hasher.verify(pending.password_hash, password):
-                    raise AccountNotVerified("verify your e-mail address with the code we sent before logging in")
-            else:
-                self.hasher.burn_time(password)
-            self._login_failed(email, now)
-        if user is None or user.password_hash is None:
-            self.hasher.burn_time(password)
-            self._login_failed(email, now)
+            pending = codes.get("verify") if user is not None else None
+            matches = self._matches_or_burn(pending.password_hash if pending else None, password)
+            if matches:
+                raise AccountNotVerified("verify your e-mail address with the code we sent before logging in")
+        if not matches:
+            if attempt.last:
+                raise TooManyAttempts("too many failed logins; try again later", cred.LOGIN_LOCK_SECONDS)
+            raise InvalidCredentials("wrong e-mail address or password")
         assert user is not None and user.password_hash is not None
-        if not self.hasher.verify(user.password_hash, password):
-            self._login_failed(email, now)
         self.throttles.clear("login", email)
         if self.hasher.needs_rehash(user.password_hash):
             self.users.save(replace(user, password_hash=self.hasher.hash(password), version=user.version + 1), user.version)
         return self._start_session(user, now)
 
-    def _login_failed(self, email: str, now: datetime) -> None:
-        _count, locked = self.throttles.count(
-            "login", email, now, window=timedelta(seconds=cred.LOGIN_LOCK_SECONDS),
-            lock_at=cred.LOGIN_MAX_FAILURES, lock_for=timedelta(seconds=cred.LOGIN_LOCK_SECONDS),
-        )
-        if locked:
-            raise TooManyAttempts("too many failed logins; try again later", cred.seconds_until(locked, now))
-        raise InvalidCredentials("wrong e-mail address or password")
+    def _matches_or_burn(self, password_hash: str | None, password: str) -> bool:
+        if password_hash is None:
+            self.hasher.burn_time(password)
+            return False
+        return self.hasher.verify(password_hash, password)
 
     def _start_session(self, user: User, now: datetime) -> TokenPair:
         family = secrets.token_urlsafe(18)

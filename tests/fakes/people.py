@@ -10,7 +10,7 @@ from typing import Iterable
 from chalicelib.domain.delegations import Delegation
 from chalicelib.domain.people import Grant, User
 from chalicelib.domain.notifications import FAILED, SENT, Notification
-from chalicelib.services.ports import EmailTaken, Session, StoredCode
+from chalicelib.services.ports import Attempt, EmailTaken, Session, StoredCode
 from tests.fakes.paging import ConditionFailed, page_after
 
 
@@ -159,6 +159,23 @@ class FakeThrottleStore:
         self.items[(scope, key)] = item
         locked = item["locked_until"]
         return int(item["count"]), locked if isinstance(locked, datetime) and locked > now else None  # type: ignore[call-overload]
+
+    def take(self, scope: str, key: str, now: datetime, window: timedelta, limit: int,
+             lock_for: timedelta) -> Attempt:
+        locked = self.locked_until(scope, key, now)
+        if locked:
+            return Attempt(granted=False, refused_until=locked)
+        item = self.items.setdefault((scope, key), {"count": 0, "window_started": None, "locked_until": None})
+        started = item["window_started"]
+        if not isinstance(started, datetime) or now - started >= window:
+            item["window_started"], item["count"] = now, 0
+        elif int(item["count"]) >= limit:  # type: ignore[call-overload]
+            return Attempt(granted=False, refused_until=started + window)
+        item["count"] = int(item["count"]) + 1  # type: ignore[call-overload]
+        last = item["count"] >= limit  # type: ignore[operator]
+        if last:
+            item.update(locked_until=now + lock_for, count=0, window_started=now)
+        return Attempt(granted=True, last=last)
 
     def clear(self, scope: str, key: str) -> None:
         self.items.pop((scope, key), None)

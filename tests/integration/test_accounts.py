@@ -261,3 +261,38 @@ def test_thirty_guesses_at_once_are_never_more_than_five_compared_and_the_code_t
     monkeypatch.setattr(credentials, "code_matches", real_compare)
     late = api.post("/auth/password/reset", {"email": email, "code": code, "new_password": "a whole new pass"})
     assert late.status in (422, 429), late.text
+
+
+def test_thirty_passwords_at_once_are_never_more_than_five_compared(api, monkeypatch):
+    """A login's try is taken before its password is compared: guesses sent at the same moment
+    cannot slip past the limit (a probe's 30 at once were all compared while the failures were
+    counted afterwards, and the counter gave up under contention)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    email, _token = api.register_verified()
+    hasher, compared, lock = api.deps.password_hasher, [], threading.Lock()
+    real_verify = hasher.verify
+
+    def counted_verify(*args, **kwargs):
+        with lock:
+            compared.append(1)
+        return real_verify(*args, **kwargs)
+
+    monkeypatch.setattr(hasher, "verify", counted_verify)
+    accounts = api.deps.accounts
+
+    def guess(password: str) -> str:
+        try:
+            accounts.login(email, password)
+            return "accepted"
+        except Exception as refused:  # noqa: BLE001 - 401 or 429: each a refusal
+            return type(refused).__name__
+
+    guesses = [f"wrong guess {n}" for n in range(29)] + [PASSWORD]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        outcomes = list(pool.map(guess, guesses))
+    assert len(compared) <= 5, (len(compared), outcomes)
+    assert outcomes.count("TooManyAttempts") >= 25
+    # Locked now for everyone, the owner included, until the window is over.
+    assert api.post("/auth/login", {"email": email, "password": PASSWORD}).status == 429

@@ -109,6 +109,22 @@ def test_a_session_advances_once_per_generation_and_not_once_revoked(stores):
     assert sessions.get(uid("fam")) is None
 
 
+def test_tries_are_taken_up_to_the_limit_the_last_locks_and_a_new_window_opens_after(stores):
+    throttles, key, window = stores.throttles, uid("k"), timedelta(minutes=15)
+    first = throttles.take("login", key, NOW, window, 3, window)
+    assert (first.granted, first.last) == (True, False)
+    assert throttles.take("login", key, NOW + timedelta(minutes=1), window, 3, window).granted
+    third = throttles.take("login", key, NOW + timedelta(minutes=2), window, 3, window)
+    assert (third.granted, third.last) == (True, True)  # the last try: failing it ends in the lock
+    refused = throttles.take("login", key, NOW + timedelta(minutes=3), window, 3, window)
+    assert (refused.granted, refused.refused_until) == (False, NOW + timedelta(minutes=17))
+    assert throttles.take("login", key, NOW + timedelta(minutes=17), window, 3, window).granted  # lock over
+    other = uid("k")
+    assert throttles.take("login", other, NOW, window, 2, window).granted
+    throttles.clear("login", other)  # a right password: the tries start again
+    assert not throttles.take("login", other, NOW, window, 2, window).last
+
+
 def test_a_throttle_counts_in_its_window_locks_at_its_limit_and_clears(stores):
     throttles, key, window = stores.throttles, uid("k"), timedelta(minutes=15)
     assert throttles.count("login", key, NOW, window, 3, window) == (1, None)

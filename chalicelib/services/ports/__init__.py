@@ -23,6 +23,7 @@ from chalicelib.services.ports.casework import (
     PdfStore,
 )
 from chalicelib.services.ports.common import (
+    Attempt,
     ChildLink,
     Clock,
     EmailTaken,
@@ -69,7 +70,7 @@ from chalicelib.services.ports.people import (
 )
 
 __all__ = [
-    "AccessClaims", "AccessTokens", "Antivirus", "AntivirusVerdict", "ApplicationStore", "FinanceRegistryClient", "BudgetChecks",
+    "AccessClaims", "AccessTokens", "Antivirus", "Attempt", "AntivirusVerdict", "ApplicationStore", "FinanceRegistryClient", "BudgetChecks",
     "BudgetFiguresSource", "BudgetStore", "ChildLink", "CivilRegistryClient", "Clock", "DelegationStore",
     "DirectNotifier", "DocumentStore", "EmailTaken", "InboxFilter", "IntegrationRuns", "JobQueue", "KeySource",
     "Mailer", "MissingDocuments", "NotificationStore", "ObjectGone", "ObjectStorage", "ObjectTooLarge", "OrgStore",

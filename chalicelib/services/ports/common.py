@@ -42,6 +42,16 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """A try taken (or refused) before a secret is compared: `last` says it used the last of
+    the window's tries, so failing it ends in the lock; a refusal carries when tries open again."""
+
+    granted: bool
+    last: bool = False
+    refused_until: datetime | None = None
+
+
+@dataclass(frozen=True)
 class InboxFilter:
     """Narrows an inbox page: one service, the applications filed at or below one office, and
     where the step stands against its SLA (overdue, due_soon, on_time, suspended) at `now`."""

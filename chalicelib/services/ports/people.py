@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.delegations import Delegation
     from chalicelib.domain.people import Grant, User
     from chalicelib.domain.notifications import Notification
-    from chalicelib.services.ports.common import Session, StoredCode
+    from chalicelib.services.ports.common import Attempt, Session, StoredCode
 
 
 class UserStore(Protocol):
@@ -77,6 +77,14 @@ class ThrottleStore(Protocol):
               lock_for: timedelta | None = None) -> tuple[int, datetime | None]:
         """One more event in the window; reaching `lock_at` locks for `lock_for` and starts the
         count again. Answers the count in the window and the lock's end, if locked."""
+
+    def take(self, scope: str, key: str, now: datetime, window: timedelta, limit: int,
+             lock_for: timedelta) -> Attempt:
+        """Take one of `limit` tries in the window before the try is made (a password or code
+        compared): granted only while fewer were taken and no lock holds, in one conditional
+        write, so tries sent at the same moment each need one of their own. Taking the last
+        locks for `lock_for`. When others keep writing at the same moment, the try is refused:
+        contention counts against the caller, never for them."""
 
     def clear(self, scope: str, key: str) -> None: ...
 
