@@ -46,6 +46,9 @@ class User:
     version: int = 0
     # Delegations lending this user someone else's role (current and future ones).
     delegations: tuple[Delegation, ...] = ()
+    # Sessions ended (logout, a reused refresh token) while access tokens of theirs may still
+    # be alive: read with the profile on every request, so such a token stops at once.
+    ended_sessions: frozenset[str] = frozenset()
 
     @property
     def is_active(self) -> bool:

@@ -176,12 +176,12 @@ class AccountService:
             raise NotAuthenticated("the refresh token is not valid; log in again")
         if token.generation != session.generation or not self.sessions.advance(token.family, token.generation):
             # A token already exchanged came back: whoever holds this family may be a thief.
-            self.sessions.revoke(token.family)
+            self._end_session(token.family, session.user_id, now)
             logger.warning("refresh token reused; session family revoked", extra={"user_id": session.user_id})
             raise NotAuthenticated("this refresh token was already used; for safety the session has ended, log in again")
         user = self.users.get(session.user_id)
         if user is None or not user.is_active or user.session_epoch != session.epoch:
-            self.sessions.revoke(token.family)
+            self._end_session(token.family, session.user_id, now)
             raise NotAuthenticated("the session has ended; log in again")
         return self._pair(user, token.family, token.generation + 1)
 
@@ -191,7 +191,12 @@ class AccountService:
             return
         session = self.sessions.get(token.family)
         if session is not None and session.user_id == caller.user_id:
-            self.sessions.revoke(token.family)
+            self._end_session(token.family, caller.user_id, self.clock.now())
+
+    def _end_session(self, family: str, user_id: str, now: datetime) -> None:
+        """The family's refresh token stops now, and so do its access tokens (authenticate
+        reads the ended families with the account)."""
+        self.sessions.revoke(family, user_id, now + timedelta(seconds=self.access_tokens.lifetime_seconds))
 
     # ---- password reset and invitations ---------------------------------------------------
 
@@ -276,7 +281,8 @@ class AccountService:
     def authenticate(self, access_token: str) -> Principal:
         claims = self.access_tokens.verify(access_token)
         user = self.users.get(claims.user_id)
-        if user is None or not user.is_active or user.session_epoch != claims.session_epoch:
+        if (user is None or not user.is_active or user.session_epoch != claims.session_epoch
+                or claims.session_family in user.ended_sessions):
             raise NotAuthenticated("the session has ended; log in again")
         now = self.clock.now()
         lent = tuple(d for d in user.delegations if d.active_at(now))

@@ -70,6 +70,7 @@ class Fakes:
         self.applications = FakeApplicationStore(self.outbox, self.sends)
         self.documents = FakeDocumentStore(self.applications)
         self.delegations = FakeDelegationStore(self.users)
+        self.sessions.users = self.users
 
 
 __all__ = [

@@ -21,6 +21,7 @@ class FakeUserStore:
         self.grants: dict[str, set[Grant]] = {}
         self.codes: dict[str, dict[str, StoredCode]] = {}
         self.received: dict[str, dict[str, Delegation]] = {}  # delegate → delegations lent to them
+        self.ended: dict[str, set[str]] = {}  # user → session families ended (the session store writes them)
 
     def user_id_for_email(self, email: str) -> str | None:
         return self.emails.get(email)
@@ -31,7 +32,8 @@ class FakeUserStore:
             return None, {}
         grants = tuple(sorted(self.grants.get(user_id, ()), key=lambda g: (g.node_id, g.role)))
         lent = tuple(sorted(self.received.get(user_id, {}).values(), key=lambda d: d.starts_at))
-        return replace(profile, grants=grants, delegations=lent), dict(self.codes.get(user_id, {}))
+        return (replace(profile, grants=grants, delegations=lent, ended_sessions=frozenset(self.ended.get(user_id, ()))),
+                dict(self.codes.get(user_id, {})))
 
     def get(self, user_id: str) -> User | None:
         return self.load(user_id)[0]
@@ -112,8 +114,11 @@ def _profile(user: User) -> User:
 
 
 class FakeSessionStore:
-    def __init__(self) -> None:
+    """Marks ended families in the user store, as the table does (the user's partition)."""
+
+    def __init__(self, users: FakeUserStore | None = None) -> None:
         self.sessions: dict[str, Session] = {}
+        self.users = users or FakeUserStore()
 
     def create(self, session: Session, now: datetime) -> None:
         if session.family in self.sessions:
@@ -130,9 +135,11 @@ class FakeSessionStore:
         self.sessions[family] = replace(session, generation=from_generation + 1)
         return True
 
-    def revoke(self, family: str) -> None:
-        if family in self.sessions:
-            self.sessions[family] = replace(self.sessions[family], revoked=True)
+    def revoke(self, family: str, user_id: str, tokens_expire_by: datetime) -> None:
+        session = self.sessions.get(family)
+        if session is not None and session.user_id == user_id:
+            self.sessions[family] = replace(session, revoked=True)
+            self.users.ended.setdefault(user_id, set()).add(family)
 
 
 class FakeThrottleStore:

@@ -167,15 +167,22 @@ def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(api):
     assert second.json["refresh_token"] != first["refresh_token"]
     replay = api.post("/auth/refresh", {"refresh_token": first["refresh_token"]})
     assert replay.status == 401
-    # the whole family is gone, the thief's and the owner's newest token alike
+    # the whole family is gone, the thief's and the owner's newest token alike, access tokens too
     assert api.post("/auth/refresh", {"refresh_token": second.json["refresh_token"]}).status == 401
+    assert api.get("/me", token=second.json["access_token"]).status == 401
+    assert api.get("/me", token=first["access_token"]).status == 401
 
 
 def test_logout_ends_the_session(api):
     email, _ = api.register_verified()
     pair = api.post("/auth/login", {"email": email, "password": PASSWORD}).json
+    other_device = api.post("/auth/login", {"email": email, "password": PASSWORD}).json
+    assert api.get("/me", token=pair["access_token"]).status == 200
     assert api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"]).status == 204
     assert api.post("/auth/refresh", {"refresh_token": pair["refresh_token"]}).status == 401
+    # Its access token stops at once, not when it expires; the other device's session goes on.
+    assert api.get("/me", token=pair["access_token"]).status == 401
+    assert api.get("/me", token=other_device["access_token"]).status == 200
 
 
 def test_a_password_reset_ends_every_session(api):

@@ -103,10 +103,22 @@ def test_a_session_advances_once_per_generation_and_not_once_revoked(stores):
     sessions.create(Session(family, "u1", 1, 0, NOW + timedelta(days=1), False), NOW)
     assert sessions.advance(family, 1) and not sessions.advance(family, 1)
     assert sessions.get(family).generation == 2
-    sessions.revoke(family)
+    sessions.revoke(family, "u2", NOW)  # another user's family: nothing happens
+    assert not sessions.get(family).revoked
+    sessions.revoke(family, "u1", NOW + timedelta(minutes=15))
     assert sessions.get(family).revoked and not sessions.advance(family, 2)
-    sessions.revoke(uid("fam"))  # an unknown family: nothing happens
+    sessions.revoke(uid("fam"), "u1", NOW)  # an unknown family: nothing happens
     assert sessions.get(uid("fam")) is None
+
+
+def test_an_ended_session_is_read_with_the_account_it_belongs_to(stores):
+    user = person()
+    stores.users.create(user, None)
+    family = uid("fam")
+    stores.sessions.create(Session(family, user.id, 1, 0, NOW + timedelta(days=1), False), NOW)
+    assert stores.users.get(user.id).ended_sessions == frozenset()
+    stores.sessions.revoke(family, user.id, NOW + timedelta(minutes=15))
+    assert stores.users.get(user.id).ended_sessions == {family}
 
 
 def test_tries_are_taken_up_to_the_limit_the_last_locks_and_a_new_window_opens_after(stores):

@@ -159,6 +159,8 @@ def test_a_refresh_token_used_twice_ends_the_whole_session(fakes, accounts):
         accounts.refresh(first.refresh_token)
     with pytest.raises(NotAuthenticated):
         accounts.refresh(second.refresh_token)
+    with pytest.raises(NotAuthenticated):  # its access tokens stop too, before they expire
+        accounts.authenticate(second.access_token)
 
 
 def test_a_password_reset_ends_every_session_and_its_access_tokens(fakes, accounts):
@@ -180,9 +182,12 @@ def test_logout_ends_only_the_callers_own_session(fakes, accounts):
     stranger = Principal("usr_someone_else", "x@example.id", "X", "id")
     accounts.logout(stranger, pair.refresh_token)
     pair = accounts.refresh(pair.refresh_token)
+    assert accounts.authenticate(pair.access_token).user_id == user.id  # a stranger's logout changed nothing
     accounts.logout(Principal(user.id, user.email, user.name, "id"), pair.refresh_token)
     with pytest.raises(NotAuthenticated):
         accounts.refresh(pair.refresh_token)
+    with pytest.raises(NotAuthenticated):
+        accounts.authenticate(pair.access_token)
 
 
 # ---- housekeeping --------------------------------------------------------------------------------

@@ -133,6 +133,13 @@ class DelegationItem(Item):
     expires_ttl = TTLAttribute(null=True)
 
 
+class EndedSessionItem(Item):
+    """pk USER#{id}, sk ENDED#{family}: a session ended while its access tokens may live on;
+    gone (TTL) once the last of them has expired."""
+
+    expires_ttl = TTLAttribute()
+
+
 class OtpItem(Item):
     """pk USER#{id}, sk OTP#{purpose}: the one live code of that purpose."""
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import is_condition_failure
+from chalicelib.adapters.dynamodb.table import TransactionCancelled, Writes, is_condition_failure, run_transaction
+from chalicelib.adapters.dynamodb.users import ENDED_SESSION
 from chalicelib.services.ports import Session
 
 
@@ -42,10 +43,17 @@ class DynamoSessionStore:
             raise
         return True
 
-    def revoke(self, family: str) -> None:
-        item = m.SessionItem(f"SESSION#{family}", "S")
+    def revoke(self, family: str, user_id: str, tokens_expire_by: datetime) -> None:
+        """End the family; and, in the same transaction, note it in the user's partition, which
+        every request reads with the profile, so its live access tokens stop at once."""
+
+        def build(tx: Writes) -> None:
+            tx.update("session", m.SessionItem(f"SESSION#{family}", "S"), actions=[m.SessionItem.revoked.set(True)],
+                      condition=(m.SessionItem.pk.exists()) & (m.SessionItem.user_id == user_id))
+            tx.put("ended", m.EndedSessionItem(f"USER#{user_id}", f"{ENDED_SESSION}{family}",
+                                               expires_ttl=tokens_expire_by + timedelta(minutes=5)))
+
         try:
-            item.update(actions=[m.SessionItem.revoked.set(True)], condition=m.SessionItem.pk.exists())
-        except UpdateError as error:
-            if not is_condition_failure(error):
-                raise
+            run_transaction(build)
+        except TransactionCancelled:
+            pass  # no such session (or another user's): nothing to end

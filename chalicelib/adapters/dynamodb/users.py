@@ -20,6 +20,8 @@ from chalicelib.services.ports import EmailTaken, StoredCode
 
 # Registrations not yet verified, by when they were made (housekeeping removes stale ones).
 PENDING_PARTITION = "PENDING"
+# Sessions ended while their access tokens live on, kept in the user's partition (sessions.py).
+ENDED_SESSION = "ENDED#"
 
 
 def _user_pk(user_id: str) -> str:
@@ -45,10 +47,12 @@ class DynamoUserStore:
             range_key_condition=m.Item.sk.between("DELEGATION-IN#", "PROFILE"),
             consistent_read=True,
         )
-        profile, grants, codes, delegations = None, [], {}, []
+        profile, grants, codes, delegations, ended = None, [], {}, [], set()
         for raw in items:
             sort_key = raw["sk"]["S"]
-            if sort_key == "PROFILE":
+            if sort_key.startswith(ENDED_SESSION):
+                ended.add(sort_key[len(ENDED_SESSION):])
+            elif sort_key == "PROFILE":
                 profile = m.UserItem.from_raw_data(raw)
             elif sort_key.startswith("DELEGATION-IN#"):
                 delegations.append(_delegation_from_item(m.DelegationItem.from_raw_data(raw)))
@@ -62,6 +66,7 @@ class DynamoUserStore:
             return None, {}
         user = _user_from_item(profile, tuple(sorted(grants, key=lambda g: (g.node_id, g.role))))
         user.delegations = tuple(sorted(delegations, key=lambda d: d.starts_at))
+        user.ended_sessions = frozenset(ended)
         return user, codes
 
     def get(self, user_id: str) -> User | None:

@@ -65,7 +65,10 @@ class SessionStore(Protocol):
     def advance(self, family: str, from_generation: int) -> bool:
         """To the next generation unless someone did first or it is revoked."""
 
-    def revoke(self, family: str) -> None: ...
+    def revoke(self, family: str, user_id: str, tokens_expire_by: datetime) -> None:
+        """End the family and mark it ended in the user's account (User.ended_sessions) until
+        its last access token has expired. Nothing happens for an unknown family or another
+        user's."""
 
 
 class ThrottleStore(Protocol):
@@ -136,6 +139,9 @@ class PasswordHasher(Protocol):
 class AccessClaims(Protocol):
     @property
     def user_id(self) -> str: ...
+
+    @property
+    def session_family(self) -> str: ...
 
     @property
     def session_epoch(self) -> int: ...
