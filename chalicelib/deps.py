@@ -274,13 +274,22 @@ class Container:
     def notification_idempotency_store(self):
         """Powertools' record of the notification deliveries made (workers/notifications.py),
         kept in the app's table under its own partition."""
+        return self._idempotency_store("IDEMPOTENCY#notification")
+
+    @cached_property
+    def account_request_idempotency_store(self):
+        """The account requests carried out (workers/notifications.py). A store of its own:
+        Powertools configures a persistence layer once, with one idempotency key."""
+        return self._idempotency_store("IDEMPOTENCY#account-request")
+
+    def _idempotency_store(self, partition: str):
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
         from chalicelib.adapters import aws
 
         return DynamoDBPersistenceLayer(
             table_name=self.settings.table_name, key_attr="pk", sort_key_attr="sk",
-            static_pk_value="IDEMPOTENCY#notification", expiry_attr="expires_ttl",
+            static_pk_value=partition, expiry_attr="expires_ttl",
             boto3_client=aws.client(self.settings, "dynamodb"),
         )
 
@@ -341,6 +350,8 @@ class Container:
         return AccountService(
             users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=self.password_hasher,
             access_tokens=tokens, keys=self.keys, notifications=self.notifications, clock=self.clock,
+            # Registrations and reset requests are carried out by the notification function.
+            requests=self.notification_jobs,
             refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
         )
 

@@ -29,7 +29,7 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import ROLES, Grant, Principal, User
 from chalicelib.services.ports import (
-    AccessTokens, Clock, DirectNotifier, EmailTaken, KeySource, PasswordHasher, Session, SessionStore, StoredCode,
+    AccessTokens, Clock, DirectNotifier, EmailTaken, JobQueue, KeySource, PasswordHasher, Session, SessionStore, StoredCode,
     ThrottleStore, UserStore,
 )
 
@@ -38,6 +38,29 @@ logger = logging.getLogger(__name__)
 LANGUAGES = ("id", "en")
 # Read in place of an unknown address's account, so the lookup costs what a known one costs.
 NOBODY = "usr_nobody"
+# Matches no stored code: the try taken for a code that is not there changes nothing.
+NO_CODE = "-"
+
+
+REGISTER = "register"
+FORGOT_PASSWORD = "forgot_password"
+
+
+@dataclass(frozen=True)
+class AccountRequest:
+    """A registration or a reset request, queued by the route and carried out by the notification
+    function. A registration carries the argon2 hash of the chosen password, never the password."""
+
+    action: str
+    email: str
+    request_id: str
+    name: str | None = None
+    language: str | None = None
+    password_hash: str | None = None
+
+
+def account_request(action: str, email: str, **fields: str) -> dict[str, Any]:
+    return {"type": "account", "action": action, "email": email, "request_id": new_id("req"), **fields}
 
 
 @dataclass(frozen=True)
@@ -51,8 +74,9 @@ class TokenPair:
 class AccountService:
     def __init__(self, *, users: UserStore, sessions: SessionStore, throttles: ThrottleStore, hasher: PasswordHasher,
                  access_tokens: AccessTokens, keys: KeySource, notifications: DirectNotifier, clock: Clock,
-                 refresh_token_seconds: int, web_base_url: str) -> None:
+                 requests: JobQueue, refresh_token_seconds: int, web_base_url: str) -> None:
         self.users = users
+        self.requests = requests
         self.sessions = sessions
         self.throttles = throttles
         self.hasher = hasher
@@ -66,13 +90,27 @@ class AccountService:
     # ---- registration --------------------------------------------------------------------
 
     def register(self, email: str, password: str, name: str, language: str | None) -> None:
+        """Checked and hashed here; the rest is queued (carry_out_registration), so a new address,
+        a taken one and an unverified one answer after the same work."""
         email = cred.email_address(email)
         cred.check_password_rules(password)
         language = _language(language)
         name = cred.person_name(name)
+        self.requests.send(account_request(REGISTER, email, name=name, language=language,
+                                           password_hash=self.hasher.hash(password)))
+
+    def carry_out(self, request: AccountRequest) -> None:
+        """What a queued request asks, off the answer's path (the notification function)."""
+        if request.action == REGISTER:
+            assert request.name and request.language and request.password_hash
+            self.carry_out_registration(request.email, request.name, request.language, request.password_hash)
+        elif request.action == FORGOT_PASSWORD:
+            self.send_reset_code(request.email)
+        else:
+            raise ValueError(f"unknown account request: {request.action}")
+
+    def carry_out_registration(self, email: str, name: str, language: str, password_hash: str) -> None:
         now = self.clock.now()
-        # Hashed before anything is looked up: every path below costs the same.
-        password_hash = self.hasher.hash(password)
         if not self._may_send_code(email, now):
             return
         user_id = self.users.user_id_for_email(email)
@@ -92,7 +130,7 @@ class AccountService:
         if user is None:
             return
         if user.is_active:
-            # Tell the owner, not the caller: the caller sees the same 202 as for a new address.
+            # Tell the owner, not the caller: the caller saw the same 202 as for a new address.
             self._notify(user.id, "already_registered", link=f"{self.web_base_url}/forgot-password")
             return
         # Still unverified: a fresh code, bound to the password chosen with it.
@@ -105,7 +143,7 @@ class AccountService:
         user, stored = self._user_and_code(email, "verify")
         if user is not None and user.is_active:
             stored = None  # already verified: no code of this kind is live
-        self._check_code(email, user, stored, code)
+        self._check_code(email, "verify", user, stored, code)
         assert user is not None and stored is not None
         activated = replace(user, status="active", password_hash=stored.password_hash, version=user.version + 1)
         if not self.users.redeem_code(activated, user.version, stored):
@@ -201,7 +239,10 @@ class AccountService:
     # ---- password reset and invitations ---------------------------------------------------
 
     def forgot_password(self, email: str) -> None:
-        email = cred.normalize_email(email)
+        """Queued whether or not the address has an account: the answer costs the same."""
+        self.requests.send(account_request(FORGOT_PASSWORD, cred.normalize_email(email)))
+
+    def send_reset_code(self, email: str) -> None:
         now = self.clock.now()
         if not self._may_send_code(email, now):
             return
@@ -220,7 +261,7 @@ class AccountService:
         email = cred.normalize_email(email)
         purpose = "reset" if code.isdigit() and len(code) == cred.OTP_DIGITS else "invite"
         user, stored = self._user_and_code(email, purpose)
-        self._check_code(email, user, stored, code)
+        self._check_code(email, purpose, user, stored, code)
         assert user is not None and stored is not None
         changed = replace(
             user, status="active", password_hash=self.hasher.hash(new_password),
@@ -323,25 +364,27 @@ class AccountService:
             password_hash=password_hash,
         )
 
-    def _user_and_code(self, email: str, purpose: str):
-        user_id = self.users.user_id_for_email(email)
-        if user_id is None:
-            return None, None
-        user, codes = self.users.load(user_id)
+    def _user_and_code(self, email: str, purpose: str) -> tuple[User | None, StoredCode | None]:
+        user, codes = self.users.load(self.users.user_id_for_email(email) or NOBODY)
         return user, codes.get(purpose)
 
-    def _check_code(self, email: str, user: User | None, stored: StoredCode | None, code: str) -> None:
+    def _check_code(self, email: str, purpose: str, user: User | None, stored: StoredCode | None, code: str) -> None:
+        """A code for an account with no live code (or no account) goes through the same reads
+        and writes as a wrong one, so the answer's time does not tell which it was."""
         wrong = InvalidInput("this code is not valid", [FieldProblem("code", "is wrong or has expired; ask for a new one", "code_invalid")])
         now = self.clock.now()
         locked = self.throttles.locked_until("code-fail", email, now)
         if locked:
             raise TooManyAttempts("too many wrong codes for this address; try again tomorrow", cred.seconds_until(locked, now))
-        if user is None or stored is None or stored.expires_at <= now:
-            self._code_failed(email, now)
-            raise wrong
+        live = user is not None and stored is not None and stored.expires_at > now
         # The try is taken before the code is compared: guesses sent at the same moment each
         # need a try of their own, so never more than OTP_MAX_ATTEMPTS are compared.
-        taken = self.users.reserve_code_attempt(user.id, stored.purpose, stored.code_hash, cred.OTP_MAX_ATTEMPTS)
+        taken = self.users.reserve_code_attempt(user.id if user else NOBODY, purpose,
+                                                stored.code_hash if live and stored else NO_CODE, cred.OTP_MAX_ATTEMPTS)
+        if not live:
+            self._code_failed(email, now)
+            raise wrong
+        assert user is not None and stored is not None
         if taken is None:
             raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
         if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):

@@ -1,7 +1,9 @@
-"""The notification function: an SQS-triggered Lambda doing two kinds of job.
+"""The notification function: an SQS-triggered Lambda doing three kinds of job.
 
 * fanout  — an outbox entry becomes one notification and one delivery job per recipient;
-* deliver — one notification's e-mail is sent and its delivery recorded.
+* deliver — one notification's e-mail is sent and its delivery recorded;
+* account — a registration or password-reset request, carried out once (by its request id) off
+  the route's path, so the route answers every address after the same work.
 
 A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
 keyed on the notification id, with the recipient and kind hashed so a reused id with other
@@ -52,11 +54,27 @@ class DeliverJob(BaseModel):
     secret: dict[str, Any] = {}
 
 
-Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="type")])
+class AccountJob(BaseModel):
+    """A registration or a password-reset request, queued by its route so that every address
+    answers after the same work (services/accounts.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Literal["account"]
+    action: Literal["register", "forgot_password"]
+    request_id: str = Field(min_length=8, max_length=64)
+    email: str = Field(max_length=320)
+    name: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, max_length=5)
+    password_hash: str | None = Field(default=None, max_length=400)
+
+
+Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob, AccountJob], Field(discriminator="type")])
 
 
 def handle_batch(event: Any) -> dict[str, Any]:
-    _idempotent_deliver().config.register_lambda_context(event.context)
+    for idempotent in (_idempotent_deliver(), _idempotent_account_request()):
+        idempotent.config.register_lambda_context(event.context)
     return handle_each_record(event, _handle_record)
 
 
@@ -70,6 +88,9 @@ def _handle_record(record: Any) -> None:
     deps = container()
     if isinstance(job, FanOutJob):
         deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
+        return
+    if isinstance(job, AccountJob):
+        _idempotent_account_request()(job)
         return
     try:
         _idempotent_deliver()(job, receive_count(record))
@@ -117,16 +138,38 @@ def _idempotent_deliver():
                                                     describe_error)
         return {"outcome": outcome}
 
-    return _IdempotentDelivery(config, deliver)
+    return _Idempotent(config, lambda job, receive_count: deliver(job=job.model_dump(mode="json"), receive_count=receive_count))
 
 
-class _IdempotentDelivery:
-    def __init__(self, config: Any, deliver: Any) -> None:
+@functools.cache
+def _idempotent_account_request():
+    """Carried out once per request even when SQS delivers it twice: a second code would make
+    the first one, already in the person's mailbox, useless."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+
+    from chalicelib.services.accounts import AccountRequest
+
+    config = IdempotencyConfig(event_key_jmespath="request_id", payload_validation_jmespath="[action, email]",
+                               expires_after_seconds=24 * 3600)
+
+    @idempotent_function(data_keyword_argument="request",
+                         persistence_store=container().account_request_idempotency_store, config=config)
+    def carry_out(request: dict[str, Any]) -> dict[str, str]:
+        container().accounts.carry_out(AccountRequest(**{k: v for k, v in request.items() if k != "type"}))
+        return {"outcome": "done"}
+
+    return _Idempotent(config, lambda job: carry_out(request=job.model_dump(mode="json")))
+
+
+class _Idempotent:
+    """A Powertools-idempotent function with its config, whose Lambda context each batch registers."""
+
+    def __init__(self, config: Any, call: Any) -> None:
         self.config = config
-        self._deliver = deliver
+        self._call = call
 
-    def __call__(self, job: DeliverJob, receive_count: int) -> None:
-        self._deliver(job=job.model_dump(mode="json"), receive_count=receive_count)
+    def __call__(self, *args: Any) -> None:
+        self._call(*args)
 
 
 def relay_outbox(_event: object) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from chalicelib.domain.credentials import KeyRing
 from chalicelib.domain.errors import NotAuthenticated
@@ -30,11 +30,14 @@ class FakeJobQueue:
     def __init__(self) -> None:
         self.jobs: list[dict[str, Any]] = []
         self.broken = False  # True: every send raises, as SQS that does not answer
+        self.on_send: Callable[[dict[str, Any]], None] | None = None  # a worker taking each job at once
 
     def send(self, job: dict[str, Any]) -> None:
         if self.broken:
             raise ConnectionError("the queue does not answer")
         self.jobs.append(job)
+        if self.on_send is not None:
+            self.on_send(job)
 
     def send_many(self, jobs: list[dict[str, Any]]) -> None:
         for job in jobs:

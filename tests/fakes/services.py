@@ -6,7 +6,7 @@ import functools
 from datetime import timedelta, timezone
 
 from chalicelib.domain.catalog import CATALOG_DIR, Catalog, load_catalog
-from chalicelib.services.accounts import AccountService
+from chalicelib.services.accounts import AccountRequest, AccountService
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.budgets import BudgetService
 from chalicelib.services.delegations import DelegationService
@@ -29,10 +29,16 @@ def catalog() -> Catalog:
     return load_catalog(CATALOG_DIR, TEST_CATALOG)
 
 
-def accounts(f: Fakes) -> AccountService:
-    return AccountService(users=f.users, sessions=f.sessions, throttles=f.throttles, hasher=f.hasher,
-                          access_tokens=f.access_tokens, keys=f.keys, notifications=f.notifier, clock=f.clock,
-                          refresh_token_seconds=30 * 86400, web_base_url=WEB)
+def accounts(f: Fakes, carry_out_requests: bool = True) -> AccountService:
+    """With `carry_out_requests`, a queued registration or reset request is carried out as it is
+    queued, as if the notification function took it at once."""
+    requests = FakeJobQueue()
+    service = AccountService(users=f.users, sessions=f.sessions, throttles=f.throttles, hasher=f.hasher,
+                             access_tokens=f.access_tokens, keys=f.keys, notifications=f.notifier, clock=f.clock,
+                             requests=requests, refresh_token_seconds=30 * 86400, web_base_url=WEB)
+    if carry_out_requests:
+        requests.on_send = lambda job: service.carry_out(AccountRequest(**{k: v for k, v in job.items() if k != "type"}))
+    return service
 
 
 def delegations(f: Fakes) -> DelegationService:

@@ -166,9 +166,11 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeyp
         def save(self, *a, **k):
             pass
 
+    user, password = make_user(api.deps)
+    pair = api.post("/auth/login", {"email": user.email, "password": password}).json
     monkeypatch.setattr(table, "TransactWrite", Unanswered)
     monkeypatch.setattr(table.time, "sleep", lambda _s: None)
-    answer = api.post("/auth/register", {"email": "slow@example.id", "password": "long enough", "name": "S"})
+    answer = api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"])
     body = assert_problem(answer, 503)
     assert "try again" in body["detail"]
     assert len(sent_tokens) == 4 and len(set(sent_tokens)) == 1  # every retry is the same transaction

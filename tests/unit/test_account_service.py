@@ -213,3 +213,25 @@ def test_a_lock_ends_after_its_time_even_without_a_good_login(fakes, accounts):
     assert fakes.throttles.locked_until("login", "ghost@example.id", fakes.clock.now())
     fakes.clock.advance(seconds=cred.LOGIN_LOCK_SECONDS)
     assert fakes.throttles.locked_until("login", "ghost@example.id", fakes.clock.now()) is None
+
+
+# ---- what a caller can learn ---------------------------------------------------------------------
+
+def test_registering_and_asking_a_reset_only_queue_a_request_whatever_the_address(fakes):
+    """The route's work is the same for a new, a taken and an unknown address: the lookups and
+    the mail happen when the notification function carries the request out."""
+    accounts = services.accounts(fakes, carry_out_requests=False)
+    services.accounts(fakes).register("ani@example.id", PASSWORD, "Ani", "id")  # a known address
+    reads_before = dict(fakes.users.emails), list(fakes.notifier.sent)
+    accounts.register("ani@example.id", PASSWORD, "Ani again", "id")
+    accounts.register("new@example.id", PASSWORD, "Baru", "id")
+    accounts.forgot_password("ani@example.id")
+    accounts.forgot_password("nobody@example.id")
+    assert (dict(fakes.users.emails), fakes.notifier.sent) == reads_before  # nothing looked up, nothing sent
+    queued = accounts.requests.jobs
+    assert [(job["action"], job["email"]) for job in queued] == [
+        ("register", "ani@example.id"), ("register", "new@example.id"),
+        ("forgot_password", "ani@example.id"), ("forgot_password", "nobody@example.id")]
+    assert all("password" not in job and set(job) <= {"type", "action", "email", "request_id", "name", "language",
+                                                      "password_hash"} for job in queued)
+    assert queued[1]["password_hash"] == fakes.hasher.hash(PASSWORD)
