@@ -123,7 +123,7 @@ class AccountService:
                 self.users.create(user, stored)
             except EmailTaken:
                 return  # claimed a moment ago by a parallel registration: it got the code
-            self._notify(user.id, "verify_code", secret={"code": code})
+            self._notify(user.id, "verify_code", secret={"code": code}, at_once=True)
             logger.info("registration started", extra={"user_id": user.id})
             return
         user, _codes = self.users.load(user_id)
@@ -131,12 +131,12 @@ class AccountService:
             return
         if user.is_active:
             # Tell the owner, not the caller: the caller saw the same 202 as for a new address.
-            self._notify(user.id, "already_registered", link=f"{self.web_base_url}/forgot-password")
+            self._notify(user.id, "already_registered", link=f"{self.web_base_url}/forgot-password", at_once=True)
             return
         # Still unverified: a fresh code, bound to the password chosen with it.
         code = cred.new_otp()
         self.users.put_code(user.id, self._stored_code(user.id, "verify", code, now, cred.OTP_LIFETIME_SECONDS, password_hash))
-        self._notify(user.id, "verify_code", secret={"code": code})
+        self._notify(user.id, "verify_code", secret={"code": code}, at_once=True)
 
     def verify(self, email: str, code: str) -> User:
         email = cred.normalize_email(email)
@@ -252,7 +252,7 @@ class AccountService:
             return
         code = cred.new_otp()
         self.users.put_code(user.id, self._stored_code(user.id, "reset", code, now, cred.OTP_LIFETIME_SECONDS))
-        self._notify(user.id, "reset_code", secret={"code": code})
+        self._notify(user.id, "reset_code", secret={"code": code}, at_once=True)
 
     def reset_password(self, email: str, code: str, new_password: str) -> User:
         """Takes a reset code, or the invitation code a new staff member got by e-mail. Every
@@ -419,9 +419,10 @@ class AccountService:
                 return changed
         raise Conflict("your account is being changed; try again")
 
-    def _notify(self, user_id: str, kind: str, secret: dict[str, str] | None = None, **params: Any) -> None:
+    def _notify(self, user_id: str, kind: str, secret: dict[str, str] | None = None, at_once: bool = False,
+                **params: Any) -> None:
         """E-mail to the account's owner, in their language; codes travel only in the job."""
-        self.notifications.send_direct(user_id, kind, params, secret)
+        self.notifications.send_direct(user_id, kind, params, secret, at_once=at_once)
 
 
 def _language(language: str | None) -> str:

@@ -74,11 +74,20 @@ class NotificationService:
 
     # ---- producing -------------------------------------------------------------------------
 
-    def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None) -> None:
+    def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None,
+                    at_once: bool = False) -> None:
         """A notification for one user that no outbox carries (codes, invitations): queued now,
-        or the caller's request fails."""
+        or the caller's request fails. `at_once` (a worker already off the request's path)
+        sends it here, and queues it for the usual retries only if that fails: a code should
+        not wait behind the queue twice."""
         notification = Notification(id=new_id("ntf"), user_id=user_id, kind=kind, params=params,
                                     created_at=self.clock.now())
+        if at_once:
+            try:
+                self.deliver(DeliveryJob(notification, secret or {}), receive_count=1)
+                return
+            except DeliveryFailed:
+                pass  # recorded as retrying; the queued job tries again
         self.jobs.send(delivery_job(notification, secret or {}))
 
     # ---- fan-out ------------------------------------------------------------------------------

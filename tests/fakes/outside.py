@@ -186,9 +186,12 @@ class FakeNotifier:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = []
+        self.at_once: list[bool] = []  # sent from a worker, without queuing first
 
-    def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None) -> None:
+    def send_direct(self, user_id: str, kind: str, params: dict[str, Any], secret: dict[str, Any] | None = None,
+                    at_once: bool = False) -> None:
         self.sent.append((user_id, kind, params, secret or {}))
+        self.at_once.append(at_once)
 
     def kinds(self) -> list[str]:
         return [kind for _user, kind, _params, _secret in self.sent]

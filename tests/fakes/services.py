@@ -13,6 +13,7 @@ from chalicelib.services.delegations import DelegationService
 from chalicelib.services.documents import DocumentService, UploadLimits
 from chalicelib.services.integration_runs import RunPolicy
 from chalicelib.services.integrations import IntegrationService
+from chalicelib.services.notifications import NotificationService
 from chalicelib.services.registry_sender import RegistrySender
 from chalicelib.services.subscription_deliverer import SubscriptionDeliverer
 from chalicelib.services.outbox import Outbox
@@ -39,6 +40,12 @@ def accounts(f: Fakes, carry_out_requests: bool = True) -> AccountService:
     if carry_out_requests:
         requests.on_send = lambda job: service.carry_out(AccountRequest(**{k: v for k, v in job.items() if k != "type"}))
     return service
+
+
+def notifications(f: Fakes) -> NotificationService:
+    return NotificationService(notifications=f.notifications, outbox=f.outbox, users=f.users, jobs=f.jobs,
+                               mailer=f.mailer, clock=f.clock, web_base_url=WEB, org_name="Satupintu Uji",
+                               max_receives=5, retry_base_seconds=30)
 
 
 def delegations(f: Fakes) -> DelegationService:

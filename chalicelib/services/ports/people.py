@@ -172,4 +172,5 @@ class DirectNotifier(Protocol):
     """Mail to one account's owner that no outbox carries (codes, invitations)."""
 
     def send_direct(self, user_id: str, kind: str, params: dict[str, Any],
-                    secret: dict[str, Any] | None = None) -> None: ...
+                    secret: dict[str, Any] | None = None, at_once: bool = False) -> None:
+        """Queued for the notification function; `at_once` sends it here first (from a worker)."""
