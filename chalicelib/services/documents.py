@@ -1,8 +1,8 @@
 """Evidence and documents: presigned uploads, the scan, quarantine, gated downloads.
 
 Nothing uploaded is served until the scan has passed it, and what is served is what the scan
-wrote (the cleaned image, or the exact PDF bytes it read) under the served prefix: replacing
-the uploaded object later changes nothing that anyone can download.
+wrote (the cleaned image, or the exact PDF bytes it read, nothing riding along) under the served
+prefix: replacing the uploaded object later changes nothing that anyone can download.
 """
 
 from __future__ import annotations

@@ -106,6 +106,9 @@ def test_a_photo_is_served_without_its_location_or_camera_serial(api, case):
     ("plan", "denah.pdf", "application/pdf", make.pdf_with_javascript(), "javascript"),
     ("plan", "denah.pdf", "application/pdf", make.encrypted_pdf(), "encrypted"),
     ("photo", "besar.png", "image/png", make.png_declaring(30000, 30000), "too_many_pixels"),
+    ("plan", "denah.pdf", "application/pdf", make.html_pdf_polyglot(), "hidden_markup"),
+    ("plan", "denah.pdf", "application/pdf", make.pdf_with_zip_appended(), "trailing_data"),
+    ("plan", "denah.pdf", "application/pdf", make.pdf_hiding_zip_in_a_stream(), "hidden_archive"),
 ])
 def test_bad_files_are_rejected_quarantined_never_served_and_the_uploader_told(api, case, requirement, filename,
                                                                                  content_type, data, code):
@@ -122,6 +125,29 @@ def test_bad_files_are_rejected_quarantined_never_served_and_the_uploader_told(a
     assert len(quarantined(api, app_id, offered["document_id"])) == 1
     mail = api.wait_for_mail(case["applicant"].email, "ditolak")
     assert filename in mail["text"] and case["app"]["tracking_code"] in mail["text"]
+
+
+def test_an_image_with_an_archive_appended_is_served_as_the_image_alone(api, case):
+    import io
+    import zipfile
+
+    original = make.with_appended(make.jpeg_with_comment(b"<html><script>alert(1)</script>"), make.small_zip())
+    assert zipfile.is_zipfile(io.BytesIO(original))
+    offered = upload_document(api, case["token"], case["app"]["id"], "photo", "foto.jpg", "image/jpeg", original)
+    assert document(api, case["token"], case["app"]["id"], offered["document_id"])["status"] == "clean"
+    served = requests.get(api.get(f"/applications/{case['app']['id']}/documents/{offered['document_id']}",
+                                  token=case["token"]).json["download_url"], timeout=10).content
+    assert served.startswith(b"\xff\xd8") and served != original
+    assert not zipfile.is_zipfile(io.BytesIO(served)) and b"bukti.txt" not in served and b"<script" not in served
+
+
+def test_a_pdf_saved_in_revisions_is_served_byte_for_byte(api, case):
+    """Incremental updates (several %%EOF) are how signing tools and scanners save: they pass,
+    and the bytes served are the bytes uploaded (a signature on them still verifies)."""
+    revised = make.pdf_revised(2)
+    offered = upload_document(api, case["token"], case["app"]["id"], "plan", "izin.pdf", "application/pdf", revised)
+    assert document(api, case["token"], case["app"]["id"], offered["document_id"])["status"] == "clean"
+    assert _served(api, case["token"], case["app"]["id"], offered["document_id"]) == revised
 
 
 def test_eicar_is_rejected_as_malware(api, case):
