@@ -473,3 +473,67 @@ def test_files_replaced_before_their_scan_settle_their_events_and_the_newest_is_
         == [newest]
     assert _served(api, case["token"], app_id, newest) == files[-1]
     assert not any(served_exists(api, app_id, o["document_id"]) for o in offered[:2])
+
+
+def _two_uploads_into_one_fresh_slot(api, case):
+    """One presigned POST used twice before any scan: (key, the two files, ETag → version)."""
+    app_id = case["app"]["id"]
+    first, second = make.pdf("satu"), make.pdf("duaa")
+    assert len(first) == len(second)
+    offered = api.post(f"/applications/{app_id}/documents", {
+        "requirement": "plan", "filename": "denah.pdf", "content_type": "application/pdf", "size": len(first),
+    }, token=case["token"]).json
+    for data in (first, second):
+        assert post_file(offered["upload"], "denah.pdf", "application/pdf", data) == 204
+    key = f"incoming/{app_id}/{offered['document_id']}"
+    return offered["document_id"], key, first, second, _versions(api, key)
+
+
+def test_two_scans_of_one_slot_at_once_serve_the_winner_and_leave_nothing_of_the_loser(api, case, monkeypatch):
+    """Lambda may run both events of a slot at once: here the second upload's whole scan runs
+    while the first's is inspecting. The first's verdict loses the settle; what it wrote under
+    clean/ is removed, and the served file is the winner's."""
+    app_id = case["app"]["id"]
+    document_id, key, first, second, versions = _two_uploads_into_one_fresh_slot(api, case)
+    store = api.deps.document_store
+    settle = store.settle
+    inner = []
+
+    def settle_after_the_other_scan(*args, **kwargs):
+        if not inner:
+            inner.append("running")
+            inner[0] = api.deps.documents.scan(key, _md5(second), versions[_md5(second)])
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(store, "settle", settle_after_the_other_scan)
+    assert api.deps.documents.scan(key, _md5(first), versions[_md5(first)]) == "already settled"
+    assert inner == ["clean"]
+    assert _served(api, case["token"], app_id, document_id) == second
+    listing = s3(api).list_object_versions(Bucket=api.deps.settings.uploads_bucket, Prefix=f"clean/{app_id}/{document_id}")
+    assert len(listing.get("Versions", [])) == 1  # the loser's write is gone
+    assert _versions(api, key) == {}
+    assert sorted(_scan_own_messages(api, app_id)) == ["already settled", "gone"]  # S3's own events
+
+
+def test_a_scan_that_finds_its_slot_taken_by_another_upload_quarantines_its_own_file(api, case, monkeypatch):
+    """The second upload's scan settles the slot between the first's reading the document and
+    its claiming it: the first's file is a replacement after a verdict, kept away, never served."""
+    app_id = case["app"]["id"]
+    document_id, key, first, second, versions = _two_uploads_into_one_fresh_slot(api, case)
+    store = api.deps.document_store
+    start_scan = store.start_scan
+    inner = []
+
+    def start_after_the_other_scan(document):
+        if not inner:
+            inner.append("running")
+            inner[0] = api.deps.documents.scan(key, _md5(second), versions[_md5(second)])
+        return start_scan(document)
+
+    monkeypatch.setattr(store, "start_scan", start_after_the_other_scan)
+    assert api.deps.documents.scan(key, _md5(first), versions[_md5(first)]) == "replacement quarantined"
+    assert inner == ["clean"]
+    assert _served(api, case["token"], app_id, document_id) == second
+    assert _stray_etags(api).count(_md5(first)) == 1
+    assert _versions(api, key) == {}
+    assert sorted(_scan_own_messages(api, app_id)) == ["already settled", "gone"]  # S3's own events
