@@ -53,23 +53,16 @@ class S3Storage:
         return {"url": post["url"], "fields": post["fields"]}
 
     def locate(self, key: str, etag: str, version_id: str | None) -> str:
-        """The version of exactly the object an event announced: the event's own version, or,
-        where the event names none (the emulator's events), the newest version with its ETag.
-        ObjectGone when it is not there any more. Never "whatever is current": a key may hold
-        several uploads at once (one presigned POST used twice), each with its own event."""
-        from botocore.exceptions import ClientError
-
-        bucket = self._settings.uploads_bucket
+        """The version of exactly the object an event announced: the event's own version (S3's
+        events name it; whether it is still there, each later call finds out), or, where the
+        event names none (the emulator's events), the newest version with its ETag, ObjectGone
+        when there is none. Never "whatever is current": a key may hold several uploads at once
+        (one presigned POST used twice), each with its own event."""
         if version_id:
-            try:
-                self._s3.head_object(Bucket=bucket, Key=key, VersionId=version_id)
-            except ClientError as error:
-                if error.response["Error"]["Code"] in _GONE:
-                    raise ObjectGone(key) from None
-                raise
             return version_id
         wanted = etag.strip('"')
-        for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+        pages = self._s3.get_paginator("list_object_versions").paginate(Bucket=self._settings.uploads_bucket, Prefix=key)
+        for page in pages:
             for entry in page.get("Versions", []):
                 if entry["Key"] == key and entry["ETag"].strip('"') == wanted:
                     return entry["VersionId"]

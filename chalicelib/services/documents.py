@@ -147,13 +147,13 @@ class DocumentService:
         target = docs.parse_incoming_key(key)
         app = self.applications.get(target[0]) if target else None
         document = self.documents.get(*target) if app and target else None
+        if document is not None and document.settled and document.scanned_etag == etag.strip('"'):
+            return "already settled"
         try:
             version_id = self.storage.locate(key, etag, version_id)
         except ObjectGone:
             # Its document was deleted (the web app replaces a file with a new document and
             # deletes the old one, files and all), or an earlier delivery finished with it.
-            if document is not None and document.settled and document.scanned_etag == etag.strip('"'):
-                return "already settled"
             logger.info("upload gone before its scan", extra={"key": key[:200]})
             return "gone"
         if app is None or document is None:
@@ -167,7 +167,6 @@ class DocumentService:
                     return self._quarantine_stray(key, version_id, "no such document")
         if document.settled:
             if document.scanned_etag == etag.strip('"'):
-                self.storage.remove(key, version_id)  # the same bytes again, or a delivery cut short
                 return "already settled"
             # A file put in the slot after its verdict: kept away, never served.
             return self._quarantine_stray(key, version_id, "replaced after its scan")

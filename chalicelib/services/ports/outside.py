@@ -31,8 +31,8 @@ class ObjectStorage(Protocol):
         """{"url": …, "fields": {…}} for a POST pinned to key, type and size."""
 
     def locate(self, key: str, etag: str, version_id: str | None) -> str:
-        """The version id of exactly the announced object (the event's version, else the one
-        with its ETag); ObjectGone when it is not there any more."""
+        """The version id of exactly the announced object: the event's version, else the one
+        with its ETag (ObjectGone when none has it any more)."""
 
     def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
         """Exactly the announced version; ObjectTooLarge past `max_bytes`, ObjectGone when that
