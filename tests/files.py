@@ -190,3 +190,134 @@ def pdf_with_action_in(place: str, action_type: str = "/JavaScript") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# ---- polyglots: files that are two things at once -------------------------------------------
+
+def small_zip(name: str = "bukti.txt", body: bytes = b"isi arsip") -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, body)
+    return out.getvalue()
+
+
+def handmade_pdf(header_comment: bytes = b"", between: bytes = b"", extra_stream: bytes | None = None,
+                 text: bytes = b"Surat permohonan") -> bytes:
+    """A one-page PDF written by hand, its cross-reference offsets true, so a reader opens it
+    whatever rides in it: `header_comment` (a comment line after %PDF-), `between` (bytes after
+    the page's objects, before the cross-reference), `extra_stream` (a stream no page uses)."""
+    content = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    if extra_stream is not None:
+        objects.append(b"<< /Length %d >>\nstream\n" % len(extra_stream) + extra_stream + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    if header_comment:
+        out += b"%" + header_comment + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    out += between
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def html_pdf_polyglot() -> bytes:
+    """A PDF whose first line after %PDF- is a page: a browser told it is HTML runs the script."""
+    return handmade_pdf(header_comment=b"<html><body><script>alert(document.domain)</script></body></html>")
+
+
+def pdf_with_html_deep_inside() -> bytes:
+    """HTML in a comment between objects, past the first KB (where no sniffer of the first bytes looks)."""
+    return handmade_pdf(between=b"%" + b" " * 1500 + b"\n%<!DOCTYPE html><title>x</title><script>fetch('/')</script>\n")
+
+
+def pdf_with_zip_appended() -> bytes:
+    return pdf() + small_zip()
+
+
+def pdf_with_zip_and_a_second_eof() -> bytes:
+    """The appended archive followed by the PDF's own ending again (startxref, %%EOF), so the
+    file ends as a PDF and readers of both kinds open it."""
+    data = pdf()
+    startxref = data[data.rfind(b"startxref"):]
+    return data + small_zip() + b"\n" + startxref
+
+
+def pdf_hiding_zip_in_a_stream() -> bytes:
+    """An archive inside a stream no page uses, its end record's comment swallowing the rest of
+    the PDF: a PDF reader and a ZIP reader both open it, and nothing trails the %%EOF."""
+    probe = handmade_pdf(extra_stream=small_zip())
+    tail = len(probe) - (probe.rfind(b"PK\x05\x06") + 22)
+    archive = small_zip()
+    patched = archive[:-2] + struct.pack("<H", tail)  # the comment length: everything after it
+    return handmade_pdf(extra_stream=patched)
+
+
+def pdf_revised(revisions: int = 2) -> bytes:
+    """A PDF saved again as incremental updates (as signing tools and some scanners do): each
+    revision appended with its own cross-reference and %%EOF."""
+    from pypdf import PdfWriter
+
+    data = pdf()
+    for number in range(revisions):
+        writer = PdfWriter(io.BytesIO(data), incremental=True)
+        writer.add_metadata({"/Title": f"Revisi {number + 1}"})
+        out = io.BytesIO()
+        writer.write(out)
+        data = out.getvalue()
+    return data
+
+
+def with_appended(data: bytes, tail: bytes) -> bytes:
+    return data + tail
+
+
+def jpeg_with_comment(comment: bytes) -> bytes:
+    """A JPEG with a COM segment holding `comment` (Pillow writes it back out unless told not to)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 160, 30)).save(out, format="JPEG", comment=comment)
+    return out.getvalue()
+
+
+def png_with_icc_profile(profile: bytes) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 160, 30)).save(out, format="PNG", icc_profile=profile)
+    return out.getvalue()
+
+
+def png_with_private_chunk(body: bytes) -> bytes:
+    """A PNG with an ancillary chunk of our own naming before its end (readers skip it)."""
+    data = png()
+    end = data.rfind(b"IEND") - 4
+    kind = b"zpLy"
+    chunk = struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    return data[:end] + chunk + data[end:]
+
+
+def png_with_markup_palette() -> bytes:
+    """A palette image whose colours spell a web page: a lossless re-encoding writes them back."""
+    from PIL import Image
+
+    payload = b"<html><body><script>alert(document.domain)</script></body></html>"
+    image = Image.new("P", (16, 16), 0)
+    image.putpalette((payload + b"\x00" * 768)[:768])
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -12,6 +12,10 @@ from urllib.parse import quote
 from chalicelib.config import Settings
 from chalicelib.services.ports import ObjectGone, ObjectTooLarge
 
+# What S3 answers for a key or version that is not there (any more), or an ETag that no longer matches.
+_GONE = ("404", "NoSuchKey", "NoSuchVersion", "412", "PreconditionFailed")
+
+
 @dataclass(frozen=True)
 class StoredObject:
     data: bytes
@@ -48,6 +52,22 @@ class S3Storage:
         )
         return {"url": post["url"], "fields": post["fields"]}
 
+    def locate(self, key: str, etag: str, version_id: str | None) -> str:
+        """The version of exactly the object an event announced: the event's own version (S3's
+        events name it; whether it is still there, each later call finds out), or, where the
+        event names none (the emulator's events), the newest version with its ETag, ObjectGone
+        when there is none. Never "whatever is current": a key may hold several uploads at once
+        (one presigned POST used twice), each with its own event."""
+        if version_id:
+            return version_id
+        wanted = etag.strip('"')
+        pages = self._s3.get_paginator("list_object_versions").paginate(Bucket=self._settings.uploads_bucket, Prefix=key)
+        for page in pages:
+            for entry in page.get("Versions", []):
+                if entry["Key"] == key and entry["ETag"].strip('"') == wanted:
+                    return entry["VersionId"]
+        raise ObjectGone(key)
+
     def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
         """The bytes of exactly the announced object (its version, or else its ETag), refusing
         to download more than `max_bytes`."""
@@ -60,7 +80,7 @@ class S3Storage:
                 raise ObjectTooLarge(head["ContentLength"])
             answer = self._s3.get_object(Bucket=self._settings.uploads_bucket, Key=key, **selector)
         except ClientError as error:
-            if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NoSuchVersion", "412", "PreconditionFailed"):
+            if error.response["Error"]["Code"] in _GONE:
                 raise ObjectGone(key) from None
             raise
         data = answer["Body"].read(max_bytes + 1)
@@ -83,10 +103,18 @@ class S3Storage:
         return answer["Body"].read()
 
     def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None:
+        """A copy kept in the quarantine bucket; ObjectGone when the version is not there any more."""
+        from botocore.exceptions import ClientError
+
         source = {"Bucket": self._settings.uploads_bucket, "Key": source_key}
         if version_id:
             source["VersionId"] = version_id
-        self._s3.copy_object(Bucket=self._settings.quarantine_bucket, Key=target_key, CopySource=source)
+        try:
+            self._s3.copy_object(Bucket=self._settings.quarantine_bucket, Key=target_key, CopySource=source)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _GONE:
+                raise ObjectGone(source_key) from None
+            raise
 
     def quarantine_bytes(self, target_key: str, data: bytes) -> None:
         self._s3.put_object(Bucket=self._settings.quarantine_bucket, Key=target_key, Body=data)

@@ -3,11 +3,20 @@
 Everything here looks at the bytes: never the filename, never the declared type. Each refusal
 carries a reason a person understands, in Indonesian and English. Pillow and pypdf load only
 when a file of their kind is inspected.
+
+A file served must be one thing only, never also a web page or an archive (a polyglot) that
+another program would find in it. Images are re-encoded from their pixels, so what is served is
+what we wrote. PDFs are served as uploaded, byte for byte: a rewrite would break the digital
+signature on a signed permit or registry extract, and the bytes are the evidence the office
+decided on. So a PDF is refused when anything rides along: data after its final %%EOF (earlier
+%%EOFs are incremental updates, which scanners and signing tools write), web-page markup in the
+first KB or anywhere outside its streams, or an archive a ZIP, RAR or 7-Zip reader would open.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +95,93 @@ def _declared(declared_type: str) -> tuple[str, str]:
     return _HUMAN.get(declared_type, (declared_type, declared_type))
 
 
+# ---- what else the bytes could be read as (polyglots) ----------------------------------------
+
+# Browsers and mail clients decide from the first bytes what a file is (old ones look for tags
+# anywhere in the first few hundred); a PDF reader looks for %PDF- in the first KB.
+SNIFF_WINDOW = 1024
+_MARKUP = re.compile(rb"<(?:!doctype\s+html|html|head|body|script|iframe|frame|svg|object|embed|meta|style|img|form|"
+                     rb"base|link)[\s>/]", re.IGNORECASE)
+# A ZIP reader finds its archive from the end record, anywhere near the end; RAR and 7-Zip scan
+# for their signatures (self-extracting archives start with a program).
+_ARCHIVE_MAGIC = (b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c")
+_PDF_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", *_ARCHIVE_MAGIC)
+# What may follow a PDF's final %%EOF: line ends, blanks, NUL padding some producers add.
+_PDF_END_PADDING = b"\x00\t\n\x0c\r "
+# A stream's data begins after its dictionary's ">>", the keyword and one line end.
+_STREAM_START = re.compile(rb">>\s*stream(?:\r\n|\r|\n)")
+
+
+def _markup() -> Verdict:
+    return reason("hidden_markup",
+                  "Berkas berisi kode halaman web (HTML) yang disisipkan; simpan ulang sebagai berkas biasa.",
+                  "The file carries web-page code (HTML) slipped into it; save it again as a plain file.")
+
+
+def _archive() -> Verdict:
+    return reason("hidden_archive",
+                  "Berkas menyembunyikan arsip (ZIP/RAR/7z) di dalamnya; unggah berkasnya saja.",
+                  "The file hides an archive (ZIP, RAR or 7-Zip) inside it; upload the file on its own.")
+
+
+def _opens_as_zip(data: bytes) -> bool:
+    """Whether a ZIP reader finds an archive with entries in it (its end record and central
+    directory, wherever the archive starts): structure, not a 4-byte signature, so compressed
+    image data in a PDF that happens to hold one is not mistaken for an archive."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return bool(archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return False
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """A PDF's bytes with its stream bodies left out: what remains is PDF syntax (objects,
+    dictionaries, strings, comments), where markup or an archive has no business."""
+    parts, position = [], 0
+    for start in _STREAM_START.finditer(data):
+        if start.start() < position:
+            continue  # a ">>stream" inside a stream already left out
+        parts.append(data[position:start.end()])
+        end = data.find(b"endstream", start.end())
+        position = len(data) if end < 0 else end
+    parts.append(data[position:])
+    return b" ".join(parts)
+
+
+def smuggled_into_pdf(data: bytes) -> Verdict | None:
+    """The refusal when a PDF carries something besides itself, else None."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return reason("damaged_pdf", "PDF tidak lengkap (tanpa penanda akhir %%EOF).",
+                      "The PDF is incomplete (it has no %%EOF end marker).")
+    if data[end + 5:].strip(_PDF_END_PADDING):
+        return reason("trailing_data",
+                      "PDF berisi data tambahan setelah akhir berkasnya; simpan ulang sebagai PDF biasa (cetak ke PDF).",
+                      "The PDF carries extra data after its end; save it again as a plain PDF (print to PDF).")
+    syntax = _outside_streams(data)
+    if _MARKUP.search(data[:SNIFF_WINDOW]) or _MARKUP.search(syntax):
+        return _markup()
+    if any(magic in syntax for magic in _PDF_ARCHIVE_MAGIC) or _opens_as_zip(data):
+        return _archive()
+    return None
+
+
+def smuggled_into_image(served: bytes) -> Verdict | None:
+    """The refusal when a re-encoded image still reads as something else (bytes the uploader
+    chose survive a lossless encoding: a palette, incompressible pixels stored as they are)."""
+    head = served[:SNIFF_WINDOW]
+    if _MARKUP.search(head):
+        return _markup()
+    if b"%PDF-" in head or any(magic in served for magic in _ARCHIVE_MAGIC) or _opens_as_zip(served):
+        return reason("hidden_archive",
+                      "Gambar menyembunyikan berkas lain (arsip atau PDF) di dalamnya.",
+                      "The image hides another file (an archive or a PDF) inside it.")
+    return None
+
+
 # ---- the inspection ------------------------------------------------------------------------
 
 def inspect(data: bytes, declared_type: str, declared_size: int, max_bytes: int, max_pixels: int,
@@ -148,18 +244,26 @@ def _inspect_image(data: bytes, media_type: str, max_pixels: int) -> Verdict:
             if media_type == JPEG:
                 if upright.mode not in ("RGB", "L"):
                     upright = upright.convert("RGB")
-                out = io.BytesIO()
+            elif upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                upright = upright.convert("RGBA")
+            # Pillow writes some of what it read back out by itself (a JPEG's comment, a PNG's
+            # ICC profile): bytes the uploader chose, verbatim, a page or an archive among them.
+            # Only the pixels go out, and a palette's transparency.
+            upright.info = {name: value for name, value in upright.info.items() if name == "transparency"}
+            out = io.BytesIO()
+            if media_type == JPEG:
                 upright.save(out, format="JPEG", quality=90)
             else:
-                if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    upright = upright.convert("RGBA")
-                out = io.BytesIO()
                 upright.save(out, format="PNG")
     except Image.DecompressionBombError:
         return reason("too_many_pixels", "Gambar terlalu besar.", "The image has too many pixels.")
     except (OSError, ValueError, SyntaxError, EOFError):
         return reason("damaged_image", "Gambar rusak atau tidak dapat dibuka.", "The image is damaged and cannot be opened.")
-    return Verdict(served=out.getvalue(), served_type=media_type,
+    served = out.getvalue()
+    smuggled = smuggled_into_image(served)
+    if smuggled is not None:
+        return smuggled
+    return Verdict(served=served, served_type=media_type,
                    details={"width": width, "height": height, "metadata_removed": True})
 
 
@@ -178,6 +282,9 @@ def _inspect_pdf(data: bytes) -> Verdict:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    smuggled = smuggled_into_pdf(data)  # first: reading bytes costs less than parsing them
+    if smuggled is not None:
+        return smuggled
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

@@ -1,8 +1,8 @@
 """Evidence and documents: presigned uploads, the scan, quarantine, gated downloads.
 
 Nothing uploaded is served until the scan has passed it, and what is served is what the scan
-wrote (the cleaned image, or the exact PDF bytes it read) under the served prefix: replacing
-the uploaded object later changes nothing that anyone can download.
+wrote (the cleaned image, or the exact PDF bytes it read, nothing riding along) under the served
+prefix: replacing the uploaded object later changes nothing that anyone can download.
 """
 
 from __future__ import annotations
@@ -140,29 +140,39 @@ class DocumentService:
     # ---- the scan ------------------------------------------------------------------------
 
     def scan(self, key: str, etag: str, version_id: str | None) -> str:
-        """Scan the object an S3 event announced; answers what happened (for logs and tests).
-        Safe to run twice for one event: a settled document is left as it is."""
+        """Scan exactly the object an S3 event announced; answers what happened (for logs and
+        tests). Every outcome settles the event, none is retried for good: a key may hold several
+        uploads (one presigned POST used twice), and each event's scan works on its own version
+        only, never on whatever is current. Safe to run twice for one event."""
         target = docs.parse_incoming_key(key)
-        if target is None:
-            self._quarantine_stray(key, version_id, etag, "not an upload slot")
-            return "stray"
-        app_id, document_id = target
-        app = self.applications.get(app_id)
-        document = self.documents.get(app_id, document_id) if app else None
+        app = self.applications.get(target[0]) if target else None
+        document = self.documents.get(*target) if app and target else None
+        if document is not None and document.settled and document.scanned_etag == etag.strip('"'):
+            return "already settled"
+        try:
+            version_id = self.storage.locate(key, etag, version_id)
+        except ObjectGone:
+            # Its document was deleted (the web app replaces a file with a new document and
+            # deletes the old one, files and all), or an earlier delivery finished with it.
+            logger.info("upload gone before its scan", extra={"key": key[:200]})
+            return "gone"
         if app is None or document is None:
-            self._quarantine_stray(key, version_id, etag, "no such document")
-            return "stray"
+            return self._quarantine_stray(key, version_id, "not an upload slot" if target is None else "no such document")
+        if document.status == docs.AWAITING:
+            if self.documents.start_scan(document):
+                document = document.evolve(status=docs.SCANNING, version=document.version + 1)
+            else:  # another upload into the slot started first: carry on from what it made of it
+                document = self.documents.get(app.id, document.id)
+                if document is None:
+                    return self._quarantine_stray(key, version_id, "no such document")
         if document.settled:
             if document.scanned_etag == etag.strip('"'):
                 return "already settled"
             # A file put in the slot after its verdict: kept away, never served.
-            self._quarantine_stray(key, version_id, etag, "replaced after its scan")
-            return "replacement quarantined"
-        if document.status == docs.AWAITING:
-            if not self.documents.start_scan(document):
-                return "raced"
-            document = document.evolve(status=docs.SCANNING, version=document.version + 1)
+            return self._quarantine_stray(key, version_id, "replaced after its scan")
+        return self._inspect(app, document, key, etag, version_id)
 
+    def _inspect(self, app: Application, document: docs.Document, key: str, etag: str, version_id: str) -> str:
         spec = docs.requirement_of(self.catalog.require_service_of(app), document.requirement)
         max_bytes = spec.max_bytes if spec else 0
         try:
@@ -173,7 +183,7 @@ class DocumentService:
                                    f"The file ({too_large.size} bytes) is over the {max_bytes // 1024 // 1024} MB limit.")
             return self._reject(app, document, verdict, key, version_id, etag, data=None)
         except ObjectGone:
-            return "gone"  # replaced before it was read: the newer version's own event follows
+            return "gone"  # removed since it was located (its document deleted meanwhile)
 
         archives = spec is not None and files.ZIP in spec.content_types
         verdict = files.inspect(stored.data, document.content_type, document.size, max_bytes,
@@ -185,7 +195,7 @@ class DocumentService:
         document = document.evolve(antivirus=antivirus.status, antivirus_detail=antivirus.detail or None,
                                    sha256=hashlib.sha256(stored.data).hexdigest(), scanned_etag=stored.etag)
         if not verdict.clean:
-            return self._reject(app, document, verdict, key, stored.version_id, stored.etag, data=stored.data)
+            return self._reject(app, document, verdict, key, version_id, stored.etag, data=stored.data)
         return self._accept(app, document, verdict, key, stored, spec.label_en if spec else document.requirement)
 
     def _accept(self, app: Application, document: docs.Document, verdict: files.Verdict, key: str, stored: Any,
@@ -193,13 +203,20 @@ class DocumentService:
         assert verdict.served is not None and verdict.served_type is not None
         served_version = self.storage.write_served(docs.served_key(app.id, document.id), verdict.served, verdict.served_type)
         if self.limits.keep_image_originals and verdict.served is not stored.data:
-            self.storage.quarantine(key, stored.version_id, f"originals/{app.id}/{document.id}")
+            try:
+                self.storage.quarantine(key, stored.version_id, f"originals/{app.id}/{document.id}")
+            except ObjectGone:
+                pass  # removed with its document meanwhile: the settle below finds it gone
         settled = document.evolve(
             status=docs.CLEAN, scanned_at=self.clock.now(), served_version=served_version,
             served_type=verdict.served_type, served_size=len(verdict.served), details=verdict.details,
             version=document.version + 1,
         )
         outcome = self._settle(app, settled, "document_accepted", label, None)
+        if outcome != docs.CLEAN and served_version is not None:
+            # Another upload's verdict came first, or the document was deleted meanwhile: what
+            # this scan wrote is nobody's to serve.
+            self.storage.remove(docs.served_key(app.id, document.id), served_version)
         self.storage.remove(key, stored.version_id)
         logger.info("document clean", extra={"application_id": app.id, "document_id": document.id,
                                              "antivirus": document.antivirus})
@@ -213,7 +230,10 @@ class DocumentService:
         if data is not None:
             self.storage.quarantine_bytes(target, data)
         else:
-            self.storage.quarantine(key, version_id, target)
+            try:
+                self.storage.quarantine(key, version_id, target)
+            except ObjectGone:
+                pass  # removed with its document meanwhile: nothing left to keep
         settled = document.evolve(
             status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
             reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en, version=document.version + 1,
@@ -272,9 +292,13 @@ class DocumentService:
                                   version=document.version + 1)
         return self._settle_rejection(app, settled)
 
-    def _quarantine_stray(self, key: str, version_id: str | None, etag: str, why: str) -> None:
-        logger.warning("upload outside its slot quarantined", extra={"key": key[:200], "why": why})
+    def _quarantine_stray(self, key: str, version_id: str, why: str) -> str:
+        """Keep one object that no slot is waiting for (that version only) away from everyone.
+        Removed only once it is kept: a copy that fails leaves it for the next delivery."""
         try:
             self.storage.quarantine(key, version_id, f"stray/{uuid.uuid4()}")
-        finally:
-            self.storage.remove(key, version_id)
+        except ObjectGone:
+            return "gone"
+        self.storage.remove(key, version_id)
+        logger.warning("upload outside its slot quarantined", extra={"key": key[:200], "why": why})
+        return "replacement quarantined" if why == "replaced after its scan" else "stray"

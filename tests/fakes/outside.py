@@ -62,6 +62,11 @@ class FakeStorage:
     def presign_upload(self, key: str, content_type: str, size: int) -> dict[str, Any]:
         return {"url": f"https://uploads.example/{key}", "fields": {"key": key, "Content-Type": content_type}}
 
+    def locate(self, key: str, etag: str, version_id: str | None) -> str:
+        if key not in self.objects:
+            raise ObjectGone(key)
+        return version_id or f"etag-{etag.strip(chr(34))}"
+
     def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> FakeStoredObject:
         if key not in self.objects:
             raise ObjectGone(key)
@@ -78,7 +83,9 @@ class FakeStorage:
         return self.served[key][:max_bytes]
 
     def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None:
-        self.quarantined[target_key] = self.objects.get(source_key, b"")
+        if source_key not in self.objects:
+            raise ObjectGone(source_key)
+        self.quarantined[target_key] = self.objects[source_key]
 
     def quarantine_bytes(self, target_key: str, data: bytes) -> None:
         self.quarantined[target_key] = data

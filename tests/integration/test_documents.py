@@ -106,6 +106,9 @@ def test_a_photo_is_served_without_its_location_or_camera_serial(api, case):
     ("plan", "denah.pdf", "application/pdf", make.pdf_with_javascript(), "javascript"),
     ("plan", "denah.pdf", "application/pdf", make.encrypted_pdf(), "encrypted"),
     ("photo", "besar.png", "image/png", make.png_declaring(30000, 30000), "too_many_pixels"),
+    ("plan", "denah.pdf", "application/pdf", make.html_pdf_polyglot(), "hidden_markup"),
+    ("plan", "denah.pdf", "application/pdf", make.pdf_with_zip_appended(), "trailing_data"),
+    ("plan", "denah.pdf", "application/pdf", make.pdf_hiding_zip_in_a_stream(), "hidden_archive"),
 ])
 def test_bad_files_are_rejected_quarantined_never_served_and_the_uploader_told(api, case, requirement, filename,
                                                                                  content_type, data, code):
@@ -122,6 +125,29 @@ def test_bad_files_are_rejected_quarantined_never_served_and_the_uploader_told(a
     assert len(quarantined(api, app_id, offered["document_id"])) == 1
     mail = api.wait_for_mail(case["applicant"].email, "ditolak")
     assert filename in mail["text"] and case["app"]["tracking_code"] in mail["text"]
+
+
+def test_an_image_with_an_archive_appended_is_served_as_the_image_alone(api, case):
+    import io
+    import zipfile
+
+    original = make.with_appended(make.jpeg_with_comment(b"<html><script>alert(1)</script>"), make.small_zip())
+    assert zipfile.is_zipfile(io.BytesIO(original))
+    offered = upload_document(api, case["token"], case["app"]["id"], "photo", "foto.jpg", "image/jpeg", original)
+    assert document(api, case["token"], case["app"]["id"], offered["document_id"])["status"] == "clean"
+    served = requests.get(api.get(f"/applications/{case['app']['id']}/documents/{offered['document_id']}",
+                                  token=case["token"]).json["download_url"], timeout=10).content
+    assert served.startswith(b"\xff\xd8") and served != original
+    assert not zipfile.is_zipfile(io.BytesIO(served)) and b"bukti.txt" not in served and b"<script" not in served
+
+
+def test_a_pdf_saved_in_revisions_is_served_byte_for_byte(api, case):
+    """Incremental updates (several %%EOF) are how signing tools and scanners save: they pass,
+    and the bytes served are the bytes uploaded (a signature on them still verifies)."""
+    revised = make.pdf_revised(2)
+    offered = upload_document(api, case["token"], case["app"]["id"], "plan", "izin.pdf", "application/pdf", revised)
+    assert document(api, case["token"], case["app"]["id"], offered["document_id"])["status"] == "clean"
+    assert _served(api, case["token"], case["app"]["id"], offered["document_id"]) == revised
 
 
 def test_eicar_is_rejected_as_malware(api, case):
@@ -335,3 +361,179 @@ def test_image_originals_are_kept_in_quarantine_only_when_policy_says_so(api, ca
                                         Prefix=f"originals/{app_id}/").get("Contents", [])
     assert [o["Key"] for o in originals] == [f"originals/{app_id}/{kept['document_id']}"]
     assert kept_by_default["document_id"] not in str(originals)
+
+
+# ---- several uploads into one slot -----------------------------------------------------------
+# S3 announces each object with its version (the emulator with its ETag only); a test plays
+# the scan function on each message of its own application, as one delivery: an exception here
+# is a message that would fail at every delivery and end in the dead-letter queue.
+
+def _versions(api, key) -> dict[str, str]:
+    """ETag → version id of every version the key holds now."""
+    listing = s3(api).list_object_versions(Bucket=api.deps.settings.uploads_bucket, Prefix=key)
+    return {v["ETag"].strip('"'): v["VersionId"] for v in listing.get("Versions", []) if v["Key"] == key}
+
+
+def _scan_own_messages(api, app_id, versions: dict[str, str] | None = None) -> list[str]:
+    """Deliver every scan message naming one of the application's keys once, in order, through
+    the scan function's steps (`workers.scan`), as S3 would send it: with the object's version
+    when `versions` (ETag → version) is given. Other tests' messages go back to the queue."""
+    from chalicelib.workers.scan import s3_objects
+
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=api.deps.settings.aws_endpoint_url)
+    url = sqs.get_queue_url(QueueName="satupintu-scan")["QueueUrl"]
+    outcomes = []
+    for _ in range(40):
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            objects = s3_objects(message["Body"])
+            if not any(o["key"].startswith(f"incoming/{app_id}/") for o in objects):
+                sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                continue
+            for obj in objects:
+                version = versions[obj["etag"]] if versions is not None else obj["version_id"]
+                outcomes.append(api.deps.documents.scan(obj["key"], obj["etag"], version))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return outcomes
+
+
+def _stray_etags(api) -> list[str]:
+    """What is kept under stray/, by ETag (the MD5 of the bytes): reading it is denied."""
+    listing = s3(api).list_objects_v2(Bucket=api.deps.settings.quarantine_bucket, Prefix="stray/").get("Contents", [])
+    return [o["ETag"].strip('"') for o in listing]
+
+
+def _md5(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.md5(data).hexdigest()
+
+
+def _served(api, token, app_id, document_id) -> bytes:
+    link = api.get(f"/applications/{app_id}/documents/{document_id}", token=token)
+    assert link.status == 200, link.text
+    return requests.get(link.json["download_url"], timeout=10).content
+
+
+@pytest.mark.parametrize("events", ["as the emulator sends them", "as S3 sends them"])
+def test_two_quick_re_uploads_into_a_scanned_slot_each_settle_with_their_own_file(api, case, events):
+    """The presigned POST stays usable for its minutes: a client posts a file, then two more in
+    quick succession. Each event's scan handles its own version, none fails (the third's scan
+    used to fail with NoSuchKey at every delivery: the second's had quarantined whatever was
+    current, the third file, and deleted the key without a version, hiding the third behind a
+    delete marker)."""
+    app_id = case["app"]["id"]
+    first, second, third = make.pdf("satu"), make.pdf("duaa"), make.pdf("tiga")
+    assert len(first) == len(second) == len(third)  # the form pins the size
+    offered = api.post(f"/applications/{app_id}/documents", {
+        "requirement": "plan", "filename": "denah.pdf", "content_type": "application/pdf", "size": len(first),
+    }, token=case["token"]).json
+    key = f"incoming/{app_id}/{offered['document_id']}"
+    versions = {}
+    assert post_file(offered["upload"], "denah.pdf", "application/pdf", first) == 204
+    versions.update(_versions(api, key))
+    with_versions = versions if events == "as S3 sends them" else None
+    assert _scan_own_messages(api, app_id, with_versions) == ["clean"]
+    for again in (second, third):
+        assert post_file(offered["upload"], "denah.pdf", "application/pdf", again) == 204
+    versions.update(_versions(api, key))
+
+    assert _scan_own_messages(api, app_id, with_versions) == ["replacement quarantined"] * 2
+    assert document(api, case["token"], app_id, offered["document_id"])["status"] == "clean"
+    assert _served(api, case["token"], app_id, offered["document_id"]) == first
+    strays = _stray_etags(api)
+    assert strays.count(_md5(second)) == 1 and strays.count(_md5(third)) == 1  # each kept once, by its own event
+    assert _versions(api, key) == {}  # nothing left behind in incoming/
+    assert _scan_own_messages(api, app_id) == []
+
+
+@pytest.mark.parametrize("events", ["as the emulator sends them", "as S3 sends them"])
+def test_files_replaced_before_their_scan_settle_their_events_and_the_newest_is_served(api, case, events):
+    """What the web app does when a file is chosen again for a requirement: a new document, and
+    the one it replaces deleted, files and all. Chosen three times quickly, the first two are
+    deleted before their scans run: their events find nothing and are settled, not retried."""
+    app_id = case["app"]["id"]
+    versions: dict[str, str] = {}
+    offered = []
+    files = (make.pdf("satu"), make.pdf("dua"), make.pdf("tiga"))
+    for number, data in enumerate(files):
+        offered.append(upload_document(api, case["token"], app_id, "plan", f"denah-{number}.pdf", "application/pdf",
+                                       data, scan=False))
+        versions.update(_versions(api, f"incoming/{app_id}/{offered[-1]['document_id']}"))
+        if number:
+            replaced = offered[number - 1]["document_id"]
+            assert api.call("DELETE", f"/applications/{app_id}/documents/{replaced}", token=case["token"]).status == 204
+    newest = offered[-1]["document_id"]
+
+    outcomes = _scan_own_messages(api, app_id, versions if events == "as S3 sends them" else None)
+    assert outcomes == ["gone", "gone", "clean"]
+    assert [d["document_id"] for d in api.get(f"/applications/{app_id}/documents", token=case["token"]).json["items"]] \
+        == [newest]
+    assert _served(api, case["token"], app_id, newest) == files[-1]
+    assert not any(served_exists(api, app_id, o["document_id"]) for o in offered[:2])
+
+
+def _two_uploads_into_one_fresh_slot(api, case):
+    """One presigned POST used twice before any scan: (key, the two files, ETag → version)."""
+    app_id = case["app"]["id"]
+    first, second = make.pdf("satu"), make.pdf("duaa")
+    assert len(first) == len(second)
+    offered = api.post(f"/applications/{app_id}/documents", {
+        "requirement": "plan", "filename": "denah.pdf", "content_type": "application/pdf", "size": len(first),
+    }, token=case["token"]).json
+    for data in (first, second):
+        assert post_file(offered["upload"], "denah.pdf", "application/pdf", data) == 204
+    key = f"incoming/{app_id}/{offered['document_id']}"
+    return offered["document_id"], key, first, second, _versions(api, key)
+
+
+def test_two_scans_of_one_slot_at_once_serve_the_winner_and_leave_nothing_of_the_loser(api, case, monkeypatch):
+    """Lambda may run both events of a slot at once: here the second upload's whole scan runs
+    while the first's is inspecting. The first's verdict loses the settle; what it wrote under
+    clean/ is removed, and the served file is the winner's."""
+    app_id = case["app"]["id"]
+    document_id, key, first, second, versions = _two_uploads_into_one_fresh_slot(api, case)
+    store = api.deps.document_store
+    settle = store.settle
+    inner = []
+
+    def settle_after_the_other_scan(*args, **kwargs):
+        if not inner:
+            inner.append("running")
+            inner[0] = api.deps.documents.scan(key, _md5(second), versions[_md5(second)])
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(store, "settle", settle_after_the_other_scan)
+    assert api.deps.documents.scan(key, _md5(first), versions[_md5(first)]) == "already settled"
+    assert inner == ["clean"]
+    assert _served(api, case["token"], app_id, document_id) == second
+    listing = s3(api).list_object_versions(Bucket=api.deps.settings.uploads_bucket, Prefix=f"clean/{app_id}/{document_id}")
+    assert len(listing.get("Versions", [])) == 1  # the loser's write is gone
+    assert _versions(api, key) == {}
+    assert sorted(_scan_own_messages(api, app_id)) == ["already settled", "gone"]  # S3's own events
+
+
+def test_a_scan_that_finds_its_slot_taken_by_another_upload_quarantines_its_own_file(api, case, monkeypatch):
+    """The second upload's scan settles the slot between the first's reading the document and
+    its claiming it: the first's file is a replacement after a verdict, kept away, never served."""
+    app_id = case["app"]["id"]
+    document_id, key, first, second, versions = _two_uploads_into_one_fresh_slot(api, case)
+    store = api.deps.document_store
+    start_scan = store.start_scan
+    inner = []
+
+    def start_after_the_other_scan(document):
+        if not inner:
+            inner.append("running")
+            inner[0] = api.deps.documents.scan(key, _md5(second), versions[_md5(second)])
+        return start_scan(document)
+
+    monkeypatch.setattr(store, "start_scan", start_after_the_other_scan)
+    assert api.deps.documents.scan(key, _md5(first), versions[_md5(first)]) == "replacement quarantined"
+    assert inner == ["clean"]
+    assert _served(api, case["token"], app_id, document_id) == second
+    assert _stray_etags(api).count(_md5(first)) == 1
+    assert _versions(api, key) == {}
+    assert sorted(_scan_own_messages(api, app_id)) == ["already settled", "gone"]  # S3's own events

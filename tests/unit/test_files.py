@@ -137,3 +137,90 @@ def test_a_pdf_with_an_outline_and_a_form_field_but_no_action_passes():
     writer.write(out)
     verdict = check(out.getvalue(), files.PDF)
     assert verdict.clean and verdict.details["pages"] == 2
+
+
+# ---- polyglots: a file that is also something else --------------------------------------------
+
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.domain)</script></body></html>"
+
+
+@pytest.mark.parametrize("data,code", [
+    (make.html_pdf_polyglot(), "hidden_markup"),
+    (make.pdf_with_html_deep_inside(), "hidden_markup"),
+    (make.with_appended(make.pdf(), HTML), "trailing_data"),
+    (make.pdf_with_zip_appended(), "trailing_data"),
+    (make.pdf_with_zip_and_a_second_eof(), "hidden_archive"),
+    (make.pdf_hiding_zip_in_a_stream(), "hidden_archive"),
+    (make.with_appended(make.pdf(), b"Rar!\x1a\x07\x00" + b"\x00" * 40), "trailing_data"),
+], ids=["html-in-header", "html-deep-inside", "html-appended", "zip-appended", "zip-then-eof-again",
+        "zip-in-a-stream", "rar-appended"])
+def test_a_pdf_that_is_also_a_page_or_an_archive_is_refused_and_says_why(data, code):
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(data), strict=False).pages) == 1  # a PDF reader opens it as a PDF
+    verdict = check(data, files.PDF)
+    assert not verdict.clean and verdict.served is None
+    assert verdict.rejection.code == code
+    assert verdict.rejection.id and verdict.rejection.en
+
+
+def test_a_pdf_without_its_end_marker_is_refused_as_incomplete():
+    """Without %%EOF where the PDF ends cannot be told, so neither can what trails it."""
+    verdict = check(make.handmade_pdf()[:-6], files.PDF)
+    assert verdict.rejection.code == "damaged_pdf" and "%%EOF" in verdict.rejection.en
+
+
+def test_the_zip_hidden_in_a_stream_is_found_by_its_structure_not_by_a_signature_outside_streams():
+    import zipfile
+
+    data = make.pdf_hiding_zip_in_a_stream()
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["bukti.txt"]  # what a ZIP reader sees
+    assert b"PK\x03\x04" not in files._outside_streams(data)
+    assert check(data, files.PDF).rejection.code == "hidden_archive"
+
+
+@pytest.mark.parametrize("data", [
+    make.pdf_revised(2),
+    make.with_appended(make.pdf(), b"\r\n\x00\x00\x00  \n"),
+    make.handmade_pdf(),
+    make.pdf_with_photo(1_500_000),
+], ids=["incremental-updates", "blank-and-nul-padding", "handmade", "scanned-photo"])
+def test_pdfs_as_offices_receive_them_pass_byte_for_byte(data):
+    """Incremental updates (several %%EOF: signing tools, scanners, "save" in a reader), padding
+    after the end, and megabytes of compressed image data are not mistaken for smuggling."""
+    verdict = check(data, files.PDF)
+    assert verdict.clean, verdict.rejection
+    assert verdict.served == data
+
+
+@pytest.mark.parametrize("data,media_type", [
+    (make.with_appended(make.png(), make.small_zip()), files.PNG),
+    (make.with_appended(make.jpeg_with_gps(), make.small_zip()), files.JPEG),
+    (make.with_appended(make.jpeg_with_gps(), HTML), files.JPEG),
+    (make.jpeg_with_comment(HTML), files.JPEG),
+    (make.jpeg_with_comment(make.small_zip()), files.JPEG),
+    (make.png_with_icc_profile(HTML * 40), files.PNG),
+    (make.png_with_private_chunk(make.small_zip()), files.PNG),
+], ids=["png+zip", "jpeg+zip", "jpeg+html", "jpeg-comment-html", "jpeg-comment-zip", "png-icc-html", "png-chunk-zip"])
+def test_an_image_carrying_another_file_is_served_as_the_image_alone(data, media_type):
+    """Re-encoded from its pixels: nothing appended, no comment, profile or private chunk is
+    served (Pillow wrote a JPEG's comment back out by itself)."""
+    import zipfile
+
+    from PIL import Image
+
+    verdict = check(data, media_type)
+    assert verdict.clean, verdict.rejection
+    served = verdict.served
+    assert served != data
+    assert not zipfile.is_zipfile(io.BytesIO(served)) and b"bukti.txt" not in served
+    assert b"<script" not in served and b"<html" not in served.lower()
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.format == files.IMAGE_FORMATS[media_type]
+        assert not image.info.get("comment") and not image.info.get("icc_profile")
+
+
+def test_an_image_whose_palette_spells_a_page_is_refused():
+    """A lossless encoding writes a palette back as it was; the served bytes are checked too."""
+    verdict = check(make.png_with_markup_palette(), files.PNG)
+    assert not verdict.clean and verdict.rejection.code == "hidden_markup"

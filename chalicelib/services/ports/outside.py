@@ -30,6 +30,10 @@ class ObjectStorage(Protocol):
     def presign_upload(self, key: str, content_type: str, size: int) -> dict[str, Any]:
         """{"url": …, "fields": {…}} for a POST pinned to key, type and size."""
 
+    def locate(self, key: str, etag: str, version_id: str | None) -> str:
+        """The version id of exactly the announced object: the event's version, else the one
+        with its ETag (ObjectGone when none has it any more)."""
+
     def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
         """Exactly the announced version; ObjectTooLarge past `max_bytes`, ObjectGone when that
         version is not there any more."""
@@ -39,7 +43,8 @@ class ObjectStorage(Protocol):
 
     def read_served(self, key: str, version_id: str | None, max_bytes: int) -> bytes: ...
 
-    def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None: ...
+    def quarantine(self, source_key: str, version_id: str | None, target_key: str) -> None:
+        """ObjectGone when that version is not there any more."""
 
     def quarantine_bytes(self, target_key: str, data: bytes) -> None: ...
 
