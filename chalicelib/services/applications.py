@@ -127,6 +127,8 @@ class ApplicationService:
         fewer than `limit`; the cursor goes on)."""
         filters = {"status": status, "service_id": service_id}
         if scope == "mine" or not caller.holds_any(APPLICATION_ROLES):
+            if node_id and caller.is_staff and scope != "mine":
+                raise NotFound("no such office")  # staff who read no applications: none is in reach
             if node_id:
                 raise InvalidInput("filter not available", [FieldProblem("node_id", "filters staff lists only")])
             return Page(*self.applications.page_for_applicant(caller.user_id, cursor, limit, **filters))
