@@ -182,3 +182,21 @@ def test_a_caller_without_the_right_gets_the_same_404_for_a_malformed_request_as
         "department"]
     assert api.get(f"/applications/{world['app']}", token=world["applicant"]).json["status"] == "draft"
     assert len(seen) == len(gated_routes(world))
+
+
+# Routes that read a body or a query and are open to every signed-in user (each answers for the
+# caller's own things, or checks what it is given as data); every other one declares its gate.
+OPEN_TO_EVERY_USER = {
+    ("POST", "/auth/logout"), ("PATCH", "/me"), ("POST", "/applications"), ("GET", "/applications"),
+    ("GET", "/inbox"), ("GET", "/notifications"),
+}
+
+
+def test_every_route_that_reads_a_request_and_is_not_open_to_every_user_asks_its_gate_first():
+    from chalicelib.api.http import resolve
+    from chalicelib.api.routes import ROUTES
+
+    ungated = sorted((method, path) for method, path, target in ROUTES
+                     if (ep := resolve(target)).auth and not ep.local_only and (ep.body or ep.query)
+                     and ep.gate is None and (method, path) not in OPEN_TO_EVERY_USER)
+    assert ungated == []
