@@ -1,6 +1,10 @@
-"""The request pipeline every route goes through: find the view, read and validate the body and
-query with pydantic, find the caller, call the view, shape the answer, and turn every error
-(domain, validation, or one nobody expected) into problem+json. Views stay a few lines each.
+"""The request pipeline every route goes through: find the view, find the caller, ask the route's
+gate whether the caller may use it at all, read and validate the body and query with pydantic,
+call the view, shape the answer, and turn every error (domain, validation, or one nobody
+expected) into problem+json. Views stay a few lines each.
+
+The gate comes before anything of the request is read: a caller without the right gets the
+404 of something out of reach whatever they send, never a 422 telling what would be valid.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ class Endpoint:
     tags: tuple[str, ...]
     errors: tuple[int, ...]
     local_only: bool
+    # (ctx, **path params) -> None, raising NotFound for a caller who may not use the route
+    # here; asked before the query and body are read. Only what is known without the body.
+    gate: Callable[..., None] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.view(*args, **kwargs)
@@ -79,9 +86,10 @@ class Endpoint:
 
 def endpoint(*, summary: str, auth: bool = True, body: type[BaseModel] | None = None,
              query: type[BaseModel] | None = None, response: type[BaseModel] | None = None, status: int = 200,
-             tags: tuple[str, ...] = (), errors: tuple[int, ...] = (), local_only: bool = False):
+             tags: tuple[str, ...] = (), errors: tuple[int, ...] = (), local_only: bool = False,
+             gate: Callable[..., None] | None = None):
     def wrap(view: Callable[..., Any]) -> Endpoint:
-        return Endpoint(view, summary, auth, body, query, response, status, tags, errors, local_only)
+        return Endpoint(view, summary, auth, body, query, response, status, tags, errors, local_only, gate)
 
     return wrap
 
@@ -115,6 +123,8 @@ def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str
         ctx = RequestContext(app=app, request=request, deps=deps)
         if ep.auth:
             ctx.caller = _authenticate(request, deps)
+        if ep.gate is not None:
+            ep.gate(ctx, **path_params)
         kwargs: dict[str, Any] = dict(path_params)
         if ep.query is not None:
             kwargs["query"] = _parse_query(request, ep.query)

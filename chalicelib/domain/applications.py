@@ -33,13 +33,13 @@ from chalicelib.domain.application_state import (
     RenderRequest,
 )
 from chalicelib.domain.budgets import BudgetCheck, budget_moves, posting_on_approval
-from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.certificates import NextCertificate
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.forms import check_form
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import DECIDER_ROLES, Principal
+from chalicelib.domain.people import DECIDER_ROLES, Principal, application_roles
 from chalicelib.domain.pii import is_masked
 
 MAX_COMMENT_LENGTH = 2000
@@ -106,13 +106,20 @@ def check_filing_place(service: ServiceType, node: Node, caller: Principal) -> N
         raise Forbidden(f"{service.name_en} is filed by staff holding the submitter role at the office")
 
 
-def can_read(caller: Principal, app: Application) -> bool:
-    return app.applicant_id == caller.user_id or caller.reaches(app.node_path)
+def reads_as_staff(caller: Principal, app: Application, service: ServiceType | None) -> bool:
+    """Staff who work on applications at or above its node (for a program's own roles, only on
+    that program's): they read it, its documents and its history. Viewers and ops do not: they
+    see figures and logs, never people's files (SPEC.md, "What a role may read")."""
+    return caller.reaches(app.node_path, roles=application_roles(service.program if service else None))
 
 
-def require_readable(caller: Principal, app: Application | None) -> Application:
+def can_read(caller: Principal, app: Application, service: ServiceType | None) -> bool:
+    return app.applicant_id == caller.user_id or reads_as_staff(caller, app, service)
+
+
+def require_readable(caller: Principal, app: Application | None, catalog: Catalog) -> Application:
     """Outside the caller's reach an application does not exist for them: 404, never 403."""
-    if app is None or not can_read(caller, app):
+    if app is None or not can_read(caller, app, catalog.service_of(app)):
         raise NotFound("no such application")
     return app
 

@@ -30,6 +30,9 @@ SERIES_MONTHS = 12
 # Counters every office keeps per month, beside the application counts.
 USED, PENDING = "used", "pending"
 POSTINGS = "budget:postings"  # moves of any budget figure: a report's fingerprint
+# Who sets a budget (at an office above it) and who splits it (at or above it).
+ALLOCATOR_ROLES = ("budget_allocator",)
+RECOMMENDER_ROLES = ("budget_recommender",)
 
 
 def check_period(period: str, field_name: str = "period") -> str:
@@ -100,7 +103,7 @@ def set_amount(current: Budget, parent: Budget | None, node: Node, caller: Princ
                now: datetime) -> BudgetWrite:
     """The allocator's budget for the office. `parent` is the parent office's budget of the month
     (None at the root)."""
-    if not caller.reaches(node.path[:-1], roles=("budget_allocator",)):
+    if not caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES):
         raise Forbidden("budgets are set by a budget_allocator of an office above this one")
     amount = _check_amount(amount, "amount")
     if amount < current.recommended:
@@ -129,7 +132,7 @@ def set_amount(current: Budget, parent: Budget | None, node: Node, caller: Princ
 
 def set_recommendation(current: Budget, node: Node, caller: Principal, categories: dict[str, int],
                        known_categories: tuple[str, ...], now: datetime) -> BudgetWrite:
-    if not caller.reaches(node.path, roles=("budget_recommender",)):
+    if not caller.reaches(node.path, roles=RECOMMENDER_ROLES):
         raise Forbidden("budgets are split by a budget_recommender reaching this office")
     if current.amount is None:
         raise Conflict(f"{node.name} has no budget for {current.period} yet; its allocator sets one first")

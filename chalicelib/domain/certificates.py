@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.domain.application_state import APPROVED, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import ADMIN_ROLES, Principal
 
 MAX_REASON_LENGTH = 1000
 
@@ -95,9 +95,7 @@ def may_revoke(caller: Principal, app: Application, service: ServiceType) -> boo
         return False
     issuer_node = app.step_nodes[-1]
     last_role = service.steps[-1].role
-    return caller.holds(last_role, issuer_node) or any(
-        g.role == "admin" and g.node_id in app.node_path for g in caller.effective_grants
-    )
+    return caller.holds(last_role, issuer_node) or caller.reaches(app.node_path, roles=ADMIN_ROLES)
 
 
 def revoke(app: Application, cert: Certificate | None, service: ServiceType, caller: Principal, reason: str | None,

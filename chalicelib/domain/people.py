@@ -8,6 +8,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.errors import NotFound
+
 if TYPE_CHECKING:
     from chalicelib.domain.delegations import Delegation
 
@@ -24,6 +26,31 @@ ROLES = (
 
 # The roles a catalog step may name as its deciders.
 DECIDER_ROLES = ("verifier", "approver")
+
+# What each role may read (SPEC.md, "Users and roles"), named once; every check of a caller's
+# reach names the set it needs (`Principal.reaches` has no "any role").
+#
+# Applications, their documents and history: the roles that work on applications at or above
+# their node. Deciders are among them, so a step's deciders (and their delegates) read what
+# they decide.
+CASEWORK_ROLES = ("submitter", "verifier", "approver", "admin")
+# Roles that work on one program's applications only (the marketing-fee access table).
+PROGRAM_ROLES: dict[str, tuple[str, ...]] = {"marketing-fee": ("budget_allocator", "budget_recommender")}
+# Whoever reads some application somewhere: the first sieve of lists and look-ups.
+APPLICATION_ROLES = tuple(dict.fromkeys(CASEWORK_ROLES + tuple(r for rs in PROGRAM_ROLES.values() for r in rs)))
+# Figures (dashboards, budgets, the usage report): everyone working in the organisation but
+# ops, whose part is the integrations. None of them opens a person's file by it.
+FIGURES_ROLES = ("submitter", "verifier", "approver", "viewer", "budget_allocator", "budget_recommender", "admin")
+# The org tree itself (offices and their children): every staff role.
+STAFF_ROLES = ROLES
+ADMIN_ROLES = ("admin",)
+# Integration logs, delivery records and re-runs; never people's files.
+OPS_ROLES = ("ops",)
+
+
+def application_roles(program: str | None) -> tuple[str, ...]:
+    """The roles that read an application of this program (None: its service is unknown)."""
+    return CASEWORK_ROLES + PROGRAM_ROLES.get(program or "", ())
 
 
 @dataclass(frozen=True)
@@ -76,10 +103,16 @@ class Principal:
         lent = tuple(Grant(d.role, d.node_id) for d in self.delegated)
         return tuple(dict.fromkeys(self.grants + lent))
 
-    def reaches(self, node_path: tuple[str, ...] | list[str], roles: tuple[str, ...] | None = None) -> bool:
-        """A role held at N reaches N and everything below it (node_path runs root → node)."""
+    def reaches(self, node_path: tuple[str, ...] | list[str], *, roles: tuple[str, ...]) -> bool:
+        """One of `roles` held at N reaches N and everything below it (node_path runs root →
+        node). The roles are always named: what a role may do decides what it reaches."""
         on_path = set(node_path)
-        return any(g.node_id in on_path and (roles is None or g.role in roles) for g in self.effective_grants)
+        return any(g.node_id in on_path and g.role in roles for g in self.effective_grants)
+
+    def holds_any(self, roles: tuple[str, ...]) -> bool:
+        """Whether one of `roles` is held (or lent) anywhere: the first question of a route
+        that only those roles may use, asked before anything of the request is read."""
+        return any(g.role in roles for g in self.effective_grants)
 
     def holds(self, role: str, node_id: str) -> bool:
         return Grant(role, node_id) in self.effective_grants
@@ -90,3 +123,14 @@ class Principal:
         if Grant(role, node_id) in self.grants:
             return None
         return next((d for d in self.delegated if d.role == role and d.node_id == node_id), None)
+
+
+# What a caller without the role a route needs is told: the route's things are out of their
+# reach, the same 404 as for something that does not exist (never a 403 that says it does).
+OUT_OF_REACH = "nothing here within your reach"
+
+
+def require_any(caller: Principal, roles: tuple[str, ...], detail: str = OUT_OF_REACH) -> None:
+    """A route for some roles only: anyone holding none of them anywhere gets 404."""
+    if not caller.holds_any(roles):
+        raise NotFound(detail)

@@ -27,7 +27,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import ROLES, Grant, Principal, User
+from chalicelib.domain.people import ADMIN_ROLES, ROLES, Grant, Principal, User, require_any
 from chalicelib.services.ports import (
     AccessTokens, Clock, DirectNotifier, EmailTaken, JobQueue, KeySource, PasswordHasher, Session, SessionStore, StoredCode,
     ThrottleStore, UserStore,
@@ -275,6 +275,12 @@ class AccountService:
     def invite_staff(self, caller: Principal, email: str, name: str, grants: list[Grant], nodes: dict[str, Node]) -> User:
         """An admin gives roles at nodes they reach; a new person gets an account and an e-mail
         to set their password, an existing one gets the roles and a note."""
+        require_any(caller, ADMIN_ROLES)
+        for grant in grants:
+            node = nodes.get(grant.node_id)
+            if node is None or not caller.reaches(node.path, roles=ADMIN_ROLES):
+                # Outside the admin's reach a node does not exist for them.
+                raise NotFound(f"no such office: {grant.node_id}")
         problems = []
         if not grants:
             problems.append(FieldProblem("roles", "name at least one role"))
@@ -283,11 +289,6 @@ class AccountService:
                 problems.append(FieldProblem(f"roles[{index}].role", "must be one of " + ", ".join(ROLES)))
         if problems:
             raise InvalidInput("the roles are not right", problems)
-        for grant in grants:
-            node = nodes.get(grant.node_id)
-            if node is None or not caller.reaches(node.path, roles=("admin",)):
-                # Outside the admin's reach a node does not exist for them.
-                raise NotFound(f"no such office: {grant.node_id}")
         email = cred.email_address(email)
         name = cred.person_name(name)
         now = self.clock.now()

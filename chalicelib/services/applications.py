@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping
 
 from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog
-from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, Forbidden, InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck
 from chalicelib.domain.nik import compact_nik
@@ -24,7 +24,7 @@ from chalicelib.domain.ids import (
 from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
-from chalicelib.domain.people import DECIDER_ROLES, Principal
+from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, MissingDocuments, OrgStore, OutboxPublisher,
     PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
@@ -77,11 +77,16 @@ class ApplicationService:
     # ---- reading -------------------------------------------------------------------------
 
     def get(self, caller: Principal, app_id: str) -> Application:
-        return rules.require_readable(caller, self.applications.get(app_id))
+        return rules.require_readable(caller, self.applications.get(app_id), self.catalog)
 
     def history_with_application(self, caller: Principal, app_id: str) -> tuple[Application, list[HistoryEntry]]:
         app, history = self.applications.get_with_history(app_id)
-        return rules.require_readable(caller, app), history
+        return rules.require_readable(caller, app, self.catalog), history
+
+    def reads_as_staff(self, caller: Principal, app: Application) -> bool:
+        """Whether the caller reads the application as staff working on it (its applicant
+        alone does not): staff see who acted from where, and a spending report's standing."""
+        return rules.reads_as_staff(caller, app, self.catalog.service_of(app))
 
     def revealed(self, caller: Principal, app: Application) -> Application:
         """The application as the caller may see it: its NIKs opened for those who decide on
@@ -96,37 +101,50 @@ class ApplicationService:
     def find_by_nik(self, caller: Principal, nik: str, cursor: str | None, limit: int) -> Page:
         """Staff: the applications in their reach that name a NIK (in any NIK field), found
         through its keyed HMAC; the NIK itself is stored nowhere in the clear."""
-        if not caller.is_staff:
-            raise Forbidden("looking up a NIK is for staff")
+        self.require_casework(caller)
         normalized = compact_nik(nik)
         if len(normalized) != 16 or not normalized.isdigit():
             raise InvalidInput("not a NIK", [FieldProblem("nik", "must be 16 digits")])
         found, next_cursor = self.applications.page_by_nik(self._vault().lookup_key(normalized), cursor, limit)
-        ids = [app_id for app_id, _field, path in found if caller.reaches(path)]
+        ids = [app_id for app_id, _field, path in found if caller.reaches(path, roles=APPLICATION_ROLES)]
         apps = self.applications.get_many(ids)
-        return Page([apps[i] for i in dict.fromkeys(ids) if i in apps and rules.can_read(caller, apps[i])], next_cursor)
+        return Page([apps[i] for i in dict.fromkeys(ids) if i in apps and self._can_read(caller, apps[i])], next_cursor)
+
+    def require_casework(self, caller: Principal) -> None:
+        """Staff tools on applications (the NIK look-up): for those who work on applications
+        somewhere; to anyone else the route is not there."""
+        if not caller.holds_any(APPLICATION_ROLES):
+            raise NotFound("nothing here within your reach")
+
+    def _can_read(self, caller: Principal, app: Application) -> bool:
+        return rules.can_read(caller, app, self.catalog.service_of(app))
 
     def list(self, caller: Principal, *, status: str | None, service_id: str | None, node_id: str | None,
              scope: str | None, cursor: str | None, limit: int) -> Page:
-        """Applicants see their own; staff see everything filed in their reach (or, with
-        scope=mine, what they filed themselves)."""
+        """Applicants see their own; staff who work on applications see everything filed in
+        their reach (or, with scope=mine, what they filed themselves). A role that reads one
+        program's applications only leaves the others out of its pages (a page may then hold
+        fewer than `limit`; the cursor goes on)."""
         filters = {"status": status, "service_id": service_id}
-        if scope == "mine" or not caller.is_staff:
+        if scope == "mine" or not caller.holds_any(APPLICATION_ROLES):
+            if node_id and caller.is_staff and scope != "mine":
+                raise NotFound("no such office")  # staff who read no applications: none is in reach
             if node_id:
                 raise InvalidInput("filter not available", [FieldProblem("node_id", "filters staff lists only")])
             return Page(*self.applications.page_for_applicant(caller.user_id, cursor, limit, **filters))
         if node_id:
             node = self.org.get(node_id)
-            if node is None or not caller.reaches(node.path):
+            if node is None or not caller.reaches(node.path, roles=APPLICATION_ROLES):
                 raise NotFound("no such office")
             roots = [node]
         else:
             roots = self._reach_roots(caller)
-        return Page(*self.applications.page_in_subtrees(roots, cursor, limit, **filters))
+        apps, next_cursor = self.applications.page_in_subtrees(roots, cursor, limit, **filters)
+        return Page([a for a in apps if self._can_read(caller, a)], next_cursor)
 
     def _reach_roots(self, caller: Principal) -> list[Node]:
         """The top nodes of the caller's reach: a grant under another grant adds nothing."""
-        nodes = self.org.get_many([g.node_id for g in caller.effective_grants])
+        nodes = self.org.get_many([g.node_id for g in caller.effective_grants if g.role in APPLICATION_ROLES])
         held = set(nodes)
         return [node for node in nodes.values() if not any(a in held for a in node.path[:-1])]
 
@@ -262,7 +280,7 @@ class ApplicationService:
 
     def budget_standing(self, caller: Principal, app: Application) -> BudgetCheck | None:
         """For staff reading a spending report: how it stands against its budget now."""
-        if not caller.is_staff or not caller.reaches(app.node_path):
+        if not self.reads_as_staff(caller, app):
             return None
         service = self.catalog.service_of(app)
         return self.budgets.check_report(app, service) if service else None

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import timezone
 
 from chalicelib.domain import budgets as rules
-from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures
+from chalicelib.domain.budgets import ALLOCATOR_ROLES, RECOMMENDER_ROLES, Budget, BudgetCheck, BudgetFigures
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.application_state import STATUSES, Application
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import FIGURES_ROLES, Principal
 from chalicelib.services.ports import ApplicationStore, BudgetStore, Clock, OrgStore, StaleBudget
 
 logger = logging.getLogger(__name__)
@@ -75,19 +75,35 @@ class BudgetService:
                 names.extend((service.field("category").options or []) if service.field("category") else [])
         return tuple(dict.fromkeys(names))
 
-    def _office(self, caller: Principal, node_id: str) -> Node:
+    # Each office as the caller may use it; outside that it does not exist for them (404). The
+    # routes ask these first (their gates), before the period or the body is read.
+
+    def office(self, caller: Principal, node_id: str) -> Node:
+        """An office whose figures the caller sees."""
         node = self.org.get(node_id)
-        if node is None or not caller.is_staff or not caller.reaches(node.path):
+        if node is None or not caller.reaches(node.path, roles=FIGURES_ROLES):
             raise NotFound("no such office")
+        return node
+
+    def office_to_allocate(self, caller: Principal, node_id: str) -> Node:
+        """An office below one where the caller is budget_allocator."""
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES):
+            raise NotFound("no such office among those whose budget you set")
+        return node
+
+    def office_to_split(self, caller: Principal, node_id: str) -> Node:
+        """An office at or below one where the caller is budget_recommender."""
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path, roles=RECOMMENDER_ROLES):
+            raise NotFound("no such office among those whose budget you split")
         return node
 
     # ---- setting ---------------------------------------------------------------------------
 
     def set_amount(self, caller: Principal, node_id: str, period: str, amount: int) -> BudgetFigures:
+        node = self.office_to_allocate(caller, node_id)
         rules.check_period(period)
-        node = self.org.get(node_id)
-        if node is None or not caller.reaches(node.path):
-            raise NotFound("no such office")
         for _ in range(3):
             keys = [(node.id, period)] + ([(node.parent_id, period)] if node.parent_id else [])
             found = self.budgets.get_many(keys)
@@ -104,10 +120,8 @@ class BudgetService:
 
     def set_recommendation(self, caller: Principal, node_id: str, period: str,
                            categories: dict[str, int]) -> BudgetFigures:
+        node = self.office_to_split(caller, node_id)
         rules.check_period(period)
-        node = self.org.get(node_id)
-        if node is None or not caller.reaches(node.path):
-            raise NotFound("no such office")
         current = self.budgets.get(node.id, period)
         change = rules.set_recommendation(current, node, caller, categories, self.categories(), self.clock.now())
         try:
@@ -120,8 +134,8 @@ class BudgetService:
     # ---- reading ---------------------------------------------------------------------------
 
     def get(self, caller: Principal, node_id: str, period: str) -> BudgetFigures:
+        node = self.office(caller, node_id)
         rules.check_period(period)
-        node = self._office(caller, node_id)
         return self.figures(node, period, self.budgets.get(node.id, period))
 
     def figures(self, node: Node, period: str, budget: Budget | None) -> BudgetFigures:
@@ -142,10 +156,10 @@ class BudgetService:
     def dashboard(self, caller: Principal, node_id: str, period: str) -> Dashboard:
         """The office, each child office, and the office's last 12 months: one Query for the
         children, then batched key reads of budgets and counters (at most 100 keys a call)."""
-        rules.check_period(period)
         node, links = self.org.get_with_children(node_id)
-        if node is None or not caller.is_staff or not caller.reaches(node.path):
+        if node is None or not caller.reaches(node.path, roles=FIGURES_ROLES):
             raise NotFound("no such office")
+        rules.check_period(period)
         months = rules.months_up_to(period)
         keys = [(node.id, month) for month in months] + [(link.id, period) for link in links]
         budgets = self.budgets.get_many(keys)

@@ -10,7 +10,7 @@ from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.delegations import Delegation
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import STAFF_ROLES, Principal
 from chalicelib.services.ports import Clock, DelegationStore, OrgStore, UserStore
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class DelegationService:
     def create(self, caller: Principal, role: str, node_id: str, delegate_email: str, starts_at: datetime,
                ends_at: datetime) -> Delegation:
         node = self.org.get(node_id)
-        if node is None or not caller.reaches(node.path):
+        if node is None or not caller.reaches(node.path, roles=STAFF_ROLES):
             raise NotFound("no such office")
         delegate_id = self.users.user_id_for_email(normalize_email(delegate_email))
         delegate = self.users.get(delegate_id) if delegate_id else None

@@ -75,7 +75,7 @@ class DocumentService:
 
     def request_upload(self, caller: Principal, app_id: str, requirement: str, filename: str, content_type: str,
                        size: int, origin: rules.Origin) -> Upload:
-        app = rules.require_readable(caller, self.applications.get(app_id))
+        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
         service = self.catalog.require_service_of(app)
         existing = self.documents.list(app.id)
         spec = docs.check_upload(app, service, caller, requirement, filename, content_type, size, existing,
@@ -100,11 +100,11 @@ class DocumentService:
         return Upload(app, document, post["url"], post["fields"])
 
     def list(self, caller: Principal, app_id: str) -> tuple[Application, list[docs.Document]]:
-        app = rules.require_readable(caller, self.applications.get(app_id))
+        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
         return app, self.documents.list(app.id)
 
     def download(self, caller: Principal, app_id: str, document_id: str) -> Download:
-        app = rules.require_readable(caller, self.applications.get(app_id))
+        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
         document = self.documents.get(app.id, document_id)
         if document is None:
             raise NotFound("no such document")
@@ -117,7 +117,7 @@ class DocumentService:
         return Download(url, name, served_type)
 
     def delete(self, caller: Principal, app_id: str, document_id: str, origin: rules.Origin) -> None:
-        app = rules.require_readable(caller, self.applications.get(app_id))
+        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
         document = self.documents.get(app.id, document_id)
         if document is None:
             raise NotFound("no such document")

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Callable
 
 from chalicelib.domain import integrations as reg
-from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
-from chalicelib.domain.people import Principal
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.people import APPLICATION_ROLES, OPS_ROLES, Principal, require_any
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
 from chalicelib.services.integration_runs import RunSummary
@@ -37,8 +37,8 @@ class RemoteNikCheck:
 
 
 def _require_ops(caller: Principal) -> None:
-    if not any(g.role == "ops" for g in caller.grants):
-        raise Forbidden("only ops read the send log and re-run integrations")
+    """The send log and re-runs are ops' (SPEC.md); to anyone else they are not there."""
+    require_any(caller, OPS_ROLES)
 
 
 def _target(target: str) -> str:
@@ -123,16 +123,14 @@ class IntegrationService:
     # ---- NIK and NPWP checks -------------------------------------------------------------------
 
     def check_npwp(self, caller: Principal, npwp: str) -> NpwpCheck:
-        if not caller.is_staff:
-            raise Forbidden("NPWP checks are for staff")
+        require_any(caller, APPLICATION_ROLES)
         return check_npwp(npwp)
 
     def check_nik(self, caller: Principal, nik: str, name: str | None,
                   birth_date: str | None) -> tuple[NikCheck, RemoteNikCheck]:
         """The structure always; the registry's match when asked (name and birth date given),
         configured, and answering: otherwise the answer says the remote check was not made."""
-        if not caller.is_staff:
-            raise Forbidden("NIK checks are for staff")
+        require_any(caller, APPLICATION_ROLES)
         today = self.clock.now().astimezone(self.tz).date()
         structure = check_nik(nik, today)
         if not (name and birth_date):

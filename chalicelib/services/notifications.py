@@ -23,10 +23,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain import notifications as rules
-from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notice, Notification
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import OPS_ROLES, Principal, require_any
 from chalicelib.services.ports import Clock, JobQueue, Mailer, NotificationStore, OutboxStore, UserStore
 from chalicelib.templates import LANGUAGES, render_mail
 
@@ -192,8 +192,7 @@ class NotificationService:
         self.notifications.mark_read(caller.user_id, notification_id, self.clock.now())
 
     def failed(self, caller: Principal, limit: int) -> list[Notification]:
-        if not any(g.role == "ops" for g in caller.grants):
-            raise Forbidden("only ops see failed deliveries")
+        require_any(caller, OPS_ROLES)
         return self.notifications.failed(limit)
 
 

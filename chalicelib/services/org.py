@@ -8,7 +8,7 @@ from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
@@ -22,12 +22,15 @@ class OrgService:
 
     def node_for_staff(self, caller: Principal, node_id: str) -> tuple[Node, list[ChildLink]]:
         node, children = self.org.get_with_children(node_id)
-        if node is None or not caller.reaches(node.path):
+        if node is None or not caller.reaches(node.path, roles=STAFF_ROLES):
             raise NotFound("no such office")
         return node, sorted(children, key=lambda c: c.name.lower())
 
     def create_node(self, caller: Principal, parent_id: str, kind: str, name: str, region_code: str | None = None,
                     node_id: str | None = None) -> Node:
+        parent = self.org.get(parent_id)
+        if parent is None or not caller.reaches(parent.path, roles=ADMIN_ROLES):
+            raise NotFound("no such parent office")
         problems = []
         if not _KIND.match(kind):
             problems.append(FieldProblem("kind", "must be a lower-case word such as kelurahan or cluster"))
@@ -38,9 +41,6 @@ class OrgService:
             problems.append(FieldProblem("region_code", "must look like 32, 32.76, 32.76.06 or 32.76.06.1002"))
         if problems:
             raise InvalidInput("the office is not right", problems)
-        parent = self.org.get(parent_id)
-        if parent is None or not caller.reaches(parent.path, roles=("admin",)):
-            raise NotFound("no such parent office")
         if parent.depth + 1 > MAX_TREE_DEPTH:
             raise InvalidInput(
                 "the tree is too deep",

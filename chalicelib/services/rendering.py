@@ -24,7 +24,7 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import FIGURES_ROLES, Principal
 from chalicelib.domain.nik import mask_nik
 from chalicelib.services.ports import (
     ApplicationStore, BudgetFiguresSource, Clock, DocumentStore, JobQueue, ObjectStorage, OrgStore, OutboxStore,
@@ -88,12 +88,12 @@ class RenderService:
     # ---- asking ------------------------------------------------------------------------------
 
     def request_report(self, caller: Principal, kind: str, node_id: str, period: str) -> Report:
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path, roles=FIGURES_ROLES):
+            raise NotFound("no such office")
         if kind not in REPORT_KINDS:
             raise InvalidInput("unknown report", [FieldProblem("kind", f"must be one of {', '.join(REPORT_KINDS)}")])
         budget_rules.check_period(period)
-        node = self.org.get(node_id)
-        if node is None or not caller.is_staff or not caller.reaches(node.path):
-            raise NotFound("no such office")
         budget = self.budgets.budgets.get(node.id, period)
         postings = self.applications.counters(node.id, period).get(budget_rules.POSTINGS, 0)
         rid = report_id(node.id, period, budget.version, postings)

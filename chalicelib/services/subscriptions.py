@@ -10,21 +10,16 @@ from datetime import timezone
 from typing import Callable
 
 from chalicelib.domain import subscriptions as rules
-from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.application_state import ApplicationChange
-from chalicelib.domain.people import Principal
+from chalicelib.domain.people import ADMIN_ROLES, Principal, require_any
 from chalicelib.domain.integrations import IntegrationRecord
 from chalicelib.services.ports import Clock, IntegrationRuns, OrgStore, SendStore, SubscriptionStore, Vault
 
 logger = logging.getLogger(__name__)
 
 SECRET_NAME = "secret"
-
-
-def _require_admin_at(caller: Principal, node_path: tuple[str, ...]) -> None:
-    if not caller.reaches(node_path, roles=("admin",)):
-        raise Forbidden("only an admin of the office (or one above it) manages its subscriptions")
 
 
 class SubscriptionService:
@@ -43,14 +38,14 @@ class SubscriptionService:
 
     def create(self, caller: Principal, url: str, events: list[str], node_id: str | None,
                description: str | None) -> tuple[rules.Subscription, str]:
-        """Answers the subscription and its signing secret: shown this once, kept sealed."""
+        """Answers the subscription and its signing secret: shown this once, kept sealed. The
+        office comes first: to anyone but its admins it does not exist, whatever else is sent."""
+        node = self._node(caller, node_id)
         problems = rules.check_url(url, self.allow_loopback) + rules.check_events(events)
         if not events:
             problems.append(FieldProblem("events", "name at least one event"))
-        node = self._node(caller, node_id)
         if problems:
             raise InvalidInput("the subscription cannot be made", problems)
-        _require_admin_at(caller, node.path)
         subscription_id = new_id("sub")
         secret = "whsec_" + secrets.token_urlsafe(32)
         sealed = self._vault().seal(f"subscription/{subscription_id}", {SECRET_NAME: secret})
@@ -64,28 +59,30 @@ class SubscriptionService:
         return subscription, secret
 
     def _node(self, caller: Principal, node_id: str | None):
+        """The office whose events are sent: one the caller administers (at or below a node
+        where they are admin); any other, or none at all, is 404 to them alike."""
+        require_any(caller, ADMIN_ROLES)
         if node_id is None:
-            admin_at = [g.node_id for g in caller.grants if g.role == "admin"]
+            admin_at = [g.node_id for g in caller.grants if g.role in ADMIN_ROLES]
             if len(admin_at) != 1:
                 raise InvalidInput("which office?", [FieldProblem(
                     "node_id", "is required: name the office whose applications' events to send")])
             node_id = admin_at[0]
         node = self.org.get(node_id)
-        if node is None:
-            raise InvalidInput("unknown office", [FieldProblem("node_id", "is not an office")])
+        if node is None or not caller.reaches(node.path, roles=ADMIN_ROLES):
+            raise NotFound("no such office among those you administer")
         return node
 
     def page(self, caller: Principal, cursor: str | None, limit: int) -> tuple[list[rules.Subscription], str | None]:
-        if not any(g.role == "admin" for g in caller.grants):
-            raise Forbidden("only admins manage subscriptions")
+        require_any(caller, ADMIN_ROLES)
         # The partition is small (an organisation's handful); what is outside the caller's
         # reach is left out of the page rather than refused.
         items, next_cursor = self.subscriptions.page(cursor, limit)
-        return [s for s in items if caller.reaches(s.node_path, roles=("admin",))], next_cursor
+        return [s for s in items if caller.reaches(s.node_path, roles=ADMIN_ROLES)], next_cursor
 
     def _owned(self, caller: Principal, subscription_id: str) -> rules.Subscription:
         found = self.subscriptions.get(subscription_id)
-        if found is None or not caller.reaches(found[0].node_path, roles=("admin",)):
+        if found is None or not caller.reaches(found[0].node_path, roles=ADMIN_ROLES):
             raise NotFound("no such subscription")
         return found[0]
 

@@ -343,8 +343,8 @@ def test_counters_follow_every_change_at_every_level(api, office):
 
 def test_pages_merged_from_several_subtrees_skip_nothing_and_repeat_nothing(api, seeded):
     first, second = make_office_tree(api.deps), make_office_tree(api.deps)
-    viewer, password = make_user(api.deps, [("viewer", first["office"]), ("viewer", second["office"])])
-    token = api.login(viewer.email, password)
+    reader, password = make_user(api.deps, [("approver", first["office"]), ("approver", second["office"])])
+    token = api.login(reader.email, password)
     applicant, applicant_password = make_user(api.deps)
     applicant_token = api.login(applicant.email, applicant_password)
     expected = []
@@ -356,7 +356,7 @@ def test_pages_merged_from_several_subtrees_skip_nothing_and_repeat_nothing(api,
             expected.append(app["id"])
         api.deps.clock.advance(1)
     expected.reverse()
-    token = api.login(viewer.email, password)  # the clock moved; a fresh token
+    token = api.login(reader.email, password)  # the clock moved; a fresh token
 
     seen, cursor, pages = [], None, 0
     while True:

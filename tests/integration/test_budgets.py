@@ -44,8 +44,9 @@ def budget(api, token, node, period):
 
 def test_budgets_are_set_from_above_and_split_without_exceeding_them(api, sales):
     period = sales["period"]
-    # Set from above only: not by an allocator at the office itself; out of reach, not found.
-    assert put_budget(api, sales["branch_allocator"], sales["branch"], period, 100_000_000).status == 403
+    # Set from above only: to an allocator at the office itself, as to anyone else without the
+    # right, the office is not among those whose budget they set (404, whatever the body).
+    assert put_budget(api, sales["branch_allocator"], sales["branch"], period, 100_000_000).status == 404
     assert put_budget(api, sales["staff_a"], sales["branch"], period, 100_000_000).status == 404
     answer = put_budget(api, sales["allocator"], sales["branch"], period, 100_000_000)
     assert answer.status == 200, answer.text
@@ -57,7 +58,7 @@ def test_budgets_are_set_from_above_and_split_without_exceeding_them(api, sales)
     assert "Rp 10.000.000 more than the budget" in too_much.json["detail"]
     unknown = put_split(api, sales["recommender"], sales["branch"], period, {"PARTIES": 1})
     assert unknown.status == 422 and unknown.json["errors"][0]["field"] == "categories.PARTIES"
-    assert put_split(api, sales["allocator"], sales["branch"], period, {"OUTLET": 1}).status == 403  # not a recommender
+    assert put_split(api, sales["allocator"], sales["branch"], period, {"OUTLET": 1}).status == 404  # not a recommender
     assert put_split(api, sales["staff_a"], sales["branch"], period, {"OUTLET": 1}).status == 404  # out of reach
 
     split = put_split(api, sales["recommender"], sales["branch"], period, {"ACQUISITION": 60_000_000, "OUTLET": 40_000_000})

@@ -34,8 +34,12 @@ def test_wrong_types_are_422_naming_each_field(api):
 
 
 def test_numbers_in_strings_are_not_coerced(api, seeded):
+    from tests.integration.test_pii import file_birth
+
+    _clerk, app = file_birth(api)  # an application the verifier reads: the body is read after the gate
     token = api.login("verifikator.kukusan@demo.satupintu.id")
-    body = assert_problem(api.post("/applications/x/decision", {"action": "approve", "step": "1"}, token=token), 422)
+    body = assert_problem(api.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": "1"},
+                                   token=token), 422)
     assert body["errors"][0]["field"] == "step"
 
 

@@ -131,7 +131,7 @@ def test_a_record_the_registry_refuses_fails_at_once_and_a_rerun_of_its_day_send
     api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
     assert entry(api.deps, record).attempts == 1
     # …until ops re-run the day: the failed record (and nothing saved) is sent again.
-    assert api.post("/integrations/bios/run", {"date": record.day}, token=people["clerk"]).status == 403
+    assert api.post("/integrations/bios/run", {"date": record.day}, token=people["clerk"]).status == 404
     answer = api.post("/integrations/bios/run", {"date": record.day}, token=people["ops"])
     assert answer.status == 202, answer.text
     assert answer.json == {"target": "bios", "date": record.day, "records_due": 1}
@@ -289,7 +289,7 @@ def test_an_approved_birth_is_delivered_at_once_once_and_with_its_registry_id(qu
 def test_the_send_log_is_for_ops_filters_and_masks_niks(quiet, api, seeded):
     people = make_people(api, {"ops": [("ops", "org-demo")], "admin": [("admin", "org-demo")]})
     app = approve_birth(api)
-    assert api.get("/integrations/sends", token=people["admin"]).status == 403
+    assert api.get("/integrations/sends", token=people["admin"]).status == 404  # ops' only: not there for others
     answer = api.get("/integrations/sends?target=civil-registry&status=pending", token=people["ops"])
     assert answer.status == 200, answer.text
     mine = [i for i in answer.json["items"] if i["key"] == app["id"]]
@@ -345,7 +345,7 @@ def test_one_day_of_the_send_log_pages_one_record_at_a_time_without_repeats(quie
 
 def test_a_nik_check_gives_its_structure_and_asks_the_registry_when_told_who(quiet, api, seeded):
     people = make_people(api, {"clerk": [("submitter", "kel-kukusan")], "nobody": []})
-    assert api.post("/nik/check", {"nik": "3276064503900002"}, token=people["nobody"]).status == 403
+    assert api.post("/nik/check", {"nik": "3276064503900002"}, token=people["nobody"]).status == 404
     bad = api.post("/nik/check", {"nik": "9999993502000000"}, token=people["clerk"]).json
     assert bad["valid"] is False and len(bad["problems"]) == 3 and bad["registry"]["checked"] is False
     good = api.post("/nik/check", {"nik": "3276 0645 0390 0002", "name": "Rina", "birth_date": "1990-03-05"},
@@ -371,7 +371,7 @@ def test_a_nik_check_still_answers_when_the_registry_is_down_and_stops_asking_it
 
 def test_an_npwp_check_gives_its_structure_with_the_check_digit(api, seeded):
     people = make_people(api, {"clerk": [("verifier", "kel-kukusan")], "nobody": []})
-    assert api.post("/npwp/check", {"npwp": "01.312.166.0-091.000"}, token=people["nobody"]).status == 403
+    assert api.post("/npwp/check", {"npwp": "01.312.166.0-091.000"}, token=people["nobody"]).status == 404
     good = api.post("/npwp/check", {"npwp": "013121660091000"}, token=people["clerk"]).json
     assert good == {"valid": True, "problems": [], "npwp": "013121660091000", "formatted": "01.312.166.0-091.000"}
     swapped = api.post("/npwp/check", {"npwp": "01.321.166.0-091.000"}, token=people["clerk"]).json

@@ -74,7 +74,8 @@ def test_a_nik_is_stored_encrypted_under_a_data_key_bound_to_its_application(api
 
 def test_niks_are_masked_except_to_those_who_decide_on_the_application(api, seeded):
     clerk, app = file_birth(api, submit=True)
-    people = make_people(api, {"ops": [("ops", "org-demo")], "viewer": [("viewer", "org-demo")]})
+    people = make_people(api, {"ops": [("ops", "org-demo")], "viewer": [("viewer", "org-demo")],
+                               "admin": [("admin", "org-demo")]})
 
     def nik_seen_by(token):
         answer = api.get(f"/applications/{app['id']}", token=token)
@@ -82,10 +83,12 @@ def test_niks_are_masked_except_to_those_who_decide_on_the_application(api, seed
         return answer.json["data"]["mother_nik"], answer.json["masked_fields"]
 
     masked = ("327606********02", ["mother_nik", "reporter_nik"])
-    # The applicant (the kelurahan clerk who filed it), ops and a viewer over the whole tree: masked.
+    # The applicant (the kelurahan clerk who filed it) and an admin over the whole tree: masked.
     assert nik_seen_by(clerk) == masked
-    assert nik_seen_by(people["ops"]) == masked
-    assert nik_seen_by(people["viewer"]) == masked
+    assert nik_seen_by(people["admin"]) == masked
+    # Ops and a viewer over the whole tree do not read it at all (figures and logs, not files).
+    assert api.get(f"/applications/{app['id']}", token=people["ops"]).status == 404
+    assert api.get(f"/applications/{app['id']}", token=people["viewer"]).status == 404
     # Deciders of any of its steps: the NIK itself, before and after their own step.
     assert nik_seen_by(demo(api, "verifikator.kukusan")) == (MOTHER, [])
     assert nik_seen_by(demo(api, "camat.beji")) == (MOTHER, [])
@@ -134,10 +137,13 @@ def test_staff_find_applications_by_nik_through_a_keyed_hmac_only(api, seeded):
     # Changing the NIK moves the lookup with it.
     assert api.patch(f"/applications/{app['id']}", {"data": {"mother_nik": MOTHER}}, token=clerk).status == 200
     assert app["id"] not in found(OTHER) and app["id"] in found(MOTHER)
-    # Staff elsewhere do not find it; applicants may not look; a NIK must be 16 digits.
-    elsewhere = make_people(api, {"other": [("verifier", "dam-division")]})["other"]
-    assert app["id"] not in found(MOTHER, token=elsewhere)
-    applicant = make_people(api, {"applicant": []})["applicant"]
-    assert api.post("/applications/by-nik", {"nik": MOTHER}, token=applicant).status == 403
+    # Staff elsewhere do not find it; applicants, viewers and ops have no such look-up (404,
+    # whatever they send); a NIK must be 16 digits.
+    others = make_people(api, {"other": [("verifier", "dam-division")], "viewer": [("viewer", "org-demo")],
+                               "applicant": [], "ops": [("ops", "org-demo")]})
+    assert app["id"] not in found(MOTHER, token=others["other"])
+    for outsider in (others["applicant"], others["viewer"], others["ops"]):
+        assert api.post("/applications/by-nik", {"nik": MOTHER}, token=outsider).status == 404
+        assert api.post("/applications/by-nik", {"nik": "12345"}, token=outsider).status == 404
     bad = api.post("/applications/by-nik", {"nik": "12345"}, token=staff)
     assert bad.status == 422 and bad.headers["Content-Type"].startswith("application/problem+json")

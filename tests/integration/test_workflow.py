@@ -140,7 +140,7 @@ def test_a_delivery_that_keeps_failing_is_recorded_failed_and_lands_in_the_dead_
         ops, password = make_user(api.deps, [("ops", "org-demo")])
         failed = api.get("/ops/failed-notifications", token=api.login(ops.email, password)).json["items"]
         assert task["id"] in [n["id"] for n in failed]
-        assert api.get("/ops/failed-notifications", token=office["applicant"]).status == 403
+        assert api.get("/ops/failed-notifications", token=office["applicant"]).status == 404
     finally:
         aws.emulator.rejected_recipients.clear()
 
@@ -265,6 +265,9 @@ def test_a_delegate_decides_on_behalf_of_the_delegator_while_the_delegation_last
     assert "assigned" in kinds(api, office["desk_colleague"], app["id"])  # told of work in the lent role
     inbox = api.get("/inbox", token=office["desk_colleague"]).json["items"]
     assert app["id"] in [a["id"] for a in inbox]
+    # The lent role reads what it decides: the application, its documents and its history.
+    for path in ("", "/documents", "/history"):
+        assert api.get(f"/applications/{app['id']}{path}", token=office["desk_colleague"]).status == 200, path
     assert decide(api, office["desk_colleague"], app).status == 200
     entry = api.get(f"/applications/{app['id']}/history", token=office["desk_verifier"]).json["items"][-1]
     assert (entry["actor"], entry["on_behalf_of"], entry["on_behalf_of_id"]) == (
@@ -272,7 +275,8 @@ def test_a_delegate_decides_on_behalf_of_the_delegator_while_the_delegation_last
 
     assert api.delete(f"/delegations/{lent.json['id']}", token=office["desk_colleague"]).status == 204
     second = submitted(api, office)
-    assert decide(api, office["desk_colleague"], second).status == 403  # sees it (viewer), decides no more
+    # A viewer again: the application is out of their reach (viewers see figures, not files).
+    assert decide(api, office["desk_colleague"], second).status == 404
     assert api.get("/delegations", token=office["desk_verifier"]).json["items"] == []
 
 
@@ -284,7 +288,9 @@ def test_a_delegation_ends_on_its_own_at_its_end_time(api, office):
     }, token=office["desk_verifier"])
     app = submitted(api, office)
     advance(api, office, 2 * 86400)
-    assert decide(api, office["desk_colleague"], app).status == 403
+    # The lent role gone, so is the reach it gave: a viewer reads no applications.
+    assert decide(api, office["desk_colleague"], app).status == 404
+    assert api.get(f"/applications/{app['id']}", token=office["desk_colleague"]).status == 404
     assert api.get("/me", token=office["desk_colleague"]).json["delegated_roles"] == []
 
 

@@ -10,7 +10,8 @@ from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import load_catalog
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import Grant, Principal
+from chalicelib.domain.delegations import Delegation
+from chalicelib.domain.people import CASEWORK_ROLES, DECIDER_ROLES, Grant, Principal, application_roles
 from tests.conftest import TEST_CATALOG
 
 WIB = timezone(timedelta(hours=7))
@@ -133,11 +134,46 @@ def test_nobody_decides_on_their_own_application():
 
 def test_reach_decides_who_may_read():
     app = submitted()
-    assert rules.can_read(applicant, app)
-    assert rules.can_read(head, app)  # above the desk
-    assert not rules.can_read(other_desk, app)  # beside it
+    assert rules.can_read(applicant, app, SERVICE)
+    assert rules.can_read(head, app, SERVICE)  # above the desk
+    assert not rules.can_read(other_desk, app, SERVICE)  # beside it
     with pytest.raises(NotFound):
-        rules.require_readable(other_desk, app)
+        rules.require_readable(other_desk, app, load_catalog(TEST_CATALOG))
+
+
+MARKETING_FEE = load_catalog().latest("marketing-fee-report")
+
+
+@pytest.mark.parametrize("role, city_permit, marketing_fee", [
+    # SPEC.md, "What a role may read": the roles that work on applications read them...
+    ("submitter", True, True),
+    ("verifier", True, True),
+    ("approver", True, True),
+    ("admin", True, True),
+    # ...the marketing-fee roles that program's only...
+    ("budget_allocator", False, True),
+    ("budget_recommender", False, True),
+    # ...and viewers and ops none: figures and logs, never people's files.
+    ("viewer", False, False),
+    ("ops", False, False),
+])
+def test_the_role_held_above_decides_whether_an_application_is_read(role, city_permit, marketing_fee):
+    app = submitted()  # filed at the desk; the role is held at the root, far above it
+    holder = Principal("u-role", "r@x.id", "Role", "id", (Grant(role, "org"),))
+    assert rules.can_read(holder, app, SERVICE) is city_permit
+    assert rules.can_read(holder, app, MARKETING_FEE) is marketing_fee
+    # The same role lent by a delegation reads the same, and the applicant always reads their own.
+    lent = Delegation("dlg_1", role, "org", "u-lender", "Lender", "u-role", "Role", NOW, NOW + timedelta(days=1), NOW)
+    assert rules.can_read(Principal("u-role", "r@x.id", "Role", "id", (), (lent,)), app, SERVICE) is city_permit
+    assert rules.can_read(applicant, app, None)
+    # A service the catalog no longer has is read by the roles that work on every program's.
+    assert rules.can_read(holder, app, None) is city_permit
+
+
+def test_whoever_decides_a_step_is_among_those_who_read_applications():
+    assert set(DECIDER_ROLES) <= set(CASEWORK_ROLES)
+    for service in load_catalog().current():
+        assert {step.role for step in service.steps} <= set(application_roles(service.program)), service.id
 
 
 def test_withdrawal_is_possible_until_a_final_decision():

@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
 from chalicelib.domain.applications import is_decider, masked_fields, sla_state
@@ -60,7 +61,7 @@ def list_applications(ctx, query: s.ListApplicationsQuery) -> s.ApplicationList:
 
 
 @endpoint(summary="Staff: the applications within my reach that name a NIK (found by its keyed HMAC)",
-          body=s.NikLookupRequest, response=s.ApplicationList, tags=TAGS, errors=(401, 403, 422))
+          body=s.NikLookupRequest, response=s.ApplicationList, tags=TAGS, errors=(401, 404, 422), gate=gates.casework)
 def by_nik(ctx, body: s.NikLookupRequest) -> s.ApplicationList:
     page = ctx.deps.applications.find_by_nik(ctx.user(), body.nik, body.cursor, body.limit)
     return s.ApplicationList(items=[application_out(ctx, a) for a in page.items], next_cursor=page.next_cursor)
@@ -78,7 +79,7 @@ def get(ctx, id: str) -> s.ApplicationOut:
 
 
 @endpoint(summary="Change the form of a draft or returned application", body=s.PatchApplicationRequest,
-          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.application)
 def patch(ctx, id: str, body: s.PatchApplicationRequest) -> s.ApplicationOut:
     return application_out(ctx, ctx.deps.applications.patch(ctx.user(), id, body.data, ctx.origin))
 
@@ -90,20 +91,20 @@ def submit(ctx, id: str) -> s.ApplicationOut:
 
 
 @endpoint(summary="Withdraw before a final decision", body=s.WithdrawRequest, response=s.ApplicationOut, tags=TAGS,
-          errors=(401, 403, 404, 409))
+          errors=(401, 403, 404, 409, 422), gate=gates.application)
 def withdraw(ctx, id: str, body: s.WithdrawRequest) -> s.ApplicationOut:
     return application_out(ctx, ctx.deps.applications.withdraw(ctx.user(), id, body.reason, ctx.origin))
 
 
 @endpoint(summary="Approve, reject or return the current step", body=s.DecisionRequest, response=s.ApplicationOut,
-          tags=TAGS, errors=(401, 403, 404, 409, 422))
+          tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.application)
 def decide(ctx, id: str, body: s.DecisionRequest) -> s.ApplicationOut:
     app = ctx.deps.applications.decide(ctx.user(), id, body.action, body.step, body.comment, ctx.origin)
     return application_out(ctx, app)
 
 
 @endpoint(summary="Approve many at once: each succeeds or fails on its own", body=s.BatchDecisionRequest,
-          response=s.BatchDecisionOut, tags=TAGS, errors=(401, 422))
+          response=s.BatchDecisionOut, tags=TAGS, errors=(401, 404, 422), gate=gates.deciders)
 def decide_many(ctx, body: s.BatchDecisionRequest) -> s.BatchDecisionOut:
     outcomes = ctx.deps.applications.decide_many(ctx.user(), body.application_ids, body.action, body.comment,
                                                  body.steps or {}, ctx.origin)
@@ -118,7 +119,7 @@ def decide_many(ctx, body: s.BatchDecisionRequest) -> s.BatchDecisionOut:
 
 
 @endpoint(summary="Suspend: the step waits on the applicant and its clock stops", body=s.SuspendRequest,
-          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.application)
 def suspend(ctx, id: str, body: s.SuspendRequest) -> s.ApplicationOut:
     return application_out(ctx, ctx.deps.applications.suspend(ctx.user(), id, body.reason, ctx.origin))
 
@@ -142,7 +143,7 @@ def history_out(ctx, entry: HistoryEntry, staff: bool) -> s.HistoryEntryOut:
 def history(ctx, id: str) -> s.HistoryOut:
     caller = ctx.user()
     app, entries = ctx.deps.applications.history_with_application(caller, id)
-    staff = caller.reaches(app.node_path)
+    staff = ctx.deps.applications.reads_as_staff(caller, app)
     return s.HistoryOut(items=[history_out(ctx, e, staff) for e in entries])
 
 
@@ -195,7 +196,7 @@ def certificate(ctx, id: str) -> s.CertificateOut:
 
 
 @endpoint(summary="Revoke a certificate (the issuing authority); /verify then says so", body=s.RevokeRequest,
-          response=s.CertificateOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+          response=s.CertificateOut, tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.application)
 def revoke_certificate(ctx, id: str, body: s.RevokeRequest) -> s.CertificateOut:
     ctx.deps.applications.revoke_certificate(ctx.user(), id, body.reason, ctx.origin)
     return certificate.view(ctx, id)

@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 from chalicelib.domain.budgets import BudgetFigures
@@ -26,13 +27,14 @@ def office_out(office: OfficeFigures) -> s.OfficeFiguresOut:
 
 
 @endpoint(summary="Set an office's budget for a month (a budget_allocator above it)", body=s.BudgetAmountRequest,
-          response=s.BudgetOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+          response=s.BudgetOut, tags=TAGS, errors=(401, 404, 409, 422), gate=gates.allocator_of)
 def set_budget(ctx, node_id: str, period: str, body: s.BudgetAmountRequest) -> s.BudgetOut:
     return budget_out(ctx.deps.budgets.set_amount(ctx.user(), node_id, period, body.amount))
 
 
 @endpoint(summary="Split the month's budget into categories (a budget_recommender reaching the office)",
-          body=s.RecommendationRequest, response=s.BudgetOut, tags=TAGS, errors=(401, 403, 404, 409, 422))
+          body=s.RecommendationRequest, response=s.BudgetOut, tags=TAGS, errors=(401, 404, 409, 422),
+          gate=gates.recommender_of)
 def set_recommendation(ctx, node_id: str, period: str, body: s.RecommendationRequest) -> s.BudgetOut:
     return budget_out(ctx.deps.budgets.set_recommendation(ctx.user(), node_id, period, body.categories))
 
@@ -44,7 +46,7 @@ def get_budget(ctx, node_id: str, period: str) -> s.BudgetOut:
 
 
 @endpoint(summary="An office's month: applications, budget, each child office, and 12 months of figures",
-          query=s.DashboardQuery, response=s.DashboardOut, tags=TAGS, errors=(401, 404, 422))
+          query=s.DashboardQuery, response=s.DashboardOut, tags=TAGS, errors=(401, 404, 422), gate=gates.figures_of)
 def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
     board = ctx.deps.budgets.dashboard(ctx.user(), node_id, query.period)
     office = office_out(board.office)
@@ -54,7 +56,7 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,
-          errors=(401, 404, 422))
+          errors=(401, 404, 422), gate=gates.figures_of)
 def export_csv(ctx, node_id: str, query: s.DashboardQuery) -> Result:
     text = ctx.deps.budgets.export_csv(ctx.user(), node_id, query.period)
     filename = f"dashboard-{node_id}-{query.period}.csv"

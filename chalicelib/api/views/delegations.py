@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 
@@ -15,7 +16,7 @@ def delegation_out(ctx, d, caller_id: str) -> s.DelegationOut:
 
 
 @endpoint(summary="Lend a role I hold at an office to a colleague for a period", body=s.DelegationRequest,
-          response=s.DelegationOut, status=201, tags=TAGS, errors=(401, 403, 404, 422))
+          response=s.DelegationOut, status=201, tags=TAGS, errors=(401, 403, 404, 422), gate=gates.delegators)
 def create(ctx, body: s.DelegationRequest) -> Result:
     caller = ctx.user()
     delegation = ctx.deps.delegations.create(caller, body.role, body.node_id, body.delegate_email, body.starts_at,

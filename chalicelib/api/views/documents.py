@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 from chalicelib.domain.documents import AWAITING, Document, is_evidence
@@ -19,7 +20,8 @@ def document_out(ctx, app: Application, doc: Document) -> s.DocumentOut:
 
 
 @endpoint(summary="Add a document: answers a presigned POST for the file", body=s.DocumentRequest,
-          response=s.DocumentCreatedOut, status=201, tags=TAGS, errors=(401, 403, 404, 409, 422, 429))
+          response=s.DocumentCreatedOut, status=201, tags=TAGS, errors=(401, 403, 404, 409, 422, 429),
+          gate=gates.application)
 def request_upload(ctx, id: str, body: s.DocumentRequest) -> Result:
     upload = ctx.deps.documents.request_upload(ctx.user(), id, body.requirement, body.filename, body.content_type,
                                                body.size, ctx.origin)

@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 
@@ -5,7 +6,7 @@ TAGS = ("integrations",)
 
 
 @endpoint(summary="The send log of the external registries (ops), newest day first", query=s.SendsQuery,
-          response=s.SendList, tags=TAGS, errors=(401, 403, 404, 422))
+          response=s.SendList, tags=TAGS, errors=(401, 404, 422), gate=gates.ops)
 def sends(ctx, query: s.SendsQuery) -> s.SendList:
     from chalicelib.services.integrations import redacted
 
@@ -22,21 +23,22 @@ def sends(ctx, query: s.SendsQuery) -> s.SendList:
 
 
 @endpoint(summary="Send what has not been saved yet (ops): the day's pending and failed records",
-          body=s.RunRequest, response=s.RunAccepted, status=202, tags=TAGS, errors=(401, 403, 404, 422))
+          body=s.RunRequest, response=s.RunAccepted, status=202, tags=TAGS, errors=(401, 404, 422), gate=gates.ops)
 def run(ctx, target: str, body: s.RunRequest) -> Result:
     day, count = ctx.deps.integrations.request_run(ctx.user(), target, body.date)
     return Result(s.RunAccepted(target=target, date=day, records_due=count), 202)
 
 
 @endpoint(summary="Check an NPWP's structure (check digit included)", body=s.NpwpCheckRequest,
-          response=s.NpwpCheckOut, tags=("registers",), errors=(401, 403, 422))
+          response=s.NpwpCheckOut, tags=("registers",), errors=(401, 404, 422), gate=gates.casework)
 def check_npwp(ctx, body: s.NpwpCheckRequest) -> s.NpwpCheckOut:
     result = ctx.deps.integrations.check_npwp(ctx.user(), body.npwp)
     return s.NpwpCheckOut(valid=result.valid, problems=result.problems, npwp=result.compact, formatted=result.formatted)
 
 
 @endpoint(summary="Check a NIK's structure; with name and birth date, ask the civil registry for a match",
-          body=s.NikCheckRequest, response=s.NikCheckOut, tags=("registers",), errors=(401, 403, 422))
+          body=s.NikCheckRequest, response=s.NikCheckOut, tags=("registers",), errors=(401, 404, 422),
+          gate=gates.casework)
 def check_nik(ctx, body: s.NikCheckRequest) -> s.NikCheckOut:
     structure, remote = ctx.deps.integrations.check_nik(ctx.user(), body.nik, body.name, body.birth_date)
     district = structure.district

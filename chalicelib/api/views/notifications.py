@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 
@@ -31,7 +32,7 @@ def mark_read(ctx, id: str) -> Result:
 
 
 @endpoint(summary="Notifications whose e-mail failed for good (ops)", query=s.PageQuery,
-          response=s.FailedNotificationList, tags=TAGS, errors=(401, 403))
+          response=s.FailedNotificationList, tags=TAGS, errors=(401, 404, 422), gate=gates.ops)
 def failed(ctx, query: s.PageQuery) -> s.FailedNotificationList:
     items = ctx.deps.notifications.failed(ctx.user(), query.limit)
     return s.FailedNotificationList(items=[

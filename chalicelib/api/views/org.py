@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import endpoint
 from chalicelib.api.views.auth import user_out
@@ -21,14 +22,14 @@ def get_node(ctx, id: str) -> s.NodeOut:
 
 
 @endpoint(summary="Open a new office under one the caller administers", body=s.CreateNodeRequest,
-          response=s.NodeOut, status=201, tags=TAGS, errors=(401, 404, 409, 422))
+          response=s.NodeOut, status=201, tags=TAGS, errors=(401, 404, 409, 422), gate=gates.admin)
 def create_node(ctx, body: s.CreateNodeRequest) -> s.NodeOut:
     node = ctx.deps.org.create_node(ctx.user(), body.parent_id, body.kind, body.name, body.region_code)
     return node_out(node)
 
 
 @endpoint(summary="Give staff roles; a new person gets an e-mail to set a password", body=s.StaffRequest,
-          response=s.UserOut, status=201, tags=TAGS, errors=(401, 404, 409, 422))
+          response=s.UserOut, status=201, tags=TAGS, errors=(401, 404, 409, 422), gate=gates.admin)
 def invite_staff(ctx, body: s.StaffRequest) -> s.UserOut:
     grants = [Grant(r.role, r.node_id) for r in body.roles]
     nodes = ctx.deps.org.nodes([g.node_id for g in grants])

@@ -1,3 +1,4 @@
+from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, endpoint
 
@@ -5,7 +6,8 @@ TAGS = ("budgets",)
 
 
 @endpoint(summary="Ask for a monthly budget-usage report (PDF); the same figures give the same report",
-          body=s.ReportRequest, response=s.ReportCreatedOut, status=202, tags=TAGS, errors=(401, 404, 422))
+          body=s.ReportRequest, response=s.ReportCreatedOut, status=202, tags=TAGS, errors=(401, 404, 422),
+          gate=gates.figures)
 def request_report(ctx, body: s.ReportRequest) -> Result:
     report = ctx.deps.rendering.request_report(ctx.user(), body.kind, body.node_id, body.period)
     return Result(s.ReportCreatedOut(report_id=report.id, status=report.record.status), 202,

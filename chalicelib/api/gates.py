@@ -1,0 +1,66 @@
+"""The gates of routes that only some callers may use: each is asked (ctx, **path params) after
+the caller is known and before the query and body are read (chalicelib/api/http.py), and raises
+NotFound for a caller without the right. So a caller who may not use a route learns nothing from
+it, not even which bodies it would take: a malformed body gets the same 404 as a well-formed one.
+
+Each gate asks only what is known without the body: the roles the caller holds anywhere, or
+their reach over the application or office the path names. The use case asks again, with all
+it is given (the gate is the first check, not the only one).
+"""
+
+from __future__ import annotations
+
+from chalicelib.domain.delegations import DELEGABLE_ROLES
+from chalicelib.domain.people import (
+    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FIGURES_ROLES, OPS_ROLES, require_any,
+)
+
+
+def admin(ctx, **_path) -> None:
+    """Admins only (offices, staff, subscriptions)."""
+    require_any(ctx.user(), ADMIN_ROLES)
+
+
+def ops(ctx, **_path) -> None:
+    """Ops only (the send log, re-runs, failed deliveries)."""
+    require_any(ctx.user(), OPS_ROLES)
+
+
+def casework(ctx, **_path) -> None:
+    """Those who work on applications somewhere (staff tools: NIK look-up and checks)."""
+    require_any(ctx.user(), APPLICATION_ROLES)
+
+
+def deciders(ctx, **_path) -> None:
+    """Those who may decide some step somewhere, themselves or by a delegation."""
+    require_any(ctx.user(), DECIDER_ROLES)
+
+
+def delegators(ctx, **_path) -> None:
+    """Those holding a role that can be lent."""
+    require_any(ctx.user(), DELEGABLE_ROLES)
+
+
+def figures(ctx, **_path) -> None:
+    """Those who see figures somewhere (reports; the office is in the body)."""
+    require_any(ctx.user(), FIGURES_ROLES)
+
+
+def application(ctx, id: str, **_path) -> None:
+    """The application the path names, as its reader: its applicant or staff working on it."""
+    ctx.deps.applications.get(ctx.user(), id)
+
+
+def figures_of(ctx, node_id: str, **_path) -> None:
+    """The office the path names, as one who sees its figures."""
+    ctx.deps.budgets.office(ctx.user(), node_id)
+
+
+def allocator_of(ctx, node_id: str, **_path) -> None:
+    """The office the path names, as a budget_allocator above it."""
+    ctx.deps.budgets.office_to_allocate(ctx.user(), node_id)
+
+
+def recommender_of(ctx, node_id: str, **_path) -> None:
+    """The office the path names, as a budget_recommender reaching it."""
+    ctx.deps.budgets.office_to_split(ctx.user(), node_id)
