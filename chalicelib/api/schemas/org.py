@@ -32,8 +32,9 @@ class CreateNodeRequest(Request):
     kind: str = Field(max_length=40, json_schema_extra=documented(pattern=r"^[a-z][a-z0-9_]{1,30}$"),
                       description="a lower-case word, e.g. kelurahan or cluster")
     name: str = Field(max_length=200, json_schema_extra=documented(pattern=r"\S"), description="1 to 120 characters")
-    region_code: str | None = Field(None, max_length=16, pattern=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$",
-                                    description="32, 32.76, 32.76.06 or 32.76.06.1002 (ASCII digits)")
+    # Patterns the org service checks, with the other fields (a bad office names every bad field).
+    region_code: str | None = Field(None, max_length=16, description="32, 32.76, 32.76.06 or 32.76.06.1002 (ASCII digits)",
+                                    json_schema_extra=documented(pattern=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"))
 
 
 class StaffRequest(Request):
