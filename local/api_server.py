@@ -31,6 +31,22 @@ def gateway_problem(kind: str, method: str, path: str, status: int | None = None
     return status, json.dumps(body).encode()
 
 
+def gateway_error(code: int, body: bytes, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    """What the deployed gateway answers where Chalice's local one refused a request (code and
+    body as Chalice made them): (status, headers, problem+json body). Also used by the tests
+    that call the app in-process (tests/integration/test_schemathesis.py)."""
+    if code == 403 and b"Missing Authentication Token" in body:
+        kind = "MISSING_AUTHENTICATION_TOKEN"
+    elif code == 403 and body.startswith(b'{"message": "Authorization header requires'):
+        kind = "INCOMPLETE_SIGNATURE"
+    else:
+        kind = "DEFAULT_5XX" if code >= 500 else "DEFAULT_4XX"
+    status, problem = gateway_problem(kind, method, path, code)
+    headers = {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*",
+               "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+    return status, headers, problem
+
+
 class GatewayLikeRequestHandler(ChaliceRequestHandler):
     """Chalice's local gateway answers its own errors as AWS's SDK-style JSON, and for an
     unknown route sent with an Authorization header echoes the header back in a signature
@@ -38,20 +54,7 @@ class GatewayLikeRequestHandler(ChaliceRequestHandler):
     (infra/gateway-responses.json): problem+json, nothing echoed."""
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
-        body = error.body or b""
-        if error.CODE == 403 and b"Missing Authentication Token" in body:
-            kind = "MISSING_AUTHENTICATION_TOKEN"
-        elif error.CODE == 403 and body.startswith(b'{"message": "Authorization header requires'):
-            kind = "INCOMPLETE_SIGNATURE"
-        else:
-            kind = "DEFAULT_5XX" if error.CODE >= 500 else "DEFAULT_4XX"
-        status, problem = gateway_problem(kind, self.command, self.path, error.CODE)
-        self._send_http_response(
-            status,
-            {"Content-Type": "application/problem+json", "Access-Control-Allow-Origin": "*",
-             "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
-            problem,
-        )
+        self._send_http_response(*gateway_error(error.CODE, error.body or b"", self.command, self.path))
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         sys.stderr.write("api: %s\n" % (format % args))

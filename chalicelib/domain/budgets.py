@@ -24,7 +24,8 @@ from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidI
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import Principal
 
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # ASCII digits: `\d` takes "٢٠٢٦" too
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"  # the same months, as the API document states them
 MAX_AMOUNT = 10**15  # a quadrillion rupiah: far above any budget, far below float trouble
 SERIES_MONTHS = 12
 # Counters every office keeps per month, beside the application counts.
@@ -36,7 +37,7 @@ RECOMMENDER_ROLES = ("budget_recommender",)
 
 
 def check_period(period: str, field_name: str = "period") -> str:
-    match = PERIOD.match(period or "")
+    match = PERIOD.fullmatch(period) if isinstance(period, str) else None  # fullmatch: "$" allows a final "\n"
     if not match or not 2000 <= int(match.group(1)) <= 2100:
         raise InvalidInput("not a month", [FieldProblem(field_name, "must be a month as YYYY-MM, e.g. 2026-11")])
     return period

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from chalicelib.domain.digits import ascii_digits
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 
 OTP_DIGITS = 6
@@ -117,7 +118,8 @@ def encode_refresh_token(keys: KeyRing, token: RefreshToken) -> str:
 def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
     """None unless the token is one this server issued (its MAC holds)."""
     parts = text.split(".") if isinstance(text, str) else []
-    if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) > 64:
+    # ASCII digits: "²" passes str.isdigit() and then makes int() raise.
+    if len(parts) != 3 or not ascii_digits(parts[1]) or len(parts[1]) > 12 or len(parts[0]) > 64:
         return None
     family, generation = parts[0], int(parts[1])
     candidates = [keys.refresh_token_key] + ([keys.previous_refresh_token_key] if keys.previous_refresh_token_key else [])

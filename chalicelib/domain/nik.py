@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from chalicelib.domain.digits import ascii_digits
 from chalicelib.domain.regions import District, district_by_compact_code
 
 
@@ -32,7 +33,7 @@ def compact_nik(raw: str) -> str:
 def check_nik(raw: str, today: date) -> NikCheck:
     nik = compact_nik(raw) if isinstance(raw, str) else ""
     # ASCII digits only: str.isdigit() also takes "²" and "٣", which int() then refuses or misreads.
-    if len(nik) != 16 or not (nik.isascii() and nik.isdigit()):
+    if not ascii_digits(nik, 16):
         return NikCheck(valid=False, problems=["a NIK is exactly 16 digits"], codes=["nik_length"])
 
     problems: list[str] = []
@@ -75,6 +76,11 @@ def _birth_date(day: int, month: int, year_2: int, today: date) -> date | None:
         if candidate <= today:
             return candidate
     return None
+
+
+def is_nik_shaped(raw: str) -> bool:
+    """16 ASCII digits once the spaces are gone: what a NIK lookup accepts (structure aside)."""
+    return isinstance(raw, str) and ascii_digits(compact_nik(raw), 16)
 
 
 def mask_nik(nik: str) -> str:

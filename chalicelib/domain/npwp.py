@@ -27,6 +27,11 @@ def check_npwp(raw: str) -> NpwpCheck:
     from stdnum.exceptions import ValidationError
     from stdnum.id import npwp
 
+    if not isinstance(raw, str) or not raw.isascii():
+        # stdnum would read fullwidth "０１…" as the ASCII digits; like a NIK, an NPWP is typed in
+        # ASCII digits (the web app's check refuses the same).
+        code, problem = _PROBLEMS["InvalidFormat"]
+        return NpwpCheck(False, [problem], code=code)
     try:
         compact = npwp.validate(raw)
     except ValidationError as error:

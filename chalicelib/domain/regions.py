@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from chalicelib.domain.digits import ascii_digits
+
 _DATA = Path(__file__).resolve().parent.parent / "data" / "wilayah"
 
 
@@ -52,7 +54,7 @@ def _districts() -> dict[str, District]:
 
 def district_by_compact_code(six_digits: str) -> District | None:
     """`327606` → Beji, Kota Depok, Jawa Barat."""
-    if len(six_digits) != 6 or not six_digits.isdigit():
+    if not ascii_digits(six_digits, 6):
         return None
     return _districts().get(f"{six_digits[0:2]}.{six_digits[2:4]}.{six_digits[4:6]}")
 

@@ -25,6 +25,7 @@ from chalicelib.domain.errors import (
     NotFound,
     TooManyAttempts,
 )
+from chalicelib.domain.digits import ascii_digits
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import ADMIN_ROLES, ROLES, Grant, Principal, User, require_any
@@ -259,7 +260,7 @@ class AccountService:
         session of the account ends (the session epoch moves)."""
         cred.check_password_rules(new_password, "new_password")
         email = cred.normalize_email(email)
-        purpose = "reset" if code.isdigit() and len(code) == cred.OTP_DIGITS else "invite"
+        purpose = "reset" if ascii_digits(code, cred.OTP_DIGITS) else "invite"
         user, stored = self._user_and_code(email, purpose)
         self._check_code(email, purpose, user, stored, code)
         assert user is not None and stored is not None

@@ -12,7 +12,7 @@ from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck
-from chalicelib.domain.nik import compact_nik
+from chalicelib.domain.nik import compact_nik, is_nik_shaped
 from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
     new_certificate_code,
@@ -102,9 +102,9 @@ class ApplicationService:
         """Staff: the applications in their reach that name a NIK (in any NIK field), found
         through its keyed HMAC; the NIK itself is stored nowhere in the clear."""
         self.require_casework(caller)
-        normalized = compact_nik(nik)
-        if len(normalized) != 16 or not normalized.isdigit():
+        if not is_nik_shaped(nik):  # ASCII digits: "٣" × 16 would be looked up and match nothing
             raise InvalidInput("not a NIK", [FieldProblem("nik", "must be 16 digits")])
+        normalized = compact_nik(nik)
         found, next_cursor = self.applications.page_by_nik(self._vault().lookup_key(normalized), cursor, limit)
         ids = [app_id for app_id, _field, path in found if caller.reaches(path, roles=APPLICATION_ROLES)]
         apps = self.applications.get_many(ids)

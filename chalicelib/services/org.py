@@ -11,8 +11,9 @@ from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
-_KIND = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
-_REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# Matched whole (fullmatch: "$" would let a final "\n" through); ASCII digits, as `\d` takes "٣٢".
+_KIND = re.compile(r"[a-z][a-z0-9_]{1,30}")
+_REGION_CODE = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
 
 
 class OrgService:
@@ -32,12 +33,12 @@ class OrgService:
         if parent is None or not caller.reaches(parent.path, roles=ADMIN_ROLES):
             raise NotFound("no such parent office")
         problems = []
-        if not _KIND.match(kind):
+        if not _KIND.fullmatch(kind):
             problems.append(FieldProblem("kind", "must be a lower-case word such as kelurahan or cluster"))
         clean_name = " ".join(name.split())
         if not clean_name or len(clean_name) > 120:
             problems.append(FieldProblem("name", "must be 1 to 120 characters"))
-        if region_code is not None and not _REGION_CODE.match(region_code):
+        if region_code is not None and not _REGION_CODE.fullmatch(region_code):
             problems.append(FieldProblem("region_code", "must look like 32, 32.76, 32.76.06 or 32.76.06.1002"))
         if problems:
             raise InvalidInput("the office is not right", problems)

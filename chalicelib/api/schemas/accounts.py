@@ -6,15 +6,25 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from chalicelib.api.schemas.base import Email, Out, Query, Request
+from chalicelib.api.schemas.base import ID_LENGTH, Email, MailAddress, Out, Query, Request, documented
+from chalicelib.domain.credentials import PASSWORD_MAX, PASSWORD_MIN
+from chalicelib.domain.delegations import DELEGABLE_ROLES
+from chalicelib.domain.people import ROLES
+
+RoleName = Literal[ROLES]  # type: ignore[valid-type]
+DelegableRole = Literal[DELEGABLE_ROLES]  # type: ignore[valid-type]
+# What a new password must be (checked by the account service, with its own words).
+NEW_PASSWORD = documented(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+# A person's name: 1 to 120 characters once spaces are folded (credentials.person_name).
+PERSON_NAME = documented(min_length=1, pattern=r"\S")
 
 
 # ---- accounts -------------------------------------------------------------------------------
 
 class RegisterRequest(Request):
-    email: str = Email
-    password: str = Field(max_length=1024, description="8 to 128 characters")
-    name: str = Field(max_length=200)
+    email: str = MailAddress
+    password: str = Field(max_length=1024, description="8 to 128 characters", json_schema_extra=NEW_PASSWORD)
+    name: str = Field(max_length=200, json_schema_extra=PERSON_NAME)
     language: Literal["id", "en"] | None = None
 
 
@@ -39,11 +49,11 @@ class ForgotPasswordRequest(Request):
 class ResetPasswordRequest(Request):
     email: str = Email
     code: str = Field(max_length=64, description="the 6-digit code, or the code from an invitation")
-    new_password: str = Field(max_length=1024, description="8 to 128 characters")
+    new_password: str = Field(max_length=1024, description="8 to 128 characters", json_schema_extra=NEW_PASSWORD)
 
 
 class ProfileRequest(Request):
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=200, json_schema_extra=PERSON_NAME)
     language: Literal["id", "en"] | None = Field(None, description="e-mails, notifications and problem details")
 
 
@@ -60,8 +70,8 @@ class TokenPairOut(Out):
 
 
 class Role(Request):
-    role: str
-    node_id: str
+    role: RoleName
+    node_id: str = Field(max_length=ID_LENGTH)
 
 
 class DelegatedRoleOut(Out):
@@ -88,8 +98,8 @@ class UserEnvelope(Out):
 # ---- delegations -----------------------------------------------------------------------------
 
 class DelegationRequest(Request):
-    role: str = Field(max_length=40)
-    node_id: str = Field(max_length=64)
+    role: DelegableRole
+    node_id: str = Field(max_length=ID_LENGTH)
     delegate_email: str = Email
     starts_at: AwareDatetime
     ends_at: AwareDatetime

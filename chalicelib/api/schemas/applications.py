@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from chalicelib.api.schemas.base import Out, PageQuery, Query, Request, Status
+from chalicelib.api.schemas.base import ID_LENGTH, Integer, Out, PageQuery, Query, Request, Status, integer
+
+# A form: each value is one field's (text, a number, true/false, or null to leave it empty);
+# which fields and what each holds is the service's (GET /services/{id}), checked on the server.
+MAX_FORM_FIELDS = 100
+FORM_DATA = {"maxProperties": MAX_FORM_FIELDS, "propertyNames": {"maxLength": 64},
+             "additionalProperties": {"type": ["string", "number", "boolean", "null"]}}
+FormData = Annotated[dict[str, Any], Field(max_length=MAX_FORM_FIELDS, json_schema_extra=FORM_DATA)]
+MAX_STEP = 100  # more steps than any service has
+ApplicationId = Annotated[str, Field(max_length=ID_LENGTH)]
 
 
 # ---- applications ----------------------------------------------------------------------------
 
 class CreateApplicationRequest(Request):
     service_id: str = Field(max_length=80)
-    node_id: str = Field(max_length=64)
-    data: dict[str, Any] = {}
+    node_id: str = Field(max_length=ID_LENGTH)
+    data: FormData = {}
 
 
 class PatchApplicationRequest(Request):
-    data: dict[str, Any] = Field(description="JSON merge patch of the form: a null removes a field")
+    data: FormData = Field(description="JSON merge patch of the form: a null removes a field")
 
 
 class WithdrawRequest(Request):
@@ -27,7 +36,8 @@ class WithdrawRequest(Request):
 
 class DecisionRequest(Request):
     action: Literal["approve", "reject", "return"]
-    step: int = Field(ge=1, description="the step being decided, as the application shows it; 409 if it moved on")
+    step: Integer = Field(ge=1, le=MAX_STEP,
+                          description="the step being decided, as the application shows it; 409 if it moved on")
     comment: str | None = Field(None, max_length=2000)
 
 
@@ -36,11 +46,12 @@ class SuspendRequest(Request):
 
 
 class BatchDecisionRequest(Request):
-    application_ids: list[str] = Field(min_length=1, max_length=100)
+    application_ids: list[ApplicationId] = Field(min_length=1, max_length=100)
     action: Literal["approve"]
     comment: str | None = Field(None, max_length=2000)
-    steps: dict[str, int] | None = Field(
-        None, description="optional: the step each application was at when chosen; one that moved on fails with 409")
+    steps: dict[ApplicationId, integer(1, MAX_STEP)] | None = Field(  # type: ignore[valid-type]
+        None, max_length=100,
+        description="optional: the step each application was at when chosen; one that moved on fails with 409")
 
 
 class BatchItemOut(Out):
@@ -119,16 +130,17 @@ class ApplicationList(Out):
 class ListApplicationsQuery(Query):
     status: Status | None = None
     service_id: str | None = Field(None, max_length=80)
-    node_id: str | None = Field(None, max_length=64)
+    node_id: str | None = Field(None, max_length=ID_LENGTH)
     scope: Literal["mine", "reach"] | None = Field(None, description="staff: mine = what I filed; default: my reach")
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=400)
 
 
 class NikLookupRequest(Request):
-    nik: str = Field(max_length=40, description="16 digits; spaces are ignored. In the body, never the URL, "
-                                                "so that no access log holds it")
-    limit: int = Field(50, ge=1, le=200)
+    nik: str = Field(max_length=40, pattern=r"^ *([0-9] *){16}$",
+                     description="16 digits (ASCII 0-9); spaces are ignored. In the body, never the URL, "
+                                 "so that no access log holds it")
+    limit: Integer = Field(50, ge=1, le=200)
     cursor: str | None = Field(None, max_length=400)
 
 
@@ -137,7 +149,7 @@ SlaState = Literal["on_time", "due_soon", "overdue", "suspended"]
 
 class InboxQuery(PageQuery):
     service_id: str | None = Field(None, max_length=80)
-    node_id: str | None = Field(None, max_length=64, description="only applications filed at or below this office")
+    node_id: str | None = Field(None, max_length=ID_LENGTH, description="only applications filed at or below this office")
     sla: SlaState | None = Field(None, description="only steps in this state against their SLA")
     q: str | None = Field(None, max_length=40, description="a tracking code: the one application it names, if it is "
                                                            "mine to decide now")
@@ -185,7 +197,7 @@ class DocumentRequest(Request):
     requirement: str = Field(max_length=40, description="the name of one of the service's documents")
     filename: str = Field(max_length=200, description="shown to people only; never used as the storage key")
     content_type: str = Field(max_length=100)
-    size: int = Field(ge=1, description="the file's exact size in bytes")
+    size: Integer = Field(ge=1, le=10**12, description="the file's exact size in bytes (each document has its own limit)")
 
 
 class UploadOut(Out):

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from chalicelib.api.schemas.base import Out, Query, Request
+from chalicelib.api.schemas.base import ID_LENGTH, Out, Query, Request, integer
+from chalicelib.domain.budgets import MAX_AMOUNT, PERIOD_PATTERN
 
 
 # ---- budgets, dashboards, reports, certificates ------------------------------------------------
 
-Period = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="a month, YYYY-MM")
+Period = Field(pattern=PERIOD_PATTERN, description="a month, YYYY-MM, from 2000-01 to 2100-12")
+Rupiah = integer(0, MAX_AMOUNT)
 
 
 class BudgetAmountRequest(Request):
-    amount: int = Field(ge=0, le=10**15, description="whole rupiah")
+    amount: Rupiah = Field(description="whole rupiah")
 
 
 class RecommendationRequest(Request):
-    categories: dict[str, int] = Field(max_length=50, description="category → rupiah")
+    categories: dict[Annotated[str, Field(max_length=40)], Rupiah] = Field(max_length=50, description="category → rupiah")
 
 
 class CategoryOut(Out):
@@ -66,7 +68,7 @@ class DashboardOut(OfficeFiguresOut):
 
 class ReportRequest(Request):
     kind: Literal["budget-usage"]
-    node_id: str = Field(max_length=64)
+    node_id: str = Field(max_length=ID_LENGTH)
     period: str = Period
 
 

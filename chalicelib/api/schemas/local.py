@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from chalicelib.api.schemas.accounts import Role
-from chalicelib.api.schemas.base import Out, Query, Request
+from chalicelib.api.schemas.base import Integer, Out, Query, Request
 
 
 # ---- local stage -----------------------------------------------------------------------------
@@ -66,7 +66,7 @@ class ScheduleRunOut(Out):
 
 
 class ClockRequest(Request):
-    advance_seconds: int = Field(ge=0, le=10 * 365 * 24 * 3600)
+    advance_seconds: Integer = Field(ge=0, le=10 * 365 * 24 * 3600)
 
 
 class ClockOut(Out):

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.api.schemas.accounts import Role
-from chalicelib.api.schemas.base import Email, Out, Request
+from chalicelib.api.schemas.base import ID_LENGTH, MailAddress, Out, Request, documented
 
 
 # ---- org tree and staff ---------------------------------------------------------------------
@@ -28,15 +28,18 @@ class NodeOut(Out):
 
 
 class CreateNodeRequest(Request):
-    parent_id: str = Field(max_length=64)
-    kind: str = Field(max_length=40)
-    name: str = Field(max_length=200)
-    region_code: str | None = Field(None, max_length=16)
+    parent_id: str = Field(max_length=ID_LENGTH)
+    kind: str = Field(max_length=40, json_schema_extra=documented(pattern=r"^[a-z][a-z0-9_]{1,30}$"),
+                      description="a lower-case word, e.g. kelurahan or cluster")
+    name: str = Field(max_length=200, json_schema_extra=documented(pattern=r"\S"), description="1 to 120 characters")
+    # Patterns the org service checks, with the other fields (a bad office names every bad field).
+    region_code: str | None = Field(None, max_length=16, description="32, 32.76, 32.76.06 or 32.76.06.1002 (ASCII digits)",
+                                    json_schema_extra=documented(pattern=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"))
 
 
 class StaffRequest(Request):
-    email: str = Email
-    name: str = Field(max_length=200)
+    email: str = MailAddress
+    name: str = Field(max_length=200, json_schema_extra=documented(min_length=1, pattern=r"\S"))
     roles: list[Role] = Field(min_length=1, max_length=50)
 
 

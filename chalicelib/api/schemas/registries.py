@@ -6,12 +6,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from chalicelib.api.schemas.base import Out, PageQuery, Request
-
+from chalicelib.api.schemas.base import DAY_PATTERN, ID_LENGTH, Out, PageQuery, Request
+from chalicelib.domain.subscriptions import EVENTS
 
 # ---- registers and integrations ---------------------------------------------------------------
 
-_DAY = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+_DAY = DAY_PATTERN
+EventName = Literal[EVENTS]  # type: ignore[valid-type]
 
 
 class NikCheckRequest(Request):
@@ -93,9 +94,10 @@ class RunAccepted(Out):
 # ---- subscriptions ----------------------------------------------------------------------------
 
 class CreateSubscriptionRequest(Request):
-    url: str = Field(max_length=2000, description="https URL on a public host; deliveries are POSTed there")
-    events: list[str] = Field(min_length=1, max_length=20, description="event types, e.g. application.approved")
-    node_id: str | None = Field(None, max_length=64, description=(
+    url: str = Field(max_length=2000, description="https URL on a public host; deliveries are POSTed there",
+                     json_schema_extra={"format": "uri", "pattern": "^https://[^/?#@\\s]+"})
+    events: list[EventName] = Field(min_length=1, max_length=20, description="event types, e.g. application.approved")
+    node_id: str | None = Field(None, max_length=ID_LENGTH, description=(
         "the office whose applications' events are sent (with every office below it); "
         "default: the one office where the caller is admin"))
     description: str | None = Field(None, max_length=300)

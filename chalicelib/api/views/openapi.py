@@ -54,8 +54,20 @@ def _operations(include_local: bool) -> list[tuple[str, str, str, Endpoint]]:
     return found
 
 
+def _path_schema(name: str) -> dict[str, Any]:
+    """What a path segment must be; an id that names nothing answers 404."""
+    from chalicelib.domain.budgets import PERIOD_PATTERN
+    from chalicelib.domain.integrations import TARGETS
+
+    if name == "period":
+        return {"type": "string", "pattern": PERIOD_PATTERN, "description": "a month, YYYY-MM, from 2000-01 to 2100-12"}
+    if name == "target":
+        return {"type": "string", "enum": list(TARGETS)}
+    return {"type": "string", "minLength": 1}
+
+
 def _parameters(path: str, ep: Endpoint) -> list[dict[str, Any]]:
-    parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+    parameters = [{"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
                   for name in re.findall(r"{(\w+)}", path)]
     if ep.query is not None:
         query_schema = ep.query.model_json_schema()
@@ -65,22 +77,51 @@ def _parameters(path: str, ep: Endpoint) -> list[dict[str, Any]]:
     return parameters
 
 
-def _responses(ep: Endpoint, ref: Callable[[type[BaseModel]], dict[str, Any]]) -> dict[str, Any]:
+# What any route may answer besides its own errors (http.py's pipeline and the gateway in front).
+EVERY_ROUTE = {400, 415, 422, 429, 500, 503}
+# Why, where the title alone does not say.
+WHY = {
+    400: "Malformed request: the body is not JSON, or a body was sent to a route that takes none",
+    401: "Authentication required: no access token, or one that is not valid (see WWW-Authenticate)",
+    404: "Not found: nothing by that name, or nothing the caller may see",
+    413: "Request body too large",
+    415: "Unsupported media type: a Content-Type other than application/json",
+    422: "The request has invalid fields, or a query parameter this route does not take",
+    429: "Too many requests: too many tries at a password or a code, or the gateway's throttling (see Retry-After)",
+    503: "Service unavailable: a store that did not answer, or a setting missing; try again",
+}
+_HEADERS = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer challenge"}},
+    405: {"Allow": {"schema": {"type": "string"}}},
+    429: {"Retry-After": {"schema": {"type": "string"}, "description": "seconds to wait"}},
+}
+
+
+def error_codes(path: str, ep: Endpoint) -> set[int]:
+    """Every error status this route answers."""
+    codes = set(ep.errors) | EVERY_ROUTE
+    if ep.body is not None:
+        codes.add(413)
+    if ep.auth:
+        codes.add(401)
+    if "{" in path or ep.local_only:
+        codes.add(404)  # a path that names nothing; a local route on another stage
+    return codes
+
+
+def _responses(path: str, ep: Endpoint, ref: Callable[[type[BaseModel]], dict[str, Any]]) -> dict[str, Any]:
     """The success answer, and a problem+json answer for every error the route can give."""
     success: dict[str, Any] = {"description": "OK"}
     if ep.response is not None:
         success["content"] = {"application/json": {"schema": ref(ep.response)}}
     responses = {str(ep.status): success if ep.status != 204 else {"description": "No content"}}
-    codes = set(ep.errors) | {500}
-    if ep.body is not None:
-        codes |= {400, 413, 415, 422}
-    if ep.auth:
-        codes.add(401)
-    for code in sorted(codes):
+    for code in sorted(error_codes(path, ep)):
         responses[str(code)] = {
-            "description": TITLES.get(code, ("", "Error"))[1],
+            "description": WHY.get(code) or TITLES.get(code, ("", "Error"))[1],
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
+        if code in _HEADERS:
+            responses[str(code)]["headers"] = _HEADERS[code]
     return responses
 
 
@@ -90,7 +131,7 @@ def _operation(path: str, target: str, ep: Endpoint, ref: Callable[[type[BaseMod
         "summary": ep.summary,
         "tags": list(ep.tags),
         "parameters": _parameters(path, ep),
-        "responses": _responses(ep, ref),
+        "responses": _responses(path, ep, ref),
     }
     if ep.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(ep.body)}}}

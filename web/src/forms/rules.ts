@@ -188,7 +188,10 @@ export function checkForm(
 }
 
 /** The JSON the API takes for one value (null clears the field in a PATCH merge). */
-export function toApiValue(spec: FieldSpec, value: FormValue | undefined, language: "id" | "en" = "id"): unknown {
+/** A form value as the API takes it (the document allows these only). */
+export type ApiValue = string | number | boolean | null;
+
+export function toApiValue(spec: FieldSpec, value: FormValue | undefined, language: "id" | "en" = "id"): ApiValue {
   if (value === undefined) return null;
   if (spec.type === "boolean") return typeof value === "boolean" ? value : null;
   const text = String(value).trim();
@@ -220,8 +223,8 @@ export function fromApiValue(spec: FieldSpec, value: unknown, formatMoney: (n: n
 }
 
 /** The form's values as the `data` of a create or PATCH: every field, emptied ones as null. */
-export function toApiData(fields: FieldSpec[], values: FormValues, language: "id" | "en" = "id"): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
+export function toApiData(fields: FieldSpec[], values: FormValues, language: "id" | "en" = "id"): Record<string, ApiValue> {
+  const data: Record<string, ApiValue> = {};
   for (const spec of fields) data[spec.name] = toApiValue(spec, values[spec.name], language);
   return data;
 }

@@ -14,6 +14,7 @@ import { useI18n } from "../../i18n/I18n";
 import type { MessageKey } from "../../i18n/catalogue";
 
 const DELEGABLE = ["submitter", "verifier", "approver", "viewer"];
+type DelegableRole = "submitter" | "verifier" | "approver" | "viewer"; // the API's DelegationRequest.role
 
 /** A time typed in a datetime-local box, read as WIB (where the offices are). */
 export function wibToIso(local: string): string {
@@ -82,7 +83,8 @@ function Delegations() {
     setCreated(false);
     if (Object.keys(found).length > 0) return action.refuse(found);
     const [role = "", node_id = ""] = grant.split("@");
-    const body = { role, node_id, delegate_email: email.trim(), starts_at: wibToIso(starts), ends_at: wibToIso(ends) };
+    // The choices are my roles filtered by DELEGABLE, so the role is one of them.
+    const body = { role: role as DelegableRole, node_id, delegate_email: email.trim(), starts_at: wibToIso(starts), ends_at: wibToIso(ends) };
     if (await action.run(() => call(api().POST("/delegations", { body })))) {
       setCreated(true);
       setEmail("");
