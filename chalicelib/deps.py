@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE
+from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE
 
 
 class Container:
@@ -312,6 +312,12 @@ class Container:
         return SqsJobQueue(self.settings, NOTIFICATION_QUEUE)
 
     @cached_property
+    def account_jobs(self):
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, ACCOUNT_QUEUE)
+
+    @cached_property
     def render_jobs(self):
         from chalicelib.adapters.job_queue import SqsJobQueue
 
@@ -350,8 +356,8 @@ class Container:
         return AccountService(
             users=self.users, sessions=self.sessions, throttles=self.throttles, hasher=self.password_hasher,
             access_tokens=tokens, keys=self.keys, notifications=self.notifications, clock=self.clock,
-            # Registrations and reset requests are carried out by the notification function.
-            requests=self.notification_jobs,
+            # Registrations and reset requests are carried out off the request's path.
+            requests=self.account_jobs,
             refresh_token_seconds=self.settings.refresh_token_seconds, web_base_url=self.settings.web_base_url,
         )
 

@@ -8,3 +8,7 @@ SCAN_DEAD_LETTER_QUEUE = "satupintu-scan-dlq"
 RENDER_QUEUE = "satupintu-render"
 RENDER_DEAD_LETTER_QUEUE = "satupintu-render-dlq"
 INTEGRATION_QUEUE = "satupintu-integrations"
+# Registrations and reset requests: a queue of their own, so a flood of them (they need no
+# account) never delays the notification queue's mail, and theirs is not delayed by it.
+ACCOUNT_QUEUE = "satupintu-accounts"
+ACCOUNT_DEAD_LETTER_QUEUE = "satupintu-accounts-dlq"

@@ -266,6 +266,17 @@ def pdf_hiding_zip_in_a_stream() -> bytes:
     return handmade_pdf(extra_stream=patched)
 
 
+def pdf_hiding_rar_in_a_stream() -> bytes:
+    """A RAR archive inside a stream: RAR readers scan the whole file for their signature."""
+    return handmade_pdf(extra_stream=b"Rar!\x1a\x07\x00" + b"\x00" * 40)
+
+
+def pdf_hiding_html_behind_a_commented_stream_keyword() -> bytes:
+    """A comment that looks like the start of a stream, with a page after it, past the first KB:
+    taken for a stream, the page would be left out of the search for markup."""
+    return handmade_pdf(between=b"%" + b" " * 1500 + b"\n%>>stream\n<html><script>fetch('/')</script>\n%endstream\n")
+
+
 def pdf_revised(revisions: int = 2) -> bytes:
     """A PDF saved again as incremental updates (as signing tools and some scanners do): each
     revision appended with its own cross-reference and %%EOF."""

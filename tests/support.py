@@ -148,6 +148,7 @@ class Api(_Client):
         return Answer(response.status_code, dict(response.headers), text)
 
     def deliver_mail(self) -> None:
+        deliver_queue(self.deps, "carry_out_account_requests")  # registrations, reset requests
         deliver_queue(self.deps, "notify")
 
     def scan(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FIGURES_ROLES, OPS_ROLES, require_any,
+    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
 
@@ -41,9 +41,10 @@ def delegators(ctx, **_path) -> None:
     require_any(ctx.user(), DELEGABLE_ROLES)
 
 
-def figures(ctx, **_path) -> None:
-    """Those who see figures somewhere (reports; the office is in the body)."""
-    require_any(ctx.user(), FIGURES_ROLES)
+def reports(ctx, **_path) -> None:
+    """Those who may download a program's reports somewhere (the office is in the body): the
+    usage report carries the evidence photos, so a viewer's figures are not enough."""
+    require_any(ctx.user(), application_roles("marketing-fee"))
 
 
 def application(ctx, id: str, **_path) -> None:

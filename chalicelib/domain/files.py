@@ -144,6 +144,9 @@ def _outside_streams(data: bytes) -> bytes:
     for start in _STREAM_START.finditer(data):
         if start.start() < position:
             continue  # a ">>stream" inside a stream already left out
+        line_start = max(data.rfind(b"\n", 0, start.start()), data.rfind(b"\r", 0, start.start())) + 1
+        if b"%" in data[line_start:start.start()]:
+            continue  # in a comment: "%>>stream" would hide what follows from the search
         parts.append(data[position:start.end()])
         end = data.find(b"endstream", start.end())
         position = len(data) if end < 0 else end
@@ -164,7 +167,10 @@ def smuggled_into_pdf(data: bytes) -> Verdict | None:
     syntax = _outside_streams(data)
     if _MARKUP.search(data[:SNIFF_WINDOW]) or _MARKUP.search(syntax):
         return _markup()
-    if any(magic in syntax for magic in _PDF_ARCHIVE_MAGIC) or _opens_as_zip(data):
+    # RAR and 7-Zip readers scan the whole file for their 6-byte signatures (too long to turn up
+    # by chance in compressed data), streams included; ZIP's 4-byte ones only count outside.
+    if (any(magic in data for magic in _ARCHIVE_MAGIC) or any(magic in syntax for magic in _PDF_ARCHIVE_MAGIC)
+            or _opens_as_zip(data)):
         return _archive()
     return None
 

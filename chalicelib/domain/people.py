@@ -93,6 +93,8 @@ class Principal:
     language: str
     grants: tuple[Grant, ...] = ()
     delegated: tuple[Delegation, ...] = ()
+    # The session (refresh-token family) the request's access token belongs to.
+    session_family: str | None = None
 
     @property
     def is_staff(self) -> bool:

@@ -225,12 +225,17 @@ class AccountService:
         return self._pair(user, token.family, token.generation + 1)
 
     def logout(self, caller: Principal, refresh_token: str) -> None:
+        """Ends the session of the access token that asks, whatever refresh token comes with it,
+        and the refresh token's own session if it is the caller's."""
+        now = self.clock.now()
+        families = {caller.session_family} - {None}
         token = cred.decode_refresh_token(self.keys.get(), refresh_token)
-        if token is None:
-            return
-        session = self.sessions.get(token.family)
-        if session is not None and session.user_id == caller.user_id:
-            self._end_session(token.family, caller.user_id, self.clock.now())
+        if token is not None:
+            session = self.sessions.get(token.family)
+            if session is not None and session.user_id == caller.user_id:
+                families.add(token.family)
+        for family in sorted(f for f in families if f):
+            self._end_session(family, caller.user_id, now)
 
     def _end_session(self, family: str, user_id: str, now: datetime) -> None:
         """The family's refresh token stops now, and so do its access tokens (authenticate
@@ -330,7 +335,7 @@ class AccountService:
         now = self.clock.now()
         lent = tuple(d for d in user.delegations if d.active_at(now))
         return Principal(user_id=user.id, email=user.email, name=user.name, language=user.language, grants=user.grants,
-                         delegated=lent)
+                         delegated=lent, session_family=claims.session_family)
 
     # ---- housekeeping ---------------------------------------------------------------------
 
@@ -387,15 +392,12 @@ class AccountService:
             self._code_failed(email, now)
             raise wrong
         assert user is not None and stored is not None
-        if taken is None:
-            raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
-        if not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
-            spent = taken >= cred.OTP_MAX_ATTEMPTS
-            if spent:  # gone before the daily count below may end this request with its own 429
-                self.users.delete_code(user.id, stored.purpose)
+        # A code without tries left answers as a wrong one: a 429 here would tell an address
+        # that was sent a code from one that was not (the daily lock, below, is for both).
+        if taken is None or not cred.code_matches(self.keys.get(), user.id, stored.purpose, code, stored.code_hash):
+            if taken is not None and taken >= cred.OTP_MAX_ATTEMPTS:
+                self.users.delete_code(user.id, stored.purpose)  # spent: gone before the count may raise
             self._code_failed(email, now)
-            if spent:
-                raise TooManyAttempts("too many wrong codes; ask for a new one", 1)
             raise wrong
 
     def _code_failed(self, email: str, now: datetime) -> None:

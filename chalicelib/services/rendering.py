@@ -24,7 +24,7 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application
-from chalicelib.domain.people import FIGURES_ROLES, Principal
+from chalicelib.domain.people import Principal, application_roles
 from chalicelib.domain.nik import mask_nik
 from chalicelib.services.ports import (
     ApplicationStore, BudgetFiguresSource, Clock, DocumentStore, JobQueue, ObjectStorage, OrgStore, OutboxStore,
@@ -89,7 +89,9 @@ class RenderService:
 
     def request_report(self, caller: Principal, kind: str, node_id: str, period: str) -> Report:
         node = self.org.get(node_id)
-        if node is None or not caller.reaches(node.path, roles=FIGURES_ROLES):
+        # The report shows each spending report's evidence photos and payee: for the roles that
+        # read the program's applications there (SPEC: area, region, branch, MCOT), not viewers.
+        if node is None or not caller.reaches(node.path, roles=application_roles("marketing-fee")):
             raise NotFound("no such office")
         if kind not in REPORT_KINDS:
             raise InvalidInput("unknown report", [FieldProblem("kind", f"must be one of {', '.join(REPORT_KINDS)}")])

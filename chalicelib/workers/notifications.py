@@ -1,9 +1,7 @@
-"""The notification function: an SQS-triggered Lambda doing three kinds of job.
+"""The notification function: an SQS-triggered Lambda doing two kinds of job.
 
 * fanout  — an outbox entry becomes one notification and one delivery job per recipient;
-* deliver — one notification's e-mail is sent and its delivery recorded;
-* account — a registration or password-reset request, carried out once (by its request id) off
-  the route's path, so the route answers every address after the same work.
+* deliver — one notification's e-mail is sent and its delivery recorded.
 
 A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
 keyed on the notification id, with the recipient and kind hashed so a reused id with other
@@ -54,27 +52,11 @@ class DeliverJob(BaseModel):
     secret: dict[str, Any] = {}
 
 
-class AccountJob(BaseModel):
-    """A registration or a password-reset request, queued by its route so that every address
-    answers after the same work (services/accounts.py)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["account"]
-    action: Literal["register", "forgot_password"]
-    request_id: str = Field(min_length=8, max_length=64)
-    email: str = Field(max_length=320)
-    name: str | None = Field(default=None, max_length=200)
-    language: str | None = Field(default=None, max_length=5)
-    password_hash: str | None = Field(default=None, max_length=400)
-
-
-Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob, AccountJob], Field(discriminator="type")])
+Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="type")])
 
 
 def handle_batch(event: Any) -> dict[str, Any]:
-    for idempotent in (_idempotent_deliver(), _idempotent_account_request()):
-        idempotent.config.register_lambda_context(event.context)
+    _idempotent_deliver().config.register_lambda_context(event.context)
     return handle_each_record(event, _handle_record)
 
 
@@ -88,9 +70,6 @@ def _handle_record(record: Any) -> None:
     deps = container()
     if isinstance(job, FanOutJob):
         deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
-        return
-    if isinstance(job, AccountJob):
-        _idempotent_account_request()(job)
         return
     try:
         _idempotent_deliver()(job, receive_count(record))
@@ -139,26 +118,6 @@ def _idempotent_deliver():
         return {"outcome": outcome}
 
     return _Idempotent(config, lambda job, receive_count: deliver(job=job.model_dump(mode="json"), receive_count=receive_count))
-
-
-@functools.cache
-def _idempotent_account_request():
-    """Carried out once per request even when SQS delivers it twice: a second code would make
-    the first one, already in the person's mailbox, useless."""
-    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
-
-    from chalicelib.services.accounts import AccountRequest
-
-    config = IdempotencyConfig(event_key_jmespath="request_id", payload_validation_jmespath="[action, email]",
-                               expires_after_seconds=24 * 3600)
-
-    @idempotent_function(data_keyword_argument="request",
-                         persistence_store=container().account_request_idempotency_store, config=config)
-    def carry_out(request: dict[str, Any]) -> dict[str, str]:
-        container().accounts.carry_out(AccountRequest(**{k: v for k, v in request.items() if k != "type"}))
-        return {"outcome": "done"}
-
-    return _Idempotent(config, lambda job: carry_out(request=job.model_dump(mode="json")))
 
 
 class _Idempotent:

@@ -145,6 +145,9 @@ def gated_routes(w):
         ("ops", "GET", f"/dashboard/{branch}/export.csv?period=2026-01", None, f"/dashboard/{branch}/export.csv"),
         ("ops", "POST", "/reports", {"kind": "budget-usage", "node_id": branch, "period": "2026-01"},
          {"kind": "everything", "node_id": branch}),
+        # the usage report carries evidence photos: not a viewer's
+        ("viewer", "POST", "/reports", {"kind": "budget-usage", "node_id": branch, "period": "2026-01"},
+         {"kind": "everything", "node_id": branch}),
         # an application out of reach (another's; or a viewer's or ops' above it)
         ("other_applicant", "PATCH", f"/applications/{app}", {"data": {"title": "Diubah"}}, {"data": "x", "more": 1}),
         ("viewer", "POST", f"/applications/{app}/decision", {"action": "approve", "step": 1}, {"action": "explode"}),

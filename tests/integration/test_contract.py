@@ -150,6 +150,41 @@ def test_local_routes_do_not_exist_on_a_deployed_stage(deps, chalice_app, monkey
         assert all(not p.startswith("/_local") for p in prod.get("/openapi.json").json["paths"])
 
 
+def test_a_write_that_keeps_colliding_with_another_transaction_is_a_409_not_a_500(api, seeded, monkeypatch):
+    """DynamoDB cancels a transaction touching an item another one is writing; after the retries
+    that is a 409 (try again), whichever store wrote (here: ending a session at logout)."""
+    from types import SimpleNamespace
+
+    from pynamodb.exceptions import TransactWriteError
+
+    from chalicelib.adapters.dynamodb import table
+
+    class CollidingError(TransactWriteError):
+        cancellation_reasons = [SimpleNamespace(code="TransactionConflict"), None]
+
+    class Colliding:
+        def __init__(self, connection, client_request_token=None):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            raise CollidingError("Transaction cancelled", None)
+
+        def update(self, *a, **k):
+            pass
+
+        save = update
+
+    user, password = make_user(api.deps)
+    pair = api.post("/auth/login", {"email": user.email, "password": password}).json
+    monkeypatch.setattr(table, "TransactWrite", Colliding)
+    monkeypatch.setattr(table.time, "sleep", lambda _s: None)
+    answer = api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"])
+    assert "try again" in assert_problem(answer, 409)["detail"]
+
+
 def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeypatch):
     from pynamodb.exceptions import TransactWriteError
 

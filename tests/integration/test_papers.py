@@ -187,12 +187,16 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
     assert asked.status == 202, asked.text
     report_id = asked.json["report_id"]
     again = api.post("/reports", {"kind": "budget-usage", "node_id": sales["branch"], "period": period},
-                     token=sales["viewer"])
+                     token=sales["allocator"])
     assert again.json["report_id"] == report_id  # the same figures: the same report
+    # A viewer sees figures, not the evidence photos and payees the report carries.
+    assert api.post("/reports", {"kind": "budget-usage", "node_id": sales["branch"], "period": period},
+                    token=sales["viewer"]).status == 404
     assert api.get(f"/reports/{report_id}", token=sales["staff_a"]).status == 404  # not theirs
     assert api.get(f"/reports/{report_id}", token=sales["approver"]).json["status"] == "pending"
     assert render(api) >= 1
-    report = api.get(f"/reports/{report_id}", token=sales["viewer"]).json
+    assert api.get(f"/reports/{report_id}", token=sales["viewer"]).status == 404
+    report = api.get(f"/reports/{report_id}", token=sales["allocator"]).json
     assert report["status"] == "ready", report
     reader, text = pdf_text(report["download_url"])
     assert "Laporan Penggunaan Marketing Fee" in text and "Rp 20.000.000" in text

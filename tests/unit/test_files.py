@@ -152,8 +152,10 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.domain)</script></bod
     (make.pdf_with_zip_and_a_second_eof(), "hidden_archive"),
     (make.pdf_hiding_zip_in_a_stream(), "hidden_archive"),
     (make.with_appended(make.pdf(), b"Rar!\x1a\x07\x00" + b"\x00" * 40), "trailing_data"),
+    (make.pdf_hiding_rar_in_a_stream(), "hidden_archive"),
+    (make.pdf_hiding_html_behind_a_commented_stream_keyword(), "hidden_markup"),
 ], ids=["html-in-header", "html-deep-inside", "html-appended", "zip-appended", "zip-then-eof-again",
-        "zip-in-a-stream", "rar-appended"])
+        "zip-in-a-stream", "rar-appended", "rar-in-a-stream", "html-behind-a-commented-stream-keyword"])
 def test_a_pdf_that_is_also_a_page_or_an_archive_is_refused_and_says_why(data, code):
     from pypdf import PdfReader
 

@@ -55,5 +55,7 @@ class DynamoSessionStore:
 
         try:
             run_transaction(build)
-        except TransactionCancelled:
-            pass  # no such session (or another user's): nothing to end
+        except TransactionCancelled as cancelled:
+            if "session" not in cancelled.failed:
+                raise  # not its condition: the session may still be live, so say so
+            # no such session (or another user's): nothing to end

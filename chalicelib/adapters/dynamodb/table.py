@@ -18,7 +18,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.services.ports.cursors import encode_cursor
 
 
@@ -31,6 +31,11 @@ def is_condition_failure(error: Exception) -> bool:
     """True when a single-item write was refused by its condition (not by the service)."""
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
+
+
+def is_transaction_conflict(error: Exception) -> bool:
+    """True when a single-item write met an item a transaction was writing at that moment."""
+    return getattr(error, "cause_response_code", None) == "TransactionConflictException"
 
 
 # ---- transactions ----------------------------------------------------------------------------
@@ -101,6 +106,10 @@ def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
                 continue
             labels = writes.labels_in_sent_order() if writes else []
             failed = {label for label, reason in zip(labels, reasons) if reason == "ConditionalCheckFailed"}
+            if not failed and "TransactionConflict" in reasons:
+                # Still colliding after the retries: no condition of ours failed, so nothing a
+                # caller could act on but trying again (a 409, never a 500).
+                raise Conflict("the record is being changed at this moment; try again") from error
             raise TransactionCancelled(failed, reasons) from error
 
 

@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
-    TransactionCancelled, Writes, is_condition_failure, key_time, query_all, query_page, run_transaction,
+    TransactionCancelled, Writes, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page, run_transaction,
     whole_partition,
 )
 from chalicelib.domain.delegations import Delegation
@@ -106,7 +106,9 @@ class DynamoUserStore:
                         condition=m.OtpItem.pk.exists() & (m.OtpItem.code_hash == code_hash)
                         & (m.OtpItem.attempts < limit))
         except UpdateError as failed:
-            if is_condition_failure(failed):
+            # A transaction spending the code at this moment (the right guess among many) makes
+            # DynamoDB refuse the update: no try, as when the code is gone.
+            if is_condition_failure(failed) or is_transaction_conflict(failed):
                 return None
             raise
         return int(item.attempts)

@@ -7,7 +7,7 @@ TAGS = ("budgets",)
 
 @endpoint(summary="Ask for a monthly budget-usage report (PDF); the same figures give the same report",
           body=s.ReportRequest, response=s.ReportCreatedOut, status=202, tags=TAGS, errors=(401, 404, 422),
-          gate=gates.figures)
+          gate=gates.reports)
 def request_report(ctx, body: s.ReportRequest) -> Result:
     report = ctx.deps.rendering.request_report(ctx.user(), body.kind, body.node_id, body.period)
     return Result(s.ReportCreatedOut(report_id=report.id, status=report.record.status), 202,
