@@ -31,6 +31,9 @@ LAST = "test_no_nik_in_logs.py::test_no_log_line_of_the_suite_holds_a_nik"
 
 def pytest_configure(config):
     log_lines.install()
+    # `import app` builds the route table for the stage in the environment: the tests are the
+    # local stage's (its /_local routes included), whichever module imports the app first.
+    os.environ.setdefault("STAGE", "local")
 
 
 STACK_DIRECTORIES = ("tests/e2e/", "tests/browser/")

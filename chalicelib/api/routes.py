@@ -7,6 +7,7 @@ Each path is registered for every method so that a wrong method reaches the app 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 
@@ -91,26 +92,44 @@ ROUTES: list[tuple[str, str, str]] = [
 ]
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-
-# Bearer tokens, no cookies: any origin may call (the approvers' web app is served elsewhere).
-CORS = CORSConfig(
-    allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "Accept-Language"],
-    expose_headers=["Location", "Retry-After", "WWW-Authenticate"],
-    max_age=600,
-)
+LOCAL_ONLY_PREFIX = "/_local/"
 
 
-def routes_by_path() -> dict[str, dict[str, str]]:
+def served_routes(stage: str) -> list[tuple[str, str, str]]:
+    """The routes a stage serves: the local stage's helpers (mailbox, clock, schedules) exist
+    nowhere else, not even as a route that answers 404."""
+    return [route for route in ROUTES if stage == "local" or not route[1].startswith(LOCAL_ONLY_PREFIX)]
+
+
+def routes_by_path(stage: str = "local") -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = defaultdict(dict)
-    for method, path, target in ROUTES:
+    for method, path, target in served_routes(stage):
         table[path][method] = target
     return dict(table)
 
 
+def cors_config(stage: str, web_base_url: str) -> CORSConfig:
+    """Bearer tokens, no cookies. A deployed stage answers only its own web app's origin; the
+    local stage any (the browser tests serve the web app on whatever port is free)."""
+    origin = "*" if stage == "local" else web_base_url.rstrip("/")
+    if not origin.startswith(("https://", "http://", "*")) or (origin == "*" and stage != "local"):
+        raise RuntimeError(f"stage {stage!r} needs WEB_BASE_URL, the web app's origin, for CORS (not {origin!r})")
+    return CORSConfig(
+        allow_origin=origin,
+        allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+        expose_headers=["Location", "Retry-After", "WWW-Authenticate"],
+        max_age=600,
+    )
+
+
 def register_routes(app: Chalice) -> None:
-    for path, targets in routes_by_path().items():
-        app.route(path, methods=METHODS, cors=CORS, content_types=["application/json"])(_view(app, path, targets))
+    """The one place configuration is read at import: Chalice builds API Gateway's routes and
+    CORS from the app as imported, and `chalice deploy`/`package --stage X` import it with stage
+    X's environment variables (as Lambda starts it with them)."""
+    stage = os.environ.get("STAGE", "")
+    cors = cors_config(stage, os.environ.get("WEB_BASE_URL", ""))
+    for path, targets in routes_by_path(stage).items():
+        app.route(path, methods=METHODS, cors=cors, content_types=["application/json"])(_view(app, path, targets))
 
 
 def _view(app: Chalice, path: str, targets: dict[str, str]):

@@ -57,3 +57,26 @@ def test_cfn_lint_passes_on_the_package_and_on_infra(package):
     result = subprocess.run([str(cfn_lint), str(PROJECT / "infra" / "template.yaml"), str(PROJECT / "infra" / "web.yaml"),
                              str(package / "sam.json")], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_prod_api_has_no_local_routes_and_answers_only_its_web_apps_origin(package):
+    """The local stage's helpers (mailbox, clock, schedules) are not routes of a deployed stage at
+    all, and CORS names the stage's WEB_BASE_URL, never `*`."""
+    template = json.loads((package / "sam.json").read_text())
+    paths = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/health" in paths and "/applications/{id}" in paths
+    assert not [path for path in paths if path.startswith("/_local")]
+    config = json.loads((PROJECT / ".chalice" / "config.json").read_text())
+    origin = config["stages"]["prod"]["environment_variables"]["WEB_BASE_URL"]
+    preflight = paths["/applications"]["options"]["x-amazon-apigateway-integration"]["responses"]["default"]
+    assert preflight["responseParameters"]["method.response.header.Access-Control-Allow-Origin"] == f"'{origin}'"
+
+
+def test_a_deployed_stage_refuses_to_start_without_its_web_apps_origin():
+    from chalicelib.api.routes import cors_config
+
+    assert cors_config("local", "").allow_origin == "*"
+    assert cors_config("prod", "https://layanan.example.go.id/").allow_origin == "https://layanan.example.go.id"
+    for missing in ("", "*"):
+        with pytest.raises(RuntimeError, match="WEB_BASE_URL"):
+            cors_config("prod", missing)
