@@ -10,7 +10,7 @@ from chalice import Chalice, Cron, Rate
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
 from chalicelib.queues import (
-    ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE,
+    ACCOUNT_QUEUE, INTEGRATION_QUEUE, MAIL_EVENT_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE,
 )
 
 app = Chalice(app_name="satupintu")
@@ -36,6 +36,13 @@ def carry_out_account_requests(event):
     from chalicelib.workers.accounts import handle_requests
 
     return handle_requests(event)
+
+
+@app.on_sqs_message(queue=MAIL_EVENT_QUEUE, batch_size=1, name="record_mail_events")
+def record_mail_events(event):
+    from chalicelib.workers.mail_events import handle_batch
+
+    return handle_batch(event)
 
 
 @app.on_sqs_message(queue=SCAN_QUEUE, batch_size=1, name="scan_upload")

@@ -30,6 +30,9 @@ class Settings(BaseModel):
     access_token_seconds: int = Field(900, gt=0, le=900)
     refresh_token_seconds: int = Field(30 * 24 * 3600, gt=0)
     mail_from: str
+    # The SES configuration set mail is sent with (infra/template.yaml): its bounces and
+    # complaints come back through the mail-events queue. Unset locally.
+    ses_configuration_set: str | None = None
     web_base_url: str
     org_name: str = "satupintu"
     org_utc_offset_minutes: int = 7 * 60
@@ -147,6 +150,7 @@ _ENVIRONMENT = {
     "access_token_seconds": "ACCESS_TOKEN_SECONDS",
     "refresh_token_seconds": "REFRESH_TOKEN_SECONDS",
     "mail_from": "MAIL_FROM",
+    "ses_configuration_set": "SES_CONFIGURATION_SET",
     "web_base_url": "WEB_BASE_URL",
     "org_name": "ORG_NAME",
     "org_utc_offset_minutes": "ORG_UTC_OFFSET_MINUTES",

@@ -12,3 +12,5 @@ INTEGRATION_QUEUE = "satupintu-integrations"
 # account) never delays the notification queue's mail, and theirs is not delayed by it.
 ACCOUNT_QUEUE = "satupintu-accounts"
 ACCOUNT_DEAD_LETTER_QUEUE = "satupintu-accounts-dlq"
+# SES bounces and complaints (configuration set → SNS topic → this queue).
+MAIL_EVENT_QUEUE = "satupintu-mail-events"

@@ -109,6 +109,24 @@ def _create_email_identity(r: Resolver, _logical_id: str, properties: dict[str, 
     r.session.client("sesv2", endpoint_url=r.endpoint).create_email_identity(EmailIdentity=properties["EmailIdentity"])
 
 
+def _create_configuration_set(r: Resolver, logical_id: str, properties: dict[str, Any]) -> None:
+    r.session.client("sesv2", endpoint_url=r.endpoint).create_configuration_set(ConfigurationSetName=properties["Name"])
+    r.physical[logical_id] = properties["Name"]  # what Ref answers for it
+
+
+def _subscribe(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
+    """The topic's subscription (the emulator's SNS hands what is published to the queue)."""
+    attributes = {"RawMessageDelivery": "true"} if properties.get("RawMessageDelivery") else {}
+    r.session.client("sns", endpoint_url=r.endpoint).subscribe(
+        TopicArn=properties["TopicArn"], Protocol=properties["Protocol"], Endpoint=properties["Endpoint"],
+        Attributes=attributes)
+
+
+def _skip(_r: Resolver, _logical_id: str, _properties: dict[str, Any]) -> None:
+    """The emulator's SES neither bounces nor publishes events: the tests publish what SES would
+    to the topic (tests/integration/test_mail_events.py)."""
+
+
 def _configure_bucket(r: Resolver, logical_id: str, properties: dict[str, Any]) -> None:
     """The bucket exists (the emulator's CloudFormation made it); its settings do not."""
     s3 = r.session.client("s3", endpoint_url=r.endpoint)
@@ -161,6 +179,9 @@ _APPLIED_HERE = {
     "AWS::S3::Bucket": _configure_bucket,
     "AWS::S3::BucketPolicy": _bucket_policy,
     "AWS::SQS::QueuePolicy": _queue_policy,
+    "AWS::SES::ConfigurationSet": _create_configuration_set,
+    "AWS::SES::ConfigurationSetEventDestination": _skip,
+    "AWS::SNS::Subscription": _subscribe,
 }
 
 

@@ -13,7 +13,8 @@ class SesMailer:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+    def send(self, to: str, subject: str, text: str, html: str | None = None,
+             tags: dict[str, str] | None = None) -> str:
         display_name, sender = parseaddr(self._settings.mail_from)
         message = EmailMessage()
         message["From"] = formataddr((display_name or self._settings.org_name, sender))
@@ -23,9 +24,15 @@ class SesMailer:
         message.set_content(text)
         if html:
             message.add_alternative(html, subtype="html")
+        extra: dict = {}
+        if self._settings.ses_configuration_set:
+            # Bounces and complaints of this mail come back with these tags (workers/mail_events.py).
+            extra["ConfigurationSetName"] = self._settings.ses_configuration_set
+            extra["EmailTags"] = [{"Name": name, "Value": value} for name, value in (tags or {}).items()]
         answer = aws.client(self._settings, "sesv2").send_email(
             FromEmailAddress=sender,
             Destination={"ToAddresses": [to]},
             Content={"Raw": {"Data": message.as_bytes()}},
+            **extra,
         )
         return answer["MessageId"]

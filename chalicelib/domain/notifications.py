@@ -38,7 +38,11 @@ KINDS: dict[str, bool] = {
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"
-DELIVERY_STATUSES = (QUEUED, RETRYING, SENT, FAILED)
+# After SES accepted it: the receiving server refused it for good, or its reader marked it as spam.
+BOUNCED, COMPLAINED = "bounced", "complained"
+DELIVERY_STATUSES = (QUEUED, RETRYING, SENT, FAILED, BOUNCED, COMPLAINED)
+# Mail a person asks for themselves: still sent to an address whose mail was stopped.
+ASKED_FOR_KINDS = ("verify_code", "reset_code", "invitation")
 
 
 @dataclass(frozen=True)
@@ -96,3 +100,48 @@ def retry_delay_seconds(attempt: int, base_seconds: int, cap_seconds: int = 900)
     (SQS allows at most 12 hours)."""
     return int(min(cap_seconds, base_seconds * (2 ** max(0, attempt - 1))))
 
+
+
+@dataclass(frozen=True)
+class ReturnedMail:
+    """A mail SES accepted that came back: bounced (for good, or this once) or marked as spam."""
+
+    notification_id: str
+    user_id: str
+    kind: str
+    status: str  # BOUNCED | COMPLAINED
+    detail: str
+    stops_mail: bool  # a permanent bounce or a complaint: no more mail to the address
+
+
+def returned_mail(event: dict[str, Any]) -> ReturnedMail | None:
+    """From an SES event (configuration-set event publishing, as SNS hands it on, raw or in its
+    envelope): the returned mail it reports, or None for other events and mail not ours."""
+    if event.get("Type") == "Notification" and isinstance(event.get("Message"), str):
+        import json
+
+        try:
+            event = json.loads(event["Message"])
+        except ValueError:
+            return None
+    kind_of_event = event.get("eventType") or event.get("notificationType")
+    tags = (event.get("mail") or {}).get("tags") or {}
+
+    def tag(name: str) -> str | None:
+        values = tags.get(name)
+        return values[0] if isinstance(values, list) and values and isinstance(values[0], str) else None
+
+    notification_id, user_id, kind = tag("notification"), tag("user"), tag("kind")
+    if not (notification_id and user_id and kind):
+        return None
+    if kind_of_event == "Bounce":
+        bounce = event.get("bounce") or {}
+        permanent = bounce.get("bounceType") == "Permanent"
+        recipients = bounce.get("bouncedRecipients") or [{}]
+        detail = f"bounced ({bounce.get('bounceType')}/{bounce.get('bounceSubType')}): " \
+                 f"{recipients[0].get('diagnosticCode') or 'no reason given'}"
+        return ReturnedMail(notification_id, user_id, kind, BOUNCED, detail[:500], permanent)
+    if kind_of_event == "Complaint":
+        feedback = (event.get("complaint") or {}).get("complaintFeedbackType") or "not given"
+        return ReturnedMail(notification_id, user_id, kind, COMPLAINED, f"marked as spam (feedback: {feedback})", True)
+    return None

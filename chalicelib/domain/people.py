@@ -69,6 +69,9 @@ class User:
     password_hash: str | None
     created_at: datetime
     session_epoch: int = 0  # raised on a password reset: every older session ends
+    # Set when mail to the address bounced for good or its owner marked it as spam ("bounced",
+    # "complained"): only the mail a person asks for themselves (codes) is still sent to it.
+    mail_stopped: str | None = None
     grants: tuple[Grant, ...] = ()
     version: int = 0
     # Delegations lending this user someone else's role (current and future ones).

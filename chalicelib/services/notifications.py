@@ -18,7 +18,7 @@ the job cannot be queued, so nothing accepted is lost, and their secrets live on
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -144,11 +144,18 @@ class NotificationService:
             return "already sent"
         now = self.clock.now()
         user = self.users.get(notification.user_id)
+        if user is not None and user.mail_stopped and notification.kind not in rules.ASKED_FOR_KINDS:
+            # Sending on to an address that bounced or complained hurts every other recipient's
+            # mail (SES pauses senders with high rates); the notification stays in the app.
+            self.notifications.record_delivery(notification, FAILED, receive_count, now,
+                                               f"not sent: mail to this address was stopped ({user.mail_stopped})")
+            return "not sent"
         try:
             if user is None:
                 raise LookupError("the recipient's account no longer exists")
             subject, _summary, text = self.render(notification, user.language, user.name, job.secret)
-            self.mailer.send(user.email, subject, text)
+            message_id = self.mailer.send(user.email, subject, text, tags={
+                "notification": notification.id, "user": user.id, "kind": notification.kind})
         except Exception as error:
             final = receive_count >= self.max_receives
             reason = describe_error(error)
@@ -156,9 +163,29 @@ class NotificationService:
             logger.warning("notification not sent", extra={"notification_id": notification.id, "kind": notification.kind,
                                                             "attempt": receive_count, "final": final, "reason": reason})
             raise DeliveryFailed(reason, rules.retry_delay_seconds(receive_count, self.retry_base_seconds), final) from error
-        self.notifications.record_delivery(notification, SENT, receive_count, now)
+        self.notifications.record_delivery(notification, SENT, receive_count, now, message_id=message_id)
         logger.info("notification sent", extra={"notification_id": notification.id, "kind": notification.kind})
         return "sent"
+
+    def record_returned_mail(self, returned: rules.ReturnedMail) -> str:
+        """A mail SES had accepted came back: its notification says so, and an address that
+        bounced for good or whose owner marked it as spam gets no more mail but what its owner
+        asks for (codes). Answers what was done."""
+        now = self.clock.now()
+        key = Notification(id=returned.notification_id, user_id=returned.user_id, kind=returned.kind, params={},
+                           created_at=now)
+        if not self.notifications.record_returned(key, returned.status, returned.detail, now):
+            return "no such notification"
+        logger.warning("mail returned", extra={"notification_id": returned.notification_id, "status": returned.status,
+                                               "stops_mail": returned.stops_mail})
+        if returned.stops_mail:
+            for _ in range(3):
+                user = self.users.get(returned.user_id)
+                if user is None or user.mail_stopped:
+                    break
+                if self.users.save(replace(user, mail_stopped=returned.status, version=user.version + 1), user.version):
+                    break
+        return returned.status
 
     def render(self, notification: Notification, language: str, name: str,
                secret: dict[str, Any] | None = None, strict: bool = True) -> tuple[str, str, str]:

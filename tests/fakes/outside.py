@@ -134,12 +134,15 @@ class FakeVault:
 class FakeMailer:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, str]] = []
+        self.tags: list[dict[str, str]] = []
         self.broken = False
 
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
+    def send(self, to: str, subject: str, text: str, html: str | None = None,
+             tags: dict[str, str] | None = None) -> str:
         if self.broken:
             raise ConnectionError("SES does not answer")
         self.sent.append((to, subject, text))
+        self.tags.append(tags or {})
         return f"msg-{len(self.sent)}"
 
 

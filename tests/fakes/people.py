@@ -266,6 +266,15 @@ class FakeNotificationStore:
         if status == FAILED:
             self.failed_at[key] = f"{at.isoformat()}#{notification.id}"
 
+    def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
+        key = (notification.user_id, self._sk(notification.id, notification.in_app))
+        found = self.items.get(key)
+        if found is None:
+            return False
+        self.items[key] = replace(found, delivery_status=status, last_error=detail[:500])
+        self.failed_at[key] = f"{at.isoformat()}#{notification.id}"
+        return True
+
     def failed(self, limit: int) -> list[Notification]:
         newest = sorted(self.failed_at.items(), key=lambda pair: pair[1], reverse=True)[:limit]
         return [self.items[key] for key, _ in newest]

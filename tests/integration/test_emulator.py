@@ -70,7 +70,7 @@ def test_queues_have_a_dead_letter_queue_and_a_visibility_timeout_of_six_functio
     functions = local_runtime.queue_functions(app_module.app)
     assert {queue for _name, queue, _size in functions} == {
         "satupintu-notifications", "satupintu-scan", "satupintu-scan-dlq", "satupintu-render",
-        "satupintu-integrations", "satupintu-accounts"}
+        "satupintu-integrations", "satupintu-accounts", "satupintu-mail-events"}
     for name, queue, batch_size in functions:
         url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
         attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]

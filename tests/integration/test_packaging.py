@@ -34,11 +34,12 @@ def test_chalice_packages_the_prod_stage(package):
     template = json.loads((package / "sam.json").read_text())
     functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
     assert {p["Handler"] for p in functions.values()} == {
-        "app.app", "app.notify", "app.carry_out_account_requests", "app.scan_upload", "app.scan_failed",
+        "app.app", "app.notify", "app.carry_out_account_requests", "app.record_mail_events", "app.scan_upload",
+        "app.scan_failed",
         "app.purge_unverified_accounts", "app.escalate_overdue_steps", "app.relay_outbox", "app.render_pdf", "app.run_integration",
         "app.push_finance_registry", "app.retry_registry_sends"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
-    for name in ("Notify", "CarryOutAccountRequests", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
+    for name in ("Notify", "CarryOutAccountRequests", "RecordMailEvents", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     for unknown_route in ("MISSING_AUTHENTICATION_TOKEN", "INCOMPLETE_SIGNATURE"):  # without and with a token

@@ -21,7 +21,8 @@ def test_every_queue_function_takes_one_message_at_a_time():
 
     functions = local_runtime.queue_functions(app_module.app)
     assert {name for name, _queue, _size in functions} == {
-        "notify", "scan_upload", "scan_failed", "render_pdf", "run_integration", "carry_out_account_requests"}
+        "notify", "scan_upload", "scan_failed", "render_pdf", "run_integration", "carry_out_account_requests",
+        "record_mail_events"}
     # A failed record is then the whole batch: retried alone, no other record's success redone.
     assert {size for _name, _queue, size in functions} == {1}
 

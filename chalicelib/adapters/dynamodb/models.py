@@ -89,6 +89,7 @@ class UserItem(Item):
     created_at = UTCDateTimeAttribute()
     session_epoch = NumberAttribute(default=0)
     version = NumberAttribute()
+    mail_stopped = UnicodeAttribute(null=True)  # bounced | complained
     # Only while unverified, so the purge job finds stale registrations by index, not scan.
     pending_key = UnicodeAttribute(null=True)
     pending_since = UnicodeAttribute(null=True)

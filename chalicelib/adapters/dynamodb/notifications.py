@@ -125,6 +125,22 @@ class DynamoNotificationStore:
             if not is_condition_failure(error_):
                 raise
 
+    def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
+        """Mail SES had accepted came back (bounced, or marked as spam): said on the notification
+        and filed with the failed ones for ops. False when there is no such notification."""
+        item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
+        try:
+            item.update(actions=[
+                m.NotificationItem.delivery_status.set(status), m.NotificationItem.last_error.set(detail[:500]),
+                m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+                m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}"),
+            ], condition=m.NotificationItem.pk.exists())
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
     def failed(self, limit: int) -> list[Notification]:
         items, _ = query_page(m.UserItem, hash_key=FAILED_NOTIFICATIONS_PARTITION, index_name="pending", limit=limit,
                               scan_index_forward=False)

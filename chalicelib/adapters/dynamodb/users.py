@@ -201,6 +201,7 @@ def _user_from_item(item: m.UserItem, grants: tuple[Grant, ...]) -> User:
         session_epoch=int(item.session_epoch or 0),
         grants=grants,
         version=int(item.version),
+        mail_stopped=item.mail_stopped,
     )
 
 
@@ -210,7 +211,7 @@ def _user_to_item(user: User) -> m.UserItem:
         _user_pk(user.id), "PROFILE",
         user_id=user.id, email=user.email, name=user.name, language=user.language, status=user.status,
         password_hash=user.password_hash, created_at=user.created_at, session_epoch=user.session_epoch,
-        version=user.version,
+        version=user.version, mail_stopped=user.mail_stopped,
         pending_key=PENDING_PARTITION if pending else None,
         pending_since=key_time(user.created_at) if pending else None,
     )

@@ -136,7 +136,8 @@ class NotificationsQuery(Query):
 
 class DeliveryOut(Out):
     channel: Literal["email"] = "email"
-    status: Literal["queued", "retrying", "sent", "failed"]
+    # bounced / complained: accepted by SES, then refused by the receiving server or marked as spam.
+    status: Literal["queued", "retrying", "sent", "failed", "bounced", "complained"]
     attempts: int
     last_error: str | None
     sent_at: str | None

@@ -122,6 +122,10 @@ class NotificationStore(Protocol):
                         error: str | None = None, message_id: str | None = None) -> None:
         """Never moves a sent one back."""
 
+    def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
+        """Mail accepted earlier came back (bounced or complained): said on the notification and
+        listed with the failed ones. False when there is no such notification."""
+
     def failed(self, limit: int) -> list[Notification]: ...
 
 
@@ -164,8 +168,9 @@ class KeySource(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, to: str, subject: str, text: str, html: str | None = None) -> str:
-        """Answers the message id."""
+    def send(self, to: str, subject: str, text: str, html: str | None = None,
+             tags: dict[str, str] | None = None) -> str:
+        """Answers the message id. `tags` come back with the mail's bounce or complaint."""
 
 
 class DirectNotifier(Protocol):
