@@ -58,7 +58,7 @@ bench-web: web
 
 package: $(INSTALLED)
 	rm -rf build/package
-	$(BIN)/python -m infra.gateway_responses merge-template build/chalice-merge.json
+	$(BIN)/python -m infra.api_gateway merge-template build/chalice-merge.json --stage prod
 	AWS_DEFAULT_REGION=ap-southeast-3 $(BIN)/chalice package --stage prod --merge-template build/chalice-merge.json build/package
 
 # Sizes that keep the code readable, outside bench/: complexity ≤ 15 (ruff C901), functions ≤ 60

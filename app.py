@@ -24,7 +24,10 @@ def problem_details(event, get_response):
     return finish(get_response(event))
 
 
-@app.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=1, name="notify")
+# At most 5 deliveries at once (each sends one e-mail in about 100-200 ms): about 25-50 a second,
+# under SES's production sending rate, so a month-end burst waits in the queue instead of being
+# throttled by SES into retries.
+@app.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=1, name="notify", maximum_concurrency=5)
 def notify(event):
     from chalicelib.workers.notifications import handle_batch
 

@@ -196,6 +196,7 @@ def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: f
     """Create the stack (once) and answer its outputs."""
     session = _session(region)
     template = load_template()
+    parameters = {"Emulated": "true", **parameters}
     cfn = session.client("cloudformation", endpoint_url=endpoint)
     cfn.create_stack(
         StackName=STACK_NAME,

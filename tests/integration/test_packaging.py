@@ -22,7 +22,7 @@ def package(tmp_path_factory):
     env = {**os.environ, "AWS_DEFAULT_REGION": "ap-southeast-3"}
     for key in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         env.pop(key, None)  # no account, no emulator: packaging needs neither
-    subprocess.run([sys.executable, "-m", "infra.gateway_responses", "merge-template", str(merge)], cwd=PROJECT,
+    subprocess.run([sys.executable, "-m", "infra.api_gateway", "merge-template", str(merge), "--stage", "prod"], cwd=PROJECT,
                    check=True, env=env)
     result = subprocess.run([str(bin_dir / "chalice"), "package", "--stage", "prod", "--merge-template", str(merge),
                              str(out / "build")], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=900)

@@ -1,0 +1,123 @@
+"""What API Gateway needs beyond what Chalice makes: its own error answers as problem+json
+(infra/gateway-responses.json), the stage's throttling, and the WAF web ACL (infra/template.yaml,
+`satupintu-api`) in front of the stage.
+
+  python -m infra.api_gateway merge-template build/chalice-merge.json
+      a template for `chalice package --merge-template` (the CloudFormation path)
+  python -m infra.api_gateway apply --stage prod
+      sets all of it on the API `chalice deploy` made (.chalice/deployed/<stage>.json); run it
+      after every `chalice deploy` (a new deployment of the stage keeps the settings, but a
+      recreated API has none)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from infra.gateway_responses import responses, response_properties
+
+HERE = Path(__file__).resolve().parent
+STAGE_NAME = "api"  # Chalice's API Gateway stage
+WEB_ACL_NAME = "satupintu-api"
+# The whole API, every client together: steady requests a second and the burst above it. The
+# seeds' busiest office peaks near 3 a second at month's end; one person's flood is cut much
+# earlier by the web ACL's rate rule per address (300 in 5 minutes on /auth).
+RATE_LIMIT = 200
+BURST_LIMIT = 400
+
+
+def stage_origin(stage: str) -> str:
+    """The web app's origin for the stage (WEB_BASE_URL in .chalice/config.json): the gateway's
+    own error answers carry it as Access-Control-Allow-Origin, like the app's."""
+    config = json.loads((HERE.parent / ".chalice" / "config.json").read_text())
+    env = {**config.get("environment_variables", {}),
+           **config.get("stages", {}).get(stage, {}).get("environment_variables", {})}
+    origin = env.get("WEB_BASE_URL", "").rstrip("/")
+    if not origin.startswith("https://"):
+        raise SystemExit(f"stage {stage}: set WEB_BASE_URL (https://…) in .chalice/config.json first")
+    return origin
+
+
+def merge_template(stage: str) -> dict[str, Any]:
+    origin = stage_origin(stage)
+    parameters = {"WebAclArn": {"Type": "String", "AllowedPattern": "^arn:aws[a-z-]*:wafv2:.+:regional/webacl/"
+                                + WEB_ACL_NAME + "/.+$",
+                                "Description": "The ARN of infra/template.yaml's web ACL " + WEB_ACL_NAME}}
+    resources: dict[str, Any] = {
+        "RestAPI": {"Properties": {"MethodSettings": [{
+            "ResourcePath": "/*", "HttpMethod": "*",
+            "ThrottlingRateLimit": RATE_LIMIT, "ThrottlingBurstLimit": BURST_LIMIT,
+        }]}},
+        "WebAclAssociation": {
+            "Type": "AWS::WAFv2::WebACLAssociation",
+            "DependsOn": ["RestAPIapiStage"],
+            "Properties": {
+                "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/api"},
+                # infra/template.yaml's ACL (the emulator cannot make one, so that stack has no
+                # output naming it): aws wafv2 list-web-acls --scope REGIONAL --query
+                # "WebACLs[?Name=='satupintu-api'].ARN" --output text
+                "WebACLArn": {"Ref": "WebAclArn"},
+            },
+        },
+    }
+    for kind, spec in responses().items():
+        logical_id = "GatewayResponse" + "".join(part.title() for part in kind.lower().split("_"))
+        resources[logical_id] = {
+            "Type": "AWS::ApiGateway::GatewayResponse",
+            "Properties": {"RestApiId": {"Ref": "RestAPI"}, **response_properties(kind, spec, origin)},
+        }
+    return {"Parameters": parameters, "Resources": resources}
+
+
+def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | None = None,
+          project: Path = HERE.parent) -> None:
+    import boto3
+
+    origin = stage_origin(stage)
+    deployed = json.loads((project / ".chalice" / "deployed" / f"{stage}.json").read_text())
+    api_id = next(r for r in deployed["resources"] if r["resource_type"] == "rest_api")["rest_api_id"]
+    apigateway = apigateway or boto3.client("apigateway")
+    wafv2 = wafv2 or boto3.client("wafv2")
+    region = region or apigateway.meta.region_name
+    for kind, spec in responses().items():
+        props = response_properties(kind, spec, origin)
+        args = {"restApiId": api_id, "responseType": kind, "responseParameters": props["ResponseParameters"],
+                "responseTemplates": props["ResponseTemplates"]}
+        if "StatusCode" in props:
+            args["statusCode"] = props["StatusCode"]
+        apigateway.put_gateway_response(**args)
+    apigateway.create_deployment(restApiId=api_id, stageName=STAGE_NAME)
+    apigateway.update_stage(restApiId=api_id, stageName=STAGE_NAME, patchOperations=[
+        {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(RATE_LIMIT)},
+        {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(BURST_LIMIT)},
+    ])
+    acl = next((a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == WEB_ACL_NAME), None)
+    if acl is None:
+        raise SystemExit(f"no web ACL {WEB_ACL_NAME}: deploy infra/template.yaml first")
+    partition = "aws"
+    wafv2.associate_web_acl(WebACLArn=acl["ARN"],
+                            ResourceArn=f"arn:{partition}:apigateway:{region}::/restapis/{api_id}/stages/{STAGE_NAME}")
+    print(f"API {api_id}: gateway answers, throttling {RATE_LIMIT}/s (burst {BURST_LIMIT}) and web ACL {WEB_ACL_NAME} applied")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    merge = sub.add_parser("merge-template")
+    merge.add_argument("output")
+    merge.add_argument("--stage", default="prod")
+    apply_cmd = sub.add_parser("apply")
+    apply_cmd.add_argument("--stage", required=True)
+    args = parser.parse_args()
+    if args.command == "merge-template":
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(json.dumps(merge_template(args.stage), indent=2))
+    else:
+        apply(args.stage)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The limits and the edge of a deployed stage, checked offline: every function's reserved
+concurrency, the notification queue's concurrency, the stage's throttling and the web ACL in
+front of it, and the gateway's own answers carrying the stage's origin, not `*`."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from botocore.stub import Stubber
+
+from infra import api_gateway
+from tests.conftest import PROJECT
+
+SCHEDULES = ("escalate_overdue_steps", "relay_outbox", "purge_unverified_accounts", "push_finance_registry",
+             "retry_registry_sends")
+
+
+def chalice_config():
+    return json.loads((PROJECT / ".chalice" / "config.json").read_text())
+
+
+def test_every_function_has_a_reserved_concurrency_and_each_schedule_runs_once_at_a_time():
+    import app as app_module
+    from chalicelib import local_runtime
+
+    functions = {name for name, _queue, _size in local_runtime.queue_functions(app_module.app)}
+    functions |= {name for name, _expression in local_runtime.scheduled_functions(app_module.app)}
+    settings = chalice_config()["lambda_functions"]
+    assert {name for name in functions if "reserved_concurrency" not in settings.get(name, {})} == set()
+    assert {name: settings[name]["reserved_concurrency"] for name in SCHEDULES} == dict.fromkeys(SCHEDULES, 1)
+    # Lambda keeps 100 of the account's concurrency unreserved: DEPLOY.md names the quota needed.
+    total = sum(settings[name]["reserved_concurrency"] for name in functions)
+    assert f"at least {total + 100}" in (PROJECT / "docs" / "DEPLOY.md").read_text()
+
+
+def test_the_notification_queue_is_drained_at_a_pace_ses_takes():
+    import app as app_module
+
+    notify = next(source for source in app_module.app.event_sources if getattr(source, "name", "") == "notify")
+    assert 2 <= notify.maximum_concurrency <= 10
+
+
+def test_the_packaged_stage_is_throttled_guarded_by_the_web_acl_and_answers_errors_to_its_origin():
+    merged = api_gateway.merge_template("prod")
+    [settings] = merged["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (api_gateway.RATE_LIMIT,
+                                                                                  api_gateway.BURST_LIMIT)
+    association = merged["Resources"]["WebAclAssociation"]
+    assert association["Properties"]["WebACLArn"] == {"Ref": "WebAclArn"} and "WebAclArn" in merged["Parameters"]
+    origins = {r["Properties"]["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
+               for r in merged["Resources"].values() if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}
+    assert origins == {"'https://satupintu.example'"}
+    with pytest.raises(SystemExit, match="WEB_BASE_URL"):
+        api_gateway.merge_template("local")  # http://127.0.0.1: no stage to deploy
+
+
+def test_the_web_acl_has_the_managed_rules_and_a_rate_limit_on_the_account_routes():
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    template = yaml.load((PROJECT / "infra" / "template.yaml").read_text(), Loader=Loader)
+    acl = template["Resources"]["ApiWebAcl"]["Properties"]
+    assert acl["Scope"] == "REGIONAL" and acl["Name"] == api_gateway.WEB_ACL_NAME
+    managed = {r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in acl["Rules"]
+               if "ManagedRuleGroupStatement" in r["Statement"]}
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                       "AWSManagedRulesAmazonIpReputationList"}
+    [rate] = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    assert rate["Action"] == {"Block": {}} and rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rate["Statement"]["RateBasedStatement"]["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/auth/"
+
+
+def test_apply_sets_the_answers_the_throttling_and_the_web_acl_on_the_deployed_api(tmp_path: Path):
+    import boto3
+
+    (tmp_path / ".chalice" / "deployed").mkdir(parents=True)
+    shutil.copy(PROJECT / ".chalice" / "config.json", tmp_path / ".chalice" / "config.json")
+    (tmp_path / ".chalice" / "deployed" / "prod.json").write_text(json.dumps(
+        {"resources": [{"resource_type": "rest_api", "rest_api_id": "abc123"}]}))
+    apigateway = boto3.client("apigateway", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
+    wafv2 = boto3.client("wafv2", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(apigateway) as gateway, Stubber(wafv2) as waf:
+        for _ in api_gateway.responses():
+            gateway.add_response("put_gateway_response", {})
+        gateway.add_response("create_deployment", {}, {"restApiId": "abc123", "stageName": "api"})
+        gateway.add_response("update_stage", {}, {"restApiId": "abc123", "stageName": "api", "patchOperations": [
+            {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(api_gateway.RATE_LIMIT)},
+            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(api_gateway.BURST_LIMIT)}]})
+        acl_arn = "arn:aws:wafv2:ap-southeast-3:123456789012:regional/webacl/satupintu-api/1234"
+        waf.add_response("list_web_acls", {"WebACLs": [{"Name": "satupintu-api", "ARN": acl_arn}]}, {"Scope": "REGIONAL"})
+        waf.add_response("associate_web_acl", {}, {
+            "WebACLArn": acl_arn,
+            "ResourceArn": "arn:aws:apigateway:ap-southeast-3::/restapis/abc123/stages/api"})
+        api_gateway.apply("prod", apigateway, wafv2, project=tmp_path)
+        gateway.assert_no_pending_responses()
+        waf.assert_no_pending_responses()
