@@ -217,8 +217,8 @@ class Bench:
                 if job.get("type") == "account" and job.get("email") == email:
                     self.deps.accounts.carry_out(AccountRequest(**{k: v for k, v in job.items() if k != "type"}))
                 client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        mails = [m for m in self.emulator.mailbox() if email in m["to"]]
-        found = re.search(r"\b(\d{6})\b", mails[-1]["text"]) if mails else None
+        mails = [m for m in self.emulator.mailbox() if email in m["to"]]  # the newest first
+        found = re.search(r"\b(\d{6})\b", mails[0]["text"]) if mails else None
         assert found, f"no code mailed to {email}"
         return found.group(1)
 
