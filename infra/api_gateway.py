@@ -72,8 +72,22 @@ def merge_template(stage: str) -> dict[str, Any]:
     return {"Parameters": parameters, "Resources": resources}
 
 
+def map_domain(apigateway: Any, api_id: str, domain: str | None) -> None:
+    """The API's own address (infra/template.yaml ApiDomain) onto the API Chalice made: mapped
+    anew when the API was made again, so links and QR codes never change."""
+    if not domain:
+        return
+    mappings = apigateway.get_base_path_mappings(domainName=domain).get("items", [])
+    root = next((m for m in mappings if m.get("basePath") in ("(none)", "")), None)
+    if root is not None and root.get("restApiId") == api_id and root.get("stage") == STAGE_NAME:
+        return
+    if root is not None:
+        apigateway.delete_base_path_mapping(domainName=domain, basePath="(none)")
+    apigateway.create_base_path_mapping(domainName=domain, restApiId=api_id, stage=STAGE_NAME)
+
+
 def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | None = None,
-          project: Path = HERE.parent) -> None:
+          project: Path = HERE.parent, domain: str | None = None) -> None:
     import boto3
 
     origin = stage_origin(stage)
@@ -94,6 +108,7 @@ def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | N
         {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(RATE_LIMIT)},
         {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(BURST_LIMIT)},
     ])
+    map_domain(apigateway, api_id, domain)
     acl = next((a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == WEB_ACL_NAME), None)
     if acl is None:
         raise SystemExit(f"no web ACL {WEB_ACL_NAME}: deploy infra/template.yaml first")
@@ -111,12 +126,13 @@ def main() -> None:
     merge.add_argument("--stage", default="prod")
     apply_cmd = sub.add_parser("apply")
     apply_cmd.add_argument("--stage", required=True)
+    apply_cmd.add_argument("--domain", help="the API's own address (ApiDomainName of infra/template.yaml), if any")
     args = parser.parse_args()
     if args.command == "merge-template":
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         Path(args.output).write_text(json.dumps(merge_template(args.stage), indent=2))
     else:
-        apply(args.stage)
+        apply(args.stage, domain=args.domain)
 
 
 if __name__ == "__main__":

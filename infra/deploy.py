@@ -38,6 +38,12 @@ def state_bucket(cloudformation: Any, stack: str) -> str:
     return found[0]
 
 
+def api_domain(cloudformation: Any, stack: str) -> str | None:
+    """The API's own address the stack was given (ApiDomainName), if any."""
+    parameters = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Parameters", [])
+    return next((p["ParameterValue"] for p in parameters if p["ParameterKey"] == "ApiDomainName"), None) or None
+
+
 def pull(s3: Any, bucket: str, stage: str, project: Path) -> bool:
     """The stage's record into .chalice/deployed/; False when there is none yet (a first deploy)."""
     target = project / ".chalice" / "deployed" / f"{stage}.json"
@@ -72,7 +78,7 @@ def release(stage: str, stack: str, clients: Callable[[str], Any], project: Path
     if after is None:
         from infra import api_gateway
 
-        api_gateway.apply(stage, project=project)
+        api_gateway.apply(stage, project=project, domain=api_domain(clients("cloudformation"), stack))
     else:
         after(stage)
 

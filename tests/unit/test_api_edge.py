@@ -97,3 +97,22 @@ def test_apply_sets_the_answers_the_throttling_and_the_web_acl_on_the_deployed_a
         api_gateway.apply("prod", apigateway, wafv2, project=tmp_path)
         gateway.assert_no_pending_responses()
         waf.assert_no_pending_responses()
+
+
+def test_the_apis_own_address_is_mapped_to_the_api_made_again():
+    import boto3
+
+    from infra.api_gateway import map_domain
+
+    apigateway = boto3.client("apigateway", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
+    domain = "api.layanan.example.go.id"
+    with Stubber(apigateway) as gateway:
+        gateway.add_response("get_base_path_mappings", {"items": [{"basePath": "(none)", "restApiId": "old", "stage": "api"}]},
+                             {"domainName": domain})
+        gateway.add_response("delete_base_path_mapping", {}, {"domainName": domain, "basePath": "(none)"})
+        gateway.add_response("create_base_path_mapping", {}, {"domainName": domain, "restApiId": "new", "stage": "api"})
+        map_domain(apigateway, "new", domain)
+        gateway.add_response("get_base_path_mappings", {"items": [{"basePath": "(none)", "restApiId": "new", "stage": "api"}]},
+                             {"domainName": domain})
+        map_domain(apigateway, "new", domain)  # already there: nothing changes
+        gateway.assert_no_pending_responses()
