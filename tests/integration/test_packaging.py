@@ -81,3 +81,15 @@ def test_a_deployed_stage_refuses_to_start_without_its_web_apps_origin():
     for missing in ("", "*"):
         with pytest.raises(RuntimeError, match="WEB_BASE_URL"):
             cors_config("prod", missing)
+
+
+def test_the_packaged_functions_are_released_as_canaries_that_roll_back_on_errors(package):
+    template = json.loads((package / "sam.json").read_text())
+    functions = {k: v["Properties"] for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    assert len(functions) >= 13
+    for name, properties in functions.items():
+        assert properties["AutoPublishAlias"] == "live", name
+        preference = properties["DeploymentPreference"]
+        assert preference["Type"].startswith("Canary")
+        [alarm] = preference["Alarms"]
+        assert template["Resources"][alarm["Ref"]]["Properties"]["MetricName"] == "Errors"
