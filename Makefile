@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web package lint lint-aws clean help
+.PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web package deploy-package lint lint-aws clean help
 
 help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench     measure import time, AWS calls per route and the web app; writes docs/BENCHMARKS.md"
 	@echo "make bench-web only the web app's budgets (initial JS, inbox time); rewrites its section"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
+	@echo "make deploy-package ARTIFACT_BUCKET=…  the package to S3, then its stack (docs/DEPLOY.md)"
 	@echo "make lint      ruff (unused names, likely bugs, complexity), function and module sizes"
 	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
 
@@ -60,6 +61,20 @@ package: $(INSTALLED)
 	rm -rf build/package
 	$(BIN)/python -m infra.api_gateway merge-template build/chalice-merge.json --stage prod
 	AWS_DEFAULT_REGION=ap-southeast-3 $(BIN)/chalice package --stage prod --merge-template build/chalice-merge.json build/package
+
+# The packaged CloudFormation path (docs/DEPLOY.md, end of "Each release"). sam.json names its
+# code as a local ./deployment.zip, which CloudFormation cannot read: `aws cloudformation
+# package` uploads it to ARTIFACT_BUCKET (yours, in the stack's region) and writes the template
+# naming it there; deploying needs CAPABILITY_IAM (a role per function) and
+# CAPABILITY_AUTO_EXPAND (the SAM transform). The commands are the ones DEPLOY.md prints.
+REGION ?= ap-southeast-3
+API_STACK ?= satupintu-api
+deploy-package: package
+	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<an S3 bucket of yours in $(REGION)> is required"; exit 2; }
+	aws cloudformation package --region $(REGION) --template-file build/package/sam.json \
+	    --s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/package/packaged.yaml
+	aws cloudformation deploy --region $(REGION) --stack-name $(API_STACK) \
+	    --template-file build/package/packaged.yaml --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
 # Sizes that keep the code readable, outside bench/: complexity ≤ 15 (ruff C901), functions ≤ 60
 # lines (lizard), modules ≤ 600 lines.

@@ -325,10 +325,12 @@ class Container:
 
     @cached_property
     def outbox(self):
+        from chalicelib.services.documents import OwedFileRemoval
         from chalicelib.services.outbox import Outbox
 
-        return Outbox(outbox=self.outbox_store, queues={"notify": self.notification_jobs, "render": self.render_jobs},
-                      clock=self.clock)
+        removal = OwedFileRemoval(outbox=self.outbox_store, storage=self.storage)
+        return Outbox(outbox=self.outbox_store, queues={"notify": self.notification_jobs, "render": self.render_jobs,
+                                                        "remove_files": removal}, clock=self.clock)
 
     @cached_property
     def mailer(self):

@@ -43,9 +43,10 @@ def stage_origin(stage: str) -> str:
 
 def merge_template(stage: str) -> dict[str, Any]:
     origin = stage_origin(stage)
-    parameters = {"WebAclArn": {"Type": "String", "AllowedPattern": "^arn:aws[a-z-]*:wafv2:.+:regional/webacl/"
-                                + WEB_ACL_NAME + "/.+$",
-                                "Description": "The ARN of infra/template.yaml's web ACL " + WEB_ACL_NAME}}
+    parameters = {"WebAclArn": {"Type": "String", "Default": "",
+                                "AllowedPattern": "^$|^arn:aws[a-z-]*:wafv2:.+:regional/webacl/" + WEB_ACL_NAME + "/.+$",
+                                "Description": "The ARN of infra/template.yaml's web ACL " + WEB_ACL_NAME
+                                               + " (the API is not associated with it while empty)"}}
     resources: dict[str, Any] = {
         "RestAPI": {"Properties": {"MethodSettings": [{
             "ResourcePath": "/*", "HttpMethod": "*",
@@ -53,6 +54,7 @@ def merge_template(stage: str) -> dict[str, Any]:
         }]}},
         "WebAclAssociation": {
             "Type": "AWS::WAFv2::WebACLAssociation",
+            "Condition": "HasWebAcl",
             "DependsOn": ["RestAPIapiStage"],
             "Properties": {
                 "ResourceArn": {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/api"},
@@ -70,7 +72,8 @@ def merge_template(stage: str) -> dict[str, Any]:
             "Properties": {"RestApiId": {"Ref": "RestAPI"}, **response_properties(kind, spec, origin)},
         }
     resources.update(canary_releases())
-    return {"Parameters": parameters, "Resources": resources}
+    conditions = {"HasWebAcl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}}
+    return {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
 
 
 def function_logical_ids() -> list[str]:

@@ -88,8 +88,9 @@ def security_headers(api_url: str, upload_origins: list[str], *, https: bool) ->
 
 def upload_origins_for(bucket: str, region: str) -> list[str]:
     """Where browsers post uploads and fetch presigned downloads: the regional virtual-hosted
-    endpoint the SDK presigns for, and the global one older presigners use."""
-    return [f"https://{bucket}.s3.{region}.amazonaws.com", f"https://{bucket}.s3.amazonaws.com"]
+    endpoint the storage adapter presigns for (chalicelib/adapters/storage.py). Not the global
+    s3.amazonaws.com: regions opened after March 2019 refuse it, and nothing presigns for it."""
+    return [f"https://{bucket}.s3.{region}.amazonaws.com"]
 
 
 def cache_control_for(path: str) -> str:

@@ -34,12 +34,17 @@ class S3Storage:
 
         from chalicelib.adapters.aws import session
 
-        # Path-style addressing where an endpoint is configured (the emulator answers on an IP).
-        addressing = "path" if self._settings.aws_endpoint_url else "auto"
+        # Path-style where an endpoint is configured (the emulator answers on an IP). On AWS,
+        # virtual-hosted on the region's own endpoint (<bucket>.s3.<region>.amazonaws.com):
+        # "auto" presigns for the global s3.amazonaws.com, which regions opened after March
+        # 2019 (ap-southeast-3 among them) refuse, and browsers post uploads and fetch
+        # downloads at exactly the presigned host (the web app's CSP names it: infra/web_policy.py).
+        # us-east-1 too ("regional"), so every region's host has that one shape.
+        addressing = "path" if self._settings.aws_endpoint_url else "virtual"
+        s3 = {"addressing_style": addressing, "us_east_1_regional_endpoint": "regional"}
         return session(self._settings.aws_region).client(
-            "s3", endpoint_url=self._settings.aws_endpoint_url,
-            config=Config(signature_version="s3v4", s3={"addressing_style": addressing},
-                          retries={"mode": "standard", "max_attempts": 3}),
+            "s3", region_name=self._settings.aws_region, endpoint_url=self._settings.aws_endpoint_url,
+            config=Config(signature_version="s3v4", s3=s3, retries={"mode": "standard", "max_attempts": 3}),
         )
 
     def presign_upload(self, key: str, content_type: str, size: int) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from chalicelib.domain.application_state import Application
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
-    Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxPublisher,
-    StaleApplication, ThrottleStore,
+    Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxKey,
+    OutboxPublisher, OutboxStore, StaleApplication, ThrottleStore,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,38 @@ class Download:
     url: str
     filename: str
     content_type: str
+
+
+class OwedFileRemoval:
+    """The `remove_files` topic of the outbox: a deleted document's files, removed in place (two
+    keys, quickly done) rather than through a queue. Used as that topic's queue: `publish` hands
+    it the entries of a delete just committed, and the relay those it finds still waiting. An
+    entry is done only once every version of its keys is gone; until then it stays owed."""
+
+    def __init__(self, *, outbox: OutboxStore, storage: ObjectStorage) -> None:
+        self.outbox = outbox
+        self.storage = storage
+
+    def send(self, job: dict[str, Any]) -> None:
+        self.send_many([job])
+
+    def send_many(self, jobs: list[dict[str, Any]]) -> None:
+        for job in jobs:
+            key = OutboxKey(job["pk"], job["sk"], "remove_files")
+            try:
+                self._remove(key)
+            except Exception:
+                # Still owed (its entry stays): the relay tries again, and logs an error if it gives up.
+                logger.warning("a deleted document's files are not removed yet; the relay will retry",
+                               extra={"pk": key.pk, "sk": key.sk}, exc_info=True)
+
+    def _remove(self, key: OutboxKey) -> None:
+        found = self.outbox.get_payload(key)
+        if found is None:
+            return  # done already
+        for storage_key in found[0].get("keys", []):
+            self.storage.remove_all_versions(storage_key)
+        self.outbox.done(key)
 
 
 class DocumentService:
@@ -126,13 +158,16 @@ class DocumentService:
         history = docs.document_event(app, caller.user_id, caller.name, "delete_document", document,
                                       spec.label_en if spec else document.requirement, self.clock.now(),
                                       source_ip=origin.source_ip, user_agent=origin.user_agent)
+        # Not evidence (check_delete said so): its files go too, after the record and never
+        # before it (a file removed for a delete that then lost to a submission would be
+        # evidence lost). The delete's own transaction records them as owed; they are removed
+        # now, and if S3 refuses, the outbox relay tries again until they are gone.
+        files = [docs.served_key(app.id, document.id), docs.incoming_key(app.id, document.id)]
         try:
-            self.documents.delete(app, document, history)
+            owed = self.documents.delete(app, document, history, files)
         except StaleApplication:
             raise Conflict("the application or document changed meanwhile; reload and try again") from None
-        # Not evidence (check_delete said so): its files go too.
-        self.storage.remove_all_versions(docs.served_key(app.id, document.id))
-        self.storage.remove_all_versions(docs.incoming_key(app.id, document.id))
+        self.outbox.publish(owed)
 
     def missing(self, app: Application) -> list[tuple[str, str]]:
         return docs.missing_documents(self.catalog.require_service_of(app), self.documents.list(app.id), self.clock.now())

@@ -6,8 +6,9 @@ SQS did not answer), the relay — a schedule — finds the entries still waitin
 again. The queue functions delete an entry once done with it, so an entry is acted on at least
 once and, being idempotent downstream, in effect once.
 
-Topics: `notify` (fan-out to recipients, see services/notifications.py) and `render` (a receipt
-or certificate PDF, see services/documents_rendering.py).
+Topics: `notify` (fan-out to recipients, see services/notifications.py), `render` (a receipt
+or certificate PDF, see services/documents_rendering.py) and `remove_files` (a deleted document's
+files, removed in place rather than queued: see services/documents.py's OwedFileRemoval).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 # An entry still waiting this long after its change was not handed on: the relay hands it on.
 RELAY_AFTER = timedelta(minutes=2)
 RELAY_GIVE_UP_AFTER = 10
-TOPICS = ("notify", "render")
+TOPICS = ("notify", "render", "remove_files")
 
 
 def job_of(key: Any) -> dict[str, Any]:

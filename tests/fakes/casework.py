@@ -23,7 +23,7 @@ from chalicelib.services.ports import (
 from tests.fakes.applications import FakeApplicationStore, history_key, notice_payload
 from tests.fakes.paging import ConditionFailed, key_time
 
-OUTBOX_TOPICS = ("notify", "render")
+OUTBOX_TOPICS = ("notify", "render", "remove_files")
 
 
 class FakeOrgStore:
@@ -151,12 +151,14 @@ class FakeDocumentStore:
         return self.applications.outbox.put_entries(f"APP#{app.id}", key, [("notify", notice_payload(n)) for n in notices],
                                                     history.at)
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry) -> None:
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
         stored = self.documents.get((app.id, doc.id))
         if not self.applications.unchanged(app, EDITABLE) or stored is None or stored.version != doc.version:
             raise StaleApplication(app.id)
-        self.applications.add_history(app.id, history_key(app.version, history.at), history)
+        key = history_key(app.version, history.at)
+        self.applications.add_history(app.id, key, history)
         del self.documents[(app.id, doc.id)]
+        return self.applications.outbox.put_entries(f"APP#{app.id}", key, [("remove_files", {"keys": files})], history.at)
 
 
 class FakeBudgetStore:

@@ -10,7 +10,7 @@ from chalicelib.services.accounts import AccountRequest, AccountService
 from chalicelib.services.applications import ApplicationService
 from chalicelib.services.budgets import BudgetService
 from chalicelib.services.delegations import DelegationService
-from chalicelib.services.documents import DocumentService, UploadLimits
+from chalicelib.services.documents import DocumentService, OwedFileRemoval, UploadLimits
 from chalicelib.services.integration_runs import RunPolicy
 from chalicelib.services.integrations import IntegrationService
 from chalicelib.services.notifications import NotificationService
@@ -58,7 +58,9 @@ def budgets(f: Fakes) -> BudgetService:
 
 
 def outbox(f: Fakes) -> Outbox:
-    return Outbox(outbox=f.outbox, queues={"notify": f.jobs, "render": FakeJobQueue()}, clock=f.clock)
+    removal = OwedFileRemoval(outbox=f.outbox, storage=f.storage)
+    return Outbox(outbox=f.outbox, queues={"notify": f.jobs, "render": FakeJobQueue(), "remove_files": removal},
+                  clock=f.clock)
 
 
 def documents(f: Fakes) -> DocumentService:

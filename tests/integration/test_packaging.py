@@ -93,3 +93,44 @@ def test_the_packaged_functions_are_released_as_canaries_that_roll_back_on_error
         assert preference["Type"].startswith("Canary")
         [alarm] = preference["Alarms"]
         assert template["Resources"][alarm["Ref"]]["Properties"]["MetricName"] == "Errors"
+
+
+# What `aws cloudformation package` uploads and rewrites to s3://…: these properties of these
+# types, when they hold a local path (awscli's customizations/cloudformation/artifact_exporter.py
+# has the full list; this template uses the first only).
+PACKAGEABLE = {("AWS::Serverless::Function", "CodeUri"), ("AWS::Serverless::LayerVersion", "ContentUri"),
+               ("AWS::Serverless::Api", "DefinitionUri"), ("AWS::Lambda::Function", "Code"),
+               ("AWS::Lambda::LayerVersion", "Content")}
+
+
+def _local_paths(value, where, found):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _local_paths(inner, f"{where}.{key}", found)
+    elif isinstance(value, list):
+        for number, inner in enumerate(value):
+            _local_paths(inner, f"{where}[{number}]", found)
+    elif isinstance(value, str) and (value.startswith(("./", "../")) or value.endswith((".zip", ".jar"))):
+        found.append((where, value))
+
+
+def test_the_packaged_templates_code_is_a_local_zip_that_aws_cloudformation_package_rewrites(package):
+    """CloudFormation cannot read ./deployment.zip: docs/DEPLOY.md uploads it with `aws
+    cloudformation package` (tests/unit/test_deploy_package_doc.py). Every local path of the
+    template is one that command rewrites, so after it the template names only S3."""
+    template = json.loads((package / "sam.json").read_text())
+    functions = {name: r for name, r in template["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
+    assert functions and all((package / r["Properties"]["CodeUri"]).resolve() == (package / "deployment.zip").resolve()
+                             for r in functions.values())
+    assert "CodeUri" not in template.get("Globals", {}).get("Function", {})
+    rewritten = json.loads(json.dumps(template))  # what the command writes: the artifact in S3
+    for resource in rewritten["Resources"].values():
+        for kind, prop in PACKAGEABLE:
+            if resource["Type"] == kind and isinstance(resource.get("Properties", {}).get(prop), str):
+                resource["Properties"][prop] = "s3://depok-satupintu-artifacts/0123456789abcdef"
+    left = []
+    _local_paths(rewritten, "template", left)
+    assert left == []
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"  # hence CAPABILITY_AUTO_EXPAND
+    roles = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
+    assert roles and not any("RoleName" in r["Properties"] for r in roles)  # CAPABILITY_IAM, not NAMED_IAM

@@ -272,7 +272,7 @@ def test_a_document_is_added_scanned_once_and_settled_once(stores):
     assert documents.settle(app, settled, replace(later, at=NOW + timedelta(seconds=2)), ()) is None
     assert [d.status for d in documents.list(app.id)] == ["clean"]
     with pytest.raises(StaleApplication):
-        documents.delete(app, doc, replace(entry, at=NOW + timedelta(seconds=3)))  # not the version read
+        documents.delete(app, doc, replace(entry, at=NOW + timedelta(seconds=3)), ["clean/x"])  # not the version read
 
 
 def test_an_outbox_entry_waits_until_done_and_leaves_the_relay_after_too_many_hand_ons(stores):

@@ -40,7 +40,7 @@ def test_the_csp_names_the_api_origin_and_the_upload_origins_and_nothing_else():
     assert csp == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; "
         "connect-src 'self' https://abc123.execute-api.ap-southeast-3.amazonaws.com "
-        "https://depok-satupintu-uploads.s3.ap-southeast-3.amazonaws.com https://depok-satupintu-uploads.s3.amazonaws.com; "
+        "https://depok-satupintu-uploads.s3.ap-southeast-3.amazonaws.com; "
         "worker-src 'self' blob:; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'; manifest-src 'self'; upgrade-insecure-requests"
     )

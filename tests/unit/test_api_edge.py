@@ -51,7 +51,7 @@ def test_the_packaged_stage_is_throttled_guarded_by_the_web_acl_and_answers_erro
     assert association["Properties"]["WebACLArn"] == {"Ref": "WebAclArn"} and "WebAclArn" in merged["Parameters"]
     origins = {r["Properties"]["ResponseParameters"]["gatewayresponse.header.Access-Control-Allow-Origin"]
                for r in merged["Resources"].values() if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}
-    assert origins == {"'https://satupintu.example'"}
+    assert origins == {"'" + chalice_config()["stages"]["prod"]["environment_variables"]["WEB_BASE_URL"] + "'"}
     with pytest.raises(SystemExit, match="WEB_BASE_URL"):
         api_gateway.merge_template("local")  # http://127.0.0.1: no stage to deploy
 

@@ -8,7 +8,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.applications import application_pk, history_item, history_sort_key
-from chalicelib.adapters.dynamodb.outbox import put_notices
+from chalicelib.adapters.dynamodb.outbox import put_notices, put_outbox
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, query_page, run_transaction,
 )
@@ -111,13 +111,17 @@ class DynamoDocumentStore:
             raise
         return outbox
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry) -> None:
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
+        owed: list[OutboxKey] = []
+
         def build(tx: Writes) -> None:
             self._application_unchanged(tx, app, editable=True)
             tx.delete("document", m.DocumentItem(application_pk(app.id), f"DOC#{doc.id}"),
                       condition=m.DocumentItem.version == doc.version)
-            tx.put("history", history_item(app.id, history_sort_key(app.version, history.at), history),
-                   condition=m.HistoryItem.pk.does_not_exist())
+            history_key = history_sort_key(app.version, history.at)
+            tx.put("history", history_item(app.id, history_key, history), condition=m.HistoryItem.pk.does_not_exist())
+            # The files go with the record: owed in its transaction, so none outlives it unnoticed.
+            owed[:] = put_outbox(tx, application_pk(app.id), history_key, [("remove_files", {"keys": files})], history.at)
 
         try:
             run_transaction(build)
@@ -125,3 +129,4 @@ class DynamoDocumentStore:
             if cancelled.failed & {"application", "document"}:
                 raise StaleApplication(app.id) from None
             raise
+        return owed

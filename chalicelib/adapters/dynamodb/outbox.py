@@ -16,7 +16,8 @@ from chalicelib.services.ports import OutboxKey
 
 OUTBOX_PARTITION = "OUTBOX"
 # Each topic's waiting entries are one partition of the pending index (the relay reads it).
-OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render"}
+OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render",
+                 "remove_files": f"{OUTBOX_PARTITION}-remove-files"}
 
 
 def notice_payload(notice: Notice) -> dict[str, Any]:

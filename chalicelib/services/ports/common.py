@@ -73,7 +73,7 @@ class OutboxKey:
 
     pk: str
     sk: str
-    topic: str = "notify"  # notify | render
+    topic: str = "notify"  # notify | render | remove_files
 
 
 @dataclass(frozen=True)
