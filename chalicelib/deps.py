@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE
+from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_QUEUE
 
 
 class Container:
@@ -301,9 +301,20 @@ class Container:
 
     @cached_property
     def antivirus(self):
+        if self.settings.antivirus_engine == "guardduty":
+            from chalicelib.adapters.guardduty import GuardDutyTags
+
+            return GuardDutyTags(self.settings)
         from chalicelib.adapters.antivirus import ClamAv
 
         return ClamAv(self.settings)
+
+    @cached_property
+    def scan_jobs(self):
+        """The scan queue, to put off a message whose file awaits its malware verdict."""
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, SCAN_QUEUE)
 
     @cached_property
     def notification_jobs(self):
@@ -437,7 +448,8 @@ class Container:
             limits=UploadLimits(
                 upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
                 per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
-                keep_image_originals=settings.keep_image_originals,
+                keep_image_originals=settings.keep_image_originals, verdict_tries=settings.malware_verdict_tries,
+                verdict_retry_base_seconds=settings.malware_verdict_retry_base_seconds,
             ),
         )
 

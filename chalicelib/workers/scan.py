@@ -3,8 +3,10 @@ clean or rejected; one takes what the scan queue gave up on (its dead-letter que
 those documents "could not be scanned", so none stays `scanning` forever.
 
 Each message is one record of Powertools' batch processor, one a batch (workers/batches.py): an
-exception leaves the message for SQS to deliver again, and after five tries it moves to the
-dead-letter queue.
+exception leaves the message for SQS to deliver again, and after the queue's maxReceiveCount
+tries it moves to the dead-letter queue. A file whose malware verdict is not there yet (GuardDuty
+scans on its own time) puts its message off with a growing wait; on the last try without one the
+scan itself settles it as "could not be scanned".
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.deps import container
-from chalicelib.workers.batches import handle_each_record
+from chalicelib.workers.batches import handle_each_record, receive_count
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +44,19 @@ def handle_uploads(event: Any) -> dict[str, Any]:
 
 
 def scan_uploads_named(record: Any) -> None:
-    documents = container().documents
+    from chalicelib.services.documents import VerdictPending
+
+    deps = container()
     for obj in s3_objects(record.body):
-        outcome = documents.scan(obj["key"], obj["etag"], obj["version_id"])
+        try:
+            outcome = deps.documents.scan(obj["key"], obj["etag"], obj["version_id"], receive_count(record))
+        except VerdictPending as pending:
+            # The malware engine scans on its own time (GuardDuty): come back once it may have
+            # answered. The failed record leaves the message on the queue; SQS counts the try.
+            deps.scan_jobs.delay_redelivery(record.receipt_handle, pending.retry_after_seconds)
+            logger.info("upload awaits its malware verdict", extra={
+                "key": obj["key"][:200], "attempt": receive_count(record), "retry_after": pending.retry_after_seconds})
+            raise
         logger.info("upload scanned", extra={"outcome": outcome})
 
 

@@ -109,11 +109,16 @@ class FakeVerdict:
 
 
 class FakeAntivirus:
+    """Answers `verdict`, or each of `upcoming` in turn first (an engine that answers later)."""
+
     def __init__(self, verdict: FakeVerdict = FakeVerdict()) -> None:
         self.verdict = verdict
+        self.upcoming: list[FakeVerdict] = []
+        self.asked: list[tuple[str, str]] = []
 
-    def scan(self, data: bytes) -> FakeVerdict:
-        return self.verdict
+    def scan(self, data: bytes, key: str, version_id: str) -> FakeVerdict:
+        self.asked.append((key, version_id))
+        return self.upcoming.pop(0) if self.upcoming else self.verdict
 
 
 class FakeVault:
