@@ -24,7 +24,7 @@ from chalicelib.domain.application_state import Application
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
-    Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxPublisher,
+    Antivirus, ApplicationStore, Clock, DocumentStore, Metrics, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxPublisher,
     StaleApplication, ThrottleStore,
 )
 
@@ -87,8 +87,9 @@ class Download:
 class DocumentService:
     def __init__(self, *, applications: ApplicationStore, documents: DocumentStore, storage: ObjectStorage,
                  antivirus: Antivirus, throttles: ThrottleStore, outbox: OutboxPublisher, catalog: Catalog, clock: Clock,
-                 limits: UploadLimits) -> None:
+                 limits: UploadLimits, metrics: Metrics) -> None:
         self.applications = applications
+        self.metrics = metrics
         self.documents = documents
         self.storage = storage
         self.antivirus = antivirus
@@ -284,6 +285,8 @@ class DocumentService:
         )
         outcome = self._settle_rejection(app, settled)
         self.storage.remove(key, version_id)
+        if outcome == docs.REJECTED:
+            self.metrics.count("UploadsRejected", reason=rejection.code)
         logger.info("document rejected", extra={"application_id": app.id, "document_id": document.id,
                                                 "reason": rejection.code})
         return outcome
@@ -332,7 +335,10 @@ class DocumentService:
         settled = document.evolve(status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
                                   reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en,
                                   version=document.version + 1)
-        return self._settle_rejection(app, settled)
+        outcome = self._settle_rejection(app, settled)
+        if outcome == docs.REJECTED:
+            self.metrics.count("UploadsRejected", reason=rejection.code)
+        return outcome
 
     def _quarantine_stray(self, key: str, version_id: str, why: str) -> str:
         """Keep one object that no slot is waiting for (that version only) away from everyone.

@@ -262,3 +262,16 @@ class FakeCivilRegistry:
 
     def verify_nik(self, nik: str, name: str, birth_date: str) -> bool | None:
         return self.nik_match
+
+
+class FakeMetrics:
+    """Counts as the services report them: (name, value, dimensions)."""
+
+    def __init__(self) -> None:
+        self.counted: list[tuple[str, int, dict[str, str]]] = []
+
+    def count(self, name: str, value: int = 1, **dimensions: str) -> None:
+        self.counted.append((name, value, dimensions))
+
+    def names(self) -> list[str]:
+        return [name for name, _value, _dimensions in self.counted]
