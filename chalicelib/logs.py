@@ -80,6 +80,10 @@ def configure() -> None:
             logger.setLevel(logging.INFO)
             logger.addHandler(handler)
             logger.propagate = False
+        # The function's other observability, set up once with its logs: X-Ray (Lambda only).
+        from chalicelib import tracing
+
+        tracing.start()
         if not getattr(logging.getLogRecordFactory(), "adds_correlation_id", False):
             logging.setLogRecordFactory(_with_correlation_id(logging.getLogRecordFactory()))
         # fpdf2 subsets fonts with fontTools, which narrates every glyph table at INFO.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from chalicelib import correlation, logs
+from chalicelib import correlation, logs, tracing
 
 
 class PartialBatchFailed(Exception):
@@ -35,7 +35,8 @@ def handle_each_record(event: Any, record_handler: Callable[[Any], Any]) -> dict
         # this record's handling logs, and every job it queues, carries it (chalicelib/correlation.py).
         token = correlation.bind(correlation.of_message(record.raw_event.get("messageAttributes"), record.message_id))
         try:
-            return record_handler(record)
+            with tracing.traced("## record", correlation.current()):
+                return record_handler(record)
         finally:
             correlation.unbind(token)
 
