@@ -51,7 +51,7 @@ VERDICT_WAIT_CAP_SECONDS = 300
 
 class VerdictPending(Exception):
     """The malware engine has not answered for this file yet: look again after
-    `retry_after_seconds` (the scan function puts its message off that long)."""
+    `retry_after_seconds` (the scan function queues the event again that much later)."""
 
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(f"no malware verdict yet; looking again in {retry_after_seconds} s")
@@ -172,7 +172,7 @@ class DocumentService:
         tests). Every outcome settles the event, none is retried for good: a key may hold several
         uploads (one presigned POST used twice), and each event's scan works on its own version
         only, never on whatever is current. Safe to run twice for one event. `attempt` counts
-        this event's deliveries: VerdictPending asks for another one, until the last."""
+        this event's looks for its malware verdict: VerdictPending asks for another, until the last."""
         target = docs.parse_incoming_key(key)
         app = self.applications.get(target[0]) if target else None
         document = self.documents.get(*target) if app and target else None
