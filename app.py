@@ -7,6 +7,7 @@ rest load on first use (cold-start budget: docs/BENCHMARKS.md).
 
 from chalice import Chalice, Cron, Rate
 
+from chalicelib import correlation
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
 from chalicelib.queues import (
@@ -20,8 +21,17 @@ register_routes(app)
 @app.middleware("http")
 def problem_details(event, get_response):
     # Chalice answers some errors itself (405, 415, its catch-all 500); they leave as
-    # problem+json like ours, and every answer carries the security headers.
-    return finish(get_response(event))
+    # problem+json like ours, and every answer carries the security headers. The request's
+    # correlation id is bound while it runs (its log lines and the jobs it queues carry it) and
+    # answered, so a caller can quote it.
+    token = correlation.bind(correlation.of_request(event.headers, (event.context or {}).get("requestId")))
+    try:
+        response = finish(get_response(event))
+        if correlation.current():
+            response.headers["X-Correlation-Id"] = correlation.current()
+        return response
+    finally:
+        correlation.unbind(token)
 
 
 # At most 5 deliveries at once (each sends one e-mail in about 100-200 ms): about 25-50 a second,

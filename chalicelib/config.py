@@ -54,11 +54,20 @@ class Settings(BaseModel):
     max_image_pixels: int = 40_000_000
     # Keep an image's original (with its metadata) in quarantine beside the cleaned copy.
     keep_image_originals: bool = False
+    # The known-malware engine: "clamav" (the local stack) or "guardduty" (GuardDuty Malware
+    # Protection for S3 tags each upload; the AWS stages). docs/DEPLOY.md, "Malware scanning".
+    antivirus_engine: Literal["clamav", "guardduty"] = "clamav"
     # ClamAV: the clamscan program (found on PATH when not set) and its signature directory or
-    # file; with `antivirus_required`, a file is never passed without a ClamAV verdict.
+    # file; with `antivirus_required` (always, off the local stage) a file is never passed
+    # without a ClamAV verdict.
     clamscan_path: str | None = None
     clamav_database: str | None = None
     antivirus_required: bool = False
+    # An engine that scans on its own time (GuardDuty): the scan looks for its verdict this many
+    # times, waiting base, 2·base, 4·base… seconds (capped at 5 minutes) between tries; then the
+    # file "could not be scanned". At most the scan queue's maxReceiveCount (infra/template.yaml).
+    malware_verdict_tries: int = Field(8, ge=1)
+    malware_verdict_retry_base_seconds: int = Field(15, ge=0)
     # Notifications: the queue's maxReceiveCount (infra/template.yaml), so the last attempt
     # knows it is the last; and the first retry's delay, doubled on each further one.
     notification_max_receives: int = Field(5, ge=1)
@@ -99,6 +108,12 @@ class Settings(BaseModel):
     @property
     def is_local_stage(self) -> bool:
         return self.stage == "local"
+
+    @property
+    def verdict_required(self) -> bool:
+        """A file is served only with the malware engine's verdict: on every stage but the local
+        one, whatever ANTIVIRUS_REQUIRED says."""
+        return self.antivirus_required or not self.is_local_stage
 
     @property
     def clock_offset_file(self) -> str | None:
@@ -170,6 +185,9 @@ _ENVIRONMENT = {
     "clamscan_path": "CLAMSCAN_PATH",
     "clamav_database": "CLAMAV_DATABASE",
     "antivirus_required": "ANTIVIRUS_REQUIRED",
+    "antivirus_engine": "ANTIVIRUS_ENGINE",
+    "malware_verdict_tries": "MALWARE_VERDICT_TRIES",
+    "malware_verdict_retry_base_seconds": "MALWARE_VERDICT_RETRY_BASE_SECONDS",
     "notification_max_receives": "NOTIFICATION_MAX_RECEIVES",
     "notification_retry_base_seconds": "NOTIFICATION_RETRY_BASE_SECONDS",
     "verify_base_url": "VERIFY_BASE_URL",

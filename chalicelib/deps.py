@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
-from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE
+from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_QUEUE
 
 
 class Container:
@@ -198,7 +198,7 @@ class Container:
 
         return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
                               civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
-                              policy=self.run_policy)
+                              policy=self.run_policy, metrics=self.metrics)
 
     @cached_property
     def subscription_deliverer(self):
@@ -301,9 +301,27 @@ class Container:
 
     @cached_property
     def antivirus(self):
+        if self.settings.antivirus_engine == "guardduty":
+            from chalicelib.adapters.guardduty import GuardDutyTags
+
+            return GuardDutyTags(self.settings)
         from chalicelib.adapters.antivirus import ClamAv
 
         return ClamAv(self.settings)
+
+    @cached_property
+    def scan_jobs(self):
+        """The scan queue, to put off a message whose file awaits its malware verdict."""
+        from chalicelib.adapters.job_queue import SqsJobQueue
+
+        return SqsJobQueue(self.settings, SCAN_QUEUE)
+
+    @cached_property
+    def metrics(self):
+        """Business metrics: embedded-metric lines for CloudWatch on AWS, log lines locally."""
+        from chalicelib.adapters.metrics import EmfMetrics, LoggedMetrics
+
+        return LoggedMetrics() if self.settings.is_local_stage else EmfMetrics(self.settings.stage)
 
     @cached_property
     def notification_jobs(self):
@@ -372,7 +390,7 @@ class Container:
             notifications=self.notification_store, outbox=self.outbox_store, users=self.users,
             jobs=self.notification_jobs, mailer=self.mailer, clock=self.clock, web_base_url=settings.web_base_url,
             org_name=settings.org_name, max_receives=settings.notification_max_receives,
-            retry_base_seconds=settings.notification_retry_base_seconds,
+            retry_base_seconds=settings.notification_retry_base_seconds, metrics=self.metrics,
         )
 
     @cached_property
@@ -397,7 +415,7 @@ class Container:
             outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
-            deliveries=self.subscription_deliveries_for,
+            deliveries=self.subscription_deliveries_for, metrics=self.metrics,
         )
 
     @cached_property
@@ -439,8 +457,10 @@ class Container:
             limits=UploadLimits(
                 upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
                 per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
-                keep_image_originals=settings.keep_image_originals,
+                keep_image_originals=settings.keep_image_originals, verdict_tries=settings.malware_verdict_tries,
+                verdict_retry_base_seconds=settings.malware_verdict_retry_base_seconds,
             ),
+            metrics=self.metrics,
         )
 
 

@@ -69,7 +69,7 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
                 "receiptHandle": message["ReceiptHandle"],
                 "body": message["Body"],
                 "attributes": message.get("Attributes", {}),
-                "messageAttributes": message.get("MessageAttributes", {}),
+                "messageAttributes": lambda_message_attributes(message.get("MessageAttributes", {})),
                 "md5OfBody": message.get("MD5OfBody", ""),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
@@ -110,3 +110,13 @@ class LocalLambdaContext:
         import time
 
         return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
+    """ReceiveMessage's attributes ({"StringValue", "DataType"}) as Lambda hands them to a
+    function ({"stringValue", "dataType", …})."""
+    return {
+        name: {"stringValue": value.get("StringValue"), "binaryValue": value.get("BinaryValue"),
+               "stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType", "String")}
+        for name, value in attributes.items()
+    }

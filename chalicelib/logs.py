@@ -4,6 +4,11 @@ A filter masks anything shaped like a NIK (16 digits) or a bearer token, in case
 into a message: the code never logs them on purpose, and this keeps an accident out of the logs.
 A record it had to mask a NIK in says so (`pii_redacted`), so that the accident is found and
 fixed (tests/test_no_nik_in_logs.py fails on it) rather than hidden.
+
+Every record made while a correlation id is bound (chalicelib/correlation.py) carries it as
+`correlation_id`: set as the record is made (a record factory), so it is on every line of any
+logger, and thread-safe (Powertools' formatter-wide `append_keys` would mix the local worker's
+threads).
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
+
+from chalicelib import correlation
 
 _configured = False
 _configuring = threading.Lock()
@@ -42,6 +49,18 @@ def _scrub(text: str) -> str:
     return _JWT.sub("[token]", _SIXTEEN_DIGITS.sub("[16 digits]", text))
 
 
+def _with_correlation_id(make_record):
+    def make(*args, **kwargs) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        current = correlation.current()
+        if current is not None:
+            record.correlation_id = current
+        return record
+
+    make.adds_correlation_id = True  # type: ignore[attr-defined]
+    return make
+
+
 def configure() -> None:
     global _configured
     if _configured:
@@ -61,6 +80,12 @@ def configure() -> None:
             logger.setLevel(logging.INFO)
             logger.addHandler(handler)
             logger.propagate = False
+        # The function's other observability, set up once with its logs: X-Ray (Lambda only).
+        from chalicelib import tracing
+
+        tracing.start()
+        if not getattr(logging.getLogRecordFactory(), "adds_correlation_id", False):
+            logging.setLogRecordFactory(_with_correlation_id(logging.getLogRecordFactory()))
         # fpdf2 subsets fonts with fontTools, which narrates every glyph table at INFO.
         logging.getLogger("fontTools").setLevel(logging.WARNING)
         _configured = True

@@ -80,7 +80,8 @@ def function_logical_ids() -> list[str]:
     """The packaged template's functions: Chalice's API handler and every function named in
     .chalice/config.json (each has its settings there), as Chalice names their resources."""
     config = json.loads((HERE.parent / ".chalice" / "config.json").read_text())
-    return ["APIHandler"] + ["".join(part.title() for part in name.split("_")) for name in config["lambda_functions"]]
+    return ["APIHandler"] + ["".join(part.title() for part in name.split("_")) for name in config["lambda_functions"]
+                             if name != "api_handler"]
 
 
 def canary_releases() -> dict[str, Any]:

@@ -115,7 +115,10 @@ def _create_configuration_set(r: Resolver, logical_id: str, properties: dict[str
 
 
 def _subscribe(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
-    """The topic's subscription (the emulator's SNS hands what is published to the queue)."""
+    """A queue's subscription to a topic (the emulator's SNS hands what is published to the
+    queue). E-mail subscriptions (the alarm topic's) mean nothing locally: nobody would confirm."""
+    if properties["Protocol"] != "sqs":
+        return
     attributes = {"RawMessageDelivery": "true"} if properties.get("RawMessageDelivery") else {}
     r.session.client("sns", endpoint_url=r.endpoint).subscribe(
         TopicArn=properties["TopicArn"], Protocol=properties["Protocol"], Endpoint=properties["Endpoint"],
@@ -228,21 +231,28 @@ def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: f
 
 
 def _condition_holds(template: dict[str, Any], name: str, parameters: dict[str, str]) -> bool:
-    """Enough of CloudFormation's condition functions for this template (Not, Equals, Ref)."""
+    """Enough of CloudFormation's condition functions for this template (Ref, Not, Equals, And,
+    Condition, and Select/Split/Join for the alarm addresses)."""
 
     def evaluate(expr: Any) -> Any:
-        if isinstance(expr, dict):
-            (fn, arg), = expr.items()
-            if fn == "Ref":
-                default = template.get("Parameters", {}).get(arg, {}).get("Default", "")
-                return parameters.get(arg, default)
-            if fn == "Fn::Not":
-                return not evaluate(arg[0])
-            if fn == "Fn::Equals":
-                return evaluate(arg[0]) == evaluate(arg[1])
-            if fn == "Condition":
-                return evaluate(template["Conditions"][arg])
+        if isinstance(expr, list):
+            return [evaluate(item) for item in expr]
+        if not isinstance(expr, dict):
+            return expr
+        (fn, arg), = expr.items()
+        if fn == "Ref":
+            default = template.get("Parameters", {}).get(arg, {}).get("Default", "")
+            return parameters.get(arg, default)
+        if fn == "Condition":
+            return evaluate(template["Conditions"][arg])
+        args = evaluate(arg)
+        functions = {
+            "Fn::Not": lambda: not args[0], "Fn::Equals": lambda: args[0] == args[1], "Fn::And": lambda: all(args),
+            "Fn::Or": lambda: any(args), "Fn::Select": lambda: args[1][int(args[0])],
+            "Fn::Split": lambda: args[1].split(args[0]), "Fn::Join": lambda: args[0].join(args[1]),
+        }
+        if fn not in functions:
             raise ValueError(f"condition function {fn} is not supported locally")
-        return expr
+        return functions[fn]()
 
     return bool(evaluate(template["Conditions"][name]))

@@ -1,4 +1,7 @@
-"""Jobs for the queue-triggered functions, sent to SQS (queue URLs looked up once by name)."""
+"""Jobs for the queue-triggered functions, sent to SQS (queue URLs looked up once by name).
+
+Each job carries the correlation id of the work that queued it (chalicelib/correlation.py) as
+the message attribute `correlation_id`, so the function taking it logs under the same id."""
 
 from __future__ import annotations
 
@@ -6,8 +9,16 @@ import json
 import threading
 from typing import Any
 
+from chalicelib import correlation
 from chalicelib.adapters import aws
 from chalicelib.config import Settings
+
+
+def message_attributes(extra: dict[str, str] | None = None) -> dict[str, Any]:
+    values = dict(extra or {})
+    if correlation.current():
+        values[correlation.ATTRIBUTE] = correlation.current()
+    return {name: {"DataType": "String", "StringValue": value} for name, value in values.items()}
 
 
 class SqsJobQueue:
@@ -26,7 +37,15 @@ class SqsJobQueue:
         return self._url
 
     def send(self, job: dict[str, Any]) -> None:
-        aws.client(self._settings, "sqs").send_message(QueueUrl=self._queue_url(), MessageBody=json.dumps(job))
+        aws.client(self._settings, "sqs").send_message(QueueUrl=self._queue_url(), MessageBody=json.dumps(job),
+                                                       MessageAttributes=message_attributes())
+
+    def send_later(self, job: dict[str, Any], delay_seconds: int, attributes: dict[str, str]) -> None:
+        """Queue `job` to be handed out after `delay_seconds` (SQS allows at most 15 minutes)."""
+        aws.client(self._settings, "sqs").send_message(
+            QueueUrl=self._queue_url(), MessageBody=json.dumps(job), DelaySeconds=max(0, min(delay_seconds, 900)),
+            MessageAttributes=message_attributes(attributes),
+        )
 
     def send_many(self, jobs: list[dict[str, Any]]) -> None:
         """Ten to a call (SQS's batch limit); raises if any job was not accepted."""
@@ -34,7 +53,8 @@ class SqsJobQueue:
         for start in range(0, len(jobs), 10):
             chunk = jobs[start:start + 10]
             answer = sqs.send_message_batch(QueueUrl=self._queue_url(), Entries=[
-                {"Id": str(i), "MessageBody": json.dumps(job)} for i, job in enumerate(chunk)
+                {"Id": str(i), "MessageBody": json.dumps(job), "MessageAttributes": message_attributes()}
+                for i, job in enumerate(chunk)
             ])
             if answer.get("Failed"):
                 # Those that went stay sent; their consumers are idempotent, so sending all

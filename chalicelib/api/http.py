@@ -19,7 +19,7 @@ from typing import Any, Callable
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib import logs
+from chalicelib import correlation, logs, tracing
 from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
@@ -104,7 +104,9 @@ def dispatch(app: Chalice, targets: dict[str, str], path_params: dict[str, str])
         allowed = ", ".join(sorted(targets))
         return problem(405, f"{request.method} is not allowed here; use {allowed}", headers={"Allow": allowed})
     try:
-        return _handle(app, request, resolve(target), path_params)
+        with tracing.traced(f"## {request.method} {(request.context or {}).get('resourcePath', '')[:80]}",
+                            correlation.current()):
+            return _handle(app, request, resolve(target), path_params)
     except Exception:  # the last line of defence: never a traceback to a client
         logger.exception("unhandled error", extra={"path": request.path, "method": request.method})
         return problem(500, "something went wrong on our side; it has been logged")

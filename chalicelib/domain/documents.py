@@ -57,7 +57,7 @@ class Document:
     reason_en: str | None = None
     scanned_at: datetime | None = None
     scanned_etag: str | None = None
-    antivirus: str | None = None  # clean | skipped | infected
+    antivirus: str | None = None  # clean | skipped | infected | unscannable
     antivirus_detail: str | None = None
     served_version: str | None = None
     served_type: str | None = None

@@ -21,13 +21,15 @@ from chalicelib.domain.ids import (
     normalize_certificate_code,
     normalize_tracking_code,
 )
-from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application, ApplicationChange, HistoryEntry
+from chalicelib.domain.application_state import (
+    APPROVED, CERTIFICATE, RECEIPT, REJECTED, Application, ApplicationChange, HistoryEntry,
+)
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal
 from chalicelib.services.ports import (
-    ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, MissingDocuments, OrgStore, OutboxPublisher,
-    PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
+    ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
+    OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,8 +61,10 @@ class ApplicationService:
                  outbox: OutboxPublisher, budgets: BudgetChecks, pdfs: PdfStore, catalog: Catalog, clock: Clock,
                  tz: timezone, account_codes: Callable[[], Mapping[str, str]] = dict,
                  integrations: Callable[[], IntegrationRuns] | None = None, vault: Callable[[], Vault] | None = None,
-                 deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None) -> None:
+                 deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None,
+                 metrics: Metrics) -> None:
         self.applications = applications
+        self.metrics = metrics
         self._vault = vault  # () -> the PII vault: sealing and opening NIKs, their lookup keys
         self.deliveries = deliveries  # change -> the subscription deliveries it makes
         self.account_codes = account_codes  # read when an approval needs them, not at start
@@ -214,7 +218,9 @@ class ApplicationService:
         missing = self.documents.missing(app)
         budget_check = self.budgets.check_report(app, service) if not missing else None
         change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check)
-        return self._save(change)
+        saved = self._save(change)
+        self.metrics.count("ApplicationsSubmitted", service=saved.service_id)
+        return saved
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
@@ -241,9 +247,12 @@ class ApplicationService:
                     new_certificate_code(), self.applications.certificate_sequence(series) + 1)
             change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate)
             try:
-                return self._save(change)
+                saved = self._save(change)
             except SequenceTaken:
                 continue
+            if saved.status in (APPROVED, REJECTED):
+                self.metrics.count("ApplicationsDecided", outcome=saved.status, service=saved.service_id)
+            return saved
         raise Conflict("many permits are being approved at this moment; try again")
 
     def decide_many(self, caller: Principal, app_ids: list[str], action: str, comment: str | None,

@@ -24,7 +24,7 @@ from chalicelib.domain.application_state import Application
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
-    Antivirus, ApplicationStore, Clock, DocumentStore, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxKey,
+    Antivirus, ApplicationStore, Clock, DocumentStore, Metrics, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxKey,
     OutboxPublisher, OutboxStore, StaleApplication, ThrottleStore,
 )
 
@@ -40,6 +40,33 @@ class UploadLimits:
     per_user_per_day: int
     max_image_pixels: int
     keep_image_originals: bool
+    # An engine that scans on its own time (GuardDuty): how often to look for its verdict, and
+    # the first wait between looks (doubled each time, capped at VERDICT_WAIT_CAP_SECONDS).
+    verdict_tries: int = 8
+    verdict_retry_base_seconds: int = 15
+
+
+VERDICT_WAIT_CAP_SECONDS = 300
+
+
+class VerdictPending(Exception):
+    """The malware engine has not answered for this file yet: look again after
+    `retry_after_seconds` (the scan function queues the event again that much later)."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"no malware verdict yet; looking again in {retry_after_seconds} s")
+        self.retry_after_seconds = retry_after_seconds
+
+
+@dataclass(frozen=True)
+class _NoVerdict:
+    status: str
+    detail: str
+
+
+def _unscannable() -> files.Verdict:
+    return files.reason("unscannable", "Berkas tidak dapat diperiksa; unggah ulang atau hubungi petugas.",
+                        "The file could not be scanned; upload it again or contact the office.")
 
 
 @dataclass(frozen=True)
@@ -92,8 +119,9 @@ class OwedFileRemoval:
 class DocumentService:
     def __init__(self, *, applications: ApplicationStore, documents: DocumentStore, storage: ObjectStorage,
                  antivirus: Antivirus, throttles: ThrottleStore, outbox: OutboxPublisher, catalog: Catalog, clock: Clock,
-                 limits: UploadLimits) -> None:
+                 limits: UploadLimits, metrics: Metrics) -> None:
         self.applications = applications
+        self.metrics = metrics
         self.documents = documents
         self.storage = storage
         self.antivirus = antivirus
@@ -174,11 +202,12 @@ class DocumentService:
 
     # ---- the scan ------------------------------------------------------------------------
 
-    def scan(self, key: str, etag: str, version_id: str | None) -> str:
+    def scan(self, key: str, etag: str, version_id: str | None, attempt: int = 1) -> str:
         """Scan exactly the object an S3 event announced; answers what happened (for logs and
         tests). Every outcome settles the event, none is retried for good: a key may hold several
         uploads (one presigned POST used twice), and each event's scan works on its own version
-        only, never on whatever is current. Safe to run twice for one event."""
+        only, never on whatever is current. Safe to run twice for one event. `attempt` counts
+        this event's looks for its malware verdict: VerdictPending asks for another, until the last."""
         target = docs.parse_incoming_key(key)
         app = self.applications.get(target[0]) if target else None
         document = self.documents.get(*target) if app and target else None
@@ -205,9 +234,10 @@ class DocumentService:
                 return "already settled"
             # A file put in the slot after its verdict: kept away, never served.
             return self._quarantine_stray(key, version_id, "replaced after its scan")
-        return self._inspect(app, document, key, etag, version_id)
+        return self._inspect(app, document, key, etag, version_id, attempt)
 
-    def _inspect(self, app: Application, document: docs.Document, key: str, etag: str, version_id: str) -> str:
+    def _inspect(self, app: Application, document: docs.Document, key: str, etag: str, version_id: str,
+                 attempt: int) -> str:
         spec = docs.requirement_of(self.catalog.require_service_of(app), document.requirement)
         max_bytes = spec.max_bytes if spec else 0
         try:
@@ -220,18 +250,33 @@ class DocumentService:
         except ObjectGone:
             return "gone"  # removed since it was located (its document deleted meanwhile)
 
+        # First the malware engine's verdict: while it is pending, nothing else is worth doing.
+        antivirus = self._malware_verdict(stored.data, key, stored.version_id or version_id, attempt)
+        document = document.evolve(antivirus=antivirus.status, antivirus_detail=antivirus.detail or None,
+                                   sha256=hashlib.sha256(stored.data).hexdigest(), scanned_etag=stored.etag)
+        if antivirus.status == "unscannable":
+            return self._reject(app, document, _unscannable(), key, version_id, stored.etag, data=stored.data)
         archives = spec is not None and files.ZIP in spec.content_types
         verdict = files.inspect(stored.data, document.content_type, document.size, max_bytes,
                                 self.limits.max_image_pixels, archives_allowed=archives)
-        antivirus = self.antivirus.scan(stored.data)
         if antivirus.status == "infected":
             verdict = files.reason("malware", f"Berkas mengandung perangkat lunak berbahaya ({antivirus.detail}).",
                                    f"The file contains malware ({antivirus.detail}).")
-        document = document.evolve(antivirus=antivirus.status, antivirus_detail=antivirus.detail or None,
-                                   sha256=hashlib.sha256(stored.data).hexdigest(), scanned_etag=stored.etag)
         if not verdict.clean:
             return self._reject(app, document, verdict, key, version_id, stored.etag, data=stored.data)
         return self._accept(app, document, verdict, key, stored, spec.label_en if spec else document.requirement)
+
+    def _malware_verdict(self, data: bytes, key: str, version_id: str, attempt: int) -> Any:
+        """The engine's verdict on this version. Pending: VerdictPending, to look again later;
+        still pending on the last try: "unscannable" — a file is never passed without a verdict."""
+        verdict = self.antivirus.scan(data, key, version_id)
+        if verdict.status != "pending":
+            return verdict
+        if attempt < self.limits.verdict_tries:
+            wait = self.limits.verdict_retry_base_seconds * 2 ** (attempt - 1)
+            raise VerdictPending(int(min(wait, VERDICT_WAIT_CAP_SECONDS)))
+        logger.warning("no malware verdict in time", extra={"key": key[:200], "tries": attempt})
+        return _NoVerdict("unscannable", f"no malware verdict after {attempt} tries")
 
     def _accept(self, app: Application, document: docs.Document, verdict: files.Verdict, key: str, stored: Any,
                 label: str) -> str:
@@ -275,6 +320,8 @@ class DocumentService:
         )
         outcome = self._settle_rejection(app, settled)
         self.storage.remove(key, version_id)
+        if outcome == docs.REJECTED:
+            self.metrics.count("UploadsRejected", reason=rejection.code)
         logger.info("document rejected", extra={"application_id": app.id, "document_id": document.id,
                                                 "reason": rejection.code})
         return outcome
@@ -319,13 +366,14 @@ class DocumentService:
         document = self.documents.get(*target) if app else None
         if app is None or document is None or document.settled:
             return "nothing to do"
-        verdict = files.reason("unscannable", "Berkas tidak dapat diperiksa; unggah ulang atau hubungi petugas.",
-                               "The file could not be scanned; upload it again or contact the office.")
-        rejection = verdict.rejection
+        rejection = _unscannable().rejection
         settled = document.evolve(status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
                                   reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en,
                                   version=document.version + 1)
-        return self._settle_rejection(app, settled)
+        outcome = self._settle_rejection(app, settled)
+        if outcome == docs.REJECTED:
+            self.metrics.count("UploadsRejected", reason=rejection.code)
+        return outcome
 
     def _quarantine_stray(self, key: str, version_id: str, why: str) -> str:
         """Keep one object that no slot is waiting for (that version only) away from everyone.

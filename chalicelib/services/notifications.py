@@ -27,7 +27,7 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.notifications import FAILED, RETRYING, SENT, Notice, Notification
 from chalicelib.domain.people import OPS_ROLES, Principal, require_any
-from chalicelib.services.ports import Clock, JobQueue, Mailer, NotificationStore, OutboxStore, UserStore
+from chalicelib.services.ports import Clock, JobQueue, Mailer, Metrics, NotificationStore, OutboxStore, UserStore
 from chalicelib.templates import LANGUAGES, render_mail
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ class RenderedNotification:
 class NotificationService:
     def __init__(self, *, notifications: NotificationStore, outbox: OutboxStore, users: UserStore, jobs: JobQueue,
                  mailer: Mailer, clock: Clock, web_base_url: str,
-                 org_name: str, max_receives: int, retry_base_seconds: int) -> None:
+                 org_name: str, max_receives: int, retry_base_seconds: int, metrics: Metrics) -> None:
+        self.metrics = metrics
         self.notifications = notifications
         self.outbox = outbox
         self.users = users
@@ -162,6 +163,8 @@ class NotificationService:
             self.notifications.record_delivery(notification, FAILED if final else RETRYING, receive_count, now, reason)
             logger.warning("notification not sent", extra={"notification_id": notification.id, "kind": notification.kind,
                                                             "attempt": receive_count, "final": final, "reason": reason})
+            if final:
+                self.metrics.count("NotificationsFailed", kind=notification.kind)
             raise DeliveryFailed(reason, rules.retry_delay_seconds(receive_count, self.retry_base_seconds), final) from error
         self.notifications.record_delivery(notification, SENT, receive_count, now, message_id=message_id)
         logger.info("notification sent", extra={"notification_id": notification.id, "kind": notification.kind})

@@ -17,7 +17,9 @@ from typing import Any, Callable
 
 from chalicelib.domain import integrations as reg
 from chalicelib.services.integration_runs import Run, RunSummary, RunPolicy, StopRun, attempts_after
-from chalicelib.services.ports import CivilRegistryClient, Clock, FinanceRegistryClient, SendStore, TokenRefused, Vault
+from chalicelib.services.ports import (
+    CivilRegistryClient, Clock, FinanceRegistryClient, Metrics, SendStore, TokenRefused, Vault,
+)
 
 # More retryable failures in a row than this, and the registry is taken to be down: the run
 # stops and leaves the rest for the next one instead of knocking on a closed door.
@@ -29,8 +31,10 @@ Posted = tuple[reg.Outcome, int | None, int]  # the outcome, its HTTP status, th
 class RegistrySender:
     def __init__(self, *, sends: SendStore, finance_registry: Callable[[], FinanceRegistryClient | None],
                  civil_registry: Callable[[], CivilRegistryClient | None], vault: Callable[[], Vault], clock: Clock, policy: RunPolicy,
-                 sleep: Callable[[float], None] = time.sleep, monotonic: Callable[[], float] = time.monotonic) -> None:
+                 metrics: Metrics, sleep: Callable[[float], None] = time.sleep,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.sends = sends
+        self.metrics = metrics
         self._clients = {reg.FINANCE_REGISTRY: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
         self._vault = vault  # () -> the PII vault, to open the NIKs a civil event carries
         self.clock = clock
@@ -57,6 +61,8 @@ class RegistrySender:
                 run.release(entry, stop)
                 break
             run.settle(entry, outcome, http_status, attempts_after(entry, posts))
+            if outcome.verdict != reg.SAVED:
+                self.metrics.count("RegistrySendsFailed", target=target, verdict=outcome.verdict)
             down = down + 1 if outcome.verdict == reg.RETRY else 0
             if down >= DOWN_AFTER:
                 run.summary.stopped = f"{target} looks down ({down} records in a row not saved); the next run goes on"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from chalicelib import logs
+from chalicelib import correlation, logs, tracing
 
 
 class PartialBatchFailed(Exception):
@@ -29,9 +29,20 @@ def handle_each_record(event: Any, record_handler: Callable[[Any], Any]) -> dict
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     logs.configure()
+
+    def under_its_correlation_id(record: Any) -> Any:
+        # The id of the work that queued the message (else the message's own id): every line
+        # this record's handling logs, and every job it queues, carries it (chalicelib/correlation.py).
+        token = correlation.bind(correlation.of_message(record.raw_event.get("messageAttributes"), record.message_id))
+        try:
+            with tracing.traced("## record", correlation.current()):
+                return record_handler(record)
+        finally:
+            correlation.unbind(token)
+
     response = process_partial_response(
-        event=event.to_dict(), record_handler=record_handler, processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
+        event=event.to_dict(), record_handler=under_its_correlation_id,
+        processor=BatchProcessor(event_type=EventType.SQS), context=event.context,
     )
     failed = response.get("batchItemFailures") or []
     if failed:
@@ -42,3 +53,9 @@ def handle_each_record(event: Any, record_handler: Callable[[Any], Any]) -> dict
 def receive_count(record: Any) -> int:
     """How many times SQS has handed this message out, this time included."""
     return int(record.attributes.approximate_receive_count or 1)
+
+
+def message_attribute(record: Any, name: str) -> str | None:
+    """A string message attribute of an SQS record (Lambda's shape), or None."""
+    carried = (record.raw_event.get("messageAttributes") or {}).get(name)
+    return carried.get("stringValue") if isinstance(carried, dict) else None

@@ -3,8 +3,11 @@ clean or rejected; one takes what the scan queue gave up on (its dead-letter que
 those documents "could not be scanned", so none stays `scanning` forever.
 
 Each message is one record of Powertools' batch processor, one a batch (workers/batches.py): an
-exception leaves the message for SQS to deliver again, and after five tries it moves to the
-dead-letter queue.
+exception leaves the message for SQS to deliver again, and after the queue's maxReceiveCount
+tries it moves to the dead-letter queue. A file whose malware verdict is not there yet (GuardDuty
+scans on its own time) has its event queued again with a growing delay, its look counted in the
+message attribute `verdict_try`; on the last look without one the scan settles it as "could not
+be scanned".
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.deps import container
-from chalicelib.workers.batches import handle_each_record
+from chalicelib.workers.batches import handle_each_record, message_attribute
 
 logger = logging.getLogger(__name__)
+# The message attribute counting a message's looks for its malware verdict, when queued again.
+VERDICT_TRY = "verdict_try"
 
 
 def s3_objects(body: str) -> list[dict[str, Any]]:
@@ -42,10 +47,30 @@ def handle_uploads(event: Any) -> dict[str, Any]:
 
 
 def scan_uploads_named(record: Any) -> None:
-    documents = container().documents
+    from chalicelib.services.documents import VerdictPending
+
+    deps = container()
+    attempt = verdict_try(record)
     for obj in s3_objects(record.body):
-        outcome = documents.scan(obj["key"], obj["etag"], obj["version_id"])
+        try:
+            outcome = deps.documents.scan(obj["key"], obj["etag"], obj["version_id"], attempt)
+        except VerdictPending as pending:
+            # The malware engine scans on its own time (GuardDuty): the event is queued again, to
+            # be handed out once the engine may have answered, and this message is done with.
+            # Not a failure, so no Lambda error and no receive counted towards the DLQ; and the
+            # event is never lost (should queueing it again fail, this message stays).
+            deps.scan_jobs.send_later(json.loads(record.body), pending.retry_after_seconds,
+                                      {VERDICT_TRY: str(attempt + 1)})
+            logger.info("upload awaits its malware verdict", extra={
+                "key": obj["key"][:200], "attempt": attempt, "retry_after": pending.retry_after_seconds})
+            return
         logger.info("upload scanned", extra={"outcome": outcome})
+
+
+def verdict_try(record: Any) -> int:
+    """Which look for its malware verdict this message is (1 for S3's own event)."""
+    carried = message_attribute(record, VERDICT_TRY) or "1"
+    return int(carried) if carried.isdigit() and 0 < int(carried) < 1000 else 1
 
 
 def handle_unscannable(event: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from tests.fakes.outside import (
     FakeJobQueue,
     FakeKeys,
     FakeMailer,
+    FakeMetrics,
     FakeNotifier,
     FakeStorage,
     FakeVault,
@@ -65,6 +66,7 @@ class Fakes:
     webhooks: FakeWebhooks = field(default_factory=FakeWebhooks)
     bios: FakeBios = field(default_factory=FakeBios)
     civil: FakeCivilRegistry = field(default_factory=FakeCivilRegistry)
+    metrics: FakeMetrics = field(default_factory=FakeMetrics)
 
     def __post_init__(self) -> None:
         self.applications = FakeApplicationStore(self.outbox, self.sends)
@@ -76,7 +78,7 @@ class Fakes:
 __all__ = [
     "NOW", "ConditionFailed", "FakeAccessTokens", "FakeAntivirus", "FakeApplicationStore", "FakeBios", "FakeBudgetStore",
     "FakeCivilRegistry", "FakeDelegationStore", "FakeDocumentStore", "FakeHasher", "FakeJobQueue", "FakeKeys",
-    "FakeMailer", "FakeNotificationStore", "FakeNotifier", "FakeOrgStore", "FakeOutboxStore", "FakePdfStore",
+    "FakeMailer", "FakeMetrics", "FakeNotificationStore", "FakeNotifier", "FakeOrgStore", "FakeOutboxStore", "FakePdfStore",
     "FakeSendStore", "FakeSessionStore", "FakeStorage", "FakeSubscriptionStore", "FakeThrottleStore", "FakeUserStore",
     "FakeVault", "FakeWebhooks", "Fakes", "FixedClock",
 ]

@@ -109,11 +109,16 @@ class FakeVerdict:
 
 
 class FakeAntivirus:
+    """Answers `verdict`, or each of `upcoming` in turn first (an engine that answers later)."""
+
     def __init__(self, verdict: FakeVerdict = FakeVerdict()) -> None:
         self.verdict = verdict
+        self.upcoming: list[FakeVerdict] = []
+        self.asked: list[tuple[str, str]] = []
 
-    def scan(self, data: bytes) -> FakeVerdict:
-        return self.verdict
+    def scan(self, data: bytes, key: str, version_id: str) -> FakeVerdict:
+        self.asked.append((key, version_id))
+        return self.upcoming.pop(0) if self.upcoming else self.verdict
 
 
 class FakeVault:
@@ -260,3 +265,16 @@ class FakeCivilRegistry:
 
     def verify_nik(self, nik: str, name: str, birth_date: str) -> bool | None:
         return self.nik_match
+
+
+class FakeMetrics:
+    """Counts as the services report them: (name, value, dimensions)."""
+
+    def __init__(self) -> None:
+        self.counted: list[tuple[str, int, dict[str, str]]] = []
+
+    def count(self, name: str, value: int = 1, **dimensions: str) -> None:
+        self.counted.append((name, value, dimensions))
+
+    def names(self) -> list[str]:
+        return [name for name, _value, _dimensions in self.counted]

@@ -45,7 +45,7 @@ def accounts(f: Fakes, carry_out_requests: bool = True) -> AccountService:
 def notifications(f: Fakes) -> NotificationService:
     return NotificationService(notifications=f.notifications, outbox=f.outbox, users=f.users, jobs=f.jobs,
                                mailer=f.mailer, clock=f.clock, web_base_url=WEB, org_name="Satupintu Uji",
-                               max_receives=5, retry_base_seconds=30)
+                               max_receives=5, retry_base_seconds=30, metrics=f.metrics)
 
 
 def delegations(f: Fakes) -> DelegationService:
@@ -66,7 +66,7 @@ def outbox(f: Fakes) -> Outbox:
 def documents(f: Fakes) -> DocumentService:
     return DocumentService(applications=f.applications, documents=f.documents, storage=f.storage,
                            antivirus=f.antivirus, throttles=f.throttles, outbox=outbox(f), catalog=catalog(),
-                           clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False))
+                           clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False), metrics=f.metrics)
 
 
 def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> IntegrationService:
@@ -75,8 +75,8 @@ def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> I
     policy = policy or RunPolicy()
     monotonic = monotonic or (lambda: sum(slept))
     sender = RegistrySender(sends=f.sends, finance_registry=lambda: f.bios, civil_registry=lambda: f.civil,
-                            vault=lambda: f.vault, clock=f.clock, policy=policy, sleep=slept.append,
-                            monotonic=monotonic)
+                            vault=lambda: f.vault, clock=f.clock, policy=policy, metrics=f.metrics,
+                            sleep=slept.append, monotonic=monotonic)
     deliverer = SubscriptionDeliverer(
         sends=f.sends, webhooks=lambda: f.webhooks, subscriptions=f.subscriptions, vault=lambda: f.vault,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
@@ -97,5 +97,5 @@ def applications(f: Fakes, **options) -> ApplicationService:
     return ApplicationService(
         applications=f.applications, org=f.org, documents=documents(f), outbox=outbox(f), budgets=budgets(f),
         pdfs=f.pdfs, catalog=catalog(), clock=f.clock, tz=WIB, vault=lambda: f.vault,
-        integrations=lambda: integrations(f), **options,
+        integrations=lambda: integrations(f), metrics=f.metrics, **options,
     )

@@ -404,6 +404,8 @@ class OutboxItem(Item):
     relays = NumberAttribute(default=0)
     pending_key = UnicodeAttribute(null=True)
     pending_since = UnicodeAttribute(null=True)
+    # The correlation id of the request whose change wrote it (chalicelib/correlation.py).
+    correlation_id = UnicodeAttribute(null=True)
 
 
 class NotificationItem(Item):

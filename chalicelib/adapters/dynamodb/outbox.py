@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib import correlation
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time, query_page
 from chalicelib.domain.notifications import Notice
@@ -38,7 +39,8 @@ def put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[st
         key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic)
         tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic=topic, payload=payload, created_at=at, relays=0,
                                       pending_key=OUTBOX_TOPICS[topic],
-                                      pending_since=f"{key_time(at)}#{key.pk}#{key.sk}"),
+                                      pending_since=f"{key_time(at)}#{key.pk}#{key.sk}",
+                                      correlation_id=correlation.current()),
                condition=m.OutboxItem.pk.does_not_exist())
         keys.append(key)
     return keys

@@ -220,7 +220,7 @@ class DocumentOut(Out):
     status: Literal["awaiting_upload", "scanning", "clean", "rejected"]
     reason: str | None = Field(None, description="why it was rejected, in the caller's language")
     reasons: Reasons | None = None
-    antivirus: Literal["clean", "skipped", "infected"] | None = None
+    antivirus: Literal["clean", "skipped", "infected", "unscannable"] | None = None
     evidence: bool = Field(description="part of a submission: kept, never deleted")
     created_at: str
     scanned_at: str | None

@@ -12,6 +12,13 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class Metrics(Protocol):
+    """Business metrics (CloudWatch, as embedded-metric log lines, on AWS): one call per event.
+    Never raises: a metric lost never fails the work it counts."""
+
+    def count(self, name: str, value: int = 1, **dimensions: str) -> None: ...
+
+
 class JobQueue(Protocol):
     def send(self, job: dict[str, Any]) -> None: ...
 

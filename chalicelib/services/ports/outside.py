@@ -58,14 +58,18 @@ class ObjectStorage(Protocol):
 class AntivirusVerdict(Protocol):
     @property
     def status(self) -> str:
-        """clean | infected | skipped"""
+        """clean | infected | skipped (local stage only) | unscannable (the engine answered that it
+        could not scan this file) | pending (no verdict yet: the engine scans on its own time)"""
 
     @property
     def detail(self) -> str: ...
 
 
 class Antivirus(Protocol):
-    def scan(self, data: bytes) -> AntivirusVerdict: ...
+    """The known-malware check of one uploaded object: the bytes the scan read, and where they
+    are (an engine that scans the bucket itself, such as GuardDuty, reads its verdict there)."""
+
+    def scan(self, data: bytes, key: str, version_id: str) -> AntivirusVerdict: ...
 
 
 class Vault(Protocol):
