@@ -379,7 +379,8 @@ class DocumentService:
         """Keep one object that no slot is waiting for (that version only) away from everyone.
         Removed only once it is kept: a copy that fails leaves it for the next delivery."""
         try:
-            self.storage.quarantine(key, version_id, f"stray/{uuid.uuid4()}")
+            # Kept under the key it came in as, so ops can tell whose it was.
+            self.storage.quarantine(key, version_id, f"stray/{key}/{uuid.uuid4()}")
         except ObjectGone:
             return "gone"
         self.storage.remove(key, version_id)

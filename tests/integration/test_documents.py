@@ -399,9 +399,11 @@ def _scan_own_messages(api, app_id, versions: dict[str, str] | None = None) -> l
     return outcomes
 
 
-def _stray_etags(api) -> list[str]:
-    """What is kept under stray/, by ETag (the MD5 of the bytes): reading it is denied."""
-    listing = s3(api).list_objects_v2(Bucket=api.deps.settings.quarantine_bucket, Prefix="stray/").get("Contents", [])
+def _stray_etags(api, app_id: str) -> list[str]:
+    """What is kept under stray/ from this application's uploads, by ETag (the MD5 of the
+    bytes; a PDF made in the same second by another test has the same): reading it is denied."""
+    listing = s3(api).list_objects_v2(Bucket=api.deps.settings.quarantine_bucket,
+                                      Prefix=f"stray/incoming/{app_id}/").get("Contents", [])
     return [o["ETag"].strip('"') for o in listing]
 
 
@@ -443,7 +445,7 @@ def test_two_quick_re_uploads_into_a_scanned_slot_each_settle_with_their_own_fil
     assert _scan_own_messages(api, app_id, with_versions) == ["replacement quarantined"] * 2
     assert document(api, case["token"], app_id, offered["document_id"])["status"] == "clean"
     assert _served(api, case["token"], app_id, offered["document_id"]) == first
-    strays = _stray_etags(api)
+    strays = _stray_etags(api, app_id)
     assert strays.count(_md5(second)) == 1 and strays.count(_md5(third)) == 1  # each kept once, by its own event
     assert _versions(api, key) == {}  # nothing left behind in incoming/
     assert _scan_own_messages(api, app_id) == []
@@ -534,6 +536,6 @@ def test_a_scan_that_finds_its_slot_taken_by_another_upload_quarantines_its_own_
     assert api.deps.documents.scan(key, _md5(first), versions[_md5(first)]) == "replacement quarantined"
     assert inner == ["clean"]
     assert _served(api, case["token"], app_id, document_id) == second
-    assert _stray_etags(api).count(_md5(first)) == 1
+    assert _stray_etags(api, app_id).count(_md5(first)) == 1
     assert _versions(api, key) == {}
     assert sorted(_scan_own_messages(api, app_id)) == ["already settled", "gone"]  # S3's own events
