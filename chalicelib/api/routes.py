@@ -108,9 +108,12 @@ def routes_by_path(stage: str = "local") -> dict[str, dict[str, str]]:
     return dict(table)
 
 
-def cors_config(stage: str, web_base_url: str) -> CORSConfig:
+def cors_config(stage: str, web_base_url: str) -> CORSConfig | None:
     """Bearer tokens, no cookies. A deployed stage answers only its own web app's origin; the
-    local stage any (the browser tests serve the web app on whatever port is free)."""
+    local stage any (the browser tests serve the web app on whatever port is free). Imported
+    outside any stage (no STAGE: a tool, a benchmark), the app answers no browser at all."""
+    if not stage:
+        return None
     origin = "*" if stage == "local" else web_base_url.rstrip("/")
     if not origin.startswith(("https://", "http://", "*")) or (origin == "*" and stage != "local"):
         raise RuntimeError(f"stage {stage!r} needs WEB_BASE_URL, the web app's origin, for CORS (not {origin!r})")

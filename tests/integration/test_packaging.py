@@ -77,6 +77,7 @@ def test_a_deployed_stage_refuses_to_start_without_its_web_apps_origin():
     from chalicelib.api.routes import cors_config
 
     assert cors_config("local", "").allow_origin == "*"
+    assert cors_config("", "") is None  # imported outside any stage: no browser is answered
     assert cors_config("prod", "https://layanan.example.go.id/").allow_origin == "https://layanan.example.go.id"
     for missing in ("", "*"):
         with pytest.raises(RuntimeError, match="WEB_BASE_URL"):
