@@ -215,7 +215,7 @@ class Bench:
             for message in messages:
                 job = json.loads(message["Body"])
                 if job.get("type") == "account" and job.get("email") == email:
-                    self.deps.accounts.carry_out(AccountRequest(**{k: v for k, v in job.items() if k != "type"}))
+                    self.deps.accounts.carry_out(AccountRequest.from_job(job))
                 client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         mails = [m for m in self.emulator.mailbox() if email in m["to"]]  # the newest first
         found = re.search(r"\b(\d{6})\b", mails[0]["text"]) if mails else None

@@ -22,7 +22,8 @@ def start() -> None:
         return
     from aws_lambda_powertools import Tracer
 
-    _tracer = Tracer(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "satupintu"), patch_modules=("botocore", "requests"))
+    # The service name is POWERTOOLS_SERVICE_NAME (.chalice/config.json), which Powertools reads itself.
+    _tracer = Tracer(patch_modules=("botocore", "requests"))
 
 
 @contextlib.contextmanager

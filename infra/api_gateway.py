@@ -148,9 +148,8 @@ def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | N
     acl = next((a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == WEB_ACL_NAME), None)
     if acl is None:
         raise SystemExit(f"no web ACL {WEB_ACL_NAME}: deploy infra/template.yaml first")
-    partition = "aws"
     wafv2.associate_web_acl(WebACLArn=acl["ARN"],
-                            ResourceArn=f"arn:{partition}:apigateway:{region}::/restapis/{api_id}/stages/{STAGE_NAME}")
+                            ResourceArn=f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{STAGE_NAME}")
     print(f"API {api_id}: gateway answers, throttling {RATE_LIMIT}/s (burst {BURST_LIMIT}) and web ACL {WEB_ACL_NAME} applied")
 
 

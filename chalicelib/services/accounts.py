@@ -59,6 +59,11 @@ class AccountRequest:
     language: str | None = None
     password_hash: str | None = None
 
+    @classmethod
+    def from_job(cls, job: dict[str, Any]) -> "AccountRequest":
+        """From the queued job `account_request` wrote."""
+        return cls(**{key: value for key, value in job.items() if key != "type"})
+
 
 def account_request(action: str, email: str, **fields: str) -> dict[str, Any]:
     return {"type": "account", "action": action, "email": email, "request_id": new_id("req"), **fields}

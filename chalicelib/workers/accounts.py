@@ -52,7 +52,7 @@ def _idempotent_carry_out():
     @idempotent_function(data_keyword_argument="request",
                          persistence_store=container().account_request_idempotency_store, config=config)
     def carry_out(request: dict[str, Any]) -> dict[str, str]:
-        container().accounts.carry_out(AccountRequest(**{k: v for k, v in request.items() if k != "type"}))
+        container().accounts.carry_out(AccountRequest.from_job(request))
         return {"outcome": "done"}
 
     return config, carry_out

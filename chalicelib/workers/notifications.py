@@ -56,7 +56,8 @@ Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="t
 
 
 def handle_batch(event: Any) -> dict[str, Any]:
-    _idempotent_deliver().config.register_lambda_context(event.context)
+    config, _deliver = _idempotent_deliver()
+    config.register_lambda_context(event.context)
     return handle_each_record(event, _handle_record)
 
 
@@ -72,7 +73,8 @@ def _handle_record(record: Any) -> None:
         deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
         return
     try:
-        _idempotent_deliver()(job, receive_count(record))
+        _config, deliver = _idempotent_deliver()
+        deliver(job=job.model_dump(mode="json"), receive_count=receive_count(record))
     except DeliveryFailed as failed:
         # Back off before the next try; after the last one the queue moves the message to the
         # dead-letter queue when it shows again, so that is not put off for long either.
@@ -117,18 +119,7 @@ def _idempotent_deliver():
                                                     describe_error)
         return {"outcome": outcome}
 
-    return _Idempotent(config, lambda job, receive_count: deliver(job=job.model_dump(mode="json"), receive_count=receive_count))
-
-
-class _Idempotent:
-    """A Powertools-idempotent function with its config, whose Lambda context each batch registers."""
-
-    def __init__(self, config: Any, call: Any) -> None:
-        self.config = config
-        self._call = call
-
-    def __call__(self, *args: Any) -> None:
-        self._call(*args)
+    return config, deliver
 
 
 def relay_outbox(_event: object) -> int:

@@ -38,7 +38,7 @@ def accounts(f: Fakes, carry_out_requests: bool = True) -> AccountService:
                              access_tokens=f.access_tokens, keys=f.keys, notifications=f.notifier, clock=f.clock,
                              requests=requests, refresh_token_seconds=30 * 86400, web_base_url=WEB)
     if carry_out_requests:
-        requests.on_send = lambda job: service.carry_out(AccountRequest(**{k: v for k, v in job.items() if k != "type"}))
+        requests.on_send = lambda job: service.carry_out(AccountRequest.from_job(job))
     return service
 
 

@@ -260,34 +260,16 @@ def test_a_registration_that_is_not_an_address_or_not_a_name_is_refused_and_noth
 def test_thirty_guesses_at_once_are_never_more_than_five_compared_and_the_code_then_is_spent(api, monkeypatch):
     """Each guess takes its try before its code is compared, so guesses sent at the same moment
     cannot slip past the limit while the failures are counted (a probe won with 30 at once)."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     from chalicelib.domain import credentials
 
     email, _token = api.register_verified()
     assert api.post("/auth/password/forgot", {"email": email}).status == 202
     code = read_code(api.wait_for_mail(email, "atur ulang"))
-    compared, lock, real_compare = [], threading.Lock(), credentials.code_matches
-
-    def counted_compare(*args, **kwargs):
-        with lock:
-            compared.append(1)
-        return real_compare(*args, **kwargs)
-
-    monkeypatch.setattr(credentials, "code_matches", counted_compare)
+    real_compare = credentials.code_matches
+    compared = counting_calls(monkeypatch, credentials, "code_matches")
     accounts = api.deps.accounts
-
-    def guess(attempt: str) -> str:
-        try:
-            accounts.reset_password(email, attempt, "a whole new pass")
-            return "accepted"
-        except Exception as refused:  # noqa: BLE001 - 422, 429, or 409 under contention: each a refusal
-            return type(refused).__name__
-
     wrong = [f"{(int(code) + n) % 1_000_000:06d}" for n in range(1, 31)]
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        outcomes = list(pool.map(guess, wrong))
+    outcomes = all_at_once(lambda attempt: accounts.reset_password(email, attempt, "a whole new pass"), wrong)
     assert "accepted" not in outcomes
     assert len(compared) <= 5, (len(compared), outcomes)
     # The fifth try spent the code: the right one is no good any more.
@@ -300,32 +282,43 @@ def test_thirty_passwords_at_once_are_never_more_than_five_compared(api, monkeyp
     """A login's try is taken before its password is compared: guesses sent at the same moment
     cannot slip past the limit (a probe's 30 at once were all compared while the failures were
     counted afterwards, and the counter gave up under contention)."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     email, _token = api.register_verified()
-    hasher, compared, lock = api.deps.password_hasher, [], threading.Lock()
-    real_verify = hasher.verify
-
-    def counted_verify(*args, **kwargs):
-        with lock:
-            compared.append(1)
-        return real_verify(*args, **kwargs)
-
-    monkeypatch.setattr(hasher, "verify", counted_verify)
+    compared = counting_calls(monkeypatch, api.deps.password_hasher, "verify")
     accounts = api.deps.accounts
-
-    def guess(password: str) -> str:
-        try:
-            accounts.login(email, password)
-            return "accepted"
-        except Exception as refused:  # noqa: BLE001 - 401 or 429: each a refusal
-            return type(refused).__name__
-
     guesses = [f"wrong guess {n}" for n in range(29)] + [PASSWORD]
-    with ThreadPoolExecutor(max_workers=30) as pool:
-        outcomes = list(pool.map(guess, guesses))
+    outcomes = all_at_once(lambda password: accounts.login(email, password), guesses)
     assert len(compared) <= 5, (len(compared), outcomes)
     assert outcomes.count("TooManyAttempts") >= 25
     # Locked now for everyone, the owner included, until the window is over.
     assert api.post("/auth/login", {"email": email, "password": PASSWORD}).status == 429
+
+
+def counting_calls(monkeypatch, owner, name: str) -> list:
+    """`owner.name` still does its work; the list grows by one per call, from any thread."""
+    import threading
+
+    calls, lock, real = [], threading.Lock(), getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        with lock:
+            calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
+def all_at_once(attempt, guesses: list[str]) -> list[str]:
+    """Each guess in its own thread, all sent together: "accepted", or the refusal's exception
+    name (422, 429, 401, or 409 under contention: each a refusal)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(guess: str) -> str:
+        try:
+            attempt(guess)
+            return "accepted"
+        except Exception as refused:  # noqa: BLE001 - every refusal counts as one
+            return type(refused).__name__
+
+    with ThreadPoolExecutor(max_workers=len(guesses)) as pool:
+        return list(pool.map(one, guesses))

@@ -150,49 +150,14 @@ def test_local_routes_do_not_exist_on_a_deployed_stage(deps, chalice_app, monkey
         assert all(not p.startswith("/_local") for p in prod.get("/openapi.json").json["paths"])
 
 
-def test_a_write_that_keeps_colliding_with_another_transaction_is_a_409_not_a_500(api, seeded, monkeypatch):
-    """DynamoDB cancels a transaction touching an item another one is writing; after the retries
-    that is a 409 (try again), whichever store wrote (here: ending a session at logout)."""
-    from types import SimpleNamespace
-
-    from pynamodb.exceptions import TransactWriteError
-
-    from chalicelib.adapters.dynamodb import table
-
-    class CollidingError(TransactWriteError):
-        cancellation_reasons = [SimpleNamespace(code="TransactionConflict"), None]
-
-    class Colliding:
-        def __init__(self, connection, client_request_token=None):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            raise CollidingError("Transaction cancelled", None)
-
-        def update(self, *a, **k):
-            pass
-
-        save = update
-
-    user, password = make_user(api.deps)
-    pair = api.post("/auth/login", {"email": user.email, "password": password}).json
-    monkeypatch.setattr(table, "TransactWrite", Colliding)
-    monkeypatch.setattr(table.time, "sleep", lambda _s: None)
-    answer = api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"])
-    assert "try again" in assert_problem(answer, 409)["detail"]
-
-
-def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeypatch):
-    from pynamodb.exceptions import TransactWriteError
-
+def transactions_failing_with(monkeypatch, error) -> list:
+    """Every DynamoDB transaction fails at commit with `error()` (no waiting between retries);
+    answers the client request tokens the tries were sent with."""
     from chalicelib.adapters.dynamodb import table
 
     sent_tokens = []
 
-    class Unanswered:
+    class Failing:
         def __init__(self, connection, client_request_token=None):
             sent_tokens.append(client_request_token)
 
@@ -200,15 +165,42 @@ def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeyp
             return self
 
         def __exit__(self, *exc):
-            raise TransactWriteError("Failed to write transaction items", None)
+            raise error()
 
         def save(self, *a, **k):
             pass
 
+        update = delete = condition_check = save
+
+    monkeypatch.setattr(table, "TransactWrite", Failing)
+    monkeypatch.setattr(table.time, "sleep", lambda _s: None)
+    return sent_tokens
+
+
+def test_a_write_that_keeps_colliding_with_another_transaction_is_a_409_not_a_500(api, seeded, monkeypatch):
+    """DynamoDB cancels a transaction touching an item another one is writing; after the retries
+    that is a 409 (try again), whichever store wrote (here: ending a session at logout)."""
+    from types import SimpleNamespace
+
+    from pynamodb.exceptions import TransactWriteError
+
+    class CollidingError(TransactWriteError):
+        cancellation_reasons = [SimpleNamespace(code="TransactionConflict"), None]
+
     user, password = make_user(api.deps)
     pair = api.post("/auth/login", {"email": user.email, "password": password}).json
-    monkeypatch.setattr(table, "TransactWrite", Unanswered)
-    monkeypatch.setattr(table.time, "sleep", lambda _s: None)
+    transactions_failing_with(monkeypatch, lambda: CollidingError("Transaction cancelled", None))
+    answer = api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"])
+    assert "try again" in assert_problem(answer, 409)["detail"]
+
+
+def test_a_database_that_does_not_answer_is_a_503_not_a_500(api, seeded, monkeypatch):
+    from pynamodb.exceptions import TransactWriteError
+
+    user, password = make_user(api.deps)
+    pair = api.post("/auth/login", {"email": user.email, "password": password}).json
+    sent_tokens = transactions_failing_with(monkeypatch,
+                                            lambda: TransactWriteError("Failed to write transaction items", None))
     answer = api.post("/auth/logout", {"refresh_token": pair["refresh_token"]}, token=pair["access_token"])
     body = assert_problem(answer, 503)
     assert "try again" in body["detail"]
