@@ -24,13 +24,14 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEST_CATALOG = PROJECT / "tests" / "catalog"
 sys.path.insert(0, str(PROJECT))
 
-from tests import log_lines  # noqa: E402 - needs the project on the path
+from tests import aws_calls, log_lines  # noqa: E402 - needs the project on the path
 
 LAST = "test_no_nik_in_logs.py::test_no_log_line_of_the_suite_holds_a_nik"
 
 
 def pytest_configure(config):
     log_lines.install()
+    aws_calls.install()
 
 
 STACK_DIRECTORIES = ("tests/e2e/", "tests/browser/")
@@ -70,7 +71,9 @@ def pytest_sessionfinish(session, exitstatus):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["log_lines"] = log_lines.summary()
+        workeroutput["aws_calls"] = aws_calls.summary()
         return
+    _check_aws_calls(session)
     seen = getattr(session.config, "log_lines_of_workers", None)
     if not seen:
         return
@@ -85,9 +88,31 @@ def pytest_testnodedown(node, error):
     summary = getattr(node, "workeroutput", {}).get("log_lines")
     if summary is not None:
         node.config.log_lines_of_workers = [*getattr(node.config, "log_lines_of_workers", []), summary]
+    calls = getattr(node, "workeroutput", {}).get("aws_calls")
+    if calls is not None:
+        node.config.aws_calls_of_workers = [*getattr(node.config, "aws_calls_of_workers", []), *calls]
+
+
+def _check_aws_calls(session) -> None:
+    """Every AWS call a function made anywhere in the session (every worker's, or this process's)
+    is allowed by that function's own policy file (tests/aws_calls.py)."""
+    config = session.config
+    calls = (aws_calls.from_summary(config.aws_calls_of_workers) if hasattr(config, "aws_calls_of_workers")
+             else aws_calls.record.calls)
+    refused = aws_calls.refused(calls)
+    config.aws_calls_verdict = (len(calls), refused)
+    if refused:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    calls, refused = getattr(config, "aws_calls_verdict", (0, []))
+    if refused:
+        terminalreporter.section("AWS calls a function's own policy does not allow", red=True)
+        for line in refused:
+            terminalreporter.write_line(line)
+    elif calls:
+        terminalreporter.write_line(f"AWS calls of the functions recorded: {calls} kinds, each allowed by its function's policy")
     verdict = getattr(config, "log_lines_verdict", None)
     if verdict is None:
         return
