@@ -72,6 +72,7 @@ def pytest_sessionfinish(session, exitstatus):
     if workeroutput is not None:
         workeroutput["log_lines"] = log_lines.summary()
         workeroutput["aws_calls"] = aws_calls.summary()
+        workeroutput["every_integration_module"] = _every_integration_module(session)
         return
     _check_aws_calls(session)
     seen = getattr(session.config, "log_lines_of_workers", None)
@@ -91,6 +92,14 @@ def pytest_testnodedown(node, error):
     calls = getattr(node, "workeroutput", {}).get("aws_calls")
     if calls is not None:
         node.config.aws_calls_of_workers = [*getattr(node.config, "aws_calls_of_workers", []), *calls]
+        node.config.every_integration_module = node.workeroutput.get("every_integration_module", False)
+
+
+def _every_integration_module(session) -> bool:
+    """Whether the session runs every in-process integration module (each worker collects them all)."""
+    selected = {item.nodeid.split("::", 1)[0] for item in session.items}
+    on_disk = {f"tests/integration/{path.name}" for path in (PROJECT / "tests" / "integration").glob("test_*.py")}
+    return on_disk <= selected
 
 
 def _check_aws_calls(session) -> None:
@@ -100,19 +109,26 @@ def _check_aws_calls(session) -> None:
     calls = (aws_calls.from_summary(config.aws_calls_of_workers) if hasattr(config, "aws_calls_of_workers")
              else aws_calls.record.calls)
     refused = aws_calls.refused(calls)
-    config.aws_calls_verdict = (len(calls), refused)
-    if refused:
+    # Nothing more than some test needs: judged only when every module that runs functions ran.
+    whole = getattr(config, "every_integration_module", None)
+    if whole is None:
+        whole = config.every_integration_module = _every_integration_module(session)
+    unneeded = aws_calls.unused(calls, aws_calls.not_recorded()) if whole and calls else []
+    config.aws_calls_verdict = (len(calls), refused + unneeded)
+    if refused or unneeded:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     calls, refused = getattr(config, "aws_calls_verdict", (0, []))
     if refused:
-        terminalreporter.section("AWS calls a function's own policy does not allow", red=True)
+        terminalreporter.section("AWS calls a function's own policy does not allow, or grants no test needed", red=True)
         for line in refused:
             terminalreporter.write_line(line)
     elif calls:
-        terminalreporter.write_line(f"AWS calls of the functions recorded: {calls} kinds, each allowed by its function's policy")
+        terminalreporter.write_line(f"AWS calls of the functions recorded: {calls} kinds, each allowed by its function's policy"
+                                    + (", and each action of every policy needed by some test"
+                                       if getattr(config, "every_integration_module", False) else ""))
     verdict = getattr(config, "log_lines_verdict", None)
     if verdict is None:
         return
