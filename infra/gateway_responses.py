@@ -53,6 +53,10 @@ def merge_template() -> dict:
             "Type": "AWS::ApiGateway::GatewayResponse",
             "Properties": {"RestApiId": {"Ref": "RestAPI"}, **_properties(kind, spec)},
         }
+    from infra.function_names import merge_resources
+
+    # The functions and roles named as `chalice deploy` names them (see that module).
+    resources.update(merge_resources("prod"))
     return {"Resources": resources}
 
 
