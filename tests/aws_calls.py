@@ -391,6 +391,7 @@ def refused(calls: Iterable[Call]) -> list[str]:
 
 LOGS = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
 TRIGGER = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}  # X-Ray has no resource to name: "*"
 
 
 def not_recorded() -> dict[str, set[str]]:
@@ -400,7 +401,9 @@ def not_recorded() -> dict[str, set[str]]:
 
     import app as app_module
 
-    found = {name: set(LOGS) for name in functions()}  # the Lambda runtime writes the function's log
+    # The Lambda runtime writes the function's log, and sends its trace segments (X-Ray) when
+    # tracing is on.
+    found = {name: LOGS | XRAY for name in functions()}
     for name, _queue, _batch in local_runtime.queue_functions(app_module.app):
         found[name] |= TRIGGER  # Lambda's event source mapping polls the queue with the function's role
     # The failure path of a render backs off by changing the message's visibility
