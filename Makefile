@@ -6,6 +6,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# checkov pins libraries far older than the app's, so it lives in a virtualenv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/.installed
 
 .PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web package deploy-package lint lint-aws clean help
 
@@ -18,7 +21,7 @@ help:
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
 	@echo "make deploy-package ARTIFACT_BUCKET=…  the package to S3, then its stack (docs/DEPLOY.md)"
 	@echo "make lint      ruff (unused names, likely bugs, complexity), function and module sizes"
-	@echo "make lint-aws  cfn-lint on infra/ and on the packaged template"
+	@echo "make lint-aws  cfn-lint and checkov on infra/ and on the packaged template"
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "satupintu runs on Python 3.11 (the Lambda runtime); found " + sys.version.split()[0])'
@@ -26,6 +29,11 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(INSTALLED)
+
+$(CHECKOV): requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	@touch $(CHECKOV)
 
 run: $(INSTALLED)
 	$(BIN)/python -m local.run
@@ -37,7 +45,7 @@ web: $(INSTALLED)
 # the other runs every in-process module, each module whole (tests/conftest.py groups them).
 PYTEST_PARALLEL := --numprocesses 2
 
-test: web
+test: web $(CHECKOV)
 	cd web && npm test
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
@@ -65,7 +73,7 @@ package: $(INSTALLED)
 # The packaged CloudFormation path (docs/DEPLOY.md, end of "Each release"). sam.json names its
 # code as a local ./deployment.zip, which CloudFormation cannot read: `aws cloudformation
 # package` uploads it to ARTIFACT_BUCKET (yours, in the stack's region) and writes the template
-# naming it there; deploying needs CAPABILITY_IAM (a role per function) and
+# naming it there; deploying needs CAPABILITY_NAMED_IAM (a named role per function) and
 # CAPABILITY_AUTO_EXPAND (the SAM transform). The commands are the ones DEPLOY.md prints.
 REGION ?= ap-southeast-3
 API_STACK ?= satupintu-api
@@ -74,7 +82,7 @@ deploy-package: package
 	aws cloudformation package --region $(REGION) --template-file build/package/sam.json \
 	    --s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/package/packaged.yaml
 	aws cloudformation deploy --region $(REGION) --stack-name $(API_STACK) \
-	    --template-file build/package/packaged.yaml --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
+	    --template-file build/package/packaged.yaml --capabilities CAPABILITY_NAMED_IAM CAPABILITY_AUTO_EXPAND
 
 # Sizes that keep the code readable, outside bench/: complexity ≤ 15 (ruff C901), functions ≤ 60
 # lines (lizard), modules ≤ 600 lines.
@@ -84,8 +92,11 @@ lint: $(INSTALLED)
 	$(BIN)/lizard --languages python --length 60 --CCN 1000 --arguments 100 --warnings_only $(LINTED)
 	@find $(LINTED) -name '*.py' -exec wc -l {} + | awk '$$2 != "total" && $$1 > 600 {print $$2 ": " $$1 " lines (at most 600)"; over = 1} END {exit over}'
 
-lint-aws: package
+# checkov offline: no guideline download (BC_SKIP_MAPPING), no policy download (--skip-download).
+lint-aws: package $(CHECKOV)
 	$(BIN)/cfn-lint infra/template.yaml infra/web.yaml build/package/sam.json
+	BC_SKIP_MAPPING=TRUE $(CHECKOV_VENV)/bin/checkov --quiet --compact --skip-download --framework cloudformation \
+		-f infra/template.yaml -f infra/web.yaml -f build/package/sam.json
 
 clean:
 	rm -rf build local/.state .pytest_cache web/dist test-results

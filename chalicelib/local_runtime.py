@@ -4,6 +4,8 @@ worker and by the /_local routes (which answer 404 on every deployed stage)."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import importlib
 import uuid
 from datetime import datetime, timezone
@@ -12,6 +14,14 @@ from typing import Any, Callable
 from chalice import Chalice
 
 LOCAL_ACCOUNT = "123456789012"
+
+# The function whose invocation this is, as Lambda would run it (its own role, its own policy):
+# set around every local invocation, read by the test suite's record of AWS calls
+# (tests/aws_calls.py), which checks each call against that function's policy file.
+running_function: contextvars.ContextVar[str | None] = contextvars.ContextVar("running_function", default=None)
+# The same, process-wide: the threads a function starts (a pool reading photos) do not inherit
+# the context variable; in-process tests run one function at a time, so this names it.
+running_anywhere: list[str] = []
 
 
 def _expression(config: Any) -> str:
@@ -38,12 +48,26 @@ def queue_functions(app: Chalice) -> list[tuple[str, str, int]]:
 
 
 def handler(app: Chalice, name: str) -> Callable[[dict, Any], Any]:
-    """The deployed entry point of an event function: what Lambda would call."""
+    """The deployed entry point of an event function: what Lambda would call, run as `name`."""
     for config in app.event_sources:
         if config.name == name:
             module_name, _, attribute = config.handler_string.rpartition(".")
-            return getattr(importlib.import_module(module_name), attribute)
+            return _running_as(name, getattr(importlib.import_module(module_name), attribute))
     raise KeyError(name)
+
+
+def _running_as(name: str, function: Callable[[dict, Any], Any]) -> Callable[[dict, Any], Any]:
+    @functools.wraps(function)
+    def invoke(event: dict, context: Any) -> Any:
+        token = running_function.set(name)
+        running_anywhere.append(name)
+        try:
+            return function(event, context)
+        finally:
+            running_anywhere.remove(name)
+            running_function.reset(token)
+
+    return invoke
 
 
 def scheduled_event(name: str, when: datetime, region: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What API Gateway needs beyond what Chalice makes: its own error answers as problem+json
-(infra/gateway-responses.json), the stage's throttling, and the WAF web ACL (infra/template.yaml,
-`satupintu-api`) in front of the stage.
+(infra/gateway-responses.json), the stage's throttling, tracing and access log, and the WAF web
+ACL (infra/template.yaml, `satupintu-api`) in front of the stage.
 
   python -m infra.api_gateway merge-template build/chalice-merge.json
       a template for `chalice package --merge-template` (the CloudFormation path)
@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from infra.function_names import merge_resources
 from infra.gateway_responses import responses, response_properties
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +28,21 @@ WEB_ACL_NAME = "satupintu-api"
 # earlier by the web ACL's rate rule per address (300 in 5 minutes on /auth).
 RATE_LIMIT = 200
 BURST_LIMIT = 400
+# One JSON line per request in the stage's access log: the route's template rather than the path
+# (no ids, no tracking codes), no query string, no body; the request id joins it to the
+# function's own lines, the trace id to X-Ray.
+ACCESS_LOG_FORMAT = json.dumps({
+    "request_id": "$context.requestId", "time": "$context.requestTimeEpoch", "ip": "$context.identity.sourceIp",
+    "method": "$context.httpMethod", "route": "$context.resourcePath", "status": "$context.status",
+    "bytes": "$context.responseLength", "latency_ms": "$context.responseLatency",
+    "integration_ms": "$context.integrationLatency", "error": "$context.error.responseType",
+    "waf": "$context.waf.status", "trace_id": "$context.xrayTraceId",
+}, separators=(",", ":"))
+
+
+def access_log_group(stage: str) -> str:
+    """infra/template.yaml's ApiAccessLogGroup for the stage."""
+    return f"/aws/apigateway/satupintu-{stage}-access"
 
 
 def stage_origin(stage: str) -> str:
@@ -48,10 +64,18 @@ def merge_template(stage: str) -> dict[str, Any]:
                                 "Description": "The ARN of infra/template.yaml's web ACL " + WEB_ACL_NAME
                                                + " (the API is not associated with it while empty)"}}
     resources: dict[str, Any] = {
-        "RestAPI": {"Properties": {"MethodSettings": [{
-            "ResourcePath": "/*", "HttpMethod": "*",
-            "ThrottlingRateLimit": RATE_LIMIT, "ThrottlingBurstLimit": BURST_LIMIT,
-        }]}},
+        "RestAPI": {"Properties": {
+            "MethodSettings": [{
+                "ResourcePath": "/*", "HttpMethod": "*",
+                "ThrottlingRateLimit": RATE_LIMIT, "ThrottlingBurstLimit": BURST_LIMIT,
+            }],
+            "TracingEnabled": True,
+            "AccessLogSetting": {
+                "DestinationArn": {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+                                              + access_log_group(stage)},
+                "Format": ACCESS_LOG_FORMAT,
+            },
+        }},
         "WebAclAssociation": {
             "Type": "AWS::WAFv2::WebACLAssociation",
             "Condition": "HasWebAcl",
@@ -71,9 +95,21 @@ def merge_template(stage: str) -> dict[str, Any]:
             "Type": "AWS::ApiGateway::GatewayResponse",
             "Properties": {"RestApiId": {"Ref": "RestAPI"}, **response_properties(kind, spec, origin)},
         }
-    resources.update(canary_releases())
+    _merge(resources, canary_releases())
+    # The functions and roles named as `chalice deploy` names them (see that module).
+    _merge(resources, merge_resources(stage))
     conditions = {"HasWebAcl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}}
     return {"Parameters": parameters, "Conditions": conditions, "Resources": resources}
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    """Adds `more` to `into` key by key: two parts of the merge may both set a resource's
+    Properties (the canary and the function's name) or Metadata."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def function_logical_ids() -> list[str]:
@@ -122,8 +158,16 @@ def map_domain(apigateway: Any, api_id: str, domain: str | None) -> None:
     apigateway.create_base_path_mapping(domainName=domain, restApiId=api_id, stage=STAGE_NAME)
 
 
+def access_log_arn(logs: Any, stage: str) -> str:
+    group = access_log_group(stage)
+    found = [g for g in logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"] if g["logGroupName"] == group]
+    if not found:
+        raise SystemExit(f"no log group {group}: deploy infra/template.yaml (Stage={stage}) first")
+    return found[0]["arn"].removesuffix(":*")
+
+
 def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | None = None,
-          project: Path = HERE.parent, domain: str | None = None) -> None:
+          project: Path = HERE.parent, domain: str | None = None, logs: Any = None) -> None:
     import boto3
 
     origin = stage_origin(stage)
@@ -131,7 +175,9 @@ def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | N
     api_id = next(r for r in deployed["resources"] if r["resource_type"] == "rest_api")["rest_api_id"]
     apigateway = apigateway or boto3.client("apigateway")
     wafv2 = wafv2 or boto3.client("wafv2")
+    logs = logs or boto3.client("logs")
     region = region or apigateway.meta.region_name
+    access_log = access_log_arn(logs, stage)
     for kind, spec in responses().items():
         props = response_properties(kind, spec, origin)
         args = {"restApiId": api_id, "responseType": kind, "responseParameters": props["ResponseParameters"],
@@ -143,6 +189,9 @@ def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | N
     apigateway.update_stage(restApiId=api_id, stageName=STAGE_NAME, patchOperations=[
         {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(RATE_LIMIT)},
         {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(BURST_LIMIT)},
+        {"op": "replace", "path": "/tracingEnabled", "value": "true"},
+        {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": access_log},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": ACCESS_LOG_FORMAT},
     ])
     map_domain(apigateway, api_id, domain)
     acl = next((a for a in wafv2.list_web_acls(Scope="REGIONAL")["WebACLs"] if a["Name"] == WEB_ACL_NAME), None)
@@ -150,7 +199,8 @@ def apply(stage: str, apigateway: Any = None, wafv2: Any = None, region: str | N
         raise SystemExit(f"no web ACL {WEB_ACL_NAME}: deploy infra/template.yaml first")
     wafv2.associate_web_acl(WebACLArn=acl["ARN"],
                             ResourceArn=f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{STAGE_NAME}")
-    print(f"API {api_id}: gateway answers, throttling {RATE_LIMIT}/s (burst {BURST_LIMIT}) and web ACL {WEB_ACL_NAME} applied")
+    print(f"API {api_id}: gateway answers, throttling {RATE_LIMIT}/s (burst {BURST_LIMIT}), tracing, access log "
+          f"{access_log_group(stage)} and web ACL {WEB_ACL_NAME} applied")
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ import yaml
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "template.yaml"
 STACK_NAME = "satupintu"
+NO_VALUE = object()  # what Ref AWS::NoValue leaves out of a list
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -57,6 +58,8 @@ class Resolver:
         self.session, self.endpoint, self.region, self.account = session, endpoint, region, account
 
     def _ref(self, name: str) -> str:
+        if name == "AWS::NoValue":
+            return NO_VALUE
         pseudo = {"AWS::AccountId": self.account, "AWS::Region": self.region, "AWS::Partition": "aws",
                   "AWS::StackName": STACK_NAME}
         if name in pseudo:
@@ -72,11 +75,15 @@ class Resolver:
             return sqs.get_queue_attributes(QueueUrl=self.physical[name], AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         if kind == "AWS::S3::Bucket" and attribute == "Arn":
             return f"arn:aws:s3:::{self.physical[name]}"
+        if kind == "AWS::KMS::Key" and attribute == "Arn":
+            return f"arn:aws:kms:{self.region}:{self.account}:key/{self.physical[name]}"
+        if kind == "AWS::IAM::Role" and attribute == "Arn":
+            return f"arn:aws:iam::{self.account}:role/{self.physical[name]}"
         raise ValueError(f"Fn::GetAtt {name}.{attribute} is not supported locally")
 
     def resolve(self, expr: Any) -> Any:
         if isinstance(expr, list):
-            return [self.resolve(item) for item in expr]
+            return [item for item in (self.resolve(item) for item in expr) if item is not NO_VALUE]
         if not isinstance(expr, dict):
             return expr
         if len(expr) == 1:
@@ -85,6 +92,9 @@ class Resolver:
                 return self._ref(arg)
             if fn == "Fn::GetAtt":
                 return self._attribute(*arg)
+            if fn == "Fn::If":
+                name, when_true, when_false = arg
+                return self.resolve(when_true if _condition_holds(self.template, name, self.parameters) else when_false)
             if fn == "Fn::Sub":
                 text = arg if isinstance(arg, str) else arg[0]
 
@@ -136,6 +146,19 @@ def _configure_bucket(r: Resolver, logical_id: str, properties: dict[str, Any]) 
     bucket = r.physical[logical_id]
     if "VersioningConfiguration" in properties:
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": properties["VersioningConfiguration"]["Status"]})
+    if "BucketEncryption" in properties:
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={"Rules": [
+            {"ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+                **({"KMSMasterKeyID": rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]}
+                   if "KMSMasterKeyID" in rule["ServerSideEncryptionByDefault"] else {})},
+             "BucketKeyEnabled": bool(rule.get("BucketKeyEnabled", False))}
+            for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]})
+    if "LoggingConfiguration" in properties:
+        logging = properties["LoggingConfiguration"]
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {
+            "TargetBucket": logging["DestinationBucketName"], "TargetPrefix": logging.get("LogFilePrefix", "")}})
     if "PublicAccessBlockConfiguration" in properties:
         s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"])
     if "CorsConfiguration" in properties:
@@ -164,8 +187,20 @@ def _configure_bucket(r: Resolver, logical_id: str, properties: dict[str, Any]) 
 
 
 def _bucket_policy(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
-    r.session.client("s3", endpoint_url=r.endpoint).put_bucket_policy(
-        Bucket=properties["Bucket"], Policy=json.dumps(properties["PolicyDocument"]))
+    """The policy without its TLS-only statements: the emulator speaks plain HTTP on loopback,
+    and its S3 evaluates a Deny's condition with no request context, so it would refuse every
+    request. (tests/unit/test_data_protection.py checks that every bucket has one on AWS.)"""
+    document = dict(properties["PolicyDocument"])
+    document["Statement"] = [s for s in document["Statement"] if "aws:SecureTransport" not in json.dumps(s.get("Condition", {}))]
+    if document["Statement"]:
+        r.session.client("s3", endpoint_url=r.endpoint).put_bucket_policy(Bucket=properties["Bucket"], Policy=json.dumps(document))
+
+
+def _key_policy(r: Resolver, logical_id: str, properties: dict[str, Any]) -> None:
+    """The emulator's CloudFormation keeps a key's policy as an object where its KMS expects
+    text (and then fails DescribeKey): stated again, as text."""
+    r.session.client("kms", endpoint_url=r.endpoint).put_key_policy(
+        KeyId=r.physical[logical_id], PolicyName="default", Policy=json.dumps(properties["KeyPolicy"]))
 
 
 def _queue_policy(r: Resolver, _logical_id: str, properties: dict[str, Any]) -> None:
@@ -185,6 +220,7 @@ _APPLIED_HERE = {
     "AWS::SES::ConfigurationSet": _create_configuration_set,
     "AWS::SES::ConfigurationSetEventDestination": _skip,
     "AWS::SNS::Subscription": _subscribe,
+    "AWS::KMS::Key": _key_policy,
 }
 
 
@@ -220,7 +256,10 @@ def provision(endpoint: str, region: str, parameters: dict[str, str], timeout: f
                 if r.get("LogicalResourceId")}  # the types it skipped are listed without names
     account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
     resolver = Resolver(template, parameters, physical, session, endpoint, region, account)
-    for logical_id, resource in template["Resources"].items():
+    # Buckets' own settings last: one logging to another needs that one's policy in place first,
+    # as S3 checks (CloudFormation orders them by their references; this is enough here).
+    ordered = sorted(template["Resources"].items(), key=lambda item: item[1]["Type"] == "AWS::S3::Bucket")
+    for logical_id, resource in ordered:
         apply = _APPLIED_HERE.get(resource["Type"])
         if apply is None:
             continue

@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 TEST_CATALOG = PROJECT / "tests" / "catalog"
 sys.path.insert(0, str(PROJECT))
 
-from tests import log_lines  # noqa: E402 - needs the project on the path
+from tests import aws_calls, log_lines  # noqa: E402 - needs the project on the path
 
 LAST = "test_no_nik_in_logs.py::test_no_log_line_of_the_suite_holds_a_nik"
 
@@ -34,6 +34,7 @@ def pytest_configure(config):
     # `import app` builds the route table for the stage in the environment: the tests are the
     # local stage's (its /_local routes included), whichever module imports the app first.
     os.environ.setdefault("STAGE", "local")
+    aws_calls.install()
 
 
 STACK_DIRECTORIES = ("tests/e2e/", "tests/browser/")
@@ -73,7 +74,10 @@ def pytest_sessionfinish(session, exitstatus):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["log_lines"] = log_lines.summary()
+        workeroutput["aws_calls"] = aws_calls.summary()
+        workeroutput["every_integration_module"] = _every_integration_module(session)
         return
+    _check_aws_calls(session)
     seen = getattr(session.config, "log_lines_of_workers", None)
     if not seen:
         return
@@ -88,9 +92,46 @@ def pytest_testnodedown(node, error):
     summary = getattr(node, "workeroutput", {}).get("log_lines")
     if summary is not None:
         node.config.log_lines_of_workers = [*getattr(node.config, "log_lines_of_workers", []), summary]
+    calls = getattr(node, "workeroutput", {}).get("aws_calls")
+    if calls is not None:
+        node.config.aws_calls_of_workers = [*getattr(node.config, "aws_calls_of_workers", []), *calls]
+        node.config.every_integration_module = node.workeroutput.get("every_integration_module", False)
+
+
+def _every_integration_module(session) -> bool:
+    """Whether the session runs every in-process integration module (each worker collects them all)."""
+    selected = {item.nodeid.split("::", 1)[0] for item in session.items}
+    on_disk = {f"tests/integration/{path.name}" for path in (PROJECT / "tests" / "integration").glob("test_*.py")}
+    return on_disk <= selected
+
+
+def _check_aws_calls(session) -> None:
+    """Every AWS call a function made anywhere in the session (every worker's, or this process's)
+    is allowed by that function's own policy file (tests/aws_calls.py)."""
+    config = session.config
+    calls = (aws_calls.from_summary(config.aws_calls_of_workers) if hasattr(config, "aws_calls_of_workers")
+             else aws_calls.record.calls)
+    refused = aws_calls.refused(calls)
+    # Nothing more than some test needs: judged only when every module that runs functions ran.
+    whole = getattr(config, "every_integration_module", None)
+    if whole is None:
+        whole = config.every_integration_module = _every_integration_module(session)
+    unneeded = aws_calls.unused(calls, aws_calls.not_recorded()) if whole and calls else []
+    config.aws_calls_verdict = (len(calls), refused + unneeded)
+    if refused or unneeded:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    calls, refused = getattr(config, "aws_calls_verdict", (0, []))
+    if refused:
+        terminalreporter.section("AWS calls a function's own policy does not allow, or grants no test needed", red=True)
+        for line in refused:
+            terminalreporter.write_line(line)
+    elif calls:
+        terminalreporter.write_line(f"AWS calls of the functions recorded: {calls} kinds, each allowed by its function's policy"
+                                    + (", and each action of every policy needed by some test"
+                                       if getattr(config, "every_integration_module", False) else ""))
     verdict = getattr(config, "log_lines_verdict", None)
     if verdict is None:
         return

@@ -76,6 +76,10 @@ def prod_functions(emulator, infra_stack, monkeypatch):
     from chalicelib import deps as deps_module
     from local.stack import chalice_stage_environment
 
+    # The app's routes are built once per process, at its first import: imported here under
+    # STAGE=prod, it would lose the /_local routes for every later test of this worker.
+    import app  # noqa: F401
+
     stage = chalice_stage_environment("prod")
     for name, value in {**stage, "AWS_DEFAULT_REGION": infra_stack["region"], "AWS_ENDPOINT_URL": emulator.url}.items():
         monkeypatch.setenv(name, value)

@@ -11,6 +11,7 @@ import yaml
 from botocore.stub import Stubber
 
 from infra import api_gateway
+from local.provision import load_template
 from tests.conftest import PROJECT
 
 SCHEDULES = ("escalate_overdue_steps", "relay_outbox", "purge_unverified_accounts", "push_finance_registry",
@@ -56,6 +57,21 @@ def test_the_packaged_stage_is_throttled_guarded_by_the_web_acl_and_answers_erro
         api_gateway.merge_template("local")  # http://127.0.0.1: no stage to deploy
 
 
+def test_the_stage_is_traced_and_logs_every_request_without_ids_or_bodies():
+    """The access log holds what never reaches the function (throttled, refused by the web ACL,
+    unknown routes), in the log group infra/template.yaml makes for the stage."""
+    api = api_gateway.merge_template("prod")["Resources"]["RestAPI"]["Properties"]
+    assert api["TracingEnabled"] is True
+    setting = api["AccessLogSetting"]
+    assert setting["DestinationArn"]["Fn::Sub"].endswith(":log-group:/aws/apigateway/satupintu-prod-access")
+    line = json.loads(setting["Format"])
+    assert {"$context.requestId", "$context.status", "$context.resourcePath", "$context.waf.status"} <= set(line.values())
+    assert not [v for v in line.values() if v in ("$context.path", "$input.body") or "querystring" in v.lower()]
+    template = load_template(PROJECT / "infra" / "template.yaml")["Resources"]
+    assert template["ApiAccessLogGroup"]["Properties"]["LogGroupName"] == {
+        "Fn::Sub": api_gateway.access_log_group("${Stage}")}
+
+
 def test_the_web_acl_has_the_managed_rules_and_a_rate_limit_on_the_account_routes():
     class Loader(yaml.SafeLoader):
         pass
@@ -82,19 +98,28 @@ def test_apply_sets_the_answers_the_throttling_and_the_web_acl_on_the_deployed_a
         {"resources": [{"resource_type": "rest_api", "rest_api_id": "abc123"}]}))
     apigateway = boto3.client("apigateway", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
     wafv2 = boto3.client("wafv2", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
-    with Stubber(apigateway) as gateway, Stubber(wafv2) as waf:
+    logs = boto3.client("logs", region_name="ap-southeast-3", aws_access_key_id="x", aws_secret_access_key="x")
+    log_group_arn = "arn:aws:logs:ap-southeast-3:123456789012:log-group:/aws/apigateway/satupintu-prod-access"
+    with Stubber(apigateway) as gateway, Stubber(wafv2) as waf, Stubber(logs) as log_groups:
+        log_groups.add_response("describe_log_groups", {"logGroups": [
+            {"logGroupName": "/aws/apigateway/satupintu-prod-access-old", "arn": log_group_arn + "-old:*"},
+            {"logGroupName": "/aws/apigateway/satupintu-prod-access", "arn": log_group_arn + ":*"}]},
+            {"logGroupNamePrefix": "/aws/apigateway/satupintu-prod-access"})
         for _ in api_gateway.responses():
             gateway.add_response("put_gateway_response", {})
         gateway.add_response("create_deployment", {}, {"restApiId": "abc123", "stageName": "api"})
         gateway.add_response("update_stage", {}, {"restApiId": "abc123", "stageName": "api", "patchOperations": [
             {"op": "replace", "path": "/*/*/throttling/rateLimit", "value": str(api_gateway.RATE_LIMIT)},
-            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(api_gateway.BURST_LIMIT)}]})
+            {"op": "replace", "path": "/*/*/throttling/burstLimit", "value": str(api_gateway.BURST_LIMIT)},
+            {"op": "replace", "path": "/tracingEnabled", "value": "true"},
+            {"op": "replace", "path": "/accessLogSettings/destinationArn", "value": log_group_arn},
+            {"op": "replace", "path": "/accessLogSettings/format", "value": api_gateway.ACCESS_LOG_FORMAT}]})
         acl_arn = "arn:aws:wafv2:ap-southeast-3:123456789012:regional/webacl/satupintu-api/1234"
         waf.add_response("list_web_acls", {"WebACLs": [{"Name": "satupintu-api", "ARN": acl_arn}]}, {"Scope": "REGIONAL"})
         waf.add_response("associate_web_acl", {}, {
             "WebACLArn": acl_arn,
             "ResourceArn": "arn:aws:apigateway:ap-southeast-3::/restapis/abc123/stages/api"})
-        api_gateway.apply("prod", apigateway, wafv2, project=tmp_path)
+        api_gateway.apply("prod", apigateway, wafv2, project=tmp_path, logs=logs)
         gateway.assert_no_pending_responses()
         waf.assert_no_pending_responses()
 

@@ -31,7 +31,7 @@ def test_the_zip_goes_to_s3_before_the_stack_is_deployed_with_both_capabilities(
     assert len(deploy_doc.option(package, "--s3-bucket")) == 1
     packaged = deploy_doc.option(package, "--output-template-file")
     assert deploy_doc.option(deploy, "--template-file") == packaged != ["build/package/sam.json"]
-    assert set(deploy_doc.option(deploy, "--capabilities")) == {"CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"}
+    assert set(deploy_doc.option(deploy, "--capabilities")) == {"CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
     region = deploy_doc.option(deploy, "--region")
     assert deploy_doc.option(package, "--region") == region  # the bucket is in the stack's region
 
