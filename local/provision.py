@@ -95,6 +95,15 @@ class Resolver:
             if fn == "Fn::If":
                 name, when_true, when_false = arg
                 return self.resolve(when_true if _condition_holds(self.template, name, self.parameters) else when_false)
+            if fn == "Fn::Select":
+                index, items = self.resolve(arg)
+                return items[int(index)]
+            if fn == "Fn::Split":
+                separator, text = self.resolve(arg)
+                return text.split(separator)
+            if fn == "Fn::Join":
+                separator, items = self.resolve(arg)
+                return separator.join(items)
             if fn == "Fn::Sub":
                 text = arg if isinstance(arg, str) else arg[0]
 

@@ -275,8 +275,12 @@ def requests_for(prefix: str, operation: str, params: dict[str, Any], region: st
     if prefix == "ses":
         sender = params.get("FromEmailAddress", "")
         identities = [sender, sender.rpartition("@")[2]]
-        return [Request("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{identity}", _context(**{"ses:FromAddress": sender}))
-                for identity in identities[1:]]  # the domain identity (DEPLOY.md verifies the domain)
+        found = [Request("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{identity}", _context(**{"ses:FromAddress": sender}))
+                 for identity in identities[1:]]  # the domain identity (infra/template.yaml MailIdentity)
+        if params.get("ConfigurationSetName"):  # sending through a configuration set is authorized on it too
+            found.append(Request("ses:SendEmail", f"arn:aws:ses:{region}:{ACCOUNT}:configuration-set/{params['ConfigurationSetName']}",
+                                 _context(**{"ses:FromAddress": sender})))
+        return found
     raise NotImplementedError(f"{prefix}:{operation}: say which IAM requests it makes (tests/aws_calls.py)")
 
 

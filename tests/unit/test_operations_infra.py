@@ -146,3 +146,21 @@ def test_the_uploads_bucket_incoming_prefix_is_under_a_malware_protection_plan_t
     assert {"s3:GetObjectVersion", "s3:PutObjectVersionTagging", "s3:GetObjectVersionTagging", "events:PutRule",
             "s3:PutBucketNotification", "s3:PutObject"} <= actions
     assert template["Parameters"]["MalwareScanEngine"]["Default"] == "GuardDuty"
+
+
+def test_mail_is_sent_from_a_dkim_signed_domain_through_the_configuration_set(template):
+    """The identity is the sending address's domain (any address of it may send), signed with
+    DKIM, its records given to the operator, and mail sent without a configuration set named
+    still goes through ours, whose bounces and complaints are recorded."""
+    identity = template["Resources"]["MailIdentity"]["Properties"]
+    assert identity["EmailIdentity"] == {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "MailFromAddress"}]}]}
+    assert identity["DkimAttributes"] == {"SigningEnabled": True}
+    assert identity["DkimSigningAttributes"] == {"NextSigningKeyLength": "RSA_2048_BIT"}
+    assert identity["ConfigurationSetAttributes"] == {"ConfigurationSetName": {"Ref": "MailConfigurationSet"}}
+    records = json.dumps(template["Outputs"]["MailDkimRecords"]["Value"])
+    assert all(f"DkimDNSToken{part}{n}" in records for part in ("Name", "Value") for n in (1, 2, 3))
+    for name in ("notify", "carry_out_account_requests"):
+        policy = json.loads((PROJECT / ".chalice" / "policies" / f"{name}.json").read_text())
+        [mail] = [s for s in policy["Statement"] if any(a.startswith("ses:") for a in s["Action"])]
+        assert mail["Action"] == ["ses:SendEmail"]
+        assert any(r.endswith(":configuration-set/satupintu") for r in mail["Resource"]), name
