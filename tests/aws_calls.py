@@ -74,8 +74,8 @@ def capture() -> Iterator[list[Call]]:
     try:
         yield calls
     finally:
-        with _lock:
-            record.captures.remove(calls)
+        with _lock:  # by identity: two captures still empty are equal lists
+            record.captures[:] = [c for c in record.captures if c is not calls]
 
 
 # ---- recording ------------------------------------------------------------------------------
@@ -229,9 +229,15 @@ def _s3(operation: str, params: dict[str, Any], region: str) -> list[Request]:
         return _s3_object(region, bucket, params["Key"], False, None)
     if operation == "CopyObject":
         source_bucket, source_key, source_version = _copy_source(params)
-        return (_s3_object(region, source_bucket, source_key, True, source_version)
-                + [_may_answer_gone(region, source_bucket)]
-                + _s3_object(region, bucket, params["Key"], False, None))
+        found = (_s3_object(region, source_bucket, source_key, True, source_version)
+                 + [_may_answer_gone(region, source_bucket)]
+                 + _s3_object(region, bucket, params["Key"], False, None))
+        if params.get("TaggingDirective", "COPY") == "COPY":
+            # The source's tags (GuardDuty's verdict) are read and written with the copy.
+            tagging = "s3:GetObjectVersionTagging" if source_version else "s3:GetObjectTagging"
+            found += [Request(tagging, f"arn:aws:s3:::{source_bucket}/{source_key}", _context()),
+                      Request("s3:PutObjectTagging", f"arn:aws:s3:::{bucket}/{params['Key']}", _context())]
+        return found
     if operation in ("GetObjectTagging", "PutObjectTagging"):
         # GuardDuty's verdict is a tag on the version it scanned.
         verb = operation.removesuffix("ObjectTagging")

@@ -115,7 +115,10 @@ class S3Storage:
         if version_id:
             source["VersionId"] = version_id
         try:
-            self._s3.copy_object(Bucket=self._settings.quarantine_bucket, Key=target_key, CopySource=source)
+            # Without the upload's tags (GuardDuty's verdict means nothing there, and copying
+            # them would need tagging rights on both buckets).
+            self._s3.copy_object(Bucket=self._settings.quarantine_bucket, Key=target_key, CopySource=source,
+                                 TaggingDirective="REPLACE")
         except ClientError as error:
             if error.response["Error"]["Code"] in _GONE:
                 raise ObjectGone(source_key) from None

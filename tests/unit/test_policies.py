@@ -225,3 +225,12 @@ def test_what_holds_data_or_secrets_is_retained_and_the_table_cannot_be_deleted_
         assert resources[name]["DeletionPolicy"] == resources[name]["UpdateReplacePolicy"] == "Retain", name
     assert resources["MainTable"]["Properties"]["DeletionProtectionEnabled"] is True
     assert all(resources[k]["Properties"]["EnableKeyRotation"] is True for k in ("PiiKey", "EvidenceKey"))
+
+
+@pytest.mark.parametrize("function", sorted(app_functions()))
+def test_a_traced_function_may_write_its_traces(function):
+    """Lambda refuses to create a function with active tracing whose role cannot write to X-Ray,
+    and Chalice adds that grant only to a policy it generates, never to a policy file."""
+    assert aws_calls.chalice_config()["xray"] is True
+    for action in ("xray:PutTraceSegments", "xray:PutTelemetryRecords"):
+        assert allowed(policy(function), Request(action, "*", aws_calls._context())), action
