@@ -296,7 +296,8 @@ class Container:
         from chalicelib.domain.integrations import failed_record_notice
 
         params, source = failed_record_notice(entry)
-        self.notifications.tell_role_along("ops", entry.node_path, "registry_record_failed", params, source)
+        self.notifications.tell_role_along("ops", entry.node_path, "registry_record_failed", params, source,
+                                           at=entry.updated_at)
 
     @cached_property
     def notification_idempotency_store(self):

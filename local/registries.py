@@ -18,6 +18,8 @@ Switches, to make it misbehave (`POST /_standin/faults`, JSON; `DELETE` sets all
    "fail": n          the next n records answer HTTP 500,
    "error200": n      the next n answer 200 with MSG50001 (civil: 200 without a registry_id),
    "reject": n        the next n are refused (MSG40001 / HTTP 422),
+   "reject_where": {field: value}   (bios) every record whose fields have these values is refused,
+                      and only those (a test refuses its own record, whatever else is sent),
    "expire_after": n  tokens expire after n more saved records (then MSG40103),
    "slow_seconds": s  every answer is that late (the record is saved first, as a slow server does),
    "down": true       everything answers 503}
@@ -218,6 +220,9 @@ class Handler(BaseHTTPRequestHandler):
             if state.take("bios", "error200"):
                 return (200, {"status": "MSG50001", "message": "gagal menyimpan data"}, delay)
             problem = _bios_problem(dataset, key_field, body)
+            where = faults.get("reject_where") or {}
+            if where and all(str(body.get(name)) == str(value) for name, value in where.items()):
+                problem = "data ditolak: " + ", ".join(f"{name}={value}" for name, value in where.items())
             if problem or state.take("bios", "reject"):
                 return (200, {"status": "MSG40001", "message": problem or "data ditolak"}, delay)
             key = f"{dataset}|{body['tgl_transaksi']}|{body[key_field]}"

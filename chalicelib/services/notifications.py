@@ -92,12 +92,12 @@ class NotificationService:
         self.jobs.send(delivery_job(notification, secret or {}))
 
     def tell_role_along(self, role: str, node_path: tuple[str, ...] | list[str], kind: str, params: dict[str, Any],
-                        source: str) -> int:
+                        source: str, at: datetime | None = None) -> int:
         """Everyone holding `role` at a node of `node_path` (at or above its last office; their
         delegates too), told at once: the in-app item written here and the e-mail queued. The
-        ids come from `source` and the recipient, so telling again writes nothing twice.
-        Answers how many were told."""
-        at = self.clock.now()
+        ids come from `source`, `at` (when it happened) and the recipient, so telling the same
+        thing again writes nothing twice. Answers how many were told."""
+        at = at or self.clock.now()
         recipients = dict.fromkeys(user_id for node_id in node_path
                                    for user_id, lent in self.users.holders(role, node_id)
                                    if lent is None or lent.active_at(at))

@@ -51,8 +51,8 @@ def yesterday(api) -> str:
     return (api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date() - timedelta(days=1)).isoformat()
 
 
-def saved(standins, dataset: str, day: str, key: str):
-    answer = requests.get(f"{standins.url}/_standin/records", params={"target": "bios"}, timeout=5).json()
+def saved(stand_ins, dataset: str, day: str, key: str):
+    answer = requests.get(f"{stand_ins.url}/_standin/records", params={"target": "bios"}, timeout=5).json()
     name = f"{dataset}|{day}|{key}"
     return answer["saved"].get(name), answer["posts"].get(name, 0)
 
