@@ -9,6 +9,7 @@ the last values once, as it keeps one value per day and account.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from datetime import timezone
 from typing import Any, Mapping
@@ -18,6 +19,9 @@ from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import FINANCE_ROLES, HR_ROLES, OUT_OF_REACH, Principal, require_any
 from chalicelib.services.ports import Clock, OrgStore, SendStore
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 
 
 class RegistryInputService:
@@ -65,10 +69,14 @@ class RegistryInputService:
         return entry
 
     def _past_day(self, day: str) -> date:
+        # YYYY-MM-DD only: the day is the record's key, and one day must have one spelling
+        # (fromisoformat alone also takes 20261121).
         try:
+            if not _DAY.fullmatch(day):
+                raise ValueError(day)
             asked = date.fromisoformat(day)
         except ValueError:
-            raise InvalidInput("not a day", [FieldProblem("date", "is not a real date")]) from None
+            raise InvalidInput("not a day", [FieldProblem("date", "is not a real date (YYYY-MM-DD)")]) from None
         if asked > self.clock.now().astimezone(self.tz).date():
             raise InvalidInput("that day has not come", [FieldProblem("date", "must not be in the future")])
         return asked

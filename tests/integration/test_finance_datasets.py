@@ -87,8 +87,9 @@ def test_a_balance_is_finances_per_day_and_account_replaced_when_entered_again_a
     assert api.put(url, {**body, "no_bilyet": "B-1"}, token=unit["finance"]).status == 422
     future = (api.deps.clock.now().date() + timedelta(days=3)).isoformat()
     assert api.put(balance_url(unit["office"], "operasional", future), body, token=unit["finance"]).status == 422
-    assert api.put(balance_url(unit["office"], "operasional", "2026-02-30"), body,
-                   token=unit["finance"]).status == 422
+    for not_a_day in ("2026-02-30", "20260102", "２０２６-01-02"):
+        assert api.put(balance_url(unit["office"], "operasional", not_a_day), body,
+                       token=unit["finance"]).status == 422, not_a_day
 
     first = api.put(url, body, token=unit["finance"])
     assert first.status == 200, first.text
@@ -152,6 +153,10 @@ def test_a_decided_applicant_is_invited_answers_once_and_the_index_is_on_the_das
     invitations = [n for n in api.get("/notifications", token=unit["applicant"]).json["items"]
                    if n["kind"] == "survey_invitation"]
     assert {n["link"].rsplit("/", 1)[-1] for n in invitations} == {approved["id"], rejected["id"]}
+    mails = [m for m in api.mail(unit["applicant_email"]) if "Izin Uji Sederhana" in m["subject"]
+             and m["subject"].startswith("Bagaimana layanan")]
+    assert {m["subject"].rsplit("(", 1)[-1].rstrip(")") for m in mails} == {
+        approved["tracking_code"], rejected["tracking_code"]}
 
     url = f"/applications/{approved['id']}/survey"
     assert api.post(url, {"scores": SCORES}, token=unit["head"]).status == 404  # only its applicant
@@ -194,3 +199,25 @@ def test_a_record_the_registry_refuses_tells_ops_at_once_in_the_app_and_by_mail(
     # Nobody outside the record's office is told.
     assert not [n for n in api.get("/notifications", token=unit["elsewhere"]).json["items"]
                 if n["kind"] == "registry_record_failed"]
+
+
+def test_an_approved_applications_fixed_fee_is_that_days_revenue_of_its_account(registries, api, unit, monkeypatch):
+    from chalicelib.domain.catalog import Fee
+
+    catalog = api.deps.catalog
+    service = catalog.latest("test-simple-permit")
+    charged = service.model_copy(update={"fee": Fee(free=False, amount=250_000, note="Retribusi uji",
+                                                    note_en="A test levy", account="424119")})
+    monkeypatch.setitem(catalog._latest, service.id, charged)
+    monkeypatch.setitem(catalog._by_key, (service.id, service.version), charged)
+
+    day = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date().isoformat()
+    before = api.deps.send_log_store.get(reg.FINANCE_REGISTRY, reg.REVENUE, f"{day}#424119")
+    before_total = before.totals.get("jumlah", 0) if before else 0
+    decided(api, unit), decided(api, unit), decided(api, unit, "reject")
+    revenue = api.deps.send_log_store.get(reg.FINANCE_REGISTRY, reg.REVENUE, f"{day}#424119")
+    assert revenue.body["jumlah"] - before_total == 500_000  # two approvals; a rejection pays nothing
+    assert revenue.body["kd_akun"] == "424119" and revenue.node_path[-1] == unit["desk"]
+    push(api, day)
+    row, posts = saved(registries, reg.REVENUE, day, "424119")
+    assert (int(row["jumlah"]), posts) == (revenue.body["jumlah"], 1)
