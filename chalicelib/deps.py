@@ -126,6 +126,26 @@ class Container:
         return self._built_on_table(DynamoSendLogStore)
 
     @cached_property
+    def survey_store(self):
+        from chalicelib.adapters.dynamodb.surveys import DynamoSurveyStore
+
+        return self._built_on_table(DynamoSurveyStore)
+
+    @cached_property
+    def registry_inputs(self):
+        from chalicelib.services.registry_inputs import RegistryInputService
+
+        return RegistryInputService(sends=self.send_log_store, org=self.org_store, clock=self.clock,
+                                    tz=self.settings.org_timezone)
+
+    @cached_property
+    def surveys(self):
+        from chalicelib.services.surveys import SurveyService
+
+        return SurveyService(surveys=self.survey_store, applications=self.application_store, catalog=self.catalog,
+                             clock=self.clock, tz=self.settings.org_timezone, integrations=self.get_integrations)
+
+    @cached_property
     def subscription_store(self):
         from chalicelib.adapters.dynamodb.subscriptions import DynamoSubscriptionStore
 
@@ -198,7 +218,7 @@ class Container:
 
         return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
                               civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
-                              policy=self.run_policy, metrics=self.metrics)
+                              policy=self.run_policy, metrics=self.metrics, on_failed=self.tell_ops_record_failed)
 
     @cached_property
     def subscription_deliverer(self):
@@ -269,6 +289,15 @@ class Container:
         """A sender paused a subscription: its owner is told (the notification service is built
         only when that happens)."""
         self.notifications.send_direct(user_id, "subscription_paused", params)
+
+    def tell_ops_record_failed(self, entry) -> None:
+        """A registry refused a record for good: ops at or above its office are told at once
+        (the notification service is built only when that happens)."""
+        from chalicelib.domain.integrations import failed_record_notice
+
+        params, source = failed_record_notice(entry)
+        self.notifications.tell_role_along("ops", entry.node_path, "registry_record_failed", params, source,
+                                           at=entry.updated_at)
 
     @cached_property
     def notification_idempotency_store(self):

@@ -3,8 +3,10 @@ local stack and the tests. One server, two registries:
 
 * `/bios/…` — the finance registry: `POST /bios/api/token` (satker, key) → MSG20004 and a token;
   `POST /bios/api/ws/<dataset>` with header `token` → MSG20003 when saved. It keeps one value
-  per day and account (or day and service) and a second post replaces the first, as the real one
-  does; MSG40103 for an expired token, MSG40001 for a record missing its fields.
+  per day and account (or bank account, deposit, service; staff counts per day) and a second
+  post replaces the first, as the real one does; MSG40103 for an expired token, MSG40001 for a
+  record missing its fields. Datasets: revenue and spending, the three balances, staff counts,
+  service statistics and the satisfaction index (`_DATASET_KEYS`).
 * `/civil/…` — the national civil registry: `POST /civil/nik/verify` → SESUAI when the birth date
   given is the one the NIK encodes; `POST /civil/events` with `Idempotency-Key` → 201
   `{registry_id}`, and the same answer for a repeated key.
@@ -16,6 +18,8 @@ Switches, to make it misbehave (`POST /_standin/faults`, JSON; `DELETE` sets all
    "fail": n          the next n records answer HTTP 500,
    "error200": n      the next n answer 200 with MSG50001 (civil: 200 without a registry_id),
    "reject": n        the next n are refused (MSG40001 / HTTP 422),
+   "reject_where": {field: value}   (bios) every record whose fields have these values is refused,
+                      and only those (a test refuses its own record, whatever else is sent),
    "expire_after": n  tokens expire after n more saved records (then MSG40103),
    "slow_seconds": s  every answer is that late (the record is saved first, as a slow server does),
    "down": true       everything answers 503}
@@ -38,7 +42,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 TARGETS = ("bios", "civil", "hooks")
-_DATASET_KEYS = {"keuangan/akuntansi/pengeluaran": "kd_akun", "layanan/statistik/harian": "kd_layanan"}
+# dataset → the field that, with the day, names the value it keeps; and the fields that must be numbers.
+_DATASET_KEYS = {
+    "keuangan/akuntansi/penerimaan": "kd_akun",
+    "keuangan/akuntansi/pengeluaran": "kd_akun",
+    "keuangan/saldo/saldo_operasional": "no_rekening",
+    "keuangan/saldo/saldo_pengelolaan_kas": "no_bilyet",
+    "keuangan/saldo/saldo_dana_kelolaan": "no_rekening",
+    "layanan/sdm/data_pegawai": "tgl_transaksi",
+    "layanan/statistik/harian": "kd_layanan",
+    "layanan/ikm/bulanan": "kd_layanan",
+}
+_DATASET_NUMBERS = {
+    "keuangan/akuntansi/penerimaan": ("jumlah",),
+    "keuangan/akuntansi/pengeluaran": ("jumlah",),
+    "keuangan/saldo/saldo_operasional": ("saldo_akhir",),
+    "keuangan/saldo/saldo_pengelolaan_kas": ("nilai_deposito", "nilai_bunga"),
+    "keuangan/saldo/saldo_dana_kelolaan": ("saldo_akhir",),
+    "layanan/sdm/data_pegawai": ("pns", "pppk", "non_pns", "kontrak"),
+    "layanan/ikm/bulanan": ("jml_responden",),
+}
 
 
 class Registries:
@@ -197,6 +220,9 @@ class Handler(BaseHTTPRequestHandler):
             if state.take("bios", "error200"):
                 return (200, {"status": "MSG50001", "message": "gagal menyimpan data"}, delay)
             problem = _bios_problem(dataset, key_field, body)
+            where = faults.get("reject_where") or {}
+            if where and all(str(body.get(name)) == str(value) for name, value in where.items()):
+                problem = "data ditolak: " + ", ".join(f"{name}={value}" for name, value in where.items())
             if problem or state.take("bios", "reject"):
                 return (200, {"status": "MSG40001", "message": problem or "data ditolak"}, delay)
             key = f"{dataset}|{body['tgl_transaksi']}|{body[key_field]}"
@@ -251,8 +277,7 @@ def _bios_problem(dataset: str, key_field: str | None, body: dict[str, Any]) -> 
         return "tgl_transaksi wajib diisi (YYYY-MM-DD)"
     if not body.get(key_field):
         return f"{key_field} wajib diisi"
-    numbers = ("jumlah",) if key_field == "kd_akun" else ()
-    for name in numbers:
+    for name in _DATASET_NUMBERS.get(dataset, ()):
         if not str(body.get(name, "")).isdigit():
             return f"{name} wajib berupa angka"
     return None

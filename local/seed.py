@@ -43,6 +43,9 @@ TREE = [
 STAFF = [
     ("admin", "Admin satupintu", [("admin", "org-demo"), ("viewer", "org-demo")]),
     ("ops", "Operator integrasi", [("ops", "org-demo")]),
+    # the unit's figures for the finance registry: daily balances, staff counts
+    ("keuangan", "Bendahara Keuangan", [("finance", "org-demo")]),
+    ("kepegawaian", "Staf Kepegawaian", [("hr", "org-demo")]),
     # dam permits: completeness → technical review → head of agency
     ("loket.bendungan", "Rina Loket Bendungan", [("verifier", "dam-desk")]),
     ("teknis.bendungan", "Bayu Balai Teknik", [("verifier", "dam-division")]),

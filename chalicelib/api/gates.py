@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, OPS_ROLES, application_roles, require_any,
+    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
 
@@ -50,6 +50,16 @@ def reports(ctx, **_path) -> None:
 def application(ctx, id: str, **_path) -> None:
     """The application the path names, as its reader: its applicant or staff working on it."""
     ctx.deps.applications.get(ctx.user(), id)
+
+
+def finance_of(ctx, node_id: str, **_path) -> None:
+    """The office the path names, as finance staff at or above it (its balances)."""
+    ctx.deps.registry_inputs.office(ctx.user(), node_id, FINANCE_ROLES)
+
+
+def hr_of(ctx, node_id: str, **_path) -> None:
+    """The office the path names, as HR at or above it (its staff counts)."""
+    ctx.deps.registry_inputs.office(ctx.user(), node_id, HR_ROLES)
 
 
 def figures_of(ctx, node_id: str, **_path) -> None:

@@ -200,6 +200,12 @@ def _to_applicant(kind: str, app: Application, service: ServiceType, **extra: An
     return Notice(kind, notice_params(app, service, **extra), application_id=app.id, to_user_id=app.applicant_id)
 
 
+def _survey_invitation(app: Application, service: ServiceType) -> tuple[Notice, ...]:
+    """A public service's applicant is asked how it went once it is decided (services/surveys.py);
+    staff filing for their own office are not the public the index measures."""
+    return (_to_applicant("survey_invitation", app, service),) if service.filed_by == "public" else ()
+
+
 def _to_deciders(kind: str, app: Application, service: ServiceType, role: str | None = None,
                  node_id: str | None = None, fallback_roles: tuple[str, ...] = (), **extra: Any) -> Notice:
     """Everyone deciding the application's current step (or holding `role` at `node_id`), never
@@ -409,7 +415,8 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
         notices: tuple[Notice, ...] = (_to_deciders("assigned", updated, service),)
     elif action == "approve":
         updated = _leave_review(app).evolve(status=APPROVED, **base)
-        notices = (_to_applicant("approved", updated, service, comment=comment or ""),)
+        notices = (_to_applicant("approved", updated, service, comment=comment or ""),
+                   *_survey_invitation(updated, service))
         certificate = None
         if service.on_approval.certificate:
             if next_certificate is None:
@@ -426,7 +433,8 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
         )
     elif action == "reject":
         updated = _leave_review(app).evolve(status=REJECTED, **base)
-        notices = (_to_applicant("rejected", updated, service, comment=comment or ""),)
+        notices = (_to_applicant("rejected", updated, service, comment=comment or ""),
+                   *_survey_invitation(updated, service))
     else:
         # The step stays: a resubmission comes back to it.
         updated = _leave_review(app).evolve(status=RETURNED, **base)

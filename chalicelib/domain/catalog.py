@@ -133,6 +133,9 @@ class Fee(_Strict):
     amount: int | None = Field(None, ge=0)
     note: str
     note_en: str
+    # The revenue account (kd_akun) a fixed fee is booked to: with an amount, each approval
+    # adds it to that day's revenue (penerimaan) pushed to the finance registry.
+    account: str | None = Field(None, pattern=r"^[0-9]{6}$")
 
     @model_validator(mode="after")
     def _free_has_no_amount(self) -> "Fee":

@@ -19,7 +19,7 @@ answers a repeated key with the first answer.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
@@ -32,12 +32,38 @@ FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
 SUBSCRIPTIONS = "subscriptions"
 TARGETS = (FINANCE_REGISTRY, CIVIL_REGISTRY, SUBSCRIPTIONS)
 
-# Finance registry (BIOS) datasets: the path under {base}/api/ws/ each one is posted to.
+# Finance registry (BIOS) datasets: the path under {base}/api/ws/ each one is posted to. The
+# finance paths and their fields are those BIOS's public clients post to (e.g. the Laravel
+# clients' SaldoKeuanganController and sendPenerimaan command, and the Python sheet-to-BIOS
+# sync scripts, all posting form fields to {base}/api/ws/keuangan/...): revenue and spending
+# per day and account (tgl_transaksi, kd_akun, jumlah); the operational account's balance
+# (kdbank, no_rekening, unit, saldo_akhir); cash management, i.e. deposits (kdbank, no_bilyet,
+# nilai_deposito, nilai_bunga); managed funds (kdbank, no_rekening, saldo_akhir).
+REVENUE = "keuangan/akuntansi/penerimaan"
 EXPENDITURES = "keuangan/akuntansi/pengeluaran"
+BALANCE_OPERATIONAL = "keuangan/saldo/saldo_operasional"
+BALANCE_CASH_MANAGEMENT = "keuangan/saldo/saldo_pengelolaan_kas"
+BALANCE_MANAGED_FUNDS = "keuangan/saldo/saldo_dana_kelolaan"
+# Staff counts by employment category. BIOS's public clients post them per sector
+# (kesehatan/sdm/…, pendidikan/sdm/… with pns, pppk / pegawai_pppk, non_pns, kontrak); a
+# general service unit's path is not in any public client, so this one follows their pattern.
+STAFF = "layanan/sdm/data_pegawai"
 SERVICE_STATISTICS = "layanan/statistik/harian"
+# The public satisfaction index (IKM) per service and month, a service indicator.
+SATISFACTION = "layanan/ikm/bulanan"
 
 # The running totals each dataset posts: all of them, zero where nothing was added yet.
-DATASET_TOTALS = {EXPENDITURES: ("jumlah",), SERVICE_STATISTICS: ("jml_permohonan", "jml_selesai")}
+DATASET_TOTALS = {REVENUE: ("jumlah",), EXPENDITURES: ("jumlah",),
+                  SERVICE_STATISTICS: ("jml_permohonan", "jml_selesai")}
+# The balances finance staff enter each day: the account kind in the route → its dataset and
+# the fields it takes (each a whole number of rupiah but the identifying ones).
+BALANCES = {
+    "operasional": (BALANCE_OPERATIONAL, ("kdbank", "no_rekening", "unit"), ("saldo_akhir",)),
+    "pengelolaan-kas": (BALANCE_CASH_MANAGEMENT, ("kdbank", "no_bilyet"), ("nilai_deposito", "nilai_bunga")),
+    "dana-kelolaan": (BALANCE_MANAGED_FUNDS, ("kdbank", "no_rekening"), ("saldo_akhir",)),
+}
+# Staff counts HR enters: BIOS's employment categories.
+STAFF_CATEGORIES = ("pns", "pppk", "non_pns", "kontrak")
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 STATES = (PENDING, SENT, FAILED)
@@ -64,6 +90,8 @@ class IntegrationRecord:
     # where each goes in the body ("nik", "data.father_nik") when the record is sent.
     sealed: Sealed | None = None
     sealed_paths: Mapping[str, str] = field(default_factory=dict)
+    # Where the record comes from (root → office): ops at or above it are told if it fails.
+    node_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,10 +120,14 @@ class SendEntry:
     lease_until: datetime | None = None
     sealed: Sealed | None = None  # as IntegrationRecord's
     sealed_paths: Mapping[str, str] = field(default_factory=dict)
+    node_path: tuple[str, ...] = ()  # as IntegrationRecord's
 
     @property
     def body(self) -> dict[str, Any]:
-        """What is posted: the fixed fields and the running totals."""
+        """What is posted: the fixed fields and the running totals (for the satisfaction index,
+        the index worked out from its running sums)."""
+        if self.target == FINANCE_REGISTRY and self.dataset == SATISFACTION:
+            return {**self.fields, **satisfaction_fields(self.totals)}
         zeros = dict.fromkeys(DATASET_TOTALS.get(self.dataset, ()), 0) if self.target == FINANCE_REGISTRY else {}
         return {**self.fields, **zeros, **self.totals}
 
@@ -121,7 +153,8 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
 
     def statistics(counter: str) -> IntegrationRecord:
         return IntegrationRecord(FINANCE_REGISTRY, SERVICE_STATISTICS, day, f"{day}#{service.id}", finance_due,
-                              fields={"tgl_transaksi": day, "kd_layanan": service.id}, adds={counter: 1})
+                              fields={"tgl_transaksi": day, "kd_layanan": service.id}, adds={counter: 1},
+                              node_path=tuple(app.node_path))
 
     if entry.action == "submit":
         records.append(statistics("jml_permohonan"))
@@ -133,9 +166,13 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
         if on_approval.budget_posting:
             expenditure = _expenditure(app.data, account_codes, finance_due)
             if expenditure:
-                records.append(expenditure)
+                records.append(replace(expenditure, node_path=tuple(app.node_path)))
+        revenue = _revenue(service, day, finance_due, tuple(app.node_path))
+        if revenue:
+            records.append(revenue)
         if on_approval.registry_push == CIVIL_REGISTRY and on_approval.registry_event:
-            records.append(_civil_event(app.id, app.data, app.sealed, service, day, at))
+            records.append(replace(_civil_event(app.id, app.data, app.sealed, service, day, at),
+                                   node_path=tuple(app.node_path)))
     return tuple(records)
 
 
@@ -148,6 +185,77 @@ def _expenditure(data: Mapping[str, Any], account_codes: Mapping[str, str], due:
     account = account_codes.get(category, "")
     return IntegrationRecord(FINANCE_REGISTRY, EXPENDITURES, spent_on, f"{spent_on}#{account or category}", due,
                           fields={"tgl_transaksi": spent_on, "kd_akun": account}, adds={"jumlah": amount})
+
+
+def _revenue(service: ServiceType, day: str, due: datetime, node_path: tuple[str, ...]) -> IntegrationRecord | None:
+    """A fee the service charges is revenue (penerimaan) on the day its application is approved,
+    added to that day's total of the fee's revenue account."""
+    fee = service.fee
+    if fee is None or fee.free or not fee.amount or not fee.account:
+        return None
+    return IntegrationRecord(FINANCE_REGISTRY, REVENUE, day, f"{day}#{fee.account}", due,
+                             fields={"tgl_transaksi": day, "kd_akun": fee.account}, adds={"jumlah": fee.amount},
+                             node_path=node_path)
+
+
+def balance_record(kind: str, day: str, node_path: tuple[str, ...], values: Mapping[str, Any],
+                   due: datetime) -> IntegrationRecord:
+    """A day's balance of one account, as finance staff entered it: one record per day, account
+    kind and account, replaced when entered again (BIOS keeps the last one posted)."""
+    dataset, identity, _amounts = BALANCES[kind]
+    account = ":".join(str(values[name]) for name in identity if name != "unit")
+    return IntegrationRecord(FINANCE_REGISTRY, dataset, day, f"{day}#{account}", due,
+                             fields={"tgl_transaksi": day, **values}, node_path=node_path)
+
+
+def staff_record(day: str, node_path: tuple[str, ...], counts: Mapping[str, int], due: datetime) -> IntegrationRecord:
+    """The unit's staff counts by category on a day, as HR entered them (replaced when entered
+    again)."""
+    return IntegrationRecord(FINANCE_REGISTRY, STAFF, day, day, due,
+                             fields={"tgl_transaksi": day, **{c: int(counts.get(c, 0)) for c in STAFF_CATEGORIES}},
+                             node_path=node_path)
+
+
+# ---- the public satisfaction index (IKM; Permenpan RB 14/2017) ------------------------------------
+
+# The nine elements, in the regulation's order, each scored 1 (poor) to 4 (very good).
+IKM_ELEMENTS = ("requirements", "procedure", "time", "cost", "product", "competence", "behaviour",
+                "complaints", "facilities")
+
+
+def ikm_index(responses: int, sums: Mapping[str, int]) -> float | None:
+    """The index the standard way: each element's mean over the responses, the mean of those
+    nine means, times 25 (so 25–100); None without a response."""
+    if responses <= 0:
+        return None
+    means = [sums.get(name, 0) / responses for name in IKM_ELEMENTS]
+    return round(sum(means) / len(means) * 25, 2)
+
+
+def ikm_grade(index: float | None) -> str | None:
+    """The quality letter of an index (the regulation's converted bands): A 88.31–100, B
+    76.61–88.30, C 65.00–76.60, D 25.00–64.99."""
+    if index is None:
+        return None
+    return "A" if index >= 88.31 else "B" if index >= 76.61 else "C" if index >= 65.0 else "D"
+
+
+def satisfaction_fields(totals: Mapping[str, int]) -> dict[str, Any]:
+    """The IKM record's figures from its running sums (`responses`, `u_{element}`)."""
+    responses = int(totals.get("responses", 0))
+    index = ikm_index(responses, {name: int(totals.get(f"u_{name}", 0)) for name in IKM_ELEMENTS})
+    return {"jml_responden": responses, "nilai_ikm": index if index is not None else 0,
+            "mutu": ikm_grade(index) or ""}
+
+
+def satisfaction_record(service_id: str, month: str, node_path: tuple[str, ...], scores: Mapping[str, int],
+                        due: datetime) -> IntegrationRecord:
+    """One answered survey added to its service's month (the record's day: the month's first)."""
+    day = f"{month}-01"
+    return IntegrationRecord(FINANCE_REGISTRY, SATISFACTION, day, f"{month}#{service_id}", due,
+                             fields={"tgl_transaksi": day, "kd_layanan": service_id, "periode": month},
+                             adds={"responses": 1, **{f"u_{name}": int(scores[name]) for name in IKM_ELEMENTS}},
+                             node_path=node_path)
 
 
 def _civil_event(app_id: str, data: Mapping[str, Any], sealed: Sealed | None, service: ServiceType, day: str,
@@ -181,6 +289,14 @@ def with_opened(body: Mapping[str, Any], paths: Mapping[str, str], opened: Mappi
         else:
             filled[head] = opened[name]
     return filled
+
+
+def failed_record_notice(entry: SendEntry) -> tuple[dict[str, Any], str]:
+    """What ops are told of a record refused for good, and the notice's source (the record and
+    the change that failed: the same failure is told once)."""
+    params = {"target": entry.target, "dataset": entry.dataset, "day": entry.day, "key": entry.key,
+              "code": entry.last_code or "", "reason": entry.last_message or "", "attempts": entry.attempts}
+    return params, f"SEND#{entry.target}#{entry.dataset}#{entry.key}#v{entry.version}"
 
 
 # ---- reading the registries' answers ---------------------------------------------------------

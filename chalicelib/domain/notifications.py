@@ -31,6 +31,8 @@ KINDS: dict[str, bool] = {
     "document_rejected": True,
     "roles_granted": True,
     "subscription_paused": True,
+    "registry_record_failed": True,
+    "survey_invitation": True,
     "verify_code": False,
     "reset_code": False,
     "already_registered": False,

@@ -22,6 +22,8 @@ ROLES = (
     "budget_recommender",
     "admin",
     "ops",
+    "finance",
+    "hr",
 )
 
 # The roles a catalog step may name as its deciders.
@@ -46,6 +48,10 @@ STAFF_ROLES = ROLES
 ADMIN_ROLES = ("admin",)
 # Integration logs, delivery records and re-runs; never people's files.
 OPS_ROLES = ("ops",)
+# What the finance registry is told that satupintu cannot count itself: the unit's daily account
+# balances (finance staff) and its staff counts (HR). Neither reads applications.
+FINANCE_ROLES = ("finance",)
+HR_ROLES = ("hr",)
 
 
 def application_roles(program: str | None) -> tuple[str, ...]:

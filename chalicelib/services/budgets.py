@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timezone
 
 from chalicelib.domain import budgets as rules
@@ -45,6 +45,8 @@ class Dashboard:
     period: str
     children: list[OfficeFigures]
     series: list[OfficeFigures]  # the office itself, one per month, oldest first
+    # The public satisfaction index (IKM) per service in the month, from the office's counters.
+    satisfaction: dict[str, dict] = field(default_factory=dict)
 
 
 def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -174,7 +176,10 @@ class BudgetService:
 
         series = [office(node.id, node.name, node.kind, month, node) for month in months]
         children = [office(link.id, link.name, link.kind, period) for link in links]
-        return Dashboard(series[-1], period, children, series)
+        from chalicelib.services.surveys import satisfaction_from_counters
+
+        return Dashboard(series[-1], period, children, series,
+                         satisfaction_from_counters(counters.get((node.id, period), {})))
 
     def export_csv(self, caller: Principal, node_id: str, period: str) -> str:
         """The dashboard for a spreadsheet: one row per office and category (the office first,

@@ -61,8 +61,10 @@ class Run:
     time limit: a record is claimed only while there is time to post it and record it)."""
 
     def __init__(self, target: str, *, sends: SendStore, clock: Clock, policy: RunPolicy, monotonic: Callable[[], float],
-                 seconds: float, post_timeout: float) -> None:
+                 seconds: float, post_timeout: float,
+                 on_failed: Callable[[reg.SendEntry], None] | None = None) -> None:
         self.summary = RunSummary(target)
+        self.on_failed = on_failed  # told of each record that ends `failed` (ops are notified)
         self.sends = sends
         self.clock = clock
         self.policy = policy
@@ -104,8 +106,16 @@ class Run:
         if outcome.verdict == reg.RETRY:
             retry_at = now + timedelta(seconds=reg.backoff(attempts, self.policy.later_base_seconds,
                                                            self.policy.later_cap_seconds))
-        self.sends.settle(entry, outcome, http_status, now, retry_at)
+        settled = self.sends.settle(entry, outcome, http_status, now, retry_at)
         self._count(entry, outcome)
+        if settled.state == reg.FAILED and self.on_failed is not None:
+            # Told at once, not left for someone to find in the log. A failure to tell is logged
+            # and does not undo the settled answer: the record is in the log as `failed` either way.
+            try:
+                self.on_failed(settled)
+            except Exception:
+                logger.error("could not tell ops of a failed record", exc_info=True,
+                             extra={"target": entry.target, "dataset": entry.dataset, "key": entry.key})
         return now
 
     def release(self, entry: reg.SendEntry, stop: StopRun) -> None:

@@ -91,6 +91,28 @@ class NotificationService:
                 pass  # recorded as retrying; the queued job tries again
         self.jobs.send(delivery_job(notification, secret or {}))
 
+    def tell_role_along(self, role: str, node_path: tuple[str, ...] | list[str], kind: str, params: dict[str, Any],
+                        source: str, at: datetime | None = None) -> int:
+        """Everyone holding `role` at a node of `node_path` (at or above its last office; their
+        delegates too), told at once: the in-app item written here and the e-mail queued. The
+        ids come from `source`, `at` (when it happened) and the recipient, so telling the same
+        thing again writes nothing twice. Answers how many were told."""
+        at = at or self.clock.now()
+        recipients = dict.fromkeys(user_id for node_id in node_path
+                                   for user_id, lent in self.users.holders(role, node_id)
+                                   if lent is None or lent.active_at(at))
+        jobs = []
+        for user_id in recipients:
+            notification = Notification(id=rules.notification_id(at, source, user_id), user_id=user_id, kind=kind,
+                                        params=params, created_at=at)
+            self.notifications.add(notification)
+            jobs.append(delivery_job(notification, {}))
+        if jobs:
+            self.jobs.send_many(jobs)
+        else:
+            logger.error("nobody to tell", extra={"kind": kind, "role": role, "node_path": list(node_path)})
+        return len(jobs)
+
     # ---- fan-out ------------------------------------------------------------------------------
 
     def fan_out(self, key: Any) -> int:

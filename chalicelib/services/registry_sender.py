@@ -32,8 +32,10 @@ class RegistrySender:
     def __init__(self, *, sends: SendStore, finance_registry: Callable[[], FinanceRegistryClient | None],
                  civil_registry: Callable[[], CivilRegistryClient | None], vault: Callable[[], Vault], clock: Clock, policy: RunPolicy,
                  metrics: Metrics, sleep: Callable[[float], None] = time.sleep,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic,
+                 on_failed: Callable[[reg.SendEntry], None] | None = None) -> None:
         self.sends = sends
+        self.on_failed = on_failed  # a record the registry refused: ops are told
         self.metrics = metrics
         self._clients = {reg.FINANCE_REGISTRY: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
         self._vault = vault  # () -> the PII vault, to open the NIKs a civil event carries
@@ -49,7 +51,7 @@ class RegistrySender:
             return Run.not_configured(target)
         post = self._post_finance_registry if target == reg.FINANCE_REGISTRY else self._post_civil
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
-                  seconds=seconds, post_timeout=client.timeout)
+                  seconds=seconds, post_timeout=client.timeout, on_failed=self.on_failed)
         down = 0
         for pk in run.due():
             entry = run.claim(pk)

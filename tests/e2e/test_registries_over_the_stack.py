@@ -170,3 +170,48 @@ def test_the_demo_subscriber_gets_the_seeds_events_signed_with_the_subscriptions
     log = {e["key"]: e for e in send_log(http, ops, target="subscriptions")}
     accepted = {d["delivery"] for d in found if d["status"] == 204}
     assert accepted <= {key.split("#", 1)[1] for key, e in log.items() if e["state"] == "sent"}
+
+
+def test_a_balance_the_finance_registry_refuses_tells_ops_in_the_app_and_by_mail(http, stack):
+    """Issue 18: finance enters a balance, the registry refuses it (MSG40001), and ops, who hold
+    the role at the unit, are told at once: an in-app notification and an e-mail."""
+    # A day nothing else in the demo uses: the re-run below makes only this record due.
+    day = (date(2003, 1, 1) + timedelta(days=int(datetime.now().timestamp()) % 3000)).isoformat()
+    account = f"77{int(datetime.now().timestamp() * 1000) % 10**8:08d}"
+    finance = login(http, "keuangan")
+    entered = http.call("PUT", f"/finance/org-demo/balances/operasional/{day}",
+                        {"kdbank": "009", "no_rekening": account, "saldo_akhir": 42_000_000}, token=finance)
+    assert entered.status == 200, entered.text
+    assert (entered.json["state"], entered.json["record"]["saldo_akhir"]) == ("pending", 42_000_000)
+
+    ops = login(http, "ops")
+    mails_before = len(http.mail("ops@demo.satupintu.id"))
+    # Only this record is refused: whatever else the stack sends meanwhile is not disturbed.
+    requests.post(standin(stack, "/_standin/faults"),
+                  json={"target": "bios", "reject_where": {"no_rekening": account}}, timeout=5)
+    try:
+        assert http.post("/integrations/bios/run", {"date": day}, token=ops).status == 202
+
+        def failed():
+            entries = [e for e in send_log(http, ops, target="bios", date=day) if account in e["key"]]
+            return entries if entries and entries[0]["state"] == "failed" else None
+
+        [entry] = eventually(failed, timeout=60, what="the refused balance in the send log")
+        assert entry["last_code"] == "MSG40001" and entry["attempts"] == 1
+    finally:
+        requests.delete(standin(stack, "/_standin/faults"), timeout=5)
+
+    def told():
+        items = http.get("/notifications", token=ops).json["items"]
+        return [n for n in items if n["kind"] == "registry_record_failed" and day in n["title"]] or None
+
+    [note] = eventually(told, timeout=30, what="the in-app notification to ops")
+    assert "keuangan/saldo/saldo_operasional" in note["title"] and "MSG40001" in note["summary"]
+
+    def mailed():
+        mails = http.mail("ops@demo.satupintu.id")
+        return [m for m in mails[:len(mails) - mails_before] if day in m["subject"]] or None
+
+    [mail] = eventually(mailed, timeout=60, what="the e-mail to ops")
+    assert "MSG40001" in mail["text"] and account in mail["text"]
+    assert registry(stack, "bios")["saved"].get(f"keuangan/saldo/saldo_operasional|{day}|{account}") is None

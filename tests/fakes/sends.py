@@ -43,7 +43,11 @@ class FakeSendStore:
             self.entries[pk] = replace(
                 base, day=r.day, fields=dict(r.fields), totals=totals, state=PENDING, version=base.version + 1,
                 updated_at=at, next_attempt_at=r.due_at, sealed=r.sealed if r.sealed is not None else base.sealed,
-                sealed_paths=dict(r.sealed_paths) if r.sealed is not None else base.sealed_paths)
+                sealed_paths=dict(r.sealed_paths) if r.sealed is not None else base.sealed_paths,
+                node_path=tuple(r.node_path) or base.node_path)
+
+    def owe(self, records: Iterable[Any], at: datetime) -> None:
+        self.put_records(records, at)
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
         return self.entries.get(send_pk(target, dataset, key))

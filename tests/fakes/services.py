@@ -74,9 +74,10 @@ def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> I
     slept: list[float] = []
     policy = policy or RunPolicy()
     monotonic = monotonic or (lambda: sum(slept))
+    told_ops: list = []  # the records ops were told of (failed)
     sender = RegistrySender(sends=f.sends, finance_registry=lambda: f.bios, civil_registry=lambda: f.civil,
                             vault=lambda: f.vault, clock=f.clock, policy=policy, metrics=f.metrics,
-                            sleep=slept.append, monotonic=monotonic)
+                            sleep=slept.append, monotonic=monotonic, on_failed=told_ops.append)
     deliverer = SubscriptionDeliverer(
         sends=f.sends, webhooks=lambda: f.webhooks, subscriptions=f.subscriptions, vault=lambda: f.vault,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
@@ -85,6 +86,7 @@ def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> I
     service = IntegrationService(sends=f.sends, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB,
                                  registry_sender=lambda: sender, subscription_deliverer=lambda: deliverer)
     service.slept = slept  # type: ignore[attr-defined]
+    service.told_ops = told_ops  # type: ignore[attr-defined]
     return service
 
 

@@ -96,3 +96,38 @@ def test_the_purge_removes_a_registration_never_verified_within_its_policy(api, 
     assert aws_calls.refused(calls) == []
     # Gone: the address can register again and gets a code, as a new one would.
     assert api.post("/auth/register", {"email": email, "password": "correct horse 2", "name": "Lagi"}).status == 202
+
+
+def owe_refused_record(api, registries) -> reg.IntegrationRecord:
+    """A record of the demo's root office (whose ops are told), due now, that the stand-in will
+    refuse."""
+    from chalicelib.adapters.dynamodb.send_log import add_to_send_log
+    from chalicelib.adapters.dynamodb.table import run_transaction
+    from tests.integration.test_integrations import a_past_day
+
+    day, now = a_past_day(), api.deps.clock.now()
+    record = reg.staff_record(day, ("org-demo",), {"pns": 1}, now)
+    api.deps._models  # noqa: B018 (bind the models)
+    run_transaction(lambda tx: add_to_send_log(tx, [record], now))
+    answer = requests.post(f"{registries.url}/_standin/faults", json={"target": "bios", "reject": 1}, timeout=5)
+    assert answer.status_code == 200
+    return record
+
+
+@pytest.mark.parametrize("function", ["retry_registry_sends", "push_finance_registry", "run_integration"])
+def test_a_refused_record_tells_ops_from_each_registry_function_within_its_policy(registries, api, seeded, function):
+    from chalicelib import deps as deps_module
+
+    record = owe_refused_record(api, registries)
+    if function == "run_integration":
+        ops = make_people(api, {"ops": [("ops", "org-demo")]})["ops"]
+        assert api.post("/integrations/bios/run", {"date": record.day}, token=ops).status == 202
+        deps_module.reset()
+        with aws_calls.capture() as captured:
+            assert deliver_queue(api.deps, "run_integration") >= 1
+        calls = [call for call in captured if call.function == function]
+    else:
+        calls = run_as_lambda(api, function)
+    assert {"dynamodb:PutItem", "sqs:SendMessage"} <= needed(calls)
+    assert aws_calls.refused(calls) == []
+    assert api.deps.send_log_store.get(record.target, record.dataset, record.key).state == "failed"

@@ -50,6 +50,56 @@ def test_a_final_decision_counts_as_completed():
     assert record.adds == {"jml_selesai": 1}
 
 
+def test_an_approved_service_with_a_fixed_fee_adds_it_to_the_days_revenue_of_its_account():
+    fee = CATALOG.latest("city-building-permit").fee
+    assert (fee.amount, fee.account) == (1_500_000, "424111")
+    statistics, revenue = owed("city-building-permit", "approve", "in_review", "approved")
+    assert (revenue.dataset, revenue.day, revenue.key) == (reg.REVENUE, "2026-11-22", "2026-11-22#424111")
+    assert revenue.fields == {"tgl_transaksi": "2026-11-22", "kd_akun": "424111"}
+    assert revenue.adds == {"jumlah": 1_500_000} and revenue.node_path == ("root", "n")
+    assert statistics.node_path == ("root", "n")
+    # A free service, and a rejection, owe no revenue.
+    assert reg.REVENUE not in {r.dataset for r in owed("city-business-permit", "approve", "in_review", "approved")}
+    assert reg.REVENUE not in {r.dataset for r in owed("city-building-permit", "reject", "in_review", "rejected")}
+
+
+@pytest.mark.parametrize("scores, index, grade", [
+    ([4] * 9, 100.0, "A"),
+    ([1] * 9, 25.0, "D"),
+    ([3] * 9, 75.0, "C"),
+    ([4, 4, 3, 3, 4, 3, 3, 3, 3], 83.33, "B"),
+])
+def test_the_satisfaction_index_is_the_mean_of_the_element_means_times_25_with_its_letter(scores, index, grade):
+    sums = dict(zip(reg.IKM_ELEMENTS, scores))
+    assert reg.ikm_index(1, sums) == index and reg.ikm_grade(index) == grade
+
+
+def test_the_ikm_record_posts_the_index_of_its_running_sums():
+    one = reg.satisfaction_record("city-building-permit", "2026-11", ("root",), dict.fromkeys(reg.IKM_ELEMENTS, 4), NOW)
+    two = reg.satisfaction_record("city-building-permit", "2026-11", ("root",), dict.fromkeys(reg.IKM_ELEMENTS, 2), NOW)
+    assert one.key == two.key == "2026-11#city-building-permit" and one.day == "2026-11-01"
+    totals = {name: one.adds[name] + two.adds[name] for name in one.adds}
+    entry = reg.SendEntry(reg.FINANCE_REGISTRY, reg.SATISFACTION, one.day, one.key, reg.PENDING, dict(one.fields),
+                          totals, 2, 0, 0, NOW, NOW)
+    # Element means 3.0 → 75.0, grade C; two responses.
+    assert entry.body == {"tgl_transaksi": "2026-11-01", "kd_layanan": "city-building-permit", "periode": "2026-11",
+                          "jml_responden": 2, "nilai_ikm": 75.0, "mutu": "C"}
+    assert reg.ikm_index(0, {}) is None and reg.ikm_grade(None) is None
+
+
+def test_a_balance_is_one_record_per_day_and_account_and_staff_counts_one_per_day():
+    values = {"kdbank": "009", "no_rekening": "1234567890", "unit": "BLU", "saldo_akhir": 5_000_000}
+    record = reg.balance_record("operasional", "2026-11-21", ("root",), values, NOW)
+    assert (record.dataset, record.key) == (reg.BALANCE_OPERATIONAL, "2026-11-21#009:1234567890")
+    assert record.fields == {"tgl_transaksi": "2026-11-21", **values} and not record.adds
+    deposit = reg.balance_record("pengelolaan-kas", "2026-11-21", ("root",),
+                                 {"kdbank": "009", "no_bilyet": "B-1", "nilai_deposito": 10, "nilai_bunga": 1}, NOW)
+    assert (deposit.dataset, deposit.key) == (reg.BALANCE_CASH_MANAGEMENT, "2026-11-21#009:B-1")
+    staff = reg.staff_record("2026-11-21", ("root",), {"pns": 3, "kontrak": 2}, NOW)
+    assert (staff.dataset, staff.key) == (reg.STAFF, "2026-11-21")
+    assert staff.fields == {"tgl_transaksi": "2026-11-21", "pns": 3, "pppk": 0, "non_pns": 0, "kontrak": 2}
+
+
 def test_an_approved_spending_report_adds_to_its_spending_days_account_total():
     data = {"category": "OUTLET", "amount": 7_500_000, "spent_on": "2026-11-03"}
     stats, expenditure = owed("marketing-fee-report", "approve", "submitted", "approved", data)

@@ -96,6 +96,28 @@ def test_a_refused_record_fails_at_once_and_the_run_goes_on(fakes):
     assert entry(fakes, "a").attempts == 1
 
 
+def test_ops_are_told_of_each_record_that_ends_failed_and_of_nothing_else(fakes):
+    fakes.bios = FakeBios(REFUSED, SAVED, DOWN)
+    owe(fakes, "a", "b", "c")
+    service = services.integrations(fakes, RunPolicy(tries_per_run=1))
+    service.send_due(reg.FINANCE_REGISTRY)
+    assert [(e.key, e.state, e.last_code) for e in service.told_ops] == [("a", reg.FAILED, "MSG40001")]
+    params, source = reg.failed_record_notice(service.told_ops[0])
+    assert params["code"] == "MSG40001" and params["reason"] == "kolom salah" and source.endswith("#a#v1")
+
+
+def test_a_failure_to_tell_ops_leaves_the_record_failed_in_the_log(fakes):
+    from chalicelib.services.integration_runs import Run
+
+    fakes.bios = FakeBios(REFUSED)
+    owe(fakes, "a")
+    run = Run(reg.FINANCE_REGISTRY, sends=fakes.sends, clock=fakes.clock, policy=RunPolicy(), monotonic=lambda: 0,
+              seconds=60, post_timeout=1, on_failed=lambda entry: 1 / 0)
+    claimed = run.claim(next(run.due()))
+    run.settle(claimed, reg.Outcome(reg.REJECTED_RECORD, "MSG40001", "kolom salah"), 200, 1)
+    assert entry(fakes, "a").state == reg.FAILED
+
+
 def test_an_expired_token_is_renewed_once_and_the_record_resent(fakes):
     fakes.bios = FakeBios(EXPIRED, SAVED)
     owe(fakes, "a")

@@ -33,3 +33,39 @@ def test_without_at_once_the_mail_is_only_queued(fakes):
     user = owner(fakes)
     services.notifications(fakes).send_direct(user.id, "reset_code", {}, {"code": "123456"})
     assert fakes.mailer.sent == [] and [job["kind"] for job in fakes.jobs.jobs] == ["reset_code"]
+
+
+def test_a_role_is_told_along_a_path_once_each_in_the_app_and_with_a_mail_queued(fakes):
+    from chalicelib.domain.people import Grant
+
+    def person(user_id, *grants):
+        user = User(id=user_id, email=f"{user_id}@x.id", name=user_id, language="id", status="active",
+                    password_hash=None, created_at=NOW)
+        fakes.users.create(user, None, grants)
+
+    person("usr_root_ops", Grant("ops", "root"))
+    person("usr_unit_ops", Grant("ops", "unit"), Grant("ops", "root"))  # twice on the path: told once
+    person("usr_other_ops", Grant("ops", "other"))
+    person("usr_admin", Grant("admin", "unit"))
+    service = services.notifications(fakes)
+    params = {"target": "bios", "dataset": "d", "day": "2026-11-21", "key": "k", "code": "MSG40001", "reason": "r",
+              "attempts": 1}
+    assert service.tell_role_along("ops", ("root", "unit"), "registry_record_failed", params, "SEND#x#v1") == 2
+    jobs = fakes.jobs.jobs
+    assert sorted(job["user_id"] for job in jobs) == ["usr_root_ops", "usr_unit_ops"]
+    for job in jobs:
+        stored = fakes.notifications.get(job["user_id"], job["notification_id"])
+        assert stored is not None and stored.in_app and stored.kind == "registry_record_failed"
+    # Telling the same failure again writes no second notification.
+    service.tell_role_along("ops", ("root", "unit"), "registry_record_failed", params, "SEND#x#v1")
+    assert len({job["notification_id"] for job in fakes.jobs.jobs}) == 2
+
+
+def test_a_months_satisfaction_is_read_from_its_counters():
+    from chalicelib.domain.integrations import IKM_ELEMENTS
+    from chalicelib.services.surveys import ikm_counter, satisfaction_from_counters
+
+    counters = {"status:approved": 3, ikm_counter("permit", "responses"): 2,
+                **{ikm_counter("permit", f"u_{e}"): 7 for e in IKM_ELEMENTS}}
+    assert satisfaction_from_counters(counters) == {"permit": {"responses": 2, "index": 87.5, "grade": "B"}}
+    assert satisfaction_from_counters({"status:approved": 3}) == {}

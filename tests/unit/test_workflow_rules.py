@@ -51,8 +51,12 @@ def test_submission_tells_the_applicant_and_the_deciders_of_step_one():
 @pytest.mark.parametrize("action, kind", [("reject", "rejected"), ("return", "returned")])
 def test_a_final_or_returning_decision_tells_the_applicant_why(action, kind):
     change = rules.decide(submitted(), SERVICE, desk_verifier, action, 1, "KTP tidak terbaca", NOW, WIB, ORIGIN)
-    (notice,) = change.notices
+    notice, *after = change.notices
     assert (notice.kind, notice.to_user_id, notice.params["comment"]) == (kind, "u-applicant", "KTP tidak terbaca")
+    # A public service's applicant is asked to the satisfaction survey once it is decided, not
+    # when it comes back to them.
+    assert [(n.kind, n.to_user_id) for n in after] == (
+        [("survey_invitation", "u-applicant")] if action == "reject" else [])
 
 
 def test_approving_a_step_assigns_the_next_steps_deciders():
@@ -67,7 +71,7 @@ def test_every_kind_produced_has_a_template_in_both_languages():
     params = {key: "x" for key in ("org_name", "name", "link", "tracking_code", "service_name", "applicant_name", "step",
                                     "steps_total", "step_label", "comment", "reason", "due_at", "level", "office",
                                     "decider_office", "filename", "requirement", "roles", "code", "inviter", "days", "notes",
-                                    "url", "failures", "subscription_id")}
+                                    "url", "failures", "subscription_id", "target", "dataset", "day", "key", "attempts")}
     for kind in KINDS:
         for language in ("id", "en"):
             subject, summary, text = render_mail(kind, language, params)

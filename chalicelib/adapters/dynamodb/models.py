@@ -317,6 +317,16 @@ class CounterItem(Item):
     (status:{s}, service:{id}:{s}); moved with ADD in the transaction of each state change."""
 
 
+class SurveyItem(Item):
+    """pk APP#{app}, sk SURVEY: its applicant's satisfaction survey, put once (attribute_not_exists)
+    in the transaction that also moves the IKM counters and the month's IKM record."""
+
+    service_id = UnicodeAttribute()
+    period = UnicodeAttribute()  # the month answered
+    scores = JSONAttribute()
+    answered_at = UTCDateTimeAttribute()
+
+
 # ---- budgets, certificates, PDFs --------------------------------------------------------------
 
 class BudgetItem(Item):
@@ -464,6 +474,8 @@ class SendItem(Item):
     # NIKs in the record, encrypted under the application's data key (domain/pii.py), with
     # where each goes in the body (`paths`); `record_fields` holds them masked.
     sealed = JSONAttribute(null=True)
+    # Where the record comes from (root → office): ops at or above it are told if it fails.
+    node_path = ListAttribute(of=UnicodeAttribute, null=True)
     sends = sends_index
 
 
@@ -508,7 +520,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     Item, UserItem, EmailClaimItem, GrantItem, DelegationItem, OtpItem, ThrottleItem, SessionItem,
     NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
     BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
-    SendItem, NikLookupItem, SubscriptionItem,
+    SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )
 
 

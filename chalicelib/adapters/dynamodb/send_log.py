@@ -13,7 +13,7 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
-    Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page,
+    Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
 )
 from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.pii import Sealed
@@ -63,6 +63,8 @@ def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: dateti
         actions += [Path([f"total_{name}"]).add(delta) for name, delta in sorted(adds[pk].items())]
         if record.sealed is not None:
             actions.append(item.sealed.set({**record.sealed.as_json(), "paths": dict(record.sealed_paths)}))
+        if record.node_path:
+            actions.append(item.node_path.set(list(record.node_path)))
         tx.update("registry record", m.SendItem(pk, "S"), actions=actions)
 
 
@@ -78,6 +80,7 @@ def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
         last_http_status=number(item.last_http_status), last_code=item.last_code, last_message=item.last_message,
         registry_id=item.registry_id, sent_at=item.sent_at, lease_until=item.lease_until,
         sealed=Sealed.from_json(item.sealed), sealed_paths=dict((item.sealed or {}).get("paths") or {}),
+        node_path=tuple(item.node_path or ()),
     )
 
 
@@ -96,6 +99,11 @@ class DynamoSendLogStore:
                 return None
             raise
         return answer.get("Attributes")
+
+    def owe(self, records: Iterable[IntegrationRecord], at: datetime) -> None:
+        """Records no application change carries (balances and staff counts entered by hand):
+        written as one transaction, as a change's would be."""
+        run_transaction(lambda tx: add_to_send_log(tx, records, at))
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
         answer = m.SendItem._get_connection().get_item(send_pk(target, dataset, key), "S", consistent_read=True)

@@ -60,10 +60,19 @@ class OfficeFiguresOut(Out):
     budget: BudgetOut
 
 
+class SatisfactionOut(Out):
+    service_id: str
+    responses: int = Field(description="surveys answered in the month")
+    index: float = Field(description="IKM: the mean of the nine elements' means × 25 (25–100)")
+    grade: Literal["A", "B", "C", "D"] = Field(description="the quality letter of the index")
+
+
 class DashboardOut(OfficeFiguresOut):
     # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
     series: list[OfficeFiguresOut] = Field(description="the office, the 12 months up to `period`, oldest first")
+    satisfaction: list[SatisfactionOut] = Field(
+        default_factory=list, description="the public satisfaction index per service, from the month's surveys")
 
 
 class ReportRequest(Request):

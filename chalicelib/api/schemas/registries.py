@@ -91,6 +91,58 @@ class RunAccepted(Out):
     records_due: int = Field(description="records of that day not yet saved, now due")
 
 
+# ---- what finance and HR staff enter for the finance registry; the satisfaction survey ----------
+
+_ACCOUNT = r"^[0-9A-Za-z.\-]{1,40}$"
+_RUPIAH = Field(None, ge=0, le=10**15, description="whole rupiah")
+
+
+class BalanceRequest(Request):
+    """The fields a balance takes depend on its account kind (BIOS's): `operasional` — kdbank,
+    no_rekening, saldo_akhir (unit optional); `pengelolaan-kas` (deposits) — kdbank, no_bilyet,
+    nilai_deposito, nilai_bunga; `dana-kelolaan` — kdbank, no_rekening, saldo_akhir."""
+
+    kdbank: str = Field(pattern=r"^[0-9A-Za-z]{1,10}$", description="the bank's code (BIOS ref/rekening)")
+    no_rekening: str | None = Field(None, pattern=_ACCOUNT, description="the account number")
+    no_bilyet: str | None = Field(None, pattern=_ACCOUNT, description="a deposit's certificate number")
+    unit: str | None = Field(None, max_length=200, description="the account's unit (operasional)")
+    saldo_akhir: int | None = _RUPIAH
+    nilai_deposito: int | None = _RUPIAH
+    nilai_bunga: int | None = _RUPIAH
+
+
+class StaffCountsRequest(Request):
+    pns: int = Field(ge=0, le=1_000_000, description="civil servants (PNS)")
+    pppk: int = Field(ge=0, le=1_000_000, description="government employees on contract (PPPK)")
+    non_pns: int = Field(ge=0, le=1_000_000, description="permanent non-civil-servant staff")
+    kontrak: int = Field(ge=0, le=1_000_000, description="contract staff")
+
+
+class SurveyScores(Request):
+    requirements: int = Field(ge=1, le=4)
+    procedure: int = Field(ge=1, le=4)
+    time: int = Field(ge=1, le=4)
+    cost: int = Field(ge=1, le=4)
+    product: int = Field(ge=1, le=4)
+    competence: int = Field(ge=1, le=4)
+    behaviour: int = Field(ge=1, le=4)
+    complaints: int = Field(ge=1, le=4)
+    facilities: int = Field(ge=1, le=4)
+
+
+class SurveyRequest(Request):
+    scores: SurveyScores = Field(description="the nine elements of Permenpan RB 14/2017, 1 (poor) to 4 (very good)")
+
+
+class SurveyOut(Out):
+    application_id: str
+    service_id: str
+    period: str = Field(description="the month the answer counts in, YYYY-MM")
+    scores: dict[str, int]
+    index: float = Field(description="this answer's own index (25–100)")
+    grade: Literal["A", "B", "C", "D"]
+
+
 # ---- subscriptions ----------------------------------------------------------------------------
 
 class CreateSubscriptionRequest(Request):

@@ -52,7 +52,9 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
     office = office_out(board.office)
     return s.DashboardOut(**office.model_dump(exclude={"budget"}), budget=office.budget,
                           children=[office_out(c) for c in board.children],
-                          series=[office_out(m) for m in board.series])
+                          series=[office_out(m) for m in board.series],
+                          satisfaction=[s.SatisfactionOut(service_id=service_id, **figures)
+                                        for service_id, figures in sorted(board.satisfaction.items())])
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,

@@ -12,14 +12,18 @@ def sends(ctx, query: s.SendsQuery) -> s.SendList:
 
     entries, next_cursor = ctx.deps.integrations.log(ctx.user(), query.target, query.status, query.date,
                                                      query.cursor, query.limit)
-    return s.SendList(items=[s.SendOut(
+    return s.SendList(items=[send_out(ctx, e, redacted(e.body)) for e in entries], next_cursor=next_cursor)
+
+
+def send_out(ctx, e, record) -> s.SendOut:
+    return s.SendOut(
         target=e.target, dataset=e.dataset, date=e.day, key=e.key, state=e.state, attempts=e.attempts,
         last_http_status=e.last_http_status, last_code=e.last_code, last_message=e.last_message,
-        registry_id=e.registry_id, record=redacted(e.body), changes=e.version, saved_change=e.sent_version,
+        registry_id=e.registry_id, record=record, changes=e.version, saved_change=e.sent_version,
         created_at=ctx.api_time(e.created_at), updated_at=ctx.api_time(e.updated_at),
         last_attempt_at=ctx.api_time(e.last_attempt_at), next_attempt_at=ctx.api_time(e.next_attempt_at),
         sent_at=ctx.api_time(e.sent_at),
-    ) for e in entries], next_cursor=next_cursor)
+    )
 
 
 @endpoint(summary="Send what has not been saved yet (ops): the day's pending and failed records",
@@ -49,3 +53,27 @@ def check_nik(ctx, body: s.NikCheckRequest) -> s.NikCheckOut:
         birth_date=structure.birth_date.isoformat() if structure.birth_date else None, sex=structure.sex,
         registry=s.RegistryMatchOut(checked=remote.checked, match=remote.match, reason=remote.reason),
     )
+
+
+@endpoint(summary="Enter a day's balance of one of the unit's accounts for the finance registry (finance staff); "
+                  "entering the same day and account again replaces it",
+          body=s.BalanceRequest, response=s.SendOut, tags=TAGS, errors=(401, 404, 422), gate=gates.finance_of)
+def set_balance(ctx, node_id: str, kind: str, date: str, body: s.BalanceRequest) -> s.SendOut:
+    entry = ctx.deps.registry_inputs.set_balance(ctx.user(), node_id, kind, date, body.model_dump(exclude_none=True))
+    return send_out(ctx, entry, entry.body)
+
+
+@endpoint(summary="Enter the unit's staff counts by category on a day for the finance registry (HR); "
+                  "entering the same day again replaces them",
+          body=s.StaffCountsRequest, response=s.SendOut, tags=TAGS, errors=(401, 404, 422), gate=gates.hr_of)
+def set_staff(ctx, node_id: str, date: str, body: s.StaffCountsRequest) -> s.SendOut:
+    entry = ctx.deps.registry_inputs.set_staff(ctx.user(), node_id, date, body.model_dump())
+    return send_out(ctx, entry, entry.body)
+
+
+@endpoint(summary="Answer the satisfaction survey of one's own approved or rejected application, once",
+          body=s.SurveyRequest, response=s.SurveyOut, status=201, tags=("applications",),
+          errors=(401, 404, 409, 422), gate=gates.application)
+def answer_survey(ctx, id: str, body: s.SurveyRequest) -> Result:
+    answer = ctx.deps.surveys.answer(ctx.user(), id, body.scores.model_dump())
+    return Result(s.SurveyOut(**answer), 201)

@@ -5,11 +5,11 @@ what is posted to them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.domain.pii import Sealed
-    from chalicelib.domain.integrations import Outcome, Reply, SendEntry
+    from chalicelib.domain.integrations import IntegrationRecord, Outcome, Reply, SendEntry
     from chalicelib.domain.subscriptions import Subscription
 
 
@@ -112,6 +112,9 @@ class SendStore(Protocol):
     """The send log: records owed to the registries and subscribers, claimed and settled."""
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None: ...
+
+    def owe(self, records: Iterable[IntegrationRecord], at: datetime) -> None:
+        """Add records no application change carries, in one transaction."""
 
     def due(self, target: str, now: datetime, limit: int) -> list[str]:
         """Keys of the target's pending records due by `now`, earliest first."""
