@@ -164,7 +164,12 @@ def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseMod
     if len(raw) > max_bytes:
         raise _BadRequest(f"the body is {len(raw)} bytes; at most {max_bytes} are accepted", 413)
     if not raw.strip():
-        raise _BadRequest("a JSON body is required")
+        # No body (or Content-Length: 0) where every field is optional is the empty object:
+        # `POST …/withdraw` needs no reason, so a client need not send `{}` for none.
+        empty = _empty_body(model)
+        if empty is None:
+            raise _BadRequest("a JSON body is required")
+        return empty
     try:
         return model.model_validate_json(raw)
     except ValidationError as invalid:
@@ -173,6 +178,14 @@ def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseMod
         if any(e["type"] == "model_type" and not e["loc"] for e in invalid.errors()):
             raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "must be an object")]) from None
         raise
+
+
+def _empty_body(model: type[BaseModel]) -> BaseModel | None:
+    """The model of `{}`, or None when the route's body has required fields."""
+    try:
+        return model.model_validate({})
+    except ValidationError:
+        return None
 
 
 def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:

@@ -222,11 +222,9 @@ class RenderService:
                              on_behalf_of=entry.on_behalf_of_name)
             for step, entry in sorted(approvals.items())
         ]
-        wanted = service.on_approval.certificate_facts
-        facts = [f for f in form_facts(service, app.data) if not wanted or f.label in
-                 {service.field(name).label for name in wanted if service.field(name)}]
         return papers.CertificatePaper(
-            org_name=self.org_name, title=service.name, number=cert.number, holder=cert.holder_name, facts=facts,
+            org_name=self.org_name, title=service.name, number=cert.number, holder=cert.holder_name,
+            facts=certificate_facts(service, app.data),
             issued_on=papers.tanggal(self._local(cert.issued_at)),
             issued_at_office=issuer.name if issuer else self.org_name, signatories=signatories,
             verify_code=cert.code, verify_url=f"{self.verify_base_url}/verify/{cert.code}",
@@ -293,6 +291,13 @@ def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
             text = str(value)
         facts.append(papers.Fact(spec.label, text))
     return facts
+
+
+def certificate_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
+    """The facts a certificate states: those the catalog names for it, or the whole form."""
+    wanted = service.on_approval.certificate_facts
+    labels = {service.field(name).label for name in wanted if service.field(name)}
+    return [f for f in form_facts(service, data) if not wanted or f.label in labels]
 
 
 def _date(value: Any):
