@@ -24,6 +24,7 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import Principal, application_roles
 from chalicelib.domain.nik import mask_nik
 from chalicelib.services.ports import (
@@ -94,7 +95,7 @@ class RenderService:
         if node is None or not caller.reaches(node.path, roles=application_roles("marketing-fee")):
             raise NotFound("no such office")
         if kind not in REPORT_KINDS:
-            raise InvalidInput("unknown report", [FieldProblem("kind", f"must be one of {', '.join(REPORT_KINDS)}")])
+            raise InvalidInput("unknown report", [FieldProblem("kind", msg("must be one of {options}", options=", ".join(REPORT_KINDS)))])
         budget_rules.check_period(period)
         budget = self.budgets.budgets.get(node.id, period)
         postings = self.applications.counters(node.id, period).get(budget_rules.POSTINGS, 0)

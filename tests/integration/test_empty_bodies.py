@@ -81,4 +81,4 @@ def test_a_profile_patched_with_no_body_changes_nothing(api, seeded):
 
 def test_a_body_is_still_required_where_a_field_is(api, seeded):
     response = api.client.http.request("POST", "/auth/login", headers=EMPTY_WAYS["json-length-0"], body=b"")
-    assert response.status_code == 400 and b"body" in response.body
+    assert response.status_code == 400 and b"/problems/malformed-request" in response.body
