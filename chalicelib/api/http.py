@@ -119,6 +119,7 @@ def dispatch(app: Chalice, targets: dict[str, str], path_params: dict[str, str])
 
 
 def language_of(request: Any, caller: Principal | None = None) -> str:
+    """Problem details' language: the caller's account's, else Accept-Language's, else Indonesian."""
     return messages.choose(caller.language if caller else None, (request.headers or {}).get("accept-language"))
 
 
@@ -128,11 +129,12 @@ def resolve(target: str) -> Endpoint:
 
 
 def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str]) -> Response:
-    ctx = RequestContext(app=app, request=request, deps=None)  # type: ignore[arg-type]
+    ctx: RequestContext | None = None
     try:
-        deps = ctx.deps = container()
+        deps = container()
         if ep.local_only and not deps.settings.is_local_stage:
             raise errors.NotFound("no such route")
+        ctx = RequestContext(app=app, request=request, deps=deps)
         if ep.auth:
             ctx.caller = _authenticate(request, deps)
         if ep.gate is not None:
@@ -151,15 +153,16 @@ def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str
             raise _BadRequest("this route takes no request body")
         result = ep.view(ctx, **kwargs)
     except _BadRequest as bad:
-        return problem(bad.status, bad.detail, language=ctx.language)
+        return problem(bad.status, bad.detail, language=language_of(request, ctx and ctx.caller))
     except ValidationError as invalid:
-        return problem(422, "some fields are not right", errors=pydantic_problems(invalid, ctx.language),
-                       language=ctx.language)
+        language = language_of(request, ctx and ctx.caller)
+        return problem(422, "some fields are not right", errors=pydantic_problems(invalid, language), language=language)
     except errors.DomainError as error:
-        return domain_problem(error, ctx.language)
+        return domain_problem(error, language_of(request, ctx and ctx.caller))
     except ConfigurationError:
         logger.exception("configuration error")
-        return problem(503, "the service is not configured; operators have been told", language=ctx.language)
+        return problem(503, "the service is not configured; operators have been told",
+                       language=language_of(request, ctx and ctx.caller))
     return _render(result, ep)
 
 
