@@ -26,7 +26,7 @@ def problem_details(event, get_response):
     # answered, so a caller can quote it.
     token = correlation.bind(correlation.of_request(event.headers, (event.context or {}).get("requestId")))
     try:
-        response = finish(get_response(event))
+        response = finish(get_response(event), (event.headers or {}).get("accept-language"))
         if correlation.current():
             response.headers["X-Correlation-Id"] = correlation.current()
         return response

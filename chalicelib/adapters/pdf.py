@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.fonts import FontFace
 
 from chalicelib.domain.papers import (
@@ -38,6 +38,8 @@ PHOTO_MAX_PIXELS = 1000
 PHOTO_QUALITY = 75
 # Photos read and scaled at once: mostly waiting on S3, and decoding lets go of the GIL.
 PHOTO_THREADS = 4
+# Between a fact's label column and its value's.
+FACT_GAP_MM = 4
 
 
 class _Paper(FPDF):
@@ -66,11 +68,12 @@ class _Paper(FPDF):
         self.set_text_color(*INK)
 
     def footer(self) -> None:
-        self.set_y(-15)
         self.set_font(FAMILY, "", 7.5)
         self.set_text_color(*MUTED)
-        if self.footer_note:
-            self.cell(0, 4, self.footer_note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        notes = self._lines(self.footer_note, self.epw) if self.footer_note else []
+        self.set_y(-11 - 3.5 * len(notes))
+        for note in notes:  # under the body's bottom margin (22 mm) for two lines
+            self.cell(0, 3.5, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
 
     # ---- building blocks -----------------------------------------------------------------
@@ -81,31 +84,50 @@ class _Paper(FPDF):
         self.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
-    def muted(self, text: str, size: float = 9, align: str = "L") -> None:
+    def muted(self, text: str, size: float = 9, align: str = "L", width: float = 0) -> None:
         self.set_font(FAMILY, "", size)
         self.set_text_color(*MUTED)
-        self.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(width, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
     def facts(self, rows: Iterable[tuple[str, str]], label_width: float = 55, size: float = 10) -> None:
-        """Label: value rows; long values wrap under themselves. (Most rows fit on one line and
-        take the fast `cell`; fpdf2's line breaking is the slow part of a long report.)"""
+        """Label: value rows, each in its own column: a long label wraps within its column and
+        a long value within its own, line for line side by side, so neither prints over the
+        other. A row breaks across pages only when it is taller than what is left of a page
+        that already has something on it. (Most labels and values fit on one line and skip
+        fpdf2's line breaking, the slow part of a long report.)"""
         line = size * 0.55
+        value_x = self.l_margin + label_width
         for label, value in rows:
-            value = value or "—"
-            if self.get_y() > self.h - 40:
-                self.add_page()
-            top = self.get_y()
             self.set_font(FAMILY, "", size)
-            self.set_text_color(*MUTED)
-            self.cell(label_width, line, label)
+            labels = self._lines(label, label_width - FACT_GAP_MM)
+            values = self._lines(value or "—", self.w - self.r_margin - value_x)
+            count = max(len(labels), len(values))
+            if self.get_y() + min(count, 3) * line > self.page_break_trigger:
+                self.add_page()
+            for i in range(count):
+                if self.get_y() + line > self.page_break_trigger:
+                    self.add_page()
+                top = self.get_y()
+                self.set_font(FAMILY, "", size)
+                if i < len(labels):
+                    self.set_text_color(*MUTED)
+                    self.set_xy(self.l_margin, top)
+                    self.cell(label_width - FACT_GAP_MM, line, labels[i])
+                if i < len(values):
+                    self.set_text_color(*INK)
+                    self.set_xy(value_x, top)
+                    self.cell(self.w - self.r_margin - value_x, line, values[i])
+                self.set_xy(self.l_margin, top + line)
             self.set_text_color(*INK)
-            room = self.w - self.r_margin - self.get_x()
-            if "\n" not in value and self.get_string_width(value) < room - 1:
-                self.cell(room, line, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            else:
-                self.multi_cell(0, line, value, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_y(max(self.get_y(), top + line) + 1)
+            self.set_y(self.get_y() + 1)
+
+    def _lines(self, text: str, width: float) -> list[str]:
+        """The lines `text` takes in `width` at the current font: breaking at spaces, or within
+        a word longer than the width."""
+        if "\n" not in text and self.get_string_width(text) < width - 1:
+            return [text]
+        return self.multi_cell(width, 1, text, dry_run=True, output=MethodReturnValue.LINES) or [""]
 
     def rule(self) -> None:
         self.ln(2)
@@ -150,8 +172,10 @@ def certificate_pdf(paper: CertificatePaper) -> bytes:
     pdf.set_font(FAMILY, "B", 10)
     pdf.cell(0, 6, "Disetujui secara elektronik oleh:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for person in paper.signatories:
+        if pdf.get_y() + 15 > pdf.page_break_trigger:  # a signatory's lines stay on one page
+            pdf.add_page()
         pdf.set_font(FAMILY, "B", 10)
-        pdf.cell(0, 5.5, person.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 5.5, person.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         behalf = f" — atas nama {person.on_behalf_of}" if person.on_behalf_of else ""
         pdf.muted(f"{person.role}, {person.step}{behalf} · {person.at}", 9)
         pdf.ln(1.5)
@@ -190,7 +214,7 @@ def receipt_pdf(paper: ReceiptPaper) -> bytes:
     pdf.set_font(FAMILY, "B", 22)
     pdf.set_text_color(*INK)
     pdf.cell(120, 11, paper.tracking_code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.muted(f"Lacak di {paper.track_url}", 8.5)
+    pdf.muted(f"Lacak di {paper.track_url}", 8.5, width=pdf.epw - 32)  # beside the QR code, not under it
     pdf.qr(paper.track_url, pdf.w - pdf.r_margin - 28, top - 2, 28)
     pdf.set_y(max(pdf.get_y(), top + 28))
     pdf.rule()

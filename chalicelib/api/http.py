@@ -23,7 +23,7 @@ from chalicelib import correlation, logs, tracing
 from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
-from chalicelib.domain import errors
+from chalicelib.domain import errors, messages
 from chalicelib.domain.application_state import Origin
 from chalicelib.domain.people import Principal
 
@@ -50,6 +50,11 @@ class RequestContext:
     def origin(self) -> Origin:
         identity = (self.request.context or {}).get("identity") or {}
         return Origin(source_ip=identity.get("sourceIp"), user_agent=self.request.headers.get("user-agent"))
+
+    @property
+    def language(self) -> str:
+        """Problem details' language: the caller's account's, else Accept-Language's, else Indonesian."""
+        return language_of(self.request, self.caller)
 
     def user(self) -> Principal:
         assert self.caller is not None, "endpoint declared without auth"
@@ -102,14 +107,20 @@ def dispatch(app: Chalice, targets: dict[str, str], path_params: dict[str, str])
     target = targets.get(request.method)
     if target is None:
         allowed = ", ".join(sorted(targets))
-        return problem(405, f"{request.method} is not allowed here; use {allowed}", headers={"Allow": allowed})
+        return problem(405, messages.msg("{method} is not allowed here; use {allowed}", method=request.method,
+                                         allowed=allowed), headers={"Allow": allowed}, language=language_of(request))
     try:
         with tracing.traced(f"## {request.method} {(request.context or {}).get('resourcePath', '')[:80]}",
                             correlation.current()):
             return _handle(app, request, resolve(target), path_params)
     except Exception:  # the last line of defence: never a traceback to a client
         logger.exception("unhandled error", extra={"path": request.path, "method": request.method})
-        return problem(500, "something went wrong on our side; it has been logged")
+        return problem(500, "something went wrong on our side; it has been logged", language=language_of(request))
+
+
+def language_of(request: Any, caller: Principal | None = None) -> str:
+    """Problem details' language: the caller's account's, else Accept-Language's, else Indonesian."""
+    return messages.choose(caller.language if caller else None, (request.headers or {}).get("accept-language"))
 
 
 def resolve(target: str) -> Endpoint:
@@ -118,6 +129,7 @@ def resolve(target: str) -> Endpoint:
 
 
 def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str]) -> Response:
+    ctx: RequestContext | None = None
     try:
         deps = container()
         if ep.local_only and not deps.settings.is_local_stage:
@@ -141,14 +153,16 @@ def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str
             raise _BadRequest("this route takes no request body")
         result = ep.view(ctx, **kwargs)
     except _BadRequest as bad:
-        return problem(bad.status, bad.detail)
+        return problem(bad.status, bad.detail, language=language_of(request, ctx and ctx.caller))
     except ValidationError as invalid:
-        return problem(422, "some fields are not right", errors=pydantic_problems(invalid))
+        language = language_of(request, ctx and ctx.caller)
+        return problem(422, "some fields are not right", errors=pydantic_problems(invalid, language), language=language)
     except errors.DomainError as error:
-        return domain_problem(error)
+        return domain_problem(error, language_of(request, ctx and ctx.caller))
     except ConfigurationError:
         logger.exception("configuration error")
-        return problem(503, "the service is not configured; operators have been told")
+        return problem(503, "the service is not configured; operators have been told",
+                       language=language_of(request, ctx and ctx.caller))
     return _render(result, ep)
 
 
@@ -162,9 +176,15 @@ class _BadRequest(Exception):
 def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseModel:
     raw = request.raw_body or b""
     if len(raw) > max_bytes:
-        raise _BadRequest(f"the body is {len(raw)} bytes; at most {max_bytes} are accepted", 413)
+        raise _BadRequest(messages.msg("the body is {size} bytes; at most {limit} are accepted", size=len(raw),
+                                       limit=max_bytes), 413)
     if not raw.strip():
-        raise _BadRequest("a JSON body is required")
+        # No body (or Content-Length: 0) where every field is optional is the empty object:
+        # `POST …/withdraw` needs no reason, so a client need not send `{}` for none.
+        empty = _empty_body(model)
+        if empty is None:
+            raise _BadRequest("a JSON body is required")
+        return empty
     try:
         return model.model_validate_json(raw)
     except ValidationError as invalid:
@@ -173,6 +193,14 @@ def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseMod
         if any(e["type"] == "model_type" and not e["loc"] for e in invalid.errors()):
             raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "must be an object")]) from None
         raise
+
+
+def _empty_body(model: type[BaseModel]) -> BaseModel | None:
+    """The model of `{}`, or None when the route's body has required fields."""
+    try:
+        return model.model_validate({})
+    except ValidationError:
+        return None
 
 
 def _parse_query(request: Any, model: type[BaseModel]) -> BaseModel:
@@ -208,39 +236,50 @@ _PYDANTIC_CODES: dict[str, tuple[str, str | None]] = {
 }
 
 
-def pydantic_problems(invalid: ValidationError) -> list[dict[str, Any]]:
+def pydantic_problems(invalid: ValidationError, language: str = messages.DEFAULT_LANGUAGE) -> list[dict[str, Any]]:
+    """Each of pydantic's complaints as our field problems, worded from the rule's code (pydantic's
+    own sentences are English only)."""
     found = []
     for error in invalid.errors(include_url=False):
         location = ".".join(str(part) for part in error["loc"]) or "body"
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
-            message = "is not a field of this request"
-        elif error["type"] == "missing":
-            message = "is required"
         code, param = _PYDANTIC_CODES.get(error["type"], ("type" if error["type"].endswith("_type") else "invalid", None))
-        problem: dict[str, Any] = {"field": location, "detail": message, "code": code,
-                                   "pointer": "#/" + "/".join(str(p) for p in error["loc"])}
+        params: dict[str, Any] = {}
         context = error.get("ctx") or {}
         if param and param in context:
-            problem["params"] = {"limit" if code.endswith(("_length", "_items")) else code: context[param]}
+            params = {"limit" if code.endswith(("_length", "_items")) else code: context[param]}
         elif code == "choice" and "expected" in context:
-            problem["params"] = {"options": str(context["expected"])}
+            params = {"options": str(context["expected"])}
+        problem: dict[str, Any] = {"field": location, "detail": _rule(code, params, language), "code": code,
+                                   "pointer": "#/" + "/".join(str(p) for p in error["loc"])}
+        if params:
+            problem["params"] = params
         found.append(problem)
     return found
 
 
-def _field_problem(found: errors.FieldProblem) -> dict[str, Any]:
-    listed: dict[str, Any] = {"field": found.field, "detail": found.detail, "code": found.code,
+def _rule(code: str, params: dict[str, Any], language: str) -> str:
+    template = messages.RULES.get(code, messages.RULES["invalid"])
+    if messages.placeholders(template) - set(params):
+        template = messages.RULES["invalid"]
+    worded = {k: v for k, v in params.items() if k in messages.placeholders(template)}
+    return messages.say(messages.msg(template, **worded), language) or template
+
+
+def _field_problem(found: errors.FieldProblem, language: str = messages.DEFAULT_LANGUAGE) -> dict[str, Any]:
+    detail = messages.say(found.detail, language) or _rule(found.code, found.params, language)
+    if found.label is not None and "{label}" not in getattr(found.detail, "template", ""):
+        detail = f"{found.label.in_(language)} {detail}"
+    listed: dict[str, Any] = {"field": found.field, "detail": detail, "code": found.code,
                               "pointer": "#/" + found.field.replace(".", "/")}
     if found.params:
         listed["params"] = found.params
     return listed
 
 
-def _problem_of(error: errors.DomainError) -> tuple[int, str, dict[str, Any], dict[str, str]]:
+def _problem_of(error: errors.DomainError, language: str) -> tuple[int, str, dict[str, Any], dict[str, str]]:
     """(status, detail, problem fields, headers): the one mapping of domain errors to HTTP."""
     if isinstance(error, errors.InvalidInput):
-        listed = [_field_problem(p) for p in error.problems]
+        listed = [_field_problem(p, language) for p in error.problems]
         return 422, error.detail, {"errors": listed}, {}
     if isinstance(error, errors.NotAuthenticated):
         challenge = 'Bearer realm="satupintu"'
@@ -260,14 +299,14 @@ def _problem_of(error: errors.DomainError) -> tuple[int, str, dict[str, Any], di
     return status, error.detail, {}, {}
 
 
-def domain_problem(error: errors.DomainError) -> Response:
-    status, detail, fields, headers = _problem_of(error)
-    return problem(status, detail, headers=headers, **fields)
+def domain_problem(error: errors.DomainError, language: str = messages.DEFAULT_LANGUAGE) -> Response:
+    status, detail, fields, headers = _problem_of(error, language)
+    return problem(status, detail, headers=headers, language=language, **fields)
 
 
-def domain_problem_body(error: errors.DomainError) -> dict[str, Any]:
-    status, detail, fields, _headers = _problem_of(error)
-    return problem_body(status, detail, **fields)
+def domain_problem_body(error: errors.DomainError, language: str = messages.DEFAULT_LANGUAGE) -> dict[str, Any]:
+    status, detail, fields, _headers = _problem_of(error, language)
+    return problem_body(status, detail, language=language, **fields)
 
 
 def _render(result: Any, ep: Endpoint) -> Response:

@@ -37,6 +37,9 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.certificates import NextCertificate
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.forms import check_form
+from chalicelib.domain.messages import FIELD_NAMES, Label, either, msg
+from chalicelib.domain.messages import role as role_label
+from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import DECIDER_ROLES, Principal, application_roles
@@ -88,22 +91,26 @@ def plan_deciders(service: ServiceType, node: Node) -> tuple[str, ...]:
         decider_node = node.nearest(step.at_kind)
         if decider_node is None:
             problems.append(
-                FieldProblem("node_id", f"step {number} ({step.label_en}) needs a {step.at_kind} above this office")
+                FieldProblem("node_id", msg("step {number} ({step}) needs an office of kind {kind} above this office",
+                                             number=number, step=Label(step.label, step.label_en), kind=step.at_kind))
             )
         planned.append(decider_node or "")
     if problems:
-        raise InvalidInput(f"{service.name_en} cannot be filed at {node.name}", problems)
+        raise InvalidInput(msg("{service} cannot be filed at {office}", service=Label(service.name, service.name_en),
+                               office=node.name), problems)
     return tuple(planned)
 
 
 def check_filing_place(service: ServiceType, node: Node, caller: Principal) -> None:
     if node.kind not in service.node_kinds:
         raise InvalidInput(
-            f"{service.name_en} is filed at a {' or '.join(service.node_kinds)}, not at a {node.kind}",
-            [FieldProblem("node_id", f"must be an office of kind {' or '.join(service.node_kinds)}")],
+            msg("{service} is filed at an office of kind {kinds}, not {kind}", service=Label(service.name, service.name_en),
+                kinds=either(service.node_kinds), kind=node.kind),
+            [FieldProblem("node_id", msg("must be an office of kind {kinds}", kinds=either(service.node_kinds)))],
         )
     if service.filed_by == "staff" and not caller.reaches(node.path, roles=("submitter",)):
-        raise Forbidden(f"{service.name_en} is filed by staff holding the submitter role at the office")
+        raise Forbidden(msg("{service} is filed by staff holding the submitter role at the office",
+                            service=Label(service.name, service.name_en)))
 
 
 def reads_as_staff(caller: Principal, app: Application, service: ServiceType | None) -> bool:
@@ -286,7 +293,7 @@ def patch_data(app: Application, service: ServiceType, caller: Principal, patch:
                now: datetime, tz: timezone, origin: Origin) -> ApplicationChange:
     require_owner(caller, app)
     if app.status not in EDITABLE:
-        raise Conflict(f"an application that is {app.status} cannot be changed")
+        raise Conflict(msg("an application that is {status} cannot be changed", status=status_label(app.status)))
     clean = check_form(service, merge_patch(app.data, patch), now.astimezone(tz).date(), complete=False,
                        sealed=sealed_stand_ins(app))
     updated = app.evolve(data=clean, updated_at=now, version=app.version + 1)
@@ -318,7 +325,7 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
     is left of its budget is filed all the same, flagged for the approver (`budget_check`)."""
     require_owner(caller, app)
     if app.status not in EDITABLE:
-        raise Conflict(f"an application that is {app.status} cannot be submitted")
+        raise Conflict(msg("an application that is {status} cannot be submitted", status=status_label(app.status)))
     problems: list[FieldProblem] = []
     try:
         check_form(service, app.data, now.astimezone(tz).date(), complete=True, sealed=sealed_stand_ins(app))
@@ -358,7 +365,7 @@ def withdraw(app: Application, service: ServiceType, caller: Principal, now: dat
              reason: str | None = None) -> ApplicationChange:
     require_owner(caller, app)
     if app.status in FINAL:
-        raise Conflict(f"an application that is {app.status} cannot be withdrawn")
+        raise Conflict(msg("an application that is {status} cannot be withdrawn", status=status_label(app.status)))
     updated = _leave_review(app).evolve(status=WITHDRAWN, updated_at=now, version=app.version + 1)
     # Whoever was working on it can stop.
     notices = (_to_deciders("withdrawn", app, service, reason=reason or ""),) if app.status in AWAITING_DECISION else ()
@@ -377,8 +384,9 @@ def _leave_review(app: Application) -> Application:
 def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
     comment = (comment or "").strip() or None
     if comment and len(comment) > MAX_COMMENT_LENGTH:
-        raise InvalidInput(f"{field} too long", [FieldProblem(field, f"must be at most {MAX_COMMENT_LENGTH} characters", "max_length",
-                                                            {"limit": MAX_COMMENT_LENGTH})])
+        raise InvalidInput(msg("the {field} is too long", field=FIELD_NAMES.get(field, Label(field, field))), [
+            FieldProblem(field, msg("must be at most {limit} characters", limit=MAX_COMMENT_LENGTH), "max_length",
+                         {"limit": MAX_COMMENT_LENGTH})])
     return comment
 
 
@@ -387,11 +395,13 @@ def require_decider(caller: Principal, app: Application, step: int | None = None
     if app.applicant_id == caller.user_id:
         raise Forbidden("nobody decides on their own application")
     if app.status not in AWAITING_DECISION or (step is not None and step != app.step):
-        current = f"step {app.step}" if app.status in AWAITING_DECISION else app.status
-        asked = f"step {step}" if step is not None else "the application"
-        raise Conflict(f"{asked} is no longer awaiting a decision: the application is now {current}")
+        current = msg("step {step}", step=app.step) if app.status in AWAITING_DECISION else status_label(app.status)
+        asked = msg("step {step}", step=step) if step is not None else msg("the application")
+        raise Conflict(msg("{asked} is no longer awaiting a decision: the application is now {current}",
+                           asked=asked, current=current))
     if not is_decider(caller, app):
-        raise Forbidden(f"step {app.step} is decided by a {app.decider_role} at another office")
+        raise Forbidden(msg("step {step} is decided by the {role} of another office", step=app.step,
+                             role=role_label(app.decider_role)))
 
 
 def decide(app: Application, service: ServiceType, caller: Principal, action: str, step: int,

@@ -21,6 +21,7 @@ from typing import Any
 from chalicelib.domain.application_state import APPROVED, AWAITING_DECISION, Application, CounterMove
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput
+from chalicelib.domain.messages import msg
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import Principal
 
@@ -96,7 +97,7 @@ def rupiah(amount: int) -> str:
 
 def _check_amount(value: Any, field_name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
-        raise InvalidInput("not an amount", [FieldProblem(field_name, f"must be whole rupiah from 0 to {MAX_AMOUNT}")])
+        raise InvalidInput("not an amount", [FieldProblem(field_name, msg("must be whole rupiah from 0 to {max}", max=MAX_AMOUNT))])
     return value
 
 
@@ -109,22 +110,24 @@ def set_amount(current: Budget, parent: Budget | None, node: Node, caller: Princ
     amount = _check_amount(amount, "amount")
     if amount < current.recommended:
         raise InvalidInput(
-            f"the split into categories adds up to {rupiah(current.recommended)}, "
-            f"{rupiah(current.recommended - amount)} more than {rupiah(amount)}; change the split first",
-            [FieldProblem("amount", f"must be at least {rupiah(current.recommended)} (the categories' total)")])
+            msg("the split into categories adds up to {total}, {excess} more than {amount}; change the split first",
+                total=rupiah(current.recommended), excess=rupiah(current.recommended - amount), amount=rupiah(amount)),
+            [FieldProblem("amount", msg("must be at least {amount} (the categories' total)",
+                                        amount=rupiah(current.recommended)))])
     if amount < current.allocated:
         raise InvalidInput(
-            f"the offices below already have {rupiah(current.allocated)}, {rupiah(current.allocated - amount)} "
-            f"more than {rupiah(amount)}; lower theirs first",
-            [FieldProblem("amount", f"must be at least {rupiah(current.allocated)} (the offices below)")])
+            msg("the offices below already have {allocated}, {excess} more than {amount}; lower theirs first",
+                allocated=rupiah(current.allocated), excess=rupiah(current.allocated - amount), amount=rupiah(amount)),
+            [FieldProblem("amount", msg("must be at least {amount} (the offices below)", amount=rupiah(current.allocated)))])
     new_parent = None
     if parent is not None:
         allocated = parent.allocated - (current.amount or 0) + amount
         if parent.amount is not None and allocated > parent.amount:
             raise InvalidInput(
-                f"the offices under {parent.node_id} would get {rupiah(allocated)}, "
-                f"{rupiah(allocated - parent.amount)} more than its budget of {rupiah(parent.amount)}",
-                [FieldProblem("amount", f"must be at most {rupiah(amount - (allocated - parent.amount))}")])
+                msg("the offices under {office} would get {allocated}, {excess} more than its budget of {amount}",
+                    office=parent.node_id, allocated=rupiah(allocated), excess=rupiah(allocated - parent.amount),
+                    amount=rupiah(parent.amount)),
+                [FieldProblem("amount", msg("must be at most {amount}", amount=rupiah(amount - (allocated - parent.amount))))])
         new_parent = Budget(**{**parent.__dict__, "allocated": allocated, "version": parent.version + 1})
     updated = Budget(**{**current.__dict__, "amount": amount, "version": current.version + 1,
                         "updated_at": now, "updated_by": caller.user_id})
@@ -136,8 +139,10 @@ def set_recommendation(current: Budget, node: Node, caller: Principal, categorie
     if not caller.reaches(node.path, roles=RECOMMENDER_ROLES):
         raise Forbidden("budgets are split by a budget_recommender reaching this office")
     if current.amount is None:
-        raise Conflict(f"{node.name} has no budget for {current.period} yet; its allocator sets one first")
-    problems = [FieldProblem(f"categories.{name}", f"is not a category; use one of {', '.join(known_categories)}")
+        raise Conflict(msg("{office} has no budget for {period} yet; its allocator sets one first", office=node.name,
+                           period=current.period))
+    problems = [FieldProblem(f"categories.{name}", msg("is not a category; use one of {options}",
+                                                            options=", ".join(known_categories)))
                 for name in categories if name not in known_categories]
     for name, value in categories.items():
         try:
@@ -150,8 +155,10 @@ def set_recommendation(current: Budget, node: Node, caller: Principal, categorie
     if total > current.amount:
         excess = total - current.amount
         raise InvalidInput(
-            f"the categories add up to {rupiah(total)}, {rupiah(excess)} more than the budget of {rupiah(current.amount)}",
-            [FieldProblem("categories", f"exceed the budget by {rupiah(excess)}", "exceeds_budget", {"excess": excess})])
+            msg("the categories add up to {total}, {excess} more than the budget of {amount}", total=rupiah(total),
+                excess=rupiah(excess), amount=rupiah(current.amount)),
+            [FieldProblem("categories", msg("exceed the budget by {excess}", excess=rupiah(excess)), "exceeds_budget",
+                          {"excess": excess})])
     updated = Budget(**{**current.__dict__, "categories": {k: v for k, v in categories.items()},
                         "version": current.version + 1, "recommended_at": now, "recommended_by": caller.user_id})
     return BudgetWrite(updated, current.version)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chalicelib.domain.application_state import Application
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import DECIDER_ROLES
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
@@ -257,7 +258,8 @@ class Catalog:
         service = self.service_of(app)
         if service is None:
             # A deployment dropped a catalog version that applications still follow.
-            raise Conflict(f"service {app.service_id} version {app.service_version} is no longer in the catalog")
+            raise Conflict(msg("service {service} version {version} is no longer in the catalog", service=app.service_id,
+                               version=app.service_version))
         return service
 
 

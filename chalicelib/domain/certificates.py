@@ -12,6 +12,7 @@ from typing import Any
 from chalicelib.domain.application_state import APPROVED, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import ADMIN_ROLES, Principal
 
 MAX_REASON_LENGTH = 1000
@@ -106,8 +107,9 @@ def revoke(app: Application, cert: Certificate | None, service: ServiceType, cal
         raise Forbidden("only the authority that issued the certificate may revoke it")
     reason = (reason or "").strip()
     if not reason or len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput("say why", [FieldProblem("reason", f"is required (at most {MAX_REASON_LENGTH} characters):"
-                                                              " anyone verifying the certificate reads it")])
+        raise InvalidInput("say why", [FieldProblem("reason", msg(
+            "is required (at most {limit} characters): anyone verifying the certificate reads it",
+            limit=MAX_REASON_LENGTH))])
     if cert.is_revoked:
         raise Conflict("the certificate is already revoked")
     updated = app.evolve(updated_at=now, version=app.version + 1)

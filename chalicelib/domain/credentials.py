@@ -17,6 +17,7 @@ from datetime import datetime
 
 from chalicelib.domain.digits import ascii_digits
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.messages import msg
 
 OTP_DIGITS = 6
 OTP_LIFETIME_SECONDS = 10 * 60
@@ -132,9 +133,9 @@ def decode_refresh_token(keys: KeyRing, text: str) -> RefreshToken | None:
 
 def check_password_rules(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput("password too short", [FieldProblem(field, f"must be at least {PASSWORD_MIN} characters", "min_length", {"limit": PASSWORD_MIN})])
+        raise InvalidInput("password too short", [FieldProblem(field, msg("must be at least {limit} characters", limit=PASSWORD_MIN), "min_length", {"limit": PASSWORD_MIN})])
     if len(password) > PASSWORD_MAX:
-        raise InvalidInput("password too long", [FieldProblem(field, f"must be at most {PASSWORD_MAX} characters", "max_length", {"limit": PASSWORD_MAX})])
+        raise InvalidInput("password too long", [FieldProblem(field, msg("must be at most {limit} characters", limit=PASSWORD_MAX), "max_length", {"limit": PASSWORD_MAX})])
 
 
 def normalize_email(address: str) -> str:

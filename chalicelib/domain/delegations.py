@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.domain.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from chalicelib.domain.messages import msg, role as role_label
 from chalicelib.domain.people import Principal, User
 
 # The roles of everyday casework. Administering people and offices, operating integrations and
@@ -43,9 +44,9 @@ def plan_delegation(*, delegation_id: str, caller: Principal, role: str, node_id
     colleague who is not the caller, for a period that has not ended and lasts at most 92 days."""
     if role not in DELEGABLE_ROLES:
         raise InvalidInput("this role cannot be delegated",
-                           [FieldProblem("role", f"must be one of {', '.join(DELEGABLE_ROLES)}")])
+                           [FieldProblem("role", msg("must be one of {options}", options=", ".join(DELEGABLE_ROLES)))])
     if not any(g.role == role and g.node_id == node_id for g in caller.grants):
-        raise Forbidden(f"you do not hold {role} at this office yourself, so you cannot lend it")
+        raise Forbidden(msg("you do not hold {role} at this office yourself, so you cannot lend it", role=role_label(role)))
     problems = []
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         problems.append(FieldProblem("starts_at" if starts_at.tzinfo is None else "ends_at",

@@ -15,6 +15,8 @@ from typing import Any
 from chalicelib.domain.catalog import DocumentSpec, ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, TooManyAttempts
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
+from chalicelib.domain.messages import Label, msg
+from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.people import Principal
 
 AWAITING, SCANNING, CLEAN, REJECTED = "awaiting_upload", "scanning", "clean", "rejected"
@@ -84,27 +86,31 @@ def check_upload(app: Application, service: ServiceType, caller: Principal, requ
     if app.applicant_id != caller.user_id:
         raise Forbidden("only the applicant who filed it may add documents")
     if app.status not in EDITABLE:
-        raise Conflict(f"documents can be added while the application is a draft or returned, not {app.status}")
+        raise Conflict(msg("documents can be added while the application is a draft or returned, not {status}",
+                           status=status_label(app.status)))
     spec = requirement_of(service, requirement)
     problems = []
     if spec is None:
-        problems.append(FieldProblem("requirement", "is not a document this service asks for: "
-                                     + ", ".join(d.name for d in service.documents)))
+        problems.append(FieldProblem("requirement", msg("is not a document this service asks for: {options}",
+                                                        options=", ".join(d.name for d in service.documents))))
     else:
         if content_type not in spec.content_types:
-            problems.append(FieldProblem("content_type", f"{spec.label_en} accepts " + ", ".join(spec.content_types),
+            problems.append(FieldProblem("content_type", msg("{document} accepts {types}", document=_label(spec),
+                                                             types=", ".join(spec.content_types)),
                                          "file_type", {"allowed": list(spec.content_types)}))
         if size <= 0:
             problems.append(FieldProblem("size", "must be the file's size in bytes"))
         elif size > spec.max_bytes:
-            problems.append(FieldProblem("size", f"{spec.label_en} may be at most {spec.max_bytes} bytes",
+            problems.append(FieldProblem("size", msg("{document} may be at most {limit} bytes", document=_label(spec),
+                                                     limit=spec.max_bytes),
                                          "file_too_large", {"max_bytes": spec.max_bytes}))
     if not filename.strip() or len(filename) > MAX_FILENAME:
-        problems.append(FieldProblem("filename", f"must be 1 to {MAX_FILENAME} characters"))
+        problems.append(FieldProblem("filename", msg("must be 1 to {limit} characters", limit=MAX_FILENAME)))
     if problems:
         raise InvalidInput("the document cannot be added", problems)
     if len(existing) >= per_application:
-        raise TooManyAttempts(f"an application holds at most {per_application} documents; delete some first", 60)
+        raise TooManyAttempts(msg("an application holds at most {limit} documents; delete some first",
+                                   limit=per_application), 60)
     assert spec is not None
     return spec
 
@@ -118,7 +124,8 @@ def check_delete(app: Application, caller: Principal, document: Document) -> Non
     if app.applicant_id != caller.user_id:
         raise Forbidden("only the applicant who filed it may remove documents")
     if app.status not in EDITABLE:
-        raise Conflict(f"documents can be removed while the application is a draft or returned, not {app.status}")
+        raise Conflict(msg("documents can be removed while the application is a draft or returned, not {status}",
+                           status=status_label(app.status)))
     if is_evidence(app, document):
         raise Conflict("this document was part of a submission and stays as evidence; add a corrected file instead")
 
@@ -130,18 +137,20 @@ def missing_documents(service: ServiceType, documents: list[Document], now: date
     for spec in service.documents:
         mine = [d for d in documents if d.requirement == spec.name]
         if any(d.status == SCANNING for d in mine):
-            problems.append((spec.name, "document_scanning", f"{spec.label_en} is still being checked; try again in a moment"))
+            problems.append((spec.name, "document_scanning",
+                             msg("{document} is still being checked; try again in a moment", document=_label(spec))))
             continue
         if not spec.required or any(d.status == CLEAN for d in mine):
             continue
         rejected = [d for d in mine if d.status == REJECTED]
         if rejected:
             problems.append((spec.name, "document_rejected",
-                             f"{spec.label_en} was rejected: {rejected[-1].reason_en}; upload another file"))
+                             msg("{document} was rejected: {reason}; upload another file", document=_label(spec),
+                                 reason=Label(rejected[-1].reason_id or "", rejected[-1].reason_en or ""))))
         elif any(d.status == AWAITING and d.upload_expires_at > now for d in mine):
-            problems.append((spec.name, "document_uploading", f"{spec.label_en} has not finished uploading"))
+            problems.append((spec.name, "document_uploading", msg("{document} has not finished uploading", document=_label(spec))))
         else:
-            problems.append((spec.name, "document_required", f"{spec.label_en} is required; upload it"))
+            problems.append((spec.name, "document_required", msg("{document} is required; upload it", document=_label(spec))))
     return problems
 
 
@@ -157,3 +166,7 @@ def document_event(app: Application, actor_id: str, actor_name: str, action: str
         to_step=app.step if app.status in ("submitted", "in_review") else None,
         source_ip=source_ip, user_agent=user_agent,
     )
+
+
+def _label(spec: Any) -> Label:
+    return Label(spec.label, spec.label_en)

@@ -13,14 +13,18 @@ from typing import Any
 class FieldProblem:
     """One bad input field: where it is (dotted path) and what is wrong with it.
 
-    `detail` is an English sentence for developers; `code` (and `params`) name the rule that
-    failed, so that a client can say it in its user's language (the web app's catalogues key
-    on these codes: web/src/i18n/messages/problems.ts)."""
+    `detail` is the English sentence (the API says it in the reader's language from
+    chalicelib/domain/messages.py); `code` (and `params`) name the rule that failed, so that a
+    client can word it itself (the web app's catalogues key on these codes:
+    web/src/i18n/messages/problems.ts)."""
 
     field: str
     detail: str
     code: str = "invalid"
     params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # The field's name as the catalog labels it (a messages.Label), said before `detail` in
+    # the reader's language ("Nama pemohon wajib diisi").
+    label: Any = field(default=None, compare=False, hash=False)
 
 
 class DomainError(Exception):

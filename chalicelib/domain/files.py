@@ -52,39 +52,39 @@ def reason(code: str, id_text: str, en_text: str) -> Verdict:
 
 # ---- what the bytes are ----------------------------------------------------------------------
 
-_SIGNATURES: list[tuple[bytes, int, str, str]] = [
-    # (magic, offset, type, how to name it to a person)
-    (b"%PDF-", 0, PDF, "PDF"),
-    (b"\xff\xd8\xff", 0, JPEG, "JPEG image"),
-    (b"\x89PNG\r\n\x1a\n", 0, PNG, "PNG image"),
-    (b"PK\x03\x04", 0, ZIP, "ZIP archive (or Office document)"),
-    (b"PK\x05\x06", 0, ZIP, "ZIP archive"),
-    (b"MZ", 0, "application/x-msdownload", "Windows program"),
-    (b"\x7fELF", 0, "application/x-executable", "Linux program"),
-    (b"\xca\xfe\xba\xbe", 0, "application/x-mach-binary", "macOS program"),
-    (b"#!", 0, "text/x-script", "script"),
-    (b"Rar!\x1a\x07", 0, "application/vnd.rar", "RAR archive"),
-    (b"7z\xbc\xaf\x27\x1c", 0, "application/x-7z-compressed", "7-Zip archive"),
-    (b"\x1f\x8b", 0, "application/gzip", "gzip archive"),
-    (b"ustar", 257, "application/x-tar", "tar archive"),
-    (b"GIF8", 0, "image/gif", "GIF image"),
-    (b"II*\x00", 0, "image/tiff", "TIFF image"),
-    (b"MM\x00*", 0, "image/tiff", "TIFF image"),
-    (b"RIFF", 0, "image/webp", "WebP image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage", "old Office document"),
+_SIGNATURES: list[tuple[bytes, int, str, tuple[str, str]]] = [
+    # (magic, offset, type, how to name it to a person: in Indonesian and in English)
+    (b"%PDF-", 0, PDF, ("PDF", "PDF")),
+    (b"\xff\xd8\xff", 0, JPEG, ("gambar JPEG", "JPEG image")),
+    (b"\x89PNG\r\n\x1a\n", 0, PNG, ("gambar PNG", "PNG image")),
+    (b"PK\x03\x04", 0, ZIP, ("arsip ZIP (atau dokumen Office)", "ZIP archive (or Office document)")),
+    (b"PK\x05\x06", 0, ZIP, ("arsip ZIP", "ZIP archive")),
+    (b"MZ", 0, "application/x-msdownload", ("program Windows", "Windows program")),
+    (b"\x7fELF", 0, "application/x-executable", ("program Linux", "Linux program")),
+    (b"\xca\xfe\xba\xbe", 0, "application/x-mach-binary", ("program macOS", "macOS program")),
+    (b"#!", 0, "text/x-script", ("skrip", "script")),
+    (b"Rar!\x1a\x07", 0, "application/vnd.rar", ("arsip RAR", "RAR archive")),
+    (b"7z\xbc\xaf\x27\x1c", 0, "application/x-7z-compressed", ("arsip 7-Zip", "7-Zip archive")),
+    (b"\x1f\x8b", 0, "application/gzip", ("arsip gzip", "gzip archive")),
+    (b"ustar", 257, "application/x-tar", ("arsip tar", "tar archive")),
+    (b"GIF8", 0, "image/gif", ("gambar GIF", "GIF image")),
+    (b"II*\x00", 0, "image/tiff", ("gambar TIFF", "TIFF image")),
+    (b"MM\x00*", 0, "image/tiff", ("gambar TIFF", "TIFF image")),
+    (b"RIFF", 0, "image/webp", ("gambar WebP", "WebP image")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage", ("dokumen Office lama", "old Office document")),
 ]
 ARCHIVES = {ZIP, "application/vnd.rar", "application/x-7z-compressed", "application/gzip", "application/x-tar"}
 
 
-def sniff(head: bytes) -> tuple[str, str]:
-    """(media type, a name for people) from the first bytes of a file."""
+def sniff(head: bytes) -> tuple[str, tuple[str, str]]:
+    """(media type, a name for people in Indonesian and in English) from the first bytes of a file."""
     for magic, offset, media_type, name in _SIGNATURES:
         if head[offset:offset + len(magic)] == magic:
             return media_type, name
     text = head[:512].lstrip().lower()
     if text.startswith((b"<!doctype html", b"<html", b"<script", b"<svg", b"<?xml")):
-        return "text/html", "web page (HTML/SVG/XML)"
-    return "application/octet-stream", "unknown kind of file"
+        return "text/html", ("halaman web (HTML/SVG/XML)", "web page (HTML/SVG/XML)")
+    return "application/octet-stream", ("berkas yang jenisnya tidak dikenal", "file of an unknown kind")
 
 
 _HUMAN = {PDF: ("PDF", "PDF"), JPEG: ("gambar JPEG", "JPEG image"), PNG: ("gambar PNG", "PNG image"),
@@ -203,16 +203,17 @@ def inspect(data: bytes, declared_type: str, declared_size: int, max_bytes: int,
                       "The uploaded file is not the size that was announced; upload the file again.")
     if not data:
         return reason("empty", "Berkas kosong.", "The file is empty.")
-    actual, actual_name = sniff(data[:1024])
+    actual, (actual_id, actual_en) = sniff(data[:1024])
     if actual in ARCHIVES and not (archives_allowed and actual == ZIP == declared_type):
         return reason("archive",
-                      f"Arsip ({actual_name}) tidak diterima untuk dokumen ini; unggah berkasnya langsung.",
-                      f"Archives ({actual_name}) are not accepted for this document; upload the file itself.")
+                      f"Arsip ({actual_id}) tidak diterima untuk dokumen ini; unggah berkasnya langsung.",
+                      f"Archives ({actual_en}) are not accepted for this document; upload the file itself.")
     if actual != declared_type:
         declared_id, declared_en = _declared(declared_type)
+        article = "an" if actual_en[0].lower() in "aeiou" else "a"
         return reason("wrong_type",
-                      f"Isi berkas adalah {actual_name}, bukan {declared_id} seperti yang dinyatakan.",
-                      f"The file's content is a {actual_name}, not the {declared_en} it was declared as.")
+                      f"Isi berkas adalah {actual_id}, bukan {declared_id} seperti yang dinyatakan.",
+                      f"The file's content is {article} {actual_en}, not the {declared_en} it was declared as.")
     if actual in IMAGE_FORMATS:
         return _inspect_image(data, actual, max_pixels)
     if actual == PDF:

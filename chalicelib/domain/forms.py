@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from chalicelib.domain.catalog import FieldSpec, ServiceType
 from chalicelib.domain.errors import FieldProblem, InvalidInput
+from chalicelib.domain.messages import NIK_PROBLEMS, Label, msg
 from chalicelib.domain.nik import check_nik, compact_nik
 from chalicelib.domain.npwp import check_npwp
 
@@ -30,6 +31,7 @@ class _Bad(Exception):
 
     def __init__(self, detail: str, code: str, **params: Any) -> None:
         super().__init__(detail)
+        self.detail = detail  # the sentence as written (its template, for the reader's language)
         self.code = code
         self.params = params
 
@@ -55,11 +57,11 @@ def check_form(service: ServiceType, data: dict[str, Any], today: date, *, compl
         try:
             clean[name] = _check_value(spec, value, today)
         except _Bad as bad:
-            problems.append(FieldProblem(f"data.{name}", str(bad), bad.code, bad.params))
+            problems.append(FieldProblem(f"data.{name}", bad.detail, bad.code, bad.params, label=_label(spec)))
     if complete:
         for spec in service.fields:
             if spec.required and spec.name not in clean and not any(p.field == f"data.{spec.name}" for p in problems):
-                problems.append(FieldProblem(f"data.{spec.name}", f"{spec.label_en} is required", "required"))
+                problems.append(FieldProblem(f"data.{spec.name}", msg("{label} is required", label=_label(spec)), "required"))
     if problems:
         raise InvalidInput("some fields are not right", problems)
     return clean
@@ -80,7 +82,7 @@ def _text(spec: FieldSpec, value: Any, _today: date, default_length: int = DEFAU
         raise _Bad("must be a single line", "single_line")
     limit = spec.max_length or default_length
     if len(text) > limit:
-        raise _Bad(f"must be at most {limit} characters", "max_length", limit=limit)
+        raise _Bad(msg("must be at most {limit} characters", limit=limit), "max_length", limit=limit)
     return text
 
 
@@ -90,9 +92,9 @@ def _long_text(spec: FieldSpec, value: Any, today: date) -> str:
 
 def _bounded(spec: FieldSpec, number: float) -> None:
     if spec.min is not None and number < spec.min:
-        raise _Bad(f"must be at least {spec.min:g}", "min", min=spec.min)
+        raise _Bad(msg("must be at least {min}", min=f"{spec.min:g}"), "min", min=spec.min)
     if spec.max is not None and number > spec.max:
-        raise _Bad(f"must be at most {spec.max:g}", "max", max=spec.max)
+        raise _Bad(msg("must be at most {max}", max=f"{spec.max:g}"), "max", max=spec.max)
 
 
 def _number(spec: FieldSpec, value: Any, _today: date) -> int | float:
@@ -136,7 +138,8 @@ def _nik(_spec: FieldSpec, value: Any, today: date) -> str:
         raise _Bad("must be a 16-digit NIK as text", "nik_length")
     result = check_nik(value, today)
     if not result.valid:
-        raise _Bad("is not a valid NIK: " + "; ".join(result.problems), result.codes[0] if result.codes else "nik")
+        problems = Label("; ".join(NIK_PROBLEMS.get(code, code) for code in result.codes), "; ".join(result.problems))
+        raise _Bad(msg("is not a valid NIK: {problems}", problems=problems), result.codes[0] if result.codes else "nik")
     return compact_nik(value)
 
 
@@ -177,7 +180,8 @@ def _phone(_spec: FieldSpec, value: Any, _today: date) -> str:
 
 def _choice(spec: FieldSpec, value: Any, _today: date) -> str:
     if not isinstance(value, str) or value not in (spec.options or []):
-        raise _Bad("must be one of: " + ", ".join(spec.options or []), "choice", options=list(spec.options or []))
+        raise _Bad(msg("must be one of: {options}", options=", ".join(spec.options or [])), "choice",
+                   options=list(spec.options or []))
     return value
 
 
@@ -200,3 +204,7 @@ _CHECKS = {
     "choice": _choice,
     "boolean": _boolean,
 }
+
+
+def _label(spec: FieldSpec) -> Label:
+    return Label(spec.label, spec.label_en)

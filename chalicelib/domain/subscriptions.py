@@ -27,6 +27,7 @@ from typing import Any, Iterable
 from chalicelib.domain.errors import FieldProblem
 from chalicelib.domain.application_state import APPROVED, ApplicationChange
 from chalicelib.domain.integrations import SUBSCRIPTIONS, Outcome, Reply, RETRY, SAVED
+from chalicelib.domain.messages import msg
 
 __all__ = ["SUBSCRIPTIONS"]
 
@@ -79,7 +80,7 @@ def check_url(url: str, allow_loopback: bool) -> list[FieldProblem]:
     (the instance metadata address among them). The local stage may deliver to loopback."""
     problems = []
     if len(url) > MAX_URL_LENGTH:
-        return [FieldProblem("url", f"is longer than {MAX_URL_LENGTH} characters")]
+        return [FieldProblem("url", msg("is longer than {limit} characters", limit=MAX_URL_LENGTH))]
     parsed = urllib.parse.urlsplit(url)
     host = parsed.hostname or ""
     if parsed.scheme != "https" and not (allow_loopback and parsed.scheme == "http" and is_loopback(host)):
@@ -118,7 +119,8 @@ def address_allowed(host: str, allow_loopback: bool) -> bool:
 def check_events(events: Iterable[str]) -> list[FieldProblem]:
     unknown = sorted(set(events) - set(EVENTS))
     if unknown:
-        return [FieldProblem("events", f"unknown: {', '.join(unknown)}; known: {', '.join(EVENTS)}")]
+        return [FieldProblem("events", msg("unknown: {unknown}; known: {known}", unknown=", ".join(unknown),
+                                           known=", ".join(EVENTS)))]
     return []
 
 

@@ -27,6 +27,7 @@ from chalicelib.domain.errors import (
 )
 from chalicelib.domain.digits import ascii_digits
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.messages import msg
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import ADMIN_ROLES, ROLES, Grant, Principal, User, require_any
 from chalicelib.services.ports import (
@@ -291,13 +292,13 @@ class AccountService:
             node = nodes.get(grant.node_id)
             if node is None or not caller.reaches(node.path, roles=ADMIN_ROLES):
                 # Outside the admin's reach a node does not exist for them.
-                raise NotFound(f"no such office: {grant.node_id}")
+                raise NotFound(msg("no such office: {office}", office=grant.node_id))
         problems = []
         if not grants:
             problems.append(FieldProblem("roles", "name at least one role"))
         for index, grant in enumerate(grants):
             if grant.role not in ROLES:
-                problems.append(FieldProblem(f"roles[{index}].role", "must be one of " + ", ".join(ROLES)))
+                problems.append(FieldProblem(f"roles[{index}].role", msg("must be one of {options}", options=", ".join(ROLES))))
         if problems:
             raise InvalidInput("the roles are not right", problems)
         email = cred.email_address(email)

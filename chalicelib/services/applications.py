@@ -12,6 +12,7 @@ from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck
+from chalicelib.domain.messages import msg, status as status_label
 from chalicelib.domain.nik import compact_nik, is_nik_shaped
 from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
@@ -265,7 +266,7 @@ class ApplicationService:
                 app = self.get(caller, app_id)
                 step = steps.get(app_id, app.step)
                 if step is None:
-                    raise Conflict(f"the application is {app.status}, not awaiting a decision")
+                    raise Conflict(msg("the application is {status}, not awaiting a decision", status=status_label(app.status)))
                 outcomes.append(ItemOutcome(app_id, application=self._decide(caller, app, action, step, comment, origin)))
             except DomainError as error:
                 outcomes.append(ItemOutcome(app_id, error=error))

@@ -21,6 +21,7 @@ from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.application_state import Application
+from chalicelib.domain.messages import msg, status as status_label
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
@@ -143,7 +144,8 @@ class DocumentService:
         now = self.clock.now()
         count, _ = self.throttles.count("upload", caller.user_id, now, window=timedelta(days=1))
         if count > self.limits.per_user_per_day:
-            raise TooManyAttempts(f"at most {self.limits.per_user_per_day} uploads a day; try again tomorrow", 3600)
+            raise TooManyAttempts(msg("at most {limit} uploads a day; try again tomorrow", limit=self.limits.per_user_per_day),
+                                  3600)
         document = docs.Document(
             id=new_id("doc"), application_id=app.id, requirement=spec.name, filename=filename.strip(),
             content_type=content_type, size=size, status=docs.AWAITING, uploader_id=caller.user_id, created_at=now,
@@ -169,7 +171,8 @@ class DocumentService:
         if document is None:
             raise NotFound("no such document")
         if document.status != docs.CLEAN:
-            raise Conflict(f"the document is {document.status.replace('_', ' ')}; only files that passed the check are served")
+            raise Conflict(msg("the document is {status}; only files that passed the check are served",
+                               status=status_label(document.status)))
         served_type = document.served_type or document.content_type
         name = files.safe_filename(document.filename, served_type)
         url = self.storage.presign_download(docs.served_key(app.id, document.id), document.served_version, name,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import APPLICATION_ROLES, OPS_ROLES, Principal, require_any
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
@@ -43,7 +44,8 @@ def _require_ops(caller: Principal) -> None:
 
 def _target(target: str) -> str:
     if target not in reg.TARGETS:
-        raise NotFound(f"no integration named {target!r}; there are {', '.join(reg.TARGETS)}")
+        raise NotFound(msg("no integration named {target}; there are {targets}", target=repr(target),
+                           targets=", ".join(reg.TARGETS)))
     return target
 
 

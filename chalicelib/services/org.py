@@ -7,6 +7,7 @@ import re
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
+from chalicelib.domain.messages import msg
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
@@ -45,7 +46,7 @@ class OrgService:
         if parent.depth + 1 > MAX_TREE_DEPTH:
             raise InvalidInput(
                 "the tree is too deep",
-                [FieldProblem("parent_id", f"offices nest at most {MAX_TREE_DEPTH} levels below the root")],
+                [FieldProblem("parent_id", msg("offices nest at most {limit} levels below the root", limit=MAX_TREE_DEPTH))],
             )
         new_node_id = node_id or new_id("node")
         node = Node(
@@ -55,7 +56,7 @@ class OrgService:
         try:
             self.org.create(node, self.clock.now())
         except SiblingNameTaken:
-            raise Conflict(f"{parent.name} already has an office named {clean_name}") from None
+            raise Conflict(msg("{parent} already has an office named {name}", parent=parent.name, name=clean_name)) from None
         except ParentMissing:
             raise NotFound("no such parent office") from None
         return node

@@ -24,6 +24,7 @@ from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Application
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import Principal, application_roles
 from chalicelib.domain.nik import mask_nik
 from chalicelib.services.ports import (
@@ -94,7 +95,7 @@ class RenderService:
         if node is None or not caller.reaches(node.path, roles=application_roles("marketing-fee")):
             raise NotFound("no such office")
         if kind not in REPORT_KINDS:
-            raise InvalidInput("unknown report", [FieldProblem("kind", f"must be one of {', '.join(REPORT_KINDS)}")])
+            raise InvalidInput("unknown report", [FieldProblem("kind", msg("must be one of {options}", options=", ".join(REPORT_KINDS)))])
         budget_rules.check_period(period)
         budget = self.budgets.budgets.get(node.id, period)
         postings = self.applications.counters(node.id, period).get(budget_rules.POSTINGS, 0)
@@ -222,11 +223,9 @@ class RenderService:
                              on_behalf_of=entry.on_behalf_of_name)
             for step, entry in sorted(approvals.items())
         ]
-        wanted = service.on_approval.certificate_facts
-        facts = [f for f in form_facts(service, app.data) if not wanted or f.label in
-                 {service.field(name).label for name in wanted if service.field(name)}]
         return papers.CertificatePaper(
-            org_name=self.org_name, title=service.name, number=cert.number, holder=cert.holder_name, facts=facts,
+            org_name=self.org_name, title=service.name, number=cert.number, holder=cert.holder_name,
+            facts=certificate_facts(service, app.data),
             issued_on=papers.tanggal(self._local(cert.issued_at)),
             issued_at_office=issuer.name if issuer else self.org_name, signatories=signatories,
             verify_code=cert.code, verify_url=f"{self.verify_base_url}/verify/{cert.code}",
@@ -293,6 +292,13 @@ def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
             text = str(value)
         facts.append(papers.Fact(spec.label, text))
     return facts
+
+
+def certificate_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
+    """The facts a certificate states: those the catalog names for it, or the whole form."""
+    wanted = service.on_approval.certificate_facts
+    labels = {service.field(name).label for name in wanted if service.field(name)}
+    return [f for f in form_facts(service, data) if not wanted or f.label in labels]
 
 
 def _date(value: Any):

@@ -101,7 +101,7 @@ def the_region_sets_the_branch_budget_and_the_branch_splits_it(http, period, reg
     assert split.status == 200, split.text
     too_much = http.call("PUT", f"/budgets/{BRANCH}/{period}/recommendation",
                          {"categories": {"OUTLET": 8_000_000, "SF": 4_000_000}}, token=branch)
-    assert too_much.status == 422 and "Rp 2.000.000 more" in too_much.json["detail"]
+    assert too_much.status == 422 and "Rp 2.000.000 lebih" in too_much.json["detail"]
 
 
 def five_reports_filed_and_decided(http, spent_on, utara, selatan, branch):

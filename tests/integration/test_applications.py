@@ -105,7 +105,7 @@ def test_a_decision_on_a_step_that_moved_on_is_a_409(api, office):
     assert decide(api, office["desk_verifier"], app).status == 200
     stale = decide(api, office["desk_verifier"], app)  # still says step 1
     assert stale.status == 409
-    assert "now step 2" in stale.json["detail"]
+    assert "kini tahap 2" in stale.json["detail"]  # the account reads Indonesian
 
 
 def test_reach_governs_who_sees_and_decides(api, office):
@@ -128,7 +128,7 @@ def test_nobody_decides_on_their_own_application(api, office):
     app = file(api, token, office["desk"])
     app = api.post(f"/applications/{app['id']}/submit", token=token).json
     refused = decide(api, token, app)
-    assert refused.status == 403 and "own application" in refused.json["detail"]
+    assert refused.status == 403 and "permohonannya sendiri" in refused.json["detail"]
     assert app["id"] not in [a["id"] for a in api.get("/inbox", token=token).json["items"]]
 
 

@@ -55,7 +55,7 @@ def test_budgets_are_set_from_above_and_split_without_exceeding_them(api, sales)
     too_much = put_split(api, sales["recommender"], sales["branch"], period,
                          {"ACQUISITION": 60_000_000, "OUTLET": 50_000_000})
     assert too_much.status == 422
-    assert "Rp 10.000.000 more than the budget" in too_much.json["detail"]
+    assert "Rp 10.000.000 lebih dari anggaran" in too_much.json["detail"]
     unknown = put_split(api, sales["recommender"], sales["branch"], period, {"PARTIES": 1})
     assert unknown.status == 422 and unknown.json["errors"][0]["field"] == "categories.PARTIES"
     assert put_split(api, sales["allocator"], sales["branch"], period, {"OUTLET": 1}).status == 404  # not a recommender
@@ -67,13 +67,13 @@ def test_budgets_are_set_from_above_and_split_without_exceeding_them(api, sales)
                                                   "remaining": 40_000_000, "percent_used": 0.0}
     # The budget cannot go under its split.
     lowered = put_budget(api, sales["allocator"], sales["branch"], period, 90_000_000)
-    assert lowered.status == 422 and "change the split first" in lowered.json["detail"]
+    assert lowered.status == 422 and "ubah pembagiannya dahulu" in lowered.json["detail"]
 
     # Offices under one parent never get more than the parent has.
     assert put_budget(api, sales["area_allocator"], sales["region"], period, 150_000_000).status == 200
     over = put_budget(api, sales["allocator"], sales["cluster_a"], period, 120_000_000)
     assert over.status == 422, over.text  # the cluster is under the branch, which has 100M
-    assert "more than its budget of Rp 100.000.000" in over.json["detail"]
+    assert "lebih dari anggarannya sebesar Rp 100.000.000" in over.json["detail"]
     assert put_budget(api, sales["allocator"], sales["cluster_a"], period, 30_000_000).status == 200
     assert budget(api, sales["approver"], sales["branch"], period)["allocated_to_children"] == 30_000_000
     assert put_budget(api, sales["allocator"], sales["branch"], period, 20_000_000).status == 422  # under its split

@@ -278,16 +278,16 @@ def test_submission_names_each_missing_scanning_or_rejected_document(api, case):
     app_id = case["app"]["id"]
     missing = api.post(f"/applications/{app_id}/submit", token=case["token"])
     assert missing.status == 422
-    assert [(e["field"], "required" in e["detail"]) for e in missing.json["errors"]] == [("documents.plan", True)]
+    assert [(e["field"], "wajib" in e["detail"]) for e in missing.json["errors"]] == [("documents.plan", True)]
 
     upload_document(api, case["token"], app_id, "plan", "denah.pdf", "application/pdf", make.html_page())
     rejected = api.post(f"/applications/{app_id}/submit", token=case["token"])
-    assert "was rejected" in rejected.json["errors"][0]["detail"]
+    assert "ditolak" in rejected.json["errors"][0]["detail"]
 
     upload_document(api, case["token"], app_id, "plan", "denah.pdf", "application/pdf", make.pdf(), scan=False)
     _wait_until_scanning(api, case, app_id)
     scanning = api.post(f"/applications/{app_id}/submit", token=case["token"])
-    assert scanning.status == 422 and "still being checked" in scanning.json["errors"][0]["detail"]
+    assert scanning.status == 422 and "masih diperiksa" in scanning.json["errors"][0]["detail"]
     api.scan()
     submitted = api.post(f"/applications/{app_id}/submit", token=case["token"])
     assert submitted.status == 200, submitted.text
@@ -315,7 +315,7 @@ def test_documents_can_be_removed_only_while_editable_and_evidence_stays(api, ca
     api.post(f"/applications/{app_id}/decision", {"action": "return", "step": app["step"], "comment": "Foto kurang"},
              token=case["verifier"])
     evidence = api.call("DELETE", f"/applications/{app_id}/documents/{plan['document_id']}", token=case["token"])
-    assert evidence.status == 409 and "evidence" in evidence.json["detail"]
+    assert evidence.status == 409 and "bukti" in evidence.json["detail"]
     assert document(api, case["token"], app_id, plan["document_id"])["evidence"] is True
     assert api.call("DELETE", f"/applications/{app_id}/documents/{plan['document_id']}",
                     token=case["verifier"]).status == 403

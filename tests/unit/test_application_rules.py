@@ -195,7 +195,7 @@ def test_a_service_cannot_be_filed_where_a_step_finds_no_deciders():
     with pytest.raises(InvalidInput, match="cannot be filed"):
         rules.new_application(app_id="app_3", tracking_code="AAAA-BBBB-CCCE", service=SERVICE, node=lone_desk,
                               caller=applicant, data={}, now=NOW, tz=WIB, origin=ORIGIN)
-    with pytest.raises(InvalidInput, match="is filed at a desk"):
+    with pytest.raises(InvalidInput, match="is filed at an office of kind desk"):
         rules.new_application(app_id="app_4", tracking_code="AAAA-BBBB-CCCF", service=SERVICE, node=OFFICE,
                               caller=applicant, data={}, now=NOW, tz=WIB, origin=ORIGIN)
 

@@ -111,7 +111,7 @@ def decide_many(ctx, body: s.BatchDecisionRequest) -> s.BatchDecisionOut:
     results = []
     for outcome in outcomes:
         if outcome.error is not None:
-            results.append(s.BatchItemOut(id=outcome.application_id, error=domain_problem_body(outcome.error)))
+            results.append(s.BatchItemOut(id=outcome.application_id, error=domain_problem_body(outcome.error, ctx.language)))
         else:
             app = outcome.application
             results.append(s.BatchItemOut(id=app.id, status=app.status, step=app.step))

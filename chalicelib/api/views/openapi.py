@@ -30,7 +30,8 @@ PROBLEM_SCHEMA = {
                 "required": ["field", "detail", "code"],
                 "properties": {
                     "field": {"type": "string", "description": "dotted path of the bad field, e.g. data.birth_date"},
-                    "detail": {"type": "string", "description": "what is wrong, in English"},
+                    "detail": {"type": "string", "description": (
+                        "what is wrong, in the reader's language, the field named by its label")},
                     "code": {"type": "string", "description": (
                         "the rule that failed (required, max_length, min, max, not_future, nik_region, "
                         "npwp_checksum, choice, document_required, …; `invalid` when no rule has a name)")},
