@@ -327,6 +327,18 @@ ID: dict[str, str] = {
     "that account is being changed; try again": "akun itu sedang diubah; coba lagi",
     "that address was registered a moment ago; try again": "alamat itu baru saja didaftarkan; coba lagi",
     "that day has not come": "hari itu belum tiba",
+    # the finance registry's inputs and the satisfaction survey
+    "is not for this account kind": "bukan untuk jenis rekening ini",
+    "no account kind {kind}; there are {kinds}": "tidak ada jenis rekening {kind}; yang ada: {kinds}",
+    "not a {kind} balance": "bukan saldo {kind}",
+    "is not a real date (YYYY-MM-DD)": "bukan tanggal yang sah (TTTT-BB-HH)",
+    "this application has no satisfaction survey": "permohonan ini tidak memiliki survei kepuasan",
+    "must be a whole number from 1 to 4": "harus bilangan bulat 1 sampai 4",
+    "is not an element of the survey": "bukan unsur survei",
+    "not a survey answer": "bukan jawaban survei",
+    "the survey opens once the application is approved or rejected":
+        "survei dibuka setelah permohonan disetujui atau ditolak",
+    "this application's survey was answered already": "survei permohonan ini sudah dijawab",
     "the access token has expired": "token akses sudah kedaluwarsa",
     "the access token is not a token": "token akses bukan token",
     "the access token is not signed the way this service signs": "token akses tidak ditandatangani seperti cara layanan ini",

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.org import Node
+from chalicelib.domain.messages import msg
 from chalicelib.domain.people import FINANCE_ROLES, HR_ROLES, OUT_OF_REACH, Principal, require_any
 from chalicelib.services.ports import Clock, OrgStore, SendStore
 
@@ -44,14 +45,14 @@ class RegistryInputService:
         """A day's balance of one account of the unit (finance staff)."""
         node = self.office(caller, node_id, FINANCE_ROLES)
         if kind not in reg.BALANCES:
-            raise NotFound(f"no account kind {kind!r}; there are {', '.join(reg.BALANCES)}")
+            raise NotFound(msg("no account kind {kind}; there are {kinds}", kind=repr(kind), kinds=", ".join(reg.BALANCES)))
         _dataset, identity, amounts = reg.BALANCES[kind]
         problems = [FieldProblem(name, "is required") for name in (*identity, *amounts)
                     if values.get(name) in (None, "") and name != "unit"]
         problems += [FieldProblem(name, "is not for this account kind") for name in values
                      if name not in (*identity, *amounts)]
         if problems:
-            raise InvalidInput(f"not a {kind} balance", problems)
+            raise InvalidInput(msg("not a {kind} balance", kind=kind), problems)
         self._past_day(day)
         fields = {name: values[name] for name in (*identity, *amounts) if values.get(name) not in (None, "")}
         return self._owe(reg.balance_record(kind, day, node.path, fields, self._due(day)))
