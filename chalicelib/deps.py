@@ -415,8 +415,13 @@ class Container:
             outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
-            deliveries=self.subscription_deliveries_for, metrics=self.metrics,
+            deliveries=self.subscription_deliveries_for, metrics=self.metrics, person_by_email=self.person_by_email,
         )
+
+    def person_by_email(self, email: str):
+        """An account by its address, with its own roles (a reassignment names its person)."""
+        user_id = self.users.user_id_for_email(email)
+        return self.users.get(user_id) if user_id else None
 
     @cached_property
     def budgets(self):
