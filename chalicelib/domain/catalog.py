@@ -56,6 +56,9 @@ class FieldSpec(_Strict):
     max: float | None = None
     # For dates: refuse a date after today (a birth or death cannot be in the future).
     not_future: bool = False
+    # Personal data like a NIK (a family-card number, KK): sealed at rest, shown masked except
+    # to those who decide on the application, never logged (SPEC.md, "NIK"). NIK fields always are.
+    personal: bool = False
 
     _name_is_a_slug = field_validator("name")(lambda value: _slug(value, "field names"))
 

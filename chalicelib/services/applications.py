@@ -410,11 +410,15 @@ class ApplicationService:
         return made
 
     def _sealed(self, change: ApplicationChange) -> ApplicationChange:
-        """The form as it is kept: each NIK written in this change encrypted under the
-        application's data key, masked in the form, and indexed by its keyed HMAC; NIKs left
+        """The form as it is kept: each NIK (and personal field, a KK) written in this change
+        encrypted under the application's data key, masked in the form, and each NIK indexed by
+        its keyed HMAC; NIKs left
         unchanged stay as they were sealed, and a removed one takes its lookup with it."""
         app = change.application
-        names = pii.nik_fields({f.name: f.type for f in self.catalog.require_service_of(app).fields})
+        fields = self.catalog.require_service_of(app).fields
+        names = pii.sealed_fields({f.name: f.type for f in fields}, {f.name for f in fields if f.personal})
+        # NIKs are found again by their keyed HMAC (POST /applications/by-nik); a KK is not.
+        searchable = pii.nik_fields({f.name: f.type for f in fields})
         fresh = {name: value for name, value in app.data.items() if name in names and not pii.is_masked(value)}
         present = {name for name in names if name in app.data}
         kept = app.sealed.only(present - set(fresh)) if app.sealed is not None else None
@@ -425,7 +429,7 @@ class ApplicationService:
             raise Unavailable("personal data cannot be stored now; try again later")
         sealed = vault.seal(pii.application_record(app.id), fresh, kept) if fresh else kept
         lookups = {name: key for name, key in app.nik_lookups.items() if name in present and name not in fresh}
-        lookups.update({name: vault.lookup_key(value) for name, value in fresh.items()})
+        lookups.update({name: vault.lookup_key(value) for name, value in fresh.items() if name in searchable})
         dropped = tuple(sorted((name, key) for name, key in app.nik_lookups.items() if lookups.get(name) != key))
         data = {**app.data, **{name: pii.masked(value) for name, value in fresh.items()}}
         return replace(change, application=app.evolve(data=data, sealed=sealed, nik_lookups=lookups),
