@@ -198,7 +198,9 @@ class Container:
 
         return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
                               civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
-                              policy=self.run_policy, metrics=self.metrics)
+                              policy=self.run_policy, metrics=self.metrics,
+                              nik_checked=lambda app_id, field, result: self.applications.record_nik_check(
+                                  app_id, field, result))
 
     @cached_property
     def subscription_deliverer(self):

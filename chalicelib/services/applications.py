@@ -26,7 +26,7 @@ from chalicelib.domain.application_state import (
 )
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
-from chalicelib.domain import office_hours, takeover
+from chalicelib.domain import office_hours, registry_checks, takeover
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
 from chalicelib.services.ports import (
@@ -321,6 +321,22 @@ class ApplicationService:
         saved = self._save(change)
         logger.info("step reassigned", extra={"application_id": app_id, "step": app.step})
         return saved
+
+    def record_nik_check(self, app_id: str, field: str, result: str) -> None:
+        """The civil registry's verdict on one of a filed event's NIKs (the registry sender
+        calls this before it settles the check's send-log record)."""
+        for _ in range(5):
+            app = self.applications.get(app_id)
+            change = registry_checks.record_nik_check(app, field, result, self.clock.now()) if app else None
+            if change is None:
+                return
+            try:
+                self.outbox.publish(self.applications.save(change))
+            except StaleApplication:
+                continue  # changed meanwhile: read it again
+            logger.info("NIK check recorded", extra={"application_id": app_id, "field": field, "result": result})
+            return
+        raise Conflict("the application kept changing; the NIK check is recorded on the next run")
 
     def _office_names(self, app: Application) -> dict[str, str]:
         return {node_id: node.name for node_id, node in self.org.get_many(app.node_path).items()}

@@ -69,14 +69,14 @@ def documents(f: Fakes) -> DocumentService:
                            clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False), metrics=f.metrics)
 
 
-def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> IntegrationService:
+def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None, nik_checked=None) -> IntegrationService:
     """Sleeping and the run's time are the fakes' too: a run never waits, and has time."""
     slept: list[float] = []
     policy = policy or RunPolicy()
     monotonic = monotonic or (lambda: sum(slept))
     sender = RegistrySender(sends=f.sends, finance_registry=lambda: f.bios, civil_registry=lambda: f.civil,
                             vault=lambda: f.vault, clock=f.clock, policy=policy, metrics=f.metrics,
-                            sleep=slept.append, monotonic=monotonic)
+                            sleep=slept.append, monotonic=monotonic, nik_checked=nik_checked)
     deliverer = SubscriptionDeliverer(
         sends=f.sends, webhooks=lambda: f.webhooks, subscriptions=f.subscriptions, vault=lambda: f.vault,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),

@@ -244,6 +244,7 @@ class ApplicationItem(Item):
     escalate_at = UTCDateTimeAttribute(null=True)
     assignee_id = UnicodeAttribute(null=True)
     assignee_name = UnicodeAttribute(null=True)
+    nik_checks = JSONAttribute(null=True)
     budget_check = JSONAttribute(null=True)
     certificate_code = UnicodeAttribute(null=True)
     # The form's NIKs, encrypted (domain/pii.py: record, data_key, values); `data` holds them masked.

@@ -59,6 +59,7 @@ _THEMES = {
     "DecisionRequest": "applications",
     "SuspendRequest": "applications",
     "ReassignRequest": "applications",
+    "NikCheckOut": "applications",
     "BatchDecisionRequest": "applications",
     "BatchItemOut": "applications",
     "BatchDecisionOut": "applications",

@@ -1,7 +1,8 @@
 from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
-from chalicelib.domain.applications import is_decider, masked_fields, sla_state
+from chalicelib.domain.applications import is_decider, masked_fields, reads_as_staff, sla_state
+from chalicelib.domain.registry_checks import flagged
 from chalicelib.domain.application_state import AWAITING_DECISION, Application, HistoryEntry
 from chalicelib.domain.takeover import claim_role
 
@@ -32,6 +33,7 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level, assignee_id=app.assignee_id, assignee_name=app.assignee_name,
         can_claim=ctx.caller is not None and app.assignee_id is None and claim_role(ctx.caller, app) is not None,
+        **_registry_checks(ctx, app, service),
         submitted_at=ctx.api_time(app.submitted_at), data=app.data,
         masked_fields=masked_fields(app),
         created_at=ctx.api_time(app.created_at),
@@ -39,6 +41,15 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         budget_check=s.BudgetCheckOut(**app.budget_check) if app.budget_check else None,
         certificate_code=app.certificate_code,
     )
+
+
+def _registry_checks(ctx, app: Application, service) -> dict:
+    """The civil registry's verdicts on the NIKs, for the staff working on it (the deciders
+    above all); nothing for the applicant."""
+    if not app.nik_checks or ctx.caller is None or not reads_as_staff(ctx.caller, app, service):
+        return {}
+    return {"nik_checks": {name: s.NikCheckOut(**check) for name, check in app.nik_checks.items()},
+            "nik_flagged": flagged(app)}
 
 
 def _created(ctx, app: Application) -> Result:
