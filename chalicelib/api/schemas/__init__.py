@@ -59,7 +59,7 @@ _THEMES = {
     "DecisionRequest": "applications",
     "SuspendRequest": "applications",
     "ReassignRequest": "applications",
-    "NikCheckOut": "applications",
+    "NikVerdictOut": "applications",
     "BatchDecisionRequest": "applications",
     "BatchItemOut": "applications",
     "BatchDecisionOut": "applications",

@@ -45,7 +45,7 @@ class SuspendRequest(Request):
     reason: str = Field(max_length=2000, description="what the applicant must do; they are told")
 
 
-class NikCheckOut(Out):
+class NikVerdictOut(Out):
     result: Literal["match", "no_match", "unavailable"]
     checked_at: str
 
@@ -119,7 +119,7 @@ class ApplicationOut(Out):
     escalation_level: int = Field(description="escalations of the current step so far (1: deciders told it is overdue)")
     assignee_id: str | None = Field(None, description="the one person the step is with, once taken over or reassigned")
     assignee_name: str | None = None
-    nik_checks: dict[str, NikCheckOut] = Field({}, description="staff only: the civil registry's verdict on each NIK "
+    nik_checks: dict[str, NikVerdictOut] = Field({}, description="staff only: the civil registry's verdict on each NIK "
                                                              "of a civil-registry event, checked when it was filed")
     nik_flagged: list[str] = Field([], description="staff only: the NIK fields the civil registry did not match")
     can_claim: bool = Field(False, description="the step was escalated to an office where the caller decides: "

@@ -48,7 +48,7 @@ def _registry_checks(ctx, app: Application, service) -> dict:
     above all); nothing for the applicant."""
     if not app.nik_checks or ctx.caller is None or not reads_as_staff(ctx.caller, app, service):
         return {}
-    return {"nik_checks": {name: s.NikCheckOut(**check) for name, check in app.nik_checks.items()},
+    return {"nik_checks": {name: s.NikVerdictOut(**check) for name, check in app.nik_checks.items()},
             "nik_flagged": flagged(app)}
 
 
