@@ -61,7 +61,9 @@ class OfficeCalendar:
 
     def add_working(self, start: datetime, duration: timedelta) -> datetime:
         """The moment `duration` of working time after `start` (start itself if it is zero)."""
-        left = max(duration, timedelta(0))
+        if duration <= timedelta(0):
+            return start
+        left = duration
         day = start.astimezone(self.tz).date()
         for _ in range(SEARCH_DAYS):
             for begin, end in self._periods_on(day):

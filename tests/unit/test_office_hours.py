@@ -38,6 +38,8 @@ def test_time_outside_office_hours_does_not_count():
     assert cal.add_working(wib(2026, 11, 23, 15), timedelta(hours=2)) == wib(2026, 11, 25, 9)
     # Friday has a break: 11:00 + 1 h ends at 13:30.
     assert cal.add_working(wib(2026, 11, 27, 11), timedelta(hours=1)) == wib(2026, 11, 27, 13, 30)
+    # Nothing to add: the moment stays as it is, even out of hours (a resume after a night).
+    assert cal.add_working(wib(2026, 11, 23, 16), timedelta(0)) == wib(2026, 11, 23, 16)
 
 
 def test_working_time_between_two_moments_skips_nights_weekends_and_holidays():
