@@ -420,6 +420,22 @@ class Bench:
         record("POST", "/decisions", *self.counted("POST", "/decisions", {
             "application_ids": [waiting["id"]], "action": "approve", "steps": {waiting["id"]: 1}},
             token=kukusan_verifier)[:2])
+        # office hours and escalation that can act (a reassignment to the kelurahan's own verifier)
+        bench_admin = self.login("admin")
+        record("GET", "/org/nodes/{id}/calendar", *self.counted("GET", "/org/nodes/kel-kukusan/calendar",
+                                                                token=bench_admin)[:2])
+        _status, kept = self.call("GET", "/org/nodes/kec-beji/calendar", token=bench_admin)
+        calendar = {"zone": kept["zone"], "week": kept["week"], "holidays": kept["holidays"]}
+        record("PUT", "/org/nodes/{id}/calendar", *self.counted("PUT", "/org/nodes/kel-pondok-cina/calendar", calendar,
+                                                                token=bench_admin)[:2])
+        record("DELETE", "/org/nodes/{id}/calendar", *self.counted("DELETE", "/org/nodes/kel-pondok-cina/calendar",
+                                                                   token=bench_admin)[:2])
+        _status, handed = self.call("POST", "/applications", {"service_id": "civil-move-report", "node_id": "kel-kukusan",
+                                                              "data": move}, token=clerk)
+        self.call("POST", f"/applications/{handed['id']}/submit", token=clerk)
+        record("POST", "/applications/{id}/reassign", *self.counted(
+            "POST", f"/applications/{handed['id']}/reassign", {"user_email": "verifikator.kukusan@demo.satupintu.id"},
+            token=kukusan_verifier)[:2])
         now = datetime.fromisoformat(self.call("GET", "/_local/clock")[1]["now"])
         status, calls, lent = self.counted("POST", "/delegations", {
             "role": "verifier", "node_id": "kel-kukusan", "delegate_email": "petugas.kukusan@demo.satupintu.id",

@@ -218,7 +218,9 @@ class Container:
 
         return RegistrySender(sends=self.send_log_store, finance_registry=self.get_finance_registry_client,
                               civil_registry=self.get_civil_registry_client, vault=self.get_vault, clock=self.clock,
-                              policy=self.run_policy, metrics=self.metrics, on_failed=self.tell_ops_record_failed)
+                              policy=self.run_policy, metrics=self.metrics, on_failed=self.tell_ops_record_failed,
+                              nik_checked=lambda app_id, field, result: self.applications.record_nik_check(
+                                  app_id, field, result))
 
     @cached_property
     def subscription_deliverer(self):
@@ -444,8 +446,13 @@ class Container:
             outbox=self.outbox, budgets=self.budgets, pdfs=self.pdf_store, clock=self.clock,
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
-            deliveries=self.subscription_deliveries_for, metrics=self.metrics,
+            deliveries=self.subscription_deliveries_for, metrics=self.metrics, person_by_email=self.person_by_email,
         )
+
+    def person_by_email(self, email: str):
+        """An account by its address, with its own roles (a reassignment names its person)."""
+        user_id = self.users.user_id_for_email(email)
+        return self.users.get(user_id) if user_id else None
 
     @cached_property
     def budgets(self):

@@ -53,7 +53,8 @@ STAFF = [
     # civil registry: kelurahan verifier → kecamatan approver → kota approver
     ("petugas.kukusan", "Siti Petugas Kukusan", [("submitter", "kel-kukusan")]),
     ("verifikator.kukusan", "Dedi Verifikator Kukusan", [("verifier", "kel-kukusan")]),
-    ("petugas.pondokcina", "Tono Petugas Pondok Cina", [("submitter", "kel-pondok-cina"), ("verifier", "kel-pondok-cina")]),
+    ("petugas.pondokcina", "Tono Petugas Pondok Cina", [("submitter", "kel-pondok-cina")]),
+    ("verifikator.pondokcina", "Yuni Verifikator Pondok Cina", [("verifier", "kel-pondok-cina")]),
     ("camat.beji", "Camat Beji", [("approver", "kec-beji")]),
     ("disdukcapil.depok", "Kepala Disdukcapil Depok", [("approver", "kota-depok"), ("viewer", "kota-depok")]),
     # city permits: front office → permits department → head of office
@@ -70,6 +71,21 @@ STAFF = [
     ("area.jabar", "Manajer Area Jabotabek Jabar", [("viewer", "area-jabo-jabar")]),
 ]
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
+
+# The civil-registry offices' working hours (WIB) and the national holidays and collective leave
+# ahead: their two-hour standard counts these. Set at the kecamatan, so its kelurahan follow it
+# (GET /org/nodes/{id}/calendar); the city's own offices keep wall-clock hours in the demo, as
+# the one-stop permit office below the city would inherit a calendar set there.
+OFFICE_WEEK = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu")} | {"fri": [["08:00", "16:30"]]}
+HOLIDAYS = [
+    ("2026-12-24", "Cuti bersama Hari Raya Natal"), ("2026-12-25", "Hari Raya Natal"),
+    ("2027-01-01", "Tahun Baru 2027 Masehi"), ("2027-03-10", "Hari Raya Idul Fitri 1448 H"),
+    ("2027-03-11", "Hari Raya Idul Fitri 1448 H"), ("2027-03-26", "Wafat Yesus Kristus"),
+    ("2027-05-01", "Hari Buruh Internasional"), ("2027-05-06", "Kenaikan Yesus Kristus"),
+    ("2027-06-01", "Hari Lahir Pancasila"), ("2027-08-17", "Hari Kemerdekaan Republik Indonesia"),
+    ("2027-12-25", "Hari Raya Natal"),
+]
+CALENDARS = {"kec-beji": {"zone": "WIB", "week": OFFICE_WEEK, "holidays": [{"date": d, "name": n} for d, n in HOLIDAYS]}}
 
 
 def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
@@ -103,6 +119,8 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
         users[local_part] = user
         accounts.append({"email": user.email, "name": name, "roles": [{"role": r, "node_id": n} for r, n in roles]})
 
+    for node_id, calendar in CALENDARS.items():
+        deps.org.set_calendar(_principal(users["admin"]), node_id, calendar)
     subscription = _demo_subscription(deps, users)
     if sample_applications:
         _sample_applications(deps, users)

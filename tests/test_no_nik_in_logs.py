@@ -1,4 +1,4 @@
-"""NIKs never reach a log (issue 6, "PII"). This test runs after every other test of the
+"""NIKs and family-card numbers (KK, 16 digits too) never reach a log (issue 6, "PII"; issue 18). This test runs after every other test of the
 session (conftest.py puts it last) and reads every log record the session made, in this
 process and in the local stacks it started."""
 
@@ -34,3 +34,13 @@ def test_no_log_line_of_the_suite_holds_a_nik():
     assert found == [], found[:5]
     # The capture did see the suite's work (so an empty result above means something).
     assert any("application created" in text for _name, text in lines)
+
+
+def test_the_check_sees_a_family_card_number_as_it_sees_a_nik():
+    logger = logging.getLogger("tests.kk-probe")
+    before = len(log_lines.records)
+    logger.warning("filed", extra={"family_card_number": "3276060101090007"})
+    logger.warning("filed", extra={"family_card_number": "327606********07"})
+    probes = log_lines.records[before:]
+    del log_lines.records[before:]
+    assert [bool(log_lines.offending([line])) for line in probes] == [True, False]

@@ -29,6 +29,9 @@ ROUTES: list[tuple[str, str, str]] = [
     # org tree and staff
     ("GET", "/org/nodes/{id}", "org:get_node"),
     ("POST", "/org/nodes", "org:create_node"),
+    ("GET", "/org/nodes/{id}/calendar", "org:get_calendar"),
+    ("PUT", "/org/nodes/{id}/calendar", "org:put_calendar"),
+    ("DELETE", "/org/nodes/{id}/calendar", "org:delete_calendar"),
     ("POST", "/admin/users", "org:invite_staff"),
     # catalog
     ("GET", "/services", "catalog:list_services"),
@@ -53,6 +56,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/applications/{id}/certificate/revoke", "applications:revoke_certificate"),
     ("GET", "/applications/{id}/receipt", "applications:receipt"),
     ("POST", "/applications/{id}/resume", "applications:resume"),
+    ("POST", "/applications/{id}/claim", "applications:claim"),
+    ("POST", "/applications/{id}/reassign", "applications:reassign"),
     ("POST", "/decisions", "applications:decide_many"),
     ("GET", "/inbox", "applications:inbox"),
     ("POST", "/delegations", "delegations:create"),

@@ -87,6 +87,12 @@ class Application:
     # Escalations of the current step already made (0: none yet), and when the next one is due.
     escalation_level: int = 0
     escalate_at: datetime | None = None
+    # The one person the current step is now with, when an escalation's level took it over or
+    # handed it to someone named (domain/takeover.py); None: every holder of the role decides.
+    assignee_id: str | None = None
+    assignee_name: str | None = None
+    # field → the civil registry's verdict on its NIK {result, checked_at} (domain/registry_checks.py)
+    nik_checks: dict[str, dict[str, str]] = field(default_factory=dict)
     # A spending report against its budget when last submitted (see budgets.check_report).
     budget_check: dict[str, Any] | None = None
     # The certificate issued on approval, if the service gives one.

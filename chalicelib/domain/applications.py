@@ -9,7 +9,7 @@ or writes storage.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from chalicelib.domain import certificates
 from chalicelib.domain.application_state import (
@@ -41,6 +41,7 @@ from chalicelib.domain.messages import FIELD_NAMES, Label, either, msg
 from chalicelib.domain.messages import role as role_label
 from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.notifications import Notice
+from chalicelib.domain.office_hours import OfficeCalendar, add_time, elapsed
 from chalicelib.domain.org import Node
 from chalicelib.domain.people import DECIDER_ROLES, Principal, application_roles
 from chalicelib.domain.pii import is_masked
@@ -49,6 +50,8 @@ MAX_COMMENT_LENGTH = 2000
 # A step is "due soon" in its last quarter: long enough ahead to act, short enough to matter.
 DUE_SOON_FRACTION = 0.25
 DECISIONS = ("approve", "reject", "return")
+# Each office on an application's path → the working calendar it keeps (None: wall clock).
+Calendars = Mapping[str, "OfficeCalendar | None"]
 # The actor of what the system does by itself (escalations), in the history.
 SYSTEM_ACTOR = ("system", "satupintu")
 
@@ -143,6 +146,8 @@ def is_decider(caller: Principal, app: Application) -> bool:
         and app.decider_node_id is not None
         and caller.holds(app.decider_role, app.decider_node_id)
         and app.applicant_id != caller.user_id
+        # Taken over or reassigned: the step is that one person's.
+        and (app.assignee_id is None or app.assignee_id == caller.user_id)
     )
 
 
@@ -300,26 +305,34 @@ def patch_data(app: Application, service: ServiceType, caller: Principal, patch:
     return ApplicationChange(updated, app.version, _entry(caller, "update", app.status, updated, now, origin))
 
 
-def _enter_step(app: Application, service: ServiceType, number: int, now: datetime, **changes: Any) -> Application:
-    """A step starts: its deciders, its due time from the SLA, and a clean escalation slate."""
+def _enter_step(app: Application, service: ServiceType, number: int, now: datetime,
+                calendars: Calendars | None = None, **changes: Any) -> Application:
+    """A step starts: its deciders, its due time from the SLA (in the deciding office's
+    working hours where it keeps them), and a clean escalation slate."""
     step = service.step_at(number)
-    due = now + timedelta(hours=step.sla_hours)
+    decider_node_id = app.step_nodes[number - 1] if app.step_nodes else None
+    calendar = (calendars or {}).get(decider_node_id or "")
+    sla = timedelta(hours=step.sla_hours)
+    due = add_time(calendar, now, sla)
     return app.evolve(
         step=number,
-        decider_node_id=app.step_nodes[number - 1] if app.step_nodes else None,
+        decider_node_id=decider_node_id,
         decider_role=step.role,
         due_at=due,
-        warn_at=due - timedelta(hours=step.sla_hours) * DUE_SOON_FRACTION,
+        warn_at=add_time(calendar, now, sla * (1 - DUE_SOON_FRACTION)),
         suspended_at=None,
         suspension_reason=None,
         escalation_level=0,
         escalate_at=due,
+        assignee_id=None,
+        assignee_name=None,
         **changes,
     )
 
 
 def submit(app: Application, service: ServiceType, node: Node, caller: Principal, missing_documents: list[str],
-           now: datetime, tz: timezone, origin: Origin, budget_check: BudgetCheck | None = None) -> ApplicationChange:
+           now: datetime, tz: timezone, origin: Origin, budget_check: BudgetCheck | None = None,
+           calendars: Calendars | None = None) -> ApplicationChange:
     """First submission starts at step 1; a resubmission after a return goes back to the step
     that returned it. The first one gets a receipt (tanda terima). A spending report over what
     is left of its budget is filed all the same, flagged for the approver (`budget_check`)."""
@@ -339,7 +352,7 @@ def submit(app: Application, service: ServiceType, node: Node, caller: Principal
     planned = app.evolve(step_nodes=plan_deciders(service, node))
     status = IN_REVIEW if number > 1 else SUBMITTED
     updated = _enter_step(
-        planned, service, number, now,
+        planned, service, number, now, calendars,
         status=status, updated_at=now, version=app.version + 1,
         submitted_at=app.submitted_at or now, last_submitted_at=now,
         budget_check=budget_check.as_dict() if budget_check else None,
@@ -378,7 +391,7 @@ def withdraw(app: Application, service: ServiceType, caller: Principal, now: dat
 def _leave_review(app: Application) -> Application:
     """Nobody is asked to decide any more: off every inbox, no due time, nothing to escalate."""
     return app.evolve(decider_node_id=None, decider_role=None, due_at=None, warn_at=None, suspended_at=None,
-                      suspension_reason=None, escalation_level=0, escalate_at=None)
+                      suspension_reason=None, escalation_level=0, escalate_at=None, assignee_id=None, assignee_name=None)
 
 
 def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
@@ -406,7 +419,7 @@ def require_decider(caller: Principal, app: Application, step: int | None = None
 
 def decide(app: Application, service: ServiceType, caller: Principal, action: str, step: int,
            comment: str | None, now: datetime, tz: timezone, origin: Origin,
-           next_certificate: NextCertificate | None = None) -> ApplicationChange:
+           next_certificate: NextCertificate | None = None, calendars: Calendars | None = None) -> ApplicationChange:
     """`next_certificate` is needed for the final approval of a service that issues one."""
     if action not in DECISIONS:
         raise InvalidInput("unknown decision", [FieldProblem("action", "must be approve, reject or return")])
@@ -421,7 +434,7 @@ def decide(app: Application, service: ServiceType, caller: Principal, action: st
 
     base = dict(updated_at=now, version=app.version + 1)
     if action == "approve" and step < app.steps_total:
-        updated = _enter_step(app, service, step + 1, now, status=IN_REVIEW, **base)
+        updated = _enter_step(app, service, step + 1, now, calendars, status=IN_REVIEW, **base)
         notices: tuple[Notice, ...] = (_to_deciders("assigned", updated, service),)
     elif action == "approve":
         updated = _leave_review(app).evolve(status=APPROVED, **base)
@@ -476,17 +489,19 @@ def suspend(app: Application, service: ServiceType, caller: Principal, reason: s
     )
 
 
-def resume(app: Application, service: ServiceType, caller: Principal, now: datetime, origin: Origin) -> ApplicationChange:
-    """The due time (and every escalation after it) moves by the time spent suspended."""
+def resume(app: Application, service: ServiceType, caller: Principal, now: datetime, origin: Origin,
+           calendar: OfficeCalendar | None = None) -> ApplicationChange:
+    """The due time (and every escalation after it) moves by the time spent suspended: the
+    working time, where the deciding office keeps a `calendar`."""
     require_decider(caller, app)
     if not app.is_suspended or app.suspended_at is None:
         raise Conflict("the application is not suspended")
-    paused = max(now - app.suspended_at, timedelta(0))
+    paused = elapsed(calendar, app.suspended_at, now)
     updated = app.evolve(
         suspended_at=None, suspension_reason=None, updated_at=now, version=app.version + 1,
-        due_at=app.due_at + paused if app.due_at else None,
-        warn_at=app.warn_at + paused if app.warn_at else None,
-        escalate_at=app.escalate_at + paused if app.escalate_at else None,
+        due_at=add_time(calendar, app.due_at, paused) if app.due_at else None,
+        warn_at=add_time(calendar, app.warn_at, paused) if app.warn_at else None,
+        escalate_at=add_time(calendar, app.escalate_at, paused) if app.escalate_at else None,
     )
     hours = paused.total_seconds() / 3600
     return ApplicationChange(
@@ -503,16 +518,18 @@ def escalation_interval(service: ServiceType, app: Application) -> timedelta:
     return timedelta(hours=service.step_at(app.step).sla_hours) if app.step else timedelta(days=1)
 
 
-def next_escalation_at(app: Application, service: ServiceType, level: int) -> datetime | None:
+def next_escalation_at(app: Application, service: ServiceType, level: int,
+                       calendar: OfficeCalendar | None = None) -> datetime | None:
     """Level 0 is due when the step is (its deciders are told it is overdue); level n ≥ 1 one SLA
-    period later each (the same role n levels up the tree is told)."""
+    period later each (the same role n levels up the tree is told), in the deciding office's
+    working time where it keeps a `calendar`."""
     if app.due_at is None:
         return None
-    return app.due_at + escalation_interval(service, app) * level
+    return add_time(calendar, app.due_at, escalation_interval(service, app) * level)
 
 
 def escalate(app: Application, service: ServiceType, decider_node: Node, target: Node | None,
-             now: datetime, tz: timezone = timezone.utc) -> ApplicationChange | None:
+             now: datetime, tz: timezone = timezone.utc, calendar: OfficeCalendar | None = None) -> ApplicationChange | None:
     """The escalation due now, if any. Exactly one per step and level: the change is written on
     the version that was read and moves `escalation_level` on. `target` is the node `level`
     steps above the deciders' (see escalation_target); the last level is the root's."""
@@ -533,7 +550,7 @@ def escalate(app: Application, service: ServiceType, decider_node: Node, target:
         action, comment = "escalate", f"escalated to {app.decider_role} at {target.name} (level {level})"
     else:
         notices, action, comment = (), "escalate", "no office above to escalate to"
-    following = next_escalation_at(app, service, level + 1) if decider_node.depth >= level + 1 else None
+    following = next_escalation_at(app, service, level + 1, calendar) if decider_node.depth >= level + 1 else None
     updated = app.evolve(escalation_level=level + 1, escalate_at=following, version=app.version + 1)
     return ApplicationChange(updated, app.version, _system_entry(app, updated, now, action, comment), notices=notices)
 

@@ -57,6 +57,9 @@ class FieldSpec(_Strict):
     max: float | None = None
     # For dates: refuse a date after today (a birth or death cannot be in the future).
     not_future: bool = False
+    # Personal data like a NIK (a family-card number, KK): sealed at rest, shown masked except
+    # to those who decide on the application, never logged (SPEC.md, "NIK"). NIK fields always are.
+    personal: bool = False
 
     _name_is_a_slug = field_validator("name")(lambda value: _slug(value, "field names"))
 
@@ -93,7 +96,15 @@ class StepSpec(_Strict):
     label_en: str
     role: str
     at_kind: str
-    sla_hours: int = Field(gt=0, le=24 * 365)
+    # Hours, in whole minutes: the civil registry's standard is two office hours for three steps.
+    sla_hours: float = Field(gt=0, le=24 * 365)
+
+    @field_validator("sla_hours")
+    @classmethod
+    def _whole_minutes(cls, value: float) -> float:
+        if abs(value * 60 - round(value * 60)) > 1e-9:
+            raise ValueError("an SLA is a whole number of minutes (e.g. 0.5 for 30 minutes)")
+        return int(value) if float(value).is_integer() else value
 
     @field_validator("role")
     @classmethod

@@ -32,6 +32,12 @@ FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
 SUBSCRIPTIONS = "subscriptions"
 TARGETS = (FINANCE_REGISTRY, CIVIL_REGISTRY, SUBSCRIPTIONS)
 
+# The civil registry's NIK check of a filed civil-registry event, one record per NIK field:
+# posted off the request path and retried while the registry is unavailable.
+NIK_CHECK = "nik/verify"
+# What a NIK check found, as the application records it.
+NIK_MATCH, NIK_NO_MATCH, NIK_UNAVAILABLE = "match", "no_match", "unavailable"
+
 # Finance registry (BIOS) datasets: the path under {base}/api/ws/ each one is posted to. The
 # finance paths and their fields are those BIOS's public clients post to (e.g. the Laravel
 # clients' SaldoKeuanganController and sendPenerimaan command, and the Python sheet-to-BIOS
@@ -173,7 +179,35 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
         if on_approval.registry_push == CIVIL_REGISTRY and on_approval.registry_event:
             records.append(replace(_civil_event(app.id, app.data, app.sealed, service, day, at),
                                    node_path=tuple(app.node_path)))
+    if entry.action in ("submit", "resubmit") and service.on_approval.registry_push == CIVIL_REGISTRY:
+        records.extend(replace(check, node_path=tuple(app.node_path)) for check in nik_checks(change, service, day))
     return tuple(records)
+
+
+def nik_checks(change: ApplicationChange, service: ServiceType, day: str) -> list[IntegrationRecord]:
+    """Each NIK of a filed civil-registry event, to be checked against the registry with the
+    name beside it on the form (`mother_nik` → `mother_name`); due at once. The NIK goes sealed,
+    as the application keeps it."""
+    app, at = change.application, change.history.at
+    sealed = app.sealed.values if app.sealed is not None else {}
+    records = []
+    for spec in service.fields:
+        if spec.type != "nik" or spec.name not in sealed or spec.name not in app.data:
+            continue
+        name = app.data.get(spec.name.removesuffix("_nik") + "_name") or app.applicant_name
+        records.append(IntegrationRecord(
+            CIVIL_REGISTRY, NIK_CHECK, day, f"{app.id}#{spec.name}", at,
+            fields={"application_id": app.id, "field": spec.name, "nik": app.data[spec.name], "name": name},
+            sealed=app.sealed.only({spec.name}), sealed_paths={"nik": spec.name}))
+    return records
+
+
+def read_nik_check(match: bool | None) -> Outcome:
+    """The registry's verdict on a NIK: saved either way (no match is an answer, flagged to the
+    deciders); no answer now is retried later."""
+    if match is None:
+        return Outcome(RETRY, None, "the civil registry is unavailable; checked again later")
+    return Outcome(SAVED, "SESUAI" if match else "TIDAK SESUAI", NIK_MATCH if match else NIK_NO_MATCH)
 
 
 def _expenditure(data: Mapping[str, Any], account_codes: Mapping[str, str], due: datetime) -> IntegrationRecord | None:

@@ -327,6 +327,29 @@ ID: dict[str, str] = {
     "that account is being changed; try again": "akun itu sedang diubah; coba lagi",
     "that address was registered a moment ago; try again": "alamat itu baru saja didaftarkan; coba lagi",
     "that day has not come": "hari itu belum tiba",
+    # office calendars, and taking over or handing on an escalated step
+    "must be a list of at most {limit} [start, end] periods": "harus daftar berisi paling banyak {limit} periode [mulai, selesai]",
+    "must be a list of at most {limit} days": "harus daftar berisi paling banyak {limit} hari",
+    "the calendar is not right": "kalender tidak benar",
+    "must have working hours on at least one day": "harus memiliki jam kerja pada paling sedikit satu hari",
+    "must map weekdays (mon…sun) to working periods": "harus memetakan hari (mon…sun) ke periode kerja",
+    "is not a weekday (mon, tue, wed, thu, fri, sat, sun)": "bukan nama hari (mon, tue, wed, thu, fri, sat, sun)",
+    "periods must not overlap": "periode tidak boleh bertumpang tindih",
+    "needs a date (YYYY-MM-DD) and a name of 1 to 120 characters":
+        "memerlukan tanggal (TTTT-BB-HH) dan nama sepanjang 1 sampai 120 karakter",
+    'each period is ["HH:MM", "HH:MM"], the start before the end':
+        'setiap periode berbentuk ["JJ:MM", "JJ:MM"], mulai sebelum selesai',
+    "the application is suspended: resume it first": "permohonan sedang ditangguhkan: lanjutkan dulu",
+    "the step is already yours": "tahap ini sudah Anda pegang",
+    "the step has already been taken over by {name}": "tahap ini sudah diambil alih oleh {name}",
+    "the step has not been escalated to an office where you decide":
+        "tahap ini belum dieskalasi ke kantor tempat Anda memutuskan",
+    "cannot hand the step to that person": "tahap tidak dapat diserahkan kepada orang itu",
+    "must be the address of someone holding the {role} role at {office}":
+        "harus alamat orang yang memegang peran {role} di {office}",
+    "the step is already with {name}": "tahap ini sudah dipegang {name}",
+    "the application kept changing; the NIK check is recorded on the next run":
+        "permohonan terus berubah; hasil pemeriksaan NIK dicatat pada putaran berikutnya",
     # the finance registry's inputs and the satisfaction survey
     "is not for this account kind": "bukan untuk jenis rekening ini",
     "no account kind {kind}; there are {kinds}": "tidak ada jenis rekening {kind}; yang ada: {kinds}",

@@ -28,6 +28,8 @@ KINDS: dict[str, bool] = {
     "resumed": True,
     "overdue": True,
     "escalated": True,
+    "claimed": True,
+    "reassigned": True,
     "document_rejected": True,
     "roles_granted": True,
     "subscription_paused": True,

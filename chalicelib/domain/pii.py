@@ -56,6 +56,11 @@ def nik_fields(field_types: Mapping[str, str]) -> frozenset[str]:
     return frozenset(name for name, kind in field_types.items() if kind == "nik")
 
 
+def sealed_fields(field_types: Mapping[str, str], personal: frozenset[str] | set[str] = frozenset()) -> frozenset[str]:
+    """The fields kept sealed: every NIK, and the fields the catalog marks personal (a KK)."""
+    return nik_fields(field_types) | frozenset(personal)
+
+
 def kept_sealed(stored: Mapping[str, Any], incoming: Mapping[str, Any], sealed_names: set[str] | frozenset[str]) -> set[str]:
     """The sealed fields a new version of a form leaves as they were: a client that read the
     masked NIK and sends it back unchanged has not changed the NIK."""

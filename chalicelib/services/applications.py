@@ -27,7 +27,9 @@ from chalicelib.domain.application_state import (
 )
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
-from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal
+from chalicelib.domain import office_hours, registry_checks, takeover
+from chalicelib.domain.credentials import normalize_email
+from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
     OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
@@ -63,8 +65,9 @@ class ApplicationService:
                  tz: timezone, account_codes: Callable[[], Mapping[str, str]] = dict,
                  integrations: Callable[[], IntegrationRuns] | None = None, vault: Callable[[], Vault] | None = None,
                  deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None,
-                 metrics: Metrics) -> None:
+                 metrics: Metrics, person_by_email: Callable[[str], User | None] | None = None) -> None:
         self.applications = applications
+        self._person_by_email = person_by_email  # an address → the account and its own roles
         self.metrics = metrics
         self._vault = vault  # () -> the PII vault: sealing and opening NIKs, their lookup keys
         self.deliveries = deliveries  # change -> the subscription deliveries it makes
@@ -163,7 +166,9 @@ class ApplicationService:
         queues = sorted({(g.node_id, g.role) for g in caller.effective_grants if g.role in DECIDER_ROLES})
         narrowed = InboxFilter(now=self.clock.now(), service_id=service_id, node_id=node_id, sla_state=sla_state)
         apps, next_cursor = self.applications.inbox_page(queues, cursor, limit, narrowed)
-        return Page([a for a in apps if a.applicant_id != caller.user_id], next_cursor)
+        # A step taken over or reassigned is only its assignee's.
+        mine = [a for a in apps if a.applicant_id != caller.user_id and a.assignee_id in (None, caller.user_id)]
+        return Page(mine, next_cursor)
 
     def _inbox_item_by_code(self, caller: Principal, code: str) -> list[Application]:
         app_id = self._id_for_tracking_code(code)
@@ -218,7 +223,8 @@ class ApplicationService:
             raise Conflict("the office this application was filed at no longer exists")
         missing = self.documents.missing(app)
         budget_check = self.budgets.check_report(app, service) if not missing else None
-        change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check)
+        change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check,
+                              calendars=self.calendars(node.path))
         saved = self._save(change)
         self.metrics.count("ApplicationsSubmitted", service=saved.service_id)
         return saved
@@ -246,7 +252,9 @@ class ApplicationService:
                 series = certificates.series_of(service, now, self.tz)
                 next_certificate = certificates.NextCertificate(
                     new_certificate_code(), self.applications.certificate_sequence(series) + 1)
-            change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate)
+            calendars = self.calendars(app.node_path) if action == "approve" and step < app.steps_total else None
+            change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate,
+                                  calendars=calendars)
             try:
                 saved = self._save(change)
             except SequenceTaken:
@@ -284,7 +292,55 @@ class ApplicationService:
 
     def resume(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.resume(app, self.catalog.require_service_of(app), caller, self.clock.now(), origin))
+        calendar = self.calendars(app.node_path).get(app.decider_node_id or "")
+        return self._save(rules.resume(app, self.catalog.require_service_of(app), caller, self.clock.now(), origin,
+                                       calendar))
+
+    # ---- escalation that can act (domain/takeover.py) -----------------------------------------
+
+    def calendars(self, path: tuple[str, ...]) -> rules.Calendars:
+        """The working calendar each office on a root→office path keeps (its own or inherited):
+        one BatchGet, whatever the tree."""
+        return office_hours.effective(path, self.org.calendars(path))
+
+    def claim(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
+        app = self.get(caller, app_id)
+        change = takeover.claim(app, self.catalog.require_service_of(app), caller, self.clock.now(), self.tz, origin,
+                                self.calendars(app.node_path), self._office_names(app))
+        saved = self._save(change)
+        logger.info("step taken over", extra={"application_id": app_id, "step": app.step})
+        return saved
+
+    def reassign(self, caller: Principal, app_id: str, user_email: str, origin: rules.Origin) -> Application:
+        app = self.get(caller, app_id)
+        # Checked before the address is looked up: who holds what is told to nobody else.
+        takeover.require_reassigner(caller, app)
+        found = self._person_by_email(normalize_email(user_email)) if self._person_by_email else None
+        person = (found.id, found.name, found.grants) if found is not None and found.is_active else None
+        change = takeover.reassign(app, self.catalog.require_service_of(app), caller, person, self.clock.now(), self.tz,
+                                   origin, self.calendars(app.node_path), self._office_names(app))
+        saved = self._save(change)
+        logger.info("step reassigned", extra={"application_id": app_id, "step": app.step})
+        return saved
+
+    def record_nik_check(self, app_id: str, field: str, result: str) -> None:
+        """The civil registry's verdict on one of a filed event's NIKs (the registry sender
+        calls this before it settles the check's send-log record)."""
+        for _ in range(5):
+            app = self.applications.get(app_id)
+            change = registry_checks.record_nik_check(app, field, result, self.clock.now()) if app else None
+            if change is None:
+                return
+            try:
+                self.outbox.publish(self.applications.save(change))
+            except StaleApplication:
+                continue  # changed meanwhile: read it again
+            logger.info("NIK check recorded", extra={"application_id": app_id, "field": field, "result": result})
+            return
+        raise Conflict("the application kept changing; the NIK check is recorded on the next run")
+
+    def _office_names(self, app: Application) -> dict[str, str]:
+        return {node_id: node.name for node_id, node in self.org.get_many(app.node_path).items()}
 
     # ---- budgets, certificates, receipts ----------------------------------------------------
 
@@ -358,7 +414,9 @@ class ApplicationService:
                 return made
             target_id = rules.escalation_target(decider_node, app.escalation_level)
             target = self.org.get(target_id) if target_id else None
-            change = rules.escalate(app, self.catalog.require_service_of(app), decider_node, target, now, self.tz)
+            calendar = self.calendars(decider_node.path).get(decider_node.id)
+            change = rules.escalate(app, self.catalog.require_service_of(app), decider_node, target, now, self.tz,
+                                    calendar)
             if change is None:
                 return made
             try:
@@ -369,11 +427,15 @@ class ApplicationService:
         return made
 
     def _sealed(self, change: ApplicationChange) -> ApplicationChange:
-        """The form as it is kept: each NIK written in this change encrypted under the
-        application's data key, masked in the form, and indexed by its keyed HMAC; NIKs left
+        """The form as it is kept: each NIK (and personal field, a KK) written in this change
+        encrypted under the application's data key, masked in the form, and each NIK indexed by
+        its keyed HMAC; NIKs left
         unchanged stay as they were sealed, and a removed one takes its lookup with it."""
         app = change.application
-        names = pii.nik_fields({f.name: f.type for f in self.catalog.require_service_of(app).fields})
+        fields = self.catalog.require_service_of(app).fields
+        names = pii.sealed_fields({f.name: f.type for f in fields}, {f.name for f in fields if f.personal})
+        # NIKs are found again by their keyed HMAC (POST /applications/by-nik); a KK is not.
+        searchable = pii.nik_fields({f.name: f.type for f in fields})
         fresh = {name: value for name, value in app.data.items() if name in names and not pii.is_masked(value)}
         present = {name for name in names if name in app.data}
         kept = app.sealed.only(present - set(fresh)) if app.sealed is not None else None
@@ -384,7 +446,7 @@ class ApplicationService:
             raise Unavailable("personal data cannot be stored now; try again later")
         sealed = vault.seal(pii.application_record(app.id), fresh, kept) if fresh else kept
         lookups = {name: key for name, key in app.nik_lookups.items() if name in present and name not in fresh}
-        lookups.update({name: vault.lookup_key(value) for name, value in fresh.items()})
+        lookups.update({name: vault.lookup_key(value) for name, value in fresh.items() if name in searchable})
         dropped = tuple(sorted((name, key) for name, key in app.nik_lookups.items() if lookups.get(name) != key))
         data = {**app.data, **{name: pii.masked(value) for name, value in fresh.items()}}
         return replace(change, application=app.evolve(data=data, sealed=sealed, nik_lookups=lookups),

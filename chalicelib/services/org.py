@@ -8,6 +8,7 @@ from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
+from chalicelib.domain.office_hours import OfficeCalendar, effective, parse_calendar
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
@@ -78,3 +79,33 @@ class OrgService:
 
     def nodes(self, node_ids: list[str]) -> dict[str, Node]:
         return self.org.get_many(node_ids)
+
+    # ---- working calendars (domain/office_hours.py) --------------------------------------------
+
+    def calendar(self, caller: Principal, node_id: str) -> tuple[Node, OfficeCalendar | None]:
+        """The calendar an office keeps: its own, else the nearest above it (None: wall clock)."""
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path, roles=STAFF_ROLES):
+            raise NotFound("no such office")
+        return node, effective(node.path, self.org.calendars(node.path))[node.id]
+
+    def set_calendar(self, caller: Principal, node_id: str, body: dict) -> tuple[Node, OfficeCalendar]:
+        """An admin of the office (or above) sets its own calendar, whole; offices below
+        without their own follow it. Steps already running keep the due time they were given."""
+        node = self._administered(caller, node_id)
+        calendar = parse_calendar(body, node.id, self.clock.now(), caller.user_id)
+        try:
+            self.org.put_calendar(node.id, calendar)
+        except ParentMissing:
+            raise NotFound("no such office") from None
+        return node, calendar
+
+    def drop_calendar(self, caller: Principal, node_id: str) -> None:
+        """The office follows the calendar above it again (or wall-clock hours)."""
+        self.org.delete_calendar(self._administered(caller, node_id).id)
+
+    def _administered(self, caller: Principal, node_id: str) -> Node:
+        node = self.org.get(node_id)
+        if node is None or not caller.reaches(node.path, roles=ADMIN_ROLES):
+            raise NotFound("no such office")
+        return node

@@ -12,14 +12,18 @@ answers a repeated idempotency key with its first answer.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Callable
 
 from chalicelib.domain import integrations as reg
+from chalicelib.domain.nik import check_nik
 from chalicelib.services.integration_runs import Run, RunSummary, RunPolicy, StopRun, attempts_after
 from chalicelib.services.ports import (
     CivilRegistryClient, Clock, FinanceRegistryClient, Metrics, SendStore, TokenRefused, Vault,
 )
+
+logger = logging.getLogger(__name__)
 
 # More retryable failures in a row than this, and the registry is taken to be down: the run
 # stops and leaves the rest for the next one instead of knocking on a closed door.
@@ -33,9 +37,12 @@ class RegistrySender:
                  civil_registry: Callable[[], CivilRegistryClient | None], vault: Callable[[], Vault], clock: Clock, policy: RunPolicy,
                  metrics: Metrics, sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic,
-                 on_failed: Callable[[reg.SendEntry], None] | None = None) -> None:
+                 on_failed: Callable[[reg.SendEntry], None] | None = None,
+                 nik_checked: Callable[[str, str, str], None] | None = None) -> None:
         self.sends = sends
         self.on_failed = on_failed  # a record the registry refused: ops are told
+        # (application id, field, match | no_match | unavailable) → recorded on the application
+        self._nik_checked = nik_checked
         self.metrics = metrics
         self._clients = {reg.FINANCE_REGISTRY: finance_registry, reg.CIVIL_REGISTRY: civil_registry}  # () -> client | None
         self._vault = vault  # () -> the PII vault, to open the NIKs a civil event carries
@@ -62,6 +69,8 @@ class RegistrySender:
             except StopRun as stop:
                 run.release(entry, stop)
                 break
+            if entry.dataset == reg.NIK_CHECK:
+                outcome = self._tell_application(entry, outcome)
             run.settle(entry, outcome, http_status, attempts_after(entry, posts))
             if outcome.verdict != reg.SAVED:
                 self.metrics.count("RegistrySendsFailed", target=target, verdict=outcome.verdict)
@@ -122,5 +131,29 @@ class RegistrySender:
             # Opened for the post only: the NIKs are in this request's memory and its body.
             body = reg.with_opened(body, entry.sealed_paths, self._vault().open(entry.sealed))
         self._count_attempt(entry, first)
+        if entry.dataset == reg.NIK_CHECK:
+            return self._check_nik(client, body)
         reply = client.send_event(entry.key, body)
         return reg.read_civil_reply(reply), reply.http_status, 1
+
+    def _check_nik(self, client: Any, body: dict[str, Any]) -> Posted:
+        """The registry is asked with the birth date the NIK itself encodes: the form has the
+        person's name beside the NIK but not their birth date."""
+        nik = str(body.get("nik") or "")
+        structure = check_nik(nik, self.clock.now().date())
+        born = structure.birth_date.isoformat() if structure.birth_date else ""
+        match = client.verify_nik(nik, str(body.get("name") or ""), born)
+        return reg.read_nik_check(match), 200 if match is not None else None, 1
+
+    def _tell_application(self, entry: reg.SendEntry, outcome: reg.Outcome) -> reg.Outcome:
+        """The verdict (or that the registry is unavailable) recorded on the application before
+        the record is settled: a verdict that could not be recorded leaves the record to retry."""
+        if self._nik_checked is None or outcome.verdict not in (reg.SAVED, reg.RETRY):
+            return outcome
+        result = outcome.message if outcome.verdict == reg.SAVED else reg.NIK_UNAVAILABLE
+        try:
+            self._nik_checked(str(entry.fields.get("application_id")), str(entry.fields.get("field")), result)
+        except Exception:
+            logger.exception("could not record a NIK check on its application", extra={"key": entry.key})
+            return reg.Outcome(reg.RETRY, outcome.code, "the verdict could not be recorded on the application yet")
+        return outcome

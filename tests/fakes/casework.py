@@ -10,6 +10,7 @@ from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
 from chalicelib.domain.notifications import Notice
+from chalicelib.domain.office_hours import OfficeCalendar
 from chalicelib.domain.org import Node
 from chalicelib.services.ports import (
     ChildLink,
@@ -30,6 +31,7 @@ class FakeOrgStore:
     def __init__(self, *nodes: Node) -> None:
         self.nodes: dict[str, Node] = {}
         self.children: dict[str, dict[str, ChildLink]] = {}
+        self.own_calendars: dict[str, OfficeCalendar] = {}
         for node in nodes:
             self.add(node)
 
@@ -62,6 +64,17 @@ class FakeOrgStore:
     def by_kind(self, kind: str, limit: int = 200) -> list[Node]:
         found = sorted((f"{n.name.lower()}#{n.id}", n) for n in self.nodes.values() if n.kind == kind)
         return [node for _key, node in found][:limit]
+
+    def calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
+        return {node_id: self.own_calendars[node_id] for node_id in node_ids if node_id in self.own_calendars}
+
+    def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
+        if node_id not in self.nodes:
+            raise ParentMissing(node_id)
+        self.own_calendars[node_id] = calendar
+
+    def delete_calendar(self, node_id: str) -> None:
+        self.own_calendars.pop(node_id, None)
 
 
 class FakeOutboxStore:

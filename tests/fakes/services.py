@@ -69,7 +69,7 @@ def documents(f: Fakes) -> DocumentService:
                            clock=f.clock, limits=UploadLimits(900, 10, 50, 40_000_000, False), metrics=f.metrics)
 
 
-def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> IntegrationService:
+def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None, nik_checked=None) -> IntegrationService:
     """Sleeping and the run's time are the fakes' too: a run never waits, and has time."""
     slept: list[float] = []
     policy = policy or RunPolicy()
@@ -77,7 +77,8 @@ def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None) -> I
     told_ops: list = []  # the records ops were told of (failed)
     sender = RegistrySender(sends=f.sends, finance_registry=lambda: f.bios, civil_registry=lambda: f.civil,
                             vault=lambda: f.vault, clock=f.clock, policy=policy, metrics=f.metrics,
-                            sleep=slept.append, monotonic=monotonic, on_failed=told_ops.append)
+                            sleep=slept.append, monotonic=monotonic, on_failed=told_ops.append,
+                            nik_checked=nik_checked)
     deliverer = SubscriptionDeliverer(
         sends=f.sends, webhooks=lambda: f.webhooks, subscriptions=f.subscriptions, vault=lambda: f.vault,
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),

@@ -267,7 +267,7 @@ def test_an_approved_birth_is_delivered_at_once_once_and_with_its_registry_id(qu
     # The send log keeps the NIKs as the application does: masked in the body, sealed beside it.
     assert record.state == "pending" and record.body["nik"] == "327606********02"
     assert record.body["data"]["reporter_nik"] == "327606********03"
-    assert set(record.sealed.values) == {"mother_nik", "reporter_nik"}  # no father_nik was given
+    assert set(record.sealed.values) == {"mother_nik", "reporter_nik", "family_card_number"}  # no father_nik given
     assert record.sealed_paths["nik"] == "mother_nik" and record.sealed.record == f"application/{app['id']}"
     assert "3276064503900002" not in repr(record)
     assert deliver_queue(api.deps, "run_integration") >= 1  # the approval started a run
@@ -284,6 +284,41 @@ def test_an_approved_birth_is_delivered_at_once_once_and_with_its_registry_id(qu
     assert (again.http_status, again.body["registry_id"]) == (201, sent.registry_id)
     assert registry(quiet, "civil")["posts"][app["id"]] == 2 and len(
         [k for k in registry(quiet, "civil")["saved"] if k == app["id"]]) == 1
+
+
+def test_a_filed_births_niks_are_checked_off_the_request_path_and_the_verdict_shown_to_its_deciders(
+        quiet, api, seeded):
+    from tests.support import deliver_queue
+
+    clerk = api.login("petugas.kukusan@demo.satupintu.id", DEMO_PASSWORD)
+    # The registry is down when the birth is filed, and answers later (no match: unit-tested on fakes).
+    fault(quiet, target="civil", down=True)
+    app = api.post("/applications", {"service_id": "civil-birth-report", "node_id": "kel-kukusan", "data": {
+        "child_name": "Bayi Cek", "child_sex": "Laki-laki", "birth_date": "2026-11-01", "birth_place": "Depok",
+        "birth_attendant": "Bidan", "mother_nik": "3276064503900002", "mother_name": "Ibu Cek",
+        "family_card_number": "3276060101090007", "reporter_nik": "3276061708850003", "reporter_name": "Ayah Cek",
+        "reporter_relation": "Ayah"}}, token=clerk).json
+    for requirement in ("birth_letter", "family_card"):
+        upload_document(api, clerk, app["id"], requirement, f"{requirement}.png", "image/png", files.png())
+    assert api.post(f"/applications/{app['id']}/submit", token=clerk).status == 200  # not held up by the registry
+    assert deliver_queue(api.deps, "run_integration") >= 1  # the submission started a run
+    verifier = api.login("verifikator.kukusan@demo.satupintu.id", DEMO_PASSWORD)
+    shown = api.get(f"/applications/{app['id']}", token=verifier).json
+    assert {f: c["result"] for f, c in shown["nik_checks"].items()} == {"mother_nik": "unavailable",
+                                                                        "reporter_nik": "unavailable"}
+    check = api.deps.send_log_store.get(reg.CIVIL_REGISTRY, reg.NIK_CHECK, f"{app['id']}#mother_nik")
+    assert check.state == "pending" and "3276064503900002" not in repr(check)  # kept for a later run
+
+    requests.delete(f"{quiet.url}/_standin/faults", timeout=5)
+    api.deps.civil_registry_client.breaker._open_until = 0.0  # its 30 s cool-off (wall clock) is over
+    advance(api, 3600)
+    assert api.post("/_local/schedules/retry_registry_sends").status == 200  # the retry schedule asks again
+    verifier = api.login("verifikator.kukusan@demo.satupintu.id", DEMO_PASSWORD)
+    shown = api.get(f"/applications/{app['id']}", token=verifier).json
+    assert {f: c["result"] for f, c in shown["nik_checks"].items()} == {"mother_nik": "match", "reporter_nik": "match"}
+    assert shown["nik_flagged"] == [] and shown["status"] == "submitted"
+    history = api.get(f"/applications/{app['id']}/history", token=verifier).json["items"]
+    assert [h["action"] for h in history].count("nik_check") == 4  # unavailable, then match, for each NIK
 
 
 def test_the_send_log_is_for_ops_filters_and_masks_niks(quiet, api, seeded):

@@ -52,7 +52,7 @@ def test_a_nik_is_stored_encrypted_under_a_data_key_bound_to_its_application(api
     data = json.loads(item["data"]["S"])
     assert data["mother_nik"] == "327606********02" and data["reporter_nik"] == "327606********03"
     sealed = json.loads(item["sealed"]["S"])
-    assert sealed["record"] == f"application/{app['id']}" and set(sealed["values"]) == {"mother_nik", "reporter_nik"}
+    assert sealed["record"] == f"application/{app['id']}" and set(sealed["values"]) == {"mother_nik", "reporter_nik", "family_card_number"}  # the KK too
 
     # The data key opens under its own application's name, and under no other.
     kms = boto3.client("kms", region_name=api.deps.settings.aws_region, endpoint_url=api.deps.settings.aws_endpoint_url)
@@ -66,7 +66,8 @@ def test_a_nik_is_stored_encrypted_under_a_data_key_bound_to_its_application(api
     from chalicelib.domain.pii import Sealed
 
     vault = api.deps.vault
-    assert vault.open(Sealed.from_json(sealed)) == {"mother_nik": MOTHER, "reporter_nik": REPORTER}
+    assert vault.open(Sealed.from_json(sealed)) == {"mother_nik": MOTHER, "reporter_nik": REPORTER,
+                                                    "family_card_number": "3276060101090007"}
     swapped = Sealed(sealed["record"], sealed["data_key"], {"reporter_nik": sealed["values"]["mother_nik"]})
     with pytest.raises(SealedValueUnreadable):
         vault.open(swapped)
@@ -82,7 +83,7 @@ def test_niks_are_masked_except_to_those_who_decide_on_the_application(api, seed
         assert answer.status == 200, answer.text
         return answer.json["data"]["mother_nik"], answer.json["masked_fields"]
 
-    masked = ("327606********02", ["mother_nik", "reporter_nik"])
+    masked = ("327606********02", ["family_card_number", "mother_nik", "reporter_nik"])
     # The applicant (the kelurahan clerk who filed it) and an admin over the whole tree: masked.
     assert nik_seen_by(clerk) == masked
     assert nik_seen_by(people["admin"]) == masked
@@ -111,11 +112,12 @@ def test_a_masked_nik_sent_back_unchanged_keeps_the_nik_and_a_new_one_replaces_i
     # A new NIK replaces the old, sealed again under the same application's key.
     assert api.patch(f"/applications/{app['id']}", {"data": {"mother_nik": OTHER}}, token=clerk).status == 200
     stored = api.deps.application_store.get(app["id"])
-    assert api.deps.vault.open(stored.sealed) == {"mother_nik": OTHER, "reporter_nik": REPORTER}
+    assert api.deps.vault.open(stored.sealed) == {"mother_nik": OTHER, "reporter_nik": REPORTER,
+                                                  "family_card_number": "3276060101090007"}
     assert stored.data["mother_nik"] == "327606********04"
     # Removing the field takes its sealed value with it.
     assert api.patch(f"/applications/{app['id']}", {"data": {"reporter_nik": None}}, token=clerk).status == 200
-    assert set(api.deps.application_store.get(app["id"]).sealed.values) == {"mother_nik"}
+    assert set(api.deps.application_store.get(app["id"]).sealed.values) == {"mother_nik", "family_card_number"}
 
 
 def test_staff_find_applications_by_nik_through_a_keyed_hmac_only(api, seeded):

@@ -186,6 +186,25 @@ def test_an_office_needs_its_parent_and_a_name_free_among_its_siblings(stores):
     assert org.get(twin) is None and org.get(orphan) is None
 
 
+def test_an_office_keeps_one_calendar_of_its_own_beside_its_children(stores):
+    from chalicelib.domain.office_hours import parse_calendar
+
+    org, root_id, child_id = stores.org, uid("node"), uid("node")
+    org.create(Node(root_id, "org", "Root", None, (root_id,), ("org",)), NOW)
+    org.create(Node(child_id, "desk", "Loket", root_id, (root_id, child_id), ("org", "desk")), NOW)
+    body = {"zone": "WITA", "week": {"mon": [["08:00", "12:00"], ["13:00", "16:00"]]},
+            "holidays": [{"date": "2027-01-01", "name": "Tahun Baru"}]}
+    org.put_calendar(root_id, parse_calendar(body, root_id, NOW, "u-admin"))
+    with pytest.raises(ParentMissing):
+        org.put_calendar(uid("node"), parse_calendar(body, "x", NOW, "u-admin"))
+    found = org.calendars([root_id, child_id])
+    assert list(found) == [root_id] and found[root_id].as_dict() == parse_calendar(body, root_id, NOW, "u").as_dict()
+    assert found[root_id].updated_by == "u-admin"
+    assert [c.id for c in org.get_with_children(root_id)[1]] == [child_id]  # the calendar is not a child
+    org.delete_calendar(root_id)
+    assert org.calendars([root_id]) == {}
+
+
 # ---- applications, documents, the outbox ----------------------------------------------------------------
 
 applicant = Principal(uid("usr"), "a@x.id", "Applicant", "id")

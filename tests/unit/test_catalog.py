@@ -64,6 +64,7 @@ def test_unknown_field_types_and_choices_without_options_are_refused(tmp_path):
 
 def test_older_versions_stay_reachable_beside_the_newest(tmp_path):
     old = _valid()
+    old["version"] = 1
     new = _valid()
     new["version"] = 2
     new["steps"] = new["steps"][:1]
@@ -105,3 +106,19 @@ def test_a_civil_registry_push_must_name_its_event_date_and_nik(tmp_path, event,
     with pytest.raises(CatalogError) as raised:
         load_catalog(tmp_path)
     assert complaint in str(raised.value)
+
+
+def test_the_civil_registry_services_take_two_hours_in_all_as_the_organisation_does():
+    catalog = load_catalog(CATALOG_DIR)
+    for service_id in ("civil-birth-report", "civil-death-report", "civil-move-report"):
+        service = catalog.latest(service_id)
+        assert sum(step.sla_hours for step in service.steps) == 2
+        assert service.version >= 2 and catalog.version(service_id, 1).steps[0].sla_hours == 48  # filed ones keep theirs
+
+
+def test_an_sla_is_a_whole_number_of_minutes(tmp_path):
+    bad = _valid()
+    bad["steps"][0]["sla_hours"] = 0.51
+    _write(tmp_path, "civil-move-report.json", bad)
+    with pytest.raises(CatalogError, match="whole number of minutes"):
+        load_catalog(tmp_path)

@@ -71,7 +71,8 @@ def test_every_kind_produced_has_a_template_in_both_languages():
     params = {key: "x" for key in ("org_name", "name", "link", "tracking_code", "service_name", "applicant_name", "step",
                                     "steps_total", "step_label", "comment", "reason", "due_at", "level", "office",
                                     "decider_office", "filename", "requirement", "roles", "code", "inviter", "days", "notes",
-                                    "url", "failures", "subscription_id", "target", "dataset", "day", "key", "attempts")}
+                                    "url", "failures", "subscription_id", "target", "dataset", "day", "key", "attempts",
+                                    "actor_name", "actor_office")}
     for kind in KINDS:
         for language in ("id", "en"):
             subject, summary, text = render_mail(kind, language, params)

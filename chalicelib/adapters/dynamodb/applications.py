@@ -55,6 +55,7 @@ def application_to_item(app: Application) -> m.ApplicationItem:
         inbox_sort=f"{key_time(app.due_at)}#{app.id}" if awaiting else None,
         suspended_at=app.suspended_at, suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level, escalate_at=app.escalate_at,
+        assignee_id=app.assignee_id, assignee_name=app.assignee_name, nik_checks=app.nik_checks or None,
         budget_check=app.budget_check, certificate_code=app.certificate_code,
         sealed=app.sealed.as_json() if app.sealed is not None else None, nik_lookups=app.nik_lookups or None,
         due_key=DUE_PARTITION if escalating else None,
@@ -75,6 +76,7 @@ def _application_from_item(item: m.ApplicationItem) -> Application:
         decider_node_id=item.decider_node_id, decider_role=item.decider_role,
         suspended_at=item.suspended_at, suspension_reason=item.suspension_reason,
         escalation_level=int(item.escalation_level or 0), escalate_at=item.escalate_at,
+        assignee_id=item.assignee_id, assignee_name=item.assignee_name, nik_checks=dict(item.nik_checks or {}),
         budget_check=item.budget_check, certificate_code=item.certificate_code,
         sealed=Sealed.from_json(item.sealed), nik_lookups=dict(item.nik_lookups or {}),
     )

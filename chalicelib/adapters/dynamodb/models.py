@@ -201,6 +201,15 @@ class ChildLinkItem(Item):
     name = UnicodeAttribute()
 
 
+class CalendarItem(Item):
+    """pk NODE#{id}, sk CALENDAR: the office's working hours and holidays (domain/office_hours.py),
+    beside the office, so a path's calendars are one BatchGet."""
+
+    calendar = JSONAttribute()
+    updated_at = UTCDateTimeAttribute()
+    updated_by = UnicodeAttribute()
+
+
 # ---- applications --------------------------------------------------------------------------
 
 class ApplicationItem(Item):
@@ -233,6 +242,9 @@ class ApplicationItem(Item):
     suspension_reason = UnicodeAttribute(null=True)
     escalation_level = NumberAttribute(null=True)
     escalate_at = UTCDateTimeAttribute(null=True)
+    assignee_id = UnicodeAttribute(null=True)
+    assignee_name = UnicodeAttribute(null=True)
+    nik_checks = JSONAttribute(null=True)
     budget_check = JSONAttribute(null=True)
     certificate_code = UnicodeAttribute(null=True)
     # The form's NIKs, encrypted (domain/pii.py: record, data_key, values); `data` holds them masked.
@@ -518,7 +530,7 @@ class UnreadCountItem(Item):
 
 ALL_MODELS: tuple[type[Model], ...] = (
     Item, UserItem, EmailClaimItem, GrantItem, DelegationItem, OtpItem, ThrottleItem, SessionItem,
-    NodeItem, ChildLinkItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
+    NodeItem, ChildLinkItem, CalendarItem, ApplicationItem, HistoryItem, DocumentItem, TrackingItem, CounterItem,
     BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
     SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )

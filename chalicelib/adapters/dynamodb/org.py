@@ -12,6 +12,7 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, query_page, run_transaction, whole_partition,
 )
+from chalicelib.domain.office_hours import OfficeCalendar, parse_calendar
 from chalicelib.domain.org import Node
 from chalicelib.services.ports import ChildLink, ParentMissing, SiblingNameTaken
 
@@ -46,7 +47,7 @@ class DynamoOrgStore:
         for raw in whole_partition(_node_pk(node_id)):
             if raw["sk"]["S"] == "NODE":
                 node = _node_from_item(m.NodeItem.from_raw_data(raw))
-            else:
+            elif raw["sk"]["S"].startswith("CHILD#"):
                 link = m.ChildLinkItem.from_raw_data(raw)
                 children.append(ChildLink(link.child_id, link.kind, link.name))
         return node, children
@@ -84,3 +85,34 @@ class DynamoOrgStore:
     def by_kind(self, kind: str, limit: int = 200) -> list[Node]:
         items, _ = query_page(m.NodeItem, hash_key=f"KIND#{kind}", index_name="by_kind", limit=limit)
         return [_node_from_item(m.NodeItem.from_raw_data(raw)) for raw in items]
+
+    # ---- working calendars (domain/office_hours.py) -------------------------------------------
+
+    def calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
+        """The calendars the offices set themselves (one BatchGet); offices without one are
+        left out."""
+        keys = [(_node_pk(node_id), "CALENDAR") for node_id in dict.fromkeys(node_ids)]
+        if not keys:
+            return {}
+        return {item.pk.removeprefix("NODE#"): _calendar_from_item(item) for item in m.CalendarItem.batch_get(keys)}
+
+    def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
+        """Replaces the office's calendar whole (the office must exist)."""
+        def build(tx: Writes) -> None:
+            tx.put("calendar", m.CalendarItem(_node_pk(node_id), "CALENDAR", calendar=calendar.as_dict(),
+                                             updated_at=calendar.updated_at, updated_by=calendar.updated_by or ""))
+            tx.check("office", m.NodeItem, _node_pk(node_id), "NODE", condition=m.NodeItem.pk.exists())
+
+        try:
+            run_transaction(build)
+        except TransactionCancelled as cancelled:
+            if "office" in cancelled.failed:
+                raise ParentMissing(node_id) from None
+            raise
+
+    def delete_calendar(self, node_id: str) -> None:
+        m.CalendarItem(_node_pk(node_id), "CALENDAR").delete()
+
+
+def _calendar_from_item(item: m.CalendarItem) -> OfficeCalendar:
+    return parse_calendar(item.calendar, item.pk.removeprefix("NODE#"), item.updated_at, item.updated_by)

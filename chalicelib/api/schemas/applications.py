@@ -45,6 +45,16 @@ class SuspendRequest(Request):
     reason: str = Field(max_length=2000, description="what the applicant must do; they are told")
 
 
+class NikVerdictOut(Out):
+    result: Literal["match", "no_match", "unavailable"]
+    checked_at: str
+
+
+class ReassignRequest(Request):
+    user_email: str = Field(min_length=3, max_length=254,
+                            description="someone holding the step's role at the step's own office")
+
+
 class BatchDecisionRequest(Request):
     application_ids: list[ApplicationId] = Field(min_length=1, max_length=100)
     action: Literal["approve"]
@@ -107,6 +117,13 @@ class ApplicationOut(Out):
     suspended_at: str | None
     suspension_reason: str | None
     escalation_level: int = Field(description="escalations of the current step so far (1: deciders told it is overdue)")
+    assignee_id: str | None = Field(None, description="the one person the step is with, once taken over or reassigned")
+    assignee_name: str | None = None
+    nik_checks: dict[str, NikVerdictOut] = Field({}, description="staff only: the civil registry's verdict on each NIK "
+                                                             "of a civil-registry event, checked when it was filed")
+    nik_flagged: list[str] = Field([], description="staff only: the NIK fields the civil registry did not match")
+    can_claim: bool = Field(False, description="the step was escalated to an office where the caller decides: "
+                                               "POST …/claim takes it over")
     submitted_at: str | None
     data: dict[str, Any]
     masked_fields: list[str] = Field(default_factory=list, description=(

@@ -1,8 +1,10 @@
 from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import Result, domain_problem_body, endpoint
-from chalicelib.domain.applications import is_decider, masked_fields, sla_state
+from chalicelib.domain.applications import is_decider, masked_fields, reads_as_staff, sla_state
+from chalicelib.domain.registry_checks import flagged
 from chalicelib.domain.application_state import AWAITING_DECISION, Application, HistoryEntry
+from chalicelib.domain.takeover import claim_role
 
 TAGS = ("applications",)
 
@@ -29,7 +31,9 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         sla_state=sla_state(app, now), can_decide=ctx.caller is not None and is_decider(ctx.caller, app),
         overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
-        escalation_level=app.escalation_level,
+        escalation_level=app.escalation_level, assignee_id=app.assignee_id, assignee_name=app.assignee_name,
+        can_claim=ctx.caller is not None and app.assignee_id is None and claim_role(ctx.caller, app) is not None,
+        **_registry_checks(ctx, app, service),
         submitted_at=ctx.api_time(app.submitted_at), data=app.data,
         masked_fields=masked_fields(app),
         created_at=ctx.api_time(app.created_at),
@@ -37,6 +41,15 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         budget_check=s.BudgetCheckOut(**app.budget_check) if app.budget_check else None,
         certificate_code=app.certificate_code,
     )
+
+
+def _registry_checks(ctx, app: Application, service) -> dict:
+    """The civil registry's verdicts on the NIKs, for the staff working on it (the deciders
+    above all); nothing for the applicant."""
+    if not app.nik_checks or ctx.caller is None or not reads_as_staff(ctx.caller, app, service):
+        return {}
+    return {"nik_checks": {name: s.NikVerdictOut(**check) for name, check in app.nik_checks.items()},
+            "nik_flagged": flagged(app)}
 
 
 def _created(ctx, app: Application) -> Result:
@@ -128,6 +141,19 @@ def suspend(ctx, id: str, body: s.SuspendRequest) -> s.ApplicationOut:
           response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409))
 def resume(ctx, id: str) -> s.ApplicationOut:
     return application_out(ctx, ctx.deps.applications.resume(ctx.user(), id, ctx.origin))
+
+
+@endpoint(summary="Take over a step escalated to your office: it is then yours to decide",
+          response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409))
+def claim(ctx, id: str) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.claim(ctx.user(), id, ctx.origin))
+
+
+@endpoint(summary="Hand the current step to a named person holding its role at the step's office",
+          body=s.ReassignRequest, response=s.ApplicationOut, tags=TAGS, errors=(401, 403, 404, 409, 422),
+          gate=gates.application)
+def reassign(ctx, id: str, body: s.ReassignRequest) -> s.ApplicationOut:
+    return application_out(ctx, ctx.deps.applications.reassign(ctx.user(), id, body.user_email, ctx.origin))
 
 
 def history_out(ctx, entry: HistoryEntry, staff: bool) -> s.HistoryEntryOut:

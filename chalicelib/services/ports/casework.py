@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
     from chalicelib.domain.certificates import Certificate
     from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.office_hours import OfficeCalendar
     from chalicelib.domain.org import Node
     from chalicelib.services.ports.common import ChildLink, InboxFilter, OutboxKey, PdfRecord
 
@@ -34,6 +35,14 @@ class OrgStore(Protocol):
         child of that name (case-insensitive)."""
 
     def by_kind(self, kind: str, limit: int = 200) -> list[Node]: ...
+
+    def calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
+        """The working calendars these offices set themselves; the others are left out."""
+
+    def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
+        """ParentMissing when the office is not there."""
+
+    def delete_calendar(self, node_id: str) -> None: ...
 
 
 class ApplicationStore(Protocol):
