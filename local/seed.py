@@ -73,9 +73,9 @@ STAFF = [
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
 # The civil-registry offices' working hours (WIB) and the national holidays and collective leave
-# ahead: their two-hour standard counts these. Set at the kecamatan, so its kelurahan follow it
-# (GET /org/nodes/{id}/calendar); the city's own offices keep wall-clock hours in the demo, as
-# the one-stop permit office below the city would inherit a calendar set there.
+# ahead: their two-hour standard counts these, and every SLA of the city's offices. Set at the
+# city (the Disdukcapil's step and the one-stop permit office follow it) and at the kecamatan,
+# whose kelurahan follow it (GET /org/nodes/{id}/calendar).
 OFFICE_WEEK = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu")} | {"fri": [["08:00", "16:30"]]}
 HOLIDAYS = [
     ("2026-12-24", "Cuti bersama Hari Raya Natal"), ("2026-12-25", "Hari Raya Natal"),
@@ -85,7 +85,8 @@ HOLIDAYS = [
     ("2027-06-01", "Hari Lahir Pancasila"), ("2027-08-17", "Hari Kemerdekaan Republik Indonesia"),
     ("2027-12-25", "Hari Raya Natal"),
 ]
-CALENDARS = {"kec-beji": {"zone": "WIB", "week": OFFICE_WEEK, "holidays": [{"date": d, "name": n} for d, n in HOLIDAYS]}}
+CITY_CALENDAR = {"zone": "WIB", "week": OFFICE_WEEK, "holidays": [{"date": d, "name": n} for d, n in HOLIDAYS]}
+CALENDARS = {"kota-depok": CITY_CALENDAR, "kec-beji": CITY_CALENDAR}
 
 
 def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:

@@ -70,7 +70,8 @@ def test_a_kelurahan_follows_its_kecamatans_calendar_and_only_an_admin_changes_i
     assert (shown.json["source"], shown.json["source_node_id"], shown.json["zone"]) == ("inherited", "kec-beji", "WIB")
     assert shown.json["week"]["fri"] == [["08:00", "16:30"]] and "sat" not in shown.json["week"]
     assert {"date": "2027-08-17", "name": "Hari Kemerdekaan Republik Indonesia"} in shown.json["holidays"]
-    assert api.get("/org/nodes/dpmptsp-depok/calendar", token=admin).json["source"] == "none"
+    assert api.get("/org/nodes/dpmptsp-depok/calendar", token=admin).json["source_node_id"] == "kota-depok"
+    assert api.get("/org/nodes/dam-agency/calendar", token=admin).json["source"] == "none"
     assert api.get("/org/nodes/kota-depok/calendar", token=camat).status == 404  # above the camat's reach
 
     body = {"zone": "WIB", "week": {"mon": [["07:30", "15:00"]]}, "holidays": []}

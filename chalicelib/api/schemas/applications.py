@@ -117,6 +117,8 @@ class ApplicationOut(Out):
     suspended_at: str | None
     suspension_reason: str | None
     escalation_level: int = Field(description="escalations of the current step so far (1: deciders told it is overdue)")
+    escalates_at: str | None = Field(None, description="when the current step is next escalated if still undecided "
+                                                       "(counted in the office's working hours); null when it will not be")
     assignee_id: str | None = Field(None, description="the one person the step is with, once taken over or reassigned")
     assignee_name: str | None = None
     nik_checks: dict[str, NikVerdictOut] = Field({}, description="staff only: the civil registry's verdict on each NIK "

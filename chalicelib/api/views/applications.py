@@ -32,6 +32,7 @@ def application_out(ctx, app: Application) -> s.ApplicationOut:
         overdue=bool(app.due_at and app.status in AWAITING_DECISION and not app.is_suspended and app.due_at < now),
         suspended=app.is_suspended, suspended_at=ctx.api_time(app.suspended_at), suspension_reason=app.suspension_reason,
         escalation_level=app.escalation_level, assignee_id=app.assignee_id, assignee_name=app.assignee_name,
+        escalates_at=ctx.api_time(app.escalate_at) if app.status in AWAITING_DECISION and not app.is_suspended else None,
         can_claim=ctx.caller is not None and app.assignee_id is None and claim_role(ctx.caller, app) is not None,
         **_registry_checks(ctx, app, service),
         submitted_at=ctx.api_time(app.submitted_at), data=app.data,
