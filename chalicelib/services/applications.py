@@ -29,7 +29,7 @@ from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
-    OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
+    OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken, Vault,
 )
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,8 @@ class ApplicationService:
     def _decide(self, caller: Principal, app: Application, action: str, step: int, comment: str | None,
                 origin: rules.Origin) -> Application:
         """A final approval that issues a certificate takes the next number of its series in
-        the same transaction; when another approval took it first, read the next and retry."""
+        the same transaction; when another approval took it first, read the next and retry. One
+        that grants a budget writes the budgets it adds to on the versions read, the same way."""
         service = self.catalog.require_service_of(app)
         for _ in range(5):
             now = self.clock.now()
@@ -246,9 +247,11 @@ class ApplicationService:
                 next_certificate = certificates.NextCertificate(
                     new_certificate_code(), self.applications.certificate_sequence(series) + 1)
             change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate)
+            if change.application.status == APPROVED and service.on_approval.budget_grant:
+                change = replace(change, budget_write=self.budgets.grant_write(change.application, service, caller))
             try:
                 saved = self._save(change)
-            except SequenceTaken:
+            except (SequenceTaken, StaleBudget):
                 continue
             if saved.status in (APPROVED, REJECTED):
                 self.metrics.count("ApplicationsDecided", outcome=saved.status, service=saved.service_id)

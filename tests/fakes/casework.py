@@ -177,12 +177,10 @@ class FakeBudgetStore:
         return stored is None if expected_version == 0 else stored is not None and stored.version == expected_version
 
     def write(self, change: BudgetWrite) -> None:
-        if not self._written_on(change.budget, change.expected_version) or (
-                change.parent is not None and not self._written_on(change.parent, change.parent_expected_version)):
+        if not all(self._written_on(budget, version) for budget, version in change.items):
             raise StaleBudget(change.budget.node_id)
-        self.budgets[(change.budget.node_id, change.budget.period)] = change.budget
-        if change.parent is not None:
-            self.budgets[(change.parent.node_id, change.parent.period)] = change.parent
+        for budget, _ in change.items:
+            self.budgets[(budget.node_id, budget.period)] = budget
         self.writes += 1
 
 

@@ -75,9 +75,9 @@ def test_a_report_moves_pending_and_used_in_the_month_it_was_spent_at_every_offi
     if moves is None:
         assert found == ()
         return
-    assert [m.node_id for m in found] == list(CLUSTER.path)
-    assert {m.period for m in found} == {"2026-11"}
-    assert found[0].deltas == {**moves, b.POSTINGS: 1}
+    # The month and the day spent, at every office from the root down.
+    assert [(m.node_id, m.period) for m in found] == [(n, p) for n in CLUSTER.path for p in ("2026-11", "2026-11-03")]
+    assert all(m.deltas == {**moves, b.POSTINGS: 1} for m in found)
 
 
 def test_a_report_over_what_is_left_is_flagged_with_the_governing_office():

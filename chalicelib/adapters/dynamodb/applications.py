@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
@@ -26,7 +27,7 @@ from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.pii import Sealed
 from chalicelib.services.ports import (
-    InboxFilter, OutboxKey, SequenceTaken, StaleApplication, TrackingCodeTaken,
+    InboxFilter, OutboxKey, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken,
 )
 
 # Applications whose next escalation is set, by when it is due (the escalation schedule reads it).
@@ -158,6 +159,8 @@ class DynamoApplicationStore:
                 put_certificate(tx, change.certificate)
             if change.posting is not None:
                 put_posting(tx, change.posting)
+            if change.budget_write is not None:
+                put_budgets(tx, change.budget_write)
 
         try:
             run_transaction(build)
@@ -166,6 +169,8 @@ class DynamoApplicationStore:
                 raise TrackingCodeTaken(app.tracking_code) from None
             if "certificate number" in cancelled.failed and not cancelled.failed & {"application", "history"}:
                 raise SequenceTaken(change.certificate.series if change.certificate else "") from None
+            if cancelled.failed & {"budget", "budget above"} and not cancelled.failed & {"application", "history"}:
+                raise StaleBudget(app.id) from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise

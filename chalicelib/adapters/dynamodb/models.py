@@ -321,7 +321,7 @@ class CounterItem(Item):
 
 class BudgetItem(Item):
     """pk BUDGET#{node}, sk {period}: the month's budget, its split, and what the offices below
-    were given of it (`allocated`, moved with each child's budget)."""
+    show of theirs (`allocated`, `below`, moved with each change below)."""
 
     node_id = UnicodeAttribute()
     period = UnicodeAttribute()
@@ -333,6 +333,8 @@ class BudgetItem(Item):
     updated_by = UnicodeAttribute(null=True)
     recommended_at = UTCDateTimeAttribute(null=True)
     recommended_by = UnicodeAttribute(null=True)
+    # The splits the offices directly below show, added up per category (`Budget.below`).
+    below = JSONAttribute(null=True)
 
 
 class PostingItem(Item):

@@ -82,6 +82,7 @@ _THEMES = {
     "BudgetOut": "budgets",
     "DashboardQuery": "budgets",
     "OfficeFiguresOut": "budgets",
+    "DayOut": "budgets",
     "DashboardOut": "budgets",
     "ReportRequest": "budgets",
     "ReportCreatedOut": "budgets",

@@ -60,10 +60,17 @@ class OfficeFiguresOut(Out):
     budget: BudgetOut
 
 
+class DayOut(Out):
+    date: str = Field(description="YYYY-MM-DD")
+    used: int = Field(description="rupiah spent that day in reports approved since")
+    pending: int = Field(description="rupiah spent that day in reports awaiting a decision")
+
+
 class DashboardOut(OfficeFiguresOut):
     # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
     series: list[OfficeFiguresOut] = Field(description="the office, the 12 months up to `period`, oldest first")
+    daily: list[DayOut] = Field(description="the office, every day of `period`, first to last (the day spent)")
 
 
 class ReportRequest(Request):

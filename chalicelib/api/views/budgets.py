@@ -52,7 +52,8 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
     office = office_out(board.office)
     return s.DashboardOut(**office.model_dump(exclude={"budget"}), budget=office.budget,
                           children=[office_out(c) for c in board.children],
-                          series=[office_out(m) for m in board.series])
+                          series=[office_out(m) for m in board.series],
+                          daily=[s.DayOut(date=d.day, used=d.used, pending=d.pending) for d in board.daily])
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,
