@@ -109,6 +109,10 @@ class SpendingSection:
     description: str
     payee: str
     photos: list[str] = field(default_factory=list)  # object keys of clean images
+    # The recap's columns (the organisation's own report): where it was spent (the form's
+    # location, else the office) and the report's status in words.
+    point: str = ""
+    status: str = ""
 
 
 @dataclass(frozen=True)

@@ -259,6 +259,8 @@ class RenderService:
                 office=offices[app.node_id].name if app.node_id in offices else app.node_id,
                 tracking_code=app.tracking_code, description=str(data.get("description") or ""),
                 payee=str(data.get("payee") or "—"), photos=photos,
+                point=_point(data, offices[app.node_id].name if app.node_id in offices else app.node_id),
+                status=STATUS_WORDS.get(app.status, app.status),
             ))
         return papers.UsageReportPaper(
             org_name=self.org_name, office=node.name, period_label=papers.bulan(period), budget=figures.amount,
@@ -274,6 +276,17 @@ class RenderService:
         except Exception:
             logger.warning("evidence photo unreadable", extra={"key": key}, exc_info=True)
             return None
+
+
+# A report's status as the recap states it (the report is in Indonesian).
+STATUS_WORDS = {"approved": "Disetujui", "submitted": "Diajukan", "in_review": "Diperiksa", "returned": "Dikembalikan",
+                "rejected": "Ditolak", "withdrawn": "Ditarik", "draft": "Draf"}
+
+
+def _point(data: dict[str, Any], office: str) -> str:
+    """Where the money was spent: the form's location at the office, else the office."""
+    location = str(data.get("location") or "").strip()
+    return f"{location} ({office})" if location else office
 
 
 def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:

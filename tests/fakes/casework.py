@@ -151,9 +151,10 @@ class FakeDocumentStore:
         return self.applications.outbox.put_entries(f"APP#{app.id}", key, [("notify", notice_payload(n)) for n in notices],
                                                     history.at)
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
+               statuses: tuple[str, ...] = EDITABLE) -> list[OutboxKey]:
         stored = self.documents.get((app.id, doc.id))
-        if not self.applications.unchanged(app, EDITABLE) or stored is None or stored.version != doc.version:
+        if not self.applications.unchanged(app, statuses) or stored is None or stored.version != doc.version:
             raise StaleApplication(app.id)
         key = history_key(app.version, history.at)
         self.applications.add_history(app.id, key, history)
