@@ -39,7 +39,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidI
 from chalicelib.domain.forms import check_form
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import CASEWORK_DECIDER_ROLES, DECIDER_ROLES, Principal, application_roles
+from chalicelib.domain.people import CASEWORK_DECIDER_ROLES, Principal, application_roles
 from chalicelib.domain.pii import is_masked
 
 MAX_COMMENT_LENGTH = 2000

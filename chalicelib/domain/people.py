@@ -41,9 +41,10 @@ DECIDER_ROLES = CASEWORK_DECIDER_ROLES + ("budget_recommender", "budget_allocato
 CASEWORK_ROLES = ("submitter", "verifier", "approver", "admin")
 # Roles that work on one program's applications only (the marketing-fee access table, SPEC.md:
 # Area = budget_allocator, Region = budget_recommender and approver, Branch manager = approver,
-# MCOT = mcot, GM SBP = gm_sbp who views, SBP Cluster = submitter).
+# MCOT = mcot, SBP Cluster = submitter; GM SBP = gm_sbp views the clusters' figures, like a
+# viewer, and opens no report or its evidence).
 PROGRAM_ROLES: dict[str, tuple[str, ...]] = {
-    "marketing-fee": ("budget_allocator", "budget_recommender", "mcot", "gm_sbp"),
+    "marketing-fee": ("budget_allocator", "budget_recommender", "mcot"),
 }
 # Whoever reads some application somewhere: the first sieve of lists and look-ups.
 APPLICATION_ROLES = tuple(dict.fromkeys(CASEWORK_ROLES + tuple(r for rs in PROGRAM_ROLES.values() for r in rs)))

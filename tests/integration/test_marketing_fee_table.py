@@ -184,7 +184,14 @@ def test_gm_sbp_views_the_clusters_and_decides_nothing(api, org):
     p, period, today = org["people"], org["period"], org["today"]
     report = file_spending_report(api, p["cluster_a"], org["cluster_a"], "OUTLET", 500_000, today)
     assert api.get(f"/dashboard/{org['cluster_a']}?period={period}", token=p["gm_sbp"]).status == 200
-    assert api.get(f"/applications/{report['id']}", token=p["gm_sbp"]).status == 200
+    assert api.get(f"/dashboard/{org['area']}?period={period}", token=p["gm_sbp"]).status == 200
+    # Figures only: not the reports, their evidence or the usage report that carries it.
+    assert api.get(f"/applications/{report['id']}", token=p["gm_sbp"]).status == 404
     assert api.post(f"/applications/{report['id']}/decision", {"action": "approve", "step": 1},
-                    token=p["gm_sbp"]).status in (403, 404)
-    assert api.get("/inbox", token=p["gm_sbp"]).status in (200, 404)
+                    token=p["gm_sbp"]).status == 404
+    assert api.post("/reports", {"kind": "budget-usage", "node_id": org["area"], "period": period},
+                    token=p["gm_sbp"]).status == 404
+    # MCOT, the area and the region download it.
+    for who in ("mcot", "area", "region"):
+        assert api.post("/reports", {"kind": "budget-usage", "node_id": org["region"], "period": period},
+                        token=p[who]).status == 202, who

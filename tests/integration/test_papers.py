@@ -174,6 +174,17 @@ def sales_office_name(api, node_id):
     return api.deps.org_store.get(node_id).name
 
 
+def recap_and_captions_are_there(text, cluster_a_name):
+    """The recap: every report's point, description, status, amount and approval date; and each
+    photo captioned alike, the second of a report as the first."""
+    recap = " ".join(text.split("Rekap laporan")[1].split("1. Kegiatan")[0].split())  # cells wrap
+    for heading in ("Titik", "Uraian", "Status", "Jumlah", "Tanggal disetujui"):
+        assert heading in recap
+    assert recap.count("Disetujui") == 3 and "Rp 3.000.000" in recap and "Rp 2.000.000" in recap
+    assert recap.count(cluster_a_name) == 2
+    assert "Foto bukti 1 dari 2" in text and "Foto bukti 2 dari 2" in text and text.count("Foto bukti 1 dari 1") == 2
+
+
 def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api, sales):
     period, today = sales["period"], sales["today"]
     assert put_budget(api, sales["allocator"], sales["branch"], period, 20_000_000).status == 200
@@ -216,14 +227,7 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
     assert "777.000" not in text.split("Jumlah")[-1]  # the pending one has no section
     images = sum(len(page.images) for page in reader.pages)
     assert images == 4  # one per evidence photo
-    # The recap: every report's point, description, status, amount and approval date.
-    recap = " ".join(text.split("Rekap laporan")[1].split("1. Kegiatan")[0].split())  # cells wrap
-    for heading in ("Titik", "Uraian", "Status", "Jumlah", "Tanggal disetujui"):
-        assert heading in recap
-    assert recap.count("Disetujui") == 3 and "Rp 3.000.000" in recap and "Rp 2.000.000" in recap
-    assert recap.count(sales_office_name(api, sales["cluster_a"])) == 2
-    # Each photo captioned alike, the second of a report as the first.
-    assert "Foto bukti 1 dari 2" in text and "Foto bukti 2 dari 2" in text and text.count("Foto bukti 1 dari 1") == 2
+    recap_and_captions_are_there(text, sales_office_name(api, sales["cluster_a"]))
     assert report["pages"] == len(reader.pages) >= 4
 
     # A change in the figures makes a new report.
