@@ -229,7 +229,7 @@ def usage_report_pdf(paper: UsageReportPaper, load_photo: Callable[[str], bytes 
                ("Laporan disetujui", f"{len(paper.sections)} laporan")])
     pdf.ln(2)
     _category_table(pdf, paper)
-    if paper.sections:
+    if paper.recap:
         pdf.ln(4)
         pdf.heading("Rekap laporan", 12)
         _recap_table(pdf, paper)
@@ -253,7 +253,7 @@ def usage_report_pdf(paper: UsageReportPaper, load_photo: Callable[[str], bytes 
 
 
 def _recap_table(pdf: _Paper, paper: UsageReportPaper) -> None:
-    """Every spending report in one table, as the organisation's own report has it."""
+    """Every spending report of the month in one table, as the organisation's own report has it."""
     pdf.set_font(FAMILY, "", 8.5)
     with pdf.table(col_widths=(8, 34, 52, 20, 28, 28), text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
                    line_height=5.5, borders_layout="HORIZONTAL_LINES",
@@ -261,11 +261,10 @@ def _recap_table(pdf: _Paper, paper: UsageReportPaper) -> None:
         row = table.row()
         for text in ("No", "Titik", "Uraian", "Status", "Jumlah", "Tanggal disetujui"):
             row.cell(text)
-        for number, section in enumerate(paper.sections, start=1):
+        for number, line in enumerate(paper.recap, start=1):
             row = table.row()
-            description = section.title + (f": {section.description}" if section.description else "")
-            for text in (str(number), section.point or section.office, _clipped(description, 160),
-                         section.status, rupiah(section.amount), section.approved_on):
+            for text in (str(number), line.point, _clipped(f"{line.description} ({line.tracking_code})", 160),
+                         line.status, rupiah(line.amount), line.approved_on):
                 row.cell(text)
     pdf.set_font(FAMILY, "", 9.5)
 

@@ -301,6 +301,20 @@ class Posting:
     approved_at: datetime
 
 
+@dataclass(frozen=True)
+class FiledReport:
+    """A spending report as submitted, for the recap of its month's usage report everywhere above."""
+
+    application_id: str
+    node_path: tuple[str, ...]
+    period: str
+
+
+def filed_on_submission(app: Application, service: ServiceType) -> FiledReport | None:
+    posting = posting_of(app, service)
+    return FiledReport(app.id, app.node_path, posting[0]) if posting else None
+
+
 def posting_on_approval(app: Application, service: ServiceType, now: datetime) -> Posting | None:
     """What the final approval of a spending report posts (None for anything else)."""
     booked = posting_of(app, service)

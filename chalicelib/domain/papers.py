@@ -109,10 +109,18 @@ class SpendingSection:
     description: str
     payee: str
     photos: list[str] = field(default_factory=list)  # object keys of clean images
-    # The recap's columns (the organisation's own report): where it was spent (the form's
-    # location, else the office) and the report's status in words.
-    point: str = ""
-    status: str = ""
+
+
+@dataclass(frozen=True)
+class RecapLine:
+    """One spending report of the month in the recap, whatever became of it."""
+
+    point: str
+    description: str
+    status: str
+    amount: int
+    approved_on: str  # "—" until approved
+    tracking_code: str
 
 
 @dataclass(frozen=True)
@@ -124,3 +132,4 @@ class UsageReportPaper:
     categories: list[CategoryLine]
     sections: list[SpendingSection]
     generated_at: str
+    recap: list[RecapLine] = field(default_factory=list)

@@ -11,7 +11,7 @@ from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii
-from chalicelib.domain.budgets import BudgetCheck
+from chalicelib.domain.budgets import BudgetCheck, filed_on_submission
 from chalicelib.domain.nik import compact_nik, is_nik_shaped
 from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
@@ -218,6 +218,7 @@ class ApplicationService:
         missing = self.documents.missing(app)
         budget_check = self.budgets.check_report(app, service) if not missing else None
         change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check)
+        change = replace(change, filed_report=filed_on_submission(change.application, service))
         saved = self._save(change)
         self.metrics.count("ApplicationsSubmitted", service=saved.service_id)
         return saved

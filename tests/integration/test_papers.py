@@ -182,6 +182,8 @@ def recap_and_captions_are_there(text, cluster_a_name):
         assert heading in recap
     assert recap.count("Disetujui") == 3 and "Rp 3.000.000" in recap and "Rp 2.000.000" in recap
     assert recap.count(cluster_a_name) == 2
+    # Not only the approved: the one awaiting a decision too, with no approval date.
+    assert "Diajukan" in recap and "Rp 777.000" in recap and "—" in recap
     assert "Foto bukti 1 dari 2" in text and "Foto bukti 2 dari 2" in text and text.count("Foto bukti 1 dari 1") == 2
 
 
@@ -223,7 +225,8 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
     reader, text = pdf_text(report["download_url"])
     assert "Laporan Penggunaan Marketing Fee" in text and "Rp 20.000.000" in text
     assert "Rp 12.000.000" in text and "Rp 4.000.000" in text and "33,3%" in text  # OUTLET: 4M of 12M
-    assert all(a["tracking_code"] in text for a in approved)
+    # In the recap, its own section and each photo's caption (the first report has two photos).
+    assert [text.count(a["tracking_code"]) for a in approved] == [4, 3, 3]
     assert "777.000" not in text.split("Jumlah")[-1]  # the pending one has no section
     images = sum(len(page.images) for page in reader.pages)
     assert images == 4  # one per evidence photo

@@ -16,7 +16,7 @@ from chalicelib.adapters.dynamodb.certificates import last_certificate_number, p
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
-from chalicelib.adapters.dynamodb.postings import put_posting, read_postings
+from chalicelib.adapters.dynamodb.postings import put_filed_report, put_posting, read_filed_reports, read_postings
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
@@ -159,6 +159,8 @@ class DynamoApplicationStore:
                 put_certificate(tx, change.certificate)
             if change.posting is not None:
                 put_posting(tx, change.posting)
+            if change.filed_report is not None:
+                put_filed_report(tx, change.filed_report)
             if change.budget_write is not None:
                 put_budgets(tx, change.budget_write)
 
@@ -190,6 +192,9 @@ class DynamoApplicationStore:
 
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         return read_postings(node_id, period)
+
+    def filed_reports(self, node_id: str, period: str) -> list[str]:
+        return read_filed_reports(node_id, period)
 
     def certificate_sequence(self, series: str) -> int:
         return last_certificate_number(series)

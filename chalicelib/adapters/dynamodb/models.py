@@ -337,6 +337,14 @@ class BudgetItem(Item):
     below = JSONAttribute(null=True)
 
 
+class FiledReportItem(Item):
+    """pk FILED#{node}#{period}, sk {app}: a spending report of the month (the month spent),
+    at its office and every office above, put when it is submitted: the usage report's recap
+    lists every report, whatever became of it."""
+
+    application_id = UnicodeAttribute()
+
+
 class PostingItem(Item):
     """pk POSTED#{node}#{period}, sk {approved at}#{app}: an approved spending report, at its
     office and every office above, for the monthly usage report."""

@@ -60,6 +60,9 @@ class ApplicationStore(Protocol):
 
     def postings(self, node_id: str, period: str) -> list[PostingLine]: ...
 
+    def filed_reports(self, node_id: str, period: str) -> list[str]:
+        """Ids of every spending report submitted in the subtree for the month."""
+
     def certificate_sequence(self, series: str) -> int:
         """The last number given in the series (0: none yet)."""
 
