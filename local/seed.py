@@ -61,14 +61,18 @@ STAFF = [
     ("fo.dpmptsp", "Lina Front Office", [("verifier", "dpmptsp-front-office")]),
     ("teknis.dpmptsp", "Agus Bidang Perizinan", [("verifier", "dpmptsp-permits")]),
     ("kepala.dpmptsp", "Kepala DPMPTSP", [("approver", "dpmptsp-depok")]),
-    # marketing fee: clusters file, the branch approves, budgets above
-    ("cluster.utara", "Staf Cluster Depok Utara", [("submitter", "cluster-depok-utara")]),
-    ("cluster.selatan", "Staf Cluster Depok Selatan", [("submitter", "cluster-depok-selatan")]),
-    ("branch.depok", "Manajer Branch Depok", [("approver", "branch-depok"), ("budget_recommender", "branch-depok"),
-                                              ("viewer", "branch-depok")]),
-    ("region.jabotabek", "Manajer Region Jabotabek Selatan", [("budget_allocator", "region-jabotabek-selatan"),
+    # marketing fee, the organisation's own table: SBP clusters request budget and report; the
+    # area adds the budget; the region recommends it (by category and office); evidence is
+    # approved by the branch manager, MCOT and the region; GM SBP views
+    ("cluster.utara", "Staf SBP Cluster Depok Utara", [("submitter", "cluster-depok-utara")]),
+    ("cluster.selatan", "Staf SBP Cluster Depok Selatan", [("submitter", "cluster-depok-selatan")]),
+    ("branch.depok", "Branch Manager Depok", [("approver", "branch-depok"), ("viewer", "branch-depok")]),
+    ("mcot.jabotabek", "MCOT Region Jabotabek Selatan", [("mcot", "region-jabotabek-selatan")]),
+    ("region.jabotabek", "Manajer Region Jabotabek Selatan", [("budget_recommender", "region-jabotabek-selatan"),
+                                                             ("approver", "region-jabotabek-selatan"),
                                                              ("viewer", "region-jabotabek-selatan")]),
-    ("area.jabar", "Manajer Area Jabotabek Jabar", [("viewer", "area-jabo-jabar")]),
+    ("area.jabar", "Manajer Area Jabotabek Jabar", [("budget_allocator", "area-jabo-jabar"), ("viewer", "area-jabo-jabar")]),
+    ("gm.sbp", "GM SBP Area Jabotabek Jabar", [("gm_sbp", "area-jabo-jabar")]),
 ]
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
@@ -247,22 +251,38 @@ def _issued_permit(deps, users: dict[str, User], origin: Origin) -> None:
         service.decide(_principal(users[who]), permit.id, "approve", step, "Memenuhi syarat", origin)
 
 
+# The demo month's money: the area gives the region 150 million; the region splits it by
+# category and divides it between the clusters (each with its own split), so every level, from
+# a cluster up to the area, shows the same money.
+REGION_SPLIT = {"ACQUISITION": 50_000_000, "OUTLET": 40_000_000, "SF": 30_000_000, "CB PROGRAM": 20_000_000,
+                "REGION CVM & SO": 10_000_000}
+CLUSTER_SPLITS = {
+    "cluster-depok-utara": {"ACQUISITION": 20_000_000, "OUTLET": 25_000_000, "SF": 15_000_000, "CB PROGRAM": 5_000_000,
+                            "REGION CVM & SO": 5_000_000},
+    "cluster-depok-selatan": {"ACQUISITION": 30_000_000, "OUTLET": 15_000_000, "SF": 15_000_000,
+                              "CB PROGRAM": 15_000_000, "REGION CVM & SO": 5_000_000},
+}
+EVIDENCE_CHAIN = ("branch.depok", "mcot.jabotabek", "region.jabotabek")
+
+
 def _marketing_month(deps, users: dict[str, User], origin: Origin) -> None:
-    """This month's budget of Branch Depok, set by the region and split by the branch, and
-    spending reports from both clusters: two approved (used), one awaiting the branch (pending)."""
+    """This month's budget, added by the area and recommended by the region, spending reports
+    from both clusters (two approved along the whole chain: used; one awaiting the branch
+    manager: pending), and a cluster's budget request awaiting the region."""
     now = deps.clock.now().astimezone(deps.settings.org_timezone)
     period, today = now.strftime("%Y-%m"), now.date().isoformat()
-    deps.budgets.set_amount(_principal(users["region.jabotabek"]), "branch-depok", period, 150_000_000)
-    deps.budgets.set_recommendation(_principal(users["branch.depok"]), "branch-depok", period, {
-        "ACQUISITION": 50_000_000, "OUTLET": 40_000_000, "SF": 30_000_000, "CB PROGRAM": 20_000_000,
-        "REGION CVM & SO": 10_000_000})
+    region = _principal(users["region.jabotabek"])
+    deps.budgets.set_amount(_principal(users["area.jabar"]), "region-jabotabek-selatan", period, 150_000_000)
+    deps.budgets.set_recommendation(region, "region-jabotabek-selatan", period, REGION_SPLIT)
+    for cluster, split in CLUSTER_SPLITS.items():
+        deps.budgets.set_amount(region, cluster, period, sum(split.values()))
+        deps.budgets.set_recommendation(region, cluster, period, split)
     reports = [
         ("cluster.utara", "cluster-depok-utara", "OUTLET", "Branding outlet Margonda", 7_500_000, (40, 120, 200), True),
         ("cluster.selatan", "cluster-depok-selatan", "ACQUISITION", "Open table Pasar Cisalak", 12_000_000,
          (200, 80, 60), True),
         ("cluster.utara", "cluster-depok-utara", "SF", "Insentif sales force minggu 3", 4_250_000, (60, 160, 90), False),
     ]
-    approver = _principal(users["branch.depok"])
     for who, cluster, category, activity, amount, color, approve in reports:
         staff = _principal(users[who])
         app = deps.applications.create(staff, "marketing-fee-report", cluster, {
@@ -270,8 +290,13 @@ def _marketing_month(deps, users: dict[str, User], origin: Origin) -> None:
             "location": "Depok", "description": f"{activity}: materi promosi, sewa tempat dan konsumsi tim."}, origin)
         _attach(deps, staff, app.id, "evidence_photo", "bukti.png", _png(color))
         deps.applications.submit(staff, app.id, origin)
-        if approve:
-            deps.applications.decide(approver, app.id, "approve", 1, None, origin)
+        for step, approver in enumerate(EVIDENCE_CHAIN if approve else (), start=1):
+            deps.applications.decide(_principal(users[approver]), app.id, "approve", step, None, origin)
+    staff = _principal(users["cluster.selatan"])
+    request = deps.applications.create(staff, "marketing-fee-budget-request", "cluster-depok-selatan", {
+        "for_month": today, "category": "OUTLET", "amount": 5_000_000,
+        "description": "Tambahan branding outlet baru di Jalan Raya Bogor."}, origin)
+    deps.applications.submit(staff, request.id, origin)
 
 
 def _registered_birth(deps, users: dict[str, User], origin: Origin) -> None:

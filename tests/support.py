@@ -290,6 +290,17 @@ def make_sales_tree(deps: Any, parent: str = "org-demo") -> dict[str, str]:
             "cluster_b": cluster_b.id}
 
 
+def approve_report(api: Any, app_id: str, *tokens: str) -> dict[str, Any]:
+    """A spending report approved along its chain (branch manager, MCOT, region): one token a
+    step, in order. Answers the application as the last decision left it."""
+    answer = None
+    for step, token in enumerate(tokens, start=1):
+        answer = api.post(f"/applications/{app_id}/decision", {"action": "approve", "step": step}, token=token)
+        assert answer.status == 200, answer.text
+    assert answer is not None
+    return answer.json
+
+
 def file_spending_report(api: Any, token: str, cluster: str, category: str, amount: int, spent_on: str,
                          photo: bytes | None = None, submit: bool = True) -> dict[str, Any]:
     """A marketing-fee report with its evidence photo, scanned (in-process), and submitted."""

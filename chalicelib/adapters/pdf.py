@@ -253,6 +253,10 @@ def usage_report_pdf(paper: UsageReportPaper, load_photo: Callable[[str], bytes 
                ("Laporan disetujui", f"{len(paper.sections)} laporan")])
     pdf.ln(2)
     _category_table(pdf, paper)
+    if paper.recap:
+        pdf.ln(4)
+        pdf.heading("Rekap laporan", 12)
+        _recap_table(pdf, paper)
     for number, section in enumerate(paper.sections, start=1):
         pdf.add_page()
         pdf.heading(f"{number}. {section.title}", 13)
@@ -261,13 +265,36 @@ def usage_report_pdf(paper: UsageReportPaper, load_photo: Callable[[str], bytes 
             ("Disetujui", section.approved_on), ("Kantor", section.office), ("Dibayarkan kepada", section.payee),
             ("Nomor pelacakan", section.tracking_code), ("Uraian", section.description),
         ])
-        for key in section.photos:
+        for index, key in enumerate(section.photos, start=1):
+            # Every photo captioned alike: a second one may start a page of its own.
+            caption = f"Foto bukti {index} dari {len(section.photos)} · {number}. {section.title} · {section.tracking_code}"
             photo = scaled.get(key)
             if photo is None:
-                pdf.muted("(foto bukti tidak dapat dibaca)")
+                pdf.muted(f"{caption} (tidak dapat dibaca)")
                 continue
-            _photo(pdf, *photo)
+            _photo(pdf, *photo, caption=caption)
     return pdf.done()
+
+
+def _recap_table(pdf: _Paper, paper: UsageReportPaper) -> None:
+    """Every spending report of the month in one table, as the organisation's own report has it."""
+    pdf.set_font(FAMILY, "", 8.5)
+    with pdf.table(col_widths=(8, 34, 52, 20, 28, 28), text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"),
+                   line_height=5.5, borders_layout="HORIZONTAL_LINES",
+                   headings_style=FontFace(family=FAMILY, emphasis="BOLD", color=INK, fill_color=(233, 236, 239))) as table:
+        row = table.row()
+        for text in ("No", "Titik", "Uraian", "Status", "Jumlah", "Tanggal disetujui"):
+            row.cell(text)
+        for number, line in enumerate(paper.recap, start=1):
+            row = table.row()
+            for text in (str(number), line.point, _clipped(f"{line.description} ({line.tracking_code})", 160),
+                         line.status, rupiah(line.amount), line.approved_on):
+                row.cell(text)
+    pdf.set_font(FAMILY, "", 9.5)
+
+
+def _clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _category_table(pdf: _Paper, paper: UsageReportPaper) -> None:
@@ -317,12 +344,15 @@ def _scaled(data: bytes | None) -> tuple[bytes, int, int] | None:
         return None
 
 
-def _photo(pdf: _Paper, data: bytes, width: int, height: int) -> None:
+def _photo(pdf: _Paper, data: bytes, width: int, height: int, caption: str = "") -> None:
     box_w, box_h = PHOTO_BOX_MM
     scale = min(box_w / width, box_h / height)
     w, h = width * scale, height * scale
-    if pdf.get_y() + h > pdf.h - pdf.b_margin:
+    if pdf.get_y() + h + 8 > pdf.h - pdf.b_margin:  # the photo and its caption on one page
         pdf.add_page()
     pdf.ln(2)
     pdf.image(io.BytesIO(data), x=pdf.l_margin + (box_w - w) / 2, y=pdf.get_y(), w=w, h=h)
-    pdf.set_y(pdf.get_y() + h + 3)
+    pdf.set_y(pdf.get_y() + h + 1)
+    if caption:
+        pdf.muted(caption, 8.5)
+    pdf.ln(2)

@@ -68,7 +68,7 @@ def figures_of(ctx, node_id: str, **_path) -> None:
 
 
 def allocator_of(ctx, node_id: str, **_path) -> None:
-    """The office the path names, as a budget_allocator above it."""
+    """The office the path names, as a budget_allocator (or budget_recommender) above it."""
     ctx.deps.budgets.office_to_allocate(ctx.user(), node_id)
 
 

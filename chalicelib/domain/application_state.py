@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from chalicelib.domain.budgets import Posting
+    from chalicelib.domain.budgets import BudgetWrite, FiledReport, Posting
     from chalicelib.domain.certificates import Certificate
     from chalicelib.domain.notifications import Notice
 
@@ -148,3 +148,7 @@ class ApplicationChange:
     integration_records: tuple[Any, ...] = ()
     # NIK lookups (field, keyed HMAC) the application no longer has: their items go.
     dropped_lookups: tuple[tuple[str, str], ...] = ()
+    # An approved budget request: the budgets it adds to (domain/budgets.grant_request).
+    budget_write: BudgetWrite | None = None
+    # A spending report submitted: listed in its month's usage-report recap at every office above.
+    filed_report: FiledReport | None = None

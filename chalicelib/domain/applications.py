@@ -43,7 +43,7 @@ from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.notifications import Notice
 from chalicelib.domain.office_hours import OfficeCalendar, add_time, elapsed
 from chalicelib.domain.org import Node
-from chalicelib.domain.people import DECIDER_ROLES, Principal, application_roles
+from chalicelib.domain.people import CASEWORK_DECIDER_ROLES, Principal, application_roles
 from chalicelib.domain.pii import is_masked
 
 MAX_COMMENT_LENGTH = 2000
@@ -543,7 +543,7 @@ def escalate(app: Application, service: ServiceType, decider_node: Node, target:
     elif target is not None:
         # The same role up there; where nobody holds it (a kecamatan has approvers, not
         # verifiers), whoever decides there, so an escalation always reaches someone.
-        others = tuple(r for r in reversed(DECIDER_ROLES) if r != app.decider_role)
+        others = tuple(r for r in reversed(CASEWORK_DECIDER_ROLES) if r != app.decider_role)
         notices = (_to_deciders("escalated", app, service, role=app.decider_role, node_id=target.id,
                                 fallback_roles=others, due_at=_local_time(app.due_at, tz), level=level,
                                 office=target.name, decider_office=decider_node.name),)

@@ -62,8 +62,10 @@ def counter_name(category: str, figure: str) -> str:
 
 @dataclass(frozen=True)
 class Budget:
-    """One office's budget for one month. `allocated` is what its child offices' budgets add
-    up to (kept here, moved in the same transaction as a child's budget)."""
+    """One office's budget for one month: its own amount and split (set there), and what the
+    offices directly below add up to (`allocated`, `below`), moved in the same transaction as a
+    change below. An office's figures are its own when set, else those of the offices below: a
+    region whose branches hold the money shows that money (see `amount_shown`)."""
 
     node_id: str
     period: str
@@ -75,20 +77,86 @@ class Budget:
     updated_by: str | None = None
     recommended_at: datetime | None = None
     recommended_by: str | None = None
+    # The splits shown by the offices directly below, added up per category.
+    below: dict[str, int] = field(default_factory=dict)
 
     @property
     def recommended(self) -> int:
         return sum(self.categories.values())
 
+    @property
+    def amount_shown(self) -> int | None:
+        """Its own budget (which holds those below), else what the offices below hold."""
+        return self.amount if self.amount is not None else (self.allocated or None)
+
+    @property
+    def split_shown(self) -> dict[str, int]:
+        return self.categories if self.categories else self.below
+
 
 @dataclass(frozen=True)
 class BudgetWrite:
-    """A budget to write on the version read, and the parent's (its `allocated` moved)."""
+    """A budget to write on the version read, and the budgets above it whose roll-ups moved
+    (`parent` the nearest, `above` further up, nearest first), each on the version read."""
 
     budget: Budget
     expected_version: int
     parent: Budget | None = None
     parent_expected_version: int = 0
+    above: tuple[tuple[Budget, int], ...] = ()
+
+    @property
+    def items(self) -> list[tuple[Budget, int]]:
+        parent = [(self.parent, self.parent_expected_version)] if self.parent is not None else []
+        return [(self.budget, self.expected_version), *parent, *self.above]
+
+
+def _with(budget: Budget, **changes: Any) -> Budget:
+    return Budget(**{**budget.__dict__, **changes, "version": budget.version + 1})
+
+
+def _added(split: dict[str, int], deltas: dict[str, int]) -> dict[str, int]:
+    total = {name: split.get(name, 0) + deltas.get(name, 0) for name in dict.fromkeys([*split, *deltas])}
+    return {name: value for name, value in total.items() if value}
+
+
+def _split_delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {name: after.get(name, 0) - before.get(name, 0) for name in dict.fromkeys([*before, *after])
+            if after.get(name, 0) != before.get(name, 0)}
+
+
+def roll_up(above: list[Budget], amount_delta: int, split_delta: dict[str, int],
+            grant: bool = False) -> tuple[list[tuple[Budget, int]], Budget | None]:
+    """The budgets above an office (nearest first) once what it shows moved by these deltas:
+    each one's `allocated` and `below` move while what it shows moves too; an office with its
+    own amount (or split) shows that, so the move stops there. A grant is new money: it adds
+    to every own amount and split on the way up, so it never stops. Answers the changed budgets
+    with the versions read, and the first one whose own amount the offices below now exceed."""
+    changed, exceeded = [], None
+    for budget in above:
+        if not amount_delta and not split_delta:
+            break
+        updates: dict[str, Any] = {"allocated": budget.allocated + amount_delta,
+                                   "below": _added(budget.below, split_delta)}
+        if grant:
+            if budget.amount is not None:
+                updates["amount"] = budget.amount + amount_delta
+            if budget.categories:
+                updates["categories"] = _added(budget.categories, split_delta)
+        else:
+            if budget.amount is not None:
+                if exceeded is None and updates["allocated"] > budget.amount:
+                    exceeded = _with(budget, **updates)
+                amount_delta = 0
+            if budget.categories:
+                split_delta = {}
+        changed.append((_with(budget, **updates), budget.version))
+    return changed, exceeded
+
+
+def _as_write(updated: Budget, current: Budget, changed: list[tuple[Budget, int]]) -> BudgetWrite:
+    parent, parent_version = changed[0] if changed else (None, 0)
+    return BudgetWrite(updated, current.version, parent, parent_version, tuple(changed[1:]))
 
 
 def rupiah(amount: int) -> str:
@@ -102,11 +170,16 @@ def _check_amount(value: Any, field_name: str) -> int:
 
 
 def set_amount(current: Budget, parent: Budget | None, node: Node, caller: Principal, amount: int,
-               now: datetime) -> BudgetWrite:
-    """The allocator's budget for the office. `parent` is the parent office's budget of the month
-    (None at the root)."""
-    if not caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES):
-        raise Forbidden("budgets are set by a budget_allocator of an office above this one")
+               now: datetime, above: tuple[Budget, ...] = ()) -> BudgetWrite:
+    """The budget of the office. `parent` is the parent office's budget of the month (None at
+    the root), `above` those further up, nearest first. An allocator above the office sets any
+    amount (the area adds the month's money); a recommender above it divides money an office
+    within their reach already holds (the region's split by office), never adds any."""
+    path_above = ([parent] if parent is not None else []) + list(above)
+    allocator = caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES)
+    if not allocator and not _divides_held_money(caller, node, path_above):
+        raise Forbidden("budgets are set by a budget_allocator above this office, or divided by a "
+                        "budget_recommender among the offices under a budget they reach")
     amount = _check_amount(amount, "amount")
     if amount < current.recommended:
         raise InvalidInput(
@@ -119,23 +192,36 @@ def set_amount(current: Budget, parent: Budget | None, node: Node, caller: Princ
             msg("the offices below already have {allocated}, {excess} more than {amount}; lower theirs first",
                 allocated=rupiah(current.allocated), excess=rupiah(current.allocated - amount), amount=rupiah(amount)),
             [FieldProblem("amount", msg("must be at least {amount} (the offices below)", amount=rupiah(current.allocated)))])
-    new_parent = None
-    if parent is not None:
-        allocated = parent.allocated - (current.amount or 0) + amount
-        if parent.amount is not None and allocated > parent.amount:
-            raise InvalidInput(
-                msg("the offices under {office} would get {allocated}, {excess} more than its budget of {amount}",
-                    office=parent.node_id, allocated=rupiah(allocated), excess=rupiah(allocated - parent.amount),
-                    amount=rupiah(parent.amount)),
-                [FieldProblem("amount", msg("must be at most {amount}", amount=rupiah(amount - (allocated - parent.amount))))])
-        new_parent = Budget(**{**parent.__dict__, "allocated": allocated, "version": parent.version + 1})
+    changed, exceeded = roll_up(path_above, amount - (current.amount_shown or 0), {})
+    if exceeded is not None:
+        assert exceeded.amount is not None
+        excess = exceeded.allocated - exceeded.amount
+        raise InvalidInput(
+            msg("the offices under {office} would get {allocated}, {excess} more than its budget of {amount}",
+                office=exceeded.node_id, allocated=rupiah(exceeded.allocated), excess=rupiah(excess),
+                amount=rupiah(exceeded.amount)),
+            [FieldProblem("amount", msg("must be at most {amount}", amount=rupiah(amount - excess)))])
     updated = Budget(**{**current.__dict__, "amount": amount, "version": current.version + 1,
                         "updated_at": now, "updated_by": caller.user_id})
-    return BudgetWrite(updated, current.version, new_parent, parent.version if parent else 0)
+    return _as_write(updated, current, changed)
+
+
+def _divides_held_money(caller: Principal, node: Node, path_above: list[Budget]) -> bool:
+    """A recommender above the office, and an office with its own amount on the way up within
+    the recommender's reach: the money being divided is already there."""
+    if not caller.reaches(node.path[:-1], roles=RECOMMENDER_ROLES):
+        return False
+    for budget in path_above:
+        if budget.amount is not None:
+            depth = node.path.index(budget.node_id) if budget.node_id in node.path else -1
+            return depth >= 0 and caller.reaches(node.path[:depth + 1], roles=RECOMMENDER_ROLES)
+    return False
 
 
 def set_recommendation(current: Budget, node: Node, caller: Principal, categories: dict[str, int],
-                       known_categories: tuple[str, ...], now: datetime) -> BudgetWrite:
+                       known_categories: tuple[str, ...], now: datetime, above: tuple[Budget, ...] = ()) -> BudgetWrite:
+    """The office's split into categories; `above` are the budgets above it, nearest first,
+    whose split shown (the offices below added up) moves with it."""
     if not caller.reaches(node.path, roles=RECOMMENDER_ROLES):
         raise Forbidden("budgets are split by a budget_recommender reaching this office")
     if current.amount is None:
@@ -161,7 +247,39 @@ def set_recommendation(current: Budget, node: Node, caller: Principal, categorie
                           {"excess": excess})])
     updated = Budget(**{**current.__dict__, "categories": {k: v for k, v in categories.items()},
                         "version": current.version + 1, "recommended_at": now, "recommended_by": caller.user_id})
-    return BudgetWrite(updated, current.version)
+    changed, _ = roll_up(list(above), 0, _split_delta(current.split_shown, updated.split_shown))
+    return _as_write(updated, current, changed)
+
+
+def grant_of(app: Application, service: ServiceType) -> tuple[str, str, int] | None:
+    """(month, category, amount) an approved budget request adds, or None for anything else."""
+    if not service.on_approval.budget_grant:
+        return None
+    data = app.data
+    category, amount, month = data.get("category"), data.get("amount"), data.get("for_month")
+    if not isinstance(category, str) or not isinstance(amount, int) or not isinstance(month, str):
+        return None
+    return month[:7], category, amount
+
+
+def grant_request(app: Application, service: ServiceType, path: dict[str, Budget], caller: Principal,
+                  now: datetime) -> BudgetWrite | None:
+    """What the final approval of a budget request writes: the amount added to the office's
+    budget of the month and to its category, and to every budget above it (the area allocates
+    new money, so nothing above is exceeded). `path`: the budgets of the month by office."""
+    granted = grant_of(app, service)
+    if granted is None:
+        return None
+    period, category, amount = granted
+    current = path.get(app.node_id) or Budget(app.node_id, period)
+    above = [path.get(node_id) or Budget(node_id, period) for node_id in reversed(app.node_path[:-1])]
+    before = current.split_shown
+    updated = Budget(**{**current.__dict__, "amount": (current.allocated if current.amount is None else current.amount) + amount,
+                        "categories": _added(current.categories or current.below, {category: amount}),
+                        "version": current.version + 1, "updated_at": now, "updated_by": caller.user_id,
+                        "recommended_at": now, "recommended_by": caller.user_id})
+    changed, _ = roll_up(above, amount, _split_delta(before, updated.split_shown), grant=True)
+    return _as_write(updated, current, changed)
 
 
 # ---- spending reports ---------------------------------------------------------------------------
@@ -188,6 +306,20 @@ class Posting:
     category: str
     amount: int
     approved_at: datetime
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    """A spending report as submitted, for the recap of its month's usage report everywhere above."""
+
+    application_id: str
+    node_path: tuple[str, ...]
+    period: str
+
+
+def filed_on_submission(app: Application, service: ServiceType) -> FiledReport | None:
+    posting = posting_of(app, service)
+    return FiledReport(app.id, app.node_path, posting[0]) if posting else None
 
 
 def posting_on_approval(app: Application, service: ServiceType, now: datetime) -> Posting | None:
@@ -219,7 +351,33 @@ def budget_moves(app: Application, service: ServiceType, from_status: str | None
         deltas[counter_name(category, before)] = -amount
     if after:
         deltas[counter_name(category, after)] = amount
-    return tuple(CounterMove(node_id, period, dict(deltas)) for node_id in app.node_path)
+    # The day spent too (a counter item per office and day, YYYY-MM-DD): the dashboard's daily
+    # series of the month is then a few more keys in the same batched read.
+    day = str(app.data["spent_on"])[:10]
+    return tuple(CounterMove(node_id, when, dict(deltas)) for node_id in app.node_path for when in (period, day))
+
+
+def days_of(period: str) -> list[str]:
+    """Every day of the month, YYYY-MM-DD, first to last."""
+    year, month = int(period[:4]), int(period[5:])
+    first = date(year, month, 1)
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return [f"{period}-{day:02d}" for day in range(1, (following - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One day of a month at an office: what was spent that day, approved (used) or awaiting."""
+
+    day: str
+    used: int
+    pending: int
+
+
+def day_figures(day: str, counters: dict[str, int]) -> DayFigures:
+    used = sum(v for k, v in counters.items() if k.startswith("budget:") and k.endswith(f":{USED}"))
+    pending = sum(v for k, v in counters.items() if k.startswith("budget:") and k.endswith(f":{PENDING}"))
+    return DayFigures(day, used, pending)
 
 
 # ---- what a budget looks like, with what is used of it ---------------------------------------
@@ -272,7 +430,7 @@ def figures(node_id: str, period: str, budget: Budget | None, counters: dict[str
             known_categories: tuple[str, ...] = ()) -> BudgetFigures:
     """The budget with the counters of the same office and month: every category recommended,
     known or used appears, in the catalog's order first."""
-    split = budget.categories if budget else {}
+    split = budget.split_shown if budget else {}
     counted = {name.split(":")[1] for name in counters if name.startswith("budget:") and name != POSTINGS}
     names = list(dict.fromkeys([*known_categories, *split, *sorted(counted)]))
     categories = {
@@ -280,7 +438,7 @@ def figures(node_id: str, period: str, budget: Budget | None, counters: dict[str
                               counters.get(counter_name(name, PENDING), 0))
         for name in names
     }
-    return BudgetFigures(node_id, period, budget.amount if budget else None, categories,
+    return BudgetFigures(node_id, period, budget.amount_shown if budget else None, categories,
                          budget.allocated if budget else 0)
 
 
@@ -315,7 +473,7 @@ def check_report(app: Application, service: ServiceType, budgets: dict[str, Budg
         return BudgetCheck(period, category, amount, None, None, True, f"no budget is set for {period}")
     budget, seen = budgets[governing], figures(governing, period, budgets[governing], counters.get(governing, {}))
     own = amount if budget_figure(app.status) else 0  # already counted in pending or used
-    if budget.categories:
+    if budget.split_shown:
         figure = seen.categories.get(category, CategoryFigures(0, 0, 0))
         available = figure.remaining + own
         where = f"{category} at {governing} for {period}"

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from chalicelib.domain.application_state import Application
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.messages import msg
-from chalicelib.domain.people import DECIDER_ROLES
+from chalicelib.domain.people import DECIDER_ROLES, application_roles
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
 
@@ -135,6 +135,12 @@ class OnApproval(_Strict):
     registry_push: Literal["civil-registry", "finance-registry"] | None = None
     registry_event: RegistryEvent | None = None
     budget_posting: bool = False
+    # A budget request: the approved amount is added to the filing office's budget of the month
+    # (`for_month`) in its category, and to every budget above it (new money from the area).
+    budget_grant: bool = False
+    # A spending report's evidence may be removed by its office until the report is approved
+    # (the marketing-fee access table); elsewhere only while a draft or returned.
+    evidence_removable_until_approved: bool = False
 
 
 class Fee(_Strict):
@@ -221,6 +227,22 @@ class ServiceType(_Strict):
                 raise ValueError("a budget-posting service needs a choice field 'category'")
             if names.get("amount", None) is None or names["amount"].type != "money":
                 raise ValueError("a budget-posting service needs a money field 'amount'")
+        return self
+
+    @model_validator(mode="after")
+    def _budget_grant_has_month_category_and_amount(self) -> "ServiceType":
+        if self.on_approval.budget_grant:
+            wanted = {"for_month": "date", "category": "choice", "amount": "money"}
+            if any(self.field(name) is None or self.field(name).type != kind for name, kind in wanted.items()):  # type: ignore[union-attr]
+                raise ValueError("a budget request needs a date 'for_month', a choice 'category' and money 'amount'")
+        return self
+
+    @model_validator(mode="after")
+    def _steps_name_roles_of_the_program(self) -> "ServiceType":
+        readers = application_roles(self.program)
+        strangers = sorted({step.role for step in self.steps if step.role not in readers})
+        if strangers:
+            raise ValueError(f"steps of a {self.program} service cannot be decided by {', '.join(strangers)}")
         return self
 
     def field(self, name: str) -> FieldSpec | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from chalicelib.domain.catalog import DocumentSpec, ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, Forbidden, InvalidInput, TooManyAttempts
-from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
+from chalicelib.domain.application_state import AWAITING_DECISION, EDITABLE, Application, HistoryEntry
 from chalicelib.domain.messages import Label, msg
 from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.people import Principal
@@ -76,6 +76,10 @@ class Document:
         return replace(self, **changes)
 
 
+# Where a service lets its office remove evidence until approval: any time before a decision.
+EVIDENCE_REMOVABLE = EDITABLE + AWAITING_DECISION
+
+
 def requirement_of(service: ServiceType, name: str) -> DocumentSpec | None:
     return next((d for d in service.documents if d.name == name), None)
 
@@ -120,7 +124,19 @@ def is_evidence(app: Application, document: Document) -> bool:
     return document.status == CLEAN and app.last_submitted_at is not None and document.created_at < app.last_submitted_at
 
 
-def check_delete(app: Application, caller: Principal, document: Document) -> None:
+def check_delete(app: Application, caller: Principal, document: Document,
+                 service: ServiceType | None = None) -> tuple[str, ...]:
+    """Answers the statuses the application may be in for the removal to go through (the
+    transaction checks them again). A service whose evidence its office may remove until the
+    report is approved (the marketing-fee table) lets any submitter of the office remove it
+    while it is awaiting a decision too; the history keeps what went and who removed it."""
+    if service is not None and service.on_approval.evidence_removable_until_approved:
+        if app.applicant_id != caller.user_id and not caller.holds("submitter", app.node_id):
+            raise Forbidden("only the office that filed it may remove its evidence")
+        if app.status not in EVIDENCE_REMOVABLE:
+            raise Conflict(msg("evidence can be removed until the report is decided, not once it is {status}",
+                                   status=status_label(app.status)))
+        return EVIDENCE_REMOVABLE
     if app.applicant_id != caller.user_id:
         raise Forbidden("only the applicant who filed it may remove documents")
     if app.status not in EDITABLE:
@@ -128,6 +144,7 @@ def check_delete(app: Application, caller: Principal, document: Document) -> Non
                            status=status_label(app.status)))
     if is_evidence(app, document):
         raise Conflict("this document was part of a submission and stays as evidence; add a corrected file instead")
+    return EDITABLE
 
 
 def missing_documents(service: ServiceType, documents: list[Document], now: datetime) -> list[tuple[str, str, str]]:

@@ -327,6 +327,14 @@ ID: dict[str, str] = {
     "that account is being changed; try again": "akun itu sedang diubah; coba lagi",
     "that address was registered a moment ago; try again": "alamat itu baru saja didaftarkan; coba lagi",
     "that day has not come": "hari itu belum tiba",
+    # the marketing-fee table: who sets budgets, who removes evidence
+    "budgets are set by a budget_allocator above this office, or divided by a budget_recommender among the offices "
+    "under a budget they reach":
+        "anggaran ditetapkan oleh budget_allocator di atas kantor ini, atau dibagi oleh budget_recommender ke kantor-kantor "
+        "di bawah anggaran yang dijangkaunya",
+    "only the office that filed it may remove its evidence": "hanya kantor yang mengajukannya yang dapat menghapus buktinya",
+    "evidence can be removed until the report is decided, not once it is {status}":
+        "bukti dapat dihapus sampai laporan diputuskan, tidak setelah berstatus {status}",
     # office calendars, and taking over or handing on an escalated step
     "must be a list of at most {limit} [start, end] periods": "harus daftar berisi paling banyak {limit} periode [mulai, selesai]",
     "must be a list of at most {limit} days": "harus daftar berisi paling banyak {limit} hari",

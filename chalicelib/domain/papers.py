@@ -112,6 +112,18 @@ class SpendingSection:
 
 
 @dataclass(frozen=True)
+class RecapLine:
+    """One spending report of the month in the recap, whatever became of it."""
+
+    point: str
+    description: str
+    status: str
+    amount: int
+    approved_on: str  # "—" until approved
+    tracking_code: str
+
+
+@dataclass(frozen=True)
 class UsageReportPaper:
     org_name: str
     office: str
@@ -120,3 +132,4 @@ class UsageReportPaper:
     categories: list[CategoryLine]
     sections: list[SpendingSection]
     generated_at: str
+    recap: list[RecapLine] = field(default_factory=list)

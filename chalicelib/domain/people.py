@@ -24,10 +24,15 @@ ROLES = (
     "ops",
     "finance",
     "hr",
+    "mcot",
+    "gm_sbp",
 )
 
-# The roles a catalog step may name as its deciders.
-DECIDER_ROLES = ("verifier", "approver")
+# The roles a catalog step may name as its deciders. The marketing-fee ones decide only that
+# program's steps (a region's recommendation, an area's allocation, MCOT's check of evidence):
+# a service's steps name the generic roles or its own program's (catalog.ServiceType).
+CASEWORK_DECIDER_ROLES = ("verifier", "approver")
+DECIDER_ROLES = CASEWORK_DECIDER_ROLES + ("budget_recommender", "budget_allocator", "mcot")
 
 # What each role may read (SPEC.md, "Users and roles"), named once; every check of a caller's
 # reach names the set it needs (`Principal.reaches` has no "any role").
@@ -36,13 +41,19 @@ DECIDER_ROLES = ("verifier", "approver")
 # their node. Deciders are among them, so a step's deciders (and their delegates) read what
 # they decide.
 CASEWORK_ROLES = ("submitter", "verifier", "approver", "admin")
-# Roles that work on one program's applications only (the marketing-fee access table).
-PROGRAM_ROLES: dict[str, tuple[str, ...]] = {"marketing-fee": ("budget_allocator", "budget_recommender")}
+# Roles that work on one program's applications only (the marketing-fee access table, SPEC.md:
+# Area = budget_allocator, Region = budget_recommender and approver, Branch manager = approver,
+# MCOT = mcot, SBP Cluster = submitter; GM SBP = gm_sbp views the clusters' figures, like a
+# viewer, and opens no report or its evidence).
+PROGRAM_ROLES: dict[str, tuple[str, ...]] = {
+    "marketing-fee": ("budget_allocator", "budget_recommender", "mcot"),
+}
 # Whoever reads some application somewhere: the first sieve of lists and look-ups.
 APPLICATION_ROLES = tuple(dict.fromkeys(CASEWORK_ROLES + tuple(r for rs in PROGRAM_ROLES.values() for r in rs)))
 # Figures (dashboards, budgets, the usage report): everyone working in the organisation but
 # ops, whose part is the integrations. None of them opens a person's file by it.
-FIGURES_ROLES = ("submitter", "verifier", "approver", "viewer", "budget_allocator", "budget_recommender", "admin")
+FIGURES_ROLES = ("submitter", "verifier", "approver", "viewer", "budget_allocator", "budget_recommender", "admin",
+                 "mcot", "gm_sbp")
 # The org tree itself (offices and their children): every staff role.
 STAFF_ROLES = ROLES
 ADMIN_ROLES = ("admin",)

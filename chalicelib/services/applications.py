@@ -11,7 +11,7 @@ from chalicelib.domain import applications as rules
 from chalicelib.domain.catalog import Catalog
 from chalicelib.domain.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, Unavailable
 from chalicelib.domain import certificates, pii
-from chalicelib.domain.budgets import BudgetCheck
+from chalicelib.domain.budgets import BudgetCheck, filed_on_submission
 from chalicelib.domain.messages import msg, status as status_label
 from chalicelib.domain.nik import compact_nik, is_nik_shaped
 from chalicelib.domain.integrations import records_for_change
@@ -32,7 +32,7 @@ from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
-    OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, TrackingCodeTaken, Vault,
+    OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken, Vault,
 )
 
 logger = logging.getLogger(__name__)
@@ -225,6 +225,7 @@ class ApplicationService:
         budget_check = self.budgets.check_report(app, service) if not missing else None
         change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check,
                               calendars=self.calendars(node.path))
+        change = replace(change, filed_report=filed_on_submission(change.application, service))
         saved = self._save(change)
         self.metrics.count("ApplicationsSubmitted", service=saved.service_id)
         return saved
@@ -243,7 +244,8 @@ class ApplicationService:
     def _decide(self, caller: Principal, app: Application, action: str, step: int, comment: str | None,
                 origin: rules.Origin) -> Application:
         """A final approval that issues a certificate takes the next number of its series in
-        the same transaction; when another approval took it first, read the next and retry."""
+        the same transaction; when another approval took it first, read the next and retry. One
+        that grants a budget writes the budgets it adds to on the versions read, the same way."""
         service = self.catalog.require_service_of(app)
         for _ in range(5):
             now = self.clock.now()
@@ -255,9 +257,11 @@ class ApplicationService:
             calendars = self.calendars(app.node_path) if action == "approve" and step < app.steps_total else None
             change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate,
                                   calendars=calendars)
+            if change.application.status == APPROVED and service.on_approval.budget_grant:
+                change = replace(change, budget_write=self.budgets.grant_write(change.application, service, caller))
             try:
                 saved = self._save(change)
-            except SequenceTaken:
+            except (SequenceTaken, StaleBudget):
                 continue
             if saved.status in (APPROVED, REJECTED):
                 self.metrics.count("ApplicationsDecided", outcome=saved.status, service=saved.service_id)

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import timezone
 
 from chalicelib.domain import budgets as rules
-from chalicelib.domain.budgets import ALLOCATOR_ROLES, RECOMMENDER_ROLES, Budget, BudgetCheck, BudgetFigures
+from chalicelib.domain.budgets import (
+    ALLOCATOR_ROLES, RECOMMENDER_ROLES, Budget, BudgetCheck, BudgetFigures, BudgetWrite, DayFigures,
+)
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.application_state import STATUSES, Application
@@ -45,6 +47,7 @@ class Dashboard:
     period: str
     children: list[OfficeFigures]
     series: list[OfficeFigures]  # the office itself, one per month, oldest first
+    daily: list[DayFigures]  # the office itself, one per day of `period`, first to last
     # The public satisfaction index (IKM) per service in the month, from the office's counters.
     satisfaction: dict[str, dict] = field(default_factory=dict)
 
@@ -88,9 +91,10 @@ class BudgetService:
         return node
 
     def office_to_allocate(self, caller: Principal, node_id: str) -> Node:
-        """An office below one where the caller is budget_allocator."""
+        """An office below one where the caller is budget_allocator (who adds money) or
+        budget_recommender (who divides what is there among offices; the rules say which)."""
         node = self.org.get(node_id)
-        if node is None or not caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES):
+        if node is None or not caller.reaches(node.path[:-1], roles=ALLOCATOR_ROLES + RECOMMENDER_ROLES):
             raise NotFound("no such office among those whose budget you set")
         return node
 
@@ -107,11 +111,9 @@ class BudgetService:
         node = self.office_to_allocate(caller, node_id)
         rules.check_period(period)
         for _ in range(3):
-            keys = [(node.id, period)] + ([(node.parent_id, period)] if node.parent_id else [])
-            found = self.budgets.get_many(keys)
-            current = found.get((node.id, period)) or Budget(node.id, period)
-            parent = (found.get((node.parent_id, period)) or Budget(node.parent_id, period)) if node.parent_id else None
-            change = rules.set_amount(current, parent, node, caller, amount, self.clock.now())
+            current, above = self._path(node, period)
+            change = rules.set_amount(current, above[0] if above else None, node, caller, amount, self.clock.now(),
+                                      tuple(above[1:]))
             try:
                 self.budgets.write(change)
             except StaleBudget:
@@ -124,14 +126,22 @@ class BudgetService:
                            categories: dict[str, int]) -> BudgetFigures:
         node = self.office_to_split(caller, node_id)
         rules.check_period(period)
-        current = self.budgets.get(node.id, period)
-        change = rules.set_recommendation(current, node, caller, categories, self.categories(), self.clock.now())
+        current, above = self._path(node, period)
+        change = rules.set_recommendation(current, node, caller, categories, self.categories(), self.clock.now(),
+                                          tuple(above))
         try:
             self.budgets.write(change)
         except StaleBudget:
             raise Conflict("the budget changed while you were splitting it; reload it and try again") from None
         logger.info("budget split", extra={"node_id": node.id, "period": period, "categories": len(categories)})
         return self.figures(node, period, change.budget)
+
+    def _path(self, node: Node, period: str) -> tuple[Budget, list[Budget]]:
+        """The office's budget of the month and those above it, nearest first: one batched read
+        (the tree is at most six deep), as each change rolls up through them."""
+        found = self.budgets.get_many([(node_id, period) for node_id in node.path])
+        path = [found.get((node_id, period)) or Budget(node_id, period) for node_id in node.path]
+        return path[-1], path[-2::-1]
 
     # ---- reading ---------------------------------------------------------------------------
 
@@ -143,6 +153,16 @@ class BudgetService:
     def figures(self, node: Node, period: str, budget: Budget | None) -> BudgetFigures:
         counters = self.applications.counters(node.id, period)
         return rules.figures(node.id, period, budget, counters, self.categories())
+
+    def grant_write(self, app: Application, service: ServiceType, caller: Principal) -> BudgetWrite | None:
+        """What approving a budget request writes: the budgets along its path for its month
+        (one batched read), with the amount added (domain/budgets.grant_request)."""
+        granted = rules.grant_of(app, service)
+        if granted is None:
+            return None
+        found = self.budgets.get_many([(node_id, granted[0]) for node_id in app.node_path])
+        path = {node_id: budget for (node_id, _), budget in found.items()}
+        return rules.grant_request(app, service, path, caller, self.clock.now())
 
     def check_report(self, app: Application, service: ServiceType) -> BudgetCheck | None:
         """How a spending report stands against its budget (two batched reads), or None."""
@@ -156,16 +176,17 @@ class BudgetService:
         return rules.check_report(app, service, budgets, counters)
 
     def dashboard(self, caller: Principal, node_id: str, period: str) -> Dashboard:
-        """The office, each child office, and the office's last 12 months: one Query for the
-        children, then batched key reads of budgets and counters (at most 100 keys a call)."""
+        """The office, each child office, the office's last 12 months and the days of the month:
+        one Query for the children, then batched key reads of budgets and counters (at most 100
+        keys a call)."""
         node, links = self.org.get_with_children(node_id)
         if node is None or not caller.reaches(node.path, roles=FIGURES_ROLES):
             raise NotFound("no such office")
         rules.check_period(period)
-        months = rules.months_up_to(period)
+        months, days = rules.months_up_to(period), rules.days_of(period)
         keys = [(node.id, month) for month in months] + [(link.id, period) for link in links]
         budgets = self.budgets.get_many(keys)
-        counters = self.applications.counters_many(keys)
+        counters = self.applications.counters_many(keys + [(node.id, day) for day in days])
         known = self.categories()
 
         def office(node_id: str, name: str, kind: str, month: str, full: Node | None = None) -> OfficeFigures:
@@ -178,7 +199,8 @@ class BudgetService:
         children = [office(link.id, link.name, link.kind, period) for link in links]
         from chalicelib.services.surveys import satisfaction_from_counters
 
-        return Dashboard(series[-1], period, children, series,
+        daily = [rules.day_figures(day, counters.get((node.id, day), {})) for day in days]
+        return Dashboard(series[-1], period, children, series, daily,
                          satisfaction_from_counters(counters.get((node.id, period), {})))
 
     def export_csv(self, caller: Principal, node_id: str, period: str) -> str:

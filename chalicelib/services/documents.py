@@ -184,18 +184,24 @@ class DocumentService:
         document = self.documents.get(app.id, document_id)
         if document is None:
             raise NotFound("no such document")
-        docs.check_delete(app, caller, document)
-        spec = docs.requirement_of(self.catalog.require_service_of(app), document.requirement)
+        service = self.catalog.require_service_of(app)
+        statuses = docs.check_delete(app, caller, document, service)
+        spec = docs.requirement_of(service, document.requirement)
+        # What went, so the history keeps it once the file is gone: the name is in the entry's
+        # text; its id, size and digest with it.
+        what = f"{document.id}, {document.served_size or document.size} bytes" + (
+            f", sha256 {document.sha256}" if document.sha256 else "")
         history = docs.document_event(app, caller.user_id, caller.name, "delete_document", document,
                                       spec.label_en if spec else document.requirement, self.clock.now(),
-                                      source_ip=origin.source_ip, user_agent=origin.user_agent)
+                                      comment=f"removed ({what})", source_ip=origin.source_ip,
+                                      user_agent=origin.user_agent)
         # Not evidence (check_delete said so): its files go too, after the record and never
         # before it (a file removed for a delete that then lost to a submission would be
         # evidence lost). The delete's own transaction records them as owed; they are removed
         # now, and if S3 refuses, the outbox relay tries again until they are gone.
         files = [docs.served_key(app.id, document.id), docs.incoming_key(app.id, document.id)]
         try:
-            owed = self.documents.delete(app, document, history, files)
+            owed = self.documents.delete(app, document, history, files, statuses)
         except StaleApplication:
             raise Conflict("the application or document changed meanwhile; reload and try again") from None
         self.outbox.publish(owed)

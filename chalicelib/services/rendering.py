@@ -238,7 +238,8 @@ class RenderService:
             raise LookupError(f"office {node_id} is gone")
         figures = self.budgets.figures(node, period, self.budgets.budgets.get(node.id, period))
         postings = self.applications.postings(node.id, period)
-        found = self.applications.get_many([app_id for app_id, *_ in postings])
+        filed = self.applications.filed_reports(node.id, period)
+        found = self.applications.get_many(dict.fromkeys([app_id for app_id, *_ in postings] + filed))
         offices = self.org.get_many({app.node_id for app in found.values()})
         with ThreadPoolExecutor(max_workers=8) as pool:  # one Query each: waits, done side by side
             documents = dict(zip(found, pool.map(self.documents.list, found)))
@@ -264,7 +265,27 @@ class RenderService:
             categories=[papers.CategoryLine(name, c.recommended, c.used, c.pending, c.percent_used)
                         for name, c in figures.categories.items()],
             sections=sections, generated_at=papers.waktu(self._local(self.clock.now())),
+            recap=self._recap(period, [found[a] for a in dict.fromkeys(filed) if a in found], offices,
+                              {app_id: approved_at for app_id, _c, _a, approved_at in postings}),
         )
+
+    def _recap(self, period: str, reports: list[Application], offices: dict,
+               approved: dict[str, Any]) -> list[papers.RecapLine]:
+        """Every report submitted for the month (as it stands: one moved to another month
+        since is left out), by the day spent: its point, description, status, amount and the
+        day it was approved."""
+        lines = []
+        for app in sorted(reports, key=lambda a: (str(a.data.get("spent_on")), a.created_at)):
+            data = app.data
+            if str(data.get("spent_on") or "")[:7] != period or not isinstance(data.get("amount"), int):
+                continue
+            office = offices[app.node_id].name if app.node_id in offices else app.node_id
+            description = str(data.get("activity") or "") + (f": {data['description']}" if data.get("description") else "")
+            lines.append(papers.RecapLine(
+                point=_point(data, office), description=description, status=STATUS_WORDS.get(app.status, app.status),
+                amount=data["amount"], tracking_code=app.tracking_code,
+                approved_on=papers.tanggal(self._local(approved[app.id]).date()) if app.id in approved else "—"))
+        return lines
 
     def _photo(self, reference: str) -> bytes | None:
         key, _, version = reference.partition("@")
@@ -273,6 +294,17 @@ class RenderService:
         except Exception:
             logger.warning("evidence photo unreadable", extra={"key": key}, exc_info=True)
             return None
+
+
+# A report's status as the recap states it (the report is in Indonesian).
+STATUS_WORDS = {"approved": "Disetujui", "submitted": "Diajukan", "in_review": "Diperiksa", "returned": "Dikembalikan",
+                "rejected": "Ditolak", "withdrawn": "Ditarik", "draft": "Draf"}
+
+
+def _point(data: dict[str, Any], office: str) -> str:
+    """Where the money was spent: the form's location at the office, else the office."""
+    location = str(data.get("location") or "").strip()
+    return f"{location} ({office})" if location else office
 
 
 def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:

@@ -201,7 +201,8 @@ def test_a_branch_manager_batch_approves_spending_reports_and_sees_each_outcome_
     check_accessibility(page)
 
     branch_view = {r["id"]: http.get(f"/applications/{r['id']}", token=branch).json["status"] for r in reports}
-    assert branch_view == {reports[0]["id"]: "approved", stale["id"]: "rejected", reports[2]["id"]: "approved"}
+    # The branch manager's step is the first of three: MCOT and the region approve next.
+    assert branch_view == {reports[0]["id"]: "in_review", stale["id"]: "rejected", reports[2]["id"]: "in_review"}
 
 
 def test_an_invited_clerk_sets_a_password_from_the_email_link_and_lands_in_the_workspace(open_page, http, web):

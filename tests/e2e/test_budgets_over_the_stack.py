@@ -1,6 +1,7 @@
-"""Budgets, dashboards and PDFs over `make run`, HTTP only, with the demo's people: budgets set
-and split, spending reports with photos scanned by the stack's own worker, approved through the
-API; dashboards at every level against totals computed by hand; the PDFs opened with pypdf and
+"""Budgets, dashboards and PDFs over `make run`, HTTP only, with the demo's people: the
+marketing-fee chain as the organisation runs it (budgets added, recommended and requested,
+spending reports with photos scanned by the stack's own worker, approved by branch manager, MCOT
+and region); dashboards at every level against totals the test computes; the PDFs opened with pypdf and
 their first pages drawn with pdftoppm."""
 
 import io
@@ -54,10 +55,11 @@ def report(http, token, cluster, category, amount, spent_on, photo):
     return submitted.json
 
 
-def decide(http, token, app, action, comment=None):
-    answer = http.post(f"/applications/{app['id']}/decision", {"action": action, "step": 1, "comment": comment},
+def decide(http, token, app, action, comment=None, step=1):
+    answer = http.post(f"/applications/{app['id']}/decision", {"action": action, "step": step, "comment": comment},
                        token=token)
     assert answer.status == 200, answer.text
+    return answer.json
 
 
 def download(url):
@@ -76,73 +78,130 @@ def first_page_png(pdf: bytes, tmp_path, name: str):
     return png
 
 
-def test_budgets_split_and_used_through_approvals_show_on_every_dashboard(http, stack, tmp_path):
+# What the test gives each cluster (category → rupiah), and so what every level above must show.
+SPLITS = {UTARA: {"OUTLET": 4_000_000, "SF": 1_000_000}, SELATAN: {"OUTLET": 2_000_000, "SF": 3_000_000}}
+REQUESTED = (SELATAN, "SF", 1_000_000)  # a cluster's budget request, recommended and allocated
+
+
+def test_the_marketing_fee_chain_as_the_organisation_runs_it_shows_the_same_money_at_every_level(http, stack, tmp_path):
+    """The organisation's own table: the area adds the budget, the region recommends it by
+    category and office, a cluster requests more (the region recommends, the area allocates),
+    clusters report with photos, and the branch manager, MCOT and region approve; every level's
+    dashboard, its daily series and CSV equal the totals the test computes."""
     period = past_month(http)
     spent_on = f"{period}-15"
-    region, branch, area = login(http, "region.jabotabek"), login(http, "branch.depok"), login(http, "area.jabar")
-    utara, selatan = login(http, "cluster.utara"), login(http, "cluster.selatan")
+    people = {who: login(http, who) for who in ("area.jabar", "region.jabotabek", "branch.depok", "mcot.jabotabek",
+                                                "gm.sbp", "cluster.utara", "cluster.selatan")}
     current = http.get("/_local/clock").json["now"][:7]
+    area = people["area.jabar"]
     before = http.get(f"/dashboard/{AREA}?period={current}", token=area).json["by_service"].get("marketing-fee-report", {})
 
-    the_region_sets_the_branch_budget_and_the_branch_splits_it(http, period, region, branch)
-    a, b, c, d, e = five_reports_filed_and_decided(http, spent_on, utara, selatan, branch)
-    every_dashboard_shows_the_totals_computed_by_hand(http, period, branch, region, area)
+    the_area_adds_and_the_region_recommends(http, period, people)
+    a_cluster_requests_budget_the_region_recommends_and_the_area_allocates(http, period, people)
+    a, b, c, d, e = five_reports_filed_and_decided(http, spent_on, people)
+    every_dashboard_shows_the_totals_computed_by_the_test(http, period, spent_on, people)
     this_months_applications_count_the_five_filed(http, current, area, before)
-    the_csv_export_has_the_branch_budget_row(http, period, branch)
-    the_usage_report_lists_every_approved_report_with_its_photo(http, period, branch, (a, b, c, d), tmp_path)
+    the_csv_export_has_the_branch_budget_row(http, period, people["branch.depok"])
+    the_usage_report_lists_every_approved_report_with_its_photo(http, period, people["branch.depok"], (a, b, c, d),
+                                                                tmp_path)
 
 
-def the_region_sets_the_branch_budget_and_the_branch_splits_it(http, period, region, branch):
-    """The region sets the branch's month budget; the branch splits it between categories, and a
-    split larger than the budget is refused with the excess named."""
-    assert http.call("PUT", f"/budgets/{BRANCH}/{period}", {"amount": 10_000_000}, token=region).status == 200
-    split = http.call("PUT", f"/budgets/{BRANCH}/{period}/recommendation",
-                      {"categories": {"OUTLET": 6_000_000, "SF": 4_000_000}}, token=branch)
-    assert split.status == 200, split.text
-    too_much = http.call("PUT", f"/budgets/{BRANCH}/{period}/recommendation",
-                         {"categories": {"OUTLET": 8_000_000, "SF": 4_000_000}}, token=branch)
-    assert too_much.status == 422 and "Rp 2.000.000 lebih" in too_much.json["detail"]
+def the_area_adds_and_the_region_recommends(http, period, people):
+    """The area sets the region's month; the region splits it by category and divides it
+    between the clusters, each split; a split larger than the budget is refused, the excess named."""
+    area, region = people["area.jabar"], people["region.jabotabek"]
+    total = sum(sum(split.values()) for split in SPLITS.values())
+    assert http.call("PUT", f"/budgets/{REGION}/{period}", {"amount": total}, token=area).status == 200
+    by_category = {name: sum(split.get(name, 0) for split in SPLITS.values()) for name in ("OUTLET", "SF")}
+    assert http.call("PUT", f"/budgets/{REGION}/{period}/recommendation", {"categories": by_category},
+                     token=region).status == 200
+    for cluster, split in SPLITS.items():
+        answer = http.call("PUT", f"/budgets/{cluster}/{period}", {"amount": sum(split.values())}, token=region)
+        assert answer.status == 200, answer.text
+        too_much = http.call("PUT", f"/budgets/{cluster}/{period}/recommendation",
+                             {"categories": {**split, "OUTLET": split["OUTLET"] + 2_000_000}}, token=region)
+        assert too_much.status == 422 and "Rp 2.000.000 lebih" in too_much.json["detail"]
+        assert http.call("PUT", f"/budgets/{cluster}/{period}/recommendation", {"categories": split},
+                         token=region).status == 200
+    # The branch manager neither sets nor splits.
+    assert http.call("PUT", f"/budgets/{UTARA}/{period}", {"amount": 1}, token=people["branch.depok"]).status == 404
 
 
-def five_reports_filed_and_decided(http, spent_on, utara, selatan, branch):
-    """Five spending reports with photos from the two clusters; the branch approves a and c,
-    rejects d, returns e and leaves b waiting. Answers the five, in that order."""
+def a_cluster_requests_budget_the_region_recommends_and_the_area_allocates(http, period, people):
+    cluster, category, amount = REQUESTED
+    staff = people["cluster.selatan"]
+    app = http.post("/applications", {"service_id": "marketing-fee-budget-request", "node_id": cluster, "data": {
+        "for_month": f"{period}-10", "category": category, "amount": amount,
+        "description": "Tambahan insentif sales force"}}, token=staff)
+    assert app.status == 201, app.text
+    request = http.post(f"/applications/{app.json['id']}/submit", token=staff).json
+    decide(http, people["region.jabotabek"], request, "approve", "Direkomendasikan", step=1)
+    assert decide(http, people["area.jabar"], request, "approve", "Dialokasikan", step=2)["status"] == "approved"
+
+
+def given(cluster, category):
+    """What the test gave a cluster in a category: the region's split and the request allocated."""
+    granted = REQUESTED[2] if (cluster, category) == REQUESTED[:2] else 0
+    return SPLITS[cluster].get(category, 0) + granted
+
+
+def five_reports_filed_and_decided(http, spent_on, people):
+    """Five spending reports with photos from the two clusters; a and c approved by the branch
+    manager, MCOT and the region; d rejected, e returned (by the branch manager), b waiting.
+    Answers the five, in that order."""
+    utara, selatan = people["cluster.utara"], people["cluster.selatan"]
+    chain = (people["branch.depok"], people["mcot.jabotabek"], people["region.jabotabek"])
     photo = files.png(800, 600, (200, 120, 40))
     a = report(http, utara, UTARA, "OUTLET", 2_000_000, spent_on, photo)
     b = report(http, utara, UTARA, "OUTLET", 500_000, spent_on, photo)
     c = report(http, selatan, SELATAN, "SF", 1_000_000, spent_on, photo)
     d = report(http, selatan, SELATAN, "SF", 300_000, spent_on, photo)
     e = report(http, selatan, SELATAN, "OUTLET", 250_000, spent_on, photo)
-    decide(http, branch, a, "approve")
-    decide(http, branch, c, "approve")
-    decide(http, branch, d, "reject", "Tidak sesuai ketentuan")
-    decide(http, branch, e, "return", "Foto kurang jelas")
+    for app in (a, c):
+        for step, token in enumerate(chain, start=1):
+            decided = decide(http, token, app, "approve", step=step)
+        assert decided["status"] == "approved"
+    decide(http, chain[0], d, "reject", "Tidak sesuai ketentuan")
+    decide(http, chain[0], e, "return", "Foto kurang jelas")
     assert b["status"] == "submitted"
     return a, b, c, d, e
 
 
-def every_dashboard_shows_the_totals_computed_by_hand(http, period, branch, region, area):
-    """Clusters, branch, region and area show the month's used and pending amounts per category
-    as computed by hand; the branch and region boards their percentages, children and series."""
-    # By hand: used OUTLET 2.0M (a) and SF 1.0M (c); pending OUTLET 0.5M (b); d and e neither.
-    expected = {
-        UTARA: {"OUTLET": (2_000_000, 500_000), "SF": (0, 0)},
-        SELATAN: {"OUTLET": (0, 0), "SF": (1_000_000, 0)},
-    }
-    expected[BRANCH] = expected[REGION] = expected[AREA] = {"OUTLET": (2_000_000, 500_000), "SF": (1_000_000, 0)}
-    for node, token in ((UTARA, branch), (SELATAN, branch), (BRANCH, branch), (REGION, region), (AREA, area)):
-        board = http.get(f"/dashboard/{node}?period={period}", token=token)
+# By hand: used OUTLET 2.0M (a, Utara) and SF 1.0M (c, Selatan); pending OUTLET 0.5M (b, Utara).
+SPENT = {UTARA: {"OUTLET": (2_000_000, 500_000)}, SELATAN: {"SF": (1_000_000, 0)}}
+
+
+def every_dashboard_shows_the_totals_computed_by_the_test(http, period, spent_on, people):
+    """Clusters, branch, region and area: budget, recommendation, used, pending and remaining,
+    in all and per category, each a sum the test makes of what it gave and spent; the day spent
+    in the daily series; the branch's children and the region's 12 months."""
+    below = {UTARA: [UTARA], SELATAN: [SELATAN], BRANCH: [UTARA, SELATAN], REGION: [UTARA, SELATAN],
+             AREA: [UTARA, SELATAN]}
+    for node, clusters in below.items():
+        board = http.get(f"/dashboard/{node}?period={period}", token=people["gm.sbp"])
         assert board.status == 200, board.text
-        categories = board.json["budget"]["categories"]
-        for name, (used, pending) in expected[node].items():
-            assert (categories[name]["used"], categories[name]["pending"]) == (used, pending), (node, name)
-    branch_board = http.get(f"/dashboard/{BRANCH}?period={period}", token=branch).json
-    assert branch_board["budget"]["amount"] == 10_000_000 and branch_board["budget"]["percent_used"] == 30.0
-    assert branch_board["budget"]["categories"]["OUTLET"]["percent_used"] == 33.3
+        figures = board.json["budget"]
+        for name in ("OUTLET", "SF"):
+            budgeted = sum(given(c, name) for c in clusters)
+            used = sum(SPENT[c].get(name, (0, 0))[0] for c in clusters)
+            pending = sum(SPENT[c].get(name, (0, 0))[1] for c in clusters)
+            seen = figures["categories"][name]
+            assert (seen["recommended"], seen["used"], seen["pending"], seen["remaining"]) == (
+                budgeted, used, pending, budgeted - used - pending), (node, name)
+        amount = sum(given(c, name) for c in clusters for name in ("OUTLET", "SF"))
+        used = sum(u for c in clusters for u, _ in SPENT[c].values())
+        pending = sum(p for c in clusters for _, p in SPENT[c].values())
+        assert (figures["amount"], figures["recommendation"], figures["used"], figures["pending"], figures["remaining"]) == (
+            amount, amount, used, pending, amount - used - pending), node
+        assert figures["percent_used"] == round(100 * used / amount, 1), node
+        [day] = [d for d in board.json["daily"] if d["date"] == spent_on]
+        assert (day["used"], day["pending"]) == (used, pending), node
+        assert sum(d["used"] + d["pending"] for d in board.json["daily"]) == used + pending, node
+    branch_board = http.get(f"/dashboard/{BRANCH}?period={period}", token=people["branch.depok"]).json
     assert {c["node_id"] for c in branch_board["children"]} == {UTARA, SELATAN}
-    region_board = http.get(f"/dashboard/{REGION}?period={period}", token=region).json
+    region_board = http.get(f"/dashboard/{REGION}?period={period}", token=people["region.jabotabek"]).json
     [depok] = [c for c in region_board["children"] if c["node_id"] == BRANCH]
-    assert (depok["budget"]["amount"], depok["budget"]["used"], depok["budget"]["pending"]) == (10_000_000, 3_000_000, 500_000)
+    assert (depok["budget"]["amount"], depok["budget"]["used"], depok["budget"]["pending"]) == (11_000_000, 3_000_000, 500_000)
     assert region_board["series"][-1]["period"] == period and len(region_board["series"]) == 12
 
 
@@ -161,8 +220,8 @@ def the_csv_export_has_the_branch_budget_row(http, period, branch):
 
 
 def the_usage_report_lists_every_approved_report_with_its_photo(http, period, branch, reports, tmp_path):
-    """The month's usage report: every approved report (a, c) with its photo, none of the others
-    (b, d); its first page drawn."""
+    """The month's usage report: the recap of every report, then every approved report (a, c)
+    with its photo, none of the others (b, d); its first page drawn."""
     a, b, c, d = reports
     asked = http.post("/reports", {"kind": "budget-usage", "node_id": BRANCH, "period": period}, token=branch)
     assert asked.status == 202, asked.text
@@ -171,8 +230,10 @@ def the_usage_report_lists_every_approved_report_with_its_photo(http, period, br
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Laporan Penggunaan Marketing Fee" in text and "Branch Depok" in text
-    assert a["tracking_code"] in text and c["tracking_code"] in text
-    assert b["tracking_code"] not in text and d["tracking_code"] not in text
+    # Every report is in the recap; the approved ones also have a section with their captioned photo.
+    assert "Rekap laporan" in text and text.count("Foto bukti 1 dari 1") == 2
+    assert text.count(a["tracking_code"]) == text.count(c["tracking_code"]) == 3
+    assert text.count(b["tracking_code"]) == text.count(d["tracking_code"]) == 1
     assert sum(len(page.images) for page in reader.pages) == 2  # one per approved report's photo
     first_page_png(pdf, tmp_path, "usage-report")
 

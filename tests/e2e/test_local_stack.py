@@ -101,7 +101,9 @@ def test_the_demo_lists_every_account_and_the_real_region_codes(http, stack):
     for needed in (("verifier", "dam-desk"), ("verifier", "dam-division"), ("approver", "dam-agency"),
                    ("submitter", "kel-kukusan"), ("verifier", "kel-kukusan"), ("approver", "kec-beji"),
                    ("approver", "kota-depok"), ("approver", "branch-depok"), ("submitter", "cluster-depok-utara"),
-                   ("budget_allocator", "region-jabotabek-selatan"), ("budget_recommender", "branch-depok")):
+                   ("budget_allocator", "area-jabo-jabar"), ("budget_recommender", "region-jabotabek-selatan"),
+                   ("approver", "region-jabotabek-selatan"), ("mcot", "region-jabotabek-selatan"),
+                   ("gm_sbp", "area-jabo-jabar")):
         assert needed in roles, needed
     admin = staff(http, "admin")
     kukusan = http.get("/org/nodes/kel-kukusan", token=admin).json

@@ -74,12 +74,16 @@ def test_a_finance_push_with_faults_and_a_killed_sender_saves_every_record_once(
 
 
 def three_spending_reports_approved_in_the_last_days(http):
-    """Three of a cluster's spending reports, of the last days, approved by the branch."""
-    utara, branch = login(http, "cluster.utara"), login(http, "branch.depok")
+    """Three of a cluster's spending reports, of the last days, approved by the branch manager,
+    MCOT and the region."""
+    utara = login(http, "cluster.utara")
+    chain = [login(http, who) for who in ("branch.depok", "mcot.jabotabek", "region.jabotabek")]
     today = date.fromisoformat(http.get("/_local/clock").json["now"][:10])
     for days_ago, category, amount in ((2, "OUTLET", 1_100_000), (3, "SF", 2_200_000), (4, "CB PROGRAM", 3_300_000)):
         spent_on = (today - timedelta(days=days_ago)).isoformat()
-        decide(http, branch, report(http, utara, "cluster-depok-utara", category, amount, spent_on, files.png()), "approve")
+        app = report(http, utara, "cluster-depok-utara", category, amount, spent_on, files.png())
+        for step, token in enumerate(chain, start=1):
+            decide(http, token, app, "approve", step=step)
 
 
 def a_day_and_past_the_push(http) -> int:

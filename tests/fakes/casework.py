@@ -164,9 +164,10 @@ class FakeDocumentStore:
         return self.applications.outbox.put_entries(f"APP#{app.id}", key, [("notify", notice_payload(n)) for n in notices],
                                                     history.at)
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
+               statuses: tuple[str, ...] = EDITABLE) -> list[OutboxKey]:
         stored = self.documents.get((app.id, doc.id))
-        if not self.applications.unchanged(app, EDITABLE) or stored is None or stored.version != doc.version:
+        if not self.applications.unchanged(app, statuses) or stored is None or stored.version != doc.version:
             raise StaleApplication(app.id)
         key = history_key(app.version, history.at)
         self.applications.add_history(app.id, key, history)
@@ -190,12 +191,10 @@ class FakeBudgetStore:
         return stored is None if expected_version == 0 else stored is not None and stored.version == expected_version
 
     def write(self, change: BudgetWrite) -> None:
-        if not self._written_on(change.budget, change.expected_version) or (
-                change.parent is not None and not self._written_on(change.parent, change.parent_expected_version)):
+        if not all(self._written_on(budget, version) for budget, version in change.items):
             raise StaleBudget(change.budget.node_id)
-        self.budgets[(change.budget.node_id, change.budget.period)] = change.budget
-        if change.parent is not None:
-            self.budgets[(change.parent.node_id, change.parent.period)] = change.parent
+        for budget, _ in change.items:
+            self.budgets[(budget.node_id, budget.period)] = budget
         self.writes += 1
 
 

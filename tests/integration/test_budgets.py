@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.support import file_spending_report, make_people, make_sales_tree
+from tests.support import approve_report, file_spending_report, make_people, make_sales_tree
 
 
 @pytest.fixture
@@ -19,6 +19,10 @@ def sales(api, seeded):
         "branch_allocator": [("budget_allocator", nodes["branch"])],
         "recommender": [("budget_recommender", nodes["branch"])],
         "approver": [("approver", nodes["branch"]), ("viewer", nodes["branch"])],
+        "mcot": [("mcot", nodes["region"])],
+        "region_approver": [("approver", nodes["region"])],
+        "region_recommender": [("budget_recommender", nodes["region"])],
+        "gm_sbp": [("gm_sbp", nodes["area"])],
         "viewer": [("viewer", nodes["area"])],
         "staff_a": [("submitter", nodes["cluster_a"])],
         "staff_b": [("submitter", nodes["cluster_b"])],
@@ -99,7 +103,13 @@ def test_reports_count_as_pending_then_used_and_returns_withdrawals_rejections_a
                           token=sales["approver"])
         assert answer.status == 200, answer.text
 
-    decide(kept, "approve")
+    chain = (sales["approver"], sales["mcot"], sales["region_approver"])
+    approve_report(api, kept["id"], *chain[:2])  # the branch manager and MCOT: still pending
+    assert budget(api, sales["approver"], sales["branch"], period)["pending"] == 3_750_000
+    assert api.post(f"/applications/{kept['id']}/decision", {"action": "approve", "step": 3},
+                    token=sales["approver"]).status == 403  # the region's step: not the branch's to take
+    assert api.post(f"/applications/{kept['id']}/decision", {"action": "approve", "step": 3},
+                    token=sales["region_approver"]).status == 200
     decide(returned, "return", "Foto kurang jelas")
     decide(rejected, "reject", "Bukan kegiatan marketing")
     assert api.post(f"/applications/{withdrawn['id']}/withdraw", {"reason": "salah input"},
@@ -194,7 +204,7 @@ def test_counters_equal_a_recount_after_a_random_mix_of_changes(api, sales):
     ours = {sales[k] for k in ("area", "region", "branch", "cluster_a", "cluster_b")}  # the root is shared
     expected = {key: value for key, value in counters_from_applications(api.deps, stored, api.deps.settings.org_timezone).items()
                 if key[0] in ours}
-    assert len(expected) == 5
+    assert len(expected) == 10  # five offices, each with the month and the day spent
     actual = api.deps.application_store.counters_many(expected.keys())
     for key, wanted in expected.items():
         got = {name: value for name, value in actual.get(key, {}).items() if value and not name.startswith("budget:postings")}
@@ -208,8 +218,7 @@ def test_the_dashboard_shows_an_office_its_children_and_twelve_months(api, sales
     a = file_spending_report(api, sales["staff_a"], sales["cluster_a"], "OUTLET", 1_500_000, today)
     b = file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 400_000, today)
     file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 100_000, today, submit=False)
-    assert api.post(f"/applications/{a['id']}/decision", {"action": "approve", "step": 1},
-                    token=sales["approver"]).status == 200
+    approve_report(api, a["id"], sales["approver"], sales["mcot"], sales["region_approver"])
 
     answer = api.get(f"/dashboard/{sales['region']}?period={period}", token=sales["viewer"])
     assert answer.status == 200, answer.text
@@ -217,7 +226,9 @@ def test_the_dashboard_shows_an_office_its_children_and_twelve_months(api, sales
     assert board["applications"] == 3
     assert (board["by_status"]["approved"], board["by_status"]["submitted"], board["by_status"]["draft"]) == (1, 1, 1)
     assert board["by_service"]["marketing-fee-report"] == {"approved": 1, "submitted": 1, "draft": 1}
-    assert board["budget"]["amount"] is None  # the region's own budget is not set
+    # The region's own budget is not set: it shows what the branch below holds.
+    assert (board["budget"]["amount"], board["budget"]["recommendation"]) == (10_000_000, 10_000_000)
+    assert board["budget"]["remaining"] == 10_000_000 - 1_500_000 - 400_000
     assert (board["budget"]["used"], board["budget"]["pending"]) == (1_500_000, 400_000)
     [branch] = board["children"]
     assert branch["node_id"] == sales["branch"]

@@ -14,6 +14,17 @@ def test_the_demo_has_a_budgeted_month_and_an_issued_permit_to_look_at(api, seed
     assert figures["categories"]["OUTLET"]["used"] == 7_500_000
     assert figures["categories"]["ACQUISITION"]["used"] == 12_000_000
     assert figures["categories"]["SF"]["pending"] == 4_250_000
+    # Every level, from a cluster up to the area, shows the same money and nothing negative.
+    area = api.login("area.jabar@demo.satupintu.id", DEMO_PASSWORD)
+    for node in ("area-jabo-jabar", "region-jabotabek-selatan", "branch-depok"):
+        seen = budget(api, area, node, period)
+        assert (seen["amount"], seen["recommendation"], seen["used"]) == (150_000_000, 150_000_000, 19_500_000), node
+        assert seen["categories"]["ACQUISITION"]["remaining"] == 50_000_000 - 12_000_000, node
+    for cluster in ("cluster-depok-utara", "cluster-depok-selatan"):
+        assert all(c["remaining"] >= 0 for c in budget(api, area, cluster, period)["categories"].values()), cluster
+    # The roles of the organisation's table have their accounts.
+    for who in ("mcot.jabotabek", "gm.sbp", "region.jabotabek", "cluster.selatan"):
+        assert api.login(f"{who}@demo.satupintu.id", DEMO_PASSWORD)
     warga = api.login("warga@demo.satupintu.id", DEMO_PASSWORD)
     mine = api.get("/applications?status=approved", token=warga).json["items"]
     [permit] = [a for a in mine if a["service_id"] == "city-business-permit"]

@@ -10,7 +10,9 @@ from pypdf import PdfReader
 from tests import files
 from tests.integration.test_applications import decide, file
 from tests.integration.test_budgets import put_budget, put_split
-from tests.support import deliver_queue, file_spending_report, make_office_tree, make_people, make_sales_tree
+from tests.support import (
+    approve_report, deliver_queue, file_spending_report, make_office_tree, make_people, make_sales_tree, upload_document,
+)
 
 
 @pytest.fixture
@@ -158,12 +160,31 @@ def sales(api, seeded):
         "allocator": [("budget_allocator", nodes["region"])],
         "recommender": [("budget_recommender", nodes["branch"])],
         "approver": [("approver", nodes["branch"]), ("viewer", nodes["branch"])],
+        "mcot": [("mcot", nodes["region"])],
+        "region_approver": [("approver", nodes["region"])],
         "viewer": [("viewer", nodes["area"])],
         "staff_a": [("submitter", nodes["cluster_a"])],
         "staff_b": [("submitter", nodes["cluster_b"])],
     })
     today = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date()
     return {**nodes, **people, "period": f"{today:%Y-%m}", "today": today.isoformat()}
+
+
+def sales_office_name(api, node_id):
+    return api.deps.org_store.get(node_id).name
+
+
+def recap_and_captions_are_there(text, cluster_a_name):
+    """The recap: every report's point, description, status, amount and approval date; and each
+    photo captioned alike, the second of a report as the first."""
+    recap = " ".join(text.split("Rekap laporan")[1].split("1. Kegiatan")[0].split())  # cells wrap
+    for heading in ("Titik", "Uraian", "Status", "Jumlah", "Tanggal disetujui"):
+        assert heading in recap
+    assert recap.count("Disetujui") == 3 and "Rp 3.000.000" in recap and "Rp 2.000.000" in recap
+    assert recap.count(cluster_a_name) == 2
+    # Not only the approved: the one awaiting a decision too, with no approval date.
+    assert "Diajukan" in recap and "Rp 777.000" in recap and "—" in recap
+    assert "Foto bukti 1 dari 2" in text and "Foto bukti 2 dari 2" in text and text.count("Foto bukti 1 dari 1") == 2
 
 
 def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api, sales):
@@ -175,9 +196,12 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
                                              ("staff_b", "cluster_b", "SF", 2_000_000),
                                              ("staff_a", "cluster_a", "OUTLET", 1_000_000)):
         app = file_spending_report(api, sales[staff], sales[cluster], category, amount, today,
-                                   photo=files.png(640, 480, (30, 120, 200)))
-        assert api.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": 1},
-                        token=sales["approver"]).status == 200
+                                   photo=files.png(640, 480, (30, 120, 200)), submit=bool(approved))
+        if not approved:  # the first report has a second photo
+            upload_document(api, sales[staff], app["id"], "evidence_photo", "bukti-2.png", "image/png",
+                            files.png(480, 640, (200, 120, 30)))
+            assert api.post(f"/applications/{app['id']}/submit", token=sales[staff]).status == 200
+        approve_report(api, app["id"], sales["approver"], sales["mcot"], sales["region_approver"])
         approved.append(app)
     file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 777_000, today)  # pending: not listed
     render(api)  # the receipts
@@ -201,10 +225,12 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
     reader, text = pdf_text(report["download_url"])
     assert "Laporan Penggunaan Marketing Fee" in text and "Rp 20.000.000" in text
     assert "Rp 12.000.000" in text and "Rp 4.000.000" in text and "33,3%" in text  # OUTLET: 4M of 12M
-    assert all(a["tracking_code"] in text for a in approved)
+    # In the recap, its own section and each photo's caption (the first report has two photos).
+    assert [text.count(a["tracking_code"]) for a in approved] == [4, 3, 3]
     assert "777.000" not in text.split("Jumlah")[-1]  # the pending one has no section
     images = sum(len(page.images) for page in reader.pages)
-    assert images == 3  # one per evidence photo
+    assert images == 4  # one per evidence photo
+    recap_and_captions_are_there(text, sales_office_name(api, sales["cluster_a"]))
     assert report["pages"] == len(reader.pages) >= 4
 
     # A change in the figures makes a new report.

@@ -171,7 +171,10 @@ def test_the_role_held_above_decides_whether_an_application_is_read(role, city_p
 
 
 def test_whoever_decides_a_step_is_among_those_who_read_applications():
-    assert set(DECIDER_ROLES) <= set(CASEWORK_ROLES)
+    # The generic deciders read every program's; the marketing-fee deciders only theirs, and
+    # the catalog refuses a step naming a role its program's readers lack.
+    assert set(DECIDER_ROLES) <= set(CASEWORK_ROLES) | set(application_roles("marketing-fee"))
+    assert {"verifier", "approver"} <= set(CASEWORK_ROLES)
     for service in load_catalog().current():
         assert {step.role for step in service.steps} <= set(application_roles(service.program)), service.id
 

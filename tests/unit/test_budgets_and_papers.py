@@ -75,9 +75,9 @@ def test_a_report_moves_pending_and_used_in_the_month_it_was_spent_at_every_offi
     if moves is None:
         assert found == ()
         return
-    assert [m.node_id for m in found] == list(CLUSTER.path)
-    assert {m.period for m in found} == {"2026-11"}
-    assert found[0].deltas == {**moves, b.POSTINGS: 1}
+    # The month and the day spent, at every office from the root down.
+    assert [(m.node_id, m.period) for m in found] == [(n, p) for n in CLUSTER.path for p in ("2026-11", "2026-11-03")]
+    assert all(m.deltas == {**moves, b.POSTINGS: 1} for m in found)
 
 
 def test_a_report_over_what_is_left_is_flagged_with_the_governing_office():
@@ -117,3 +117,57 @@ def test_papers_write_money_dates_and_months_as_indonesians_do():
     assert papers.waktu(datetime(2026, 11, 22, 14, 5, tzinfo=wib)) == "22 November 2026 14.05 WIB"
     assert papers.bulan("2026-03") == "Maret 2026"
     assert papers.persen(33.333) == "33,3%"
+
+
+# ---- roll-ups: every level shows the same money ------------------------------------------------
+
+REGION_RECOMMENDER = Principal("u5", "rr@x.id", "Region", "id", (Grant("budget_recommender", "region"),))
+REQUEST = load_catalog(CATALOG_DIR).latest("marketing-fee-budget-request")
+
+
+def test_a_budget_below_rolls_up_until_an_office_with_its_own():
+    """The cluster's budget shows at the branch (none of its own) and stops at the region (its
+    own amount holds the cluster's); a region recommender divides the region's money but never
+    adds any where nothing above holds it."""
+    region = b.Budget("region", "2026-11", amount=100, version=2)
+    branch, area = b.Budget("branch", "2026-11"), b.Budget("area", "2026-11")
+    write = b.set_amount(b.Budget("cluster", "2026-11"), branch, CLUSTER, REGION_RECOMMENDER, 30, NOW, (region, area))
+    assert [(x.node_id, x.allocated, x.amount_shown) for x, _ in write.items] == [
+        ("cluster", 0, 30), ("branch", 30, 30), ("region", 30, 100)]
+    assert [version for _, version in write.items] == [0, 0, 2]  # each on the version read
+    with pytest.raises(Forbidden):  # nothing above holds money to divide
+        b.set_amount(b.Budget("cluster", "2026-11"), branch, CLUSTER, REGION_RECOMMENDER, 30, NOW,
+                     (b.Budget("region", "2026-11"), area))
+    with pytest.raises(InvalidInput) as over:  # the branch holds none, the region 100
+        b.set_amount(b.Budget("cluster", "2026-11"), b.Budget("branch", "2026-11", allocated=80, version=1),
+                     CLUSTER, REGION_RECOMMENDER, 30, NOW, (b.Budget("region", "2026-11", amount=100, allocated=80), area))
+    assert "Rp 10 more than its budget of Rp 100" in over.value.detail
+
+
+def test_a_split_below_shows_above_until_an_office_with_its_own_split():
+    cluster = b.Budget("cluster", "2026-11", amount=30, categories={"OUTLET": 10}, version=1)
+    branch = b.Budget("branch", "2026-11", allocated=30, below={"OUTLET": 10}, version=1)
+    region = b.Budget("region", "2026-11", amount=100, categories={"OUTLET": 60, "SF": 40}, version=1)
+    write = b.set_recommendation(cluster, CLUSTER, REGION_RECOMMENDER, {"OUTLET": 20, "SF": 5}, ("OUTLET", "SF"),
+                                 NOW, (branch, region))
+    # The region keeps what is below it, but shows its own split; nothing moves above it.
+    assert [(x.node_id, x.split_shown, x.below) for x, _ in write.items] == [
+        ("cluster", {"OUTLET": 20, "SF": 5}, {}), ("branch", {"OUTLET": 20, "SF": 5}, {"OUTLET": 20, "SF": 5}),
+        ("region", {"OUTLET": 60, "SF": 40}, {"OUTLET": 10, "SF": 5})]
+    figures = b.figures("branch", "2026-11", write.items[1][0], {"budget:OUTLET:used": 15, "budget:SF:pending": 5})
+    assert (figures.amount, figures.recommended, figures.remaining) == (30, 25, 10)
+    assert (figures.categories["OUTLET"].remaining, figures.categories["SF"].remaining) == (5, 0)
+
+
+def test_an_allocated_budget_request_adds_to_the_cluster_and_everything_above():
+    app = Application(id="app_9", tracking_code="AAAA-BBBB-CCCD", service_id=REQUEST.id, service_version=1,
+                      node_id=CLUSTER.id, node_path=CLUSTER.path, applicant_id="u3", applicant_name="Staf",
+                      status="approved", step=None, steps_total=2, created_at=NOW, updated_at=NOW,
+                      data={"for_month": "2026-11-20", "category": "SF", "amount": 7, "description": "x"})
+    path = {"region": b.Budget("region", "2026-11", amount=100, categories={"SF": 40}, allocated=30, version=4),
+            "cluster": b.Budget("cluster", "2026-11", amount=30, categories={"SF": 10}, version=2),
+            "branch": b.Budget("branch", "2026-11", allocated=30, below={"SF": 10}, version=2)}
+    write = b.grant_request(app, REQUEST, path, ALLOCATOR, NOW)
+    shown = {x.node_id: (x.amount_shown, x.split_shown.get("SF")) for x, _ in write.items}
+    assert shown == {"cluster": (37, 17), "branch": (37, 17), "region": (107, 47), "area": (7, 7), "root": (7, 7)}
+    assert b.grant_of(app, REPORT) is None and write.budget.period == "2026-11"

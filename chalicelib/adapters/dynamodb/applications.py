@@ -11,11 +11,12 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
-from chalicelib.adapters.dynamodb.postings import put_posting, read_postings
+from chalicelib.adapters.dynamodb.postings import put_filed_report, put_posting, read_filed_reports, read_postings
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
@@ -26,7 +27,7 @@ from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.pii import Sealed
 from chalicelib.services.ports import (
-    InboxFilter, OutboxKey, SequenceTaken, StaleApplication, TrackingCodeTaken,
+    InboxFilter, OutboxKey, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken,
 )
 
 # Applications whose next escalation is set, by when it is due (the escalation schedule reads it).
@@ -160,6 +161,10 @@ class DynamoApplicationStore:
                 put_certificate(tx, change.certificate)
             if change.posting is not None:
                 put_posting(tx, change.posting)
+            if change.filed_report is not None:
+                put_filed_report(tx, change.filed_report)
+            if change.budget_write is not None:
+                put_budgets(tx, change.budget_write)
 
         try:
             run_transaction(build)
@@ -168,6 +173,8 @@ class DynamoApplicationStore:
                 raise TrackingCodeTaken(app.tracking_code) from None
             if "certificate number" in cancelled.failed and not cancelled.failed & {"application", "history"}:
                 raise SequenceTaken(change.certificate.series if change.certificate else "") from None
+            if cancelled.failed & {"budget", "budget above"} and not cancelled.failed & {"application", "history"}:
+                raise StaleBudget(app.id) from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise
@@ -187,6 +194,9 @@ class DynamoApplicationStore:
 
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         return read_postings(node_id, period)
+
+    def filed_reports(self, node_id: str, period: str) -> list[str]:
+        return read_filed_reports(node_id, period)
 
     def certificate_sequence(self, series: str) -> int:
         return last_certificate_number(series)

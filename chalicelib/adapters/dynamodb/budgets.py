@@ -1,5 +1,5 @@
-"""Budgets: one item per office and month, written with its parent's `allocated`, each on the
-version that was read. Keys: docs/DATA.md."""
+"""Budgets: one item per office and month, written with the budgets above it whose roll-ups
+(`allocated`, `below`) moved, each on the version that was read. Keys: docs/DATA.md."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def _budget_from_raw(raw: dict[str, Any]) -> Budget:
         categories={k: int(v) for k, v in (item.categories or {}).items()}, allocated=int(item.allocated or 0),
         version=int(item.version), updated_at=item.updated_at, updated_by=item.updated_by,
         recommended_at=item.recommended_at, recommended_by=item.recommended_by,
+        below={k: int(v) for k, v in (item.below or {}).items()},
     )
 
 
@@ -26,6 +27,7 @@ def _budget_item(b: Budget) -> m.BudgetItem:
         f"BUDGET#{b.node_id}", b.period, node_id=b.node_id, period=b.period, amount=b.amount,
         categories=b.categories or None, allocated=b.allocated, version=b.version, updated_at=b.updated_at,
         updated_by=b.updated_by, recommended_at=b.recommended_at, recommended_by=b.recommended_by,
+        below=b.below or None,
     )
 
 
@@ -43,16 +45,18 @@ class DynamoBudgetStore:
         return self.get_many([(node_id, period)]).get((node_id, period)) or Budget(node_id, period)
 
     def write(self, change: BudgetWrite) -> None:
-        """The budget, and the parent's `allocated`, each on the version read."""
-        def build(tx: Writes) -> None:
-            tx.put("budget", _budget_item(change.budget), condition=_written_on(m.BudgetItem, change.expected_version))
-            if change.parent is not None:
-                tx.put("parent budget", _budget_item(change.parent),
-                       condition=_written_on(m.BudgetItem, change.parent_expected_version))
-
+        """The budget, and the budgets above whose roll-ups moved, each on the version read."""
         try:
-            run_transaction(build)
+            run_transaction(lambda tx: put_budgets(tx, change))
         except TransactionCancelled as cancelled:
-            if cancelled.failed & {"budget", "parent budget"}:
+            if cancelled.failed & {"budget", "budget above"}:
                 raise StaleBudget(change.budget.node_id) from None
             raise
+
+
+def put_budgets(tx: Writes, change: BudgetWrite) -> None:
+    """Inside a transaction (a budget's own, or the approval of a budget request): every budget
+    the change moves, each conditioned on the version read."""
+    for index, (budget, expected_version) in enumerate(change.items):
+        tx.put("budget" if index == 0 else "budget above", _budget_item(budget),
+               condition=_written_on(m.BudgetItem, expected_version))

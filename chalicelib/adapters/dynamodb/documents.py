@@ -51,10 +51,11 @@ class DynamoDocumentStore:
         except DoesNotExist:
             return None
 
-    def _application_unchanged(self, tx: Writes, app: Application, editable: bool) -> None:
+    def _application_unchanged(self, tx: Writes, app: Application, editable: bool,
+                               statuses: tuple[str, ...] = EDITABLE) -> None:
         condition = m.ApplicationItem.version == app.version
         if editable:
-            condition &= m.ApplicationItem.status.is_in(*EDITABLE)
+            condition &= m.ApplicationItem.status.is_in(*statuses)
         tx.check("application", m.ApplicationItem, application_pk(app.id), "A", condition=condition)
 
     def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
@@ -111,11 +112,12 @@ class DynamoDocumentStore:
             raise
         return outbox
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
+               statuses: tuple[str, ...] = EDITABLE) -> list[OutboxKey]:
         owed: list[OutboxKey] = []
 
         def build(tx: Writes) -> None:
-            self._application_unchanged(tx, app, editable=True)
+            self._application_unchanged(tx, app, editable=True, statuses=statuses)
             tx.delete("document", m.DocumentItem(application_pk(app.id), f"DOC#{doc.id}"),
                       condition=m.DocumentItem.version == doc.version)
             history_key = history_sort_key(app.version, history.at)

@@ -343,7 +343,7 @@ class SurveyItem(Item):
 
 class BudgetItem(Item):
     """pk BUDGET#{node}, sk {period}: the month's budget, its split, and what the offices below
-    were given of it (`allocated`, moved with each child's budget)."""
+    show of theirs (`allocated`, `below`, moved with each change below)."""
 
     node_id = UnicodeAttribute()
     period = UnicodeAttribute()
@@ -355,6 +355,16 @@ class BudgetItem(Item):
     updated_by = UnicodeAttribute(null=True)
     recommended_at = UTCDateTimeAttribute(null=True)
     recommended_by = UnicodeAttribute(null=True)
+    # The splits the offices directly below show, added up per category (`Budget.below`).
+    below = JSONAttribute(null=True)
+
+
+class FiledReportItem(Item):
+    """pk FILED#{node}#{period}, sk {app}: a spending report of the month (the month spent),
+    at its office and every office above, put when it is submitted: the usage report's recap
+    lists every report, whatever became of it."""
+
+    application_id = UnicodeAttribute()
 
 
 class PostingItem(Item):

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import Writes, key_time
-from chalicelib.domain.budgets import Posting
+from chalicelib.domain.budgets import FiledReport, Posting
 
 
 def posting_item(node_id: str, posting: Posting) -> m.PostingItem:
@@ -28,3 +28,16 @@ def read_postings(node_id: str, period: str) -> list[tuple[str, str, int, dateti
     the subtree for the month, oldest approval first."""
     return [(item.application_id, item.category, int(item.amount), item.approved_at)
             for item in m.PostingItem.query(f"POSTED#{node_id}#{period}")]
+
+
+def put_filed_report(tx: Writes, filed: FiledReport) -> None:
+    """The same key each time it is submitted again: put, never duplicated."""
+    for node_id in filed.node_path:
+        tx.put("filed report", m.FiledReportItem(f"FILED#{node_id}#{filed.period}", filed.application_id,
+                                                 application_id=filed.application_id))
+
+
+def read_filed_reports(node_id: str, period: str) -> list[str]:
+    """The ids of every spending report submitted in the subtree for the month (the month
+    named when last submitted: the reader checks it against the report as it stands)."""
+    return [item.application_id for item in m.FiledReportItem.query(f"FILED#{node_id}#{period}")]

@@ -88,6 +88,7 @@ _THEMES = {
     "BudgetOut": "budgets",
     "DashboardQuery": "budgets",
     "OfficeFiguresOut": "budgets",
+    "DayOut": "budgets",
     "DashboardOut": "budgets",
     "SatisfactionOut": "budgets",
     "ReportRequest": "budgets",

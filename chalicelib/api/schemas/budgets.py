@@ -67,12 +67,19 @@ class SatisfactionOut(Out):
     grade: Literal["A", "B", "C", "D"] = Field(description="the quality letter of the index")
 
 
+class DayOut(Out):
+    date: str = Field(description="YYYY-MM-DD")
+    used: int = Field(description="rupiah spent that day in reports approved since")
+    pending: int = Field(description="rupiah spent that day in reports awaiting a decision")
+
+
 class DashboardOut(OfficeFiguresOut):
     # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
     series: list[OfficeFiguresOut] = Field(description="the office, the 12 months up to `period`, oldest first")
     satisfaction: list[SatisfactionOut] = Field(
         default_factory=list, description="the public satisfaction index per service, from the month's surveys")
+    daily: list[DayOut] = Field(description="the office, every day of `period`, first to last (the day spent)")
 
 
 class ReportRequest(Request):

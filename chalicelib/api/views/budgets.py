@@ -26,8 +26,9 @@ def office_out(office: OfficeFigures) -> s.OfficeFiguresOut:
     )
 
 
-@endpoint(summary="Set an office's budget for a month (a budget_allocator above it)", body=s.BudgetAmountRequest,
-          response=s.BudgetOut, tags=TAGS, errors=(401, 404, 409, 422), gate=gates.allocator_of)
+@endpoint(summary="Set an office's budget for a month (a budget_allocator above it adds money; a "
+                  "budget_recommender above it divides what an office within reach holds)", body=s.BudgetAmountRequest,
+          response=s.BudgetOut, tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.allocator_of)
 def set_budget(ctx, node_id: str, period: str, body: s.BudgetAmountRequest) -> s.BudgetOut:
     return budget_out(ctx.deps.budgets.set_amount(ctx.user(), node_id, period, body.amount))
 
@@ -45,7 +46,7 @@ def get_budget(ctx, node_id: str, period: str) -> s.BudgetOut:
     return budget_out(ctx.deps.budgets.get(ctx.user(), node_id, period))
 
 
-@endpoint(summary="An office's month: applications, budget, each child office, and 12 months of figures",
+@endpoint(summary="An office's month: applications, budget, each child office, 12 months and the month's days",
           query=s.DashboardQuery, response=s.DashboardOut, tags=TAGS, errors=(401, 404, 422), gate=gates.figures_of)
 def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
     board = ctx.deps.budgets.dashboard(ctx.user(), node_id, query.period)
@@ -54,7 +55,8 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
                           children=[office_out(c) for c in board.children],
                           series=[office_out(m) for m in board.series],
                           satisfaction=[s.SatisfactionOut(service_id=service_id, **figures)
-                                        for service_id, figures in sorted(board.satisfaction.items())])
+                                        for service_id, figures in sorted(board.satisfaction.items())],
+                          daily=[s.DayOut(date=d.day, used=d.used, pending=d.pending) for d in board.daily])
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,

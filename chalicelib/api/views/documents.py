@@ -49,7 +49,8 @@ def download(ctx, id: str, document_id: str) -> s.DownloadOut:
                          expires_in=ctx.deps.settings.download_url_seconds)
 
 
-@endpoint(summary="Remove a document that is not evidence, while draft or returned", status=204, tags=TAGS,
+@endpoint(summary="Remove a document that is not evidence, while draft or returned (a marketing-fee report's "
+                  "evidence: by its office, until the report is approved)", status=204, tags=TAGS,
           errors=(401, 403, 404, 409))
 def delete(ctx, id: str, document_id: str) -> Result:
     ctx.deps.documents.delete(ctx.user(), id, document_id, ctx.origin)

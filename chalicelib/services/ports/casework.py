@@ -69,6 +69,9 @@ class ApplicationStore(Protocol):
 
     def postings(self, node_id: str, period: str) -> list[PostingLine]: ...
 
+    def filed_reports(self, node_id: str, period: str) -> list[str]:
+        """Ids of every spending report submitted in the subtree for the month."""
+
     def certificate_sequence(self, series: str) -> int:
         """The last number given in the series (0: none yet)."""
 
@@ -107,8 +110,10 @@ class DocumentStore(Protocol):
         """A scan's verdict; None if the document was settled already, StaleApplication if
         the application moved since it was read."""
 
-    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str]) -> list[OutboxKey]:
-        """StaleApplication unless the application (editable) and document are as read. The
+    def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
+               statuses: tuple[str, ...] = ...) -> list[OutboxKey]:
+        """StaleApplication unless the application (in one of `statuses`, else a draft or
+        returned) and document are as read. The
         storage keys `files` are owed removal: an outbox entry (topic remove_files) of the delete."""
 
 
