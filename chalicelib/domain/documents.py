@@ -147,6 +147,18 @@ def check_delete(app: Application, caller: Principal, document: Document,
     return EDITABLE
 
 
+def check_required_kept(app: Application, service: ServiceType, document: Document, documents: list[Document]) -> None:
+    """Evidence removed while its report awaits a decision must not leave a mandatory
+    requirement without a clean file: the deciders would approve a report without its photo."""
+    spec = requirement_of(service, document.requirement)
+    if app.status not in AWAITING_DECISION or spec is None or not spec.required:
+        return
+    others = [d for d in documents if d.requirement == spec.name and d.id != document.id and d.status == CLEAN]
+    if not others:
+        raise Conflict(msg("{document} is required and this is its only file: add another before removing it",
+                           document=_label(spec)))
+
+
 def missing_documents(service: ServiceType, documents: list[Document], now: datetime) -> list[tuple[str, str, str]]:
     """(requirement, code, why) for each mandatory document without a clean file, and for any file
     still being scanned (its verdict must be known before deciders see the application)."""

@@ -333,6 +333,8 @@ ID: dict[str, str] = {
         "anggaran ditetapkan oleh budget_allocator di atas kantor ini, atau dibagi oleh budget_recommender ke kantor-kantor "
         "di bawah anggaran yang dijangkaunya",
     "only the office that filed it may remove its evidence": "hanya kantor yang mengajukannya yang dapat menghapus buktinya",
+    "{document} is required and this is its only file: add another before removing it":
+        "{document} wajib ada dan ini satu-satunya berkasnya: tambahkan berkas lain sebelum menghapusnya",
     "evidence can be removed until the report is decided, not once it is {status}":
         "bukti dapat dihapus sampai laporan diputuskan, tidak setelah berstatus {status}",
     # office calendars, and taking over or handing on an escalated step

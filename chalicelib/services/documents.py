@@ -186,6 +186,7 @@ class DocumentService:
             raise NotFound("no such document")
         service = self.catalog.require_service_of(app)
         statuses = docs.check_delete(app, caller, document, service)
+        docs.check_required_kept(app, service, document, self.documents.list(app.id))
         spec = docs.requirement_of(service, document.requirement)
         # What went, so the history keeps it once the file is gone: the name is in the entry's
         # text; its id, size and digest with it.

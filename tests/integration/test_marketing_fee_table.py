@@ -173,9 +173,12 @@ def test_a_cluster_removes_its_evidence_until_the_report_is_approved_and_the_his
     removal = next(h for h in history if h["action"] == "delete_document")
     assert (removal["actor"], removal["actor_id"]) == ("Cluster A2", p["cluster_a2_id"])
     assert "kedua.png" in removal["comment"] and second["document_id"] in removal["comment"]
+    # The report's last photo stays while it awaits a decision: nobody approves a report without one.
+    first = next(d for d in left if d["filename"] != "kedua.png")
+    only = api.call("DELETE", f"/applications/{report['id']}/documents/{first['document_id']}", token=p["cluster_a"])
+    assert only.status == 409 and "satu-satunya" in only.json["detail"], only.text
     # Once approved, the evidence stays.
     approve_report(api, report["id"], p["branch_manager"], p["mcot"], p["region"])
-    first = next(d for d in left if d["filename"] != "kedua.png")
     kept = api.call("DELETE", f"/applications/{report['id']}/documents/{first['document_id']}", token=p["cluster_a"])
     assert kept.status == 409 and "disetujui" in kept.json["detail"]
 
