@@ -26,8 +26,8 @@ help:
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "satupintu runs on Python 3.11 (the Lambda runtime); found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# pip pinned: chalice 1.34 (its packaging uses pip) wants pip<26.3
-	$(BIN)/python -m pip install --quiet pip==26.2.2
+	# pip bounded: chalice 1.34 (its packaging uses pip) wants pip<26.3
+	$(BIN)/python -m pip install --quiet "pip>=25,<26.3"
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	@touch $(INSTALLED)
 
