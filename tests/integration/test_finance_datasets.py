@@ -10,24 +10,11 @@ import requests
 
 from chalicelib.domain import integrations as reg
 from tests.integration.test_applications import decide, file
-from tests.integration.test_integrations import fault, standins  # noqa: F401 - a fixture
+from tests.integration.test_integrations import fault, registries, standins  # noqa: F401 (fixtures)
 from tests.support import make_office_tree, make_people
 
 SCORES = {"requirements": 4, "procedure": 4, "time": 3, "cost": 3, "product": 4, "competence": 3,
           "behaviour": 3, "complaints": 3, "facilities": 3}
-
-
-@pytest.fixture
-def registries(standins, monkeypatch):  # noqa: F811 - the imported fixture
-    monkeypatch.setenv("BIOS_BASE_URL", f"{standins.url}/bios")
-    monkeypatch.setenv("BIOS_SATKER", "satker-uji")
-    monkeypatch.setenv("BIOS_KEY", "kunci-uji")
-    monkeypatch.setenv("REGISTRY_RETRY_BASE_SECONDS", "0")
-    monkeypatch.setenv("REGISTRY_RETRY_CAP_SECONDS", "0")
-    monkeypatch.setenv("REGISTRY_TIMEOUT_SECONDS", "1")
-    requests.delete(f"{standins.url}/_standin/faults", timeout=5)
-    yield standins
-    requests.delete(f"{standins.url}/_standin/faults", timeout=5)
 
 
 @pytest.fixture
@@ -71,7 +58,7 @@ def balance_url(node: str, kind: str, day: str) -> str:
 
 
 def test_a_balance_is_finances_per_day_and_account_replaced_when_entered_again_and_saved_once(
-        registries, api, unit):
+        registries, api, unit):  # noqa: F811
     day = yesterday(api)
     url = balance_url(unit["office"], "operasional", day)
     body = {"kdbank": "009", "no_rekening": "1230009876", "unit": "BLU Uji", "saldo_akhir": 125_000_000}
@@ -114,7 +101,7 @@ def test_a_balance_is_finances_per_day_and_account_replaced_when_entered_again_a
     assert saved(registries, reg.BALANCE_MANAGED_FUNDS, day, "555000111")[0]["saldo_akhir"] == "75000000"
 
 
-def test_staff_counts_are_hrs_and_pushed_by_category(registries, api, unit):
+def test_staff_counts_are_hrs_and_pushed_by_category(registries, api, unit):  # noqa: F811
     day = yesterday(api)
     url = f"/staffing/{unit['office']}/{day}"
     counts = {"pns": 12, "pppk": 4, "non_pns": 7, "kontrak": 3}
@@ -144,7 +131,7 @@ def decided(api, unit, action="approve"):
 
 
 def test_a_decided_applicant_is_invited_answers_once_and_the_index_is_on_the_dashboard_and_pushed(
-        registries, api, unit):
+        registries, api, unit):  # noqa: F811
     draft = file(api, unit["applicant"], unit["desk"], {"title": "Belum", "amount": 1})
     assert api.post(f"/applications/{draft['id']}/survey", {"scores": SCORES},
                     token=unit["applicant"]).status == 409  # not decided yet
@@ -182,7 +169,7 @@ def test_a_decided_applicant_is_invited_answers_once_and_the_index_is_on_the_das
     assert (row["jml_responden"], row["nilai_ikm"], row["mutu"], posts) == ("2", "54.17", "D", 1)
 
 
-def test_a_record_the_registry_refuses_tells_ops_at_once_in_the_app_and_by_mail(registries, api, unit):
+def test_a_record_the_registry_refuses_tells_ops_at_once_in_the_app_and_by_mail(registries, api, unit):  # noqa: F811
     day = yesterday(api)
     assert api.put(f"/staffing/{unit['office']}/{day}", {"pns": 1, "pppk": 0, "non_pns": 0, "kontrak": 0},
                    token=unit["hr"]).status == 200
@@ -201,7 +188,7 @@ def test_a_record_the_registry_refuses_tells_ops_at_once_in_the_app_and_by_mail(
                 if n["kind"] == "registry_record_failed"]
 
 
-def test_an_approved_applications_fixed_fee_is_that_days_revenue_of_its_account(registries, api, unit, monkeypatch):
+def test_an_approved_applications_fixed_fee_is_that_days_revenue_of_its_account(registries, api, unit, monkeypatch):  # noqa: F811
     from chalicelib.domain.catalog import Fee
 
     catalog = api.deps.catalog
