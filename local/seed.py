@@ -278,16 +278,18 @@ def _marketing_month(deps, users: dict[str, User], origin: Origin) -> None:
         deps.budgets.set_amount(region, cluster, period, sum(split.values()))
         deps.budgets.set_recommendation(region, cluster, period, split)
     reports = [
-        ("cluster.utara", "cluster-depok-utara", "OUTLET", "Branding outlet Margonda", 7_500_000, (40, 120, 200), True),
+        ("cluster.utara", "cluster-depok-utara", "OUTLET", "Branding outlet Margonda", 7_500_000, (40, 120, 200), True,
+         "Margonda Raya", "Spanduk dan neon box untuk 12 outlet, pemasangan oleh vendor."),
         ("cluster.selatan", "cluster-depok-selatan", "ACQUISITION", "Open table Pasar Cisalak", 12_000_000,
-         (200, 80, 60), True),
-        ("cluster.utara", "cluster-depok-utara", "SF", "Insentif sales force minggu 3", 4_250_000, (60, 160, 90), False),
+         (200, 80, 60), True, "Pasar Cisalak", "Dua hari open table: sewa tenda, materi promosi dan konsumsi tim."),
+        ("cluster.utara", "cluster-depok-utara", "SF", "Insentif sales force minggu 3", 4_250_000, (60, 160, 90), False,
+         "Depok Utara", "Insentif 17 sales force atas pencapaian aktivasi minggu ketiga."),
     ]
-    for who, cluster, category, activity, amount, color, approve in reports:
+    for who, cluster, category, activity, amount, color, approve, point, description in reports:
         staff = _principal(users[who])
         app = deps.applications.create(staff, "marketing-fee-report", cluster, {
             "category": category, "activity": activity, "spent_on": today, "amount": amount, "payee": "CV Sinar Depok",
-            "location": "Depok", "description": f"{activity}: materi promosi, sewa tempat dan konsumsi tim."}, origin)
+            "location": point, "description": description}, origin)
         _attach(deps, staff, app.id, "evidence_photo", "bukti.png", _png(color))
         deps.applications.submit(staff, app.id, origin)
         for step, approver in enumerate(EVIDENCE_CHAIN if approve else (), start=1):
