@@ -545,6 +545,12 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )
 
+# The regulations library and the offices' contacts live in a module of their own (one store per
+# aggregate); their models share the table's connection like the rest.
+from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS  # noqa: E402
+
+ALL_MODELS += LIBRARY_MODELS
+
 
 def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:
     """Point every model at the configured table, through one shared connection; safe to call
