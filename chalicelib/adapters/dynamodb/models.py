@@ -544,11 +544,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
     SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )
-
-# The regulations library and the offices' contacts live in a module of their own (one store per
-# aggregate); their models share the table's connection like the rest.
+# The regulations library's and the contacts' models, in a module of their own (this one is full).
 from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS  # noqa: E402
-
 ALL_MODELS += LIBRARY_MODELS
 
 

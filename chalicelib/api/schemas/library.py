@@ -13,7 +13,7 @@ RegulationType = Literal["law", "government_regulation", "ministerial_regulation
 RegulationStatus = Literal["in_force", "amended", "revoked"]
 Topic = Annotated[str, Field(max_length=40, json_schema_extra=documented(pattern=r"^[a-z0-9][a-z0-9 -]{0,39}$"))]
 EntryId = Annotated[str, Field(max_length=ID_LENGTH)]
-Links = Field(max_length=5, description="ids of library entries (at most 5)")
+Links = Field([], max_length=5, description="ids of library entries (at most 5)")
 
 
 class RegulationFields(Request):
