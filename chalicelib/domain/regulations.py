@@ -67,7 +67,7 @@ class Regulation:
     number: str
     year: int
     title: str
-    enacted_on: str
+    enacted_on: str | None
     declared_status: str
     topics: tuple[str, ...]
     summary: str
@@ -163,10 +163,20 @@ def check_entry(fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("number", "title"):
         if not clean[name]:
             problems.append(FieldProblem(name, "is required"))
+    # A change may send null for what it clears; these are never cleared.
+    for name, allowed in (("type", TYPES), ("year", None)):
+        if clean.get(name) is None or (allowed and clean[name] not in allowed):
+            problems.append(FieldProblem(name, "is required"))
+    clean["status"] = clean.get("status") or "in_force"
+    for name in ("amends", "revokes"):
+        clean[name] = tuple(clean.get(name) or ())
     clean["topics"] = tuple(dict.fromkeys(t.strip().lower() for t in clean.get("topics") or () if t.strip()))
+    if problems:
+        raise InvalidInput("the entry is not right", problems)
     try:
-        enacted = date.fromisoformat(clean["enacted_on"])
-        if enacted.year != clean["year"]:
+        # Unknown for some acts (an old standard's day of adoption): then left out.
+        enacted = date.fromisoformat(clean["enacted_on"]) if clean.get("enacted_on") else None
+        if enacted is not None and enacted.year != clean["year"]:
             problems.append(FieldProblem("enacted_on", msg("falls outside the year {year}", year=clean["year"])))
     except (ValueError, TypeError):
         problems.append(FieldProblem("enacted_on", "must be a date, YYYY-MM-DD"))

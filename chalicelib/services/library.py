@@ -121,13 +121,14 @@ class LibraryService:
 
     # ---- writing -----------------------------------------------------------------------------
 
-    def create(self, caller: Principal, fields: dict[str, Any]) -> regs.Regulation:
+    def create(self, caller: Principal, fields: dict[str, Any], entry_id: str | None = None) -> regs.Regulation:
+        """A new entry; `entry_id` only for the demo's (services cite them by id)."""
         require_any(caller, LIBRARIAN_ROLES)
         clean = regs.check_entry(fields)
         now = self.clock.now()
         entry = regs.Regulation(
-            id=new_id("reg"), type=clean["type"], number=clean["number"], year=clean["year"], title=clean["title"],
-            enacted_on=clean["enacted_on"], declared_status=clean.get("status") or "in_force", topics=clean["topics"],
+            id=entry_id or new_id("reg"), type=clean["type"], number=clean["number"], year=clean["year"], title=clean["title"],
+            enacted_on=clean.get("enacted_on"), declared_status=clean.get("status") or "in_force", topics=clean["topics"],
             summary=clean["summary"], created_at=now, updated_at=now, updated_by=caller.user_id,
             amends=tuple(dict.fromkeys(clean.get("amends") or ())), revokes=tuple(dict.fromkeys(clean.get("revokes") or ())),
         )

@@ -96,10 +96,10 @@ def test_search_puts_number_and_title_matches_before_summary_matches(api, people
     in_summary = entry(api, token, number="5", title="Irigasi", summary="Menyebut waduk kalibiru sekali.", year=2005,
                        enacted_on="2005-03-01")
     in_title = entry(api, token, number="6", title="Waduk Kalibiru", summary="", year=2001, enacted_on="2001-03-01")
-    in_number = entry(api, token, number="27/PRT/M/2015", title="Bendungan Uji", year=2015, enacted_on="2015-05-01")
+    in_number = entry(api, token, number="99/PRT/M/2015", title="Bendungan Uji", year=2015, enacted_on="2015-05-01")
     found = ids(api.get("/regulations?q=kalibiru"))
     assert found.index(in_title["id"]) < found.index(in_summary["id"])
-    assert ids(api.get("/regulations?q=27/PRT/M/2015"))[0] == in_number["id"]
+    assert ids(api.get("/regulations?q=99/PRT/M/2015"))[0] == in_number["id"]
     assert in_number["id"] in ids(api.get("/regulations?q=prt"))
     assert ids(api.get("/regulations?q=waduk+kalibiru+irigasi")) == [in_summary["id"]]
     assert ids(api.get("/regulations?q=kalibiru&type=law")) == []
@@ -145,3 +145,19 @@ def test_an_office_publishes_its_contact_and_offices_below_show_it(api, people):
     assert bad.status == 422 and bad.json["errors"][0]["field"] == "email"
     page = api.get("/services/dam-design-approval").json
     assert page["ask"] and all(office["source_node_id"] == "dam-division" for office in page["ask"])
+
+
+def test_the_demo_library_holds_the_real_acts_and_the_dam_services_cite_them(api, seeded):
+    found = ids(api.get("/regulations?q=27/PRT/M/2015"))
+    assert found[0] == "reg_permen-pupr-27-2015"
+    water = api.get("/regulations/reg_uu-17-2019").json
+    assert (water["number"], water["year"], water["title"]) == ("17", 2019, "Sumber Daya Air")
+    assert set(water["revokes"]) == {"reg_uu-11-1974", "reg_uu-7-2004"}
+    old = api.get("/regulations/reg_uu-11-1974").json
+    assert old["status"] == "revoked" and old["revoked_by"] == ["reg_uu-17-2019"]
+    dams = api.get("/regulations/reg_pp-37-2010").json
+    assert {"dam-design-approval", "dam-operation-permit"} <= {s["id"] for s in dams["cited_by_services"]}
+    page = api.get("/services/dam-design-approval").json
+    assert {"id": "reg_pp-37-2010", "number": "37", "title": "Bendungan"} in page["regulations"]
+    assert ids(api.get("/regulations?type=standard&q=pelimpah")) == ["reg_sni-3432-2020", "reg_sni-03-3432-1994"]
+    assert "reg_sni-3432-2020" in ids(api.get("/regulations?type=standard&status=in_force"))

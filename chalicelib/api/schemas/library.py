@@ -21,8 +21,8 @@ class RegulationFields(Request):
                         description="as the act writes it, e.g. 17, 37, 27/PRT/M/2015, SNI 8062:2015")
     year: Integer = Field(ge=1945, le=2100)
     title: str = Field(max_length=400, json_schema_extra=documented(min_length=1, pattern=r"\S"))
-    enacted_on: str = Field(max_length=10, json_schema_extra=documented(pattern=DAY_PATTERN),
-                            description="the day it was enacted (YYYY-MM-DD), in its year")
+    enacted_on: str | None = Field(None, max_length=10, json_schema_extra=documented(pattern=DAY_PATTERN),
+                                   description="the day it was enacted (YYYY-MM-DD), in its year; null when unknown")
     topics: list[Topic] = Field([], max_length=10)
     summary: str = Field("", max_length=4000)
 
@@ -71,7 +71,7 @@ class RegulationRef(Out):
 class RegulationSummary(RegulationRef):
     type: RegulationType
     year: int
-    enacted_on: str
+    enacted_on: str | None
     status: RegulationStatus
     topics: list[str]
 
