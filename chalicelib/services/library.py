@@ -141,6 +141,8 @@ class LibraryService:
             before = self.store.get(entry_id)
             if before is None:
                 raise NotFound("no such regulation")
+            if not changes:
+                return before
             current = {k: getattr(before, k) for k in ("type", "number", "year", "title", "enacted_on", "topics",
                                                        "summary", "amends", "revokes")}
             current["status"] = before.declared_status

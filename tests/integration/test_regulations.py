@@ -2,11 +2,16 @@
 entries (earlier versions stay readable), links kept both ways, the PDF scanned and its text
 searchable; services cite entries; offices publish their contact details."""
 
+import json
+
+import boto3
 import pytest
 import requests
 
+from local.stack import REGION
+
 from tests import files as make
-from tests.support import make_people, post_file
+from tests.support import deliver_queue, make_people, post_file
 
 
 @pytest.fixture
@@ -161,3 +166,35 @@ def test_the_demo_library_holds_the_real_acts_and_the_dam_services_cite_them(api
     assert {"id": "reg_pp-37-2010", "number": "37", "title": "Bendungan"} in page["regulations"]
     assert ids(api.get("/regulations?type=standard&q=pelimpah")) == ["reg_sni-3432-2020", "reg_sni-03-3432-1994"]
     assert "reg_sni-3432-2020" in ids(api.get("/regulations?type=standard&status=in_force"))
+
+
+def test_a_refused_amendment_changes_nothing(api, people):
+    token = people["librarian"]
+    created = entry(api, token, number="77", title="Tetap Sama", year=2012, enacted_on="2012-01-01")
+    for bad in ({"title": None}, {"type": None}, {"amends": [created["id"]]}, {"revokes": ["reg_missing"]},
+                {"enacted_on": "2013-01-01"}, {"title": "   "}):
+        answer = api.patch(f"/regulations/{created['id']}", bad, token=token)
+        assert answer.status == 422, (bad, answer.text)
+        assert answer.json["errors"][0]["field"] in bad
+    read = api.get(f"/regulations/{created['id']}").json
+    assert read["version"] == 1 and read["title"] == "Tetap Sama" and read["versions"] == []
+    assert api.patch(f"/regulations/{created['id']}", {}, token=token).json["version"] == 1
+    assert api.patch("/regulations/reg_missing", {"title": "X"}, token=token).status == 404
+
+
+def test_a_library_upload_that_cannot_be_scanned_is_refused_not_left_scanning(api, people):
+    token = people["librarian"]
+    created = entry(api, token, number="66", title="Tak Terperiksa", year=2012, enacted_on="2012-01-01")
+    offered = api.post(f"/regulations/{created['id']}/document",
+                       {"filename": "a.pdf", "content_type": "application/pdf", "size": 100}, token=token).json
+    key = offered["fields"]["key"]
+    event = {"Records": [{"eventName": "ObjectCreated:Post", "s3": {"object": {"key": key, "eTag": "x"}}}]}
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=api.deps.settings.aws_endpoint_url)
+    url = sqs.get_queue_url(QueueName="satupintu-scan-dlq")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))
+    assert deliver_queue(api.deps, "scan_failed") >= 1
+    read = api.get(f"/regulations/{created['id']}").json
+    assert read["pending_document"]["status"] == "rejected" and read["download_url"] is None
+    assert api.post(f"/regulations/{created['id']}/document",
+                    {"filename": "a.pdf", "content_type": "application/pdf", "size": 30 * 1024 * 1024},
+                    token=token).status == 422
