@@ -112,3 +112,14 @@ def test_a_candidate_missing_a_word_or_shown_higher_already_is_dropped():
     # "bendungan" in its title and its text: shown once, among the title matches.
     assert not search.keep(search.Candidate("r", search.TEXT, ()), {search.TITLE, search.TEXT})
     assert search.keep(search.Candidate("r", search.TITLE, ()), {search.TITLE, search.TEXT})
+
+
+def test_the_library_store_imports_first_in_a_fresh_process():
+    # The API process builds the store before anything else of the table: its models must load
+    # whichever module comes first.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import chalicelib.adapters.dynamodb.library"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

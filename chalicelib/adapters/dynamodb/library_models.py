@@ -1,5 +1,6 @@
 """The regulations library's items and the offices' contact details (docs/DATA.md). Beside
-models.py, which lists them in ALL_MODELS, so they share its table and connection."""
+models.py, which lists them in ALL_MODELS, so they share its table and connection. Import them
+from models.py, never from here first: models.py imports this module at its end."""
 
 from __future__ import annotations
 

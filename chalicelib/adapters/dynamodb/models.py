@@ -545,7 +545,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )
 # The regulations library's and the contacts' models, in a module of their own (this one is full).
-from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS  # noqa: E402
+from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS, ContactItem, LibraryItem  # noqa: E402,F401
 ALL_MODELS += LIBRARY_MODELS
 
 
