@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from chalicelib.domain import files
@@ -241,7 +241,9 @@ class LibraryService:
             return checker.keep_away(key, version_id, "no library upload awaits it")
         try:
             stored = self.storage.read(key, etag, version_id, MAX_PDF_BYTES)
-        except (ObjectTooLarge, ObjectGone):
+        except ObjectGone:
+            return "gone"
+        except ObjectTooLarge:
             return self._settle(entry.id, pending, None, files.reason("too_large", "Berkas terlalu besar.",
                                                                       "The file is too large."), key, version_id)
         antivirus, verdict = checker.check_file(stored, key, version_id, attempt, regs.PDF, pending.size, MAX_PDF_BYTES)
@@ -255,16 +257,14 @@ class LibraryService:
         if verdict.clean:
             served_version = self.storage.write_served(served_key(entry_id, pending.id), verdict.served or b"", regs.PDF)
             text, pages = self.extract_text(verdict.served or b"")
-            settled = pending.__class__(**{**pending.__dict__, "status": regs.CLEAN, "scanned_at": now,
-                                           "served_version": served_version, "pages": pages,
-                                           "sha256": hashlib.sha256(stored.data).hexdigest()})
+            settled = replace(pending, status=regs.CLEAN, scanned_at=now, served_version=served_version, pages=pages,
+                              sha256=hashlib.sha256(stored.data).hexdigest())
         else:
             rejection = verdict.rejection
             if stored is not None:
                 self.storage.quarantine_bytes(f"reg/{entry_id}/{pending.id}", stored.data)
-            settled = pending.__class__(**{**pending.__dict__, "status": regs.REJECTED, "scanned_at": now,
-                                           "reason_id": rejection.id if rejection else None,
-                                           "reason_en": rejection.en if rejection else None})
+            settled = replace(pending, status=regs.REJECTED, scanned_at=now,
+                              reason_id=rejection.id if rejection else None, reason_en=rejection.en if rejection else None)
         outcome = self._record(entry_id, settled)
         if outcome == regs.CLEAN:
             entry = self.store.get(entry_id)
@@ -302,9 +302,9 @@ class LibraryService:
         pending = entry.pending_document if entry else None
         if pending is None or target is None or pending.id != target[1]:
             return "nothing to do"
-        settled = pending.__class__(**{**pending.__dict__, "status": regs.REJECTED, "scanned_at": self.clock.now(),
-                                       "reason_id": "Berkas tidak dapat diperiksa; unggah ulang.",
-                                       "reason_en": "The file could not be scanned; upload it again."})
+        settled = replace(pending, status=regs.REJECTED, scanned_at=self.clock.now(),
+                          reason_id="Berkas tidak dapat diperiksa; unggah ulang.",
+                          reason_en="The file could not be scanned; upload it again.")
         return self._record(entry.id, settled)
 
 
