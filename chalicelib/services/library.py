@@ -165,7 +165,9 @@ class LibraryService:
         links = {"amends": list(entry.amends), "revokes": list(entry.revokes)}
         changes = regs.link_changes(before, entry)
         targets = self.store.get_many({c.target_id for c in changes})
-        regs.check_links(entry.id, links, set(targets) | {c.target_id for c in changes if not c.added})
+        # Only links being added must name entries that exist: those kept were checked when added.
+        kept = set(before.amends + before.revokes) if before else set()
+        regs.check_links(entry.id, links, set(targets) | kept)
         linked: dict[str, regs.Regulation] = {}
         for change in changes:
             target = linked.get(change.target_id) or targets.get(change.target_id)

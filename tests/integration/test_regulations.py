@@ -79,6 +79,8 @@ def test_amending_links_both_ways_and_keeps_the_old_text(api, people):
     read_old = api.get(f"/regulations/{old['id']}").json
     assert read_old["amended_by"] == [amendment["id"]] and read_old["status"] == "amended"
 
+    retitled = api.patch(f"/regulations/{amendment['id']}", {"title": "Perubahan Pertama"}, token=token)
+    assert retitled.status == 200 and retitled.json["amends"] == [old["id"]], retitled.text
     changed = api.patch(f"/regulations/{old['id']}", {"summary": "Teks baru."}, token=token)
     assert changed.status == 200, changed.text
     # The amendment's link moved it to version 2 (no new text); the patch to 3, keeping 2.
