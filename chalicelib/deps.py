@@ -498,7 +498,6 @@ class Container:
             return extract(data)
 
         return LibraryService(store=self.library_store, storage=self.storage, clock=self.clock,
-                              upload_url_seconds=self.settings.upload_url_seconds,
                               files_check=lambda: self.documents, extract_text=extract_text)
 
     @cached_property

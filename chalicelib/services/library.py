@@ -54,12 +54,11 @@ class Found:
 
 
 class LibraryService:
-    def __init__(self, *, store: LibraryStore, storage: ObjectStorage, clock: Clock, upload_url_seconds: int,
+    def __init__(self, *, store: LibraryStore, storage: ObjectStorage, clock: Clock,
                  files_check: Callable[[], Any], extract_text: Callable[[bytes], tuple[str, int]]) -> None:
         self.store = store
         self.storage = storage
         self.clock = clock
-        self.upload_url_seconds = upload_url_seconds
         # The document service (its malware and file checks); built only by the scan.
         self.files_check = files_check
         self.extract_text = extract_text
