@@ -20,13 +20,15 @@ import tempfile
 import time
 import uuid
 import warnings
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 IMPORT_RUNS = 15
+# Regulations added to the library before the large size's measurements (the demo has ten).
+LIBRARY_ENTRIES = 1000
 
 
 # ---- 1. import time -----------------------------------------------------------------------
@@ -262,6 +264,57 @@ class Bench:
             assert status == 200, app
         return app
 
+    def measure_library(self, record, results) -> None:
+        """The regulations library's routes and the offices' contacts (the library holds the
+        demo's entries, and at the large size LIBRARY_ENTRIES more: load_library)."""
+        librarian, admin = self.login("pustakawan"), self.login("admin")
+        record("GET", "/regulations", *self.counted("GET", "/regulations?limit=20")[:2])
+        results[("GET", "/regulations?q=bendungan keamanan")] = self.counted(
+            "GET", "/regulations?q=bendungan+keamanan&limit=20")[:2]
+        results[("GET", "/regulations?q=27/PRT/M/2015")] = self.counted("GET", "/regulations?q=27/PRT/M/2015")[:2]
+        record("GET", "/regulations/{id}", *self.counted("GET", "/regulations/reg_pp-37-2010")[:2])
+        status, calls, created = self.counted("POST", "/regulations", {
+            "type": "circular", "number": f"{uuid.uuid4().hex[:4]}/SE/2026", "year": 2026, "title": "Bench bendungan",
+            "summary": "Kesiapsiagaan bendungan di musim hujan.", "amends": ["reg_pp-121-2015"]}, token=librarian)
+        record("POST", "/regulations", status, calls)
+        record("PATCH", "/regulations/{id}", *self.counted("PATCH", f"/regulations/{created['id']}",
+                                                           {"title": "Bench bendungan diubah"}, token=librarian)[:2])
+        record("POST", "/regulations/{id}/document", *self.counted(
+            "POST", f"/regulations/{created['id']}/document",
+            {"filename": "se.pdf", "content_type": "application/pdf", "size": 1000}, token=librarian)[:2])
+        record("GET", "/org/nodes/{id}/contact", *self.counted("GET", "/org/nodes/dam-desk/contact")[:2])
+        record("PUT", "/org/nodes/{id}/contact", *self.counted("PUT", "/org/nodes/dam-desk/contact", {
+            "phone": "+62 21 0000 0009", "hours": "Senin-Jumat 08.00-16.00 WIB"}, token=admin)[:2])
+
+    def load_library(self, count: int) -> None:
+        """`count` more regulations, each with its listing, its own words' postings and a
+        summary's and text's (written in batches, as load_applications does): most of them hold
+        "bendungan", so a search for it has far more than a page to choose from."""
+        from chalicelib.adapters.dynamodb import models as m
+        from chalicelib.adapters.dynamodb.library import to_data
+        from chalicelib.domain import library_search as search
+        from chalicelib.domain.ids import new_id
+        from chalicelib.domain.regulations import TYPES, Regulation
+
+        rng = random.Random(count)
+        pool = ("bendungan", "keamanan", "waduk", "irigasi", "sungai", "air", "banjir", "pelimpah", "inspeksi", "rawa")
+        now = datetime.now(timezone.utc)
+        with m.LibraryItem.batch_write() as batch:
+            for n in range(count):
+                year = rng.randint(1974, 2026)
+                entry = Regulation(
+                    id=new_id("reg"), type=TYPES[n % len(TYPES)], number=f"{n}/PRT/M/{year}", year=year,
+                    title=" ".join(rng.sample(pool, 3)), enacted_on=None, declared_status="in_force", topics=(),
+                    summary=" ".join(rng.sample(pool, 4)), created_at=now, updated_at=now, updated_by="bench")
+                words = search.entry_words(entry.type, entry.number, entry.title, entry.topics, "")
+                batch.save(m.LibraryItem(f"REG#{entry.id}", "R", data=to_data(entry), version=1, entry_words=words))
+                batch.save(m.LibraryItem("REGS", f"{year:04d}#{entry.id}", data=to_data(entry), entry_id=entry.id,
+                                         year=year))
+                body = {(w, search.SUMMARY) for w in search.words(entry.summary)} | {
+                    (w, search.TEXT) for w in search.text_words(" ".join(rng.choices(pool, k=40)) + f" kata{n}")}
+                for word, rank in [*words.items(), *body]:
+                    batch.save(m.LibraryItem(f"WORD#{word}", f"{rank}#{entry.id}", entry_id=entry.id, year=year))
+
     # ---- bulk data ----------------------------------------------------------------------
 
     def load_applications(self, target: int) -> None:
@@ -449,6 +502,8 @@ class Bench:
         record("POST", "/notifications/{id}/read", *self.counted("POST", f"/notifications/{note}/read", token=clerk)[:2])
         record("GET", "/ops/failed-notifications", *self.counted("GET", "/ops/failed-notifications",
                                                                 token=self.login("ops"))[:2])
+
+        self.measure_library(record, results)
 
         # budgets, dashboards, reports, certificates
         region, branch, area = self.login("region.jabotabek"), self.login("branch.depok"), self.login("area.jabar")
@@ -842,6 +897,9 @@ def main() -> int:
     for size in sizes:
         print(f"loading {size:,} applications…", flush=True)
         bench.load_applications(size)
+        if size == sizes[-1] and len(sizes) > 1:
+            print(f"loading {LIBRARY_ENTRIES:,} regulations…", flush=True)
+            bench.load_library(LIBRARY_ENTRIES)
         scans_before = bench.emulator.calls.get("dynamodb:Scan", 0)
         retries_before = sum(bench.emulator.retries.values())
         print("measuring routes…", flush=True)

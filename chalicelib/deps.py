@@ -482,6 +482,31 @@ class Container:
         )
 
     @cached_property
+    def library_store(self):
+        from chalicelib.adapters.dynamodb.library import DynamoLibraryStore
+
+        return self._built_on_table(DynamoLibraryStore)
+
+    @cached_property
+    def library(self):
+        from chalicelib.services.library import LibraryService
+
+        def extract_text(data: bytes):
+            # pypdf loads in the scan function only, on the first library PDF.
+            from chalicelib.adapters.pdf_text import extract_text as extract
+
+            return extract(data)
+
+        return LibraryService(store=self.library_store, storage=self.storage, clock=self.clock,
+                              files_check=lambda: self.documents, extract_text=extract_text)
+
+    @cached_property
+    def contacts(self):
+        from chalicelib.services.contacts import ContactService
+
+        return ContactService(org=self.org_store, store=self.library_store)
+
+    @cached_property
     def documents(self):
         from chalicelib.services.documents import DocumentService, UploadLimits
 

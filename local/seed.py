@@ -73,6 +73,8 @@ STAFF = [
                                                              ("viewer", "region-jabotabek-selatan")]),
     ("area.jabar", "Manajer Area Jabotabek Jabar", [("budget_allocator", "area-jabo-jabar"), ("viewer", "area-jabo-jabar")]),
     ("gm.sbp", "GM SBP Area Jabotabek Jabar", [("gm_sbp", "area-jabo-jabar")]),
+    # the regulations library: adds and amends entries, uploads their PDFs
+    ("pustakawan", "Pustakawan JDIH Bendungan", [("librarian", "org-demo")]),
 ]
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
@@ -91,6 +93,59 @@ HOLIDAYS = [
 ]
 CITY_CALENDAR = {"zone": "WIB", "week": OFFICE_WEEK, "holidays": [{"date": d, "name": n} for d, n in HOLIDAYS]}
 CALENDARS = {"kota-depok": CITY_CALENDAR, "kec-beji": CITY_CALENDAR}
+
+# The regulations library: real acts on dams and water resources, their numbers, years and titles
+# as published (sources: docs/DATA.md, "Demo data"); a day enacted only where it was checked.
+# The dam services cite them by these ids (catalog "cites"). (id, fields)
+REGULATIONS = [
+    ("reg_uu-11-1974", {"type": "law", "number": "11", "year": 1974, "title": "Pengairan",
+                        "topics": ["sumber daya air"], "summary": "Undang-undang pengairan yang berlaku kembali "
+                        "setelah UU 7/2004 dibatalkan Mahkamah Konstitusi; diganti UU 17/2019."}),
+    ("reg_uu-7-2004", {"type": "law", "number": "7", "year": 2004, "title": "Sumber Daya Air", "status": "revoked",
+                       "topics": ["sumber daya air"], "summary": "Dibatalkan seluruhnya oleh Mahkamah Konstitusi "
+                       "pada 2015."}),
+    ("reg_uu-17-2019", {"type": "law", "number": "17", "year": 2019, "title": "Sumber Daya Air",
+                        "enacted_on": "2019-10-15", "topics": ["sumber daya air", "bendungan"],
+                        "summary": "Pengelolaan sumber daya air: konservasi, pendayagunaan dengan perizinan, "
+                        "pengendalian daya rusak air, sistem informasi dan kelembagaan.",
+                        "revokes": ["reg_uu-11-1974", "reg_uu-7-2004"]}),
+    ("reg_pp-37-2010", {"type": "government_regulation", "number": "37", "year": 2010, "title": "Bendungan",
+                        "topics": ["bendungan", "keamanan bendungan"],
+                        "summary": "Pembangunan dan pengelolaan bendungan beserta waduknya, keamanan bendungan, "
+                        "izin pelaksanaan konstruksi, pengisian awal waduk, operasi dan penghapusan bendungan."}),
+    ("reg_pp-121-2015", {"type": "government_regulation", "number": "121", "year": 2015,
+                         "title": "Pengusahaan Sumber Daya Air", "topics": ["sumber daya air"]}),
+    ("reg_permen-pupr-27-2015", {"type": "ministerial_regulation", "number": "27/PRT/M/2015", "year": 2015,
+                                 "title": "Bendungan", "topics": ["bendungan", "keamanan bendungan"],
+                                 "summary": "Peraturan Menteri Pekerjaan Umum dan Perumahan Rakyat: konsepsi "
+                                 "keamanan bendungan (keamanan struktur; operasi, pemeliharaan dan pemantauan; "
+                                 "kesiapsiagaan tindak darurat)."}),
+    ("reg_sni-03-1731-1989", {"type": "standard", "number": "SNI 03-1731-1989", "year": 1989,
+                              "title": "Tata Cara Keamanan Bendungan", "topics": ["keamanan bendungan"]}),
+    ("reg_sni-03-3432-1994", {"type": "standard", "number": "SNI 03-3432-1994", "year": 1994,
+                              "title": "Tata cara penetapan banjir desain dan kapasitas pelimpah untuk bendungan",
+                              "topics": ["banjir desain", "pelimpah"]}),
+    ("reg_sni-3432-2020", {"type": "standard", "number": "SNI 3432:2020", "year": 2020,
+                           "title": "Tata cara penetapan banjir desain dan kapasitas pelimpah untuk bendungan",
+                           "topics": ["banjir desain", "pelimpah"], "revokes": ["reg_sni-03-3432-1994"]}),
+    ("reg_pedoman-kkb-2003", {"type": "guideline", "number": "05/KPTS/2003", "year": 2003,
+                              "title": "Pedoman Kajian Keamanan Bendungan, Pedoman Kriteria Umum Desain Bendungan, "
+                              "Pedoman Inspeksi dan Evaluasi Keamanan Bendungan",
+                              "topics": ["keamanan bendungan", "inspeksi"],
+                              "summary": "Keputusan Direktur Jenderal Sumber Daya Air selaku Ketua Komisi Keamanan "
+                              "Bendungan, Maret 2003."}),
+]
+
+# The offices' published contact details (demo addresses and numbers, not real ones).
+CONTACTS = {
+    "dam-agency": {"address": "Jl. Pattimura No. 20, Kebayoran Baru, Jakarta Selatan (demo)",
+                   "email": "bendungan@demo.satupintu.id", "phone": "+62 21 0000 0001",
+                   "hours": "Senin-Jumat 08.00-16.00 WIB"},
+    "dpmptsp-depok": {"address": "Jl. Margonda Raya No. 54, Depok (demo)", "email": "dpmptsp@demo.satupintu.id",
+                      "phone": "+62 21 0000 0002", "hours": "Senin-Jumat 08.00-15.00 WIB"},
+    "kec-beji": {"address": "Kantor Kecamatan Beji, Depok (demo)", "email": "beji@demo.satupintu.id",
+                 "phone": "+62 21 0000 0003", "hours": "Senin-Kamis 08.00-16.00, Jumat 08.00-16.30 WIB"},
+}
 
 
 def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
@@ -126,9 +181,11 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
 
     for node_id, calendar in CALENDARS.items():
         deps.org.set_calendar(_principal(users["admin"]), node_id, calendar)
+    _library(deps, users)
     subscription = _demo_subscription(deps, users)
     if sample_applications:
         _sample_applications(deps, users)
+        _library_placeholders(deps)
 
     manifest = {
         "password": DEMO_PASSWORD,
@@ -155,6 +212,44 @@ def _demo_subscription(deps, users: dict[str, User]) -> dict | None:
     sub, secret = deps.subscriptions.create(_principal(users["admin"]), url, list(EVENTS), "org-demo",
                                             "demo: every event, to the local stand-in")
     return {"id": sub.id, "url": url, "secret": secret}
+
+
+def _library(deps, users: dict[str, User]) -> None:
+    """The regulations library's real entries (each with a generated placeholder PDF, marked as
+    such, uploaded and scanned as any) and the offices' contacts."""
+    librarian = _principal(users["pustakawan"])
+    for entry_id, fields in REGULATIONS:
+        deps.library.create(librarian, fields, entry_id=entry_id)
+    for node_id, contact in CONTACTS.items():
+        deps.contacts.set_contact(_principal(users["admin"]), node_id, contact)
+
+
+def _library_placeholders(deps) -> None:
+    """A generated one-page PDF per entry, saying on its face that it is a placeholder and not the
+    official text (which the JDIH publishes): downloads and the PDF-text search have something to show."""
+    from fpdf import FPDF
+
+    from chalicelib.adapters import aws
+
+    for entry_id, fields in REGULATIONS:
+        page = FPDF()
+        page.add_page()
+        page.set_font("helvetica", size=12)
+        page.multi_cell(0, 8, text=f"CONTOH (PLACEHOLDER) - BUKAN NASKAH RESMI\n\n{fields['number']} ({fields['year']})\n"
+                                   f"{fields['title']}\n\nDokumen ini dibuat oleh data demo satupintu. Naskah resmi "
+                                   "diterbitkan oleh JDIH instansi penerbitnya.\nDemo placeholder, not the official text.")
+        data = bytes(page.output())
+        document, post = deps.library.request_document(_principal_of(deps, "pustakawan"), entry_id,
+                                                       f"{entry_id}-placeholder.pdf", len(data))
+        key = post["fields"]["key"]
+        stored = aws.client(deps.settings, "s3").put_object(Bucket=deps.settings.uploads_bucket, Key=key, Body=data,
+                                                            ContentType="application/pdf")
+        deps.library.scan(key, stored["ETag"].strip('"'), stored.get("VersionId"))
+
+
+def _principal_of(deps, local_part: str) -> Principal:
+    user = deps.users.get(f"usr_demo_{local_part.replace('.', '_')}")
+    return _principal(user)
 
 
 def _principal(user: User) -> Principal:

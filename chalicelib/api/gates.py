@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, OPS_ROLES, application_roles, require_any,
+    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, LIBRARIAN_ROLES, OPS_ROLES, application_roles,
+    require_any,
 )
 
 
@@ -24,6 +25,11 @@ def admin(ctx, **_path) -> None:
 def ops(ctx, **_path) -> None:
     """Ops only (the send log, re-runs, failed deliveries)."""
     require_any(ctx.user(), OPS_ROLES)
+
+
+def librarian(ctx, **_path) -> None:
+    """Librarians only (the regulations library's entries and PDFs)."""
+    require_any(ctx.user(), LIBRARIAN_ROLES)
 
 
 def casework(ctx, **_path) -> None:

@@ -90,6 +90,14 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/subscriptions/{id}", "subscriptions:get"),
     ("DELETE", "/subscriptions/{id}", "subscriptions:delete"),
     ("POST", "/subscriptions/{id}/resume", "subscriptions:resume"),
+    # the regulations library, and the offices' contact details
+    ("GET", "/regulations", "library:list_regulations"),
+    ("POST", "/regulations", "library:create_regulation"),
+    ("GET", "/regulations/{id}", "library:get_regulation"),
+    ("PATCH", "/regulations/{id}", "library:amend_regulation"),
+    ("POST", "/regulations/{id}/document", "library:request_document"),
+    ("GET", "/org/nodes/{id}/contact", "library:get_contact"),
+    ("PUT", "/org/nodes/{id}/contact", "library:put_contact"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

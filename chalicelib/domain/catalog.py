@@ -178,6 +178,8 @@ class ServiceType(_Strict):
     steps: list[StepSpec] = Field(min_length=1, max_length=10)
     on_approval: OnApproval = OnApproval()
     fee: Fee | None = None
+    # The regulations library's entries its requirements rest on (ids); its public page lists them.
+    cites: list[str] = Field([], max_length=20)
 
     @field_validator("id")
     @classmethod

@@ -475,6 +475,26 @@ ID: dict[str, str] = {
         "dokumen berstatus {status}; hanya berkas yang lolos pemeriksaan yang dapat diunduh",
     "no integration named {target}; there are {targets}": "tidak ada integrasi bernama {target}; yang ada: {targets}",
     "{parent} already has an office named {name}": "{parent} sudah memiliki kantor bernama {name}",
+    # the regulations library and the offices' contacts
+    "no such regulation": "tidak ada peraturan tersebut",
+    "no such version of the regulation": "tidak ada versi peraturan tersebut",
+    "the entry keeps changing; reload it and try again": "entri terus berubah; muat ulang lalu coba lagi",
+    "the entry or one it names changed meanwhile; try again":
+        "entri ini atau entri yang dirujuknya berubah sementara itu; coba lagi",
+    "the entry keeps changing; the scan will be retried": "entri terus berubah; pemeriksaan akan diulang",
+    "the file is too large": "berkas terlalu besar",
+    "must be at most {limit} bytes": "paling besar {limit} bita",
+    "names at most {limit} entries": "menyebut paling banyak {limit} entri",
+    "cannot name the entry itself": "tidak boleh menyebut entri itu sendiri",
+    "names entries the library does not have: {ids}": "menyebut entri yang tidak ada di pustaka: {ids}",
+    "an entry cannot be both amended and revoked by one act: {ids}":
+        "satu entri tidak dapat sekaligus diubah dan dicabut oleh satu peraturan: {ids}",
+    "the links are not right": "tautan antarperaturan tidak benar",
+    "the entry is not right": "entri peraturan tidak benar",
+    "falls outside the year {year}": "berada di luar tahun {year}",
+    "must be a date, YYYY-MM-DD": "harus berupa tanggal, TTTT-BB-HH",
+    "the contact is not right": "kontak kantor tidak benar",
+    "give at least one way to reach the office": "isi paling sedikit satu cara menghubungi kantor",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)
     "Unsupported media type: {type}": "Jenis media tidak didukung: {type}",
     "the request could not be handled": "permintaan tidak dapat ditangani",

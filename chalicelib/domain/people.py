@@ -26,6 +26,7 @@ ROLES = (
     "hr",
     "mcot",
     "gm_sbp",
+    "librarian",
 )
 
 # The roles a catalog step may name as its deciders. The marketing-fee ones decide only that
@@ -63,6 +64,8 @@ OPS_ROLES = ("ops",)
 # balances (finance staff) and its staff counts (HR). Neither reads applications.
 FINANCE_ROLES = ("finance",)
 HR_ROLES = ("hr",)
+# The regulations library: who adds and amends its entries and uploads their PDFs (anyone reads it).
+LIBRARIAN_ROLES = ("librarian",)
 
 
 def application_roles(program: str | None) -> tuple[str, ...]:

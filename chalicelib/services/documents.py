@@ -260,21 +260,34 @@ class DocumentService:
         except ObjectGone:
             return "gone"  # removed since it was located (its document deleted meanwhile)
 
-        # First the malware engine's verdict: while it is pending, nothing else is worth doing.
-        antivirus = self._malware_verdict(stored.data, key, stored.version_id or version_id, attempt)
+        archives = spec is not None and files.ZIP in spec.content_types
+        antivirus, verdict = self.check_file(stored, key, version_id, attempt, document.content_type, document.size,
+                                             max_bytes, archives)
         document = document.evolve(antivirus=antivirus.status, antivirus_detail=antivirus.detail or None,
                                    sha256=hashlib.sha256(stored.data).hexdigest(), scanned_etag=stored.etag)
-        if antivirus.status == "unscannable":
-            return self._reject(app, document, _unscannable(), key, version_id, stored.etag, data=stored.data)
-        archives = spec is not None and files.ZIP in spec.content_types
-        verdict = files.inspect(stored.data, document.content_type, document.size, max_bytes,
-                                self.limits.max_image_pixels, archives_allowed=archives)
-        if antivirus.status == "infected":
-            verdict = files.reason("malware", f"Berkas mengandung perangkat lunak berbahaya ({antivirus.detail}).",
-                                   f"The file contains malware ({antivirus.detail}).")
         if not verdict.clean:
             return self._reject(app, document, verdict, key, version_id, stored.etag, data=stored.data)
         return self._accept(app, document, verdict, key, stored, spec.label_en if spec else document.requirement)
+
+    def check_file(self, stored: Any, key: str, version_id: str, attempt: int, content_type: str, size: int,
+                   max_bytes: int, archives: bool = False) -> tuple[Any, files.Verdict]:
+        """(the malware engine's verdict, what the bytes are): the one check of every upload,
+        an application's or the regulations library's. VerdictPending while the engine has
+        not answered."""
+        # First the malware engine's verdict: while it is pending, nothing else is worth doing.
+        antivirus = self._malware_verdict(stored.data, key, stored.version_id or version_id, attempt)
+        if antivirus.status == "unscannable":
+            return antivirus, _unscannable()
+        verdict = files.inspect(stored.data, content_type, size, max_bytes, self.limits.max_image_pixels,
+                                archives_allowed=archives)
+        if antivirus.status == "infected":
+            verdict = files.reason("malware", f"Berkas mengandung perangkat lunak berbahaya ({antivirus.detail}).",
+                                   f"The file contains malware ({antivirus.detail}).")
+        return antivirus, verdict
+
+    def keep_away(self, key: str, version_id: str, why: str) -> str:
+        """Quarantine an object no slot waits for (the regulations library's strays too)."""
+        return self._quarantine_stray(key, version_id, why)
 
     def _malware_verdict(self, data: bytes, key: str, version_id: str, attempt: int) -> Any:
         """The engine's verdict on this version. Pending: VerdictPending, to look again later;

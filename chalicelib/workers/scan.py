@@ -53,7 +53,8 @@ def scan_uploads_named(record: Any) -> None:
     attempt = verdict_try(record)
     for obj in s3_objects(record.body):
         try:
-            outcome = deps.documents.scan(obj["key"], obj["etag"], obj["version_id"], attempt)
+            scanner = deps.library if is_library_upload(obj["key"]) else deps.documents
+            outcome = scanner.scan(obj["key"], obj["etag"], obj["version_id"], attempt)
         except VerdictPending as pending:
             # The malware engine scans on its own time (GuardDuty): the event is queued again, to
             # be handed out once the engine may have answered, and this message is done with.
@@ -67,6 +68,13 @@ def scan_uploads_named(record: Any) -> None:
         logger.info("upload scanned", extra={"outcome": outcome})
 
 
+def is_library_upload(key: str) -> bool:
+    """A regulation's PDF (services/library.py), not an application's document."""
+    from chalicelib.services.library import INCOMING
+
+    return key.startswith(INCOMING)
+
+
 def verdict_try(record: Any) -> int:
     """Which look for its malware verdict this message is (1 for S3's own event)."""
     carried = message_attribute(record, VERDICT_TRY) or "1"
@@ -78,7 +86,10 @@ def handle_unscannable(event: Any) -> dict[str, Any]:
 
 
 def give_up_uploads_named(record: Any) -> None:
-    documents = container().documents
+    deps = container()
     for obj in s3_objects(record.body):
-        outcome = documents.give_up(obj["key"], obj["etag"])
+        if is_library_upload(obj["key"]):
+            outcome = deps.library.give_up(obj["key"])
+        else:
+            outcome = deps.documents.give_up(obj["key"], obj["etag"])
         logger.warning("upload could not be scanned", extra={"outcome": outcome})

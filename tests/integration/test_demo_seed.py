@@ -31,3 +31,10 @@ def test_the_demo_has_a_budgeted_month_and_an_issued_permit_to_look_at(api, seed
     certificate = api.get(f"/applications/{permit['id']}/certificate", token=warga).json
     assert certificate["holder"] == "Dewi Lestari" and certificate["status"] == "valid"
     assert certificate["number"].endswith(f"/IU/{period[:4]}")
+
+
+def test_the_demo_library_entries_carry_placeholder_pdfs_marked_as_such(api, seeded_as_make_run_seeds):
+    entry = api.get("/regulations/reg_pp-37-2010").json
+    assert entry["document"]["status"] == "clean" and entry["download_url"]
+    found = {item["id"] for item in api.get("/regulations?q=placeholder&limit=100").json["items"]}
+    assert {"reg_pp-37-2010", "reg_uu-17-2019", "reg_sni-3432-2020"} <= found

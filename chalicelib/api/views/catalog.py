@@ -19,10 +19,17 @@ def list_services(ctx) -> s.ServiceList:
     return s.ServiceList(items=ctx.deps.catalog.current())
 
 
-@endpoint(summary="One service: its form, documents and steps", auth=False, response=ServiceType, tags=TAGS,
-          errors=(404,))
-def get_service(ctx, id: str) -> ServiceType:
-    return _service(ctx, id)
+@endpoint(summary="One service: its form, documents and steps, the regulations it rests on and the offices to ask",
+          auth=False, response=s.ServicePage, tags=TAGS, errors=(404,))
+def get_service(ctx, id: str) -> s.ServicePage:
+    from chalicelib.api.views.library import contact_out
+
+    service = _service(ctx, id)
+    cited = ctx.deps.library.entries(service.cites)
+    ask = ctx.deps.contacts.offices_to_ask(ctx.deps.org.offices_for(service))
+    return s.ServicePage(**service.model_dump(), regulations=[
+        s.RegulationRef(id=e.id, number=e.number, title=e.title) for e in cited],
+        ask=[contact_out(*found) for found in ask])
 
 
 @endpoint(summary="The offices where a service can be filed", auth=False, response=s.OfficeList, tags=TAGS,

@@ -1,0 +1,33 @@
+"""The regulations library's items and the offices' contact details (docs/DATA.md). Beside
+models.py, which lists them in ALL_MODELS, so they share its table and connection. Import them
+from models.py, never from here first: models.py imports this module at its end."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+
+from chalicelib.adapters.dynamodb.models import Item
+
+
+class LibraryItem(Item):
+    """pk REG#{id}, sk R: an entry (`data`), `version` guarding every change, `entry_words` the
+    postings its own fields have; sk V#{version:06d}: what it was before that version;
+    sk BODY: the postings of its summary and its document's text (`summary_words`, `text_words`).
+    pk REGS, sk {year}#{id}: the entry as listed. pk WORD#{word}, sk {rank}#{id}: a posting."""
+
+    data = JSONAttribute(null=True)
+    version = NumberAttribute(null=True)
+    entry_words = JSONAttribute(null=True)
+    summary_words = UnicodeSetAttribute(null=True)
+    text_words = UnicodeSetAttribute(null=True)
+    year = NumberAttribute(null=True)
+    entry_id = UnicodeAttribute(null=True)
+
+
+class ContactItem(Item):
+    """pk NODE#{id}, sk CONTACT: the office's published contact details."""
+
+    contact = JSONAttribute()
+
+
+LIBRARY_MODELS = (LibraryItem, ContactItem)
