@@ -137,6 +137,8 @@ def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str
         ctx = RequestContext(app=app, request=request, deps=deps)
         if ep.auth:
             ctx.caller = _authenticate(request, deps)
+        elif request.headers.get("authorization"):
+            ctx.caller = _caller_if_any(request, deps)
         if ep.gate is not None:
             ep.gate(ctx, **path_params)
         kwargs: dict[str, Any] = dict(path_params)
@@ -214,6 +216,16 @@ def _authenticate(request: Any, deps: Container) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.NotAuthenticated("send an access token: Authorization: Bearer <token>")
     return deps.accounts.authenticate(token.strip())
+
+
+def _caller_if_any(request: Any, deps: Container) -> Principal | None:
+    """A public route answers everyone the same; a signed-in caller may be shown a little more
+    (a librarian the replacement PDF being scanned). A token that does not hold is no caller,
+    never a refusal of what the public may read."""
+    try:
+        return _authenticate(request, deps)
+    except errors.NotAuthenticated:
+        return None
 
 
 # pydantic's error types → the rule codes domain FieldProblems use, with the numbers that go

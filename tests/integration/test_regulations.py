@@ -132,8 +132,11 @@ def test_the_pdf_is_scanned_served_once_clean_and_its_text_found(api, people):
                    {"filename": "x.pdf", "content_type": "application/pdf", "size": len(make.html_page())}, token=token)
     post_file(bad.json, "x.pdf", "application/pdf", make.html_page())
     api.scan()
-    read = api.get(f"/regulations/{created['id']}").json
+    assert api.get(f"/regulations/{created['id']}").json["pending_document"] is None  # the public is not told
+    read = api.get(f"/regulations/{created['id']}", token=token).json
     assert read["pending_document"]["status"] == "rejected" and read["document"]["status"] == "clean"
+    expired = api.get(f"/regulations/{created['id']}", token="not-a-token")
+    assert expired.status == 200 and expired.json["pending_document"] is None
 
 
 def test_an_office_publishes_its_contact_and_offices_below_show_it(api, people):
@@ -195,7 +198,7 @@ def test_a_library_upload_that_cannot_be_scanned_is_refused_not_left_scanning(ap
     url = sqs.get_queue_url(QueueName="satupintu-scan-dlq")["QueueUrl"]
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))
     assert deliver_queue(api.deps, "scan_failed") >= 1
-    read = api.get(f"/regulations/{created['id']}").json
+    read = api.get(f"/regulations/{created['id']}", token=token).json
     assert read["pending_document"]["status"] == "rejected" and read["download_url"] is None
     assert api.post(f"/regulations/{created['id']}/document",
                     {"filename": "a.pdf", "content_type": "application/pdf", "size": 30 * 1024 * 1024},

@@ -2,6 +2,7 @@ from chalicelib.api import gates
 from chalicelib.api import schemas as s
 from chalicelib.api.http import endpoint
 from chalicelib.domain.regulations import Regulation, RegulationDocument
+from chalicelib.domain.people import LIBRARIAN_ROLES
 
 TAGS = ("library",)
 
@@ -19,6 +20,10 @@ def _document_out(document: RegulationDocument | None) -> s.RegulationDocumentOu
                                    reason_en=document.reason_en)
 
 
+def _is_librarian(ctx) -> bool:
+    return ctx.caller is not None and ctx.caller.holds_any(LIBRARIAN_ROLES)
+
+
 def entry_out(ctx, entry: Regulation, earlier: list[Regulation]) -> s.RegulationOut:
     cited = [s.ServiceRef(id=svc.id, name=svc.name, name_en=svc.name_en)
              for svc in ctx.deps.catalog.current() if entry.id in svc.cites]
@@ -26,7 +31,9 @@ def entry_out(ctx, entry: Regulation, earlier: list[Regulation]) -> s.Regulation
         **summary_out(entry).model_dump(), summary=entry.summary, amends=list(entry.amends),
         amended_by=list(entry.amended_by), revokes=list(entry.revokes), revoked_by=list(entry.revoked_by),
         cited_by_services=cited, download_url=ctx.deps.library.download_url(entry),
-        document=_document_out(entry.document), pending_document=_document_out(entry.pending_document),
+        document=_document_out(entry.document),
+        # Its filename and any refusal are the librarians' business, not the public's.
+        pending_document=_document_out(entry.pending_document) if _is_librarian(ctx) else None,
         version=entry.version, versions=[s.VersionRef(version=e.version, updated_at=ctx.api_time(e.updated_at))
                                          for e in earlier],
         updated_at=ctx.api_time(entry.updated_at),
