@@ -438,6 +438,18 @@ class Container:
         return OrgService(org=self.org_store, clock=self.clock)
 
     @cached_property
+    def asset_store(self):
+        from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
+
+        return self._built_on_table(DynamoAssetStore)
+
+    @cached_property
+    def assets(self):
+        from chalicelib.services.assets import AssetService
+
+        return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock)
+
+    @cached_property
     def applications(self):
         from chalicelib.services.applications import ApplicationService
 

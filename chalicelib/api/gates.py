@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, OPS_ROLES, application_roles, require_any,
+    ADMIN_ROLES, APPLICATION_ROLES, DAM_REGISTRAR_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
 
@@ -75,3 +75,8 @@ def allocator_of(ctx, node_id: str, **_path) -> None:
 def recommender_of(ctx, node_id: str, **_path) -> None:
     """The office the path names, as a budget_recommender reaching it."""
     ctx.deps.budgets.office_to_split(ctx.user(), node_id)
+
+
+def dam_registrars(ctx, **_path) -> None:
+    """Those who enter and edit dams somewhere (the dam's office decides the rest)."""
+    require_any(ctx.user(), DAM_REGISTRAR_ROLES)

@@ -90,6 +90,12 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/subscriptions/{id}", "subscriptions:get"),
     ("DELETE", "/subscriptions/{id}", "subscriptions:delete"),
     ("POST", "/subscriptions/{id}/resume", "subscriptions:resume"),
+    # the dam register
+    ("GET", "/assets", "assets:list_assets"),
+    ("POST", "/assets", "assets:create_asset"),
+    ("GET", "/assets/{id}", "assets:get_asset"),
+    ("PATCH", "/assets/{id}", "assets:patch_asset"),
+    ("GET", "/assets/{id}/history", "assets:asset_history"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

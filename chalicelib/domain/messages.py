@@ -110,6 +110,9 @@ ROLE = {
     "admin": Label("admin", "admin"), "viewer": Label("pemantau", "viewer"), "ops": Label("operator", "ops"),
     "budget_allocator": Label("pengalokasi anggaran", "budget allocator"),
     "budget_recommender": Label("pemberi rekomendasi anggaran", "budget recommender"),
+    "dam_registrar": Label("petugas registrasi bendungan", "dam registrar"),
+    "dam_operator": Label("operator bendungan", "dam operator"),
+    "dam_inspector": Label("inspektur bendungan", "dam inspector"),
 }
 
 
@@ -473,6 +476,25 @@ ID: dict[str, str] = {
         "dokumen berstatus {status}; hanya berkas yang lolos pemeriksaan yang dapat diunduh",
     "no integration named {target}; there are {targets}": "tidak ada integrasi bernama {target}; yang ada: {targets}",
     "{parent} already has an office named {name}": "{parent} sudah memiliki kantor bernama {name}",
+    # the dam register
+    "the dam is not right": "data bendungan tidak benar",
+    "no such dam": "bendungan tidak ditemukan",
+    "is not a province in the master data": "bukan provinsi dalam data induk",
+    "is not a regency of that province in the master data": "bukan kabupaten/kota di provinsi itu dalam data induk",
+    "is not a district of that regency in the master data": "bukan kecamatan di kabupaten/kota itu dalam data induk",
+    "must be the district's code and four digits": "harus berupa kode kecamatannya ditambah empat angka",
+    "must be between -{limit} and {limit}": "harus di antara -{limit} dan {limit}",
+    "must rise: waspada below siaga below awas": "harus naik: waspada di bawah siaga di bawah awas",
+    "cannot be changed here": "tidak dapat diubah di sini",
+    "must not be null": "tidak boleh kosong (null)",
+    "must not be blank": "tidak boleh kosong",
+    "bad filter": "penyaring tidak benar",
+    "another dam holds register code {code}": "kode registrasi {code} sudah dipakai bendungan lain",
+    "the dam changed since you read it (version {version} now); read it again":
+        "data bendungan sudah berubah sejak Anda membacanya (kini versi {version}); baca ulang",
+    "the dam changed since you read it; read it again": "data bendungan sudah berubah sejak Anda membacanya; baca ulang",
+    "the dam is {status}; this permit moves a dam that is {expected}":
+        "status bendungan {status}; izin ini hanya untuk bendungan berstatus {expected}",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)
     "Unsupported media type: {type}": "Jenis media tidak didukung: {type}",
     "the request could not be handled": "permintaan tidak dapat ditangani",

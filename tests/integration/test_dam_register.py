@@ -1,0 +1,106 @@
+"""The dam register over the API: the public sees a dam's public fields, staff in reach all of it,
+registrars enter and edit dams (version-checked, with history), out of reach is 404, bad input 422."""
+
+from tests.support import make_people, unique_email
+
+SAGULING = {
+    "node_id": "dam-division", "name": "Bendungan Uji Saguling", "river_basin": "Citarum",
+    "location": {"province_code": "32", "regency_code": "32.17", "district_code": "32.17.16", "lat": -6.91, "lon": 107.37},
+    "type": "rockfill", "height_m": 99, "purposes": ["hydropower"], "hazard_class": "high", "status": "operating",
+    "thresholds": {"level_m": {"waspada": 643.0, "siaga": 644.5, "awas": 645.0}},
+}
+
+
+def body(**changes):
+    return SAGULING | {"register_code": f"UJI-{unique_email()[:8]}"} | changes
+
+
+def test_the_demo_register_holds_real_dams_that_anyone_may_read_in_part(api, seeded):
+    listed = api.get("/assets?q=jatiluhur")
+    assert listed.status == 200, listed.text
+    (dam,) = listed.json["items"]
+    assert dam["access"] == "public" and dam["location"]["district_code"] == "32.14.03"
+    assert dam["status"] == "operating" and dam["height_m"] is None and dam["node_id"] is None
+    one = api.get(f"/assets/{dam['id']}")
+    assert one.status == 200 and one.json["register_code"] is None
+    staff = api.login("operator.bendungan@demo.satupintu.id")
+    seen = api.get(f"/assets/{dam['id']}", token=staff).json
+    assert seen["access"] == "staff" and seen["height_m"] == 105 and seen["year_completed"] == 1967
+    outsider = api.login("camat.beji@demo.satupintu.id")
+    assert api.get(f"/assets/{dam['id']}", token=outsider).json["access"] == "public"
+    assert api.get("/assets/dam_nothing_here").status == 404
+
+
+def test_a_registrar_enters_a_dam_and_edits_it_naming_the_version_and_the_history_says_so(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    created = api.post("/assets", body(), token=registrar)
+    assert created.status == 201, created.text
+    dam = created.json
+    assert dam["version"] == 1 and dam["status"] == "operating" and dam["crest_length_m"] is None
+    changed = api.patch(f"/assets/{dam['id']}", {"version": 1, "crest_length_m": 301, "status": "design"}, token=registrar)
+    assert changed.status == 422  # the status is the permits' to move
+    changed = api.patch(f"/assets/{dam['id']}", {"version": 1, "crest_length_m": 301}, token=registrar)
+    assert changed.status == 200, changed.text
+    assert changed.json["crest_length_m"] == 301 and changed.json["version"] == 2
+    stale = api.patch(f"/assets/{dam['id']}", {"version": 1, "height_m": 100}, token=registrar)
+    assert stale.status == 409
+    history = api.get(f"/assets/{dam['id']}/history", token=registrar).json["items"]
+    assert [h["action"] for h in history] == ["registered", "edited"]
+    assert history[1]["changes"] == {"crest_length_m": [None, 301]}
+    assert api.get(f"/assets/{dam['id']}/history").status == 401
+
+
+def test_register_codes_are_unique(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    first = body()
+    assert api.post("/assets", first, token=registrar).status == 201
+    again = api.post("/assets", first | {"name": "Another"}, token=registrar)
+    assert again.status == 409 and again.content_type == "application/problem+json"
+
+
+def test_outside_reach_is_404_for_entering_editing_and_the_history(api, seeded):
+    people = make_people(api, {"city_registrar": [("dam_registrar", "kota-depok")], "clerk": [("verifier", "kel-kukusan")]})
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(), token=registrar).json
+    assert api.post("/assets", body(), token=people["city_registrar"]).status == 404  # dam-division is not theirs
+    assert api.patch(f"/assets/{dam['id']}", {"version": 1, "name": "X"}, token=people["city_registrar"]).status == 404
+    assert api.get(f"/assets/{dam['id']}/history", token=people["clerk"]).status == 404
+    assert api.post("/assets", body(), token=people["clerk"]).status == 404  # no registrar anywhere: the gate
+    assert api.get("/assets?node_id=dam-division", token=people["clerk"]).status == 404
+    assert api.get("/assets?node_id=dam-division").status == 404
+
+
+def test_bad_dams_are_refused_naming_each_field(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    wrong = body(location={"province_code": "32", "regency_code": "32.76", "district_code": "32.17.16", "lat": -6.9,
+                           "lon": 107.3},
+                 thresholds={"level_m": {"waspada": 5.0, "siaga": 4.0, "awas": 6.0}})
+    answer = api.post("/assets", wrong, token=registrar)
+    assert answer.status == 422
+    assert {e["field"] for e in answer.json["errors"]} == {"location.district_code", "thresholds.level_m"}
+    typed = api.post("/assets", body(type="cardboard", height_m=-1), token=registrar)
+    assert typed.status == 422
+    assert {e["field"] for e in typed.json["errors"]} == {"type", "height_m"}
+    assert api.get("/assets?status=flooded").status == 422
+
+
+def test_the_register_filters_and_pages_by_name(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    tag = unique_email()[:8]
+    for n in range(3):
+        assert api.post("/assets", body(name=f"Paged {tag} {n}", status="construction"), token=registrar).status == 201
+    seen, cursor = [], None
+    while True:
+        page = api.get(f"/assets?q=paged {tag}&limit=2" + (f"&cursor={cursor}" if cursor else "")).json
+        seen += [d["name"] for d in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [f"Paged {tag} {n}" for n in range(3)]
+    construction = api.get("/assets?status=construction&province_code=32&limit=200").json["items"]
+    assert {f"Paged {tag} {n}" for n in range(3)} <= {d["name"] for d in construction}
+    assert all(d["status"] == "construction" for d in construction)
+    banten = api.get("/assets?province_code=36").json["items"]
+    assert [d["name"] for d in banten] == ["Bendungan Karian"]
+    mine = api.get("/assets?node_id=dam-division&q=karian", token=registrar).json["items"]
+    assert mine[0]["access"] == "staff" and mine[0]["node_id"] == "dam-division"
