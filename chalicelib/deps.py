@@ -445,9 +445,11 @@ class Container:
 
     @cached_property
     def assets(self):
+        from chalicelib.adapters.dynamodb.assets import DynamoReadingStore
         from chalicelib.services.assets import AssetService
 
-        return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock)
+        return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock,
+                            readings=self._built_on_table(DynamoReadingStore))
 
     @cached_property
     def applications(self):

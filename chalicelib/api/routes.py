@@ -96,6 +96,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/assets/{id}", "assets:get_asset"),
     ("PATCH", "/assets/{id}", "assets:patch_asset"),
     ("GET", "/assets/{id}/history", "assets:asset_history"),
+    ("PUT", "/assets/{id}/readings/{date}", "assets:put_reading"),
+    ("GET", "/assets/{id}/readings", "assets:list_readings"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

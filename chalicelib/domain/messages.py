@@ -489,6 +489,9 @@ ID: dict[str, str] = {
     "must not be null": "tidak boleh kosong (null)",
     "must not be blank": "tidak boleh kosong",
     "bad filter": "penyaring tidak benar",
+    "bad date": "tanggal tidak benar",
+    "bad range": "rentang tanggal tidak benar",
+    "must be on or after from, within {limit} days": "harus sama dengan atau sesudah tanggal awal, dalam {limit} hari",
     "another dam holds register code {code}": "kode registrasi {code} sudah dipakai bendungan lain",
     "the dam changed since you read it (version {version} now); read it again":
         "data bendungan sudah berubah sejak Anda membacanya (kini versi {version}); baca ulang",

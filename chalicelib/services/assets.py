@@ -3,23 +3,33 @@ within reach), edit it with a version check, list the register, read a dam's his
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from chalicelib.domain.assets import Dam, DamChange, edited, new_dam
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
-from chalicelib.domain.people import DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, Principal
+from chalicelib.domain.people import DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, Principal
 from chalicelib.services.ports import Clock, OrgStore
 from chalicelib.services.ports.assets import AssetStore, OfficeMissing, RegisterCodeTaken, StaleAsset
 from chalicelib.services.ports.cursors import decode_cursor
 
 NO_SUCH_DAM = "no such dam"
+MAX_READING_DAYS = 366
+
+
+def _real_day(day: str, name: str) -> date:
+    try:
+        return date.fromisoformat(day) if len(day) == 10 else date.fromisoformat("invalid")
+    except ValueError:
+        raise InvalidInput("bad date", [FieldProblem(name, "is not a real date")]) from None
 
 
 class AssetService:
-    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock) -> None:
+    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock, readings=None) -> None:
         self.assets = assets
+        self.readings = readings
         self.org = org
         self.clock = clock
 
@@ -85,6 +95,24 @@ class AssetService:
         dams, next_cursor = self.assets.page(status=status, province_code=province_code, node_id=node_id,
                                              q=q.strip() if q else None, after=decode_cursor(cursor), limit=limit)
         return [(dam, self._staff_of(caller, dam)) for dam in dams], next_cursor
+
+    # ---- daily readings ----------------------------------------------------------------------
+
+    def put_reading(self, caller: Principal, asset_id: str, day: str, values: dict[str, float]) -> dict[str, float]:
+        """An operator reaching the dam enters one day's readings (sent again, they replace it)."""
+        self._reached(caller, asset_id, DAM_OPERATOR_ROLES)
+        _real_day(day, "date")
+        self.readings.put_day(asset_id, day, values, caller.user_id, self.clock.now())
+        return values
+
+    def readings_between(self, caller: Principal, asset_id: str, first: str, last: str) -> list[tuple[str, dict]]:
+        """Staff reaching the dam read a range of days, oldest first: at most a year a request."""
+        self._reached(caller, asset_id, DAM_STAFF_ROLES)
+        start, end = _real_day(first, "from"), _real_day(last, "to")
+        if not 0 <= (end - start).days < MAX_READING_DAYS:
+            raise InvalidInput("bad range", [FieldProblem("to", msg("must be on or after from, within {limit} days",
+                                                                    limit=MAX_READING_DAYS))])
+        return self.readings.days(asset_id, first, last)
 
     def _reached(self, caller: Principal, asset_id: str, roles: tuple[str, ...]) -> Dam:
         dam = self.assets.get(asset_id)

@@ -104,3 +104,25 @@ def test_the_register_filters_and_pages_by_name(api, seeded):
     assert [d["name"] for d in banten] == ["Bendungan Karian"]
     mine = api.get("/assets?node_id=dam-division&q=karian", token=registrar).json["items"]
     assert mine[0]["access"] == "staff" and mine[0]["node_id"] == "dam-division"
+
+
+def test_an_operator_enters_days_and_staff_read_a_range_oldest_first(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(), token=registrar).json
+    operator = api.login("operator.bendungan@demo.satupintu.id")
+    for day, level in (("2026-11-02", 640.5), ("2026-11-01", 640.0), ("2026-11-03", 641.0)):
+        put = api.put(f"/assets/{dam['id']}/readings/{day}", {"level_m": level, "rainfall_mm": 12}, token=operator)
+        assert put.status == 200, put.text
+    again = api.put(f"/assets/{dam['id']}/readings/2026-11-03", {"level_m": 641.2}, token=operator)
+    assert again.json == {"date": "2026-11-03", "level_m": 641.2, "inflow_m3s": None, "outflow_m3s": None,
+                          "rainfall_mm": None, "seepage_ls": None}
+    read = api.get(f"/assets/{dam['id']}/readings?from=2026-11-02&to=2026-11-30", token=registrar)
+    assert read.status == 200, read.text
+    assert [(r["date"], r["level_m"]) for r in read.json["items"]] == [("2026-11-02", 640.5), ("2026-11-03", 641.2)]
+    assert api.put(f"/assets/{dam['id']}/readings/2026-02-30", {"level_m": 1}, token=operator).status == 422
+    assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": "high"}, token=operator).status == 422
+    assert api.get(f"/assets/{dam['id']}/readings?from=2026-11-30&to=2026-11-01", token=registrar).status == 422
+    assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": 1}, token=registrar).status == 404
+    outsider = make_people(api, {"city_operator": [("dam_operator", "kota-depok")]})["city_operator"]
+    assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": 1}, token=outsider).status == 404
+    assert api.get(f"/assets/{dam['id']}/readings?from=2026-11-01&to=2026-11-30", token=outsider).status == 404

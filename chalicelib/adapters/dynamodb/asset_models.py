@@ -45,3 +45,15 @@ class AssetCodeItem(Item):
 
 
 MODELS = (AssetItem, AssetHistoryItem, AssetCodeItem)
+
+
+class ReadingItem(Item):
+    """pk ASSET#{id}, sk R#{YYYY-MM-DD}: one dam-day of operational readings, so a range of days
+    is one Query between two sort keys (reads proportional to the range, not the history)."""
+
+    values = JSONAttribute()
+    entered_by = UnicodeAttribute()
+    entered_at = UTCDateTimeAttribute()
+
+
+MODELS = MODELS + (ReadingItem,)

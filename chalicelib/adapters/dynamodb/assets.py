@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters.dynamodb import asset_models as a
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, merged_page, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, merged_page, query_all, run_transaction, whole_partition,
 )
 from chalicelib.domain.assets import Dam, DamChange
 from chalicelib.services.ports.assets import OfficeMissing, RegisterCodeTaken, StaleAsset
@@ -126,3 +126,15 @@ class DynamoAssetStore:
         items, cursor = merged_page(a.AssetItem, [Partition("by_kind", LIST_KEY)], "name_key", descending=False,
                                     after=after, limit=limit, filter_condition=condition)
         return [_dam_from_item(a.AssetItem.from_raw_data(raw)) for raw in items], cursor
+
+
+class DynamoReadingStore:
+    """A dam's daily readings, beside the dam (docs/DATA.md)."""
+
+    def put_day(self, asset_id: str, day: str, values: dict, entered_by: str, at) -> None:
+        a.ReadingItem(_pk(asset_id), f"R#{day}", values=values, entered_by=entered_by, entered_at=at).save()
+
+    def days(self, asset_id: str, first: str, last: str) -> list[tuple[str, dict]]:
+        found = query_all(hash_key=_pk(asset_id), range_key_condition=m.Item.sk.between(f"R#{first}", f"R#{last}"),
+                          consistent_read=True)
+        return [(raw["sk"]["S"][2:], a.ReadingItem.from_raw_data(raw).values) for raw in found]

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from chalicelib.api.schemas.base import ID_LENGTH, Integer, Out, Query, Request
+from chalicelib.api.schemas.base import DAY_PATTERN, ID_LENGTH, Integer, Out, Query, Request
 from chalicelib.domain import assets
 
 DamStatus = Literal[assets.STATUSES]  # type: ignore[valid-type]
@@ -139,3 +139,31 @@ class DamChangeOut(Out):
 
 class DamHistoryOut(Out):
     items: list[DamChangeOut]
+
+
+# ---- daily readings -------------------------------------------------------------------------------
+
+class ReadingRequest(Request):
+    level_m: float | None = Field(None, ge=-500, le=5000, description="reservoir level, m above sea level")
+    inflow_m3s: float | None = Field(None, ge=0, le=1e6)
+    outflow_m3s: float | None = Field(None, ge=0, le=1e6)
+    rainfall_mm: float | None = Field(None, ge=0, le=2000)
+    seepage_ls: float | None = Field(None, ge=0, le=1e6)
+
+
+class ReadingOut(Out):
+    date: str
+    level_m: float | None
+    inflow_m3s: float | None
+    outflow_m3s: float | None
+    rainfall_mm: float | None
+    seepage_ls: float | None
+
+
+class ReadingList(Out):
+    items: list[ReadingOut]
+
+
+class ReadingsQuery(Query):
+    from_: str = Field(alias="from", pattern=DAY_PATTERN, description="first day, YYYY-MM-DD")
+    to: str = Field(pattern=DAY_PATTERN, description="last day, YYYY-MM-DD (at most 366 days in all)")

@@ -78,3 +78,21 @@ def change_out(ctx, change: DamChange) -> s.DamChangeOut:
           response=s.DamHistoryOut, tags=TAGS, errors=(401, 404))
 def asset_history(ctx, id: str) -> s.DamHistoryOut:
     return s.DamHistoryOut(items=[change_out(ctx, c) for c in ctx.deps.assets.history(ctx.user(), id)])
+
+
+def reading_out(day: str, values: dict) -> s.ReadingOut:
+    return s.ReadingOut(date=day, **{name: values.get(name) for name in s.ReadingRequest.model_fields})
+
+
+@endpoint(summary="Enter one day's readings of a dam (a dam operator reaching it); sent again, they replace it",
+          body=s.ReadingRequest, response=s.ReadingOut, tags=TAGS, errors=(401, 404, 422), gate=gates.dam_operators)
+def put_reading(ctx, id: str, date: str, body: s.ReadingRequest) -> s.ReadingOut:
+    values = body.model_dump(exclude_none=True)
+    return reading_out(date, ctx.deps.assets.put_reading(ctx.user(), id, date, values))
+
+
+@endpoint(summary="A dam's daily readings from one day to another, oldest first (staff reaching it)",
+          query=s.ReadingsQuery, response=s.ReadingList, tags=TAGS, errors=(401, 404, 422))
+def list_readings(ctx, id: str, query: s.ReadingsQuery) -> s.ReadingList:
+    days = ctx.deps.assets.readings_between(ctx.user(), id, query.from_, query.to)
+    return s.ReadingList(items=[reading_out(day, values) for day, values in days])
