@@ -449,7 +449,7 @@ class Container:
         from chalicelib.services.assets import AssetService
 
         return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock,
-                            readings=self._built_on_table(DynamoReadingStore))
+                            readings=self._built_on_table(DynamoReadingStore), outbox=self.outbox)
 
     @cached_property
     def applications(self):

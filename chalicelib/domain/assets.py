@@ -157,6 +157,38 @@ def alert_level(thresholds: dict[str, Any], level_m: float | None) -> str | None
     return reached
 
 
+# Who is told when a dam's level crosses into a higher alert band: its staff (the dam roles) and
+# their managers (approvers, viewers), at the dam's managing office and every office above it.
+ALERT_ROLES = ("dam_registrar", "dam_operator", "dam_inspector", "approver", "viewer")
+ALERT_LABELS_EN = {"waspada": "WASPADA (alert)", "siaga": "SIAGA (standby)", "awas": "AWAS (danger)"}
+
+
+def _rank(band: str | None) -> int:
+    return ALERT_LEVELS.index(band) + 1 if band else 0
+
+
+def raised_alert(thresholds: dict[str, Any], earlier: float | None, stored: dict[str, float | None],
+                 entered: dict[str, float | None]) -> tuple[str, str, float] | None:
+    """The highest alert band an entry of days crosses into: (band, day, level_m), or None.
+
+    A day raises the alarm only when its level is in a higher band than the reading before it
+    (the latest earlier day with a level, entered or stored; `earlier` is the one before all of
+    them) and than what that same day held before (a day sent again at the same level is no new
+    alarm). A level that stays in its band day after day is told once, when it got there. Days
+    without a level are passed over. `stored`: the levels already held for the days concerned."""
+    merged = stored | entered
+    previous, raised = alert_level(thresholds, earlier), None
+    for day in sorted(merged):
+        if merged[day] is None:
+            continue
+        band = alert_level(thresholds, merged[day])
+        crossed = _rank(band) > max(_rank(previous), _rank(alert_level(thresholds, stored.get(day))))
+        if day in entered and crossed and (raised is None or _rank(band) > _rank(raised[0])):
+            raised = (band, day, merged[day])
+        previous = band
+    return raised
+
+
 def status_after_permit(service_id: str, current: str | None) -> str:
     """The status an approved permit moves a dam to; Conflict if the dam is not where the permit
     starts (a construction permit for a dam already operating). `current` None: a new dam."""

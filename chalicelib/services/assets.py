@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.assets import Dam, DamChange, edited, new_dam
+from chalicelib.domain.assets import ALERT_LABELS_EN, ALERT_ROLES, Dam, DamChange, edited, new_dam, raised_alert
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
+from chalicelib.domain.notifications import Notice
 from chalicelib.domain.people import DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, Principal
 from chalicelib.services.ports import Clock, OrgStore
 from chalicelib.services.ports.assets import AssetStore, OfficeMissing, RegisterCodeTaken, StaleAsset
@@ -27,8 +28,9 @@ def _real_day(day: str, name: str) -> date:
 
 
 class AssetService:
-    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock, readings=None) -> None:
+    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock, readings=None, outbox=None) -> None:
         self.assets = assets
+        self.outbox = outbox
         self.readings = readings
         self.org = org
         self.clock = clock
@@ -100,10 +102,28 @@ class AssetService:
 
     def put_reading(self, caller: Principal, asset_id: str, day: str, values: dict[str, float]) -> dict[str, float]:
         """An operator reaching the dam enters one day's readings (sent again, they replace it)."""
-        self._reached(caller, asset_id, DAM_OPERATOR_ROLES)
+        dam = self._reached(caller, asset_id, DAM_OPERATOR_ROLES)
         _real_day(day, "date")
-        self.readings.put_day(asset_id, day, values, caller.user_id, self.clock.now())
+        self._enter_days(caller, dam, {day: values})
         return values
+
+    def _enter_days(self, caller: Principal, dam: Dam, days: dict[str, dict[str, float]]) -> str | None:
+        """Write the days, with the alert they raise in the same transaction (the outbox), and
+        hand the alert on once committed. Answers the band raised, if any."""
+        first, last = min(days), max(days)
+        stored = {d: v.get("level_m") for d, v in self.readings.days(dam.id, first, last)}
+        raised = raised_alert(dam.thresholds, self.readings.latest_level_before(dam.id, first), stored,
+                              {d: v.get("level_m") for d, v in days.items()})
+        notices = [] if raised is None else [self._alert(dam, *raised)]
+        self.outbox.publish(self.readings.put_days(dam.id, days, caller.user_id, self.clock.now(), notices))
+        return raised[0] if raised else None
+
+    @staticmethod
+    def _alert(dam: Dam, band: str, day: str, level_m: float) -> Notice:
+        threshold = dam.thresholds["level_m"][band]
+        return Notice("dam_alert", {"dam_name": dam.name, "level": band.upper(), "level_en": ALERT_LABELS_EN[band],
+                                    "day": day, "level_m": level_m, "threshold_m": threshold},
+                      to_roles=ALERT_ROLES, to_node_path=dam.node_path)
 
     def readings_between(self, caller: Principal, asset_id: str, first: str, last: str) -> list[tuple[str, dict]]:
         """Staff reaching the dam read a range of days, oldest first: at most a year a request."""

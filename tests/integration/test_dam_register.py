@@ -126,3 +126,30 @@ def test_an_operator_enters_days_and_staff_read_a_range_oldest_first(api, seeded
     outsider = make_people(api, {"city_operator": [("dam_operator", "kota-depok")]})["city_operator"]
     assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": 1}, token=outsider).status == 404
     assert api.get(f"/assets/{dam['id']}/readings?from=2026-11-01&to=2026-11-30", token=outsider).status == 404
+
+
+def alerts_about(api, token, dam_name):
+    items = api.get("/notifications?limit=100", token=token).json["items"]
+    return [n for n in items if n["kind"] == "dam_alert" and dam_name in n["title"]]
+
+
+def test_a_level_crossing_into_a_higher_band_tells_the_dams_staff_and_managers_once(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    name = f"Bendungan Alarm {unique_email()[:8]}"
+    dam = api.post("/assets", body(name=name), token=registrar).json
+    operator = api.login("operator.bendungan@demo.satupintu.id")
+    people = make_people(api, {"manager": [("viewer", "org-demo")], "elsewhere": [("dam_operator", "kota-depok")]})
+    known = len([m for m in api.mail(people["manager_email"]) if name in m["subject"]])
+    for day, level in (("2026-11-01", 640.0), ("2026-11-02", 644.6), ("2026-11-03", 644.7)):
+        assert api.put(f"/assets/{dam['id']}/readings/{day}", {"level_m": level}, token=operator).status == 200
+    mail = api.wait_for_mail(people["manager_email"], name, known=known)
+    assert "SIAGA" in mail["subject"] and "644.6" in mail["text"] and "2026-11-02" in mail["text"]
+    (alert,) = alerts_about(api, registrar, name)  # the 3rd day stayed in siaga: no second alarm
+    assert "SIAGA" in alert["title"]
+    assert len(alerts_about(api, people["manager"], name)) == 1
+    assert alerts_about(api, people["elsewhere"], name) == []  # not their dam
+    # Sent again at the same band: nothing new; up to awas: told again.
+    assert api.put(f"/assets/{dam['id']}/readings/2026-11-03", {"level_m": 644.8}, token=operator).status == 200
+    assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": 645.2}, token=operator).status == 200
+    api.wait_for_mail(people["manager_email"], "AWAS", known=0)
+    assert sorted(a["title"].split()[0] for a in alerts_about(api, registrar, name)) == ["AWAS", "SIAGA"]

@@ -87,3 +87,20 @@ def test_an_edit_names_what_changed_and_may_not_touch_the_status():
         edited(dam, {"status": "decommissioned"}, NOW)
     with pytest.raises(InvalidInput):
         edited(dam, {"name": None}, NOW)
+
+
+def test_an_alert_is_raised_only_on_crossing_into_a_higher_band():
+    from chalicelib.domain.assets import raised_alert
+
+    t = {"level_m": {"waspada": 10.0, "siaga": 20.0, "awas": 30.0}}
+    assert raised_alert(t, 5.0, {}, {"2026-01-02": 21.0}) == ("siaga", "2026-01-02", 21.0)
+    assert raised_alert(t, 21.0, {}, {"2026-01-02": 22.0}) is None  # stays in siaga
+    assert raised_alert(t, 21.0, {}, {"2026-01-02": 12.0}) is None  # falls
+    assert raised_alert(t, None, {"2026-01-02": 25.0}, {"2026-01-02": 26.0}) is None  # the day sent again
+    # An import: the highest band reached among the crossings, once.
+    days = {"2026-01-01": 11.0, "2026-01-02": 31.0, "2026-01-03": 5.0, "2026-01-04": 21.0}
+    assert raised_alert(t, None, {}, days) == ("awas", "2026-01-02", 31.0)
+    # A stored day between entered ones counts as the day before; a day without a level is passed over.
+    assert raised_alert(t, None, {"2026-01-02": 22.0}, {"2026-01-01": 1.0, "2026-01-03": 23.0}) is None
+    assert raised_alert(t, 22.0, {}, {"2026-01-02": None, "2026-01-03": 23.0}) is None
+    assert raised_alert({}, None, {}, {"2026-01-02": 99.0}) is None  # no thresholds, no alarm

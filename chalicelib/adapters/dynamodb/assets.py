@@ -4,16 +4,21 @@ by name. Keys: docs/DATA.md."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import asset_models as a
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.outbox import put_notices
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, merged_page, query_all, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, key_time, merged_page, query_all, run_transaction, whole_partition,
 )
 from chalicelib.domain.assets import Dam, DamChange
+from chalicelib.domain.notifications import Notice
+from chalicelib.services.ports import OutboxKey
 from chalicelib.services.ports.assets import OfficeMissing, RegisterCodeTaken, StaleAsset
 
 LIST_KEY = "ASSETS"
@@ -131,8 +136,32 @@ class DynamoAssetStore:
 class DynamoReadingStore:
     """A dam's daily readings, beside the dam (docs/DATA.md)."""
 
-    def put_day(self, asset_id: str, day: str, values: dict, entered_by: str, at) -> None:
-        a.ReadingItem(_pk(asset_id), f"R#{day}", values=values, entered_by=entered_by, entered_at=at).save()
+    def put_days(self, asset_id: str, days: dict[str, dict], entered_by: str, at: datetime,
+                 notices: list[Notice]) -> list[OutboxKey]:
+        """The days (each replacing what the day held) and the alert they raise, in one
+        transaction: all or nothing. Answers the outbox keys to hand on."""
+        keys: list[OutboxKey] = []
+
+        def build(tx: Writes) -> None:
+            for day, values in days.items():
+                tx.put("reading", a.ReadingItem(_pk(asset_id), f"R#{day}", values=values, entered_by=entered_by,
+                                                entered_at=at))
+            # A random tail: two entries in the same millisecond must not claim one outbox key.
+            keys[:] = put_notices(tx, _pk(asset_id), f"R#{key_time(at)}#{uuid.uuid4().hex[:8]}", notices, at)
+
+        run_transaction(build)
+        return keys
+
+    def latest_level_before(self, asset_id: str, day: str) -> float | None:
+        """The level of the latest reading before `day` that has one: reads back from the day
+        until one is found (almost always the first item, the day before)."""
+        for raw in query_all(hash_key=_pk(asset_id), range_key_condition=m.Item.sk.between("R#", f"R#{day}"),
+                             scan_index_forward=False, consistent_read=True, limit=8):
+            found_day = raw["sk"]["S"][2:]
+            level = a.ReadingItem.from_raw_data(raw).values.get("level_m")
+            if found_day < day and level is not None:
+                return level
+        return None
 
     def days(self, asset_id: str, first: str, last: str) -> list[tuple[str, dict]]:
         found = query_all(hash_key=_pk(asset_id), range_key_condition=m.Item.sk.between(f"R#{first}", f"R#{last}"),
