@@ -4,6 +4,9 @@ the master data, coordinates), its alert thresholds, and the status its permits 
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -220,3 +223,79 @@ def edited(dam: Dam, changes: dict[str, Any], now: datetime) -> tuple[Dam, dict[
 
 def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+# ---- readings from a CSV file ------------------------------------------------------------------
+
+READING_COLUMNS = ("level_m", "inflow_m3s", "outflow_m3s", "rainfall_mm", "seepage_ls")
+READING_LIMITS = {"level_m": (-500, 5000), "inflow_m3s": (0, 1e6), "outflow_m3s": (0, 1e6), "rainfall_mm": (0, 2000),
+                  "seepage_ls": (0, 1e6)}
+CSV_HEADER = ("date",) + READING_COLUMNS
+# An import is written in one DynamoDB transaction (at most 100 items), so that it lands whole
+# or not at all, with no staging to clean up after a failure: its days and the one alert notice
+# it may raise. A longer record is sent in several imports (a quarter is one).
+MAX_IMPORT_ROWS = 99
+
+
+def readings_from_csv(text: str) -> dict[str, dict[str, float]]:
+    """The days of a CSV file (header `date,level_m,inflow_m3s,outflow_m3s,rainfall_mm,seepage_ls`,
+    an empty cell for a figure not taken), each row checked before any is kept: InvalidInput
+    names every bad row by its line in the file (the header is row 1), its column and why."""
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = [(number, row) for number, row in enumerate(rows, start=1) if any(cell.strip() for cell in row)]
+    if not rows or tuple(cell.strip() for cell in rows[0][1]) != CSV_HEADER:
+        raise InvalidInput("the file is not right", [FieldProblem(
+            "row 1", msg("must be the header {header}", header=",".join(CSV_HEADER)))])
+    if len(rows) - 1 > MAX_IMPORT_ROWS:
+        raise InvalidInput("the file is not right", [FieldProblem("body", msg(
+            "has {rows} days; an import takes at most {limit}", rows=len(rows) - 1, limit=MAX_IMPORT_ROWS))])
+    days: dict[str, dict[str, float]] = {}
+    problems: list[FieldProblem] = []
+    for number, row in rows[1:]:
+        problems += _row_problems(number, row, days)
+    if problems:
+        raise InvalidInput("the file is not right", problems)
+    if not days:
+        raise InvalidInput("the file is not right", [FieldProblem("body", "holds no days")])
+    return days
+
+
+def _row_problems(number: int, row: list[str], days: dict[str, dict[str, float]]) -> list[FieldProblem]:
+    where = f"row {number}"
+    if len(row) != len(CSV_HEADER):
+        return [FieldProblem(where, msg("has {cells} cells; the header has {columns}", cells=len(row),
+                                        columns=len(CSV_HEADER)))]
+    day, problems, values = row[0].strip(), [], {}
+    if not _is_day(day):
+        problems.append(FieldProblem(f"{where}.date", "is not a real date (YYYY-MM-DD)"))
+    elif day in days:
+        problems.append(FieldProblem(f"{where}.date", msg("repeats the day {day}", day=day)))
+    for column, cell in zip(READING_COLUMNS, row[1:]):
+        if not cell.strip():
+            continue
+        low, high = READING_LIMITS[column]
+        try:
+            value = float(cell)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            problems.append(FieldProblem(f"{where}.{column}", "must be a number"))
+        elif not low <= value <= high:
+            problems.append(FieldProblem(f"{where}.{column}", msg("must be between {low} and {high}",
+                                                                  low=_figure(low), high=_figure(high))))
+        else:
+            values[column] = value
+    if not problems:
+        days[day] = values
+    return problems
+
+
+def _is_day(text: str) -> bool:
+    try:
+        return len(text) == 10 and datetime.strptime(text, "%Y-%m-%d") is not None
+    except ValueError:
+        return False
+
+
+def _figure(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"

@@ -498,6 +498,16 @@ ID: dict[str, str] = {
     "the dam changed since you read it; read it again": "data bendungan sudah berubah sejak Anda membacanya; baca ulang",
     "the dam is {status}; this permit moves a dam that is {expected}":
         "status bendungan {status}; izin ini hanya untuk bendungan berstatus {expected}",
+    "the file is not right": "berkas tidak benar",
+    "must be the header {header}": "harus berupa baris judul {header}",
+    "has {rows} days; an import takes at most {limit}": "berisi {rows} hari; satu impor paling banyak {limit} hari",
+    "holds no days": "tidak berisi satu hari pun",
+    "spans {days} days; an import covers at most {limit}": "mencakup {days} hari; satu impor paling banyak {limit} hari",
+    "has {cells} cells; the header has {columns}": "berisi {cells} sel; baris judul berisi {columns}",
+    "repeats the day {day}": "mengulang tanggal {day}",
+    "must be between {low} and {high}": "harus di antara {low} dan {high}",
+    "send the body as {media_type}": "kirim isi permintaan sebagai {media_type}",
+    "the body is not UTF-8 text": "isi permintaan bukan teks UTF-8",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)
     "Unsupported media type: {type}": "Jenis media tidak didukung: {type}",
     "the request could not be handled": "permintaan tidak dapat ditangani",

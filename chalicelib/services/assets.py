@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from chalicelib.domain.assets import ALERT_LABELS_EN, ALERT_ROLES, Dam, DamChange, edited, new_dam, raised_alert
+from chalicelib.domain.assets import (
+    ALERT_LABELS_EN, ALERT_ROLES, Dam, DamChange, edited, new_dam, raised_alert,
+    readings_from_csv,
+)
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
@@ -106,6 +109,19 @@ class AssetService:
         _real_day(day, "date")
         self._enter_days(caller, dam, {day: values})
         return values
+
+    def import_readings(self, caller: Principal, asset_id: str, text: str) -> tuple[list[str], str | None]:
+        """An operator reaching the dam imports days from a CSV file: every row checked first
+        (a bad one named, nothing written), then all days in one transaction (so at most
+        MAX_IMPORT_ROWS of them, within a year). At most one alert, the highest band reached.
+        Answers the days written, oldest first, and that band."""
+        dam = self._reached(caller, asset_id, DAM_OPERATOR_ROLES)
+        days = readings_from_csv(text)
+        span = (date.fromisoformat(max(days)) - date.fromisoformat(min(days))).days
+        if span >= MAX_READING_DAYS:
+            raise InvalidInput("the file is not right", [FieldProblem("body", msg(
+                "spans {days} days; an import covers at most {limit}", days=span + 1, limit=MAX_READING_DAYS))])
+        return sorted(days), self._enter_days(caller, dam, days)
 
     def _enter_days(self, caller: Principal, dam: Dam, days: dict[str, dict[str, float]]) -> str | None:
         """Write the days, with the alert they raise in the same transaction (the outbox), and

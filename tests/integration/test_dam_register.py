@@ -153,3 +153,75 @@ def test_a_level_crossing_into_a_higher_band_tells_the_dams_staff_and_managers_o
     assert api.put(f"/assets/{dam['id']}/readings/2026-11-04", {"level_m": 645.2}, token=operator).status == 200
     api.wait_for_mail(people["manager_email"], "AWAS", known=0)
     assert sorted(a["title"].split()[0] for a in alerts_about(api, registrar, name)) == ["AWAS", "SIAGA"]
+
+
+HEADER = "date,level_m,inflow_m3s,outflow_m3s,rainfall_mm,seepage_ls\n"
+
+
+def import_csv(api, dam_id, text, token, content_type="text/csv"):
+    return api.post(f"/assets/{dam_id}/readings/import", raw=text.encode(), token=token,
+                    headers={"Content-Type": content_type})
+
+
+def test_a_csv_with_bad_rows_imports_nothing_and_names_each(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(), token=registrar).json
+    operator = api.login("operator.bendungan@demo.satupintu.id")
+    text = HEADER + ("2026-10-01,640.1,12.5,10,0,1.2\n"
+                     "2026-10-02,abc,12.5,10,,1.2\n"
+                     "2026-10-31,640.3,-1,10,0,1.2\n"
+                     "2026-02-30,640.4,,,,\n"
+                     "2026-10-01,640.5,,,,\n"
+                     "2026-10-05,640.6\n")
+    answer = import_csv(api, dam["id"], text, operator)
+    assert answer.status == 422 and answer.content_type == "application/problem+json", answer.text
+    assert {e["field"] for e in answer.json["errors"]} == {
+        "row 3.level_m", "row 4.inflow_m3s", "row 5.date", "row 6.date", "row 7"}
+    read = api.get(f"/assets/{dam['id']}/readings?from=2026-10-01&to=2026-10-31", token=registrar).json
+    assert read["items"] == []  # the good row was not written either
+    wrong_header = import_csv(api, dam["id"], "day,level\n2026-10-01,1\n", operator)
+    assert wrong_header.status == 422 and wrong_header.json["errors"][0]["field"] == "row 1"
+    as_json = import_csv(api, dam["id"], text, operator, content_type="application/json")
+    assert as_json.status == 415
+
+
+def test_a_good_csv_imports_every_day_and_raises_one_alert_at_the_highest_band(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    name = f"Bendungan Impor {unique_email()[:8]}"
+    dam = api.post("/assets", body(name=name), token=registrar).json
+    operator = api.login("operator.bendungan@demo.satupintu.id")
+    rows = [f"2026-09-{d:02d},{level},,,3.5," for d, level in
+            ((1, 640), (2, 643.5), (3, 645.5), (4, 640), (5, 644.6))]  # waspada, then awas, then siaga again
+    answer = import_csv(api, dam["id"], "\ufeff" + HEADER + "\r\n".join(rows) + "\r\n", operator)
+    assert answer.status == 200, answer.text
+    assert answer.json == {"imported": 5, "first": "2026-09-01", "last": "2026-09-05", "alert": "awas"}
+    read = api.get(f"/assets/{dam['id']}/readings?from=2026-09-01&to=2026-09-30", token=registrar).json["items"]
+    assert [(r["date"], r["level_m"], r["rainfall_mm"], r["inflow_m3s"]) for r in read][2] == ("2026-09-03", 645.5,
+                                                                                            3.5, None)
+    assert len(read) == 5
+    api.deliver_mail()
+    (alert,) = alerts_about(api, registrar, name)
+    assert alert["title"].startswith("AWAS")
+
+
+def test_too_many_rows_are_refused_whole(api, seeded):
+    from datetime import date, timedelta
+
+    from chalicelib.domain.assets import MAX_IMPORT_ROWS
+
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(), token=registrar).json
+    operator = api.login("operator.bendungan@demo.satupintu.id")
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(MAX_IMPORT_ROWS + 1)]
+    answer = import_csv(api, dam["id"], HEADER + "".join(f"{d},640,,,,\n" for d in days), operator)
+    assert answer.status == 422 and answer.json["errors"][0]["field"] == "body", answer.text
+    assert api.get(f"/assets/{dam['id']}/readings?from=2026-01-01&to=2026-12-31", token=registrar).json["items"] == []
+    # The most one transaction holds: every day and the alert the last one raises.
+    most = import_csv(api, dam["id"], HEADER + "".join(f"{d},640,,,,\n" for d in days[:-2]) + f"{days[-2]},643.5,,,,\n",
+                      operator)
+    assert most.status == 200 and most.json["imported"] == MAX_IMPORT_ROWS, most.text
+    assert most.json["alert"] == "waspada"
+    spread = import_csv(api, dam["id"], HEADER + "2025-01-01,1,,,,\n2026-06-01,1,,,,\n", operator)
+    assert spread.status == 422
+    outsider = make_people(api, {"city_operator": [("dam_operator", "kota-depok")]})["city_operator"]
+    assert import_csv(api, dam["id"], HEADER + "2026-01-01,1,,,,\n", outsider).status == 404

@@ -132,6 +132,7 @@ _THEMES = {
     "DamHistoryOut": "assets",
     "ReadingRequest": "assets",
     "ReadingOut": "assets",
+    "ReadingImportOut": "assets",
     "ReadingList": "assets",
     "ReadingsQuery": "assets",
     "MailQuery": "local",

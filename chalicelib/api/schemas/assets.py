@@ -151,6 +151,13 @@ class ReadingRequest(Request):
     seepage_ls: float | None = Field(None, ge=0, le=1e6)
 
 
+class ReadingImportOut(Out):
+    imported: int = Field(description="how many days were written (each replacing what that day held)")
+    first: str = Field(description="the first day written")
+    last: str = Field(description="the last day written")
+    alert: str | None = Field(description="the highest alert band the import crossed into (one notice told), or null")
+
+
 class ReadingOut(Out):
     date: str
     level_m: float | None

@@ -96,3 +96,11 @@ def put_reading(ctx, id: str, date: str, body: s.ReadingRequest) -> s.ReadingOut
 def list_readings(ctx, id: str, query: s.ReadingsQuery) -> s.ReadingList:
     days = ctx.deps.assets.readings_between(ctx.user(), id, query.from_, query.to)
     return s.ReadingList(items=[reading_out(day, values) for day, values in days])
+
+
+@endpoint(summary="Import days of readings from a CSV file (a dam operator reaching the dam): all rows or none",
+          text_body="text/csv", response=s.ReadingImportOut, tags=TAGS, errors=(401, 404, 415, 422),
+          gate=gates.dam_operators)
+def import_readings(ctx, id: str, body: str) -> s.ReadingImportOut:
+    imported, alert = ctx.deps.assets.import_readings(ctx.user(), id, body)
+    return s.ReadingImportOut(imported=len(imported), first=min(imported), last=max(imported), alert=alert)
