@@ -461,6 +461,7 @@ class Container:
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
             deliveries=self.subscription_deliveries_for, metrics=self.metrics, person_by_email=self.person_by_email,
+            assets=self.asset_store,
         )
 
     def person_by_email(self, email: str):

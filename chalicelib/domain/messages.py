@@ -499,6 +499,10 @@ ID: dict[str, str] = {
     "the dam is {status}; this permit moves a dam that is {expected}":
         "status bendungan {status}; izin ini hanya untuk bendungan berstatus {expected}",
     "the file is not right": "berkas tidak benar",
+    "must be a dam's id from the register (dam_…)": "harus berupa id bendungan dari register (dam_…)",
+    "is not a dam in the register managed on this office's line":
+        "bukan bendungan dalam register yang dikelola di jalur kantor ini",
+    "the dam this permit names is no longer in the register": "bendungan yang disebut izin ini sudah tidak ada di register",
     "must be the header {header}": "harus berupa baris judul {header}",
     "has {rows} days; an import takes at most {limit}": "berisi {rows} hari; satu impor paling banyak {limit} hari",
     "holds no days": "tidak berisi satu hari pun",

@@ -1,7 +1,7 @@
 """The dam register over the API: the public sees a dam's public fields, staff in reach all of it,
 registrars enter and edit dams (version-checked, with history), out of reach is 404, bad input 422."""
 
-from tests.support import make_people, unique_email
+from tests.support import make_people, unique_email, upload_document
 
 SAGULING = {
     "node_id": "dam-division", "name": "Bendungan Uji Saguling", "river_basin": "Citarum",
@@ -225,3 +225,43 @@ def test_too_many_rows_are_refused_whole(api, seeded):
     assert spread.status == 422
     outsider = make_people(api, {"city_operator": [("dam_operator", "kota-depok")]})["city_operator"]
     assert import_csv(api, dam["id"], HEADER + "2026-01-01,1,,,,\n", outsider).status == 404
+
+
+def operation_permit(dam_id):
+    return {"company_name": "PT Uji Bendungan", "company_npwp": "01.312.166.0-091.000", "contact_name": "Andi",
+            "contact_phone": "081234567890", "contact_email": "andi@example.com", "dam_id": dam_id,
+            "dam_name": "Bendungan Uji", "river_basin": "Citarum", "location": "Desa Uji, Kab. Bandung Barat",
+            "dam_type": "Urugan batu", "height_m": 99, "crest_length_m": 300, "reservoir_capacity_mcm": 800,
+            "impoundment_permit_number": "IPB-2026-001", "operator_unit": "BBWS Citarum", "operation_start": "2026-12-01"}
+
+
+def test_an_approved_operation_permit_moves_the_dam_to_operating_and_its_history_says_so(api, seeded):
+    from tests import files
+
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(status="impoundment"), token=registrar).json
+    _, applicant = api.register_verified()
+    unknown = api.post("/applications", {"service_id": "dam-operation-permit", "node_id": "dam-desk",
+                                         "data": operation_permit("dam_" + "0" * 26)}, token=applicant)
+    assert unknown.status == 422 and [e["field"] for e in unknown.json["errors"]] == ["data.dam_id"], unknown.text
+    elsewhere = api.post("/applications", {"service_id": "dam-operation-permit", "node_id": "kel-kukusan",
+                                           "data": operation_permit(dam["id"])}, token=applicant)
+    assert elsewhere.status == 422, elsewhere.text  # the dam is not managed on that office's line
+    filed = api.post("/applications", {"service_id": "dam-operation-permit", "node_id": "dam-desk",
+                                       "data": operation_permit(dam["id"])}, token=applicant)
+    assert filed.status == 201, filed.text
+    app = filed.json
+    assert app["service_version"] == 2
+    for requirement in ("application_letter", "operation_manual", "emergency_action_plan", "impoundment_evaluation"):
+        upload_document(api, applicant, app["id"], requirement, f"{requirement}.pdf", "application/pdf", files.pdf())
+    assert api.post(f"/applications/{app['id']}/submit", token=applicant).status == 200
+    for step, decider in enumerate(("loket.bendungan", "teknis.bendungan", "direktur.bendungan"), start=1):
+        answer = api.post(f"/applications/{app['id']}/decision", {"action": "approve", "step": step},
+                          token=api.login(f"{decider}@demo.satupintu.id"))
+        assert answer.status == 200, answer.text
+    assert answer.json["status"] == "approved"
+    moved = api.get(f"/assets/{dam['id']}", token=registrar).json
+    assert moved["status"] == "operating" and moved["version"] == 2
+    last = api.get(f"/assets/{dam['id']}/history", token=registrar).json["items"][-1]
+    assert last["action"] == "status" and last["changes"] == {"status": ["impoundment", "operating"]}
+    assert last["application_id"] == app["id"] and last["actor"] == "Ir. Hendra Direktur"

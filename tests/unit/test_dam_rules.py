@@ -104,3 +104,34 @@ def test_an_alert_is_raised_only_on_crossing_into_a_higher_band():
     assert raised_alert(t, None, {"2026-01-02": 22.0}, {"2026-01-01": 1.0, "2026-01-03": 23.0}) is None
     assert raised_alert(t, 22.0, {}, {"2026-01-02": None, "2026-01-03": 23.0}) is None
     assert raised_alert({}, None, {}, {"2026-01-02": 99.0}) is None  # no thresholds, no alarm
+
+
+def test_permits_name_the_dam_with_an_asset_field_and_older_versions_are_kept():
+    from chalicelib.domain.catalog import load_catalog
+
+    catalog = load_catalog()
+    for permit in ("dam-construction-permit", "dam-impoundment-permit", "dam-operation-permit", "dam-decommissioning",
+                   "dam-monitoring-report"):
+        latest = catalog.latest(permit)
+        assert latest.version == 2 and latest.field("dam_id").type == "asset" and latest.field("dam_id").required
+        assert catalog.version(permit, 1).field("dam_id") is None  # filed ones keep following v1
+    assert catalog.latest("dam-design-approval").field("dam_id").required is False  # it may propose a new dam
+
+
+def test_an_asset_field_holds_a_dams_id_and_only_dam_services_have_one():
+    import pytest
+    from pydantic import ValidationError
+
+    from chalicelib.domain.catalog import ServiceType, load_catalog
+    from chalicelib.domain.errors import InvalidInput
+    from chalicelib.domain.forms import check_form
+
+    service = load_catalog().latest("dam-operation-permit")
+    with pytest.raises(InvalidInput) as bad:
+        check_form(service, {"dam_id": "Jatiluhur"}, NOW.date(), complete=False)
+    assert [p.field for p in bad.value.problems] == ["data.dam_id"]
+    assert check_form(service, {"dam_id": "dam_" + "0" * 26}, NOW.date(), complete=False) == {"dam_id": "dam_" + "0" * 26}
+    other = load_catalog().latest("city-business-permit").model_dump()
+    other["fields"].append({"name": "dam_id", "label": "x", "label_en": "x", "type": "asset", "required": False})
+    with pytest.raises(ValidationError, match="only dam services"):
+        ServiceType.model_validate(other)
