@@ -438,6 +438,20 @@ class Container:
         return OrgService(org=self.org_store, clock=self.clock)
 
     @cached_property
+    def asset_store(self):
+        from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
+
+        return self._built_on_table(DynamoAssetStore)
+
+    @cached_property
+    def assets(self):
+        from chalicelib.adapters.dynamodb.assets import DynamoReadingStore
+        from chalicelib.services.assets import AssetService
+
+        return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock,
+                            readings=self._built_on_table(DynamoReadingStore), outbox=self.outbox)
+
+    @cached_property
     def applications(self):
         from chalicelib.services.applications import ApplicationService
 
@@ -447,6 +461,7 @@ class Container:
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
             deliveries=self.subscription_deliveries_for, metrics=self.metrics, person_by_email=self.person_by_email,
+            assets=self.asset_store,
         )
 
     def person_by_email(self, email: str):

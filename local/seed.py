@@ -50,6 +50,10 @@ STAFF = [
     ("loket.bendungan", "Rina Loket Bendungan", [("verifier", "dam-desk")]),
     ("teknis.bendungan", "Bayu Balai Teknik", [("verifier", "dam-division")]),
     ("direktur.bendungan", "Ir. Hendra Direktur", [("approver", "dam-agency"), ("viewer", "dam-agency")]),
+    # the dam register: its registrar, the dams' operator (daily readings) and inspector
+    ("registrasi.bendungan", "Sari Registrasi Bendungan", [("dam_registrar", "dam-division")]),
+    ("operator.bendungan", "Joko Operator Bendungan", [("dam_operator", "dam-division")]),
+    ("inspektur.bendungan", "Wati Inspektur Bendungan", [("dam_inspector", "dam-division")]),
     # civil registry: kelurahan verifier → kecamatan approver → kota approver
     ("petugas.kukusan", "Siti Petugas Kukusan", [("submitter", "kel-kukusan")]),
     ("verifikator.kukusan", "Dedi Verifikator Kukusan", [("verifier", "kel-kukusan")]),
@@ -76,6 +80,33 @@ STAFF = [
     # the regulations library: adds and amends entries, uploads their PDFs
     ("pustakawan", "Pustakawan JDIH Bendungan", [("librarian", "org-demo")]),
 ]
+# Real dams with their public facts (sources: docs/DATA.md, "Demo data"), managed by the dam
+# division. Coordinates are approximate; the level thresholds are illustrative, set from each
+# reservoir's normal and flood water levels where published, not the operators' own figures.
+DEMO_DAMS = [
+    {"name": "Bendungan Ir. H. Djuanda (Jatiluhur)", "register_code": "BDG-32.14-001", "river_basin": "Citarum",
+     "location": {"province_code": "32", "regency_code": "32.14", "district_code": "32.14.03", "lat": -6.522,
+                  "lon": 107.389},
+     "type": "rockfill", "height_m": 105, "crest_length_m": 1220, "reservoir_volume_m3": 2_448_000_000,
+     "catchment_km2": 4500, "purposes": ["irrigation", "water_supply", "hydropower", "flood_control", "fisheries",
+                                         "tourism"],
+     "hazard_class": "very_high", "year_completed": 1967, "status": "operating", "monitoring_every": "month",
+     "thresholds": {"level_m": {"waspada": 107.0, "siaga": 109.5, "awas": 111.6}}},
+    {"name": "Bendungan Jatigede", "register_code": "BDG-32.11-001", "river_basin": "Cimanuk-Cisanggarung",
+     "location": {"province_code": "32", "regency_code": "32.11", "district_code": "32.11.26", "lat": -6.859,
+                  "lon": 108.099},
+     "type": "rockfill", "height_m": 110, "reservoir_volume_m3": 979_500_000,
+     "purposes": ["irrigation", "water_supply", "hydropower", "flood_control"], "hazard_class": "very_high",
+     "year_completed": 2015, "status": "operating", "monitoring_every": "month",
+     "thresholds": {"level_m": {"waspada": 260.0, "siaga": 261.0, "awas": 262.0}}},
+    {"name": "Bendungan Karian", "register_code": "BDG-36.02-001", "river_basin": "Cidanau-Ciujung-Cidurian",
+     "location": {"province_code": "36", "regency_code": "36.02", "district_code": "36.02.14", "lat": -6.42,
+                  "lon": 106.23},
+     "type": "rockfill", "height_m": 63.5, "crest_length_m": 516, "reservoir_volume_m3": 314_700_000,
+     "purposes": ["irrigation", "water_supply", "hydropower", "flood_control"], "hazard_class": "high",
+     "year_completed": 2024, "status": "operating", "monitoring_every": "quarter", "thresholds": {}},
+]
+
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
 # The civil-registry offices' working hours (WIB) and the national holidays and collective leave
@@ -183,6 +214,9 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
         deps.org.set_calendar(_principal(users["admin"]), node_id, calendar)
     _library(deps, users)
     subscription = _demo_subscription(deps, users)
+    registrar = _principal(users["registrasi.bendungan"])
+    for dam in DEMO_DAMS:
+        deps.assets.register(registrar, {"node_id": "dam-division", "year_completed": None} | dam)
     if sample_applications:
         _sample_applications(deps, users)
         _library_placeholders(deps)

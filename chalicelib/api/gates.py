@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES, LIBRARIAN_ROLES, OPS_ROLES, application_roles,
-    require_any,
+    ADMIN_ROLES, APPLICATION_ROLES, DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES,
+    LIBRARIAN_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
 
@@ -81,3 +81,13 @@ def allocator_of(ctx, node_id: str, **_path) -> None:
 def recommender_of(ctx, node_id: str, **_path) -> None:
     """The office the path names, as a budget_recommender reaching it."""
     ctx.deps.budgets.office_to_split(ctx.user(), node_id)
+
+
+def dam_registrars(ctx, **_path) -> None:
+    """Those who enter and edit dams somewhere (the dam's office decides the rest)."""
+    require_any(ctx.user(), DAM_REGISTRAR_ROLES)
+
+
+def dam_operators(ctx, **_path) -> None:
+    """Those who enter a dam's daily readings somewhere."""
+    require_any(ctx.user(), DAM_OPERATOR_ROLES)

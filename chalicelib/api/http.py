@@ -84,6 +84,9 @@ class Endpoint:
     # (ctx, **path params) -> None, raising NotFound for a caller who may not use the route
     # here; asked before the query and body are read. Only what is known without the body.
     gate: Callable[..., None] | None = None
+    # A media type other than JSON the route takes (text/csv): the view gets the body as text.
+    # The route's path must list it in routes.py TEXT_BODIES too, for Chalice to let it in.
+    text_body: str | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.view(*args, **kwargs)
@@ -92,9 +95,9 @@ class Endpoint:
 def endpoint(*, summary: str, auth: bool = True, body: type[BaseModel] | None = None,
              query: type[BaseModel] | None = None, response: type[BaseModel] | None = None, status: int = 200,
              tags: tuple[str, ...] = (), errors: tuple[int, ...] = (), local_only: bool = False,
-             gate: Callable[..., None] | None = None):
+             gate: Callable[..., None] | None = None, text_body: str | None = None):
     def wrap(view: Callable[..., Any]) -> Endpoint:
-        return Endpoint(view, summary, auth, body, query, response, status, tags, errors, local_only, gate)
+        return Endpoint(view, summary, auth, body, query, response, status, tags, errors, local_only, gate, text_body)
 
     return wrap
 
@@ -149,7 +152,9 @@ def _handle(app: Chalice, request: Any, ep: Endpoint, path_params: dict[str, str
                 "unknown query parameters",
                 [errors.FieldProblem(name, "is not a parameter of this route") for name in sorted(request.query_params)],
             )
-        if ep.body is not None:
+        if ep.text_body is not None:
+            kwargs["body"] = _text_body(request, ep.text_body, deps.settings.max_body_bytes)
+        elif ep.body is not None:
             kwargs["body"] = _parse_body(request, ep.body, deps.settings.max_body_bytes)
         elif request.raw_body:
             raise _BadRequest("this route takes no request body")
@@ -195,6 +200,20 @@ def _parse_body(request: Any, model: type[BaseModel], max_bytes: int) -> BaseMod
         if any(e["type"] == "model_type" and not e["loc"] for e in invalid.errors()):
             raise errors.InvalidInput("the body must be a JSON object", [errors.FieldProblem("body", "must be an object")]) from None
         raise
+
+
+def _text_body(request: Any, media_type: str, max_bytes: int) -> str:
+    sent = (request.headers or {}).get("content-type", "").split(";")[0].strip().lower()
+    if sent != media_type:
+        raise _BadRequest(messages.msg("send the body as {media_type}", media_type=media_type), 415)
+    raw = request.raw_body or b""
+    if len(raw) > max_bytes:
+        raise _BadRequest(messages.msg("the body is {size} bytes; at most {limit} are accepted", size=len(raw),
+                                       limit=max_bytes), 413)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _BadRequest("the body is not UTF-8 text") from None
 
 
 def _empty_body(model: type[BaseModel]) -> BaseModel | None:

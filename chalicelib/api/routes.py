@@ -98,6 +98,15 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/regulations/{id}/document", "library:request_document"),
     ("GET", "/org/nodes/{id}/contact", "library:get_contact"),
     ("PUT", "/org/nodes/{id}/contact", "library:put_contact"),
+    # the dam register
+    ("GET", "/assets", "assets:list_assets"),
+    ("POST", "/assets", "assets:create_asset"),
+    ("GET", "/assets/{id}", "assets:get_asset"),
+    ("PATCH", "/assets/{id}", "assets:patch_asset"),
+    ("GET", "/assets/{id}/history", "assets:asset_history"),
+    ("PUT", "/assets/{id}/readings/{date}", "assets:put_reading"),
+    ("GET", "/assets/{id}/readings", "assets:list_readings"),
+    ("POST", "/assets/{id}/readings/import", "assets:import_readings"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),
@@ -141,6 +150,12 @@ def cors_config(stage: str, web_base_url: str) -> CORSConfig | None:
     )
 
 
+# Paths that take a body other than JSON (their endpoint's `text_body`): Chalice refuses any
+# other media type (415) before our pipeline, so the route must name it. Kept here rather than
+# read from the endpoints, so that registering routes imports no view module at cold start.
+TEXT_BODIES = {"/assets/{id}/readings/import": ("text/csv",)}
+
+
 def register_routes(app: Chalice) -> None:
     """The one place configuration is read at import: Chalice builds API Gateway's routes and
     CORS from the app as imported, and `chalice deploy`/`package --stage X` import it with stage
@@ -148,7 +163,8 @@ def register_routes(app: Chalice) -> None:
     stage = os.environ.get("STAGE", "")
     cors = cors_config(stage, os.environ.get("WEB_BASE_URL", ""))
     for path, targets in routes_by_path(stage).items():
-        app.route(path, methods=METHODS, cors=cors, content_types=["application/json"])(_view(app, path, targets))
+        content_types = ["application/json", *TEXT_BODIES.get(path, ())]
+        app.route(path, methods=METHODS, cors=cors, content_types=content_types)(_view(app, path, targets))
 
 
 def _view(app: Chalice, path: str, targets: dict[str, str]):

@@ -150,5 +150,8 @@ class ApplicationChange:
     dropped_lookups: tuple[tuple[str, str], ...] = ()
     # An approved budget request: the budgets it adds to (domain/budgets.grant_request).
     budget_write: BudgetWrite | None = None
+    # An approved dam permit: the dam it moves, as (before, after, its history line)
+    # (services/asset_permits.py), written on the version read.
+    asset_move: Any = None
     # A spending report submitted: listed in its month's usage-report recap at every office above.
     filed_report: FiledReport | None = None

@@ -4,6 +4,13 @@ A service type is data reviewed like code (chalicelib/catalog/services/*.json). 
 one type at one version; an application records the version it was filed under and keeps
 following that version's steps even after a newer one is published (older versions stay in
 the directory as `<id>@<version>.json`).
+
+A field of type `asset` names a dam of the register by its id (`dam_…`; only in the `dam`
+program, at most one a service): the dam must exist and be managed at the office the
+application is filed at, an office above it (a permit desk serves the division managing the
+dam) or below it, checked when the form is saved (services/asset_permits.py). The approval of a
+dam permit (domain/assets.py PERMIT_MOVES) moves the dam it names to the permit's status, in
+the approval's own transaction, and writes the move into the dam's history.
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from chalicelib.domain.people import DECIDER_ROLES, application_roles
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog" / "services"
 
 FieldType = Literal[
-    "text", "long_text", "number", "money", "date", "nik", "npwp", "email", "phone", "choice", "boolean"
+    "text", "long_text", "number", "money", "date", "nik", "npwp", "email", "phone", "choice", "boolean", "asset"
 ]
 Program = Literal["dam", "civil-registry", "city-permit", "marketing-fee"]
 # What the document scan knows how to check; anything else is refused when the catalog loads.
@@ -237,6 +244,15 @@ class ServiceType(_Strict):
             wanted = {"for_month": "date", "category": "choice", "amount": "money"}
             if any(self.field(name) is None or self.field(name).type != kind for name, kind in wanted.items()):  # type: ignore[union-attr]
                 raise ValueError("a budget request needs a date 'for_month', a choice 'category' and money 'amount'")
+        return self
+
+    @model_validator(mode="after")
+    def _asset_fields_name_dams(self) -> "ServiceType":
+        assets = [f.name for f in self.fields if f.type == "asset"]
+        if assets and self.program != "dam":
+            raise ValueError("only dam services name a dam (asset fields)")
+        if len(assets) > 1:
+            raise ValueError(f"a service names at most one dam: {', '.join(assets)}")
         return self
 
     @model_validator(mode="after")

@@ -191,6 +191,17 @@ def _boolean(_spec: FieldSpec, value: Any, _today: date) -> bool:
     return value
 
 
+_DAM_ID = re.compile(r"dam_[0-9a-hjkmnp-tv-z]{26}")
+
+
+def _asset(_spec: FieldSpec, value: Any, _today: date) -> str:
+    """A dam's id as the register gives it; that the dam exists, and lies on the filing office's
+    line, the application service checks (services/asset_permits.py)."""
+    if not isinstance(value, str) or not _DAM_ID.fullmatch(value):
+        raise _Bad("must be a dam's id from the register (dam_…)", "asset")
+    return value
+
+
 _CHECKS = {
     "text": _text,
     "long_text": _long_text,
@@ -203,6 +214,7 @@ _CHECKS = {
     "phone": _phone,
     "choice": _choice,
     "boolean": _boolean,
+    "asset": _asset,
 }
 
 

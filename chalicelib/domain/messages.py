@@ -110,6 +110,9 @@ ROLE = {
     "admin": Label("admin", "admin"), "viewer": Label("pemantau", "viewer"), "ops": Label("operator", "ops"),
     "budget_allocator": Label("pengalokasi anggaran", "budget allocator"),
     "budget_recommender": Label("pemberi rekomendasi anggaran", "budget recommender"),
+    "dam_registrar": Label("petugas registrasi bendungan", "dam registrar"),
+    "dam_operator": Label("operator bendungan", "dam operator"),
+    "dam_inspector": Label("inspektur bendungan", "dam inspector"),
 }
 
 
@@ -495,6 +498,42 @@ ID: dict[str, str] = {
     "must be a date, YYYY-MM-DD": "harus berupa tanggal, TTTT-BB-HH",
     "the contact is not right": "kontak kantor tidak benar",
     "give at least one way to reach the office": "isi paling sedikit satu cara menghubungi kantor",
+    # the dam register
+    "the dam is not right": "data bendungan tidak benar",
+    "no such dam": "bendungan tidak ditemukan",
+    "is not a province in the master data": "bukan provinsi dalam data induk",
+    "is not a regency of that province in the master data": "bukan kabupaten/kota di provinsi itu dalam data induk",
+    "is not a district of that regency in the master data": "bukan kecamatan di kabupaten/kota itu dalam data induk",
+    "must be the district's code and four digits": "harus berupa kode kecamatannya ditambah empat angka",
+    "must be between -{limit} and {limit}": "harus di antara -{limit} dan {limit}",
+    "must rise: waspada below siaga below awas": "harus naik: waspada di bawah siaga di bawah awas",
+    "cannot be changed here": "tidak dapat diubah di sini",
+    "must not be null": "tidak boleh kosong (null)",
+    "must not be blank": "tidak boleh kosong",
+    "bad filter": "penyaring tidak benar",
+    "bad date": "tanggal tidak benar",
+    "bad range": "rentang tanggal tidak benar",
+    "must be on or after from, within {limit} days": "harus sama dengan atau sesudah tanggal awal, dalam {limit} hari",
+    "another dam holds register code {code}": "kode registrasi {code} sudah dipakai bendungan lain",
+    "the dam changed since you read it (version {version} now); read it again":
+        "data bendungan sudah berubah sejak Anda membacanya (kini versi {version}); baca ulang",
+    "the dam changed since you read it; read it again": "data bendungan sudah berubah sejak Anda membacanya; baca ulang",
+    "the dam is {status}; this permit moves a dam that is {expected}":
+        "status bendungan {status}; izin ini hanya untuk bendungan berstatus {expected}",
+    "the file is not right": "berkas tidak benar",
+    "must be a dam's id from the register (dam_…)": "harus berupa id bendungan dari register (dam_…)",
+    "is not a dam in the register managed on this office's line":
+        "bukan bendungan dalam register yang dikelola di jalur kantor ini",
+    "the dam this permit names is no longer in the register": "bendungan yang disebut izin ini sudah tidak ada di register",
+    "must be the header {header}": "harus berupa baris judul {header}",
+    "has {rows} days; an import takes at most {limit}": "berisi {rows} hari; satu impor paling banyak {limit} hari",
+    "holds no days": "tidak berisi satu hari pun",
+    "spans {days} days; an import covers at most {limit}": "mencakup {days} hari; satu impor paling banyak {limit} hari",
+    "has {cells} cells; the header has {columns}": "berisi {cells} sel; baris judul berisi {columns}",
+    "repeats the day {day}": "mengulang tanggal {day}",
+    "must be between {low} and {high}": "harus di antara {low} dan {high}",
+    "send the body as {media_type}": "kirim isi permintaan sebagai {media_type}",
+    "the body is not UTF-8 text": "isi permintaan bukan teks UTF-8",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)
     "Unsupported media type: {type}": "Jenis media tidak didukung: {type}",
     "the request could not be handled": "permintaan tidak dapat ditangani",

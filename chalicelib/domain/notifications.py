@@ -39,6 +39,7 @@ KINDS: dict[str, bool] = {
     "reset_code": False,
     "already_registered": False,
     "invitation": False,
+    "dam_alert": True,
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"
@@ -63,6 +64,10 @@ class Notice:
     except_user_id: str | None = None
     # When nobody holds `to_role` at the node: the first of these roles that someone holds there.
     fallback_roles: tuple[str, ...] = ()
+    # Or: everyone holding any of `to_roles` at any office of `to_node_path` (a dam's alert goes
+    # to its staff at its managing office and above, and to their managers, in one notice).
+    to_roles: tuple[str, ...] = ()
+    to_node_path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ ROLES = (
     "mcot",
     "gm_sbp",
     "librarian",
+    "dam_registrar",
+    "dam_operator",
+    "dam_inspector",
 )
 
 # The roles a catalog step may name as its deciders. The marketing-fee ones decide only that
@@ -66,6 +69,14 @@ FINANCE_ROLES = ("finance",)
 HR_ROLES = ("hr",)
 # The regulations library: who adds and amends its entries and uploads their PDFs (anyone reads it).
 LIBRARIAN_ROLES = ("librarian",)
+
+# The dam register (domain/assets.py): registrars enter and edit dams and their technical
+# documents, operators their daily readings, inspectors their inspections. Those and the roles
+# working on the dam permits (and viewers, admins) read a dam's staff-only fields within reach.
+DAM_REGISTRAR_ROLES = ("dam_registrar",)
+DAM_OPERATOR_ROLES = ("dam_operator",)
+DAM_INSPECTOR_ROLES = ("dam_inspector",)
+DAM_STAFF_ROLES = ("dam_registrar", "dam_operator", "dam_inspector", "verifier", "approver", "viewer", "admin")
 
 
 def application_roles(program: str | None) -> tuple[str, ...]:

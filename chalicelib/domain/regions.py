@@ -61,3 +61,11 @@ def district_by_compact_code(six_digits: str) -> District | None:
 
 def regency_exists(code: str) -> bool:
     return any(d.regency_code == code for d in _districts().values())
+
+
+def province_exists(code: str) -> bool:
+    return any(d.province_code == code for d in _districts().values())
+
+
+def district_exists(code: str) -> bool:
+    return code in _districts()

@@ -30,6 +30,8 @@ from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain import office_hours, registry_checks, takeover
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
+from chalicelib.services.asset_permits import check_named_dams, permit_move
+from chalicelib.services.ports.assets import AssetStore, StaleAsset
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
     OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken, Vault,
@@ -65,8 +67,10 @@ class ApplicationService:
                  tz: timezone, account_codes: Callable[[], Mapping[str, str]] = dict,
                  integrations: Callable[[], IntegrationRuns] | None = None, vault: Callable[[], Vault] | None = None,
                  deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None,
-                 metrics: Metrics, person_by_email: Callable[[str], User | None] | None = None) -> None:
+                 metrics: Metrics, person_by_email: Callable[[str], User | None] | None = None,
+                 assets: AssetStore | None = None) -> None:
         self.applications = applications
+        self.assets = assets  # the dam register: forms that name a dam, permits that move one
         self._person_by_email = person_by_email  # an address → the account and its own roles
         self.metrics = metrics
         self._vault = vault  # () -> the PII vault: sealing and opening NIKs, their lookup keys
@@ -202,6 +206,7 @@ class ApplicationService:
                 app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=node,
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
             ))
+            check_named_dams(self.assets, service, change.application.data, node.path)
             try:
                 self.outbox.publish(self.applications.save(change))
             except TrackingCodeTaken:
@@ -213,6 +218,7 @@ class ApplicationService:
     def patch(self, caller: Principal, app_id: str, data: dict[str, Any], origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         change = rules.patch_data(app, self.catalog.require_service_of(app), caller, data, self.clock.now(), self.tz, origin)
+        check_named_dams(self.assets, self.catalog.require_service_of(app), change.application.data, app.node_path)
         return self._save(self._sealed(change))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
@@ -259,9 +265,11 @@ class ApplicationService:
                                   calendars=calendars)
             if change.application.status == APPROVED and service.on_approval.budget_grant:
                 change = replace(change, budget_write=self.budgets.grant_write(change.application, service, caller))
+            if change.application.status == APPROVED and self.assets is not None:
+                change = replace(change, asset_move=permit_move(self.assets, service, change.application, caller, now))
             try:
                 saved = self._save(change)
-            except (SequenceTaken, StaleBudget):
+            except (SequenceTaken, StaleBudget, StaleAsset):
                 continue
             if saved.status in (APPROVED, REJECTED):
                 self.metrics.count("ApplicationsDecided", outcome=saved.status, service=saved.service_id)

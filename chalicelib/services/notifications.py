@@ -146,6 +146,9 @@ class NotificationService:
             candidates = ([user_id for user_id, lent in self.users.holders(role, notice.to_node_id)
                            if lent is None or lent.active_at(at)]
                           for role in (notice.to_role, *notice.fallback_roles))
+        elif notice.to_roles and notice.to_node_path:
+            candidates = [[user_id for role in notice.to_roles for node_id in notice.to_node_path
+                           for user_id, lent in self.users.holders(role, node_id) if lent is None or lent.active_at(at)]]
         else:
             candidates = []
         for found in candidates:

@@ -49,7 +49,7 @@ def test_the_table_on_the_emulator_is_the_template_and_matches_the_models(aws):
     on_emulator = {g["IndexName"]: [k["AttributeName"] for k in g["KeySchema"]] for g in table["GlobalSecondaryIndexes"]}
     assert on_emulator == in_template
     declared = {}
-    for model in models.ALL_MODELS:
+    for model in models.every_model():
         for index in model._indexes.values():
             declared[index.Meta.index_name] = [k["AttributeName"] for k in index._get_schema()["key_schema"]]
     assert declared == in_template

@@ -39,7 +39,7 @@ def long_value(spec: FieldSpec) -> object:
         return (WORDLESS if "nomor" in spec.label.lower() else NAME)[:limit].strip()
     return {
         "number": spec.max or 987_654_321, "money": 987_654_321_000_000, "date": "2026-11-22",
-        "nik": "3276012501900001", "npwp": "0131216609100000", "boolean": True,
+        "nik": "3276012501900001", "npwp": "0131216609100000", "boolean": True, "asset": "dam_01kbn6z4x8m2q7r9t3v5w1y0ce",
         "email": "penanggung.jawab.perizinan.bendungan.jatigede@wijayakarya-infrastruktur.co.id",
         "phone": "+6281234567890123",
         "choice": max(spec.options or [""], key=len),

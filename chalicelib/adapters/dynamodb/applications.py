@@ -11,6 +11,7 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
 from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
@@ -21,6 +22,7 @@ from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
 )
+from chalicelib.services.ports.assets import StaleAsset
 from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.application_state import AWAITING_DECISION, Application, ApplicationChange, HistoryEntry
 from chalicelib.domain.certificates import Certificate
@@ -165,6 +167,8 @@ class DynamoApplicationStore:
                 put_filed_report(tx, change.filed_report)
             if change.budget_write is not None:
                 put_budgets(tx, change.budget_write)
+            if change.asset_move is not None:
+                DynamoAssetStore().add_change(tx, *change.asset_move)
 
         try:
             run_transaction(build)
@@ -175,6 +179,8 @@ class DynamoApplicationStore:
                 raise SequenceTaken(change.certificate.series if change.certificate else "") from None
             if cancelled.failed & {"budget", "budget above"} and not cancelled.failed & {"application", "history"}:
                 raise StaleBudget(app.id) from None
+            if cancelled.failed & {"dam", "dam history"} and not cancelled.failed & {"application", "history"}:
+                raise StaleAsset(change.asset_move[0].id) from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise

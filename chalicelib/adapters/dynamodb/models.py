@@ -549,6 +549,11 @@ from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS, ContactI
 ALL_MODELS += LIBRARY_MODELS
 
 
+def every_model() -> tuple[type[Model], ...]:
+    from chalicelib.adapters.dynamodb import asset_models  # the dam register's items, in a module of their own
+    return ALL_MODELS + asset_models.MODELS
+
+
 def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:
     """Point every model at the configured table, through one shared connection; safe to call
     again with other settings.
@@ -561,7 +566,7 @@ def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: f
     Item.Meta.host = host
     Item.Meta.read_timeout_seconds = read_timeout_seconds
     shared = _table_connection(table_name, region, host, read_timeout_seconds)
-    for model in ALL_MODELS:
+    for model in every_model():
         model._connection = shared
 
 
@@ -571,7 +576,7 @@ def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: f
 def _table_connection(table_name: str, region: str, host: str | None, read_timeout_seconds: float) -> TableConnection:
     attributes: dict[str, dict] = {}
     indexes: dict[str, dict] = {}
-    for model in ALL_MODELS:
+    for model in every_model():
         schema = model._get_schema()
         for attribute in schema["attribute_definitions"]:
             attributes[attribute["AttributeName"]] = attribute

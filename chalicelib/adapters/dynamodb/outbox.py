@@ -24,11 +24,14 @@ OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-rend
 def notice_payload(notice: Notice) -> dict[str, Any]:
     return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
             "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
-            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles)}
+            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles),
+            **({"to_roles": list(notice.to_roles), "to_node_path": list(notice.to_node_path)} if notice.to_roles else {})}
 
 
 def notice_from_payload(payload: dict[str, Any]) -> Notice:
-    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ())})
+    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ()),
+                     "to_roles": tuple(payload.get("to_roles") or ()),
+                     "to_node_path": tuple(payload.get("to_node_path") or ())})
 
 
 def put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[str, dict[str, Any]]],

@@ -101,7 +101,7 @@ _HEADERS = {
 def error_codes(path: str, ep: Endpoint) -> set[int]:
     """Every error status this route answers."""
     codes = set(ep.errors) | EVERY_ROUTE
-    if ep.body is not None:
+    if ep.body is not None or ep.text_body is not None:
         codes.add(413)
     if ep.auth:
         codes.add(401)
@@ -134,7 +134,9 @@ def _operation(path: str, target: str, ep: Endpoint, ref: Callable[[type[BaseMod
         "parameters": _parameters(path, ep),
         "responses": _responses(path, ep, ref),
     }
-    if ep.body is not None:
+    if ep.text_body is not None:
+        operation["requestBody"] = {"required": True, "content": {ep.text_body: {"schema": {"type": "string"}}}}
+    elif ep.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(ep.body)}}}
     if ep.auth:
         operation["security"] = [{"bearer": []}]

@@ -1,0 +1,59 @@
+"""The dam register's items (docs/DATA.md): in the one table, beside the models of models.py,
+bound with them (models.every_model)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+
+from chalicelib.adapters.dynamodb.models import Item, kind_index
+
+
+class AssetItem(Item):
+    """pk ASSET#{id}, sk A: a dam. Its record is `dam` (domain/assets.py); beside it the
+    attributes lists filter on, and its place in the register's list (the `by_kind` index,
+    partition ASSETS, by name)."""
+
+    dam = JSONAttribute()
+    status = UnicodeAttribute()
+    province_code = UnicodeAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute)
+    search = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    kind_key = UnicodeAttribute()
+    name_key = UnicodeAttribute()
+    version = NumberAttribute()
+    by_kind = kind_index
+
+
+class AssetHistoryItem(Item):
+    """pk ASSET#{id}, sk H#{version:08d}: one change of a dam, put once, never updated."""
+
+    at = UTCDateTimeAttribute()
+    actor_id = UnicodeAttribute()
+    actor_name = UnicodeAttribute()
+    action = UnicodeAttribute()
+    changes = JSONAttribute()
+    application_id = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+
+
+class AssetCodeItem(Item):
+    """pk ASSETCODE#{register code}, sk C: claims a register code for one dam."""
+
+    asset_id = UnicodeAttribute()
+
+
+MODELS = (AssetItem, AssetHistoryItem, AssetCodeItem)
+
+
+class ReadingItem(Item):
+    """pk ASSET#{id}, sk R#{YYYY-MM-DD}: one dam-day of operational readings, so a range of days
+    is one Query between two sort keys (reads proportional to the range, not the history)."""
+
+    values = JSONAttribute()
+    entered_by = UnicodeAttribute()
+    entered_at = UTCDateTimeAttribute()
+
+
+MODELS = MODELS + (ReadingItem,)

@@ -1,0 +1,60 @@
+"""Applications that name a dam (catalog fields of type `asset`): the dam must be in the register
+and managed on the line of the office the application is filed at; the approval of a dam permit
+moves the dam's status (domain/assets.py PERMIT_MOVES) in the approval's own transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.assets import PERMIT_MOVES, Dam, DamChange, status_after_permit
+from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
+from chalicelib.domain.people import Principal
+from chalicelib.services.ports.assets import AssetStore
+
+NOT_A_DAM_HERE = "is not a dam in the register managed on this office's line"
+
+
+def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict[str, Any],
+                     node_path: tuple[str, ...]) -> None:
+    """Each dam the form names exists and is managed at the filing office, an office above it
+    (a permit desk serves the division that manages the dam) or one below it. InvalidInput
+    naming the field otherwise: one GetItem per dam named (a form names one)."""
+    problems = []
+    for spec in service.fields:
+        dam_id = data.get(spec.name) if spec.type == "asset" else None
+        if not dam_id:
+            continue
+        dam = assets.get(dam_id) if assets is not None else None
+        if dam is None or not (dam.node_id in node_path or node_path[-1] in dam.node_path):
+            problems.append(FieldProblem(f"data.{spec.name}", NOT_A_DAM_HERE, "asset"))
+    if problems:
+        raise InvalidInput("some fields are not right", problems)
+
+
+def named_dam_id(service: ServiceType, data: dict[str, Any]) -> str | None:
+    spec = next((f for f in service.fields if f.type == "asset"), None)
+    return data.get(spec.name) if spec is not None else None
+
+
+def permit_move(assets: AssetStore, service: ServiceType, app: Any, caller: Principal,
+                now: datetime) -> tuple[Dam, Dam, DamChange] | None:
+    """The dam an approved permit moves, as (before, after, history line), or None (not a dam
+    permit; a version of it that names no dam; a design approval naming none). Conflict when
+    the dam is not in the status the permit starts from, or no longer in the register."""
+    if service.id not in PERMIT_MOVES:
+        return None
+    dam_id = named_dam_id(service, app.data)
+    if not dam_id:
+        return None
+    before = assets.get(dam_id)
+    moves_to = status_after_permit(service.id, before.status if before else None)
+    if before is None:
+        raise Conflict("the dam this permit names is no longer in the register")
+    after = replace(before, status=moves_to, updated_at=now, version=before.version + 1)
+    change = DamChange(version=after.version, at=now, actor_id=caller.user_id, actor_name=caller.name, action="status",
+                       changes={"status": [before.status, moves_to]} if moves_to != before.status else {},
+                       application_id=app.id, comment=f"{service.name_en} {app.tracking_code}")
+    return before, after, change
