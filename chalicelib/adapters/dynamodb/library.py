@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pynamodb.exceptions import DoesNotExist
 
 # Through models.py, which imports them last (importing library_models first would be circular).
-from chalicelib.adapters.dynamodb.models import ContactItem, LibraryItem
+from chalicelib.adapters.dynamodb.library_models import ContactItem, LibraryItem
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, batch_get_raw, query_page, run_transaction,
 )

@@ -1,6 +1,5 @@
-"""The regulations library's items and the offices' contact details (docs/DATA.md). Beside
-models.py, which lists them in ALL_MODELS, so they share its table and connection. Import them
-from models.py, never from here first: models.py imports this module at its end."""
+"""The regulations library's items and the offices' contact details (docs/DATA.md): in the one
+table, beside the models of models.py, bound with them (models.every_model)."""
 
 from __future__ import annotations
 

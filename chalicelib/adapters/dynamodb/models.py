@@ -544,14 +544,11 @@ ALL_MODELS: tuple[type[Model], ...] = (
     BudgetItem, PostingItem, CertificateItem, SequenceItem, PdfItem, OutboxItem, NotificationItem, UnreadCountItem,
     SendItem, NikLookupItem, SubscriptionItem, SurveyItem,
 )
-# The regulations library's and the contacts' models, in a module of their own (this one is full).
-from chalicelib.adapters.dynamodb.library_models import LIBRARY_MODELS, ContactItem, LibraryItem  # noqa: E402,F401
-ALL_MODELS += LIBRARY_MODELS
 
 
 def every_model() -> tuple[type[Model], ...]:
-    from chalicelib.adapters.dynamodb import asset_models  # the dam register's items, in a module of their own
-    return ALL_MODELS + asset_models.MODELS
+    from chalicelib.adapters.dynamodb import asset_models, library_models  # the library's, the dams': beside this
+    return ALL_MODELS + library_models.LIBRARY_MODELS + asset_models.MODELS
 
 
 def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:
