@@ -73,6 +73,7 @@ export const id = {
   "fieldtype.email": "e-mail",
   "fieldtype.phone": "telepon",
   "fieldtype.choice": "pilihan",
+  "fieldtype.asset": "bendungan dari register",
   "fieldtype.boolean": "ya/tidak",
 } as const;
 
@@ -150,5 +151,6 @@ export const en: Record<keyof typeof id, string> = {
   "fieldtype.email": "e-mail",
   "fieldtype.phone": "phone",
   "fieldtype.choice": "choice",
+  "fieldtype.asset": "dam from the register",
   "fieldtype.boolean": "yes/no",
 };

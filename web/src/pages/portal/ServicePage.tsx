@@ -23,6 +23,7 @@ const FIELD_TYPE_KEYS: Record<FieldSpec["type"], MessageKey> = {
   phone: "fieldtype.phone",
   choice: "fieldtype.choice",
   boolean: "fieldtype.boolean",
+  asset: "fieldtype.asset",
 };
 
 function DocumentTable({ documents, caption }: { documents: DocumentSpec[]; caption: string }) {
