@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES,
+    ADMIN_ROLES, APPLICATION_ROLES, DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES,
     LIBRARIAN_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
@@ -86,6 +86,11 @@ def recommender_of(ctx, node_id: str, **_path) -> None:
 def dam_registrars(ctx, **_path) -> None:
     """Those who enter and edit dams somewhere (the dam's office decides the rest)."""
     require_any(ctx.user(), DAM_REGISTRAR_ROLES)
+
+
+def dam_staff(ctx, **_path) -> None:
+    """Those who read dams' staff-only data somewhere (the dam's office decides the rest)."""
+    require_any(ctx.user(), DAM_STAFF_ROLES)
 
 
 def dam_operators(ctx, **_path) -> None:

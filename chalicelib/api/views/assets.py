@@ -92,7 +92,7 @@ def put_reading(ctx, id: str, date: str, body: s.ReadingRequest) -> s.ReadingOut
 
 
 @endpoint(summary="A dam's daily readings from one day to another, oldest first (staff reaching it)",
-          query=s.ReadingsQuery, response=s.ReadingList, tags=TAGS, errors=(401, 404, 422))
+          query=s.ReadingsQuery, response=s.ReadingList, tags=TAGS, errors=(401, 404, 422), gate=gates.dam_staff)
 def list_readings(ctx, id: str, query: s.ReadingsQuery) -> s.ReadingList:
     days = ctx.deps.assets.readings_between(ctx.user(), id, query.from_, query.to)
     return s.ReadingList(items=[reading_out(day, values) for day, values in days])
