@@ -19,6 +19,7 @@ from pathlib import Path
 
 from local.stack import (
     PROJECT_DIR, REGION, STANDIN_KEY, STANDIN_SATKER, Ports, stack_environment, state_dir, uses_registry_standins,
+    write_pid_file,
 )
 
 PID_FILE_NAME = "run.pid"
@@ -110,7 +111,7 @@ class Stack:
         self.state.mkdir(parents=True, exist_ok=True)
         for leftover in ("clock", "demo.json"):
             (self.state / leftover).unlink(missing_ok=True)
-        (self.state / PID_FILE_NAME).write_text(f"{os.getpid()} {self.ports.api}\n")
+        write_pid_file(self.state / PID_FILE_NAME, f"{os.getpid()} {self.ports.api}\n")
 
         emulator = self._start("emulator", "local.emulator", "--port", str(self.ports.emulator), "--region", REGION,
                                "--clock-offset-file", str(self.state / "clock"))

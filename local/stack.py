@@ -11,6 +11,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 REGION = "ap-southeast-3"  # Jakarta
 
 
+def write_pid_file(path: Path, line: str) -> None:
+    """Written to a temporary file and renamed: a test or a stopping `make run` that reads it
+    while it is being written sees the old pid or the new one, never an empty file."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(line)
+    tmp.replace(path)
+
+
 @dataclass(frozen=True)
 class Ports:
     api: int

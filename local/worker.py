@@ -27,6 +27,7 @@ import boto3
 
 from chalicelib import local_runtime
 from local.schedules import next_fire
+from local.stack import PROJECT_DIR, write_pid_file
 
 log = logging.getLogger("worker")
 IDLE_POLL_SECONDS = 0.2
@@ -117,8 +118,6 @@ class Scheduler:
 def load_app() -> Any:
     from chalice.cli.factory import CLIFactory
 
-    from local.stack import PROJECT_DIR
-
     return CLIFactory(str(PROJECT_DIR)).create_config_obj(chalice_stage_name="local").chalice_app
 
 
@@ -126,8 +125,6 @@ def function_timeout(name: str) -> int:
     """The function's lambda_timeout in .chalice/config.json: its context's remaining time (what
     Powertools bounds an in-progress idempotency record by) counts down from it, as on Lambda."""
     from chalice.cli.factory import CLIFactory
-
-    from local.stack import PROJECT_DIR
 
     config = CLIFactory(str(PROJECT_DIR)).create_config_obj(chalice_stage_name="local")
     return int(config.scope(chalice_stage="local", function_name=name).lambda_timeout or 60)
@@ -170,7 +167,7 @@ def main() -> None:
     for thread in threads:
         thread.start()
     if deps.settings.local_state_dir:
-        (Path(deps.settings.local_state_dir) / "worker.pid").write_text(f"{os.getpid()}\n")
+        write_pid_file(Path(deps.settings.local_state_dir) / "worker.pid", f"{os.getpid()}\n")
     print(f"worker: {len(threads) - 1} queue(s), {len(scheduler.schedules)} schedule(s)", flush=True)
     try:
         while True:
