@@ -318,6 +318,8 @@ def _sample_applications(deps, users: dict[str, User]) -> None:
         "river_basin": "WS Ciliwung-Cisadane",
         "dam_type": "Urugan batu",
         "height_m": 48.5,
+        "district_code": "32.01.09",  # Sukamakmur, Kabupaten Bogor: its site, named before it is filed
+        "main_purpose": "Pengendali banjir",
     }, origin)
     service.create(applicant, "city-business-permit", "dpmptsp-front-office", {
         "owner_name": "Budi Santoso",

@@ -204,6 +204,48 @@ def status_after_permit(service_id: str, current: str | None) -> str:
     return moves_to
 
 
+# ---- a dam proposed by a design approval ------------------------------------------------------
+
+# The design approval's form (catalog dam-design-approval, version 2) in the register's terms.
+PROPOSAL_TYPES = {"Urugan tanah": "earthfill", "Urugan batu": "rockfill", "Beton": "concrete",
+                  "Beton komposit": "composite", "Lainnya": "other"}
+PROPOSAL_PURPOSES = {"Irigasi": "irrigation", "Air baku": "water_supply", "PLTA": "hydropower",
+                     "Pengendali banjir": "flood_control", "Perikanan": "fisheries", "Pariwisata": "tourism",
+                     "Lainnya": "other"}
+PROPOSAL_HAZARDS = {"Rendah": "low", "Sedang": "medium", "Tinggi": "high", "Sangat tinggi": "very_high"}
+MCM = 1_000_000  # the form asks the reservoir in million m³; the register holds m³
+
+
+def proposal_problems(data: dict[str, Any]) -> list[FieldProblem]:
+    """What the form's own checks cannot say of a proposed dam's site: its district is a real
+    one in the master data (it gives the province and regency). Fields not filled yet are
+    passed over: a draft may be incomplete, and submitting asks for what is required."""
+    district = data.get("district_code")
+    if district is None or district_exists(district):
+        return []
+    return [FieldProblem("data.district_code", "is not a district in the master data (e.g. 32.14.03)")]
+
+
+def proposed_dam(data: dict[str, Any], dam_id: str, node_path: tuple[str, ...], register_code: str,
+                 now: datetime) -> Dam:
+    """The dam an approved design proposes, entering the register in `design`: its facts as the
+    approved form gives them, managed by `node_path[-1]`, under a provisional register code
+    (the registrar sets the official one later; the history keeps both)."""
+    district = data["district_code"]
+    regency, province = district.rsplit(".", 1)[0], district.split(".", 1)[0]
+    fields = {
+        "node_id": node_path[-1], "name": data["dam_name"], "register_code": register_code,
+        "river_basin": data["river_basin"], "type": PROPOSAL_TYPES[data["dam_type"]],
+        "location": {"province_code": province, "regency_code": regency, "district_code": district,
+                     "lat": data["latitude"], "lon": data["longitude"]},
+        "height_m": data["height_m"], "crest_length_m": data["crest_length_m"],
+        "reservoir_volume_m3": data["reservoir_capacity_mcm"] * MCM,
+        "purposes": [PROPOSAL_PURPOSES[data["main_purpose"]]], "hazard_class": PROPOSAL_HAZARDS[data["hazard_class"]],
+        "status": "design",
+    }
+    return new_dam(fields, dam_id, node_path, now)
+
+
 def edited(dam: Dam, changes: dict[str, Any], now: datetime) -> tuple[Dam, dict[str, list[Any]]]:
     """The dam with a staff edit applied, and the fields that changed ([before, after])."""
     problems = [FieldProblem(n, "cannot be changed here") for n in sorted(set(changes) - set(EDITABLE))]

@@ -504,6 +504,7 @@ ID: dict[str, str] = {
     "is not a province in the master data": "bukan provinsi dalam data induk",
     "is not a regency of that province in the master data": "bukan kabupaten/kota di provinsi itu dalam data induk",
     "is not a district of that regency in the master data": "bukan kecamatan di kabupaten/kota itu dalam data induk",
+    "is not a district in the master data (e.g. 32.14.03)": "bukan kecamatan dalam data induk (mis. 32.14.03)",
     "must be the district's code and four digits": "harus berupa kode kecamatannya ditambah empat angka",
     "must be between -{limit} and {limit}": "harus di antara -{limit} dan {limit}",
     "must rise: waspada below siaga below awas": "harus naik: waspada di bawah siaga di bawah awas",

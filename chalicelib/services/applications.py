@@ -30,7 +30,7 @@ from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain import office_hours, registry_checks, takeover
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
-from chalicelib.services.asset_permits import check_named_dams, permit_move
+from chalicelib.services.asset_permits import check_named_dams, permit_move, with_dam_moved
 from chalicelib.services.ports.assets import AssetStore, StaleAsset
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
@@ -266,7 +266,7 @@ class ApplicationService:
             if change.application.status == APPROVED and service.on_approval.budget_grant:
                 change = replace(change, budget_write=self.budgets.grant_write(change.application, service, caller))
             if change.application.status == APPROVED and self.assets is not None:
-                change = replace(change, asset_move=permit_move(self.assets, service, change.application, caller, now))
+                change = with_dam_moved(change, service, permit_move(self.assets, service, change.application, caller, now))
             try:
                 saved = self._save(change)
             except (SequenceTaken, StaleBudget, StaleAsset):

@@ -1,6 +1,7 @@
 """Applications that name a dam (catalog fields of type `asset`): the dam must be in the register
 and managed on the line of the office the application is filed at; the approval of a dam permit
-moves the dam's status (domain/assets.py PERMIT_MOVES) in the approval's own transaction."""
+moves the dam's status (domain/assets.py PERMIT_MOVES) in the approval's own transaction, and an
+approved design that names no dam enters the dam it proposes in the register."""
 
 from __future__ import annotations
 
@@ -8,21 +9,25 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.assets import PERMIT_MOVES, Dam, DamChange, status_after_permit
+from chalicelib.domain.assets import (
+    PERMIT_MOVES, Dam, DamChange, proposal_problems, proposed_dam, status_after_permit,
+)
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports.assets import AssetStore
 
 NOT_A_DAM_HERE = "is not a dam in the register managed on this office's line"
+PROPOSES_A_DAM = "dam-design-approval"
 
 
 def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict[str, Any],
                      node_path: tuple[str, ...]) -> None:
     """Each dam the form names exists and is managed at the filing office, an office above it
-    (a permit desk serves the division that manages the dam) or one below it. InvalidInput
-    naming the field otherwise: one GetItem per dam named (a form names one)."""
-    problems = []
+    (a permit desk serves the division that manages the dam) or one below it; a design that
+    names none proposes a dam whose site must be real. InvalidInput naming the field otherwise:
+    one GetItem per dam named (a form names one)."""
+    problems = proposal_problems(data) if service.id == PROPOSES_A_DAM and not named_dam_id(service, data) else []
     for spec in service.fields:
         dam_id = data.get(spec.name) if spec.type == "asset" else None
         if not dam_id:
@@ -34,21 +39,26 @@ def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict
         raise InvalidInput("some fields are not right", problems)
 
 
+def _dam_field(service: ServiceType) -> str | None:
+    return next((f.name for f in service.fields if f.type == "asset"), None)
+
+
 def named_dam_id(service: ServiceType, data: dict[str, Any]) -> str | None:
-    spec = next((f for f in service.fields if f.type == "asset"), None)
-    return data.get(spec.name) if spec is not None else None
+    name = _dam_field(service)
+    return data.get(name) if name is not None else None
 
 
 def permit_move(assets: AssetStore, service: ServiceType, app: Any, caller: Principal,
-                now: datetime) -> tuple[Dam, Dam, DamChange] | None:
+                now: datetime) -> tuple[Dam | None, Dam, DamChange] | None:
     """The dam an approved permit moves, as (before, after, history line), or None (not a dam
-    permit; a version of it that names no dam; a design approval naming none). Conflict when
-    the dam is not in the status the permit starts from, or no longer in the register."""
+    permit; a version of it that names no dam). An approved design naming no dam proposes one:
+    (None, the new dam, its first history line). Conflict when the dam is not in the status the
+    permit starts from, or no longer in the register."""
     if service.id not in PERMIT_MOVES:
         return None
     dam_id = named_dam_id(service, app.data)
     if not dam_id:
-        return None
+        return _proposed(service, app, caller, now) if service.id == PROPOSES_A_DAM else None
     before = assets.get(dam_id)
     moves_to = status_after_permit(service.id, before.status if before else None)
     if before is None:
@@ -58,3 +68,33 @@ def permit_move(assets: AssetStore, service: ServiceType, app: Any, caller: Prin
                        changes={"status": [before.status, moves_to]} if moves_to != before.status else {},
                        application_id=app.id, comment=f"{service.name_en} {app.tracking_code}")
     return before, after, change
+
+
+def _proposed(service: ServiceType, app: Any, caller: Principal, now: datetime) -> tuple[None, Dam, DamChange] | None:
+    """The dam a design approval proposes. Managed by the office the permit desk serves (the
+    desk's parent), as the register's dams are; its id follows from the application's, so a
+    retried approval proposes the same dam; its provisional register code is the tracking code.
+    None when the form predates the site fields (version 1 names no district)."""
+    if "district_code" not in app.data:
+        return None
+    managing_path = app.node_path[:-1] or app.node_path
+    dam = proposed_dam(app.data, "dam_" + app.id.split("_", 1)[1], managing_path,
+                       f"USUL-{app.tracking_code}", now)
+    change = DamChange(version=1, at=now, actor_id=caller.user_id, actor_name=caller.name, action="registered",
+                       changes={"status": [None, dam.status]}, application_id=app.id,
+                       comment=f"{service.name_en} {app.tracking_code}")
+    return None, dam, change
+
+
+def with_dam_moved(change: Any, service: ServiceType, move: tuple[Dam | None, Dam, DamChange] | None) -> Any:
+    """The approval's change carrying the dam's move. A proposed dam's id is written into the
+    application's dam field, so the application names, from its approval on, the dam it put in
+    the register (the permits that follow name it too)."""
+    if move is None:
+        return change
+    before, after, _ = move
+    field_name = _dam_field(service)
+    if before is None and field_name is not None:
+        data = change.application.data | {field_name: after.id}
+        change = replace(change, application=replace(change.application, data=data))
+    return replace(change, asset_move=move)

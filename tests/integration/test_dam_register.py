@@ -265,3 +265,58 @@ def test_an_approved_operation_permit_moves_the_dam_to_operating_and_its_history
     last = api.get(f"/assets/{dam['id']}/history", token=registrar).json["items"][-1]
     assert last["action"] == "status" and last["changes"] == {"status": ["impoundment", "operating"]}
     assert last["application_id"] == app["id"] and last["actor"] == "Ir. Hendra Direktur"
+
+
+def design_approval(**changes):
+    return {"company_name": "PT Uji Desain", "company_npwp": "01.312.166.0-091.000", "contact_name": "Andi",
+            "contact_phone": "081234567890", "contact_email": "andi@example.com",
+            "dam_name": f"Bendungan Usulan {unique_email()[:6]}", "river_basin": "Ciliwung-Cisadane",
+            "location": "Desa Sukamakmur, Kec. Sukamakmur, Kab. Bogor", "district_code": "32.01.09",
+            "latitude": -6.59, "longitude": 107.02, "dam_type": "Urugan batu", "height_m": 48.5,
+            "crest_length_m": 410, "reservoir_capacity_mcm": 20.5, "main_purpose": "Pengendali banjir",
+            "hazard_class": "Tinggi", "design_consultant": "PT Konsultan Uji",
+            "principle_approval_number": "PP-2026-017"} | changes
+
+
+def approve_through_the_dam_chain(api, applicant, app_id, requirements):
+    from tests import files
+
+    for requirement in requirements:
+        upload_document(api, applicant, app_id, requirement, f"{requirement}.pdf", "application/pdf", files.pdf())
+    assert api.post(f"/applications/{app_id}/submit", token=applicant).status == 200
+    for step, decider in enumerate(("loket.bendungan", "teknis.bendungan", "direktur.bendungan"), start=1):
+        answer = api.post(f"/applications/{app_id}/decision", {"action": "approve", "step": step},
+                          token=api.login(f"{decider}@demo.satupintu.id"))
+        assert answer.status == 200, answer.text
+    return answer.json
+
+
+def test_an_approved_design_naming_no_dam_enters_the_dam_it_proposes_in_the_register(api, seeded):
+    _, applicant = api.register_verified()
+    nowhere = api.post("/applications", {"service_id": "dam-design-approval", "node_id": "dam-desk",
+                                         "data": design_approval(district_code="32.01.99")}, token=applicant)
+    assert nowhere.status == 422 and [e["field"] for e in nowhere.json["errors"]] == ["data.district_code"]
+    proposal = design_approval()
+    filed = api.post("/applications", {"service_id": "dam-design-approval", "node_id": "dam-desk", "data": proposal},
+                     token=applicant)
+    assert filed.status == 201, filed.text
+    app = filed.json
+    assert api.get(f"/assets?q={proposal['dam_name'][-6:]}").json["items"] == []  # not before its approval
+    approved = approve_through_the_dam_chain(api, applicant, app["id"], (
+        "application_letter", "design_report", "hydrology_study", "geotechnical_study"))
+    assert approved["status"] == "approved"
+    dam_id = approved["data"]["dam_id"]
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.get(f"/assets/{dam_id}", token=registrar).json
+    assert dam["name"] == proposal["dam_name"] and dam["status"] == "design" and dam["node_id"] == "dam-division"
+    assert dam["location"] == {"province_code": "32", "regency_code": "32.01", "district_code": "32.01.09",
+                               "village_code": None, "lat": -6.59, "lon": 107.02}
+    assert (dam["type"], dam["purposes"], dam["hazard_class"]) == ("rockfill", ["flood_control"], "high")
+    assert dam["reservoir_volume_m3"] == 20_500_000 and dam["register_code"] == f"USUL-{app['tracking_code']}"
+    (line,) = api.get(f"/assets/{dam_id}/history", token=registrar).json["items"]
+    assert line["action"] == "registered" and line["application_id"] == app["id"]
+    assert line["changes"] == {"status": [None, "design"]} and line["actor"] == "Ir. Hendra Direktur"
+    # The dam is the register's now: the construction permit that follows names it.
+    permit = api.post("/applications", {"service_id": "dam-construction-permit", "node_id": "dam-desk",
+                                        "data": {"dam_id": dam_id}}, token=applicant)
+    assert permit.status == 201, permit.text

@@ -5,7 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from chalicelib.domain.assets import alert_level, edited, new_dam, status_after_permit
+from chalicelib.domain.assets import (
+    alert_level, edited, new_dam, proposal_problems, proposed_dam, status_after_permit,
+)
 from chalicelib.domain.errors import Conflict, InvalidInput
 
 NOW = datetime(2026, 12, 3, tzinfo=timezone.utc)
@@ -135,3 +137,25 @@ def test_an_asset_field_holds_a_dams_id_and_only_dam_services_have_one():
     other["fields"].append({"name": "dam_id", "label": "x", "label_en": "x", "type": "asset", "required": False})
     with pytest.raises(ValidationError, match="only dam services"):
         ServiceType.model_validate(other)
+
+
+DESIGN_FORM = {"dam_name": "Bendungan Usulan", "river_basin": "Ciliwung-Cisadane", "district_code": "32.01.09",
+               "latitude": -6.59, "longitude": 107.02, "dam_type": "Beton komposit", "height_m": 48.5,
+               "crest_length_m": 410, "reservoir_capacity_mcm": 2.25, "main_purpose": "Air baku",
+               "hazard_class": "Sangat tinggi"}
+
+
+def test_a_proposed_dam_takes_its_region_from_the_district_and_the_registers_terms_from_the_form():
+    dam = proposed_dam(DESIGN_FORM, "dam_9", ("org", "dam-division"), "USUL-X", NOW)
+    assert (dam.node_id, dam.status, dam.register_code) == ("dam-division", "design", "USUL-X")
+    assert dam.location == {"province_code": "32", "regency_code": "32.01", "district_code": "32.01.09",
+                            "lat": -6.59, "lon": 107.02}
+    assert (dam.type, dam.purposes, dam.hazard_class) == ("composite", ("water_supply",), "very_high")
+    assert dam.reservoir_volume_m3 == 2_250_000
+
+
+def test_a_proposed_site_must_be_a_real_district_and_a_draft_without_one_is_not_judged_yet():
+    assert proposal_problems({}) == []
+    assert proposal_problems({"district_code": "32.01.09"}) == []
+    assert [p.field for p in proposal_problems({"district_code": "32.01.99"})] == ["data.district_code"]
+    assert [p.field for p in proposal_problems({"district_code": "32.01"})] == ["data.district_code"]

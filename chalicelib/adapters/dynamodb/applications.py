@@ -167,7 +167,9 @@ class DynamoApplicationStore:
                 put_filed_report(tx, change.filed_report)
             if change.budget_write is not None:
                 put_budgets(tx, change.budget_write)
-            if change.asset_move is not None:
+            if change.asset_move is not None and change.asset_move[0] is None:
+                DynamoAssetStore().add_new(tx, *change.asset_move[1:])  # a design approval's proposed dam
+            elif change.asset_move is not None:
                 DynamoAssetStore().add_change(tx, *change.asset_move)
 
         try:
@@ -180,7 +182,7 @@ class DynamoApplicationStore:
             if cancelled.failed & {"budget", "budget above"} and not cancelled.failed & {"application", "history"}:
                 raise StaleBudget(app.id) from None
             if cancelled.failed & {"dam", "dam history"} and not cancelled.failed & {"application", "history"}:
-                raise StaleAsset(change.asset_move[0].id) from None
+                raise StaleAsset(change.asset_move[1].id) from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise
