@@ -493,7 +493,7 @@ class Container:
             jobs=self.render_jobs, catalog=self.catalog, clock=self.clock, tz=settings.org_timezone,
             org_name=settings.org_name, web_base_url=settings.web_base_url,
             verify_base_url=settings.verify_base_url or settings.web_base_url,
-            max_receives=settings.render_max_receives, pdf_adapter=pdf_adapter,
+            max_receives=settings.render_max_receives, pdf_adapter=pdf_adapter, assets=self.asset_store,
         )
 
     @cached_property

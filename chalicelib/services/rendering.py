@@ -27,6 +27,7 @@ from chalicelib.domain.application_state import CERTIFICATE, RECEIPT, Applicatio
 from chalicelib.domain.messages import msg
 from chalicelib.domain.people import Principal, application_roles
 from chalicelib.domain.nik import mask_nik
+from chalicelib.services.ports.assets import AssetStore
 from chalicelib.services.ports import (
     ApplicationStore, BudgetFiguresSource, Clock, DocumentStore, JobQueue, ObjectStorage, OrgStore, OutboxStore,
     PdfRecord, PdfStore,
@@ -68,7 +69,8 @@ class RenderService:
     def __init__(self, *, applications: ApplicationStore, documents: DocumentStore, org: OrgStore,
                  budgets: BudgetFiguresSource, pdfs: PdfStore, storage: ObjectStorage, outbox: OutboxStore, jobs: JobQueue,
                  catalog: Catalog, clock: Clock, tz: timezone, org_name: str, web_base_url: str,
-                 verify_base_url: str, max_receives: int, pdf_adapter: Callable[[], Any]) -> None:
+                 verify_base_url: str, max_receives: int, pdf_adapter: Callable[[], Any],
+                 assets: AssetStore | None = None) -> None:
         self.applications = applications
         self.documents = documents
         self.org = org
@@ -85,6 +87,7 @@ class RenderService:
         self.verify_base_url = verify_base_url.rstrip("/")
         self.max_receives = max_receives
         self.pdf_adapter = pdf_adapter  # answers the PDF adapter (imported on the first render only)
+        self.assets = assets  # the dam register: a form naming a dam prints its name, not its id
 
     # ---- asking ------------------------------------------------------------------------------
 
@@ -197,12 +200,22 @@ class RenderService:
             track_url=f"{self.web_base_url}/track/{app.tracking_code}", applicant=app.applicant_name,
             office=node.name if node else app.node_id,
             submitted_at=papers.waktu(self._local(app.submitted_at or app.updated_at)),
-            facts=form_facts(service, app.data),
+            facts=form_facts(service, app.data, self._dams_named(service, app.data)),
             documents=[papers.Fact(labels.get(d.requirement, d.requirement), f"{d.filename} ({_size(d.served_size or d.size)})")
                        for d in documents],
             next_step=(f"Permohonan Anda diperiksa lebih dahulu pada tahap \u201c{first_step.label}\u201d. "
                        f"Anda akan diberi tahu lewat e-mail setiap kali statusnya berubah."),
         )
+
+    def _dams_named(self, service: ServiceType, data: dict[str, Any]) -> dict[str, str]:
+        """Each dam the form names (a GetItem each; a form names one), as a paper states it: its
+        name and register code. A dam no longer in the register prints as its id."""
+        named = {}
+        for spec in service.fields:
+            dam = self.assets.get(data[spec.name]) if spec.type == "asset" and data.get(spec.name) and self.assets else None
+            if dam is not None:
+                named[dam.id] = f"{dam.name} ({dam.register_code})"
+        return named
 
     def certificate_paper(self, app_id: str) -> papers.CertificatePaper:
         app, history, service = self._application(app_id)
@@ -225,7 +238,7 @@ class RenderService:
         ]
         return papers.CertificatePaper(
             org_name=self.org_name, title=service.name, number=cert.number, holder=cert.holder_name,
-            facts=certificate_facts(service, app.data),
+            facts=certificate_facts(service, app.data, self._dams_named(service, app.data)),
             issued_on=papers.tanggal(self._local(cert.issued_at)),
             issued_at_office=issuer.name if issuer else self.org_name, signatories=signatories,
             verify_code=cert.code, verify_url=f"{self.verify_base_url}/verify/{cert.code}",
@@ -307,8 +320,9 @@ def _point(data: dict[str, Any], office: str) -> str:
     return f"{location} ({office})" if location else office
 
 
-def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
-    """The form as a paper states it: labels, rupiah, dates in Indonesian, NIKs masked."""
+def form_facts(service: ServiceType, data: dict[str, Any], dams: dict[str, str] | None = None) -> list[papers.Fact]:
+    """The form as a paper states it: labels, rupiah, dates in Indonesian, NIKs masked, a dam by
+    its name and register code (`dams`: id → that text)."""
     facts = []
     for spec in service.fields:
         value = data.get(spec.name)
@@ -320,17 +334,20 @@ def form_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
             text = papers.tanggal(_date(value))
         elif spec.type == "nik":
             text = mask_nik(str(value))
+        elif spec.type == "asset":
+            text = (dams or {}).get(str(value), str(value))
         else:
             text = str(value)
         facts.append(papers.Fact(spec.label, text))
     return facts
 
 
-def certificate_facts(service: ServiceType, data: dict[str, Any]) -> list[papers.Fact]:
+def certificate_facts(service: ServiceType, data: dict[str, Any],
+                      dams: dict[str, str] | None = None) -> list[papers.Fact]:
     """The facts a certificate states: those the catalog names for it, or the whole form."""
     wanted = service.on_approval.certificate_facts
     labels = {service.field(name).label for name in wanted if service.field(name)}
-    return [f for f in form_facts(service, data) if not wanted or f.label in labels]
+    return [f for f in form_facts(service, data, dams) if not wanted or f.label in labels]
 
 
 def _date(value: Any):

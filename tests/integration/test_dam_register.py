@@ -265,6 +265,13 @@ def test_an_approved_operation_permit_moves_the_dam_to_operating_and_its_history
     last = api.get(f"/assets/{dam['id']}/history", token=registrar).json["items"][-1]
     assert last["action"] == "status" and last["changes"] == {"status": ["impoundment", "operating"]}
     assert last["application_id"] == app["id"] and last["actor"] == "Ir. Hendra Direktur"
+    # Its receipt names the dam as people know it, not by its id.
+    from tests.integration.test_papers import pdf_text, render
+
+    render(api)
+    receipt = api.get(f"/applications/{app['id']}/receipt", token=applicant).json
+    _, text = pdf_text(receipt["download_url"])
+    assert f"{SAGULING['name']} ({dam['register_code']})" in " ".join(text.split()) and dam["id"] not in text
 
 
 def design_approval(**changes):

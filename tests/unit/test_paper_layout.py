@@ -142,3 +142,14 @@ def test_the_check_sees_a_label_printed_over_its_value():
     paper.cell(55, 5.5, "Lokasi (desa, kecamatan, kabupaten/kota, provinsi)")
     paper.cell(0, 5.5, "Desa Cibeet, Kecamatan Pangkalan")
     assert any("overlaps" in problem for problem in overlaps(paper.done()))
+
+
+def test_a_paper_names_a_dam_by_its_name_and_register_code_not_its_id():
+    service = next(s for s in SERVICES if s.id == "dam-operation-permit")
+    dam_id = "dam_01JDZZZZZZZZZZZZZZZZZZZZZZ"
+    data = {"dam_id": dam_id, "dam_name": "Jatiluhur"}
+    label = service.field("dam_id").label
+    named = {f.label: f.value for f in form_facts(service, data, {dam_id: "Bendungan Ir. H. Djuanda (BDG-32.14-001)"})}
+    assert named[label] == "Bendungan Ir. H. Djuanda (BDG-32.14-001)"
+    # A dam no longer in the register still prints as what the form held.
+    assert {f.label: f.value for f in form_facts(service, data)}[label] == dam_id
