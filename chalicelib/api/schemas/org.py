@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from chalicelib.domain.catalog import ServiceType
 from chalicelib.api.schemas.accounts import Role
 from chalicelib.api.schemas.base import DAY_PATTERN, ID_LENGTH, MailAddress, Out, Request, documented
 
@@ -78,22 +77,3 @@ class CalendarOut(Out):
     week: dict[str, list[list[str]]] = {}
     holidays: list[HolidayOut] = []
     updated_at: str | None = None
-
-
-# ---- catalog ---------------------------------------------------------------------------------
-
-class ServiceList(Out):
-    items: list[ServiceType]
-
-
-class OfficeOut(Out):
-    id: str
-    kind: str
-    name: str
-    parent_id: str | None
-    region_code: str | None = None
-    path: list[str] = Field(description="the office's ancestors from the root, ending with itself")
-
-
-class OfficeList(Out):
-    items: list[OfficeOut]
