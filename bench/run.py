@@ -2,8 +2,10 @@
 
 1. Cold-start import time of `app` against a bare Chalice app that imports boto3 (target: a
    ratio of at most 1.3), and whether fpdf2 is loaded by the API (it must not be).
-2. For every route, the AWS calls one request makes with 100 and with 10,000 applications in
-   the table (target: the same number at both sizes). Calls are counted by the emulator itself.
+2. For every route, the AWS calls one request makes with 100 and with 100,000 applications in
+   the table, and as many days of readings held by the dams (target: the same number at both
+   sizes). Calls are counted by the emulator itself. At the larger size, a search over 1,000
+   regulations is also timed (bench/dams.py).
 3. The web app: initial JavaScript and how fast the inbox shows (bench/web.py).
 """
 
@@ -290,8 +292,8 @@ class Bench:
         """`count` more regulations, each with its listing, its own words' postings and a
         summary's and text's (written in batches, as load_applications does): most of them hold
         "bendungan", so a search for it has far more than a page to choose from."""
-        from chalicelib.adapters.dynamodb import models as m
         from chalicelib.adapters.dynamodb.library import to_data
+        from chalicelib.adapters.dynamodb.library_models import LibraryItem
         from chalicelib.domain import library_search as search
         from chalicelib.domain.ids import new_id
         from chalicelib.domain.regulations import TYPES, Regulation
@@ -299,7 +301,7 @@ class Bench:
         rng = random.Random(count)
         pool = ("bendungan", "keamanan", "waduk", "irigasi", "sungai", "air", "banjir", "pelimpah", "inspeksi", "rawa")
         now = datetime.now(timezone.utc)
-        with m.LibraryItem.batch_write() as batch:
+        with LibraryItem.batch_write() as batch:
             for n in range(count):
                 year = rng.randint(1974, 2026)
                 entry = Regulation(
@@ -307,13 +309,13 @@ class Bench:
                     title=" ".join(rng.sample(pool, 3)), enacted_on=None, declared_status="in_force", topics=(),
                     summary=" ".join(rng.sample(pool, 4)), created_at=now, updated_at=now, updated_by="bench")
                 words = search.entry_words(entry.type, entry.number, entry.title, entry.topics, "")
-                batch.save(m.LibraryItem(f"REG#{entry.id}", "R", data=to_data(entry), version=1, entry_words=words))
-                batch.save(m.LibraryItem("REGS", f"{year:04d}#{entry.id}", data=to_data(entry), entry_id=entry.id,
+                batch.save(LibraryItem(f"REG#{entry.id}", "R", data=to_data(entry), version=1, entry_words=words))
+                batch.save(LibraryItem("REGS", f"{year:04d}#{entry.id}", data=to_data(entry), entry_id=entry.id,
                                          year=year))
                 body = {(w, search.SUMMARY) for w in search.words(entry.summary)} | {
                     (w, search.TEXT) for w in search.text_words(" ".join(rng.choices(pool, k=40)) + f" kata{n}")}
                 for word, rank in [*words.items(), *body]:
-                    batch.save(m.LibraryItem(f"WORD#{word}", f"{rank}#{entry.id}", entry_id=entry.id, year=year))
+                    batch.save(LibraryItem(f"WORD#{word}", f"{rank}#{entry.id}", entry_id=entry.id, year=year))
 
     # ---- bulk data ----------------------------------------------------------------------
 
@@ -504,6 +506,9 @@ class Bench:
                                                                 token=self.login("ops"))[:2])
 
         self.measure_library(record, results)
+        from bench import dams
+
+        dams.measure(self, record, results)
 
         # budgets, dashboards, reports, certificates
         region, branch, area = self.login("region.jabotabek"), self.login("branch.depok"), self.login("area.jabar")
@@ -739,7 +744,7 @@ def _free_port() -> int:
 
 def write_report(path: Path, imports: dict, small: dict, large: dict, sizes: tuple[int, int], scans: int,
                  seconds: float, scan_results: list[dict], pdf_result: dict | None = None,
-                 retries: list[int] | None = None) -> None:
+                 retries: list[int] | None = None, library_search: dict | None = None) -> None:
     from chalicelib.api.routes import ROUTES
 
     lines = [
@@ -794,7 +799,9 @@ def write_report(path: Path, imports: dict, small: dict, large: dict, sizes: tup
         "## AWS calls per request, by table size",
         "",
         f"One request per route, counted by the emulator, with {sizes[0]:,} and then {sizes[1]:,} applications "
-        "in the table (spread over the demo's offices, services, statuses and 90 days). Measured after the "
+        "in the table (spread over the demo's offices, services, statuses and 90 days), and as many days of "
+        "readings held by the demo's five dams (the dam routes: a month read from Jatiluhur's history; an import "
+        "of 30 days and a day entered, each size in days of its own). Measured after the "
         "container is warm (signing key and queue URL read once per container, as on Lambda; the key's "
         "periodic re-read is let happen before each measured request, not inside it). "
         "Target: the same count at both sizes.",
@@ -823,6 +830,15 @@ def write_report(path: Path, imports: dict, small: dict, large: dict, sizes: tup
         "`/_local/mail` reads the emulator's mailbox over loopback HTTP, which is not an AWS call. "
         "`POST /_local/schedules/{name}` runs the purge of stale registrations: one index query. `POST /_local/schedules/escalate_overdue_steps` is the deadline sweep with nothing due (the loaded applications carry no escalation): one query on the due-time index; each escalation it makes then costs the reads and the transaction of one state change.",
         "",
+        "`GET /assets/{id}/readings` reads one loaded month: fewer days at the small size (its 100 days are "
+        "spread over five dams), the same one Query.",
+        "",
+    ]
+    if library_search:
+        from bench import dams
+
+        lines += dams.search_section(library_search)
+    lines += [
         "## The scan function",
         "",
         f"One upload each (with {sizes[0]:,} applications in the table), scanned in a fresh process by the scan "
@@ -894,12 +910,19 @@ def main() -> int:
     print(f"  {pdf_result['pages']} pages in {pdf_result['seconds']:.2f} s (slowest {pdf_result['slowest']:.2f} s), "
           f"peak {pdf_result['peak_mb']:.0f} MB", flush=True)
     retries: list[int] = []
+    library_search = None
+    from bench import dams
+
     for size in sizes:
         print(f"loading {size:,} applications…", flush=True)
         bench.load_applications(size)
+        print(f"loading {size:,} days of readings…", flush=True)
+        dams.load_readings(bench, size)
         if size == sizes[-1] and len(sizes) > 1:
             print(f"loading {LIBRARY_ENTRIES:,} regulations…", flush=True)
             bench.load_library(LIBRARY_ENTRIES)
+            print("timing searches…", flush=True)
+            library_search = dams.time_searches(bench, LIBRARY_ENTRIES)
         scans_before = bench.emulator.calls.get("dynamodb:Scan", 0)
         retries_before = sum(bench.emulator.retries.values())
         print("measuring routes…", flush=True)
@@ -915,7 +938,7 @@ def main() -> int:
     for row in scan_results:
         print(f"  {row['file']}: {row['outcome']} in {row['scan_seconds']:.2f} s, peak {row['peak_mb']:.0f} MB")
     write_report(Path(args.output), imports, results[0], results[-1], (sizes[0], sizes[-1]), scans,
-                 time.monotonic() - started, scan_results, pdf_result, retries)
+                 time.monotonic() - started, scan_results, pdf_result, retries, library_search)
     bench.server.shutdown()
     print("measuring the web app (bundle, inbox in Chromium)…", flush=True)
     from bench import web

@@ -105,7 +105,28 @@ DEMO_DAMS = [
      "type": "rockfill", "height_m": 63.5, "crest_length_m": 516, "reservoir_volume_m3": 314_700_000,
      "purposes": ["irrigation", "water_supply", "hydropower", "flood_control"], "hazard_class": "high",
      "year_completed": 2024, "status": "operating", "monitoring_every": "quarter", "thresholds": {}},
+    # The Citarum cascade's two hydropower dams upstream of Jatiluhur (Saguling, then Cirata).
+    {"name": "Bendungan Saguling", "register_code": "BDG-32.17-001", "river_basin": "Citarum",
+     "location": {"province_code": "32", "regency_code": "32.17", "district_code": "32.17.16", "lat": -6.913,
+                  "lon": 107.366},
+     "type": "rockfill", "height_m": 97.5, "crest_length_m": 301, "reservoir_volume_m3": 875_000_000,
+     "catchment_km2": 2283, "purposes": ["hydropower", "water_supply", "fisheries", "tourism"],
+     "hazard_class": "very_high", "year_completed": 1986, "status": "operating", "monitoring_every": "month",
+     "thresholds": {"level_m": {"waspada": 645.0, "siaga": 647.0, "awas": 649.0}}},
+    {"name": "Bendungan Cirata", "register_code": "BDG-32.14-002", "river_basin": "Citarum",
+     "location": {"province_code": "32", "regency_code": "32.14", "district_code": "32.14.08", "lat": -6.701,
+                  "lon": 107.367},
+     "type": "rockfill", "height_m": 125, "crest_length_m": 453, "reservoir_volume_m3": 2_165_000_000,
+     "catchment_km2": 4119, "purposes": ["hydropower", "flood_control", "fisheries", "tourism"],
+     "hazard_class": "very_high", "year_completed": 1988, "status": "operating", "monitoring_every": "month",
+     "thresholds": {"level_m": {"waspada": 219.5, "siaga": 220.5, "awas": 221.5}}},
 ]
+
+# A few weeks of daily readings up to yesterday for the dams named here: generated, not
+# measured (docs/DATA.md), every level below its dam's waspada threshold so the seed raises no
+# alert. (register code: level the weeks start from, its daily fall in the dry spell, inflow m³/s)
+DEMO_READING_DAYS = 28
+DEMO_READINGS = {"BDG-32.17-001": (642.6, 0.06, 48.0), "BDG-32.14-002": (217.9, 0.05, 62.0)}
 
 APPLICANT = ("warga", "Budi Santoso (pemohon)")
 
@@ -216,7 +237,9 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
     subscription = _demo_subscription(deps, users)
     registrar = _principal(users["registrasi.bendungan"])
     for dam in DEMO_DAMS:
-        deps.assets.register(registrar, {"node_id": "dam-division", "year_completed": None} | dam)
+        registered = deps.assets.register(registrar, {"node_id": "dam-division", "year_completed": None} | dam)
+        if dam["register_code"] in DEMO_READINGS:
+            _demo_readings(deps, users, registered.id, *DEMO_READINGS[dam["register_code"]])
     if sample_applications:
         _sample_applications(deps, users)
         _library_placeholders(deps)
@@ -230,6 +253,21 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
     manifest_path.parent.mkdir(parents=True, exist_ok=True)
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return manifest
+
+
+def _demo_readings(deps, users: dict[str, User], dam_id: str, level: float, fall: float, inflow: float) -> None:
+    """The dam's last DEMO_READING_DAYS days up to yesterday (the org's day), entered as the
+    demo's operator imports a CSV file: the same checks and the same one transaction as any."""
+    import math
+
+    today = deps.clock.now().astimezone(deps.settings.org_timezone).date()
+    rows = ["date,level_m,inflow_m3s,outflow_m3s,rainfall_mm,seepage_ls"]
+    for back in range(DEMO_READING_DAYS, 0, -1):
+        n = DEMO_READING_DAYS - back
+        rain = round(max(0.0, 18 * math.sin(n * 1.3)), 1)  # a shower every few days
+        rows.append(f"{today - timedelta(days=back)},{level - fall * n + rain / 100:.2f},{inflow + rain:.1f},"
+                    f"{inflow * 1.2:.1f},{rain},{4.2 + rain / 50:.2f}")
+    deps.assets.import_readings(_principal(users["operator.bendungan"]), dam_id, "\n".join(rows) + "\n")
 
 
 def _demo_subscription(deps, users: dict[str, User]) -> dict | None:

@@ -38,3 +38,30 @@ def test_the_demo_library_entries_carry_placeholder_pdfs_marked_as_such(api, see
     assert entry["document"]["status"] == "clean" and entry["download_url"]
     found = {item["id"] for item in api.get("/regulations?q=placeholder&limit=100").json["items"]}
     assert {"reg_pp-37-2010", "reg_uu-17-2019", "reg_sni-3432-2020"} <= found
+
+
+def test_the_demo_register_holds_the_citarum_cascade_with_weeks_of_readings_and_no_alert(api, seeded_as_make_run_seeds):
+    from datetime import timedelta
+
+    from local.seed import DEMO_READING_DAYS
+    from tests.support import DEMO_PASSWORD
+
+    operator = api.login("operator.bendungan@demo.satupintu.id", DEMO_PASSWORD)
+    citarum = api.get("/assets?q=citarum&limit=50", token=operator).json["items"]
+    by_name = {d["name"]: d for d in citarum}
+    assert {"Bendungan Ir. H. Djuanda (Jatiluhur)", "Bendungan Saguling", "Bendungan Cirata"} <= set(by_name)
+    saguling, cirata = by_name["Bendungan Saguling"], by_name["Bendungan Cirata"]
+    assert (saguling["location"]["district_code"], saguling["height_m"], saguling["year_completed"]) == ("32.17.16", 97.5, 1986)
+    assert (cirata["location"]["district_code"], cirata["height_m"], cirata["year_completed"]) == ("32.14.08", 125, 1988)
+    today = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date()
+    first, last = today - timedelta(days=DEMO_READING_DAYS), today - timedelta(days=1)
+    for dam in (saguling, cirata):
+        assert "hydropower" in dam["purposes"] and dam["status"] == "operating"
+        days = api.get(f"/assets/{dam['id']}/readings?from={first}&to={today}", token=operator).json["items"]
+        assert [d["date"] for d in days] == [str(first + timedelta(days=n)) for n in range(DEMO_READING_DAYS)]
+        assert str(last) == days[-1]["date"]
+        # Every level below waspada: the demo raises no alert by itself.
+        assert all(d["level_m"] < dam["thresholds"]["level_m"]["waspada"] for d in days), dam["name"]
+        assert all(d["inflow_m3s"] and d["outflow_m3s"] and d["seepage_ls"] for d in days)
+    alerts = [n for n in api.get("/notifications?limit=100", token=operator).json["items"] if n["kind"] == "dam_alert"]
+    assert alerts == []
