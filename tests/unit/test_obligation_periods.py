@@ -129,3 +129,21 @@ def test_only_an_operating_dam_owes_from_the_period_it_began_operating_in():
     assert o.first_of(Dam, now, o.DutyTerms(), WIB).period == "2027-Q1"
     Dam.status = "impoundment"
     assert o.first_of(Dam, now, o.DutyTerms(), WIB) is None
+
+
+def test_the_catalogs_monitoring_terms_name_a_required_period_field_beside_the_dam():
+    import json
+
+    from pydantic import ValidationError
+
+    from chalicelib.domain.catalog import CATALOG_DIR, ServiceType
+    from chalicelib.services.obligations import duty_terms
+    from chalicelib.domain.catalog import load_catalog
+
+    assert duty_terms(load_catalog()) == o.DutyTerms(due_days=30, remind_days=7)
+    raw = json.loads((CATALOG_DIR / "dam-monitoring-report.json").read_text())
+    assert ServiceType.model_validate(raw).monitoring.period_field == "period"
+    for bad in ({"period_field": "inspection_date"}, {"period_field": "nothing"},
+                {"period_field": "period", "due_days_after_period": -1}):
+        with pytest.raises(ValidationError):
+            ServiceType.model_validate(raw | {"monitoring": bad})
