@@ -120,3 +120,11 @@ def retry_registry_sends(event):
     from chalicelib.workers.integrations import retry_due_integrations
 
     retry_due_integrations(event, event.context)
+
+
+# 00:05 in Jakarta (UTC+7): the periods end at the office's midnight, and a report falls due then.
+@app.schedule(Cron(5, 17, "*", "*", "?", "*"), name="watch_dam_duties")
+def watch_dam_duties(event):
+    from chalicelib.workers.dam_duties import watch_dam_duties as watch
+
+    watch(event)

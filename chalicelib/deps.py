@@ -449,7 +449,26 @@ class Container:
         from chalicelib.services.assets import AssetService
 
         return AssetService(assets=self.asset_store, org=self.org_store, clock=self.clock,
-                            readings=self._built_on_table(DynamoReadingStore), outbox=self.outbox)
+                            readings=self._built_on_table(DynamoReadingStore), outbox=self.outbox,
+                            duty_terms=self.duty_terms, tz=self.settings.org_timezone)
+
+    def duty_terms(self):
+        from chalicelib.services.obligations import duty_terms
+
+        return duty_terms(self.catalog)
+
+    @cached_property
+    def obligation_store(self):
+        from chalicelib.adapters.dynamodb.obligations import DynamoObligationStore
+
+        return self._built_on_table(DynamoObligationStore)
+
+    @cached_property
+    def dam_duties(self):
+        from chalicelib.services.obligations import DamDutyService
+
+        return DamDutyService(assets=self.asset_store, obligations=self.obligation_store, terms=self.duty_terms,
+                              clock=self.clock, tz=self.settings.org_timezone, outbox=self.outbox)
 
     @cached_property
     def applications(self):
@@ -461,7 +480,7 @@ class Container:
             tz=self.settings.org_timezone, account_codes=self.get_account_codes,
             integrations=self.get_integrations, vault=self.get_vault,
             deliveries=self.subscription_deliveries_for, metrics=self.metrics, person_by_email=self.person_by_email,
-            assets=self.asset_store,
+            assets=self.asset_store, obligations=self.obligation_store,
         )
 
     def person_by_email(self, email: str):

@@ -236,12 +236,14 @@ def seed_demo(manifest_path: Path, sample_applications: bool = True) -> dict:
     _library(deps, users)
     subscription = _demo_subscription(deps, users)
     registrar = _principal(users["registrasi.bendungan"])
+    dams = {}
     for dam in DEMO_DAMS:
-        registered = deps.assets.register(registrar, {"node_id": "dam-division", "year_completed": None} | dam)
+        dams[dam["register_code"]] = deps.assets.register(registrar, {"node_id": "dam-division", "year_completed": None} | dam)
         if dam["register_code"] in DEMO_READINGS:
-            _demo_readings(deps, users, registered.id, *DEMO_READINGS[dam["register_code"]])
+            _demo_readings(deps, users, dams[dam["register_code"]].id, *DEMO_READINGS[dam["register_code"]])
     if sample_applications:
         _sample_applications(deps, users)
+        _dam_obligations(deps, users, dams)
         _library_placeholders(deps)
 
     manifest = {
@@ -370,6 +372,47 @@ def _sample_applications(deps, users: dict[str, User]) -> None:
     _registered_birth(deps, users, origin)
 
 
+def _dam_obligations(deps, users: dict[str, User], dams: dict) -> None:
+    """The demo dams' monitoring obligations as a newcomer should find them: each operating dam
+    owes its current period (opened when registered); Jatiluhur's report of three months ago is
+    overdue, Jatigede's of last month met by an approved report, Karian's quarter open."""
+    from chalicelib.domain.obligations import period_of
+
+    today = deps.clock.now().astimezone(deps.settings.org_timezone).date().replace(day=1)
+    months_ago = [today]
+    for _ in range(3):
+        months_ago.append((months_ago[-1] - timedelta(days=1)).replace(day=1))
+    jatiluhur, jatigede = dams["BDG-32.14-001"], dams["BDG-32.11-001"]
+    deps.dam_duties.open_period(jatiluhur.id, period_of(months_ago[3], "month"))
+    last_month = period_of(months_ago[1], "month")
+    deps.dam_duties.open_period(jatigede.id, last_month)
+    origin = Origin(source_ip="127.0.0.1", user_agent="demo seed")
+    operator = _principal(users["warga"])
+    report = deps.applications.create(operator, "dam-monitoring-report", "dam-desk", {
+        "company_name": "Perum Jasa Tirta II", "dam_id": jatigede.id, "dam_name": jatigede.name,
+        "period": last_month, "inspection_date": months_ago[0].isoformat(), "reservoir_level_m": 255.4,
+        "seepage_lps": 12.5, "status": "Normal",
+        "findings": "Rembesan stabil; instrumen piezometer terbaca normal. Tidak ada tindak lanjut mendesak.",
+    }, origin)
+    _attach(deps, operator, report.id, "monitoring_report", "laporan-pemantauan.pdf", _pdf(
+        f"CONTOH (DEMO) - Laporan pemantauan {jatigede.name}, periode {last_month}"), "application/pdf")
+    deps.applications.submit(operator, report.id, origin)
+    for step, who in ((1, "loket.bendungan"), (2, "teknis.bendungan")):
+        deps.applications.decide(_principal(users[who]), report.id, "approve", step, "Laporan lengkap", origin)
+    # What fell due before today: opened, reminded and overdue as the daily watch would have.
+    deps.dam_duties.watch()
+
+
+def _pdf(text: str) -> bytes:
+    from fpdf import FPDF
+
+    page = FPDF()
+    page.add_page()
+    page.set_font("helvetica", size=12)
+    page.multi_cell(0, 8, text=text)
+    return bytes(page.output())
+
+
 def _png(color: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
     import io
 
@@ -384,15 +427,16 @@ def _png(color: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> byt
     return buffer.getvalue()
 
 
-def _attach(deps, caller: Principal, app_id: str, requirement: str, filename: str, data: bytes) -> None:
+def _attach(deps, caller: Principal, app_id: str, requirement: str, filename: str, data: bytes,
+            content_type: str = "image/png") -> None:
     """What the browser and the scan function do: the file lands under incoming/ and is scanned."""
     from chalicelib.adapters import aws
 
-    upload = deps.documents.request_upload(caller, app_id, requirement, filename, "image/png", len(data),
+    upload = deps.documents.request_upload(caller, app_id, requirement, filename, content_type, len(data),
                                            Origin(source_ip="127.0.0.1", user_agent="demo seed"))
     key = upload.fields["key"]
     stored = aws.client(deps.settings, "s3").put_object(Bucket=deps.settings.uploads_bucket, Key=key, Body=data,
-                                                        ContentType="image/png")
+                                                        ContentType=content_type)
     deps.documents.scan(key, stored["ETag"].strip('"'), stored.get("VersionId"))
 
 

@@ -107,6 +107,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("PUT", "/assets/{id}/readings/{date}", "assets:put_reading"),
     ("GET", "/assets/{id}/readings", "assets:list_readings"),
     ("POST", "/assets/{id}/readings/import", "assets:import_readings"),
+    ("GET", "/assets/{id}/obligations", "obligations:list_obligations"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -153,5 +153,9 @@ class ApplicationChange:
     # An approved dam permit: the dam it moves, as (before, after, its history line)
     # (services/asset_permits.py), written on the version read.
     asset_move: Any = None
+    # A dam's monitoring obligation the approval opens (a dam made operating) or meets (its
+    # monitoring report), as (before or None, after) (services/asset_permits.py); its counter
+    # moves are among `counters`.
+    obligation_write: Any = None
     # A spending report submitted: listed in its month's usage-report recap at every office above.
     filed_report: FiledReport | None = None

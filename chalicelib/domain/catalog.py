@@ -150,6 +150,16 @@ class OnApproval(_Strict):
     evidence_removable_until_approved: bool = False
 
 
+class Monitoring(_Strict):
+    """A dam's periodic monitoring report: the field naming its period (2026-11, 2026-Q4, 2026,
+    as the dam's schedule says), and the terms of the obligations it meets (domain/obligations.py):
+    days after a period ends that its report is due, days before that its operators are reminded."""
+
+    period_field: str
+    due_days_after_period: int = Field(30, ge=0, le=366)
+    remind_days_before_due: int = Field(7, ge=0, le=366)
+
+
 class Fee(_Strict):
     """What the applicant pays, as the service's requirements state it: free by law, a fixed
     amount, or a levy worked out later (amount null) as the note explains."""
@@ -187,6 +197,8 @@ class ServiceType(_Strict):
     fee: Fee | None = None
     # The regulations library's entries its requirements rest on (ids); its public page lists them.
     cites: list[str] = Field([], max_length=20)
+    # A dam's monitoring report: approved, it meets the dam's obligation for the period it names.
+    monitoring: Monitoring | None = None
 
     @field_validator("id")
     @classmethod
@@ -253,6 +265,17 @@ class ServiceType(_Strict):
             raise ValueError("only dam services name a dam (asset fields)")
         if len(assets) > 1:
             raise ValueError(f"a service names at most one dam: {', '.join(assets)}")
+        return self
+
+    @model_validator(mode="after")
+    def _monitoring_names_a_dam_and_a_period(self) -> "ServiceType":
+        if self.monitoring is None:
+            return self
+        period = self.field(self.monitoring.period_field)
+        if period is None or period.type != "text" or not period.required:
+            raise ValueError(f"monitoring.period_field {self.monitoring.period_field!r} must be a required text field")
+        if not any(f.type == "asset" and f.required for f in self.fields):
+            raise ValueError("a monitoring report needs a required asset field (the dam it reports on)")
         return self
 
     @model_validator(mode="after")

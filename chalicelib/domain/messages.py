@@ -529,6 +529,10 @@ ID: dict[str, str] = {
     "must be the header {header}": "harus berupa baris judul {header}",
     "has {rows} days; an import takes at most {limit}": "berisi {rows} hari; satu impor paling banyak {limit} hari",
     "holds no days": "tidak berisi satu hari pun",
+    # a dam's monitoring obligations
+    "must be a period like {example}: the dam reports every {every}":
+        "harus berupa periode seperti {example}: bendungan ini melapor setiap {every}",
+    "must not be a period that has not begun": "tidak boleh periode yang belum dimulai",
     "spans {days} days; an import covers at most {limit}": "mencakup {days} hari; satu impor paling banyak {limit} hari",
     "has {cells} cells; the header has {columns}": "berisi {cells} sel; baris judul berisi {columns}",
     "repeats the day {day}": "mengulang tanggal {day}",

@@ -40,6 +40,8 @@ KINDS: dict[str, bool] = {
     "already_registered": False,
     "invitation": False,
     "dam_alert": True,
+    "dam_report_due": True,
+    "dam_report_overdue": True,
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"

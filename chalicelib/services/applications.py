@@ -30,8 +30,9 @@ from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain import office_hours, registry_checks, takeover
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
-from chalicelib.services.asset_permits import check_named_dams, permit_move, with_dam_moved
-from chalicelib.services.ports.assets import AssetStore, StaleAsset
+from chalicelib.services.asset_permits import check_named_dams, obligation_write, permit_move, with_dam_moved
+from chalicelib.services.obligations import duty_terms
+from chalicelib.services.ports.assets import AssetStore, ObligationStore, StaleAsset
 from chalicelib.services.ports import (
     ApplicationStore, BudgetChecks, Clock, InboxFilter, IntegrationRuns, Metrics, MissingDocuments, OrgStore,
     OutboxPublisher, PdfRecord, PdfStore, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken, Vault,
@@ -68,8 +69,9 @@ class ApplicationService:
                  integrations: Callable[[], IntegrationRuns] | None = None, vault: Callable[[], Vault] | None = None,
                  deliveries: Callable[[ApplicationChange], tuple[Any, ...]] | None = None,
                  metrics: Metrics, person_by_email: Callable[[str], User | None] | None = None,
-                 assets: AssetStore | None = None) -> None:
+                 assets: AssetStore | None = None, obligations: ObligationStore | None = None) -> None:
         self.applications = applications
+        self.obligations = obligations  # a dam's monitoring obligations, opened and met by approvals
         self.assets = assets  # the dam register: forms that name a dam, permits that move one
         self._person_by_email = person_by_email  # an address → the account and its own roles
         self.metrics = metrics
@@ -206,7 +208,7 @@ class ApplicationService:
                 app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=node,
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
             ))
-            check_named_dams(self.assets, service, change.application.data, node.path)
+            check_named_dams(self.assets, service, change.application.data, node.path, self._today())
             try:
                 self.outbox.publish(self.applications.save(change))
             except TrackingCodeTaken:
@@ -218,7 +220,8 @@ class ApplicationService:
     def patch(self, caller: Principal, app_id: str, data: dict[str, Any], origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         change = rules.patch_data(app, self.catalog.require_service_of(app), caller, data, self.clock.now(), self.tz, origin)
-        check_named_dams(self.assets, self.catalog.require_service_of(app), change.application.data, app.node_path)
+        check_named_dams(self.assets, self.catalog.require_service_of(app), change.application.data, app.node_path,
+                         self._today())
         return self._save(self._sealed(change))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
@@ -267,6 +270,7 @@ class ApplicationService:
                 change = replace(change, budget_write=self.budgets.grant_write(change.application, service, caller))
             if change.application.status == APPROVED and self.assets is not None:
                 change = with_dam_moved(change, service, permit_move(self.assets, service, change.application, caller, now))
+                change = self._with_obligation(change, service, now)
             try:
                 saved = self._save(change)
             except (SequenceTaken, StaleBudget, StaleAsset):
@@ -275,6 +279,15 @@ class ApplicationService:
                 self.metrics.count("ApplicationsDecided", outcome=saved.status, service=saved.service_id)
             return saved
         raise Conflict("many permits are being approved at this moment; try again")
+
+    def _with_obligation(self, change: ApplicationChange, service, now) -> ApplicationChange:
+        if self.obligations is None:
+            return change
+        write = obligation_write(self.obligations, duty_terms(self.catalog), self.tz, service, change.application,
+                                 change.asset_move, now)
+        if write is None:
+            return change
+        return replace(change, obligation_write=write[:2], counters=change.counters + write[2])
 
     def decide_many(self, caller: Principal, app_ids: list[str], action: str, comment: str | None,
                     steps: dict[str, int], origin: rules.Origin) -> list[ItemOutcome]:
@@ -309,6 +322,10 @@ class ApplicationService:
                                        calendar))
 
     # ---- escalation that can act (domain/takeover.py) -----------------------------------------
+
+    def _today(self):
+        """The organisation's calendar day now (a monitoring report's period must have begun)."""
+        return self.clock.now().astimezone(self.tz).date()
 
     def calendars(self, path: tuple[str, ...]) -> rules.Calendars:
         """The working calendar each office on a root→office path keeps (its own or inherited):

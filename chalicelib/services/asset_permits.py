@@ -1,32 +1,37 @@
 """Applications that name a dam (catalog fields of type `asset`): the dam must be in the register
 and managed on the line of the office the application is filed at; the approval of a dam permit
-moves the dam's status (domain/assets.py PERMIT_MOVES) in the approval's own transaction, and an
-approved design that names no dam enters the dam it proposes in the register."""
+moves the dam's status (domain/assets.py PERMIT_MOVES) in the approval's own transaction, and
+with it the dam's monitoring obligations (domain/obligations.py); an approved design that names
+no dam enters the dam it proposes in the register."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import Any
 
 from chalicelib.domain.assets import (
     PERMIT_MOVES, Dam, DamChange, proposal_problems, proposed_dam, status_after_permit,
 )
+from chalicelib.domain import obligations
+from chalicelib.domain.application_state import CounterMove
 from chalicelib.domain.catalog import ServiceType
+from chalicelib.domain.obligations import Obligation
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput
 from chalicelib.domain.people import Principal
-from chalicelib.services.ports.assets import AssetStore
+from chalicelib.services.ports.assets import AssetStore, ObligationStore
 
 NOT_A_DAM_HERE = "is not a dam in the register managed on this office's line"
 PROPOSES_A_DAM = "dam-design-approval"
 
 
 def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict[str, Any],
-                     node_path: tuple[str, ...]) -> None:
+                     node_path: tuple[str, ...], today: date | None = None) -> None:
     """Each dam the form names exists and is managed at the filing office, an office above it
     (a permit desk serves the division that manages the dam) or one below it; a design that
     names none proposes a dam whose site must be real. InvalidInput naming the field otherwise:
-    one GetItem per dam named (a form names one)."""
+    one GetItem per dam named (a form names one). A monitoring report's period must be one of
+    the dam's schedule that has begun by `today`."""
     problems = proposal_problems(data) if service.id == PROPOSES_A_DAM and not named_dam_id(service, data) else []
     for spec in service.fields:
         dam_id = data.get(spec.name) if spec.type == "asset" else None
@@ -35,12 +40,21 @@ def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict
         dam = assets.get(dam_id) if assets is not None else None
         if dam is None or not (dam.node_id in node_path or node_path[-1] in dam.node_path):
             problems.append(FieldProblem(f"data.{spec.name}", NOT_A_DAM_HERE, "asset"))
+        elif service.monitoring is not None and today is not None:
+            problems += _period_problems(service, data, dam, today)
     if problems:
         raise InvalidInput("some fields are not right", problems)
 
 
 def _dam_field(service: ServiceType) -> str | None:
     return next((f.name for f in service.fields if f.type == "asset"), None)
+
+
+def _period_problems(service: ServiceType, data: dict[str, Any], dam: Dam, today: date) -> list[FieldProblem]:
+    name = service.monitoring.period_field  # type: ignore[union-attr]
+    period = data.get(name)
+    problem = obligations.period_problem(period, dam.monitoring_every, today) if period else None
+    return [FieldProblem(f"data.{name}", problem)] if problem else []
 
 
 def named_dam_id(service: ServiceType, data: dict[str, Any]) -> str | None:
@@ -98,3 +112,30 @@ def with_dam_moved(change: Any, service: ServiceType, move: tuple[Dam | None, Da
         data = change.application.data | {field_name: after.id}
         change = replace(change, application=replace(change.application, data=data))
     return replace(change, asset_move=move)
+
+
+def obligation_write(store: ObligationStore, terms: obligations.DutyTerms, tz: timezone, service: ServiceType,
+                     app: Any, asset_move: tuple[Dam | None, Dam, DamChange] | None,
+                     now: datetime) -> tuple[Obligation | None, Obligation, tuple[CounterMove, ...]] | None:
+    """What an approval writes of a dam's monitoring obligations, in its own transaction, as
+    (before or None for a new one, after, counter moves), or None. A dam an operation permit
+    makes operating owes its first report (the period it began operating in); an approved
+    monitoring report meets the obligation for its dam and period, if there is one and it is
+    not met yet (a report for a period before the dam operated changes nothing; a second
+    approved report for a met period leaves the first)."""
+    if asset_move is not None:
+        before_dam, after_dam, _ = asset_move
+        # A proposed dam (no dam before) enters in design: first_of owes nothing for it.
+        was_operating = before_dam is not None and before_dam.status == "operating"
+        first = obligations.first_of(after_dam, now, terms, tz) if not was_operating else None
+        if first is None or store.get(first.dam_id, first.period) is not None:
+            return None
+        return None, first, obligations.opened_moves(first, tz)
+    if service.monitoring is None:
+        return None
+    dam_id, period = named_dam_id(service, app.data), app.data.get(service.monitoring.period_field)
+    if not dam_id or not period or obligations.every_of(period) is None:
+        return None
+    found = store.get(dam_id, period)
+    done = obligations.met(found, app.id, tz) if found is not None else None
+    return (found, done.after, done.counters) if done is not None else None

@@ -3,8 +3,10 @@ within reach), edit it with a version check, list the register, read a dam's his
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, timezone
+from typing import Any, Callable
+
+from chalicelib.domain import obligations
 
 from chalicelib.domain.assets import (
     ALERT_LABELS_EN, ALERT_ROLES, Dam, DamChange, edited, new_dam, raised_alert,
@@ -14,6 +16,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFo
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
 from chalicelib.domain.notifications import Notice
+from chalicelib.domain.obligations import DutyTerms
 from chalicelib.domain.people import DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, Principal
 from chalicelib.services.ports import Clock, OrgStore
 from chalicelib.services.ports.assets import AssetStore, OfficeMissing, RegisterCodeTaken, StaleAsset
@@ -31,8 +34,12 @@ def _real_day(day: str, name: str) -> date:
 
 
 class AssetService:
-    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock, readings=None, outbox=None) -> None:
+    def __init__(self, *, assets: AssetStore, org: OrgStore, clock: Clock, readings=None, outbox=None,
+                 duty_terms: Callable[[], DutyTerms] | None = None, tz: timezone = timezone.utc) -> None:
         self.assets = assets
+        # A dam entered as operating owes its first monitoring report at once (domain/obligations.py).
+        self.duty_terms = duty_terms
+        self.tz = tz
         self.outbox = outbox
         self.readings = readings
         self.org = org
@@ -48,8 +55,9 @@ class AssetService:
         dam = new_dam(fields, new_id("dam"), node.path, now)
         change = DamChange(version=1, at=now, actor_id=caller.user_id, actor_name=caller.name, action="registered",
                            changes={"status": [None, dam.status]})
+        first = obligations.first_of(dam, now, self.duty_terms(), self.tz) if self.duty_terms else None
         try:
-            self.assets.create(dam, change)
+            self.assets.create(dam, change, first, obligations.opened_moves(first, self.tz) if first else ())
         except RegisterCodeTaken:
             raise Conflict(msg("another dam holds register code {code}", code=dam.register_code)) from None
         except OfficeMissing:

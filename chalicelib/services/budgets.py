@@ -14,6 +14,7 @@ from chalicelib.domain.budgets import (
     ALLOCATOR_ROLES, RECOMMENDER_ROLES, Budget, BudgetCheck, BudgetFigures, BudgetWrite, DayFigures,
 )
 from chalicelib.domain.catalog import Catalog, ServiceType
+from chalicelib.domain.obligations import STATUSES as OBLIGATION_STATUSES
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.application_state import STATUSES, Application
 from chalicelib.domain.org import Node
@@ -50,6 +51,9 @@ class Dashboard:
     daily: list[DayFigures]  # the office itself, one per day of `period`, first to last
     # The public satisfaction index (IKM) per service in the month, from the office's counters.
     satisfaction: dict[str, dict] = field(default_factory=dict)
+    # The dams' monitoring obligations falling due in the month at the office and below (open,
+    # overdue, met), from the same counters (domain/obligations.py).
+    dam_obligations: dict[str, int] = field(default_factory=dict)
 
 
 def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -200,8 +204,9 @@ class BudgetService:
         from chalicelib.services.surveys import satisfaction_from_counters
 
         daily = [rules.day_figures(day, counters.get((node.id, day), {})) for day in days]
-        return Dashboard(series[-1], period, children, series, daily,
-                         satisfaction_from_counters(counters.get((node.id, period), {})))
+        month = counters.get((node.id, period), {})
+        return Dashboard(series[-1], period, children, series, daily, satisfaction_from_counters(month),
+                         {status: month.get(f"dam_obligations:{status}", 0) for status in OBLIGATION_STATUSES})
 
     def export_csv(self, caller: Principal, node_id: str, period: str) -> str:
         """The dashboard for a spreadsheet: one row per office and category (the office first,

@@ -265,6 +265,9 @@ def test_an_approved_operation_permit_moves_the_dam_to_operating_and_its_history
     last = api.get(f"/assets/{dam['id']}/history", token=registrar).json["items"][-1]
     assert last["action"] == "status" and last["changes"] == {"status": ["impoundment", "operating"]}
     assert last["application_id"] == app["id"] and last["actor"] == "Ir. Hendra Direktur"
+    # Operating from now: it owes the monitoring report of the period it began operating in.
+    (owed,) = api.get(f"/assets/{dam['id']}/obligations", token=registrar).json["items"]
+    assert owed["status"] == "open" and owed["application_id"] is None and "-Q" in owed["period"]
     # Its receipt names the dam as people know it, not by its id.
     from tests.integration.test_papers import pdf_text, render
 

@@ -65,3 +65,23 @@ def test_the_demo_register_holds_the_citarum_cascade_with_weeks_of_readings_and_
         assert all(d["inflow_m3s"] and d["outflow_m3s"] and d["seepage_ls"] for d in days)
     alerts = [n for n in api.get("/notifications?limit=100", token=operator).json["items"] if n["kind"] == "dam_alert"]
     assert alerts == []
+
+
+def test_the_demo_dams_show_an_overdue_a_met_and_an_open_monitoring_obligation(api, seeded_as_make_run_seeds):
+    staff = api.login("registrasi.bendungan@demo.satupintu.id")
+    found = {}
+    for name in ("jatiluhur", "jatigede", "karian"):
+        (dam,) = api.get(f"/assets?q={name}").json["items"]
+        answer = api.get(f"/assets/{dam['id']}/obligations", token=staff)
+        assert answer.status == 200, answer.text
+        found[name] = answer.json["items"]
+    assert found["jatiluhur"][0]["status"] == "overdue" and found["jatiluhur"][-1]["status"] == "open"
+    met = [o for o in found["jatigede"] if o["status"] == "met"]
+    assert len(met) == 1 and met[0]["application_id"]
+    director = api.login("direktur.bendungan@demo.satupintu.id")
+    report = api.get(f"/applications/{met[0]['application_id']}", token=director)
+    assert report.status == 200 and report.json["data"]["period"] == met[0]["period"], report.text
+    assert [o["status"] for o in found["karian"]] == ["open"]
+    month = found["jatiluhur"][0]["due_at"][:7]
+    board = api.get(f"/dashboard/dam-agency?period={month}", token=director).json
+    assert board["dam_obligations"]["overdue"] >= 1

@@ -39,7 +39,7 @@ def test_chalice_packages_the_prod_stage(package):
         "app.app", "app.notify", "app.carry_out_account_requests", "app.record_mail_events", "app.scan_upload",
         "app.scan_failed",
         "app.purge_unverified_accounts", "app.escalate_overdue_steps", "app.relay_outbox", "app.render_pdf", "app.run_integration",
-        "app.push_finance_registry", "app.retry_registry_sends"}
+        "app.push_finance_registry", "app.retry_registry_sends", "app.watch_dam_duties"}
     assert all(p["Runtime"] == "python3.11" for p in functions.values())
     for name in ("Notify", "CarryOutAccountRequests", "RecordMailEvents", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1

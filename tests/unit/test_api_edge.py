@@ -15,7 +15,7 @@ from local.provision import load_template
 from tests.conftest import PROJECT
 
 SCHEDULES = ("escalate_overdue_steps", "relay_outbox", "purge_unverified_accounts", "push_finance_registry",
-             "retry_registry_sends")
+             "retry_registry_sends", "watch_dam_duties")
 
 
 def chalice_config():

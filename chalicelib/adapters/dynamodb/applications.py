@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
+from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
@@ -31,6 +32,9 @@ from chalicelib.domain.pii import Sealed
 from chalicelib.services.ports import (
     InboxFilter, OutboxKey, SequenceTaken, StaleApplication, StaleBudget, TrackingCodeTaken,
 )
+
+# What an approval writes of the dam register: a failed one means a read went stale.
+DAM_LABELS = {"dam", "dam history", "obligation", "new obligation"}
 
 # Applications whose next escalation is set, by when it is due (the escalation schedule reads it).
 DUE_PARTITION = "DUE"
@@ -171,6 +175,8 @@ class DynamoApplicationStore:
                 DynamoAssetStore().add_new(tx, *change.asset_move[1:])  # a design approval's proposed dam
             elif change.asset_move is not None:
                 DynamoAssetStore().add_change(tx, *change.asset_move)
+            if change.obligation_write is not None:
+                obligation_writes.add_write(tx, *change.obligation_write)
 
         try:
             run_transaction(build)
@@ -181,8 +187,9 @@ class DynamoApplicationStore:
                 raise SequenceTaken(change.certificate.series if change.certificate else "") from None
             if cancelled.failed & {"budget", "budget above"} and not cancelled.failed & {"application", "history"}:
                 raise StaleBudget(app.id) from None
-            if cancelled.failed & {"dam", "dam history"} and not cancelled.failed & {"application", "history"}:
-                raise StaleAsset(change.asset_move[1].id) from None
+            # The dam moved meanwhile, or its obligation (a watch marked it overdue): decide again.
+            if cancelled.failed & DAM_LABELS and not cancelled.failed & {"application", "history"}:
+                raise StaleAsset(app.id) from None
             if cancelled.failed & {"application", "history"}:
                 raise StaleApplication(app.id) from None
             raise

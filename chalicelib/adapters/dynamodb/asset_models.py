@@ -3,9 +3,9 @@ bound with them (models.every_model)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from chalicelib.adapters.dynamodb.models import Item, kind_index
+from chalicelib.adapters.dynamodb.models import Item, due_index, kind_index
 
 
 class AssetItem(Item):
@@ -57,3 +57,29 @@ class ReadingItem(Item):
 
 
 MODELS = MODELS + (ReadingItem,)
+
+
+class ObligationItem(Item):
+    """pk ASSET#{id}, sk O#{period's first day}#{period}: a dam's monitoring obligation for one
+    period, beside the dam (its list is one Query, oldest first). While it has a step ahead
+    (open the next period's, remind, mark overdue) it is in the `due` index, partition
+    DAM-DUTY, by that step's time: the daily watch reads only what falls due."""
+
+    period = UnicodeAttribute()
+    dam_name = UnicodeAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute)
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    due_at = UTCDateTimeAttribute()
+    remind_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute()
+    application_id = UnicodeAttribute(null=True)
+    reminded = BooleanAttribute()
+    next_opened = BooleanAttribute()
+    version = NumberAttribute()
+    due_key = UnicodeAttribute(null=True)
+    due_sort = UnicodeAttribute(null=True)
+    due = due_index
+
+
+MODELS = MODELS + (ObligationItem,)

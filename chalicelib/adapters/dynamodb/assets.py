@@ -12,11 +12,14 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import asset_models as a
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.outbox import put_notices
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, key_time, merged_page, query_all, run_transaction, whole_partition,
 )
+from chalicelib.domain.application_state import CounterMove
 from chalicelib.domain.assets import Dam, DamChange
+from chalicelib.domain.obligations import Obligation
 from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 from chalicelib.services.ports.assets import OfficeMissing, RegisterCodeTaken, StaleAsset
@@ -60,11 +63,15 @@ class DynamoAssetStore:
         except DoesNotExist:
             return None
 
-    def create(self, dam: Dam, change: DamChange) -> None:
+    def create(self, dam: Dam, change: DamChange, first_obligation: Obligation | None = None,
+               counters: tuple[CounterMove, ...] = ()) -> None:
         """The dam, its register code's claim and its first history line, with a check that the
-        managing office exists."""
+        managing office exists; a dam entered as operating, with the first monitoring obligation
+        it owes and its counters."""
         def build(tx: Writes) -> None:
             self.add_new(tx, dam, change)
+            if first_obligation is not None:
+                obligation_writes.add_new(tx, first_obligation, counters)
 
         try:
             run_transaction(build)

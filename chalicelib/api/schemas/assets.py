@@ -171,6 +171,17 @@ class ReadingList(Out):
     items: list[ReadingOut]
 
 
+class ObligationOut(Out):
+    period: str = Field(description="2026-11 (month), 2026-Q4 (quarter) or 2026 (year), as the dam's schedule says")
+    due_at: str = Field(description="when the report falls due (the report is on time before it)")
+    status: Literal["open", "overdue", "met"]
+    application_id: str | None = Field(description="the approved monitoring report that met it")
+
+
+class ObligationList(Out):
+    items: list[ObligationOut] = Field(description="oldest period first")
+
+
 class ReadingsQuery(Query):
     from_: str = Field(alias="from", pattern=DAY_PATTERN, description="first day, YYYY-MM-DD")
     to: str = Field(pattern=DAY_PATTERN, description="last day, YYYY-MM-DD (at most 366 days in all)")

@@ -73,6 +73,12 @@ class DayOut(Out):
     pending: int = Field(description="rupiah spent that day in reports awaiting a decision")
 
 
+class DamObligationsOut(Out):
+    open: int = Field(description="not yet due, or due and not yet late")
+    overdue: int
+    met: int = Field(description="met by an approved monitoring report")
+
+
 class DashboardOut(OfficeFiguresOut):
     # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
@@ -80,6 +86,8 @@ class DashboardOut(OfficeFiguresOut):
     satisfaction: list[SatisfactionOut] = Field(
         default_factory=list, description="the public satisfaction index per service, from the month's surveys")
     daily: list[DayOut] = Field(description="the office, every day of `period`, first to last (the day spent)")
+    dam_obligations: DamObligationsOut = Field(
+        description="the dams' monitoring reports falling due in `period` at the office and below, by status")
 
 
 class ReportRequest(Request):

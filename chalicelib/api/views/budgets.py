@@ -56,7 +56,8 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
                           series=[office_out(m) for m in board.series],
                           satisfaction=[s.SatisfactionOut(service_id=service_id, **figures)
                                         for service_id, figures in sorted(board.satisfaction.items())],
-                          daily=[s.DayOut(date=d.day, used=d.used, pending=d.pending) for d in board.daily])
+                          daily=[s.DayOut(date=d.day, used=d.used, pending=d.pending) for d in board.daily],
+                          dam_obligations=s.DamObligationsOut(**board.dam_obligations))
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from chalicelib.domain.assets import Dam, DamChange
 
@@ -22,8 +22,9 @@ class OfficeMissing(Exception):
 class AssetStore(Protocol):
     def get(self, asset_id: str) -> Dam | None: ...
 
-    def create(self, dam: Dam, change: DamChange) -> None:
-        """OfficeMissing, RegisterCodeTaken."""
+    def create(self, dam: Dam, change: DamChange, first_obligation: Any = None, counters: Any = ()) -> None:
+        """OfficeMissing, RegisterCodeTaken. A dam entered as operating comes with the first
+        monitoring obligation it owes (domain/obligations.py) and that obligation's counters."""
 
     def update(self, before: Dam, after: Dam, change: DamChange) -> None:
         """StaleAsset when the dam is no longer at `before.version`; RegisterCodeTaken."""
@@ -32,3 +33,30 @@ class AssetStore(Protocol):
 
     def page(self, *, status: str | None, province_code: str | None, node_id: str | None, q: str | None,
              after: str | None, limit: int) -> tuple[list[Dam], str | None]: ...
+
+
+class StaleObligation(Exception):
+    """Someone changed the obligation since it was read."""
+
+
+class PeriodTaken(StaleObligation):
+    """The dam has an obligation for that period already."""
+
+
+class ObligationStore(Protocol):
+    """A dam's monitoring obligations (domain/obligations.py; adapters/dynamodb/obligations.py)."""
+
+    def get(self, dam_id: str, period: str) -> Any: ...
+
+    def of_dam(self, dam_id: str) -> list[Any]:
+        """The dam's obligations, oldest period first."""
+
+    def due(self, now: Any, limit: int) -> list[Any]:
+        """Obligations with a step due by `now`, earliest first."""
+
+    def save(self, before: Any, transition: Any, opened: Any = None) -> list[Any]:
+        """The transition on `before.version` (and a next period's obligation, new), its counters
+        and notices, in one transaction: StaleObligation otherwise. Answers the outbox keys."""
+
+    def open(self, obligation: Any, counters: Any) -> None:
+        """A new obligation with its counters: StaleObligation when the period has one."""
