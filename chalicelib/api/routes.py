@@ -107,6 +107,9 @@ ROUTES: list[tuple[str, str, str]] = [
     ("PUT", "/assets/{id}/readings/{date}", "assets:put_reading"),
     ("GET", "/assets/{id}/readings", "assets:list_readings"),
     ("POST", "/assets/{id}/readings/import", "assets:import_readings"),
+    ("POST", "/assets/{id}/documents", "asset_documents:request_upload"),
+    ("GET", "/assets/{id}/documents", "asset_documents:list_documents"),
+    ("GET", "/assets/{id}/documents/{document_id}", "asset_documents:download"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -27,7 +27,8 @@ class AssetItem(Item):
 
 
 class AssetHistoryItem(Item):
-    """pk ASSET#{id}, sk H#{version:08d}: one change of a dam, put once, never updated."""
+    """pk ASSET#{id}, sk H#{version:08d}: one change of a dam; H#{version:08d}.{UTC time}: an event
+    at that version (a document uploaded or scanned). Put once, never updated."""
 
     at = UTCDateTimeAttribute()
     actor_id = UnicodeAttribute()
@@ -36,6 +37,7 @@ class AssetHistoryItem(Item):
     changes = JSONAttribute()
     application_id = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)
+    document_id = UnicodeAttribute(null=True)
 
 
 class AssetCodeItem(Item):
@@ -57,3 +59,17 @@ class ReadingItem(Item):
 
 
 MODELS = MODELS + (ReadingItem,)
+
+
+class AssetDocumentItem(Item):
+    """pk ASSET#{id}, sk DOC#{document}: a dam's technical document (`document`, as
+    domain/dam_documents.py has it), beside the dam so listing them is one Query; `status` and
+    `version` guard the scan's moves."""
+
+    document = JSONAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+MODELS = MODELS + (AssetDocumentItem,)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Iterable, Protocol
 
 from chalicelib.domain.assets import Dam, DamChange
+from chalicelib.domain.dam_documents import DamDocument
 
 
 class StaleAsset(Exception):
@@ -32,3 +33,22 @@ class AssetStore(Protocol):
 
     def page(self, *, status: str | None, province_code: str | None, node_id: str | None, q: str | None,
              after: str | None, limit: int) -> tuple[list[Dam], str | None]: ...
+
+
+class DamDocumentStore(Protocol):
+    """A dam's technical documents (chalicelib/adapters/dynamodb/asset_documents.py)."""
+
+    def get(self, asset_id: str, document_id: str) -> DamDocument | None: ...
+
+    def get_many(self, asset_id: str, document_ids: Iterable[str]) -> dict[str, DamDocument]: ...
+
+    def page(self, asset_id: str, kind: str | None, after: str | None,
+             limit: int) -> tuple[list[DamDocument], str | None]: ...
+
+    def add(self, document: DamDocument, change: DamChange) -> None:
+        """StaleAsset when the dam is not there."""
+
+    def start_scan(self, document: DamDocument) -> bool: ...
+
+    def settle(self, document: DamDocument, change: DamChange) -> bool:
+        """False when the document was settled already."""
