@@ -453,13 +453,27 @@ class Container:
 
     @cached_property
     def dam_documents(self):
-        from chalicelib.adapters.dynamodb.asset_documents import DynamoDamDocumentStore
         from chalicelib.services.dam_documents import DamDocumentService
 
-        return DamDocumentService(assets=self.asset_store, documents=self._built_on_table(DynamoDamDocumentStore),
+        return DamDocumentService(assets=self.asset_store, documents=self.dam_document_store,
                                   storage=self.storage, throttles=self.throttles, clock=self.clock,
                                   limits=self.upload_limits, metrics=self.metrics,
                                   files_check=lambda: self.documents)
+
+    @cached_property
+    def dam_document_store(self):
+        from chalicelib.adapters.dynamodb.asset_documents import DynamoDamDocumentStore
+
+        return self._built_on_table(DynamoDamDocumentStore)
+
+    @cached_property
+    def inspections(self):
+        from chalicelib.adapters.dynamodb.inspections import DynamoInspectionStore
+        from chalicelib.services.inspections import InspectionService
+
+        return InspectionService(assets=self.asset_store, inspections=self._built_on_table(DynamoInspectionStore),
+                                 documents=self.dam_document_store, outbox=self.outbox, clock=self.clock,
+                                 tz=self.settings.org_timezone)
 
     @cached_property
     def applications(self):

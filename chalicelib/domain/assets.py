@@ -101,8 +101,9 @@ class DamChange:
         return self.action not in DAM_EVENTS
 
 
-# What happens to a dam without changing its record: its documents uploaded and scanned.
-DAM_EVENTS = ("document_added", "document_accepted", "document_rejected")
+# What happens to a dam without changing its record: its documents uploaded and scanned, its
+# inspections recorded.
+DAM_EVENTS = ("document_added", "document_accepted", "document_rejected", "inspection_recorded")
 
 
 _OPTIONAL = {"height_m": None, "crest_length_m": None, "reservoir_volume_m3": None, "catchment_km2": None,

@@ -40,6 +40,7 @@ KINDS: dict[str, bool] = {
     "already_registered": False,
     "invitation": False,
     "dam_alert": True,
+    "dam_overdue": True,
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"

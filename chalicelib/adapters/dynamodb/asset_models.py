@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
-from chalicelib.adapters.dynamodb.models import Item, kind_index
+from chalicelib.adapters.dynamodb.models import Item, due_index, kind_index
 
 
 class AssetItem(Item):
@@ -73,3 +73,33 @@ class AssetDocumentItem(Item):
 
 
 MODELS = MODELS + (AssetDocumentItem,)
+
+
+class InspectionItem(Item):
+    """pk ASSET#{id}, sk INSP#{inspection}: one inspection (`inspection`, as domain/inspections.py
+    has it), beside the dam; ids sort by time, so newest recorded first is a descending Query.
+    `version` guards the follow-ups of its recommendations."""
+
+    inspection = JSONAttribute()
+    version = NumberAttribute()
+
+
+class DutyItem(Item):
+    """pk ASSET#{id}, sk DUTY#{inspection}#{nn}: a recommendation not yet told overdue; sk
+    DUTY#NEXT: the dam's next inspection, as its latest inspection (`inspected_on`) set it.
+    In the `due` index (partition DAM-DUE, by due date) only while it is neither done nor told:
+    the daily look at what fell due reads what is due, never every dam."""
+
+    asset_id = UnicodeAttribute()
+    inspection_id = UnicodeAttribute()
+    slot = UnicodeAttribute()
+    due_date = UnicodeAttribute()
+    text = UnicodeAttribute(null=True)
+    inspected_on = UnicodeAttribute(null=True)
+    told_at = UTCDateTimeAttribute(null=True)
+    due_key = UnicodeAttribute(null=True)
+    due_sort = UnicodeAttribute(null=True)
+    due = due_index
+
+
+MODELS = MODELS + (InspectionItem, DutyItem)
