@@ -471,6 +471,30 @@ class Container:
                               clock=self.clock, tz=self.settings.org_timezone, outbox=self.outbox)
 
     @cached_property
+    def dam_documents(self):
+        from chalicelib.services.dam_documents import DamDocumentService
+
+        return DamDocumentService(assets=self.asset_store, documents=self.dam_document_store,
+                                  storage=self.storage, throttles=self.throttles, clock=self.clock,
+                                  limits=self.upload_limits, metrics=self.metrics,
+                                  files_check=lambda: self.documents)
+
+    @cached_property
+    def dam_document_store(self):
+        from chalicelib.adapters.dynamodb.asset_documents import DynamoDamDocumentStore
+
+        return self._built_on_table(DynamoDamDocumentStore)
+
+    @cached_property
+    def inspections(self):
+        from chalicelib.adapters.dynamodb.inspections import DynamoInspectionStore
+        from chalicelib.services.inspections import InspectionService
+
+        return InspectionService(assets=self.asset_store, inspections=self._built_on_table(DynamoInspectionStore),
+                                 documents=self.dam_document_store, outbox=self.outbox, clock=self.clock,
+                                 tz=self.settings.org_timezone)
+
+    @cached_property
     def applications(self):
         from chalicelib.services.applications import ApplicationService
 
@@ -542,20 +566,25 @@ class Container:
 
     @cached_property
     def documents(self):
-        from chalicelib.services.documents import DocumentService, UploadLimits
+        from chalicelib.services.documents import DocumentService
 
-        settings = self.settings
         return DocumentService(
             applications=self.application_store, documents=self.document_store, storage=self.storage,
             antivirus=self.antivirus, throttles=self.throttles, outbox=self.outbox,
-            catalog=self.catalog, clock=self.clock,
-            limits=UploadLimits(
-                upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
-                per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
-                keep_image_originals=settings.keep_image_originals, verdict_tries=settings.malware_verdict_tries,
-                verdict_retry_base_seconds=settings.malware_verdict_retry_base_seconds,
-            ),
-            metrics=self.metrics,
+            catalog=self.catalog, clock=self.clock, limits=self.upload_limits, metrics=self.metrics,
+        )
+
+    @cached_property
+    def upload_limits(self):
+        """Every upload's: an application's documents and a dam's."""
+        from chalicelib.services.documents import UploadLimits
+
+        settings = self.settings
+        return UploadLimits(
+            upload_url_seconds=settings.upload_url_seconds, per_application=settings.documents_per_application,
+            per_user_per_day=settings.uploads_per_user_per_day, max_image_pixels=settings.max_image_pixels,
+            keep_image_originals=settings.keep_image_originals, verdict_tries=settings.malware_verdict_tries,
+            verdict_retry_base_seconds=settings.malware_verdict_retry_base_seconds,
         )
 
 

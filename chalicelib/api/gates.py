@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.delegations import DELEGABLE_ROLES
 from chalicelib.domain.people import (
-    ADMIN_ROLES, APPLICATION_ROLES, DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES,
+    ADMIN_ROLES, APPLICATION_ROLES, DAM_DOCUMENT_ROLES, DAM_INSPECTOR_ROLES, DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, DECIDER_ROLES, FINANCE_ROLES, HR_ROLES,
     LIBRARIAN_ROLES, OPS_ROLES, application_roles, require_any,
 )
 
@@ -96,3 +96,13 @@ def dam_staff(ctx, **_path) -> None:
 def dam_operators(ctx, **_path) -> None:
     """Those who enter a dam's daily readings somewhere."""
     require_any(ctx.user(), DAM_OPERATOR_ROLES)
+
+
+def dam_inspectors(ctx, **_path) -> None:
+    """Those who record dams' inspections somewhere."""
+    require_any(ctx.user(), DAM_INSPECTOR_ROLES)
+
+
+def dam_uploaders(ctx, **_path) -> None:
+    """Those who add a dam's technical documents somewhere (its registrars, operators, inspectors)."""
+    require_any(ctx.user(), DAM_DOCUMENT_ROLES)

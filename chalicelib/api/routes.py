@@ -108,6 +108,12 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/assets/{id}/readings", "assets:list_readings"),
     ("POST", "/assets/{id}/readings/import", "assets:import_readings"),
     ("GET", "/assets/{id}/obligations", "obligations:list_obligations"),
+    ("POST", "/assets/{id}/documents", "asset_documents:request_upload"),
+    ("GET", "/assets/{id}/documents", "asset_documents:list_documents"),
+    ("GET", "/assets/{id}/documents/{document_id}", "asset_documents:download"),
+    ("GET", "/assets/{id}/inspections", "inspections:list_inspections"),
+    ("POST", "/assets/{id}/inspections", "inspections:record_inspection"),
+    ("PATCH", "/assets/{id}/inspections/{inspection_id}", "inspections:follow_up"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -88,10 +88,22 @@ class DamChange:
     at: datetime
     actor_id: str
     actor_name: str
-    action: str  # "registered", "edited", "status"
+    action: str  # "registered", "edited", "status"; events: DAM_EVENTS
     changes: dict[str, list[Any]] = field(default_factory=dict)
     application_id: str | None = None
     comment: str | None = None
+    document_id: str | None = None
+
+    @property
+    def moves_dam(self) -> bool:
+        """A change of the dam's record (its own version); an event (DAM_EVENTS) happens at a
+        version without changing it, and sorts after that version's change by time."""
+        return self.action not in DAM_EVENTS
+
+
+# What happens to a dam without changing its record: its documents uploaded and scanned, its
+# inspections recorded.
+DAM_EVENTS = ("document_added", "document_accepted", "document_rejected", "inspection_recorded")
 
 
 _OPTIONAL = {"height_m": None, "crest_length_m": None, "reservoir_volume_m3": None, "catchment_km2": None,

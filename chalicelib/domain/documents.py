@@ -18,28 +18,26 @@ from chalicelib.domain.application_state import AWAITING_DECISION, EDITABLE, App
 from chalicelib.domain.messages import Label, msg
 from chalicelib.domain.messages import status as status_label
 from chalicelib.domain.people import Principal
+from chalicelib.domain.upload_keys import APPLICATIONS
 
 AWAITING, SCANNING, CLEAN, REJECTED = "awaiting_upload", "scanning", "clean", "rejected"
 MAX_FILENAME = 200
 
-# Where files live in the uploads bucket: the browser posts to incoming/ (the key chosen here,
-# never the uploader's filename); only the scan writes under clean/, the one prefix served.
-INCOMING, SERVED = "incoming/", "clean/"
+# Where files live in the uploads bucket (domain/upload_keys.py): the browser posts to incoming/
+# (the key chosen here, never the uploader's filename); only the scan writes under clean/, the
+# one prefix served.
 
 
 def incoming_key(app_id: str, document_id: str) -> str:
-    return f"{INCOMING}{app_id}/{document_id}"
+    return APPLICATIONS.incoming_key(app_id, document_id)
 
 
 def served_key(app_id: str, document_id: str) -> str:
-    return f"{SERVED}{app_id}/{document_id}"
+    return APPLICATIONS.served_key(app_id, document_id)
 
 
 def parse_incoming_key(key: str) -> tuple[str, str] | None:
-    parts = key.split("/")
-    if len(parts) != 3 or f"{parts[0]}/" != INCOMING or not parts[1].startswith("app_") or not parts[2].startswith("doc_"):
-        return None
-    return parts[1], parts[2]
+    return APPLICATIONS.parse(key)
 
 
 @dataclass

@@ -537,6 +537,20 @@ ID: dict[str, str] = {
     "has {cells} cells; the header has {columns}": "berisi {cells} sel; baris judul berisi {columns}",
     "repeats the day {day}": "mengulang tanggal {day}",
     "must be between {low} and {high}": "harus di antara {low} dan {high}",
+    # a dam's inspections
+    "the inspection is not right": "data inspeksi tidak benar",
+    "no such inspection": "inspeksi tidak ditemukan",
+    "a special inspection names its cause (an earthquake, a flood)":
+        "inspeksi khusus menyebut penyebabnya (gempa bumi, banjir)",
+    "name at least one inspector, none blank": "sebut paling sedikit satu inspektur, tanpa nama kosong",
+    "must be after the inspection's date": "harus sesudah tanggal inspeksi",
+    "must be on or after the inspection's date": "harus sama dengan atau sesudah tanggal inspeksi",
+    "is not an inspection photo of this dam": "bukan foto inspeksi bendungan ini",
+    "the follow-up is not right": "tindak lanjut tidak benar",
+    "is not a recommendation of this inspection (0 to {last})": "bukan rekomendasi inspeksi ini (0 sampai {last})",
+    "names a recommendation twice": "menyebut satu rekomendasi dua kali",
+    "the dam's inspections keep changing; try again": "inspeksi bendungan terus berubah; coba lagi",
+    "the inspection keeps changing; read it again": "data inspeksi terus berubah; baca ulang",
     "send the body as {media_type}": "kirim isi permintaan sebagai {media_type}",
     "the body is not UTF-8 text": "isi permintaan bukan teks UTF-8",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)

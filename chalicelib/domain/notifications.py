@@ -42,6 +42,7 @@ KINDS: dict[str, bool] = {
     "dam_alert": True,
     "dam_report_due": True,
     "dam_report_overdue": True,
+    "dam_overdue": True,
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"

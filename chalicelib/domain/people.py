@@ -76,6 +76,8 @@ LIBRARIAN_ROLES = ("librarian",)
 DAM_REGISTRAR_ROLES = ("dam_registrar",)
 DAM_OPERATOR_ROLES = ("dam_operator",)
 DAM_INSPECTOR_ROLES = ("dam_inspector",)
+# Who adds a dam's technical documents (drawings, studies, inspection photos): its own staff.
+DAM_DOCUMENT_ROLES = ("dam_registrar", "dam_operator", "dam_inspector")
 DAM_STAFF_ROLES = ("dam_registrar", "dam_operator", "dam_inspector", "verifier", "approver", "viewer", "admin")
 
 

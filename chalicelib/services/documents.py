@@ -65,7 +65,7 @@ class _NoVerdict:
     detail: str
 
 
-def _unscannable() -> files.Verdict:
+def unscannable() -> files.Verdict:
     return files.reason("unscannable", "Berkas tidak dapat diperiksa; unggah ulang atau hubungi petugas.",
                         "The file could not be scanned; upload it again or contact the office.")
 
@@ -277,7 +277,7 @@ class DocumentService:
         # First the malware engine's verdict: while it is pending, nothing else is worth doing.
         antivirus = self._malware_verdict(stored.data, key, stored.version_id or version_id, attempt)
         if antivirus.status == "unscannable":
-            return antivirus, _unscannable()
+            return antivirus, unscannable()
         verdict = files.inspect(stored.data, content_type, size, max_bytes, self.limits.max_image_pixels,
                                 archives_allowed=archives)
         if antivirus.status == "infected":
@@ -389,7 +389,7 @@ class DocumentService:
         document = self.documents.get(*target) if app else None
         if app is None or document is None or document.settled:
             return "nothing to do"
-        rejection = _unscannable().rejection
+        rejection = unscannable().rejection
         settled = document.evolve(status=docs.REJECTED, scanned_at=self.clock.now(), scanned_etag=etag.strip('"'),
                                   reason_code=rejection.code, reason_id=rejection.id, reason_en=rejection.en,
                                   version=document.version + 1)

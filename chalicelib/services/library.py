@@ -19,6 +19,7 @@ from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFo
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
 from chalicelib.domain.people import LIBRARIAN_ROLES, Principal, require_any
+from chalicelib.domain.upload_keys import LIBRARY
 from chalicelib.services.ports import Clock, ObjectGone, ObjectStorage, ObjectTooLarge
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.services.ports.library import LibraryStore, StaleEntry
@@ -26,25 +27,8 @@ from chalicelib.services.ports.library import LibraryStore, StaleEntry
 logger = logging.getLogger(__name__)
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
-INCOMING, SERVED = "incoming/reg/", "clean/reg/"
-
-
-def incoming_key(entry_id: str, document_id: str) -> str:
-    return f"{INCOMING}{entry_id}/{document_id}"
-
-
-def served_key(entry_id: str, document_id: str) -> str:
-    return f"{SERVED}{entry_id}/{document_id}"
-
-
-def parse_incoming_key(key: str) -> tuple[str, str] | None:
-    """(entry id, document id) of a library upload's key, None for any other key."""
-    if not key.startswith(INCOMING):
-        return None
-    parts = key[len(INCOMING):].split("/")
-    if len(parts) != 2 or not parts[0].startswith("reg_") or not parts[1].startswith("doc_"):
-        return None
-    return parts[0], parts[1]
+# A library PDF's keys (domain/upload_keys.py): incoming/reg/{entry}/{document}, clean/reg/…
+incoming_key, served_key, parse_incoming_key = LIBRARY.incoming_key, LIBRARY.served_key, LIBRARY.parse
 
 
 @dataclass(frozen=True)

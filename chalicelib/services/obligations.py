@@ -60,8 +60,6 @@ class DamDutyService:
             taken += moved
             if len(due) < WATCH_BATCH or not moved:
                 break
-        # The dams' other duties are called here, by the same daily watch, e.g. the inspections'
-        # overdue recommendations and inspections (`notify_overdue(now)` of their service).
         logger.info("dam duties watched", extra={"steps": taken})
         return taken
 

@@ -53,8 +53,7 @@ def scan_uploads_named(record: Any) -> None:
     attempt = verdict_try(record)
     for obj in s3_objects(record.body):
         try:
-            scanner = deps.library if is_library_upload(obj["key"]) else deps.documents
-            outcome = scanner.scan(obj["key"], obj["etag"], obj["version_id"], attempt)
+            outcome = scanner_of(deps, obj["key"]).scan(obj["key"], obj["etag"], obj["version_id"], attempt)
         except VerdictPending as pending:
             # The malware engine scans on its own time (GuardDuty): the event is queued again, to
             # be handed out once the engine may have answered, and this message is done with.
@@ -68,11 +67,16 @@ def scan_uploads_named(record: Any) -> None:
         logger.info("upload scanned", extra={"outcome": outcome})
 
 
-def is_library_upload(key: str) -> bool:
-    """A regulation's PDF (services/library.py), not an application's document."""
-    from chalicelib.services.library import INCOMING
+def scanner_of(deps: Any, key: str) -> Any:
+    """Whose upload a key is (domain/upload_keys.py): a regulation's PDF, a dam's technical
+    document, else an application's document (the documents' scan keeps strays away)."""
+    from chalicelib.domain.upload_keys import DAMS, LIBRARY
 
-    return key.startswith(INCOMING)
+    if LIBRARY.holds(key):
+        return deps.library
+    if DAMS.holds(key):
+        return deps.dam_documents
+    return deps.documents
 
 
 def verdict_try(record: Any) -> int:
@@ -88,8 +92,9 @@ def handle_unscannable(event: Any) -> dict[str, Any]:
 def give_up_uploads_named(record: Any) -> None:
     deps = container()
     for obj in s3_objects(record.body):
-        if is_library_upload(obj["key"]):
+        scanner = scanner_of(deps, obj["key"])
+        if scanner is deps.library:
             outcome = deps.library.give_up(obj["key"])
         else:
-            outcome = deps.documents.give_up(obj["key"], obj["etag"])
+            outcome = scanner.give_up(obj["key"], obj["etag"])
         logger.warning("upload could not be scanned", extra={"outcome": outcome})

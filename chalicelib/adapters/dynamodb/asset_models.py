@@ -27,7 +27,8 @@ class AssetItem(Item):
 
 
 class AssetHistoryItem(Item):
-    """pk ASSET#{id}, sk H#{version:08d}: one change of a dam, put once, never updated."""
+    """pk ASSET#{id}, sk H#{version:08d}: one change of a dam; H#{version:08d}.{UTC time}: an event
+    at that version (a document uploaded or scanned). Put once, never updated."""
 
     at = UTCDateTimeAttribute()
     actor_id = UnicodeAttribute()
@@ -36,6 +37,7 @@ class AssetHistoryItem(Item):
     changes = JSONAttribute()
     application_id = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)
+    document_id = UnicodeAttribute(null=True)
 
 
 class AssetCodeItem(Item):
@@ -77,9 +79,47 @@ class ObligationItem(Item):
     reminded = BooleanAttribute()
     next_opened = BooleanAttribute()
     version = NumberAttribute()
+
+
+class AssetDocumentItem(Item):
+    """pk ASSET#{id}, sk DOC#{document}: a dam's technical document (`document`, as
+    domain/dam_documents.py has it), beside the dam so listing them is one Query; `status` and
+    `version` guard the scan's moves."""
+
+    document = JSONAttribute()
+    kind = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+MODELS = MODELS + (AssetDocumentItem,)
+
+
+class InspectionItem(Item):
+    """pk ASSET#{id}, sk INSP#{inspection}: one inspection (`inspection`, as domain/inspections.py
+    has it), beside the dam; ids sort by time, so newest recorded first is a descending Query.
+    `version` guards the follow-ups of its recommendations."""
+
+    inspection = JSONAttribute()
+    version = NumberAttribute()
+
+
+class DutyItem(Item):
+    """pk ASSET#{id}, sk DUTY#{inspection}#{nn}: a recommendation not yet told overdue; sk
+    DUTY#NEXT: the dam's next inspection, as its latest inspection (`inspected_on`) set it.
+    In the `due` index (partition DAM-DUE, by due date) only while it is neither done nor told:
+    the daily look at what fell due reads what is due, never every dam."""
+
+    asset_id = UnicodeAttribute()
+    inspection_id = UnicodeAttribute()
+    slot = UnicodeAttribute()
+    due_date = UnicodeAttribute()
+    text = UnicodeAttribute(null=True)
+    inspected_on = UnicodeAttribute(null=True)
+    told_at = UTCDateTimeAttribute(null=True)
     due_key = UnicodeAttribute(null=True)
     due_sort = UnicodeAttribute(null=True)
     due = due_index
 
 
-MODELS = MODELS + (ObligationItem,)
+MODELS = MODELS + (ObligationItem, InspectionItem, DutyItem)

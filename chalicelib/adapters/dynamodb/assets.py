@@ -50,10 +50,17 @@ def _dam_from_item(item: a.AssetItem) -> Dam:
 
 
 def _history_item(asset_id: str, change: DamChange) -> a.AssetHistoryItem:
+    sort_key = f"H#{change.version:08d}" + ("" if change.moves_dam else f".{key_time(change.at)}")
     return a.AssetHistoryItem(
-        _pk(asset_id), f"H#{change.version:08d}", at=change.at, actor_id=change.actor_id, actor_name=change.actor_name,
+        _pk(asset_id), sort_key, at=change.at, actor_id=change.actor_id, actor_name=change.actor_name,
         action=change.action, changes=change.changes, application_id=change.application_id, comment=change.comment,
+        document_id=change.document_id,
     )
+
+
+def history_item(asset_id: str, change: DamChange) -> a.AssetHistoryItem:
+    """A history line for another module's transaction (an event: a document's upload or verdict)."""
+    return _history_item(asset_id, change)
 
 
 class DynamoAssetStore:
@@ -115,9 +122,9 @@ class DynamoAssetStore:
 
     def history(self, asset_id: str) -> list[DamChange]:
         return [
-            DamChange(version=int(raw["sk"]["S"][2:]), at=item.at, actor_id=item.actor_id, actor_name=item.actor_name,
+            DamChange(version=int(raw["sk"]["S"][2:10]), at=item.at, actor_id=item.actor_id, actor_name=item.actor_name,
                       action=item.action, changes=item.changes or {}, application_id=item.application_id,
-                      comment=item.comment)
+                      comment=item.comment, document_id=item.document_id)
             for raw in whole_partition(_pk(asset_id), "H#")
             for item in [a.AssetHistoryItem.from_raw_data(raw)]
         ]

@@ -131,10 +131,11 @@ class DamChangeOut(Out):
     at: str
     actor: str
     actor_id: str
-    action: Literal["registered", "edited", "status"]
+    action: Literal[("registered", "edited", "status") + assets.DAM_EVENTS]  # type: ignore[valid-type]
     changes: dict[str, list[Any]] = Field(description="field → [before, after]")
     application_id: str | None
     comment: str | None
+    document_id: str | None = Field(None, description="the technical document a document_… line is about")
 
 
 class DamHistoryOut(Out):

@@ -71,7 +71,8 @@ def patch_asset(ctx, id: str, body: s.PatchDamRequest) -> s.DamOut:
 def change_out(ctx, change: DamChange) -> s.DamChangeOut:
     return s.DamChangeOut(version=change.version, at=ctx.api_time(change.at), actor=change.actor_name,
                           actor_id=change.actor_id, action=change.action, changes=change.changes,
-                          application_id=change.application_id, comment=change.comment)
+                          application_id=change.application_id, comment=change.comment,
+                          document_id=change.document_id)
 
 
 @endpoint(summary="A dam's history: who registered and changed it, and the permits that moved it (staff)",

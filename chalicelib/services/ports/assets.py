@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Iterable, Protocol
 
 from chalicelib.domain.assets import Dam, DamChange
+from chalicelib.domain.dam_documents import DamDocument
+from chalicelib.domain.inspections import Duty, Inspection
+from chalicelib.domain.notifications import Notice
+from chalicelib.services.ports.common import OutboxKey
 
 
 class StaleAsset(Exception):
@@ -13,6 +18,10 @@ class StaleAsset(Exception):
 
 class RegisterCodeTaken(Exception):
     """Another dam holds the register code."""
+
+
+class StaleInspection(Exception):
+    """The inspection, one of its duties or the dam's next inspection moved since read."""
 
 
 class OfficeMissing(Exception):
@@ -60,3 +69,46 @@ class ObligationStore(Protocol):
 
     def open(self, obligation: Any, counters: Any) -> None:
         """A new obligation with its counters: StaleObligation when the period has one."""
+
+
+class DamDocumentStore(Protocol):
+    """A dam's technical documents (chalicelib/adapters/dynamodb/asset_documents.py)."""
+
+    def get(self, asset_id: str, document_id: str) -> DamDocument | None: ...
+
+    def get_many(self, asset_id: str, document_ids: Iterable[str]) -> dict[str, DamDocument]: ...
+
+    def page(self, asset_id: str, kind: str | None, after: str | None,
+             limit: int) -> tuple[list[DamDocument], str | None]: ...
+
+    def add(self, document: DamDocument, change: DamChange) -> None:
+        """StaleAsset when the dam is not there."""
+
+    def start_scan(self, document: DamDocument) -> bool: ...
+
+    def settle(self, document: DamDocument, change: DamChange) -> bool:
+        """False when the document was settled already."""
+
+
+class InspectionStore(Protocol):
+    """A dam's inspections and the duties they leave (chalicelib/adapters/dynamodb/inspections.py)."""
+
+    def get(self, asset_id: str, inspection_id: str) -> Inspection | None: ...
+
+    def page(self, asset_id: str, after: str | None, limit: int) -> tuple[list[Inspection], str | None]: ...
+
+    def next_duty(self, asset_id: str) -> Duty | None: ...
+
+    def duties(self, asset_id: str, inspection_id: str, slots: list[int]) -> dict[int, Duty]: ...
+
+    def record(self, inspection: Inspection, change: DamChange, duties: list[Duty], next_duty: Duty | None,
+               next_read: Duty | None) -> None:
+        """StaleAsset when the dam is not there; StaleInspection when its next inspection moved."""
+
+    def follow_up(self, before: Inspection, after: Inspection, duties: list[Duty]) -> None:
+        """StaleInspection when the inspection or a duty moved since read."""
+
+    def due(self, before_day: str, limit: int) -> list[Duty]: ...
+
+    def mark_told(self, duty: Duty, notice: Notice, at: datetime) -> list[OutboxKey] | None:
+        """None when the duty was done or told meanwhile."""
