@@ -168,3 +168,20 @@ def test_the_daily_look_reads_what_is_due_not_every_dam(api, dam, people, monkey
     calls.clear()
     assert api.deps.inspections.notify_overdue(datetime(2028, 1, 2, tzinfo=timezone.utc)) == 0
     assert calls == ["query_page", "batch_get_raw"]  # nothing due: one Query of the index, whatever it holds
+
+
+def test_the_daily_watch_tells_what_fell_due_as_its_schedule_runs(api, dam, people):
+    # Last in the module: it moves the module's clock on by three days.
+    today = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date()
+    tomorrow = str(today + timedelta(days=1))
+    made = api.post(f"/assets/{dam['id']}/inspections", inspection(
+        date=str(today), next_due=str(today + timedelta(days=200)),
+        recommendations=[{"text": "Perbaiki pintu pelimpah", "due_date": tomorrow}]), token=people["inspector"])
+    assert made.status == 201, made.text
+    assert api.post("/_local/schedules/watch_dam_duties").status == 200
+    assert overdue_notices(api, people["operator"], dam["name"]) == []  # not due yet
+    assert api.post("/_local/clock", {"advance_seconds": 3 * 86400}).status == 200
+    for _ in range(2):  # run twice: told once
+        assert api.post("/_local/schedules/watch_dam_duties").status == 200
+    told = overdue_notices(api, api.login("operator.bendungan@demo.satupintu.id"), dam["name"])
+    assert len(told) == 1 and "Perbaiki pintu pelimpah" in told[0]["title"]

@@ -1,6 +1,8 @@
 """The dam register over the API: the public sees a dam's public fields, staff in reach all of it,
 registrars enter and edit dams (version-checked, with history), out of reach is 404, bad input 422."""
 
+import uuid
+
 from tests.support import make_people, unique_email, upload_document
 
 SAGULING = {
@@ -280,7 +282,7 @@ def test_an_approved_operation_permit_moves_the_dam_to_operating_and_its_history
 def design_approval(**changes):
     return {"company_name": "PT Uji Desain", "company_npwp": "01.312.166.0-091.000", "contact_name": "Andi",
             "contact_phone": "081234567890", "contact_email": "andi@example.com",
-            "dam_name": f"Bendungan Usulan {unique_email()[:6]}", "river_basin": "Ciliwung-Cisadane",
+            "dam_name": f"Bendungan Usulan {uuid.uuid4().hex[:10]}", "river_basin": "Ciliwung-Cisadane",
             "location": "Desa Sukamakmur, Kec. Sukamakmur, Kab. Bogor", "district_code": "32.01.09",
             "latitude": -6.59, "longitude": 107.02, "dam_type": "Urugan batu", "height_m": 48.5,
             "crest_length_m": 410, "reservoir_capacity_mcm": 20.5, "main_purpose": "Pengendali banjir",
@@ -311,7 +313,7 @@ def test_an_approved_design_naming_no_dam_enters_the_dam_it_proposes_in_the_regi
                      token=applicant)
     assert filed.status == 201, filed.text
     app = filed.json
-    assert api.get(f"/assets?q={proposal['dam_name'][-6:]}").json["items"] == []  # not before its approval
+    assert api.get(f"/assets?q={proposal['dam_name'][-10:]}").json["items"] == []  # not before its approval
     approved = approve_through_the_dam_chain(api, applicant, app["id"], (
         "application_letter", "design_report", "hydrology_study", "geotechnical_study"))
     assert approved["status"] == "approved"

@@ -72,7 +72,8 @@ def test_every_kind_produced_has_a_template_in_both_languages():
                                     "steps_total", "step_label", "comment", "reason", "due_at", "level", "office",
                                     "decider_office", "filename", "requirement", "roles", "code", "inviter", "days", "notes",
                                     "url", "failures", "subscription_id", "target", "dataset", "day", "key", "attempts",
-                                    "actor_name", "actor_office", "dam_name", "level_m", "threshold_m", "period", "due_on")}
+                                    "actor_name", "actor_office", "dam_name", "level_m", "threshold_m", "period", "due_on", "what",
+                                    "due_date")}
     for kind in KINDS:
         for language in ("id", "en"):
             subject, summary, text = render_mail(kind, language, params)

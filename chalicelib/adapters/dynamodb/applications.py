@@ -120,6 +120,17 @@ def _history_from_item(item: m.HistoryItem) -> HistoryEntry:
     )
 
 
+def _put_dam_writes(tx: Writes, change: ApplicationChange) -> None:
+    """What an approval writes of the dam register: the dam it moves (or, a design approval's,
+    the dam it proposes) and the monitoring obligation it opens or meets."""
+    if change.asset_move is not None and change.asset_move[0] is None:
+        DynamoAssetStore().add_new(tx, *change.asset_move[1:])
+    elif change.asset_move is not None:
+        DynamoAssetStore().add_change(tx, *change.asset_move)
+    if change.obligation_write is not None:
+        obligation_writes.add_write(tx, *change.obligation_write)
+
+
 class DynamoApplicationStore:
     def get(self, app_id: str) -> Application | None:
         try:
@@ -171,12 +182,7 @@ class DynamoApplicationStore:
                 put_filed_report(tx, change.filed_report)
             if change.budget_write is not None:
                 put_budgets(tx, change.budget_write)
-            if change.asset_move is not None and change.asset_move[0] is None:
-                DynamoAssetStore().add_new(tx, *change.asset_move[1:])  # a design approval's proposed dam
-            elif change.asset_move is not None:
-                DynamoAssetStore().add_change(tx, *change.asset_move)
-            if change.obligation_write is not None:
-                obligation_writes.add_write(tx, *change.obligation_write)
+            _put_dam_writes(tx, change)
 
         try:
             run_transaction(build)

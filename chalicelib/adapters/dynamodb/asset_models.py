@@ -79,6 +79,9 @@ class ObligationItem(Item):
     reminded = BooleanAttribute()
     next_opened = BooleanAttribute()
     version = NumberAttribute()
+    due_key = UnicodeAttribute(null=True)
+    due_sort = UnicodeAttribute(null=True)
+    due = due_index
 
 
 class AssetDocumentItem(Item):
