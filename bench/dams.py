@@ -93,6 +93,33 @@ def measure(bench, record, results) -> None:
     record("PATCH", "/assets/{id}", *bench.counted("PATCH", f"/assets/{made['id']}", {"version": 1, "height_m": 21},
                                                    token=registrar)[:2])
     record("GET", "/assets/{id}/history", *bench.counted("GET", f"/assets/{made['id']}/history", token=registrar)[:2])
+    _measure_duties(bench, record, dam_id, today, registrar, operator)
+
+
+def _measure_duties(bench, record, dam_id: str, today: date, registrar: str, operator: str) -> None:
+    """The dam's documents, inspections and monitoring obligations: one request each, the same
+    work at each size (a new document, a new inspection, its follow-up)."""
+    inspector = bench.login("inspektur.bendungan")
+    drawing = {"kind": "drawing", "filename": "denah-pelimpah.pdf", "content_type": "application/pdf", "size": 120_000}
+    # The uploader's daily upload counter opens its window on the day's first upload (one more
+    # write): warmed, so both sizes measure an upload like every later one that day.
+    bench.call("POST", f"/assets/{dam_id}/documents", drawing, token=registrar)
+    record("POST", "/assets/{id}/documents", *bench.counted("POST", f"/assets/{dam_id}/documents", drawing,
+                                                            token=registrar)[:2])
+    record("GET", "/assets/{id}/documents", *bench.counted("GET", f"/assets/{dam_id}/documents?limit=20",
+                                                           token=operator)[:2])
+    status, calls, inspection = bench.counted("POST", f"/assets/{dam_id}/inspections", {
+        "kind": "routine", "date": str(today), "inspectors": ["Wati"], "findings": [{"text": "Baik", "severity": "low"}],
+        "recommendations": [{"text": "Bersihkan drainase", "due_date": str(today + timedelta(days=30))}],
+        "next_due": str(today + timedelta(days=180))}, token=inspector)
+    record("POST", "/assets/{id}/inspections", status, calls)
+    record("GET", "/assets/{id}/inspections", *bench.counted("GET", f"/assets/{dam_id}/inspections?limit=20",
+                                                             token=operator)[:2])
+    record("PATCH", "/assets/{id}/inspections/{inspection_id}", *bench.counted(
+        "PATCH", f"/assets/{dam_id}/inspections/{inspection['id']}",
+        {"recommendations": [{"index": 0, "status": "in_progress"}]}, token=operator)[:2])
+    record("GET", "/assets/{id}/obligations", *bench.counted("GET", f"/assets/{dam_id}/obligations",
+                                                             token=operator)[:2])
 
 
 def _counted_csv(bench, path: str, text: str, token: str) -> tuple[int, int, dict]:
