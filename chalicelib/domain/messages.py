@@ -546,6 +546,8 @@ ID: dict[str, str] = {
     "must be after the inspection's date": "harus sesudah tanggal inspeksi",
     "must be on or after the inspection's date": "harus sama dengan atau sesudah tanggal inspeksi",
     "is not an inspection photo of this dam": "bukan foto inspeksi bendungan ini",
+    "has not passed its scan yet; record the inspection when it has":
+        "belum lolos pemeriksaan berkas; catat inspeksi setelah lolos",
     "the follow-up is not right": "tindak lanjut tidak benar",
     "is not a recommendation of this inspection (0 to {last})": "bukan rekomendasi inspeksi ini (0 sampai {last})",
     "names a recommendation twice": "menyebut satu rekomendasi dua kali",

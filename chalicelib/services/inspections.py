@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.domain import inspections as rules
 from chalicelib.domain.assets import Dam, DamChange
-from chalicelib.domain.dam_documents import INSPECTION_PHOTO, REJECTED
+from chalicelib.domain.dam_documents import CLEAN, INSPECTION_PHOTO, REJECTED
 from chalicelib.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.notifications import Notice
@@ -61,9 +61,15 @@ class InspectionService:
 
     def _check_photos(self, asset_id: str, photos: tuple[str, ...]) -> None:
         found = self.documents.get_many(asset_id, photos) if photos else {}
-        problems = [FieldProblem(f"photos[{n}]", "is not an inspection photo of this dam")
-                    for n, photo in enumerate(photos)
-                    if photo not in found or found[photo].kind != INSPECTION_PHOTO or found[photo].status == REJECTED]
+        problems = []
+        for n, photo in enumerate(photos):
+            document = found.get(photo)
+            if document is None or document.kind != INSPECTION_PHOTO or document.status == REJECTED:
+                problems.append(FieldProblem(f"photos[{n}]", "is not an inspection photo of this dam"))
+            elif document.status != CLEAN:
+                # The record is read by every staff member reaching the dam: only a file the scan
+                # passed may be named in it (a photo still awaited or being scanned is not yet one).
+                problems.append(FieldProblem(f"photos[{n}]", "has not passed its scan yet; record the inspection when it has"))
         if problems:
             raise InvalidInput("the inspection is not right", problems)
 
@@ -86,7 +92,10 @@ class InspectionService:
             if not changed:
                 return before
             read = self.inspections.duties(asset_id, inspection_id, changed)
-            duties = [replace(read[n], done=after.recommendations[n].status == "done") for n in changed if n in read]
+            moved = [replace(read[n], done=after.recommendations[n].status == "done") for n in changed if n in read]
+            # A duty already told overdue stays out of the due index (it is not told twice), so only
+            # its being done touches it; its follow-up is still recorded on the inspection.
+            duties = [duty for duty in moved if duty.done or duty.told_at is None]
             try:
                 self.inspections.follow_up(before, after, duties)
                 return after

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.support import make_people, unique_email
+from tests import files as make
+from tests.support import make_people, post_file, unique_email
 
 SAGULING = {
     "node_id": "dam-division", "river_basin": "Citarum",
@@ -57,8 +58,22 @@ def overdue_notices(api, token, dam_name):
     return [n for n in items if n["kind"] == "dam_overdue" and dam_name in n["title"]]
 
 
+def scanned_photo(api, token, dam_id):
+    data = make.png()
+    offered = api.post(f"/assets/{dam_id}/documents", {"kind": "inspection_photo", "filename": "foto.png",
+                                                       "content_type": "image/png", "size": len(data)}, token=token)
+    assert offered.status == 201, offered.text
+    assert post_file(offered.json["upload"], "foto.png", "image/png", data) in (200, 201, 204)
+    api.scan()
+    return offered.json["document_id"]
+
+
 def test_an_inspector_records_an_inspection_with_the_dams_photos_and_staff_read_it(api, dam, people):
-    photo_id = photo(api, people["inspector"], dam["id"])
+    waiting = photo(api, people["inspector"], dam["id"])  # offered, never scanned: not yet a photo to record
+    refused = api.post(f"/assets/{dam['id']}/inspections", inspection(photos=[waiting]), token=people["inspector"])
+    assert refused.status == 422 and [e["field"] for e in refused.json["errors"]] == ["photos[0]"]
+    assert "belum lolos pemeriksaan" in refused.json["errors"][0]["detail"]
+    photo_id = scanned_photo(api, people["inspector"], dam["id"])
     recorded = api.post(f"/assets/{dam['id']}/inspections", inspection(photos=[photo_id]), token=people["inspector"])
     assert recorded.status == 201, recorded.text
     body = recorded.json
@@ -152,6 +167,23 @@ def test_overdue_duties_tell_the_dams_staff_once_each(api, dam, people):
     listed = api.get(f"/assets/{dam['id']}/inspections", token=people["operator"]).json["items"]
     first = next(i for i in listed if i["id"] == made["id"])
     assert [r["overdue"] for r in first["recommendations"]] == [True, False]
+
+
+def test_a_recommendation_told_overdue_is_still_followed_up(api, dam, people):
+    made = api.post(f"/assets/{dam['id']}/inspections", inspection(), token=people["inspector"]).json
+    path = f"/assets/{dam['id']}/inspections/{made['id']}"
+    assert api.deps.inspections.notify_overdue(datetime(2026, 11, 26, 3, tzinfo=timezone.utc)) >= 1
+    assert len(overdue_notices(api, people["operator"], dam["name"])) == 1
+    # After the notice the operator starts the work, pauses it and finishes it: each move is kept.
+    for status in ("in_progress", "open", "in_progress", "done"):
+        moved = api.patch(path, {"recommendations": [{"index": 0, "status": status}]}, token=people["operator"])
+        assert moved.status == 200, moved.text
+        assert moved.json["recommendations"][0]["status"] == status
+    assert len(moved.json["recommendations"][0]["changes"]) == 4
+    # Reopened after the notice, it is not told a second time.
+    assert api.patch(path, {"recommendations": [{"index": 0, "status": "open"}]}, token=people["operator"]).status == 200
+    api.deps.inspections.notify_overdue(datetime(2026, 11, 28, 3, tzinfo=timezone.utc))
+    assert len(overdue_notices(api, people["operator"], dam["name"])) == 1
 
 
 def test_the_daily_look_reads_what_is_due_not_every_dam(api, dam, people, monkeypatch):
