@@ -8,13 +8,13 @@
  */
 import { createBrowserRouter, type RouteObject } from "react-router";
 import { Layout } from "./components/Layout";
+import { routes as adminRoutes } from "./pages/admin/routes";
+import { routes as budgetRoutes } from "./pages/budgets/routes";
+import { routes as dashboardRoutes } from "./pages/dashboards/routes";
+import { page } from "./pages/lazyPage";
+import { routes as operationsRoutes } from "./pages/operations/routes";
+import { routes as registerRoutes } from "./pages/registers/routes";
 import { RouteError } from "./pages/RouteError";
-
-type PageModule = { default: React.ComponentType };
-
-function page(load: () => Promise<PageModule>): Pick<RouteObject, "lazy"> {
-  return { lazy: async () => ({ Component: (await load()).default }) };
-}
 
 export const routes: RouteObject[] = [
   {
@@ -43,6 +43,11 @@ export const routes: RouteObject[] = [
       { path: "notifications", ...page(() => import("./pages/applications/NotificationsPage")) },
       { path: "inbox", ...page(() => import("./pages/workspace/InboxPage")) },
       { path: "delegations", ...page(() => import("./pages/workspace/DelegationsPage")) },
+      ...dashboardRoutes,
+      ...budgetRoutes,
+      ...registerRoutes,
+      ...operationsRoutes,
+      ...adminRoutes,
       { path: "*", ...page(() => import("./pages/NotFoundPage")) },
     ],
   },

@@ -8,7 +8,15 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { api, call } from "../api/client";
 import { holds, homeOf, isDecider, isStaff, useAuth } from "../auth/Auth";
 import { useI18n } from "../i18n/I18n";
+import { nav as adminNav } from "../pages/admin/routes";
+import { nav as budgetNav } from "../pages/budgets/routes";
+import { nav as dashboardNav } from "../pages/dashboards/routes";
+import { nav as operationsNav } from "../pages/operations/routes";
+import { nav as registerNav } from "../pages/registers/routes";
 import { Notice } from "./Feedback";
+
+// The areas' entries in the order people use them: figures, money, registers, ops, admin.
+const AREA_NAV = [...dashboardNav, ...budgetNav, ...registerNav, ...operationsNav, ...adminNav];
 
 const UNREAD_POLL_MS = 60_000;
 // The count waits a moment after a page opens, so the page's own requests go first.
@@ -106,6 +114,13 @@ export function Layout() {
                   <NavLink to="/delegations">{t("nav.delegations")}</NavLink>
                 </li>
               ) : null}
+              {me
+                ? AREA_NAV.filter((entry) => entry.shownTo(me)).map((entry) => (
+                    <li key={entry.to}>
+                      <NavLink to={entry.to}>{t(entry.label)}</NavLink>
+                    </li>
+                  ))
+                : null}
               <li>
                 <NavLink to="/services">{t("nav.services")}</NavLink>
               </li>

@@ -6,19 +6,32 @@
  * Placeholders are `{name}`; `t(key, { name })` fills them.
  */
 import * as account from "./messages/account";
+import * as admin from "./messages/admin";
+import * as budgets from "./messages/budgets";
 import * as common from "./messages/common";
+import * as dashboards from "./messages/dashboards";
+import * as operations from "./messages/operations";
 import * as portal from "./messages/portal";
 import * as problems from "./messages/problems";
+import * as registers from "./messages/registers";
 import * as workspace from "./messages/workspace";
 
-export const AREAS = { common, problems, account, portal, workspace } as const;
+export const AREAS = {
+  common, problems, account, portal, workspace, dashboards, budgets, registers, operations, admin,
+} as const;
 
 export type Language = "id" | "en";
 export const LANGUAGES: readonly Language[] = ["id", "en"];
 
 export const MESSAGES = {
-  id: { ...common.id, ...problems.id, ...account.id, ...portal.id, ...workspace.id },
-  en: { ...common.en, ...problems.en, ...account.en, ...portal.en, ...workspace.en },
+  id: {
+    ...common.id, ...problems.id, ...account.id, ...portal.id, ...workspace.id,
+    ...dashboards.id, ...budgets.id, ...registers.id, ...operations.id, ...admin.id,
+  },
+  en: {
+    ...common.en, ...problems.en, ...account.en, ...portal.en, ...workspace.en,
+    ...dashboards.en, ...budgets.en, ...registers.en, ...operations.en, ...admin.en,
+  },
 } as const;
 
 export type MessageKey = keyof typeof MESSAGES.id;

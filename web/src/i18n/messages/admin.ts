@@ -1,0 +1,4 @@
+/** The admin area's strings. */
+export const id = {} as const;
+
+export const en: Record<keyof typeof id, string> = {};

@@ -1,0 +1,7 @@
+/** The registers area's pages and header entries (see ../areaNav.ts). */
+import type { RouteObject } from "react-router";
+import type { NavEntry } from "../areaNav";
+
+export const routes: RouteObject[] = [];
+
+export const nav: NavEntry[] = [];
