@@ -166,8 +166,8 @@ def test_the_scheduled_watch_marks_the_seeded_dams_reports_overdue_once_time_has
     karian = api.get("/assets?q=karian", token=registrar).json["items"][0]
     assert obligations(api, registrar, karian["id"])[0]["status"] in ("open", "overdue")
     assert api.post("/_local/clock", {"advance_seconds": 120 * 86400}).status == 200
-    for _ in range(2):
-        assert api.post("/_local/schedules/watch_dam_duties").status == 200
+    # One run catches up four months at once: each period it opens that is already due is taken too.
+    assert api.post("/_local/schedules/watch_dam_duties").status == 200
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
     listed = obligations(api, registrar, karian["id"])
     now = api.deps.clock.now()
@@ -177,3 +177,29 @@ def test_the_scheduled_watch_marks_the_seeded_dams_reports_overdue_once_time_has
     assert len(listed) >= 2  # each period opened the next while the dam operates
     api.deliver_mail()
     assert len(told(api, registrar, "dam_report_overdue", "Karian")) == len(past_due)
+    # A second run finds nothing left to do: nobody is told twice.
+    assert api.post("/_local/schedules/watch_dam_duties").status == 200
+    api.deliver_mail()
+    assert len(told(api, registrar, "dam_report_overdue", "Karian")) == len(past_due)
+
+
+def test_one_late_run_of_the_watch_catches_up_every_period_missed(api, seeded):
+    """After an outage the watch runs months late: one run opens each period since, and marks
+    every one already past its due date overdue, not just the first."""
+    tree = make_office_tree(api.deps, parent="dam-agency")
+    people = make_people(api, {"registrar": [("dam_registrar", tree["office"])]})
+    dam = new_dam(api, people["registrar"], tree["office"], monitoring_every="month")
+    duties = api.deps.dam_duties
+    [first] = duties.obligations.of_dam(dam["id"])
+    late = first.ends_at + timedelta(days=150)
+    duties.watch(late)
+
+    listed = duties.obligations.of_dam(dam["id"])
+    tz = api.deps.settings.org_timezone
+    assert listed[-1].period == late.astimezone(tz).strftime("%Y-%m")  # the current month's is open
+    assert len(listed) >= 6
+    for ob in listed:
+        expected = "overdue" if ob.due_at <= late else "open"
+        assert ob.status == expected, (ob.period, ob.status)
+    assert sum(ob.status == "overdue" for ob in listed) >= 4
+    assert duties.watch(late) == 0  # nothing left: a second run takes no step
