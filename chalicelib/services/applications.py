@@ -208,7 +208,8 @@ class ApplicationService:
                 app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=node,
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
             ))
-            check_named_dams(self.assets, service, change.application.data, node.path, self._today())
+            check_named_dams(self.assets, service, change.application.data, node.path, self._today(),
+                             self.obligations)
             try:
                 self.outbox.publish(self.applications.save(change))
             except TrackingCodeTaken:
@@ -221,7 +222,7 @@ class ApplicationService:
         app = self.get(caller, app_id)
         change = rules.patch_data(app, self.catalog.require_service_of(app), caller, data, self.clock.now(), self.tz, origin)
         check_named_dams(self.assets, self.catalog.require_service_of(app), change.application.data, app.node_path,
-                         self._today())
+                         self._today(), self.obligations)
         return self._save(self._sealed(change))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:

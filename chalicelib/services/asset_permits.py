@@ -26,12 +26,14 @@ PROPOSES_A_DAM = "dam-design-approval"
 
 
 def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict[str, Any],
-                     node_path: tuple[str, ...], today: date | None = None) -> None:
+                     node_path: tuple[str, ...], today: date | None = None,
+                     owed: ObligationStore | None = None) -> None:
     """Each dam the form names exists and is managed at the filing office, an office above it
     (a permit desk serves the division that manages the dam) or one below it; a design that
     names none proposes a dam whose site must be real. InvalidInput naming the field otherwise:
     one GetItem per dam named (a form names one). A monitoring report's period must be one of
-    the dam's schedule that has begun by `today`."""
+    the dam's schedule that has begun by `today`, or one the dam owes a report for (`owed`:
+    an obligation opened before its schedule changed must stay possible to meet)."""
     problems = proposal_problems(data) if service.id == PROPOSES_A_DAM and not named_dam_id(service, data) else []
     for spec in service.fields:
         dam_id = data.get(spec.name) if spec.type == "asset" else None
@@ -41,7 +43,7 @@ def check_named_dams(assets: AssetStore | None, service: ServiceType, data: dict
         if dam is None or not (dam.node_id in node_path or node_path[-1] in dam.node_path):
             problems.append(FieldProblem(f"data.{spec.name}", NOT_A_DAM_HERE, "asset"))
         elif service.monitoring is not None and today is not None:
-            problems += _period_problems(service, data, dam, today)
+            problems += _period_problems(service, data, dam, today, owed)
     if problems:
         raise InvalidInput("some fields are not right", problems)
 
@@ -50,10 +52,14 @@ def _dam_field(service: ServiceType) -> str | None:
     return next((f.name for f in service.fields if f.type == "asset"), None)
 
 
-def _period_problems(service: ServiceType, data: dict[str, Any], dam: Dam, today: date) -> list[FieldProblem]:
+def _period_problems(service: ServiceType, data: dict[str, Any], dam: Dam, today: date,
+                     owed: ObligationStore | None) -> list[FieldProblem]:
     name = service.monitoring.period_field  # type: ignore[union-attr]
     period = data.get(name)
     problem = obligations.period_problem(period, dam.monitoring_every, today) if period else None
+    # Only a period off the schedule costs the extra read: was it owed under the schedule before?
+    if problem and owed is not None and obligations.every_of(period) and owed.get(dam.id, period) is not None:
+        problem = None
     return [FieldProblem(f"data.{name}", problem)] if problem else []
 
 

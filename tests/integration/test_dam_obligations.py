@@ -203,3 +203,22 @@ def test_one_late_run_of_the_watch_catches_up_every_period_missed(api, seeded):
         assert ob.status == expected, (ob.period, ob.status)
     assert sum(ob.status == "overdue" for ob in listed) >= 4
     assert duties.watch(late) == 0  # nothing left: a second run takes no step
+
+
+def test_a_report_owed_before_the_schedule_changed_can_still_meet_its_obligation(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = new_dam(api, registrar, "dam-division", monitoring_every="month")
+    (ob,) = api.deps.dam_duties.obligations.of_dam(dam["id"])
+    changed = api.patch(f"/assets/{dam['id']}", {"monitoring_every": "quarter", "version": dam["version"]},
+                        token=registrar)
+    assert changed.status == 200, changed.text
+    _, applicant = api.register_verified()
+
+    # A month the dam owes nothing for is off its (new) schedule; the month it owes is not.
+    other_month = f"{int(ob.period[:4]) - 1}-{ob.period[5:]}"
+    bad = api.post("/applications", {"service_id": "dam-monitoring-report", "node_id": "dam-desk",
+                                     "data": report(dam, other_month)}, token=applicant)
+    assert bad.status == 422 and [e["field"] for e in bad.json["errors"]] == ["data.period"], bad.text
+    met_by = file_and_approve(api, applicant, dam, ob.period)
+    (met,) = obligations(api, registrar, dam["id"])
+    assert (met["period"], met["status"], met["application_id"]) == (ob.period, "met", met_by)
