@@ -208,13 +208,14 @@ class RenderService:
         )
 
     def _dams_named(self, service: ServiceType, data: dict[str, Any]) -> dict[str, str]:
-        """Each dam the form names (a GetItem each; a form names one), as a paper states it: its
-        name and register code. A dam no longer in the register prints as its id."""
+        """Each dam the form names (a GetItem each; a form names one), as a paper states it: by
+        its name only, since its register code is for staff (API.md: a dam's public facts) and
+        a paper travels. A dam no longer in the register prints as its id."""
         named = {}
         for spec in service.fields:
             dam = self.assets.get(data[spec.name]) if spec.type == "asset" and data.get(spec.name) and self.assets else None
             if dam is not None:
-                named[dam.id] = f"{dam.name} ({dam.register_code})"
+                named[dam.id] = dam.name
         return named
 
     def certificate_paper(self, app_id: str) -> papers.CertificatePaper:

@@ -144,12 +144,12 @@ def test_the_check_sees_a_label_printed_over_its_value():
     assert any("overlaps" in problem for problem in overlaps(paper.done()))
 
 
-def test_a_paper_names_a_dam_by_its_name_and_register_code_not_its_id():
+def test_a_paper_names_a_dam_by_its_name_not_its_id():
     service = next(s for s in SERVICES if s.id == "dam-operation-permit")
     dam_id = "dam_01JDZZZZZZZZZZZZZZZZZZZZZZ"
     data = {"dam_id": dam_id, "dam_name": "Jatiluhur"}
     label = service.field("dam_id").label
-    named = {f.label: f.value for f in form_facts(service, data, {dam_id: "Bendungan Ir. H. Djuanda (BDG-32.14-001)"})}
-    assert named[label] == "Bendungan Ir. H. Djuanda (BDG-32.14-001)"
+    named = {f.label: f.value for f in form_facts(service, data, {dam_id: "Bendungan Ir. H. Djuanda"})}
+    assert named[label] == "Bendungan Ir. H. Djuanda"
     # A dam no longer in the register still prints as what the form held.
     assert {f.label: f.value for f in form_facts(service, data)}[label] == dam_id
