@@ -3,6 +3,11 @@ schedule (`monitoring_every`: month, quarter or year), due a number of days afte
 ends, its operators reminded a number of days before. Periods are named `2026-11`, `2026-Q4`,
 `2026` and run on the organisation's calendar days (its time zone).
 
+A dam that leaves operating (decommissioned) still owes the report on the period it operated
+in, overdue if unmet: that period's readings are the last record of a dam holding water, and a
+decommissioning permit does not waive them. No period after it opens (the watch opens the next
+only while the dam operates).
+
 An obligation carries its own next step (open the next period's obligation when its period
 ends, remind, mark overdue), so the daily watch reads only what falls due that day: its cost
 follows the obligations due, never the register or the history (docs/DATA.md)."""

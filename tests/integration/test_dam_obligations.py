@@ -222,3 +222,25 @@ def test_a_report_owed_before_the_schedule_changed_can_still_meet_its_obligation
     met_by = file_and_approve(api, applicant, dam, ob.period)
     (met,) = obligations(api, registrar, dam["id"])
     assert (met["period"], met["status"], met["application_id"]) == (ob.period, "met", met_by)
+
+
+def test_a_decommissioned_dam_still_owes_the_period_it_operated_in_and_no_later_one(api, seeded):
+    """Decommissioning ends the schedule, not the report on the months the dam still held water:
+    that period's obligation stays (and goes overdue unmet); no period after it opens."""
+    from dataclasses import replace
+
+    from chalicelib.domain.assets import DamChange
+
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = new_dam(api, registrar, "dam-division", monitoring_every="month")
+    duties = api.deps.dam_duties
+    (ob,) = duties.obligations.of_dam(dam["id"])
+    store = api.deps.asset_store
+    before = store.get(dam["id"])
+    after = replace(before, status="decommissioned", version=before.version + 1)
+    store.update(before, after, DamChange(version=after.version, at=api.deps.clock.now(), actor_id="test",
+                                          actor_name="test", action="status",
+                                          changes={"status": ["operating", "decommissioned"]}))
+    duties.watch(ob.due_at + timedelta(days=90))
+    (still,) = duties.obligations.of_dam(dam["id"])
+    assert (still.period, still.status, still.next_opened) == (ob.period, "overdue", True)
