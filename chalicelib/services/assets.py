@@ -20,7 +20,7 @@ from chalicelib.domain.obligations import DutyTerms
 from chalicelib.domain.people import DAM_OPERATOR_ROLES, DAM_REGISTRAR_ROLES, DAM_STAFF_ROLES, Principal
 from chalicelib.services.ports import Clock, OrgStore
 from chalicelib.services.ports.assets import AssetStore, OfficeMissing, RegisterCodeTaken, StaleAsset
-from chalicelib.services.ports.cursors import decode_cursor
+from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 
 NO_SUCH_DAM = "no such dam"
 MAX_READING_DAYS = 366
@@ -91,9 +91,15 @@ class AssetService:
             raise Conflict(msg("another dam holds register code {code}", code=after.register_code)) from None
         return after
 
-    def history(self, caller: Principal, asset_id: str) -> list[DamChange]:
+    def history(self, caller: Principal, asset_id: str, cursor: str | None = None,
+                limit: int = 100) -> tuple[list[DamChange], str | None]:
+        """A page of the dam's history, oldest first, and the next page's cursor."""
         self._reached(caller, asset_id, DAM_STAFF_ROLES)
-        return self.assets.history(asset_id)
+        after = decode_cursor(cursor)
+        if after is not None and not after.startswith("H#"):
+            raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+        changes, last = self.assets.history_page(asset_id, after, limit)
+        return changes, encode_cursor(last) if last else None
 
     def page(self, caller: Principal | None, *, q: str | None, status: str | None, node_id: str | None,
              province_code: str | None, cursor: str | None, limit: int) -> tuple[list[tuple[Dam, bool]], str | None]:

@@ -52,6 +52,27 @@ def test_a_registrar_enters_a_dam_and_edits_it_naming_the_version_and_the_histor
     assert api.get(f"/assets/{dam['id']}/history").status == 401
 
 
+def test_a_dams_history_is_read_a_page_at_a_time_oldest_first(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    dam = api.post("/assets", body(), token=registrar).json
+    for version, length in enumerate((301, 302, 303, 304), start=1):
+        assert api.patch(f"/assets/{dam['id']}", {"version": version, "crest_length_m": length},
+                         token=registrar).status == 200
+    pages, cursor = [], None
+    while True:
+        query = f"?limit=2&cursor={cursor}" if cursor else "?limit=2"
+        answer = api.get(f"/assets/{dam['id']}/history{query}", token=registrar)
+        assert answer.status == 200, answer.text
+        pages.append([h["version"] for h in answer.json["items"]])
+        cursor = answer.json["next_cursor"]
+        if cursor is None:
+            break
+    assert pages[:3] == [[1, 2], [3, 4], [5]] and sum(map(len, pages)) == 5
+    for bad in ("not-ours", "QSNzb21ldGhpbmc"):  # garbage, and a key of another kind ("A#something")
+        refused = api.get(f"/assets/{dam['id']}/history?cursor={bad}", token=registrar)
+        assert refused.status == 422 and refused.json["errors"][0]["field"] == "cursor", refused.text
+
+
 def test_register_codes_are_unique(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
     first = body()

@@ -15,7 +15,7 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.outbox import put_notices
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, key_time, merged_page, query_all, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, key_time, merged_page, query_all, query_page, run_transaction,
 )
 from chalicelib.domain.application_state import CounterMove
 from chalicelib.domain.assets import Dam, DamChange
@@ -56,6 +56,13 @@ def _history_item(asset_id: str, change: DamChange) -> a.AssetHistoryItem:
         action=change.action, changes=change.changes, application_id=change.application_id, comment=change.comment,
         document_id=change.document_id,
     )
+
+
+def _change(raw: dict[str, Any]) -> DamChange:
+    item = a.AssetHistoryItem.from_raw_data(raw)
+    return DamChange(version=int(raw["sk"]["S"][2:10]), at=item.at, actor_id=item.actor_id, actor_name=item.actor_name,
+                     action=item.action, changes=item.changes or {}, application_id=item.application_id,
+                     comment=item.comment, document_id=item.document_id)
 
 
 def history_item(asset_id: str, change: DamChange) -> a.AssetHistoryItem:
@@ -120,14 +127,17 @@ class DynamoAssetStore:
             tx.put("register code", a.AssetCodeItem(f"ASSETCODE#{after.register_code}", "C", asset_id=after.id),
                    condition=a.AssetCodeItem.pk.does_not_exist())
 
-    def history(self, asset_id: str) -> list[DamChange]:
-        return [
-            DamChange(version=int(raw["sk"]["S"][2:10]), at=item.at, actor_id=item.actor_id, actor_name=item.actor_name,
-                      action=item.action, changes=item.changes or {}, application_id=item.application_id,
-                      comment=item.comment, document_id=item.document_id)
-            for raw in whole_partition(_pk(asset_id), "H#")
-            for item in [a.AssetHistoryItem.from_raw_data(raw)]
-        ]
+    def history_page(self, asset_id: str, after: str | None, limit: int) -> tuple[list[DamChange], str | None]:
+        """Oldest first, one Query of `limit` lines after the sort key `after` (an `H#…` key
+        this method gave out): a dam's history grows with every upload and inspection, so it is
+        read a page at a time. The next page's key, or None at the end."""
+        query: dict[str, Any] = {"hash_key": _pk(asset_id), "range_key_condition": a.AssetHistoryItem.sk.startswith("H#"),
+                                 "consistent_read": True, "limit": limit}
+        if after:
+            query["exclusive_start_key"] = {"pk": {"S": _pk(asset_id)}, "sk": {"S": after}}
+        items, last = query_page(a.AssetHistoryItem, **query)
+        changes = [_change(raw) for raw in items]
+        return changes, last["sk"]["S"] if last else None
 
     def page(self, *, status: str | None, province_code: str | None, node_id: str | None, q: str | None,
              after: str | None, limit: int) -> tuple[list[Dam], str | None]:

@@ -147,6 +147,7 @@ _THEMES = {
     "DamListQuery": "assets",
     "DamChangeOut": "assets",
     "DamHistoryOut": "assets",
+    "DamHistoryQuery": "assets",
     "ReadingRequest": "assets",
     "ReadingOut": "assets",
     "ReadingImportOut": "assets",

@@ -138,8 +138,16 @@ class DamChangeOut(Out):
     document_id: str | None = Field(None, description="the technical document a document_… line is about")
 
 
+class DamHistoryQuery(Query):
+    limit: int = Field(100, ge=1, le=200)
+    cursor: str | None = Field(None, max_length=400)
+
+
 class DamHistoryOut(Out):
+    """Oldest first; `next_cursor` asks for the page after (null at the end)."""
+
     items: list[DamChangeOut]
+    next_cursor: str | None = None
 
 
 # ---- daily readings -------------------------------------------------------------------------------
