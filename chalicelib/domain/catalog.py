@@ -159,6 +159,14 @@ class Monitoring(_Strict):
     due_days_after_period: int = Field(30, ge=0, le=366)
     remind_days_before_due: int = Field(7, ge=0, le=366)
 
+    @model_validator(mode="after")
+    def _reminded_once_the_period_is_over(self) -> "Monitoring":
+        # A report is on a period that has ended: a reminder before its end asks for the impossible.
+        if self.remind_days_before_due > self.due_days_after_period:
+            raise ValueError("remind_days_before_due must not exceed due_days_after_period: the operators "
+                             "are reminded once the period is over, not before")
+        return self
+
 
 class Fee(_Strict):
     """What the applicant pays, as the service's requirements state it: free by law, a fixed

@@ -144,6 +144,10 @@ def test_the_catalogs_monitoring_terms_name_a_required_period_field_beside_the_d
     raw = json.loads((CATALOG_DIR / "dam-monitoring-report.json").read_text())
     assert ServiceType.model_validate(raw).monitoring.period_field == "period"
     for bad in ({"period_field": "inspection_date"}, {"period_field": "nothing"},
-                {"period_field": "period", "due_days_after_period": -1}):
+                {"period_field": "period", "due_days_after_period": -1},
+                # reminded 10 days before a report due 5 days after the period: before it ends
+                {"period_field": "period", "due_days_after_period": 5, "remind_days_before_due": 10}):
         with pytest.raises(ValidationError):
             ServiceType.model_validate(raw | {"monitoring": bad})
+    on_the_last_day = {"period_field": "period", "due_days_after_period": 5, "remind_days_before_due": 5}
+    assert ServiceType.model_validate(raw | {"monitoring": on_the_last_day}).monitoring.remind_days_before_due == 5
