@@ -1,4 +1,5 @@
 /** A month's budget as figures: the summary, the split by category, and each office below. */
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { useI18n } from "../../i18n/I18n";
 import { isOver, type Budget } from "./budgetRules";
@@ -19,6 +20,16 @@ function Remaining({ value }: { value: number | null | undefined }) {
   );
 }
 
+/** A term and its figure, kept together (a grid of pairs on a wide screen). */
+function Fact({ term, name, children }: { term: string; name: string; children: ReactNode }) {
+  return (
+    <div className="budgets-fact">
+      <dt>{term}</dt>
+      <dd data-figure={name}>{children}</dd>
+    </div>
+  );
+}
+
 export function BudgetSummary({ budget, periodText }: { budget: Budget; periodText: string }) {
   const { t, money } = useI18n();
   const over = isOver(budget.remaining);
@@ -26,28 +37,29 @@ export function BudgetSummary({ budget, periodText }: { budget: Budget; periodTe
     <section className={`card budgets-summary${over ? " budgets-over" : ""}`} aria-labelledby="budget-summary-heading">
       <h2 id="budget-summary-heading">{t("budgets.summary", { period: periodText })}</h2>
       {over ? <p className="over">{t("budgets.over_note")}</p> : null}
-      <dl className="facts budgets-facts">
-        <dt>{t("budgets.amount")}</dt>
-        <dd data-figure="amount">{budget.amount === null ? t("budgets.none_set") : money(budget.amount)}</dd>
-        <dt>{t("budgets.recommendation")}</dt>
-        <dd data-figure="recommendation">{money(budget.recommendation)}</dd>
-        <dt>{t("budgets.used")}</dt>
-        <dd data-figure="used">{money(budget.used)}</dd>
-        <dt>{t("budgets.pending")}</dt>
-        <dd data-figure="pending">{money(budget.pending)}</dd>
-        <dt>{t("budgets.remaining")}</dt>
-        <dd data-figure="remaining">
+      <dl className="budgets-facts">
+        <Fact term={t("budgets.amount")} name="amount">
+          {budget.amount === null ? t("budgets.none_set") : money(budget.amount)}
+        </Fact>
+        <Fact term={t("budgets.recommendation")} name="recommendation">
+          {money(budget.recommendation)}
+        </Fact>
+        <Fact term={t("budgets.used")} name="used">
+          {money(budget.used)}
+        </Fact>
+        <Fact term={t("budgets.pending")} name="pending">
+          {money(budget.pending)}
+        </Fact>
+        <Fact term={t("budgets.remaining")} name="remaining">
           <Remaining value={budget.remaining} />
-        </dd>
-        <dt>{t("budgets.percent_used")}</dt>
-        <dd data-figure="percent_used">
+        </Fact>
+        <Fact term={t("budgets.percent_used")} name="percent_used">
           <Percent value={budget.percent_used} />
-        </dd>
+        </Fact>
         {budget.allocated_to_children > 0 ? (
-          <>
-            <dt>{t("budgets.allocated_children")}</dt>
-            <dd data-figure="allocated_to_children">{money(budget.allocated_to_children)}</dd>
-          </>
+          <Fact term={t("budgets.allocated_children")} name="allocated_to_children">
+            {money(budget.allocated_to_children)}
+          </Fact>
         ) : null}
       </dl>
     </section>
