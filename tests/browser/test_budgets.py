@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, demo, fact, login
+from tests.browser.conftest import check_accessibility, demo, fact, login, page_width
 
 WIB = timezone(timedelta(hours=7))
 AREA, REGION = "area-jabo-jabar", "region-jabotabek-selatan"
@@ -36,6 +36,7 @@ def test_the_area_allocates_the_region_splits_and_a_usage_report_is_downloaded(o
     the_area_sets_next_months_budget_of_the_region(open_page, next_month)
     the_region_splits_it_and_too_much_is_refused_at_the_field(open_page, next_month)
     the_region_downloads_this_months_usage_report(open_page, http, this_month)
+    the_budget_page_fits_a_phone(open_page, this_month)
 
 
 def the_area_sets_next_months_budget_of_the_region(open_page, next_month: str) -> None:
@@ -131,6 +132,16 @@ def the_region_downloads_this_months_usage_report(open_page, http, this_month: s
     for activity, (amount, _status) in DEMO_REPORTS.items():
         assert amount in text, amount
     assert "Branding outlet Margonda" in text and "Open table Pasar Cisalak" in text
+
+
+def the_budget_page_fits_a_phone(open_page, this_month: str) -> None:
+    """On a 360 px phone the page does not scroll sideways: wide tables scroll in their own box."""
+    phone = open_page(width=360, height=800)
+    login(phone, demo("region.jabotabek"))
+    phone.goto(f"{phone.web}/budgets/{REGION}/{this_month}")
+    expect(phone.get_by_role("table", name=re.compile("Semua laporan pengeluaran bulan"))).to_be_visible()
+    assert page_width(phone) <= 360
+    check_accessibility(phone)
 
 
 def pdf_text(data: bytes) -> str:

@@ -122,3 +122,28 @@ describe("the split form", () => {
     expect(put).not.toHaveBeenCalled();
   });
 });
+
+describe("the figures", () => {
+  it("marks a category spent past its recommendation, and the month's total, as over budget", async () => {
+    const { BudgetSummary, CategoryTable } = await import("../src/pages/budgets/BudgetFigures");
+    const over: Budget = {
+      ...budget, amount: 10_000_000, used: 9_000_000, pending: 2_000_000, remaining: -1_000_000, percent_used: 90, recommendation: 10_000_000,
+      categories: {
+        ACQUISITION: { recommended: 4_000_000, used: 5_000_000, pending: 0, remaining: -1_000_000, percent_used: 125 },
+        OUTLET: { recommended: 6_000_000, used: 4_000_000, pending: 2_000_000, remaining: 0, percent_used: 66.7 },
+      },
+    };
+    const { container } = render(
+      <I18nProvider initial="id">
+        <BudgetSummary budget={over} periodText="Januari 2027" />
+        <CategoryTable budget={over} periodText="Januari 2027" />
+      </I18nProvider>,
+    );
+    expect(screen.getByText("Pemakaian melebihi anggaran.")).toBeTruthy();
+    const rows = [...container.querySelectorAll("tr.budgets-row-over")].map((row) => row.getAttribute("data-category"));
+    expect(rows).toEqual(["ACQUISITION"]);
+    expect(container.querySelector('[data-category="ACQUISITION"]')?.textContent).toContain("125%");
+    expect(container.querySelector('[data-category="OUTLET"]')?.textContent).toContain("66,7%");
+    expect(screen.getAllByText("melebihi anggaran").length).toBe(3); // the summary, the category, the total
+  });
+});

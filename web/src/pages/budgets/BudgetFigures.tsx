@@ -72,7 +72,8 @@ export function CategoryTable({ budget, periodText }: { budget: Budget; periodTe
   return (
     <section aria-labelledby="budget-categories-heading">
       <h2 id="budget-categories-heading">{t("budgets.categories")}</h2>
-      <div className="table-wrap">
+      {/* Wider than a phone: it scrolls in its box, which the keyboard can reach (no links inside). */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={t("budgets.categories_caption", { period: periodText })}>
         <table className="budgets-table">
           <caption>{t("budgets.categories_caption", { period: periodText })}</caption>
           <thead>
