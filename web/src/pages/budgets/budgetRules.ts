@@ -19,8 +19,12 @@ export type Report = Schemas["ReportOut"];
 export const BUDGET_REQUEST_SERVICE = "marketing-fee-budget-request";
 const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** The budget roles (the header's entry) and the roles that read the program's reports. */
-export const BUDGET_ROLES = ["budget_allocator", "budget_recommender", "viewer"] as const;
+/**
+ * Who sees "Anggaran" in the header: the budget roles, viewers, and the marketing-fee program's
+ * own MCOT and GM SBP (their roles exist for this program only). Then the roles that read the
+ * program's reports (the usage report and its recap).
+ */
+export const BUDGET_ROLES = ["budget_allocator", "budget_recommender", "viewer", "mcot", "gm_sbp"] as const;
 const REPORT_READERS = ["submitter", "verifier", "approver", "admin", "budget_allocator", "budget_recommender", "mcot"];
 
 /** This month in WIB, as YYYY-MM. */
