@@ -37,6 +37,7 @@ def test_the_area_allocates_the_region_splits_and_a_usage_report_is_downloaded(o
     the_region_splits_it_and_too_much_is_refused_at_the_field(open_page, next_month)
     the_region_downloads_this_months_usage_report(open_page, http, this_month)
     the_budget_page_fits_a_phone(open_page, this_month)
+    a_cluster_sees_its_request_and_may_file_another(open_page, this_month)
 
 
 def the_area_sets_next_months_budget_of_the_region(open_page, next_month: str) -> None:
@@ -142,6 +143,23 @@ def the_budget_page_fits_a_phone(open_page, this_month: str) -> None:
     expect(phone.get_by_role("table", name=re.compile("Semua laporan pengeluaran bulan"))).to_be_visible()
     assert page_width(phone) <= 360
     check_accessibility(phone)
+
+
+def a_cluster_sees_its_request_and_may_file_another(open_page, this_month: str) -> None:
+    """The cluster's staff see their budget request's status on the cluster's budget page, and
+    its link opens the request's form at the cluster."""
+    page = open_page()
+    login(page, demo("cluster.selatan"))
+    page.goto(f"{page.web}/budgets/cluster-depok-selatan/{this_month}")
+    expect(page.get_by_role("heading", level=1, name="Anggaran Cluster Depok Selatan")).to_be_visible()
+    request = page.get_by_role("table", name=re.compile("Permintaan anggaran cluster")).get_by_role("row").filter(
+        has_text="Rp 5.000.000")
+    expect(request).to_contain_text("OUTLET")
+    expect(request).to_contain_text("Diajukan")  # awaiting the region's recommendation
+    check_accessibility(page)
+    page.get_by_role("link", name="Ajukan permintaan anggaran untuk Cluster Depok Selatan").click()
+    expect(page).to_have_url(re.compile(r"/apply/marketing-fee-budget-request\?office=cluster-depok-selatan$"))
+    expect(page.get_by_role("radio", name="Cluster Depok Selatan")).to_be_checked()
 
 
 def pdf_text(data: bytes) -> str:
