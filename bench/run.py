@@ -530,6 +530,8 @@ class Bench:
                                                                  "period": period}, token=branch)
         record("POST", "/reports", status, calls)
         record("GET", "/reports/{id}", *self.counted("GET", f"/reports/{asked['report_id']}", token=branch)[:2])
+        record("GET", "/budgets/{node_id}/{period}/reports", *self.counted(
+            "GET", f"/budgets/branch-depok/{period}/reports?limit=50", token=branch)[:2])
         permit = self._approved_permit(applicant)
         # Access tokens live 15 minutes, and at 100,000 applications the emulator is slow: log in again.
         applicant = self.login("warga")

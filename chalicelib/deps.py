@@ -464,6 +464,12 @@ class Container(DamRegisterParts):
                              catalog=self.catalog, clock=self.clock, tz=self.settings.org_timezone)
 
     @cached_property
+    def budget_recap(self):
+        from chalicelib.services.budget_recap import BudgetRecapService
+
+        return BudgetRecapService(applications=self.application_store, org=self.org_store)
+
+    @cached_property
     def rendering(self):
         from chalicelib.services.rendering import RenderService
 

@@ -114,6 +114,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/assets/{id}/inspections", "inspections:list_inspections"),
     ("POST", "/assets/{id}/inspections", "inspections:record_inspection"),
     ("PATCH", "/assets/{id}/inspections/{inspection_id}", "inspections:follow_up"),
+    # issue 20: budgets
+    ("GET", "/budgets/{node_id}/{period}/reports", "budget_recap:recap"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

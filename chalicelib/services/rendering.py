@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from chalicelib.domain import budgets as budget_rules
 from chalicelib.domain import papers
+from chalicelib.domain.budget_recap import recap_entry
 from chalicelib.domain.catalog import Catalog, ServiceType
 from chalicelib.domain.documents import CLEAN, served_key
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
@@ -287,18 +288,17 @@ class RenderService:
                approved: dict[str, Any]) -> list[papers.RecapLine]:
         """Every report submitted for the month (as it stands: one moved to another month
         since is left out), by the day spent: its point, description, status, amount and the
-        day it was approved."""
+        day it was approved (domain/budget_recap.py, as `GET /budgets/{node}/{period}/reports`)."""
         lines = []
         for app in sorted(reports, key=lambda a: (str(a.data.get("spent_on")), a.created_at)):
-            data = app.data
-            if str(data.get("spent_on") or "")[:7] != period or not isinstance(data.get("amount"), int):
-                continue
             office = offices[app.node_id].name if app.node_id in offices else app.node_id
-            description = str(data.get("activity") or "") + (f": {data['description']}" if data.get("description") else "")
+            entry = recap_entry(app, period, office, approved.get(app.id))
+            if entry is None:
+                continue
             lines.append(papers.RecapLine(
-                point=_point(data, office), description=description, status=STATUS_WORDS.get(app.status, app.status),
-                amount=data["amount"], tracking_code=app.tracking_code,
-                approved_on=papers.tanggal(self._local(approved[app.id]).date()) if app.id in approved else "—"))
+                point=entry.point, description=entry.summary, status=STATUS_WORDS.get(entry.status, entry.status),
+                amount=entry.amount, tracking_code=entry.tracking_code,
+                approved_on=papers.tanggal(self._local(entry.approved_at).date()) if entry.approved_at else "—"))
         return lines
 
     def _photo(self, reference: str) -> bytes | None:
@@ -313,12 +313,6 @@ class RenderService:
 # A report's status as the recap states it (the report is in Indonesian).
 STATUS_WORDS = {"approved": "Disetujui", "submitted": "Diajukan", "in_review": "Diperiksa", "returned": "Dikembalikan",
                 "rejected": "Ditolak", "withdrawn": "Ditarik", "draft": "Draf"}
-
-
-def _point(data: dict[str, Any], office: str) -> str:
-    """Where the money was spent: the form's location at the office, else the office."""
-    location = str(data.get("location") or "").strip()
-    return f"{location} ({office})" if location else office
 
 
 def form_facts(service: ServiceType, data: dict[str, Any], dams: dict[str, str] | None = None) -> list[papers.Fact]:

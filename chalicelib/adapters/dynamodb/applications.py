@@ -18,7 +18,9 @@ from chalicelib.adapters.dynamodb.certificates import last_certificate_number, p
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
-from chalicelib.adapters.dynamodb.postings import put_filed_report, put_posting, read_filed_reports, read_postings
+from chalicelib.adapters.dynamodb.postings import (
+    filed_reports_page, put_filed_report, put_posting, read_filed_reports, read_postings,
+)
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
     Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
@@ -218,6 +220,10 @@ class DynamoApplicationStore:
 
     def filed_reports(self, node_id: str, period: str) -> list[str]:
         return read_filed_reports(node_id, period)
+
+    def filed_reports_page(self, node_id: str, period: str, after: str | None,
+                           limit: int) -> tuple[list[tuple[str, datetime | None]], str | None]:
+        return filed_reports_page(node_id, period, after, limit)
 
     def certificate_sequence(self, series: str) -> int:
         return last_certificate_number(series)

@@ -360,11 +360,11 @@ class BudgetItem(Item):
 
 
 class FiledReportItem(Item):
-    """pk FILED#{node}#{period}, sk {app}: a spending report of the month (the month spent),
-    at its office and every office above, put when it is submitted: the usage report's recap
-    lists every report, whatever became of it."""
+    """pk FILED#{node}#{period}, sk {app}: a spending report of the month (the month spent) at its office and
+    every office above, put on submission; the recap lists it whatever became of it (`approved_at`: at approval)."""
 
     application_id = UnicodeAttribute()
+    approved_at = UTCDateTimeAttribute(null=True)
 
 
 class PostingItem(Item):

@@ -72,6 +72,11 @@ class ApplicationStore(Protocol):
     def filed_reports(self, node_id: str, period: str) -> list[str]:
         """Ids of every spending report submitted in the subtree for the month."""
 
+    def filed_reports_page(self, node_id: str, period: str, after: str | None,
+                           limit: int) -> tuple[list[tuple[str, datetime | None]], str | None]:
+        """One page of the month's filed spending reports in the subtree after the application
+        `after`: (application id, approved at or None), and the last id read when more may follow."""
+
     def certificate_sequence(self, series: str) -> int:
         """The last number given in the series (0: none yet)."""
 

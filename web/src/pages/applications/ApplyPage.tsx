@@ -1,6 +1,6 @@
 /** Apply: pick the office, and a draft is made at once; the form and the uploads follow. */
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { loggedInPage } from "../../auth/loggedIn";
 import { api, call } from "../../api/client";
 import { allRoles, useAuth } from "../../auth/Auth";
@@ -12,6 +12,8 @@ import { loadService } from "../../services";
 
 function Apply() {
   const { serviceId = "" } = useParams();
+  // A page that knows the office links here with it chosen (?office=, e.g. a cluster's budget page).
+  const [params] = useSearchParams();
   const { t, pick } = useI18n();
   const { me } = useAuth();
   const navigate = useNavigate();
@@ -34,7 +36,9 @@ function Apply() {
   const open = (offices.data?.items ?? []).filter(
     (office) => found.filed_by === "public" || office.path.some((id) => submitterAt.includes(id)),
   );
-  const selected = chosen || (open.length === 1 ? (open[0]?.id ?? "") : "");
+  const named = params.get("office");
+  const preset = open.some((office) => office.id === named) ? (named ?? "") : "";
+  const selected = chosen || preset || (open.length === 1 ? (open[0]?.id ?? "") : "");
 
   async function start() {
     if (!selected) return;
