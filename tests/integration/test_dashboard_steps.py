@@ -2,7 +2,7 @@
 overdue step give known open / overdue / suspended counts and p50 / p90 against the SLA, and the
 area's figures are the sum of its clusters'."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
