@@ -87,7 +87,7 @@ function PeriodPicker({ period, onChange }: { period: string; onChange: (period:
     event.preventDefault();
   }
   return (
-    <form className="filters" onSubmit={submit} role="search" aria-label={t("dash.period")}>
+    <form className="filters" onSubmit={submit}>
       <div className="field">
         <label htmlFor="dash-period">{t("dash.period")}</label>
         <input id="dash-period" type="month" value={period} min="2000-01" max="2100-12"

@@ -48,7 +48,8 @@ export function DataTable<Row>({
   const { t } = useI18n();
   return (
     <div className="dash-table" id={id}>
-      <div className="table-wrap">
+      {/* Focusable, so a table wider than the screen scrolls from the keyboard too. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
         <table>
           <caption>{caption}</caption>
           <thead>
