@@ -121,6 +121,10 @@ function useColumns(board: Board | undefined, period: string) {
       ...statuses.map((s): Column<[string, Record<string, number>]> => (
         { header: t(statusKey(s)), text: ([, c]) => count(c[s] ?? 0), numeric: true })),
     ];
+    // A percentile is read as its bucket's upper edge ("at most"); past 5x the SLA, the last
+    // bucket's lower edge ("at least"): chalicelib/domain/dashboard_steps.py.
+    const bound = (value: number | null, sla: number) =>
+      value === null ? "—" : t(value >= 5 * sla ? "dash.at_least" : "dash.at_most", { hours: number(value) });
     const slaState = (s: Step) => (s.p90_hours === null ? "—" : s.over_sla ? t("dash.over_sla") : t("dash.within_sla"));
     const steps: Column<Step>[] = [
       { header: t("dash.col.service"), text: (s) => pick(s.service_name, s.service_name_en) },
@@ -130,9 +134,9 @@ function useColumns(board: Board | undefined, period: string) {
       { header: t("dash.col.overdue"), text: (s) => count(s.overdue), numeric: true, className: (s) => (s.overdue ? "over" : undefined) },
       { header: t("dash.col.suspended"), text: (s) => count(s.suspended), numeric: true },
       { header: t("dash.col.decided"), text: (s) => count(s.decided), numeric: true },
-      { header: t("dash.col.p50"), text: (s) => hours(s.p50_hours), numeric: true,
+      { header: t("dash.col.p50"), text: (s) => bound(s.p50_hours, s.sla_hours), numeric: true,
         className: (s) => (s.p50_hours !== null && s.p50_hours > s.sla_hours ? "over" : undefined) },
-      { header: t("dash.col.p90"), text: (s) => hours(s.p90_hours), numeric: true, className: (s) => (s.over_sla ? "over" : undefined) },
+      { header: t("dash.col.p90"), text: (s) => bound(s.p90_hours, s.sla_hours), numeric: true, className: (s) => (s.over_sla ? "over" : undefined) },
       { header: t("dash.col.vs_sla"), text: slaState, className: (s) => (s.over_sla ? "over" : undefined) },
     ];
     const budget: Column<BudgetRow>[] = [

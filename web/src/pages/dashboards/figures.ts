@@ -67,7 +67,9 @@ export interface ShownTable {
 
 /** A spreadsheet cell that is never a formula (office names come from people: CSV injection). */
 export function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^[-+]?\d[\d.,]*%?$/.test(text) ? `'${text}` : text;
+  // A negative number or sum of money ("-Rp 1.000", over budget) is a figure, not a formula.
+  const figure = /^[-+]?(Rp\s)?\d[\d.,]*%?$/.test(text);
+  const safe = /^[=+\-@\t\r]/.test(text) && !figure ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
