@@ -69,10 +69,11 @@ export function SeriesChart({ labels, series, label, money, leftIsMoney = false 
       maintainAspectRatio: false,
       scales: {
         left: { type: "linear", position: "left", beginAtZero: true,
-          ticks: leftIsMoney ? { callback: (v) => money(Number(v)) } : { precision: 0 } },
+          ticks: leftIsMoney ? { precision: 0, callback: (v) => money(Number(v)) } : { precision: 0 } },
         ...(series.some((s) => s.right)
           ? { right: { type: "linear" as const, position: "right" as const, beginAtZero: true,
-              grid: { drawOnChartArea: false }, ticks: { callback: (v: string | number) => money(Number(v)) } } }
+              grid: { drawOnChartArea: false },
+              ticks: { precision: 0, callback: (v: string | number) => money(Number(v)) } } }
           : {}),
       },
     },
