@@ -95,6 +95,11 @@ def test_step_figures_follow_decisions_suspensions_and_the_overdue_watch(api, sa
         for what in ("open", "overdue", "suspended", "decided"):
             assert sum(c[number][what] if number in c else 0 for c in clusters) == area[number][what], (number, what)
     assert clusters[1][1]["overdue"] == 1 and clusters[0][1]["decided"] == 2  # r4; r1 and r2
+    boards = [api.get(f"/dashboard/{sales[n]}?period={period}", token=sales["viewer"]).json
+              for n in ("area", "cluster_a", "cluster_b")]
+    for status, count in boards[0]["by_status"].items():
+        assert count == boards[1]["by_status"][status] + boards[2]["by_status"][status], status
+    assert boards[0]["by_status"]["in_review"] == 2 and boards[0]["by_status"]["rejected"] == 1
 
 
 def test_a_viewer_outside_the_office_does_not_see_its_step_figures(api, sales):
