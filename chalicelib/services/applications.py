@@ -28,6 +28,7 @@ from chalicelib.domain.application_state import (
 from chalicelib.domain.certificates import Certificate
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain import office_hours, registry_checks, takeover
+from chalicelib.domain.dashboard_steps import step_moves
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
 from chalicelib.services.asset_permits import check_named_dams, obligation_write, permit_move, with_dam_moved
@@ -236,14 +237,14 @@ class ApplicationService:
         change = rules.submit(app, service, node, caller, missing, self.clock.now(), self.tz, origin, budget_check,
                               calendars=self.calendars(node.path))
         change = replace(change, filed_report=filed_on_submission(change.application, service))
-        saved = self._save(change)
+        saved = self._save(change, before=app)
         self.metrics.count("ApplicationsSubmitted", service=saved.service_id)
         return saved
 
     def withdraw(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         service = self.catalog.require_service_of(app)
-        return self._save(rules.withdraw(app, service, caller, self.clock.now(), self.tz, origin, reason))
+        return self._save(rules.withdraw(app, service, caller, self.clock.now(), self.tz, origin, reason), before=app)
 
     def decide(self, caller: Principal, app_id: str, action: str, step: int, comment: str | None,
                origin: rules.Origin) -> Application:
@@ -264,7 +265,9 @@ class ApplicationService:
                 series = certificates.series_of(service, now, self.tz)
                 next_certificate = certificates.NextCertificate(
                     new_certificate_code(), self.applications.certificate_sequence(series) + 1)
-            calendars = self.calendars(app.node_path) if action == "approve" and step < app.steps_total else None
+            # The step left is timed in its office's working time (dashboard_steps), the next one
+            # is due in its own: one read for both.
+            calendars = self.calendars(app.node_path)
             change = rules.decide(app, service, caller, action, step, comment, now, self.tz, origin, next_certificate,
                                   calendars=calendars)
             if change.application.status == APPROVED and service.on_approval.budget_grant:
@@ -273,7 +276,7 @@ class ApplicationService:
                 change = with_dam_moved(change, service, permit_move(self.assets, service, change.application, caller, now))
                 change = self._with_obligation(change, service, now)
             try:
-                saved = self._save(change)
+                saved = self._save(change, before=app, calendars=calendars)
             except (SequenceTaken, StaleBudget, StaleAsset):
                 continue
             if saved.status in (APPROVED, REJECTED):
@@ -314,13 +317,14 @@ class ApplicationService:
 
     def suspend(self, caller: Principal, app_id: str, reason: str | None, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        return self._save(rules.suspend(app, self.catalog.require_service_of(app), caller, reason, self.clock.now(), origin))
+        return self._save(rules.suspend(app, self.catalog.require_service_of(app), caller, reason, self.clock.now(), origin),
+                          before=app)
 
     def resume(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
         calendar = self.calendars(app.node_path).get(app.decider_node_id or "")
         return self._save(rules.resume(app, self.catalog.require_service_of(app), caller, self.clock.now(), origin,
-                                       calendar))
+                                       calendar), before=app)
 
     # ---- escalation that can act (domain/takeover.py) -----------------------------------------
 
@@ -337,7 +341,7 @@ class ApplicationService:
         app = self.get(caller, app_id)
         change = takeover.claim(app, self.catalog.require_service_of(app), caller, self.clock.now(), self.tz, origin,
                                 self.calendars(app.node_path), self._office_names(app))
-        saved = self._save(change)
+        saved = self._save(change, before=app)
         logger.info("step taken over", extra={"application_id": app_id, "step": app.step})
         return saved
 
@@ -349,7 +353,7 @@ class ApplicationService:
         person = (found.id, found.name, found.grants) if found is not None and found.is_active else None
         change = takeover.reassign(app, self.catalog.require_service_of(app), caller, person, self.clock.now(), self.tz,
                                    origin, self.calendars(app.node_path), self._office_names(app))
-        saved = self._save(change)
+        saved = self._save(change, before=app)
         logger.info("step reassigned", extra={"application_id": app_id, "step": app.step})
         return saved
 
@@ -449,6 +453,7 @@ class ApplicationService:
                                     calendar)
             if change is None:
                 return made
+            change = self._with_steps(app, change)
             try:
                 self.outbox.publish(self.applications.save(change))
             except StaleApplication:
@@ -482,7 +487,19 @@ class ApplicationService:
         return replace(change, application=app.evolve(data=data, sealed=sealed, nik_lookups=lookups),
                        dropped_lookups=dropped)
 
-    def _save(self, change: ApplicationChange) -> Application:
+    def _with_steps(self, before: Application, change: ApplicationChange,
+                    calendars: rules.Calendars | None = None) -> ApplicationChange:
+        """The dashboard's step counters the change moves (domain/dashboard_steps.py), in its own
+        transaction."""
+        calendar = (calendars or {}).get(before.decider_node_id or "")
+        moves = step_moves(before, change.application, self.catalog.require_service_of(before), change.history.at,
+                           self.tz, calendar)
+        return replace(change, counters=change.counters + moves) if moves else change
+
+    def _save(self, change: ApplicationChange, before: Application | None = None,
+              calendars: rules.Calendars | None = None) -> Application:
+        if before is not None:
+            change = self._with_steps(before, change, calendars)
         # What the registries and subscribers are owed goes into the change's own transaction
         # (the outbox).
         service = self.catalog.require_service_of(change.application)

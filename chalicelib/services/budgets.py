@@ -14,6 +14,7 @@ from chalicelib.domain.budgets import (
     ALLOCATOR_ROLES, RECOMMENDER_ROLES, Budget, BudgetCheck, BudgetFigures, BudgetWrite, DayFigures,
 )
 from chalicelib.domain.catalog import Catalog, ServiceType
+from chalicelib.domain.dashboard_steps import StepFigures, step_figures
 from chalicelib.domain.obligations import STATUSES as OBLIGATION_STATUSES
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.application_state import STATUSES, Application
@@ -54,6 +55,9 @@ class Dashboard:
     # The dams' monitoring obligations falling due in the month at the office and below (open,
     # overdue, met), from the same counters (domain/obligations.py).
     dam_obligations: dict[str, int] = field(default_factory=dict)
+    # Each workflow step with applications filed in the month at the office and below: open,
+    # overdue, suspended, and p50/p90 processing time against its SLA (domain/dashboard_steps.py).
+    steps: list[StepFigures] = field(default_factory=list)
 
 
 def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -206,7 +210,8 @@ class BudgetService:
         daily = [rules.day_figures(day, counters.get((node.id, day), {})) for day in days]
         month = counters.get((node.id, period), {})
         return Dashboard(series[-1], period, children, series, daily, satisfaction_from_counters(month),
-                         {status: month.get(f"dam_obligations:{status}", 0) for status in OBLIGATION_STATUSES})
+                         {status: month.get(f"dam_obligations:{status}", 0) for status in OBLIGATION_STATUSES},
+                         step_figures(month, self.catalog))
 
     def export_csv(self, caller: Principal, node_id: str, period: str) -> str:
         """The dashboard for a spreadsheet: one row per office and category (the office first,

@@ -91,6 +91,7 @@ _THEMES = {
     "DayOut": "budgets",
     "DashboardOut": "budgets",
     "DamObligationsOut": "budgets",
+    "StepFiguresOut": "budgets",
     "SatisfactionOut": "budgets",
     "ReportRequest": "budgets",
     "ReportCreatedOut": "budgets",

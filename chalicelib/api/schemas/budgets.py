@@ -79,6 +79,25 @@ class DamObligationsOut(Out):
     met: int = Field(description="met by an approved monitoring report")
 
 
+class StepFiguresOut(Out):
+    service_id: str
+    service_name: str
+    service_name_en: str
+    step: int = Field(description="the step's number in the service, from 1")
+    label: str
+    label_en: str
+    role: str = Field(description="the role that decides it")
+    sla_hours: float
+    open: int = Field(description="awaiting a decision at this step now")
+    overdue: int = Field(description="of those open, past the due time (the deciders have been told)")
+    suspended: int = Field(description="of those open, waiting on the applicant (the clock stopped)")
+    decided: int = Field(description="decisions taken at this step (approve, reject, return)")
+    p50_hours: float | None = Field(description="median processing time, working hours as the SLA counts them, "
+                                                "read from a histogram in tenths of the SLA; null without decisions")
+    p90_hours: float | None = Field(description="90th percentile, read the same way (5x the SLA means at least that)")
+    over_sla: bool = Field(description="the 90th percentile is past the SLA")
+
+
 class DashboardOut(OfficeFiguresOut):
     # An office's figures, and each child office's as a row below them.
     children: list[OfficeFiguresOut]
@@ -88,6 +107,9 @@ class DashboardOut(OfficeFiguresOut):
     daily: list[DayOut] = Field(description="the office, every day of `period`, first to last (the day spent)")
     dam_obligations: DamObligationsOut = Field(
         description="the dams' monitoring reports falling due in `period` at the office and below, by status")
+    steps: list[StepFiguresOut] = Field(
+        default_factory=list,
+        description="each workflow step with applications filed in `period` at the office and below, in catalogue order")
 
 
 class ReportRequest(Request):
