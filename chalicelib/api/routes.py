@@ -114,6 +114,11 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/assets/{id}/inspections", "inspections:list_inspections"),
     ("POST", "/assets/{id}/inspections", "inspections:record_inspection"),
     ("PATCH", "/assets/{id}/inspections/{inspection_id}", "inspections:follow_up"),
+    # issue 20: operations
+    ("GET", "/integrations/sends/{id}", "integrations:send_record"),
+    ("GET", "/ops/queues", "operations:queues"),
+    ("POST", "/ops/queues/{name}/redrive", "operations:redrive"),
+    ("GET", "/ops/schedules", "operations:schedules"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

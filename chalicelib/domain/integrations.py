@@ -353,6 +353,27 @@ class Outcome:
     code: str | None
     message: str
     registry_id: str | None = None
+    # The registry's answer as it came (its JSON body, or why none came): kept in the record's
+    # answers for ops (SendAnswer), never read to decide anything.
+    answer: Any = None
+
+
+def with_answer(outcome: Outcome, reply: Reply) -> Outcome:
+    """`outcome` carrying the reply it was read from."""
+    return replace(outcome, answer=reply.body if reply.body is not None else reply.error)
+
+
+@dataclass(frozen=True)
+class SendAnswer:
+    """One post of a record and what the registry answered to it (`answer`: its body, or why
+    there was none), as kept in the record's answers."""
+
+    at: datetime
+    verdict: str
+    http_status: int | None
+    code: str | None
+    message: str
+    answer: Any = None
 
 
 def _text(value: Any, limit: int = 300) -> str:

@@ -124,6 +124,8 @@ _THEMES = {
     "SendsQuery": "registries",
     "SendOut": "registries",
     "SendList": "registries",
+    "SendAnswerOut": "registries",
+    "SendDetailOut": "registries",
     "RunRequest": "registries",
     "RunAccepted": "registries",
     "BalanceRequest": "registries",
@@ -182,6 +184,14 @@ _THEMES = {
     "ScheduleRunOut": "local",
     "ClockRequest": "local",
     "ClockOut": "local",
+    # issue 20: operations
+    "QueueCountsOut": "operations",
+    "QueuePairOut": "operations",
+    "QueuePairList": "operations",
+    "RedriveOut": "operations",
+    "LastRunOut": "operations",
+    "ScheduleHealthOut": "operations",
+    "ScheduleHealthList": "operations",
 }
 
 __all__ = sorted(_THEMES)
