@@ -30,7 +30,7 @@ def record_id_of(api, token, record) -> str:
     return item["id"]
 
 
-def test_a_refused_record_shows_the_registrys_exact_answer_and_its_rerun_adds_the_saving_one(quiet, api, people):
+def test_a_refused_record_shows_the_registrys_exact_answer_and_its_rerun_adds_the_saving_one(quiet, api, people):  # noqa: F811
     [record] = owe_expenditures(api.deps, {"525117": 640_000})
     fault(quiet, reject_where={"kd_akun": "525117"})
     api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60)
@@ -56,7 +56,7 @@ def test_a_refused_record_shows_the_registrys_exact_answer_and_its_rerun_adds_th
     assert detail["answers"][0]["answer"]["message"] == "Data berhasil disimpan"
 
 
-def test_a_send_record_is_ops_only_and_an_unknown_or_malformed_id_is_not_found(quiet, api, people):
+def test_a_send_record_is_ops_only_and_an_unknown_or_malformed_id_is_not_found(quiet, api, people):  # noqa: F811
     [record] = owe_expenditures(api.deps, {"525118": 1_000})
     record_id = record_id_of(api, people["ops"], record)
     assert api.get(f"/integrations/sends/{record_id}", token=people["admin"]).status == 404
