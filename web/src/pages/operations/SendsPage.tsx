@@ -24,6 +24,19 @@ function pick<T extends string>(value: string | null, allowed: readonly T[]): T 
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+function TargetOptions() {
+  const { t } = useI18n();
+  return (
+    <>
+      {TARGETS.map((value) => (
+        <option key={value} value={value}>
+          {t(targetKey(value))}
+        </option>
+      ))}
+    </>
+  );
+}
+
 export function RunDay({ initialTarget, initialDay, onDone }: { initialTarget?: Target; initialDay?: string; onDone?: () => void }) {
   const { t, day: showDay } = useI18n();
   const [target, setTarget] = useState<Target>(initialTarget ?? "bios");
@@ -51,11 +64,7 @@ export function RunDay({ initialTarget, initialDay, onDone }: { initialTarget?: 
         <div className="filter">
           <label htmlFor="ops-run-target">{t("ops.run.target")}</label>
           <select id="ops-run-target" value={target} onChange={(e) => setTarget(e.target.value as Target)}>
-            {TARGETS.map((value) => (
-              <option key={value} value={value}>
-                {t(targetKey(value))}
-              </option>
-            ))}
+            <TargetOptions />
           </select>
         </div>
         <div className="filter">
@@ -114,11 +123,7 @@ function Sends() {
           <label htmlFor="ops-target">{t("ops.sends.target")}</label>
           <select id="ops-target" value={target ?? ""} onChange={(e) => setFilter("target", e.target.value)}>
             <option value="">{t("ops.sends.all_targets")}</option>
-            {TARGETS.map((value) => (
-              <option key={value} value={value}>
-                {t(targetKey(value))}
-              </option>
-            ))}
+            <TargetOptions />
           </select>
         </div>
         <div className="filter">
