@@ -132,3 +132,17 @@ def test_each_scheduled_run_is_recorded_with_its_outcome_and_a_failure_keeps_the
     assert (run2["outcome"], run2["error"]) == ("failed", "RuntimeError: the table is unreachable")
     assert run2["last_ok_at"] == run["last_ok_at"]
     assert (run2["runs"], run2["failures"]) == (run["runs"] + 1, 1)
+
+
+def test_a_run_the_local_worker_fires_on_its_schedule_is_recorded_as_a_deployed_run_would_be(api, people, chalice_app):
+    from datetime import timedelta
+
+    from local.worker import Scheduler
+
+    now = {"t": api.deps.clock.now()}
+    scheduler = Scheduler(chalice_app, lambda: now["t"], REGION)
+    now["t"] += timedelta(minutes=6)
+    assert "relay_outbox" in scheduler.tick()
+    relay = {i["name"]: i for i in api.get("/ops/schedules", token=people["ops"]).json["items"]}["relay_outbox"]
+    assert relay["last_run"] is not None and relay["last_run"]["outcome"] == "ok"
+    assert relay["last_run"]["runs"] >= 1
