@@ -1,5 +1,6 @@
 """satupintu's Chalice app: the route table, one HTTP middleware, and every queue- and
-schedule-triggered function, each a two-line delegate to chalicelib.
+schedule-triggered function, each a two-line delegate to chalicelib (each scheduled one
+`@recorded`: its runs are what ops' schedules page shows).
 
 Only light modules are imported here; the request pipeline, pydantic, pynamodb and the
 rest load on first use (cold-start budget: docs/BENCHMARKS.md).
@@ -10,6 +11,7 @@ from chalice import Chalice, Cron, Rate
 from chalicelib import correlation
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
+from chalicelib.schedule_runs import recorded
 from chalicelib.queues import (
     ACCOUNT_QUEUE, INTEGRATION_QUEUE, MAIL_EVENT_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE,
 )
@@ -80,6 +82,7 @@ def render_pdf(event):
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")
+@recorded
 def purge_unverified_accounts(event):
     from chalicelib.workers.accounts import purge_unverified
 
@@ -87,6 +90,7 @@ def purge_unverified_accounts(event):
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="escalate_overdue_steps")
+@recorded
 def escalate_overdue_steps(event):
     from chalicelib.workers.deadlines import escalate_overdue
 
@@ -94,6 +98,7 @@ def escalate_overdue_steps(event):
 
 
 @app.schedule(Rate(5, unit=Rate.MINUTES), name="relay_outbox")
+@recorded
 def relay_outbox(event):
     from chalicelib.workers.notifications import relay_outbox
 
@@ -109,6 +114,7 @@ def run_integration(event):
 
 # 01:00 in Jakarta (UTC+7): yesterday is over everywhere the org works.
 @app.schedule(Cron(0, 18, "*", "*", "?", "*"), name="push_finance_registry")
+@recorded
 def push_finance_registry(event):
     from chalicelib.workers.integrations import push_finance_registry as push
 
@@ -116,6 +122,7 @@ def push_finance_registry(event):
 
 
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="retry_registry_sends")
+@recorded
 def retry_registry_sends(event):
     from chalicelib.workers.integrations import retry_due_integrations
 
@@ -124,6 +131,7 @@ def retry_registry_sends(event):
 
 # 00:05 in Jakarta (UTC+7): the periods end at the office's midnight, and a report falls due then.
 @app.schedule(Cron(5, 17, "*", "*", "?", "*"), name="watch_dam_duties")
+@recorded
 def watch_dam_duties(event):
     from chalicelib.workers.dam_duties import watch_dam_duties as watch
 

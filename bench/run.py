@@ -557,6 +557,15 @@ class Bench:
                                                            token=ops)[:2])
         record("POST", "/integrations/{target}/run", *self.counted(
             "POST", "/integrations/civil-registry/run", {}, token=ops)[:2])
+        # issue 20: operations (queue URLs are looked up once per container: warmed first)
+        _status, log = self.call("GET", "/integrations/sends?limit=1", token=ops)
+        if log["items"]:
+            record("GET", "/integrations/sends/{id}", *self.counted(
+                "GET", f"/integrations/sends/{log['items'][0]['id']}", token=ops)[:2])
+        self.call("GET", "/ops/queues", token=ops)
+        record("GET", "/ops/queues", *self.counted("GET", "/ops/queues", token=ops)[:2])
+        record("POST", "/ops/queues/{name}/redrive", *self.counted("POST", "/ops/queues/render/redrive", token=ops)[:2])
+        record("GET", "/ops/schedules", *self.counted("GET", "/ops/schedules", token=ops)[:2])
         status, calls, made = self.counted("POST", "/subscriptions", {
             "url": "http://127.0.0.1:9/hooks/bench", "events": ["application.approved"], "node_id": "org-demo"},
             token=admin)

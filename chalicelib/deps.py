@@ -9,10 +9,11 @@ from pathlib import Path
 
 from chalicelib.config import Settings, get_settings, reset_settings
 from chalicelib.deps_dams import DamRegisterParts
+from chalicelib.deps_ops import OperationsParts
 from chalicelib.queues import ACCOUNT_QUEUE, INTEGRATION_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_QUEUE
 
 
-class Container(DamRegisterParts):
+class Container(DamRegisterParts, OperationsParts):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 

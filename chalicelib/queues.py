@@ -14,3 +14,7 @@ ACCOUNT_QUEUE = "satupintu-accounts"
 ACCOUNT_DEAD_LETTER_QUEUE = "satupintu-accounts-dlq"
 # SES bounces and complaints (configuration set → SNS topic → this queue).
 MAIL_EVENT_QUEUE = "satupintu-mail-events"
+INTEGRATION_DEAD_LETTER_QUEUE = "satupintu-integrations-dlq"
+MAIL_EVENT_DEAD_LETTER_QUEUE = "satupintu-mail-events-dlq"
+# Uploads the scan's dead-letter function could not settle either.
+SCAN_UNHANDLED_QUEUE = "satupintu-scan-unhandled"

@@ -116,6 +116,11 @@ ROUTES: list[tuple[str, str, str]] = [
     ("PATCH", "/assets/{id}/inspections/{inspection_id}", "inspections:follow_up"),
     # issue 20: budgets
     ("GET", "/budgets/{node_id}/{period}/reports", "budget_recap:recap"),
+    # issue 20: operations
+    ("GET", "/integrations/sends/{id}", "integrations:send_record"),
+    ("GET", "/ops/queues", "operations:queues"),
+    ("POST", "/ops/queues/{name}/redrive", "operations:redrive"),
+    ("GET", "/ops/schedules", "operations:schedules"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -19,12 +19,14 @@ answers a repeated key with the first answer.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.application_state import APPROVED, REJECTED, ApplicationChange
+from chalicelib.domain.nik import mask_nik
 from chalicelib.domain.pii import Sealed
 
 FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
@@ -353,6 +355,41 @@ class Outcome:
     code: str | None
     message: str
     registry_id: str | None = None
+    # The registry's answer as it came (its JSON body, or why none came): kept in the record's
+    # answers for ops (SendAnswer), never read to decide anything.
+    answer: Any = None
+
+
+def with_answer(outcome: Outcome, reply: Reply) -> Outcome:
+    """`outcome` carrying the reply it was read from, any NIK in it masked: a registry that
+    echoes what it was sent must not put a NIK in the clear into the send log."""
+    return replace(outcome, answer=_masked(reply.body if reply.body is not None else reply.error))
+
+
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, str):
+        return _SIXTEEN_DIGITS.sub(lambda found: mask_nik(found.group(0)), value)
+    return value
+
+
+@dataclass(frozen=True)
+class SendAnswer:
+    """One post of a record and what the registry answered to it (`answer`: its body, or why
+    there was none), as kept in the record's answers."""
+
+    at: datetime
+    verdict: str
+    http_status: int | None
+    code: str | None
+    message: str
+    answer: Any = None
 
 
 def _text(value: Any, limit: int = 300) -> str:

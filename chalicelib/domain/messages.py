@@ -555,6 +555,11 @@ ID: dict[str, str] = {
     "the inspection keeps changing; read it again": "data inspeksi terus berubah; baca ulang",
     "send the body as {media_type}": "kirim isi permintaan sebagai {media_type}",
     "the body is not UTF-8 text": "isi permintaan bukan teks UTF-8",
+    # issue 20: operations
+    "no record of the send log has this id": "tidak ada catatan log pengiriman dengan id ini",
+    "no queue named {name} has a dead-letter queue to redrive; there are {names}":
+        "tidak ada antrean bernama {name} yang punya antrean surat mati untuk dikirim ulang; yang ada: {names}",
+    "the queue service did not answer; try again": "layanan antrean tidak menjawab; coba lagi",
     # Chalice's own answers (rewritten in chalicelib/api/problems.py)
     "Unsupported media type: {type}": "Jenis media tidak didukung: {type}",
     "the request could not be handled": "permintaan tidak dapat ditangani",

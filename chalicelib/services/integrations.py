@@ -9,6 +9,7 @@ deliverer (services/subscription_deliverer.py); both claim and settle each recor
 
 from __future__ import annotations
 
+import base64
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -60,6 +61,22 @@ def redacted(value: Any) -> Any:
     return value
 
 
+def record_id(entry: reg.SendEntry) -> str:
+    """A record's id in URLs: its target, dataset and key (keys hold "#" and ":"), base64url."""
+    raw = "\n".join((entry.target, entry.dataset, entry.key)).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def parse_record_id(value: str) -> tuple[str, str, str]:
+    try:
+        parts = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode("utf-8").split("\n")
+    except (ValueError, UnicodeDecodeError):
+        parts = []
+    if len(parts) != 3 or parts[0] not in reg.TARGETS:
+        raise NotFound(msg("no record of the send log has this id"))
+    return parts[0], parts[1], parts[2]
+
+
 class IntegrationService:
     def __init__(self, *, sends: SendStore, civil: Callable[[], CivilRegistryClient | None], jobs: JobQueue,
                  clock: Clock, tz: timezone, registry_sender: Callable[[], RegistrySender],
@@ -80,6 +97,15 @@ class IntegrationService:
         targets = [_target(target)] if target else list(reg.TARGETS)
         states = [state] if state else list(reg.STATES)
         return self.sends.page(targets, states, day, cursor, limit)
+
+    def record(self, caller: Principal, record_id: str, answers: int = 20) -> tuple[reg.SendEntry, list[reg.SendAnswer]]:
+        """One record of the send log (by its id, `record_id(entry)`) and its latest answers."""
+        _require_ops(caller)
+        target, dataset, key = parse_record_id(record_id)
+        entry, kept = self.sends.with_answers(target, dataset, key, answers)
+        if entry is None:
+            raise NotFound(msg("no record of the send log has this id"))
+        return entry, kept
 
     def request_run(self, caller: Principal, target: str, day: str | None) -> tuple[str | None, int]:
         """Make the day's unsaved records (pending or failed) due now and start a run; without a

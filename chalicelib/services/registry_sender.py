@@ -89,12 +89,22 @@ class RegistrySender:
             tries += 1
             outcome, http_status, made = post(client, entry, first=posts == 0)
             posts += made
+            self._keep_answer(entry, outcome, http_status)
             if outcome.verdict != reg.RETRY or tries >= self.policy.tries_per_run:
                 return outcome, http_status, posts
             wait = reg.backoff(tries, self.policy.retry_base_seconds, self.policy.retry_cap_seconds)
             if not run.has_time_for(wait):
                 return outcome, http_status, posts
             self.sleep(wait)
+
+    def _keep_answer(self, entry: reg.SendEntry, outcome: reg.Outcome, http_status: int | None) -> None:
+        """The post and the registry's answer, kept for ops (best effort: the settle that
+        follows is what counts, and a lost line of the story must not lose the record)."""
+        try:
+            self.sends.keep_answer(entry, reg.SendAnswer(self.clock.now(), outcome.verdict, http_status, outcome.code,
+                                                         outcome.message, outcome.answer))
+        except Exception:
+            logger.warning("could not keep a registry's answer", extra={"target": entry.target}, exc_info=True)
 
     def _count_attempt(self, entry: reg.SendEntry, first: bool) -> None:
         if not first:
@@ -109,16 +119,17 @@ class RegistrySender:
         try:
             token = client.token()
             reply = client.post(entry.dataset, entry.body, token)
-            outcome = reg.read_finance_registry_reply(reply)
+            outcome = reg.with_answer(reg.read_finance_registry_reply(reply), reply)
             if outcome.verdict != reg.TOKEN_EXPIRED:
                 return outcome, reply.http_status, 1
             # Expired: one new token and one resend; a second expiry is the registry's trouble.
             token = client.token(renew=True)
             self._count_attempt(entry, False)
             reply = client.post(entry.dataset, entry.body, token)
-            outcome = reg.read_finance_registry_reply(reply)
+            outcome = reg.with_answer(reg.read_finance_registry_reply(reply), reply)
             if outcome.verdict == reg.TOKEN_EXPIRED:
-                outcome = reg.Outcome(reg.RETRY, outcome.code, "token expired again right after renewal")
+                outcome = reg.Outcome(reg.RETRY, outcome.code, "token expired again right after renewal",
+                                      answer=outcome.answer)
             return outcome, reply.http_status, 2
         except TokenRefused as refused:
             if not refused.retryable:
@@ -134,7 +145,7 @@ class RegistrySender:
         if entry.dataset == reg.NIK_CHECK:
             return self._check_nik(client, body)
         reply = client.send_event(entry.key, body)
-        return reg.read_civil_reply(reply), reply.http_status, 1
+        return reg.with_answer(reg.read_civil_reply(reply), reply), reply.http_status, 1
 
     def _check_nik(self, client: Any, body: dict[str, Any]) -> Posted:
         """The registry is asked with the birth date the NIK itself encodes: the form has the

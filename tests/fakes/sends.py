@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 from chalicelib.domain.pii import Sealed
-from chalicelib.domain.integrations import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendEntry
+from chalicelib.domain.integrations import FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, SendAnswer, SendEntry
 from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
 from tests.fakes.paging import key_time, page_after
 
@@ -23,6 +23,7 @@ def _sort(entry: SendEntry) -> str:
 class FakeSendStore:
     def __init__(self) -> None:
         self.entries: dict[str, SendEntry] = {}
+        self.answers: dict[str, list[SendAnswer]] = {}
 
     def put_records(self, records: Iterable[Any], at: datetime) -> None:
         """What a change owes (the application store's transaction writes it): each record's
@@ -127,6 +128,14 @@ class FakeSendStore:
         rows = [(_sort(e), e) for e in self.entries.values()
                 if e.target in targets and e.state in states and (day is None or e.day == day)]
         return page_after(rows, cursor, limit, descending=True)
+
+    def keep_answer(self, entry: SendEntry, answer: SendAnswer) -> None:
+        self.answers.setdefault(send_pk(entry.target, entry.dataset, entry.key), []).append(answer)
+
+    def with_answers(self, target: str, dataset: str, key: str,
+                     limit: int) -> tuple[SendEntry | None, list[SendAnswer]]:
+        pk = send_pk(target, dataset, key)
+        return self.entries.get(pk), list(reversed(self.answers.get(pk, [])))[:limit]
 
 
 class FakeSubscriptionStore:

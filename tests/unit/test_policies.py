@@ -111,6 +111,8 @@ def test_a_queue_function_receives_from_its_own_queue_only(function):
     queues = set(own.values())
     for queue in queues:
         for action in aws_calls.TRIGGER:
+            if function == "api_handler" and action == "sqs:GetQueueAttributes":
+                continue  # ops' queues page reads every queue's counts (GET /ops/queues): no message is received
             assert allowed(policy(function), sqs(action, queue)) is (own.get(function) == queue), (function, queue, action)
 
 

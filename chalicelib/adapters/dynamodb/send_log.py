@@ -4,6 +4,8 @@ Keys and indexes: docs/DATA.md."""
 
 from __future__ import annotations
 
+import json
+import secrets
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
@@ -12,16 +14,19 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.ops_models import SendAnswerItem
 from chalicelib.adapters.dynamodb.table import (
     Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
 )
 from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.integrations import (
-    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, IntegrationRecord, SendEntry,
+    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, IntegrationRecord, SendAnswer, SendEntry,
 )
 
 SEND_DUE_PARTITION = "SEND-DUE"
+ANSWERS_KEPT_FOR = timedelta(days=90)
+MAX_ANSWER_CHARS = 4000  # a registry's body beyond this is kept cut, as text
 
 
 def send_pk(target: str, dataset: str, key: str) -> str:
@@ -213,3 +218,32 @@ class DynamoSendLogStore:
             within=SortRange(f"{day}#", f"{day}#~") if day else None,
         )
         return [entry_from_raw(raw) for raw in items], next_cursor
+
+    # ---- the registries' answers, beside each record (ops_models.SendAnswerItem) --------------
+
+    def keep_answer(self, entry: SendEntry, answer: SendAnswer) -> None:
+        """One PutItem in the record's partition: a post and what came back."""
+        body = answer.answer
+        if body is not None and len(json.dumps(body, ensure_ascii=False)) > MAX_ANSWER_CHARS:
+            body = json.dumps(body, ensure_ascii=False)[:MAX_ANSWER_CHARS]
+        SendAnswerItem(
+            _pk(entry), f"A#{key_time(answer.at)}#{secrets.token_hex(4)}", at=answer.at, verdict=answer.verdict,
+            http_status=answer.http_status, code=answer.code, message=answer.message, answer=body,
+            expires_ttl=answer.at + ANSWERS_KEPT_FOR,
+        ).save()
+
+    def with_answers(self, target: str, dataset: str, key: str,
+                     limit: int) -> tuple[SendEntry | None, list[SendAnswer]]:
+        """The record and its `limit` latest answers, newest first: one Query of its partition
+        (descending, `S` sorts after every `A#…`)."""
+        items, _ = query_page(m.SendItem, hash_key=send_pk(target, dataset, key), scan_index_forward=False,
+                              limit=limit + 1, consistent_read=True)
+        record = next((raw for raw in items if raw["sk"]["S"] == "S"), None)
+        answers = [_answer_from_raw(raw) for raw in items if raw["sk"]["S"].startswith("A#")]
+        return (entry_from_raw(record) if record else None), answers[:limit]
+
+
+def _answer_from_raw(raw: dict[str, Any]) -> SendAnswer:
+    item = SendAnswerItem.from_raw_data(raw)
+    return SendAnswer(at=item.at, verdict=item.verdict, http_status=int(item.http_status) if item.http_status is not None
+                      else None, code=item.code, message=item.message or "", answer=item.answer)

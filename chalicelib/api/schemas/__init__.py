@@ -128,6 +128,8 @@ _THEMES = {
     "SendsQuery": "registries",
     "SendOut": "registries",
     "SendList": "registries",
+    "SendAnswerOut": "registries",
+    "SendDetailOut": "registries",
     "RunRequest": "registries",
     "RunAccepted": "registries",
     "BalanceRequest": "registries",
@@ -187,6 +189,14 @@ _THEMES = {
     "ScheduleRunOut": "local",
     "ClockRequest": "local",
     "ClockOut": "local",
+    # issue 20: operations
+    "QueueCountsOut": "operations",
+    "QueuePairOut": "operations",
+    "QueuePairList": "operations",
+    "RedriveOut": "operations",
+    "LastRunOut": "operations",
+    "ScheduleHealthOut": "operations",
+    "ScheduleHealthList": "operations",
 }
 
 __all__ = sorted(_THEMES)

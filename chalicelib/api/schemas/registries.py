@@ -56,6 +56,7 @@ class SendsQuery(PageQuery):
 
 
 class SendOut(Out):
+    id: str = Field(description="the record's id: GET /integrations/sends/{id} shows it with the registry's answers")
     target: str
     dataset: str
     date: str = Field(description="the day the record is about")
@@ -74,6 +75,20 @@ class SendOut(Out):
     last_attempt_at: str | None
     next_attempt_at: str | None
     sent_at: str | None
+
+
+class SendAnswerOut(Out):
+    at: str
+    verdict: Literal["saved", "token-expired", "rejected", "retry"] = Field(
+        description="how satupintu read the answer: saved, refused for good (rejected), or to retry")
+    http_status: int | None = Field(description="the registry's HTTP status; null when nothing answered")
+    code: str | None = Field(description="the registry's own status code (MSG20003, …)")
+    message: str
+    answer: Any = Field(None, description="the registry's body as it came (NIKs masked), or why none came")
+
+
+class SendDetailOut(SendOut):
+    answers: list[SendAnswerOut] = Field(description="the latest posts of the record and what came back, newest first")
 
 
 class SendList(Out):

@@ -15,9 +15,24 @@ def sends(ctx, query: s.SendsQuery) -> s.SendList:
     return s.SendList(items=[send_out(ctx, e, redacted(e.body)) for e in entries], next_cursor=next_cursor)
 
 
+@endpoint(summary="One record of the send log (ops), with its latest posts and the registry's answers",
+          response=s.SendDetailOut, tags=TAGS, errors=(401, 404), gate=gates.ops)
+def send_record(ctx, id: str) -> s.SendDetailOut:
+    from chalicelib.services.integrations import redacted
+
+    entry, answers = ctx.deps.integrations.record(ctx.user(), id)
+    return s.SendDetailOut(
+        **send_out(ctx, entry, redacted(entry.body)).model_dump(),
+        answers=[s.SendAnswerOut(at=ctx.api_time(a.at), verdict=a.verdict, http_status=a.http_status, code=a.code,
+                                 message=a.message, answer=redacted(a.answer)) for a in answers],
+    )
+
+
 def send_out(ctx, e, record) -> s.SendOut:
+    from chalicelib.services.integrations import record_id
+
     return s.SendOut(
-        target=e.target, dataset=e.dataset, date=e.day, key=e.key, state=e.state, attempts=e.attempts,
+        id=record_id(e), target=e.target, dataset=e.dataset, date=e.day, key=e.key, state=e.state, attempts=e.attempts,
         last_http_status=e.last_http_status, last_code=e.last_code, last_message=e.last_message,
         registry_id=e.registry_id, record=record, changes=e.version, saved_change=e.sent_version,
         created_at=ctx.api_time(e.created_at), updated_at=ctx.api_time(e.updated_at),

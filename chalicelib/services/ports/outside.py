@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol
 
 if TYPE_CHECKING:
     from chalicelib.domain.pii import Sealed
-    from chalicelib.domain.integrations import IntegrationRecord, Outcome, Reply, SendEntry
+    from chalicelib.domain.integrations import IntegrationRecord, Outcome, Reply, SendAnswer, SendEntry
     from chalicelib.domain.subscriptions import Subscription
 
 
@@ -146,6 +146,13 @@ class SendStore(Protocol):
     def page(self, targets: list[str], states: list[str], day: str | None, cursor: str | None,
              limit: int) -> tuple[list[SendEntry], str | None]:
         """Newest day first."""
+
+    def keep_answer(self, entry: SendEntry, answer: SendAnswer) -> None:
+        """Keep one post of the record and the registry's answer (for ops to read)."""
+
+    def with_answers(self, target: str, dataset: str, key: str,
+                     limit: int) -> tuple[SendEntry | None, list[SendAnswer]]:
+        """The record (None if there is none) and its latest answers, newest first."""
 
 
 class SubscriptionStore(Protocol):
