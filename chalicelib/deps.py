@@ -433,6 +433,16 @@ class Container(DamRegisterParts):
                                  clock=self.clock)
 
     @cached_property
+    def staff(self):
+        """issue 20: admin — offices' staff rolls, granting and revoking roles."""
+        from chalicelib.adapters.dynamodb.staff import DynamoStaffStore
+        from chalicelib.services.admin_staff import StaffService
+
+        return StaffService(staff=self._built_on_table(DynamoStaffStore), users=self.users,
+                            delegations=self.delegation_store, org=self.org_store, notifications=self.notifications,
+                            clock=self.clock, web_base_url=self.settings.web_base_url)
+
+    @cached_property
     def org(self):
         from chalicelib.services.org import OrgService
 

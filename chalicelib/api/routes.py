@@ -114,6 +114,11 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/assets/{id}/inspections", "inspections:list_inspections"),
     ("POST", "/assets/{id}/inspections", "inspections:record_inspection"),
     ("PATCH", "/assets/{id}/inspections/{inspection_id}", "inspections:follow_up"),
+    # issue 20: admin
+    ("GET", "/org/nodes/{id}/staff", "admin:list_staff"),
+    ("POST", "/admin/users/{id}/roles", "admin:grant_role"),
+    ("DELETE", "/admin/users/{id}/roles/{role}/{node_id}", "admin:revoke_role"),
+    ("POST", "/subscriptions/{id}/pause", "admin:pause_subscription"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),
