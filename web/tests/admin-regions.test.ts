@@ -36,7 +36,7 @@ describe("an office's region code", () => {
 
   it("is named from the master data, a village by its district", () => {
     expect(regionName("32.76.06", regions)).toBe("Beji, Kota Depok");
-    expect(regionName("32.76.06.1002", regions)).toBe("Beji, Kota Depok (1002)");
+    expect(regionName("32.76.06.1002", regions)).toBe("Beji, Kota Depok");
     expect(regionName("32.76", regions)).toBe("Kota Depok");
     expect(regionName("32.99", regions)).toBeUndefined();
   });

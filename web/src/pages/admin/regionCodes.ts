@@ -38,7 +38,8 @@ export function regionName(code: string, regions: Regions): string | undefined {
   const district = regions.districts[parts.slice(0, 3).join("")];
   if (district === undefined) return undefined;
   const regency = regions.regencies[parts.slice(0, 2).join("")] ?? "";
-  return parts.length === 3 ? `${district}, ${regency}` : `${district}, ${regency} (${parts[3]})`;
+  // A village is named by its district: the master data has no villages.
+  return `${district}, ${regency}`;
 }
 
 /** What is wrong with `code` for an office of `kind` under a parent with `parentCode`; null if nothing. */
