@@ -12,7 +12,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, demo, field, login, submit_in_browser
+from tests.browser.conftest import check_accessibility, demo, field, login, page_width, submit_in_browser
 from tests.browser.test_staff_journeys import BIRTH, fill_the_birth_report_with_its_papers
 
 WIB_TIME = r"\d{1,2}[.:]\d{2}"
@@ -234,3 +234,18 @@ def test_staff_read_the_service_catalogue(open_page, http):
     expect(clerk.get_by_role("table", name="Dokumen yang diminta")).to_contain_text("Kartu Keluarga")
     check_accessibility(clerk)
 
+
+
+def test_an_office_page_fits_a_360_px_phone(open_page):
+    admin = open_page(width=360, height=780)
+    login(admin, demo("admin"))
+    admin.goto(admin.web + "/admin/org/kec-beji")
+    expect(admin.get_by_role("heading", level=1, name="Kecamatan Beji")).to_be_visible()
+    expect(admin.get_by_role("table", name="Peran yang dipegang di Kecamatan Beji")).to_be_visible()
+    assert page_width(admin) <= 360, "the page scrolls sideways on a phone"
+    check_accessibility(admin)
+    admin.goto(admin.web + "/admin/subscriptions")
+    expect(admin.get_by_role("heading", level=1, name="Langganan peristiwa")).to_be_visible()
+    expect(admin.get_by_role("table", name="Langganan kantor yang Anda kelola")).to_be_visible()
+    assert page_width(admin) <= 360, "the page scrolls sideways on a phone"
+    check_accessibility(admin)
