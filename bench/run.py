@@ -569,6 +569,8 @@ class Bench:
         record("POST", "/subscriptions", status, calls)
         record("GET", "/subscriptions", *self.counted("GET", "/subscriptions", token=admin)[:2])
         record("GET", "/subscriptions/{id}", *self.counted("GET", f"/subscriptions/{made['id']}", token=admin)[:2])
+        record("GET", "/subscriptions/{id}/deliveries", *self.counted(
+            "GET", f"/subscriptions/{made['id']}/deliveries", token=admin)[:2])
         record("POST", "/subscriptions/{id}/pause", *self.counted(
             "POST", f"/subscriptions/{made['id']}/pause", token=admin)[:2])
         record("POST", "/subscriptions/{id}/resume", *self.counted(

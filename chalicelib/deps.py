@@ -443,6 +443,15 @@ class Container(DamRegisterParts):
                             clock=self.clock, web_base_url=self.settings.web_base_url)
 
     @cached_property
+    def subscription_deliveries(self):
+        """issue 20: admin — a subscription's deliveries."""
+        from chalicelib.adapters.dynamodb.subscription_deliveries import DynamoSubscriptionDeliveries
+        from chalicelib.services.admin_deliveries import DeliveryLog
+
+        return DeliveryLog(subscriptions=lambda: self.subscriptions,
+                           deliveries=self._built_on_table(DynamoSubscriptionDeliveries))
+
+    @cached_property
     def org(self):
         from chalicelib.services.org import OrgService
 

@@ -119,6 +119,7 @@ ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/admin/users/{id}/roles", "admin:grant_role"),
     ("DELETE", "/admin/users/{id}/roles/{role}/{node_id}", "admin:revoke_role"),
     ("POST", "/subscriptions/{id}/pause", "admin:pause_subscription"),
+    ("GET", "/subscriptions/{id}/deliveries", "admin:list_deliveries"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

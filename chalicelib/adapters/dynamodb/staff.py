@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.staff_models import StaffRollItem, roll_key
+from chalicelib.adapters.dynamodb.admin_models import StaffRollItem, roll_key
 from chalicelib.adapters.dynamodb.table import TransactionCancelled, Writes, batch_get_raw, query_page, run_transaction
 from chalicelib.adapters.dynamodb.users import _delegation_items, _user_pk
 from chalicelib.domain.delegations import Delegation

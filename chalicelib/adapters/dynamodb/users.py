@@ -10,7 +10,7 @@ from typing import Iterable
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.staff_models import roll_item
+from chalicelib.adapters.dynamodb.admin_models import roll_item
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page, run_transaction,
     whole_partition,

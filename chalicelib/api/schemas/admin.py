@@ -39,3 +39,25 @@ class RevokedOut(Out):
     role: str
     node_id: str
     ended_delegations: list[EndedDelegationOut] = Field(description="the delegations lent out of the role, ended with it")
+
+
+class DeliveryOut(Out):
+    event_id: str
+    event: str
+    application_id: str | None
+    tracking_code: str | None
+    state: Literal["pending", "sent", "failed"] = Field(
+        description="pending: waiting or being retried (a paused subscription's wait here); sent: the receiver took it; "
+                    "failed: the receiver refused it for good")
+    attempts: int
+    created_at: str
+    next_attempt_at: str | None
+    last_attempt_at: str | None
+    last_http_status: int | None
+    last_message: str | None = Field(description="what the receiver answered, or why it could not be reached")
+    sent_at: str | None
+
+
+class DeliveryList(Out):
+    items: list[DeliveryOut]
+    next_cursor: str | None

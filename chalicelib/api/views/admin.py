@@ -43,3 +43,21 @@ def revoke_role(ctx, id: str, role: str, node_id: str) -> a.RevokedOut:
           tags=("subscriptions",), errors=(401, 404), gate=gates.admin)
 def pause_subscription(ctx, id: str) -> s.SubscriptionOut:
     return subscription_out(ctx, ctx.deps.subscriptions.pause(ctx.user(), id))
+
+
+@endpoint(summary="A subscription's deliveries, newest first: state, attempts and the receiver's answers",
+          query=s.PageQuery, response=a.DeliveryList, tags=("subscriptions",), errors=(401, 404, 422), gate=gates.admin)
+def list_deliveries(ctx, id: str, query: s.PageQuery) -> a.DeliveryList:
+    entries, next_cursor = ctx.deps.subscription_deliveries.page(ctx.user(), id, query.cursor, query.limit)
+    return a.DeliveryList(next_cursor=next_cursor, items=[delivery_out(ctx, e) for e in entries])
+
+
+def delivery_out(ctx, entry) -> a.DeliveryOut:
+    application = entry.fields.get("application") or {}
+    return a.DeliveryOut(
+        event_id=entry.fields.get("id", entry.key), event=entry.dataset, application_id=application.get("id"),
+        tracking_code=application.get("tracking_code"), state=entry.state, attempts=entry.attempts,
+        created_at=ctx.api_time(entry.created_at), next_attempt_at=ctx.api_time(entry.next_attempt_at),
+        last_attempt_at=ctx.api_time(entry.last_attempt_at), last_http_status=entry.last_http_status,
+        last_message=entry.last_message, sent_at=ctx.api_time(entry.sent_at),
+    )
