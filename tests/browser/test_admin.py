@@ -212,6 +212,13 @@ def test_an_admin_makes_a_subscription_whose_secret_is_shown_once_then_pauses_an
     assert secret not in admin.content(), "the secret is shown once only"
     check_accessibility(admin)
 
+    # The demo's subscription (every event, to the local stand-in) has had the demo's applications' events.
+    admin.get_by_role("row").filter(has_text="demo: every event").get_by_role("button", name="Lihat kiriman").click()
+    deliveries = admin.get_by_role("table", name="Kiriman langganan ini, terbaru dahulu")
+    expect(deliveries.get_by_role("row").filter(has_text="Permohonan diajukan").first).to_be_visible()
+    expect(deliveries.get_by_role("row").filter(has_text="Terkirim").first).to_be_visible()
+    check_accessibility(admin)
+
 
 def test_staff_read_the_service_catalogue(open_page, http):
     clerk = open_page()

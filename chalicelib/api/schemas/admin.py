@@ -41,7 +41,7 @@ class RevokedOut(Out):
     ended_delegations: list[EndedDelegationOut] = Field(description="the delegations lent out of the role, ended with it")
 
 
-class DeliveryOut(Out):
+class SubscriptionDeliveryOut(Out):
     event_id: str
     event: str
     application_id: str | None
@@ -58,6 +58,6 @@ class DeliveryOut(Out):
     sent_at: str | None
 
 
-class DeliveryList(Out):
-    items: list[DeliveryOut]
+class SubscriptionDeliveryList(Out):
+    items: list[SubscriptionDeliveryOut]
     next_cursor: str | None

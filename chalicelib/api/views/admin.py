@@ -46,15 +46,15 @@ def pause_subscription(ctx, id: str) -> s.SubscriptionOut:
 
 
 @endpoint(summary="A subscription's deliveries, newest first: state, attempts and the receiver's answers",
-          query=s.PageQuery, response=a.DeliveryList, tags=("subscriptions",), errors=(401, 404, 422), gate=gates.admin)
-def list_deliveries(ctx, id: str, query: s.PageQuery) -> a.DeliveryList:
+          query=s.PageQuery, response=a.SubscriptionDeliveryList, tags=("subscriptions",), errors=(401, 404, 422), gate=gates.admin)
+def list_deliveries(ctx, id: str, query: s.PageQuery) -> a.SubscriptionDeliveryList:
     entries, next_cursor = ctx.deps.subscription_deliveries.page(ctx.user(), id, query.cursor, query.limit)
-    return a.DeliveryList(next_cursor=next_cursor, items=[delivery_out(ctx, e) for e in entries])
+    return a.SubscriptionDeliveryList(next_cursor=next_cursor, items=[delivery_out(ctx, e) for e in entries])
 
 
-def delivery_out(ctx, entry) -> a.DeliveryOut:
+def delivery_out(ctx, entry) -> a.SubscriptionDeliveryOut:
     application = entry.fields.get("application") or {}
-    return a.DeliveryOut(
+    return a.SubscriptionDeliveryOut(
         event_id=entry.fields.get("id", entry.key), event=entry.dataset, application_id=application.get("id"),
         tracking_code=application.get("tracking_code"), state=entry.state, attempts=entry.attempts,
         created_at=ctx.api_time(entry.created_at), next_attempt_at=ctx.api_time(entry.next_attempt_at),

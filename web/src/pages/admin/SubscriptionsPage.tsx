@@ -16,6 +16,8 @@ import { AdminTabs, ConfirmButton } from "./shared";
 
 type Subscription = components["schemas"]["SubscriptionOut"];
 type SubscriptionList = components["schemas"]["SubscriptionList"];
+type Delivery = components["schemas"]["SubscriptionDeliveryOut"];
+type DeliveryList = components["schemas"]["SubscriptionDeliveryList"];
 type EventName = components["schemas"]["CreateSubscriptionRequest"]["events"][number];
 
 /** The events the API sends (chalicelib/domain/subscriptions.py EVENTS). */
@@ -104,7 +106,7 @@ function NewSubscription({ offices, onCreated }: { offices: { id: string; name: 
   );
 }
 
-function SubscriptionRow({ sub, officeName, onChanged }: { sub: Subscription; officeName: string; onChanged: (changed: Subscription | null) => void }) {
+function SubscriptionRow({ sub, officeName, onChanged, onShow }: { sub: Subscription; officeName: string; onChanged: (changed: Subscription | null) => void; onShow: () => void }) {
   const { t, dateTime } = useI18n();
   const action = useAction();
   const path = { path: { id: sub.id } };
@@ -136,6 +138,7 @@ function SubscriptionRow({ sub, officeName, onChanged }: { sub: Subscription; of
         ) : (
           <button type="button" className="button-secondary" disabled={action.busy} onClick={() => void resume()}>{t("admin.subs_resume")}</button>
         )}{" "}
+        <button type="button" className="button-secondary" onClick={onShow}>{t("admin.deliv_show")}</button>{" "}
         <ConfirmButton label={t("admin.subs_delete")} yes={t("admin.subs_delete")} busy={action.busy} onConfirm={() => void remove()}
           question={t("admin.subs_delete_confirm", { url: sub.url })} />
         <ProblemAlert error={action.error} />
@@ -144,14 +147,73 @@ function SubscriptionRow({ sub, officeName, onChanged }: { sub: Subscription; of
   );
 }
 
+const DELIVERY_STATE_KEYS: Record<Delivery["state"], MessageKey> = {
+  pending: "admin.deliv_pending",
+  sent: "admin.deliv_sent",
+  failed: "admin.deliv_failed",
+};
+
+/** One subscription's deliveries, newest first, with what the receiver answered. */
+function Deliveries({ sub, onClose }: { sub: Subscription; onClose: () => void }) {
+  const { t, dateTime } = useI18n();
+  const list = usePagedList<Delivery, DeliveryList>(
+    (cursor) => call(api().GET("/subscriptions/{id}/deliveries", { params: { path: { id: sub.id }, query: cursor ? { cursor } : {} } })),
+    [sub.id],
+  );
+  return (
+    <section className="card" aria-labelledby="deliveries-heading">
+      <h2 id="deliveries-heading">{t("admin.deliv_title", { url: sub.url })}</h2>
+      <ProblemAlert error={list.error} />
+      {list.loading && list.items.length === 0 ? <Loading /> : null}
+      {!list.loading && list.items.length === 0 && !list.error ? <EmptyState>{t("admin.deliv_none")}</EmptyState> : null}
+      {list.items.length > 0 ? (
+        <div className="table-wrap">
+          <table>
+            <caption>{t("admin.deliv_caption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.deliv_at")}</th>
+                <th scope="col">{t("admin.deliv_event")}</th>
+                <th scope="col">{t("admin.deliv_application")}</th>
+                <th scope="col">{t("admin.deliv_state")}</th>
+                <th scope="col">{t("admin.deliv_attempts")}</th>
+                <th scope="col">{t("admin.deliv_answer")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((d) => (
+                <tr key={d.event_id}>
+                  <td>{dateTime(d.created_at)}</td>
+                  <td>{t(eventKey(d.event))}</td>
+                  <td>{d.tracking_code ?? d.application_id ?? ""}</td>
+                  <td>
+                    {t(DELIVERY_STATE_KEYS[d.state])}
+                    {d.state === "pending" && d.next_attempt_at && d.attempts > 0 ? <div className="meta">{t("admin.deliv_next", { at: dateTime(d.next_attempt_at) })}</div> : null}
+                  </td>
+                  <td>{d.attempts}</td>
+                  <td>{[d.last_http_status ? `HTTP ${d.last_http_status}` : null, d.last_message].filter(Boolean).join(" · ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {list.hasMore ? <button type="button" className="button-secondary" onClick={() => void list.more()}>{t("common.more")}</button> : null}
+      <button type="button" className="button-secondary" onClick={onClose}>{t("admin.deliv_close")}</button>
+    </section>
+  );
+}
+
 function Subscriptions() {
   const { t } = useI18n();
   const { me } = useAuth();
   const offices = useOffices(me, ["admin"]);
   const [secret, setSecret] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
   const list = usePagedList<Subscription, SubscriptionList>((cursor) => call(api().GET("/subscriptions", { params: { query: cursor ? { cursor } : {} } })), []);
   useTitle(t("admin.subs_title"));
   const names = offices.data?.names ?? {};
+  const shownSub = list.items.find((s) => s.id === shown);
 
   function changed(id: string, sub: Subscription | null) {
     list.setItems((items) => (sub ? items.map((s) => (s.id === id ? sub : s)) : items.filter((s) => s.id !== id)));
@@ -184,13 +246,15 @@ function Subscriptions() {
             </thead>
             <tbody>
               {list.items.map((sub) => (
-                <SubscriptionRow key={sub.id} sub={sub} officeName={names[sub.node_id] ?? sub.node_id} onChanged={(c) => changed(sub.id, c)} />
+                <SubscriptionRow key={sub.id} sub={sub} officeName={names[sub.node_id] ?? sub.node_id} onChanged={(c) => changed(sub.id, c)}
+                  onShow={() => setShown(sub.id)} />
               ))}
             </tbody>
           </table>
         </div>
       ) : null}
       {list.hasMore ? <button type="button" className="button-secondary" onClick={() => void list.more()}>{t("common.more")}</button> : null}
+      {shownSub ? <Deliveries key={shownSub.id} sub={shownSub} onClose={() => setShown(null)} /> : null}
     </>
   );
 }
