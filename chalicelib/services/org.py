@@ -10,8 +10,8 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.messages import msg
 from chalicelib.domain.office_hours import OfficeCalendar, effective, parse_calendar
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
-from chalicelib.domain.regions import office_region_problem
 from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
+from chalicelib.domain.regions import office_region_problem
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
 # Matched whole (fullmatch: "$" would let a final "\n" through); ASCII digits, as `\d` takes "٣٢".
