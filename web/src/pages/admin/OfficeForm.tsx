@@ -87,7 +87,6 @@ export function OfficeForm({ parent, onOpened }: { parent: OrgNode; onOpened: ()
         list="region-choices"
         required={!!level}
         autoComplete="off"
-        inputMode="decimal"
         name="region_code"
         help={
           <>
