@@ -412,10 +412,18 @@ class Bench:
 
         record("GET", "/org/nodes/{id}", *self.counted("GET", "/org/nodes/kec-beji", token=admin)[:2])
         record("POST", "/org/nodes", *self.counted("POST", "/org/nodes", {
-            "parent_id": "kec-beji", "kind": "kelurahan", "name": f"Kelurahan {uuid.uuid4().hex[:6]}"}, token=admin)[:2])
-        record("POST", "/admin/users", *self.counted("POST", "/admin/users", {
+            "parent_id": "kec-beji", "kind": "kelurahan", "name": f"Kelurahan {uuid.uuid4().hex[:6]}",
+            "region_code": "32.76.06.1099"}, token=admin)[:2])
+        status, calls, invited = self.counted("POST", "/admin/users", {
             "email": f"staff.{uuid.uuid4().hex[:8]}@example.id", "name": "Staf",
-            "roles": [{"role": "viewer", "node_id": "kec-beji"}]}, token=admin)[:2])
+            "roles": [{"role": "viewer", "node_id": "kec-beji"}]}, token=admin)
+        record("POST", "/admin/users", status, calls)
+        # issue 20: admin — the office's staff roll, a role granted and revoked
+        record("GET", "/org/nodes/{id}/staff", *self.counted("GET", "/org/nodes/kec-beji/staff", token=admin)[:2])
+        record("POST", "/admin/users/{id}/roles", *self.counted("POST", f"/admin/users/{invited['id']}/roles", {
+            "role": "approver", "node_id": "kec-beji"}, token=admin)[:2])
+        record("DELETE", "/admin/users/{id}/roles/{role}/{node_id}", *self.counted(
+            "DELETE", f"/admin/users/{invited['id']}/roles/approver/kec-beji", token=admin)[:2])
         record("GET", "/services", *self.counted("GET", "/services")[:2])
         record("GET", "/services/{id}", *self.counted("GET", "/services/civil-move-report")[:2])
         record("GET", "/services/{id}/offices", *self.counted("GET", "/services/civil-move-report/offices")[:2])
@@ -572,6 +580,10 @@ class Bench:
         record("POST", "/subscriptions", status, calls)
         record("GET", "/subscriptions", *self.counted("GET", "/subscriptions", token=admin)[:2])
         record("GET", "/subscriptions/{id}", *self.counted("GET", f"/subscriptions/{made['id']}", token=admin)[:2])
+        record("GET", "/subscriptions/{id}/deliveries", *self.counted(
+            "GET", f"/subscriptions/{made['id']}/deliveries", token=admin)[:2])
+        record("POST", "/subscriptions/{id}/pause", *self.counted(
+            "POST", f"/subscriptions/{made['id']}/pause", token=admin)[:2])
         record("POST", "/subscriptions/{id}/resume", *self.counted(
             "POST", f"/subscriptions/{made['id']}/resume", token=admin)[:2])
         record("DELETE", "/subscriptions/{id}", *self.counted("DELETE", f"/subscriptions/{made['id']}", token=admin)[:2])

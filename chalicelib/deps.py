@@ -434,6 +434,25 @@ class Container(DamRegisterParts, OperationsParts):
                                  clock=self.clock)
 
     @cached_property
+    def staff(self):
+        """issue 20: admin — offices' staff rolls, granting and revoking roles."""
+        from chalicelib.adapters.dynamodb.staff import DynamoStaffStore
+        from chalicelib.services.admin_staff import StaffService
+
+        return StaffService(staff=self._built_on_table(DynamoStaffStore), users=self.users,
+                            delegations=self.delegation_store, org=self.org_store, notifications=self.notifications,
+                            clock=self.clock, web_base_url=self.settings.web_base_url)
+
+    @cached_property
+    def subscription_deliveries(self):
+        """issue 20: admin — a subscription's deliveries."""
+        from chalicelib.adapters.dynamodb.subscription_deliveries import DynamoSubscriptionDeliveries
+        from chalicelib.services.admin_deliveries import DeliveryLog
+
+        return DeliveryLog(subscriptions=lambda: self.subscriptions,
+                           deliveries=self._built_on_table(DynamoSubscriptionDeliveries))
+
+    @cached_property
     def org(self):
         from chalicelib.services.org import OrgService
 

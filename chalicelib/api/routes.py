@@ -121,6 +121,12 @@ ROUTES: list[tuple[str, str, str]] = [
     ("GET", "/ops/queues", "operations:queues"),
     ("POST", "/ops/queues/{name}/redrive", "operations:redrive"),
     ("GET", "/ops/schedules", "operations:schedules"),
+    # issue 20: admin
+    ("GET", "/org/nodes/{id}/staff", "admin:list_staff"),
+    ("POST", "/admin/users/{id}/roles", "admin:grant_role"),
+    ("DELETE", "/admin/users/{id}/roles/{role}/{node_id}", "admin:revoke_role"),
+    ("POST", "/subscriptions/{id}/pause", "admin:pause_subscription"),
+    ("GET", "/subscriptions/{id}/deliveries", "admin:list_deliveries"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -237,6 +237,16 @@ ID: dict[str, str] = {
     "must be the file's size in bytes": "harus ukuran berkas dalam bita",
     "must be true or false": "harus true atau false",
     "must look like 32, 32.76, 32.76.06 or 32.76.06.1002": "harus seperti 32, 32.76, 32.76.06, atau 32.76.06.1002",
+    # issue 20: admin
+    "is required for a {kind}": "wajib diisi untuk {kind}",
+    "a {kind} has a code like {example}": "kode wilayah {kind} berbentuk seperti {example}",
+    "is not a region in the master data": "bukan wilayah dalam data induk",
+    "must lie inside the parent office's region {parent}": "harus berada di dalam wilayah kantor induknya, {parent}",
+    "the role is not right": "perannya tidak tepat",
+    "this person already holds that role at this office": "orang ini sudah memegang peran itu di kantor ini",
+    "this person does not hold that role at this office": "orang ini tidak memegang peran itu di kantor ini",
+    "you cannot revoke your own admin role; ask another admin":
+        "Anda tidak dapat mencabut peran admin Anda sendiri; mintalah admin lain",
     "must name a public host, not a private, loopback or link-local address":
         "harus menyebut host publik, bukan alamat privat, loopback, atau link-local",
     "must not be in the future": "tidak boleh tanggal yang akan datang",

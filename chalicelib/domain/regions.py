@@ -69,3 +69,29 @@ def province_exists(code: str) -> bool:
 
 def district_exists(code: str) -> bool:
     return code in _districts()
+
+
+# issue 20: admin — the level of the master data an office of a government kind stands for: a
+# kota or kabupaten is a regency (32.76), a kecamatan a district (32.76.06), a kelurahan or desa
+# a village (32.76.06.1002). The bundled data stops at districts, so a village's code is checked
+# as far as its district.
+REGION_LEVEL_OF_KIND = {"provinsi": 1, "kota": 2, "kabupaten": 2, "kecamatan": 3, "kelurahan": 4, "desa": 4}
+
+
+def office_region_problem(kind: str, code: str | None, parent_code: str | None) -> tuple[str, str, dict] | None:
+    """What is wrong with an office's region code, as (English sentence, rule code, params), or
+    None. A government office names its own level's code; any code names a real province,
+    regency or district, and lies inside the parent office's code when the parent has one."""
+    level = REGION_LEVEL_OF_KIND.get(kind)
+    if code is None:
+        return ("is required for a {kind}", "region_required", {"kind": kind}) if level else None
+    parts = code.split(".")
+    if level is not None and len(parts) != level:
+        example = "32.76.06.1002"[: (2, 5, 8, 13)[level - 1]]
+        return ("a {kind} has a code like {example}", "region_level", {"kind": kind, "example": example})
+    known = (province_exists, regency_exists, district_exists, district_exists)[len(parts) - 1]
+    if not known(".".join(parts[:3])):
+        return ("is not a region in the master data", "region_unknown", {})
+    if parent_code is not None and code != parent_code and not code.startswith(parent_code + "."):
+        return ("must lie inside the parent office's region {parent}", "region_outside_parent", {"parent": parent_code})
+    return None

@@ -11,6 +11,7 @@ from chalicelib.domain.messages import msg
 from chalicelib.domain.office_hours import OfficeCalendar, effective, parse_calendar
 from chalicelib.domain.org import MAX_TREE_DEPTH, Node
 from chalicelib.domain.people import ADMIN_ROLES, STAFF_ROLES, Principal
+from chalicelib.domain.regions import office_region_problem
 from chalicelib.services.ports import ChildLink, Clock, OrgStore, ParentMissing, SiblingNameTaken
 
 # Matched whole (fullmatch: "$" would let a final "\n" through); ASCII digits, as `\d` takes "٣٢".
@@ -29,6 +30,11 @@ class OrgService:
             raise NotFound("no such office")
         return node, sorted(children, key=lambda c: c.name.lower())
 
+    def ancestors_in_reach(self, caller: Principal, node: Node) -> list[Node]:
+        """issue 20: admin — the offices above `node` the caller reaches, root first (one batch read)."""
+        above = self.org.get_many(node.path[:-1])
+        return [above[i] for i in node.path[:-1] if i in above and caller.reaches(above[i].path, roles=STAFF_ROLES)]
+
     def create_node(self, caller: Principal, parent_id: str, kind: str, name: str, region_code: str | None = None,
                     node_id: str | None = None) -> Node:
         parent = self.org.get(parent_id)
@@ -42,6 +48,11 @@ class OrgService:
             problems.append(FieldProblem("name", "must be 1 to 120 characters"))
         if region_code is not None and not _REGION_CODE.fullmatch(region_code):
             problems.append(FieldProblem("region_code", "must look like 32, 32.76, 32.76.06 or 32.76.06.1002"))
+        elif _KIND.fullmatch(kind):
+            # issue 20: admin — a real code of the office's level, inside its parent's
+            wrong = office_region_problem(kind, region_code, parent.region_code)
+            if wrong is not None:
+                problems.append(FieldProblem("region_code", msg(wrong[0], **wrong[2]), wrong[1], wrong[2]))
         if problems:
             raise InvalidInput("the office is not right", problems)
         if parent.depth + 1 > MAX_TREE_DEPTH:

@@ -107,6 +107,14 @@ class SubscriptionService:
         logger.info("subscription resumed", extra={"subscription_id": subscription_id, "by": caller.user_id})
         return resumed
 
+    def pause(self, caller: Principal, subscription_id: str) -> rules.Subscription:
+        """issue 20: admin — an admin holds its deliveries (resume sends them); pausing a paused
+        one changes nothing."""
+        self._owned(caller, subscription_id)
+        self.subscriptions.pause(subscription_id, self.clock.now(), "paused by an admin")
+        logger.info("subscription paused", extra={"subscription_id": subscription_id, "by": caller.user_id})
+        return self._owned(caller, subscription_id)
+
     # ---- changes -----------------------------------------------------------------------------
 
     def deliveries_for(self, change: ApplicationChange) -> tuple[IntegrationRecord, ...]:

@@ -31,7 +31,8 @@ def test_an_admin_opens_an_office_and_it_is_there_at_once(api, seeded):
     assert node["path"] == ["org-demo", "kota-depok", "kec-beji", node["id"]]
     children = api.get("/org/nodes/kec-beji", token=admin).json["children"]
     assert node["id"] in [c["id"] for c in children]
-    again = api.post("/org/nodes", {"parent_id": "kec-beji", "kind": "kelurahan", "name": name}, token=admin)
+    again = api.post("/org/nodes", {"parent_id": "kec-beji", "kind": "kelurahan", "name": name,
+                                    "region_code": "32.76.06.1098"}, token=admin)
     assert again.status == 409
 
 

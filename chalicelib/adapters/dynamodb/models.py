@@ -547,8 +547,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
 
 
 def every_model() -> tuple[type[Model], ...]:
-    from chalicelib.adapters.dynamodb import asset_models, library_models, ops_models  # beside this
-    return ALL_MODELS + library_models.LIBRARY_MODELS + asset_models.MODELS + ops_models.OPS_MODELS
+    from chalicelib.adapters.dynamodb import admin_models, asset_models, library_models, ops_models  # beside this
+    return ALL_MODELS + library_models.LIBRARY_MODELS + asset_models.MODELS + ops_models.OPS_MODELS + admin_models.MODELS
 
 
 def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:

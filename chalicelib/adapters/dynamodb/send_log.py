@@ -14,6 +14,7 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.admin_models import delivery_item
 from chalicelib.adapters.dynamodb.ops_models import SendAnswerItem
 from chalicelib.adapters.dynamodb.table import (
     Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
@@ -21,8 +22,9 @@ from chalicelib.adapters.dynamodb.table import (
 from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.integrations import (
-    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, Outcome, IntegrationRecord, SendAnswer, SendEntry,
+    FAILED, PENDING, REJECTED_RECORD, SAVED, SENT, SUBSCRIPTIONS, Outcome, IntegrationRecord, SendAnswer, SendEntry,
 )
+from chalicelib.domain.subscriptions import subscription_of
 
 SEND_DUE_PARTITION = "SEND-DUE"
 ANSWERS_KEPT_FOR = timedelta(days=90)
@@ -71,6 +73,9 @@ def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: dateti
         if record.node_path:
             actions.append(item.node_path.set(list(record.node_path)))
         tx.update("registry record", m.SendItem(pk, "S"), actions=actions)
+        if record.target == SUBSCRIPTIONS:
+            # issue 20: admin — listed under its subscription (GET /subscriptions/{id}/deliveries)
+            tx.put("subscription delivery", delivery_item(subscription_of(record.key), pk, at))
 
 
 def entry_from_raw(raw: dict[str, Any]) -> SendEntry:

@@ -10,6 +10,7 @@ from typing import Iterable
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.admin_models import roll_item
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page, run_transaction,
     whole_partition,
@@ -84,6 +85,7 @@ class DynamoUserStore:
                 tx.put("code", _code_item(user.id, code))
             for grant in grants:
                 tx.put("grant", _grant_item(user.id, grant, granted_by, user.created_at))
+                tx.put("staff", roll_item(user.id, grant, granted_by, user.created_at))
 
         try:
             run_transaction(build)
@@ -148,6 +150,7 @@ class DynamoUserStore:
             tx.check("user", m.UserItem, _user_pk(user_id), "PROFILE", condition=m.UserItem.pk.exists())
             for grant in grants:
                 tx.put("grant", _grant_item(user_id, grant, granted_by, at))
+                tx.put("staff", roll_item(user_id, grant, granted_by, at))
 
         run_transaction(build)
 

@@ -26,6 +26,8 @@ class NodeOut(Out):
     region_code: str | None = None
     path: list[str]
     children: list[ChildOut] = []
+    # issue 20: admin — the breadcrumb: the offices above it that the caller reaches, root first
+    ancestors: list[ChildOut] = []
 
 
 class CreateNodeRequest(Request):
@@ -41,7 +43,9 @@ class CreateNodeRequest(Request):
 class StaffRequest(Request):
     email: str = MailAddress
     name: str = Field(max_length=200, json_schema_extra=documented(min_length=1, pattern=r"\S"))
-    roles: list[Role] = Field(min_length=1, max_length=50)
+    # issue 20: admin — a new account is written in one transaction: its claim, profile, code, and
+    # per role a grant and the office's staff roll entry (at most 100 writes)
+    roles: list[Role] = Field(min_length=1, max_length=40)
 
 
 # ---- working calendars (domain/office_hours.py) ----------------------------------------------

@@ -9,17 +9,18 @@ from chalicelib.domain.people import Grant
 TAGS = ("org",)
 
 
-def node_out(node: Node, children=()) -> s.NodeOut:
+def node_out(node: Node, children=(), ancestors=()) -> s.NodeOut:
     return s.NodeOut(
         id=node.id, kind=node.kind, name=node.name, parent_id=node.parent_id, region_code=node.region_code,
         path=list(node.path), children=[s.ChildOut(id=c.id, kind=c.kind, name=c.name) for c in children],
+        ancestors=[s.ChildOut(id=a.id, kind=a.kind, name=a.name) for a in ancestors],
     )
 
 
 @endpoint(summary="An office and its children (staff reaching it)", response=s.NodeOut, tags=TAGS, errors=(401, 404))
 def get_node(ctx, id: str) -> s.NodeOut:
     node, children = ctx.deps.org.node_for_staff(ctx.user(), id)
-    return node_out(node, children)
+    return node_out(node, children, ctx.deps.org.ancestors_in_reach(ctx.user(), node))
 
 
 @endpoint(summary="Open a new office under one the caller administers", body=s.CreateNodeRequest,

@@ -178,3 +178,9 @@ class SubscriptionStore(Protocol):
 
     def resume(self, subscription_id: str) -> Subscription | None:
         """Active again with no failures; None if gone."""
+
+
+class SubscriptionDeliveries(Protocol):
+    """issue 20: admin — one subscription's deliveries (send-log entries), newest first."""
+
+    def page(self, subscription_id: str, cursor: str | None, limit: int) -> tuple[list[SendEntry], str | None]: ...

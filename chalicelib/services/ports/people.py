@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.credentials import KeyRing
     from chalicelib.domain.delegations import Delegation
     from chalicelib.domain.people import Grant, User
+    from chalicelib.domain.staff_roles import StaffEntry
     from chalicelib.domain.notifications import Notification
     from chalicelib.services.ports.common import Attempt, Session, StoredCode
 
@@ -179,3 +180,16 @@ class DirectNotifier(Protocol):
     def send_direct(self, user_id: str, kind: str, params: dict[str, Any],
                     secret: dict[str, Any] | None = None, at_once: bool = False) -> None:
         """Queued for the notification function; `at_once` sends it here first (from a worker)."""
+
+
+class StaffStore(Protocol):
+    """issue 20: admin — each office's staff roll, and revoking a grant with what rests on it."""
+
+    def page(self, node_id: str, cursor: str | None, limit: int) -> tuple[list[StaffEntry], str | None]:
+        """The roles held at the office, by person then role."""
+
+    def profiles(self, user_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """(name, e-mail address, status) by user id; unknown ids are left out."""
+
+    def revoke(self, user_id: str, grant: Grant, delegations: list[Delegation]) -> bool:
+        """The grant and its roll entry removed, the delegations ended; False when the grant was gone."""
