@@ -200,6 +200,9 @@ export function Layout() {
             <li>
               <Link to="/services">{t("nav.services")}</Link>
             </li>
+            <li>
+              <Link to="/regulations">{t("library.nav")}</Link>
+            </li>
           </ul>
         </div>
       </footer>

@@ -1,0 +1,88 @@
+/**
+ * A dam's readings as a line chart (chart.js, loaded only when a chart is drawn), with the level
+ * thresholds as flat lines. The table beside it carries the same figures for those who do not
+ * see the chart; the canvas itself is described by its caption.
+ */
+import { useEffect, useRef, useState } from "react";
+import type { Chart as ChartType } from "chart.js";
+import { useI18n } from "../../i18n/I18n";
+import type { Reading, ReadingColumn } from "./model";
+import { useWord } from "./words";
+
+const BAND_COLOURS = { waspada: "#b07a00", siaga: "#c2410c", awas: "#a61b1b" } as const;
+
+export function ReadingsChart({
+  readings,
+  column,
+  thresholds,
+}: {
+  readings: Reading[];
+  column: ReadingColumn;
+  thresholds: { band: "waspada" | "siaga" | "awas"; level: number }[];
+}) {
+  const { t, day } = useI18n();
+  const word = useWord();
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let chart: ChartType | null = null;
+    let live = true;
+    void (async () => {
+      try {
+        const { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } = await import("chart.js");
+        Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+        if (!live || !canvas.current) return;
+        const labels = readings.map((r) => r.date);
+        const lines = column === "level_m" ? thresholds : [];
+        chart = new Chart(canvas.current, {
+          type: "line",
+          data: {
+            labels,
+            datasets: [
+              {
+                label: word("reading", column),
+                data: readings.map((r) => r[column] ?? null),
+                borderColor: "#0b4f8a",
+                backgroundColor: "#0b4f8a",
+                spanGaps: false,
+                tension: 0.2,
+              },
+              ...lines.map((line) => ({
+                label: `${word("band", line.band)} (${line.level})`,
+                data: labels.map(() => line.level),
+                borderColor: BAND_COLOURS[line.band],
+                backgroundColor: BAND_COLOURS[line.band],
+                borderDash: [6, 4],
+                pointRadius: 0,
+                borderWidth: 1.5,
+              })),
+            ],
+          },
+          options: {
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            scales: { x: { ticks: { callback: (_value, index) => day(labels[index] ?? "") } } },
+          },
+        });
+      } catch {
+        if (live) setFailed(true);
+      }
+    })();
+    return () => {
+      live = false;
+      chart?.destroy();
+    };
+  }, [readings, column, thresholds, word, day]);
+
+  if (failed) return <p className="meta">{t("dams.chart_failed")}</p>;
+  return (
+    <figure className="readings-chart">
+      <div className="chart-box">
+        <canvas ref={canvas} role="img" aria-label={t("dams.chart_label", { what: word("reading", column) })} />
+      </div>
+      <figcaption className="meta">{t("dams.chart_caption")}</figcaption>
+    </figure>
+  );
+}
