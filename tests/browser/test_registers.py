@@ -1,0 +1,197 @@
+"""The dam register and the regulations library in the browser: the public list and a dam's
+public facts, staff filtering the register and reading a dam's chart, inspections and what is
+overdue, following a recommendation up, a CSV import whose bad row is shown at its row, and the
+library searched, opened, its amending and revoking links followed and its PDF downloaded.
+The demo has five real dams (two with four weeks of readings) and real regulations."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility, demo, fact, login
+
+WIB = timezone(timedelta(hours=7))
+DEMO_DAMS = 5
+
+
+def today() -> datetime:
+    return datetime.now(WIB)
+
+
+def dam_id_by_name(http, name: str) -> str:
+    found = http.get("/assets?limit=200")
+    assert found.status == 200, found.text
+    return next(d["id"] for d in found.json["items"] if d["name"] == name)
+
+
+def test_the_public_reads_the_register_and_a_dams_public_facts(open_page):
+    visitor = open_page()
+    visitor.goto(visitor.web + "/dams")
+    table = visitor.get_by_role("table", name=re.compile("Bendungan"))
+    expect(table.locator("tbody tr")).to_have_count(DEMO_DAMS)
+    # The public sees no register code nor hazard class: those are staff columns.
+    expect(table.get_by_role("columnheader", name="Kode register")).to_have_count(0)
+    expect(table.get_by_role("columnheader", name="Kelas bahaya")).to_have_count(0)
+    check_accessibility(visitor)
+
+    visitor.get_by_label("Cari nama atau kode register").fill("Jatigede")
+    visitor.get_by_role("button", name="Cari", exact=True).click()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    table.get_by_role("link", name="Bendungan Jatigede").click()
+
+    expect(visitor.get_by_role("heading", level=1, name="Bendungan Jatigede")).to_be_visible()
+    expect(visitor.get_by_text("Ini data publik bendungan.")).to_be_visible()
+    expect(fact(visitor, "Kabupaten/kota")).to_have_text(re.compile("Sumedang", re.I))
+    expect(fact(visitor, "Provinsi")).to_have_text("Jawa Barat")
+    expect(fact(visitor, "Tipe")).to_have_text("Urugan batu")
+    link = visitor.get_by_role("link", name=re.compile("OpenStreetMap"))
+    expect(link).to_have_attribute("href", re.compile(r"^https://www\.openstreetmap\.org/\?mlat=-6\.859&mlon=108\.099"))
+    expect(visitor.get_by_role("heading", name="Pembacaan harian")).to_have_count(0)
+    expect(visitor.get_by_role("heading", name="Riwayat pemeriksaan")).to_have_count(0)
+    check_accessibility(visitor)
+
+
+def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is_overdue(open_page, http):
+    # An inspection two months ago whose recommendation fell due a month ago, not yet done.
+    inspector = http.login(demo("inspektur.bendungan"))
+    saguling = dam_id_by_name(http, "Bendungan Saguling")
+    inspected = (today().date() - timedelta(days=60)).isoformat()
+    due = (today().date() - timedelta(days=30)).isoformat()
+    finding = f"Retak rambut pada pelimpah {uuid.uuid4().hex[:4]}"
+    recorded = http.post(f"/assets/{saguling}/inspections", {
+        "kind": "periodic", "date": inspected, "inspectors": ["Wati", "Budi"],
+        "findings": [{"text": finding, "severity": "high"}],
+        "recommendations": [{"text": "Tutup retak dengan injeksi epoksi", "due_date": due}],
+        "next_due": (today().date() + timedelta(days=300)).isoformat(),
+    }, token=inspector)
+    assert recorded.status == 201, recorded.text
+
+    operator = open_page()
+    login(operator, demo("operator.bendungan"))
+    operator.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Register bendungan").click()
+    table = operator.get_by_role("table", name=re.compile("Bendungan"))
+    expect(table.locator("tbody tr")).to_have_count(DEMO_DAMS)
+    expect(table.get_by_role("columnheader", name="Kode register")).to_be_visible()
+    expect(table.get_by_role("cell", name="BDG-32.17-001")).to_be_visible()
+    check_accessibility(operator)
+    operator.get_by_label("Provinsi").select_option(label="Banten")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.get_by_role("link", name="Bendungan Karian")).to_be_visible()
+    operator.get_by_label("Provinsi").select_option(label="Jawa Barat")
+    expect(table.locator("tbody tr")).to_have_count(DEMO_DAMS - 1)
+    table.get_by_role("link", name="Bendungan Saguling").click()
+
+    expect(operator.get_by_role("heading", level=1, name="Bendungan Saguling")).to_be_visible()
+    overdue = operator.get_by_role("region", name=re.compile("Terlambat"))
+    expect(overdue).to_contain_text("1 rekomendasi pemeriksaan melewati batas waktunya")
+    expect(fact(operator, "Kode register")).to_have_text("BDG-32.17-001")
+    expect(fact(operator, "Batas muka air")).to_contain_text("Waspada 645 m")
+
+    readings = operator.get_by_role("region", name="Pembacaan harian")
+    expect(readings.locator("canvas")).to_be_visible()
+    readings.get_by_text("Tabel pembacaan").click()
+    rows = readings.get_by_role("table").locator("tbody tr")
+    expect(rows).to_have_count(28)  # the demo's four weeks up to yesterday, in the default 30 days
+    # The chart draws what the table says: the canvas has been painted (not blank).
+    painted = readings.locator("canvas").evaluate(
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)")
+    assert painted
+    check_accessibility(operator)
+
+    inspections = operator.get_by_role("region", name="Riwayat pemeriksaan")
+    article = inspections.get_by_role("article").filter(has_text=finding)
+    expect(article.get_by_role("cell", name=finding)).to_be_visible()
+    expect(article.get_by_role("cell", name="Berat")).to_be_visible()
+    row = article.get_by_role("row").filter(has_text="Tutup retak dengan injeksi epoksi")
+    expect(row.locator(".badge", has_text="Terlambat")).to_be_visible()
+    # The operator follows it up: done, no longer overdue, and the summary says nothing is late.
+    row.get_by_label(re.compile("Tindak lanjut: Tutup retak")).select_option(label="Selesai")
+    row.get_by_role("button", name="Simpan").click()
+    expect(row.locator(".badge", has_text="Selesai")).to_be_visible()
+    expect(row.locator(".badge", has_text="Terlambat")).to_have_count(0)
+    check_accessibility(operator)
+
+
+def test_a_csv_import_with_a_bad_row_names_it_at_its_row_and_imports_nothing(open_page, http):
+    cirata = dam_id_by_name(http, "Bendungan Cirata")
+    first = today().date() - timedelta(days=200)
+    days = [(first + timedelta(days=n)).isoformat() for n in range(3)]
+    header = "date,level_m,inflow_m3s,outflow_m3s,rainfall_mm,seepage_ls\n"
+    bad = header + f"{days[0]},217.1,60,55,0,1.1\n{days[1]},tinggi,60,55,0,1.1\n{days[2]},217.3,60,55,0,1.1\n"
+
+    operator = open_page()
+    login(operator, demo("operator.bendungan"))
+    operator.goto(operator.web + f"/dams/{cirata}")
+    readings = operator.get_by_role("region", name="Pembacaan harian")
+    readings.get_by_text("Impor pembacaan dari berkas CSV").click()
+    operator.expect_console_errors(re.compile(r"status of 422"))
+    readings.get_by_label("Berkas CSV").set_input_files(
+        {"name": "cirata.csv", "mimeType": "text/csv", "buffer": bad.encode()})
+    readings.get_by_role("button", name="Impor", exact=True).click()
+    expect(readings.get_by_role("alert")).to_contain_text("Tidak ada yang diimpor: 1 baris perlu diperbaiki.")
+    shown = readings.get_by_role("table", name=re.compile("cirata.csv"))
+    bad_row = shown.get_by_role("row").filter(has=operator.get_by_role("rowheader", name="3", exact=True))
+    expect(bad_row).to_contain_text("tinggi")
+    expect(bad_row).to_contain_text("Muka air waduk (m dpl)")
+    expect(bad_row).to_have_class("row-bad")
+    for good in ("2", "4"):
+        expect(shown.get_by_role("row").filter(has=operator.get_by_role("rowheader", name=good, exact=True))).not_to_have_class("row-bad")
+    check_accessibility(operator)
+    registrar = http.login(demo("registrasi.bendungan"))
+    nothing = http.get(f"/assets/{cirata}/readings?from={days[0]}&to={days[2]}", token=registrar)
+    assert nothing.status == 200 and nothing.json["items"] == []
+
+    fixed = bad.replace("tinggi", "217.2")
+    readings.get_by_label("Berkas CSV").set_input_files(
+        {"name": "cirata.csv", "mimeType": "text/csv", "buffer": fixed.encode()})
+    readings.get_by_role("button", name="Impor", exact=True).click()
+    expect(readings.get_by_role("status").filter(has_text="3 hari diimpor")).to_be_visible()
+    written = http.get(f"/assets/{cirata}/readings?from={days[0]}&to={days[2]}", token=registrar)
+    assert [r["level_m"] for r in written.json["items"]] == [217.1, 217.2, 217.3]
+
+
+def test_the_library_is_searched_opened_its_links_followed_and_its_pdf_downloaded(open_page):
+    visitor = open_page()
+    visitor.goto(visitor.web + "/")
+    visitor.get_by_role("contentinfo").get_by_role("link", name="Peraturan").click()
+    expect(visitor.get_by_role("heading", level=1, name="Peraturan")).to_be_visible()
+    check_accessibility(visitor)
+
+    visitor.get_by_label("Kata yang dicari").fill("pelimpah")
+    visitor.get_by_label("Status").select_option(label="Berlaku")
+    visitor.get_by_role("button", name="Cari", exact=True).click()
+    expect(visitor).to_have_url(re.compile(r"/regulations\?q=pelimpah&status=in_force$"))
+    results = visitor.locator(".regulation-list > li")
+    expect(results).to_have_count(1)  # the 1994 standard is revoked: filtered out
+    results.get_by_role("link", name=re.compile("SNI 3432:2020")).click()
+
+    expect(visitor.get_by_role("heading", level=1, name=re.compile("SNI 3432:2020"))).to_be_visible()
+    expect(fact(visitor, "Status")).to_have_text("Berlaku")
+    links = visitor.get_by_role("region", name="Perubahan dan pencabutan")
+    download = visitor.get_by_role("link", name="Unduh dokumen (PDF)")
+    answer = visitor.request.get(download.get_attribute("href"))
+    assert answer.status == 200 and answer.body().startswith(b"%PDF")
+    check_accessibility(visitor)
+
+    links.get_by_role("link", name=re.compile("SNI 03-3432-1994")).click()
+    expect(visitor.get_by_role("heading", level=1, name=re.compile("SNI 03-3432-1994"))).to_be_visible()
+    expect(fact(visitor, "Status")).to_have_text("Dicabut")
+    revoked_by = visitor.get_by_role("region", name="Perubahan dan pencabutan")
+    expect(revoked_by.get_by_role("heading", name="Dicabut oleh")).to_be_visible()
+    revoked_by.get_by_role("link", name=re.compile("SNI 3432:2020")).click()
+    expect(visitor.get_by_role("heading", level=1, name=re.compile("SNI 3432:2020"))).to_be_visible()
+
+    # A regulation the dam services cite links to them, and each service page links back.
+    visitor.goto(visitor.web + "/regulations/reg_pp-37-2010")
+    cited = visitor.get_by_role("region", name="Layanan yang merujuknya").get_by_role("link")
+    expect(cited.first).to_be_visible()
+    cited.first.click()
+    legal = visitor.get_by_role("region", name="Dasar hukum")
+    expect(legal.get_by_role("link", name=re.compile("Bendungan"))).not_to_have_count(0)
+    legal.get_by_role("link", name="37: Bendungan").click()
+    expect(visitor.get_by_role("heading", level=1, name=re.compile("Peraturan Pemerintah Nomor 37 Tahun 2010"))).to_be_visible()
+    check_accessibility(visitor)
