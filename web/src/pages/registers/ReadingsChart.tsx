@@ -9,6 +9,13 @@ import { useI18n } from "../../i18n/I18n";
 import type { Reading, ReadingColumn } from "./model";
 import { useWord } from "./words";
 
+/** "6 Nov" under the chart (the table says the whole date): a calendar day, no time zone moves it. */
+export function shortDay(day: string, language: "id" | "en"): string {
+  const when = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(when.getTime())) return day;
+  return new Intl.DateTimeFormat(language === "en" ? "en-GB" : "id-ID", { day: "numeric", month: "short", timeZone: "UTC" }).format(when);
+}
+
 const BAND_COLOURS = { waspada: "#b07a00", siaga: "#c2410c", awas: "#a61b1b" } as const;
 
 export function ReadingsChart({
@@ -20,7 +27,7 @@ export function ReadingsChart({
   column: ReadingColumn;
   thresholds: { band: "waspada" | "siaga" | "awas"; level: number }[];
 }) {
-  const { t, day } = useI18n();
+  const { t, language } = useI18n();
   const word = useWord();
   const canvas = useRef<HTMLCanvasElement>(null);
   const [failed, setFailed] = useState(false);
@@ -63,7 +70,7 @@ export function ReadingsChart({
             animation: false,
             responsive: true,
             maintainAspectRatio: false,
-            scales: { x: { ticks: { callback: (_value, index) => day(labels[index] ?? "") } } },
+            scales: { x: { ticks: { callback: (_value, index) => shortDay(labels[index] ?? "", language) } } },
           },
         });
       } catch {
@@ -74,7 +81,7 @@ export function ReadingsChart({
       live = false;
       chart?.destroy();
     };
-  }, [readings, column, thresholds, word, day]);
+  }, [readings, column, thresholds, word, language]);
 
   if (failed) return <p className="meta">{t("dams.chart_failed")}</p>;
   return (
