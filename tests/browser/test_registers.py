@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 
+from tests import files
 from tests.browser.conftest import check_accessibility, demo, fact, login
 
 WIB = timezone(timedelta(hours=7))
@@ -194,4 +195,86 @@ def test_the_library_is_searched_opened_its_links_followed_and_its_pdf_downloade
     expect(legal.get_by_role("link", name=re.compile("Bendungan"))).not_to_have_count(0)
     legal.get_by_role("link", name="37: Bendungan").click()
     expect(visitor.get_by_role("heading", level=1, name=re.compile("Peraturan Pemerintah Nomor 37 Tahun 2010"))).to_be_visible()
+    check_accessibility(visitor)
+
+
+def test_an_inspector_records_an_inspection_with_a_finding_and_a_recommendation(open_page, http):
+    karian = dam_id_by_name(http, "Bendungan Karian")
+    finding = f"Rembesan di kaki hilir {uuid.uuid4().hex[:4]}"
+    due = (today().date() + timedelta(days=30)).isoformat()
+    inspector = open_page()
+    login(inspector, demo("inspektur.bendungan"))
+    inspector.goto(inspector.web + f"/dams/{karian}")
+    inspections = inspector.get_by_role("region", name="Riwayat pemeriksaan")
+    inspections.get_by_text("Catat pemeriksaan").click()
+    inspections.get_by_label("Jenis pemeriksaan").select_option(label="Pemeriksaan khusus")
+    inspections.get_by_label("Penyebab (gempa, banjir)").fill("Gempa M5,1")
+    inspections.get_by_role("textbox", name="Pemeriksa", exact=True).fill("Wati\nBudi")
+    inspections.get_by_label("Temuan 1", exact=True).fill(finding)
+    inspections.get_by_label("Tingkat temuan 1", exact=True).select_option(label="Kritis")
+    inspections.get_by_label("Rekomendasi 1", exact=True).fill("Pasang pisometer tambahan")
+    inspections.get_by_label("Batas waktu rekomendasi 1", exact=True).fill(due)
+    check_accessibility(inspector)
+    inspections.get_by_role("button", name="Simpan pemeriksaan").click()
+
+    expect(inspector.get_by_text("Pemeriksaan tercatat.")).to_be_visible()
+    article = inspections.get_by_role("article").filter(has_text=finding)
+    expect(article.get_by_role("heading", name=re.compile("^Pemeriksaan khusus"))).to_be_visible()
+    expect(article).to_contain_text("Gempa M5,1")
+    expect(article).to_contain_text("Wati, Budi")
+    expect(article.get_by_role("cell", name="Kritis")).to_be_visible()
+    expect(article.get_by_role("row").filter(has_text="Pasang pisometer tambahan").locator(".badge")).to_have_text("Belum ditindaklanjuti")
+    registrar = http.login(demo("registrasi.bendungan"))
+    stored = http.get(f"/assets/{karian}/inspections", token=registrar).json["items"][0]
+    assert stored["kind"] == "special" and stored["inspectors"] == ["Wati", "Budi"]
+    assert stored["findings"] == [{"text": finding, "severity": "critical"}]
+    assert stored["recommendations"][0]["due_date"] == due
+    # In English the same page speaks English.
+    inspector.get_by_role("group", name="Bahasa").get_by_role("button", name="EN").click()
+    in_english = inspector.get_by_role("region", name="Inspection history").get_by_role("article").filter(has_text=finding)
+    expect(in_english.get_by_role("heading", name=re.compile("^Special inspection"))).to_be_visible()
+    expect(in_english.get_by_role("cell", name="Critical")).to_be_visible()
+    check_accessibility(inspector)
+
+
+def test_a_librarian_adds_an_entry_uploads_its_pdf_and_amends_it(open_page):
+    word = f"kajianuji{uuid.uuid4().hex[:6]}"
+    number = f"PD-{uuid.uuid4().hex[:4].upper()}"
+    librarian = open_page()
+    login(librarian, demo("pustakawan"))
+    librarian.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Peraturan").click()
+    librarian.get_by_role("link", name="Tambah peraturan").click()
+    librarian.get_by_label("Jenis", exact=True).select_option(label="Pedoman")
+    librarian.get_by_label(re.compile("^Nomor")).fill(number)
+    librarian.get_by_label(re.compile("^Tahun")).fill("2026")
+    librarian.get_by_label(re.compile("^Judul")).fill("Pedoman Uji Pemantauan Rembesan")
+    librarian.get_by_label("Topik", exact=True).fill("rembesan, pemantauan")
+    librarian.get_by_label("Ringkasan", exact=True).fill("Ringkasan pertama.")
+    check_accessibility(librarian)
+    librarian.get_by_role("button", name="Simpan peraturan").click()
+
+    expect(librarian.get_by_role("heading", level=1, name=re.compile(number))).to_be_visible()
+    librarian.get_by_label("Unggah dokumen PDF").set_input_files(
+        {"name": "pedoman.pdf", "mimeType": "application/pdf", "buffer": files.pdf(f"Pedoman ini memuat {word}.")})
+    expect(librarian.get_by_role("link", name="Unduh dokumen (PDF)")).to_be_visible(timeout=60_000)
+    expect(librarian.get_by_text("Dokumen sekarang: pedoman.pdf")).to_be_visible()
+
+    librarian.get_by_text("Ubah data peraturan").click()
+    librarian.get_by_label("Ringkasan", exact=True).fill("Ringkasan kedua.")
+    librarian.get_by_role("button", name="Simpan perubahan").click()
+    expect(librarian.get_by_text("Perubahan tersimpan")).to_be_visible()
+    about = librarian.get_by_role("region", name="Tentang peraturan ini")
+    expect(about.get_by_text("Ringkasan kedua.", exact=True)).to_be_visible()
+    versions = librarian.get_by_role("region", name="Naskah sebelumnya")
+    versions.get_by_role("link").last.click()
+    expect(librarian.get_by_text(re.compile("Ini naskah versi"))).to_be_visible()
+    expect(about.get_by_text("Ringkasan pertama.", exact=True)).to_be_visible()
+    check_accessibility(librarian)
+
+    # Anyone finds it by a word of its document's own text.
+    visitor = open_page()
+    visitor.goto(visitor.web + f"/regulations?q={word}")
+    found = visitor.locator(".regulation-list > li")
+    expect(found).to_have_count(1, timeout=30_000)
+    expect(found.get_by_role("link")).to_contain_text(number)
     check_accessibility(visitor)
