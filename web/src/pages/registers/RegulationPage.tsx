@@ -26,7 +26,7 @@ export default function RegulationPage() {
     [id, version],
   );
   const found = entry.data;
-  useTitle(found ? `${cite(found)}: ${found.title}` : t("library.title"));
+  useTitle(found ? t("library.heading", { cite: cite(found), title: found.title }) : t("library.title"));
   return (
     <div className="page">
       <nav className="breadcrumbs" aria-label={t("nav.breadcrumbs")}>
@@ -46,9 +46,7 @@ function EntryView({ entry, earlier, onChanged, reload }: { entry: Regulation; e
   const { me } = useAuth();
   return (
     <>
-      <h1>
-        <span className="regulation-cite">{cite(entry)}</span> {entry.title}
-      </h1>
+      <h1>{t("library.heading", { cite: cite(entry), title: entry.title })}</h1>
       <p className="lead"><Badge kind="regulationStatus" value={entry.status} /></p>
       {earlier ? (
         <Notice kind="warning">
