@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests import files
 from tests.browser.conftest import check_accessibility, demo, fact, login, page_width
+from tests.support import eventually, post_file
 
 WIB = timezone(timedelta(hours=7))
 DEMO_DAMS = 5
@@ -156,6 +157,19 @@ def test_a_csv_import_with_a_bad_row_names_it_at_its_row_and_imports_nothing(ope
     written = http.get(f"/assets/{cirata}/readings?from={days[0]}&to={days[2]}", token=registrar)
     assert [r["level_m"] for r in written.json["items"]] == [217.1, 217.2, 217.3]
 
+    # One day entered by hand, written the Indonesian way (a decimal comma), shows in the table.
+    readings.get_by_text("Catat pembacaan satu hari").click()
+    readings.get_by_label("Muka air waduk (m dpl)", exact=True).fill("218,45")
+    readings.get_by_label("Curah hujan (mm)", exact=True).fill("12")
+    readings.get_by_role("button", name="Simpan pembacaan").click()
+    expect(readings.get_by_text(re.compile(r"^Pembacaan .* tersimpan\.$"))).to_be_visible()
+    readings.get_by_text("Tabel pembacaan").click()
+    last = readings.get_by_role("table", name=re.compile("Pembacaan harian")).locator("tbody tr").last
+    expect(last).to_contain_text("218,45")
+    day = today().date().isoformat()
+    entered = http.get(f"/assets/{cirata}/readings?from={day}&to={day}", token=registrar).json["items"]
+    assert entered[0]["level_m"] == 218.45 and entered[0]["rainfall_mm"] == 12
+
 
 def test_the_library_is_searched_opened_its_links_followed_and_its_pdf_downloaded(open_page):
     visitor = open_page()
@@ -280,3 +294,39 @@ def test_a_librarian_adds_an_entry_uploads_its_pdf_and_amends_it(open_page):
     expect(found).to_have_count(1, timeout=30_000)
     expect(found.get_by_role("link")).to_contain_text(number)
     check_accessibility(visitor)
+
+
+def test_a_dams_technical_document_downloads_for_staff_on_its_line_only(open_page, http):
+    jatiluhur = dam_id_by_name(http, "Bendungan Ir. H. Djuanda (Jatiluhur)")
+    registrar = http.login(demo("registrasi.bendungan"))
+    drawing = files.pdf("Gambar potongan melintang bendungan utama")
+    offered = http.post(f"/assets/{jatiluhur}/documents", {"kind": "drawing", "filename": "potongan-melintang.pdf",
+                                                           "content_type": "application/pdf", "size": len(drawing)},
+                        token=registrar)
+    assert offered.status == 201, offered.text
+    assert post_file(offered.json["upload"], "potongan-melintang.pdf", "application/pdf", drawing) in (200, 201, 204)
+    eventually(lambda: http.get(f"/assets/{jatiluhur}/documents", token=registrar).json["items"][0]["status"] == "clean",
+               what="the drawing's scan")
+
+    # The head of the agency (an approver and viewer, no register role) reads the dam and its documents.
+    director = open_page()
+    login(director, demo("direktur.bendungan"))
+    director.goto(director.web + f"/dams/{jatiluhur}")
+    documents = director.get_by_role("region", name="Dokumen teknis")
+    row = documents.get_by_role("row").filter(has_text="potongan-melintang.pdf")
+    expect(row.get_by_role("cell", name="Gambar", exact=True)).to_be_visible()
+    with director.expect_download() as download:
+        row.get_by_role("button", name="Unduh potongan-melintang.pdf").click()
+    assert download.value.suggested_filename == "potongan-melintang.pdf"
+    assert open(download.value.path(), "rb").read() == drawing
+    # Neither a recording form nor a reading form for someone who holds no register role.
+    expect(director.get_by_text("Catat pemeriksaan")).to_have_count(0)
+    expect(director.get_by_text("Catat pembacaan satu hari")).to_have_count(0)
+    check_accessibility(director)
+
+    # The public sees the same dam without its documents, and the API keeps them from it too.
+    visitor = open_page()
+    visitor.goto(visitor.web + f"/dams/{jatiluhur}")
+    expect(visitor.get_by_role("heading", level=1, name="Bendungan Ir. H. Djuanda (Jatiluhur)")).to_be_visible()
+    expect(visitor.get_by_role("region", name="Dokumen teknis")).to_have_count(0)
+    assert http.get(f"/assets/{jatiluhur}/documents").status == 401

@@ -107,7 +107,7 @@ export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) 
 }
 
 function ReadingEntry({ dam, onSaved }: { dam: Dam; onSaved: () => void }) {
-  const { t, language } = useI18n();
+  const { t, language, day } = useI18n();
   const word = useWord();
   const action = useAction();
   const today = todayInJakarta();
@@ -152,7 +152,7 @@ function ReadingEntry({ dam, onSaved }: { dam: Dam; onSaved: () => void }) {
           ))}
         </div>
         <ProblemAlert error={action.error} />
-        {saved ? <Notice kind="success">{t("dams.reading_saved", { day: saved })}</Notice> : null}
+        {saved ? <Notice kind="success">{t("dams.reading_saved", { day: day(saved) })}</Notice> : null}
         <button type="submit" disabled={action.busy}>{t("dams.save_reading")}</button>
       </form>
     </details>
