@@ -32,7 +32,8 @@ def dam_id_by_name(http, name: str) -> str:
 
 def test_the_public_reads_the_register_and_a_dams_public_facts(open_page):
     visitor = open_page(width=360, height=780)  # a phone: the pages fit it
-    visitor.goto(visitor.web + "/dams")
+    visitor.goto(visitor.web + "/")
+    visitor.get_by_role("contentinfo").get_by_role("link", name="Register bendungan").click()
     table = visitor.get_by_role("table", name=re.compile("Bendungan"))
     expect(table.locator("tbody tr")).to_have_count(DEMO_DAMS)
     # The public sees no register code nor hazard class: those are staff columns.
@@ -41,7 +42,7 @@ def test_the_public_reads_the_register_and_a_dams_public_facts(open_page):
     assert page_width(visitor) <= 360, f"the register is {page_width(visitor)} px wide"
     check_accessibility(visitor)
 
-    visitor.get_by_label("Cari nama atau kode register").fill("Jatigede")
+    visitor.get_by_label("Cari nama, kode register atau wilayah sungai").fill("Jatigede")
     visitor.get_by_role("button", name="Cari", exact=True).click()
     expect(table.locator("tbody tr")).to_have_count(1)
     table.get_by_role("link", name="Bendungan Jatigede").click()
@@ -82,6 +83,12 @@ def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is
     expect(table.get_by_role("columnheader", name="Kode register")).to_be_visible()
     expect(table.get_by_role("cell", name="BDG-32.17-001")).to_be_visible()
     check_accessibility(operator)
+    search = operator.get_by_label("Cari nama, kode register atau wilayah sungai")
+    search.fill("citarum")  # the river basin: Jatiluhur, Saguling and Cirata
+    operator.get_by_role("button", name="Cari", exact=True).click()
+    expect(table.locator("tbody tr")).to_have_count(3)
+    operator.get_by_role("button", name="Hapus saringan").click()
+    expect(table.locator("tbody tr")).to_have_count(DEMO_DAMS)
     operator.get_by_label("Provinsi").select_option(label="Banten")
     expect(table.locator("tbody tr")).to_have_count(1)
     expect(table.get_by_role("link", name="Bendungan Karian")).to_be_visible()

@@ -201,6 +201,9 @@ export function Layout() {
               <Link to="/services">{t("nav.services")}</Link>
             </li>
             <li>
+              <Link to="/dams">{t("dams.nav")}</Link>
+            </li>
+            <li>
               <Link to="/regulations">{t("library.nav")}</Link>
             </li>
           </ul>
