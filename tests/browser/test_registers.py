@@ -60,21 +60,24 @@ def test_the_public_reads_the_register_and_a_dams_public_facts(open_page):
     check_accessibility(visitor)
 
 
-def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is_overdue(open_page, http):
-    # An inspection two months ago whose recommendation fell due a month ago, not yet done.
+def record_an_overdue_inspection(http, dam_id: str) -> str:
+    """An inspection two months ago whose recommendation fell due a month ago, not yet done;
+    answers its finding's text."""
     inspector = http.login(demo("inspektur.bendungan"))
-    saguling = dam_id_by_name(http, "Bendungan Saguling")
-    inspected = (today().date() - timedelta(days=60)).isoformat()
-    due = (today().date() - timedelta(days=30)).isoformat()
     finding = f"Retak rambut pada pelimpah {uuid.uuid4().hex[:4]}"
-    recorded = http.post(f"/assets/{saguling}/inspections", {
-        "kind": "periodic", "date": inspected, "inspectors": ["Wati", "Budi"],
+    recorded = http.post(f"/assets/{dam_id}/inspections", {
+        "kind": "periodic", "date": (today().date() - timedelta(days=60)).isoformat(), "inspectors": ["Wati", "Budi"],
         "findings": [{"text": finding, "severity": "high"}],
-        "recommendations": [{"text": "Tutup retak dengan injeksi epoksi", "due_date": due}],
+        "recommendations": [{"text": "Tutup retak dengan injeksi epoksi",
+                             "due_date": (today().date() - timedelta(days=30)).isoformat()}],
         "next_due": (today().date() + timedelta(days=300)).isoformat(),
     }, token=inspector)
     assert recorded.status == 201, recorded.text
+    return finding
 
+
+def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is_overdue(open_page, http):
+    finding = record_an_overdue_inspection(http, dam_id_by_name(http, "Bendungan Saguling"))
     operator = open_page()
     login(operator, demo("operator.bendungan"))
     operator.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Register bendungan").click()
@@ -113,6 +116,10 @@ def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is
     assert painted
     check_accessibility(operator)
 
+    follow_the_overdue_recommendation_up(operator, finding)
+
+
+def follow_the_overdue_recommendation_up(operator, finding: str) -> None:
     inspections = operator.get_by_role("region", name="Riwayat pemeriksaan")
     article = inspections.get_by_role("article").filter(has_text=finding)
     expect(article.get_by_role("cell", name=finding)).to_be_visible()
@@ -124,6 +131,7 @@ def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is
     row.get_by_role("button", name="Simpan").click()
     expect(row.locator(".badge", has_text="Selesai")).to_be_visible()
     expect(row.locator(".badge", has_text="Terlambat")).to_have_count(0)
+    expect(operator.get_by_text("Tidak ada yang terlambat untuk bendungan ini.")).to_be_visible()
     check_accessibility(operator)
 
 
