@@ -37,8 +37,7 @@ export function ReadingsChart({
     let live = true;
     void (async () => {
       try {
-        const { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } = await import("chart.js");
-        Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
+        const { Chart } = await import("./chartSetup");
         if (!live || !canvas.current) return;
         const labels = readings.map((r) => r.date);
         const lines = column === "level_m" ? thresholds : [];
