@@ -2,6 +2,10 @@
 import { useCallback } from "react";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/I18n";
+import type { components } from "../../api/schema";
+import type { DamStatus, ReadingColumn, RegulationStatus, RegulationType } from "./model";
+
+type Schemas = components["schemas"];
 
 const DAM_STATUS: Record<string, MessageKey> = {
   design: "dams.status.design",
@@ -9,14 +13,14 @@ const DAM_STATUS: Record<string, MessageKey> = {
   impoundment: "dams.status.impoundment",
   operating: "dams.status.operating",
   decommissioned: "dams.status.decommissioned",
-};
+} satisfies Record<DamStatus, MessageKey>;
 const DAM_TYPE: Record<string, MessageKey> = {
   earthfill: "dams.type.earthfill",
   rockfill: "dams.type.rockfill",
   concrete: "dams.type.concrete",
   composite: "dams.type.composite",
   other: "dams.type.other",
-};
+} satisfies Record<Schemas["CreateDamRequest"]["type"], MessageKey>;
 const PURPOSE: Record<string, MessageKey> = {
   irrigation: "dams.purpose.irrigation",
   water_supply: "dams.purpose.water_supply",
@@ -25,39 +29,39 @@ const PURPOSE: Record<string, MessageKey> = {
   fisheries: "dams.purpose.fisheries",
   tourism: "dams.purpose.tourism",
   other: "dams.purpose.other",
-};
+} satisfies Record<Schemas["CreateDamRequest"]["purposes"][number], MessageKey>;
 const HAZARD: Record<string, MessageKey> = {
   low: "dams.hazard.low",
   medium: "dams.hazard.medium",
   high: "dams.hazard.high",
   very_high: "dams.hazard.very_high",
-};
+} satisfies Record<Schemas["CreateDamRequest"]["hazard_class"], MessageKey>;
 const SEVERITY: Record<string, MessageKey> = {
   low: "dams.severity.low",
   medium: "dams.severity.medium",
   high: "dams.severity.high",
   critical: "dams.severity.critical",
-};
+} satisfies Record<Schemas["FindingIn"]["severity"], MessageKey>;
 const INSPECTION_KIND: Record<string, MessageKey> = {
   routine: "dams.inspection.kind.routine",
   periodic: "dams.inspection.kind.periodic",
   special: "dams.inspection.kind.special",
-};
+} satisfies Record<Schemas["InspectionRequest"]["kind"], MessageKey>;
 const FOLLOW_UP: Record<string, MessageKey> = {
   open: "dams.followup.open",
   in_progress: "dams.followup.in_progress",
   done: "dams.followup.done",
-};
+} satisfies Record<Schemas["FollowUpIn"]["status"], MessageKey>;
 const OBLIGATION: Record<string, MessageKey> = {
   open: "dams.obligation.open",
   overdue: "dams.obligation.overdue",
   met: "dams.obligation.met",
-};
+} satisfies Record<Schemas["ObligationOut"]["status"], MessageKey>;
 const EVERY: Record<string, MessageKey> = {
   month: "dams.every.month",
   quarter: "dams.every.quarter",
   year: "dams.every.year",
-};
+} satisfies Record<NonNullable<Schemas["CreateDamRequest"]["monitoring_every"]>, MessageKey>;
 const CHANGE: Record<string, MessageKey> = {
   registered: "dams.change.registered",
   edited: "dams.change.edited",
@@ -66,26 +70,26 @@ const CHANGE: Record<string, MessageKey> = {
   document_accepted: "dams.change.document_accepted",
   document_rejected: "dams.change.document_rejected",
   inspection_recorded: "dams.change.inspection_recorded",
-};
+} satisfies Record<Schemas["DamChangeOut"]["action"], MessageKey>;
 const DOCUMENT_KIND: Record<string, MessageKey> = {
   drawing: "dams.document.drawing",
   study: "dams.document.study",
   as_built_report: "dams.document.as_built_report",
   inspection_photo: "dams.document.inspection_photo",
   other: "dams.document.other",
-};
+} satisfies Record<Schemas["DamDocumentRequest"]["kind"], MessageKey>;
 const READING: Record<string, MessageKey> = {
   level_m: "dams.reading.level_m",
   inflow_m3s: "dams.reading.inflow_m3s",
   outflow_m3s: "dams.reading.outflow_m3s",
   rainfall_mm: "dams.reading.rainfall_mm",
   seepage_ls: "dams.reading.seepage_ls",
-};
+} satisfies Record<ReadingColumn, MessageKey>;
 const BAND: Record<string, MessageKey> = {
   waspada: "dams.band.waspada",
   siaga: "dams.band.siaga",
   awas: "dams.band.awas",
-};
+} satisfies Record<"waspada" | "siaga" | "awas", MessageKey>;
 const REG_TYPE: Record<string, MessageKey> = {
   law: "library.type.law",
   government_regulation: "library.type.government_regulation",
@@ -93,12 +97,12 @@ const REG_TYPE: Record<string, MessageKey> = {
   circular: "library.type.circular",
   guideline: "library.type.guideline",
   standard: "library.type.standard",
-};
+} satisfies Record<RegulationType, MessageKey>;
 const REG_STATUS: Record<string, MessageKey> = {
   in_force: "library.status.in_force",
   amended: "library.status.amended",
   revoked: "library.status.revoked",
-};
+} satisfies Record<RegulationStatus, MessageKey>;
 
 export const WORDS = {
   damStatus: DAM_STATUS, damType: DAM_TYPE, purpose: PURPOSE, hazard: HAZARD, severity: SEVERITY,
