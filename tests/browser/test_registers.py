@@ -311,17 +311,22 @@ def test_a_librarian_adds_an_entry_uploads_its_pdf_and_amends_it(open_page):
     check_accessibility(visitor)
 
 
-def test_a_dams_technical_document_downloads_for_staff_on_its_line_only(open_page, http):
+def test_a_dams_technical_document_is_uploaded_and_downloads_for_staff_on_its_line_only(open_page, http):
     jatiluhur = dam_id_by_name(http, "Bendungan Ir. H. Djuanda (Jatiluhur)")
-    registrar = http.login(demo("registrasi.bendungan"))
     drawing = files.pdf("Gambar potongan melintang bendungan utama")
-    offered = http.post(f"/assets/{jatiluhur}/documents", {"kind": "drawing", "filename": "potongan-melintang.pdf",
-                                                           "content_type": "application/pdf", "size": len(drawing)},
-                        token=registrar)
-    assert offered.status == 201, offered.text
-    assert post_file(offered.json["upload"], "potongan-melintang.pdf", "application/pdf", drawing) in (200, 201, 204)
-    eventually(lambda: http.get(f"/assets/{jatiluhur}/documents", token=registrar).json["items"][0]["status"] == "clean",
-               what="the drawing's scan")
+    registrar = open_page()
+    login(registrar, demo("registrasi.bendungan"))
+    registrar.goto(registrar.web + f"/dams/{jatiluhur}")
+    documents = registrar.get_by_role("region", name="Dokumen teknis")
+    documents.get_by_text("Tambah dokumen teknis").click()
+    documents.get_by_label("Jenis").select_option(label="Gambar")
+    documents.get_by_label("Berkas", exact=True).set_input_files(
+        {"name": "potongan-melintang.pdf", "mimeType": "application/pdf", "buffer": drawing})
+    check_accessibility(registrar)
+    documents.get_by_role("button", name="Unggah", exact=True).click()
+    uploaded = documents.get_by_role("row").filter(has_text="potongan-melintang.pdf")
+    expect(uploaded.locator(".badge")).to_have_text("Lolos pemeriksaan", timeout=60_000)
+    expect(uploaded.get_by_role("button", name="Unduh potongan-melintang.pdf")).to_be_visible()
 
     # The head of the agency (an approver and viewer, no register role) reads the dam and its documents.
     director = open_page()

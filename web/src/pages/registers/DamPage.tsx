@@ -91,7 +91,7 @@ function StaffDam({ dam, me }: { dam: Dam; me: ReturnType<typeof useAuth>["me"] 
           <InspectionForm damId={dam.id} onRecorded={(made) => inspections.setItems((items) => [made, ...items])} />
         ) : null}
       />
-      <DamDocuments damId={dam.id} />
+      <DamDocuments damId={dam.id} canUpload={canUpload} />
     </>
   );
 }

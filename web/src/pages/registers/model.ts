@@ -11,6 +11,7 @@ export type Dam = Schemas["DamOut"];
 export type DamList = Schemas["DamList"];
 export type DamChange = Schemas["DamChangeOut"];
 export type DamDocument = Schemas["DamDocumentOut"];
+export type DamDocumentRequest = Schemas["DamDocumentRequest"];
 export type InspectionList = Schemas["InspectionList"];
 export type DamDocumentList = Schemas["DamDocumentList"];
 export type RegulationList = Schemas["RegulationList"];
