@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from tests import files
 from tests.browser.conftest import check_accessibility, demo, fact, login, page_width
-from tests.support import eventually, post_file
 
 WIB = timezone(timedelta(hours=7))
 DEMO_DAMS = 5
