@@ -338,10 +338,21 @@ def test_a_dams_technical_document_is_uploaded_and_downloads_for_staff_on_its_li
         row.get_by_role("button", name="Unduh potongan-melintang.pdf").click()
     assert download.value.suggested_filename == "potongan-melintang.pdf"
     assert open(download.value.path(), "rb").read() == drawing
+    # Jatiluhur's report of three months ago is overdue (the demo's): summed at the top, marked in its table.
+    expect(director.get_by_role("region", name=re.compile("Terlambat"))).to_contain_text("1 laporan pemantauan terlambat")
+    obligations = director.get_by_role("region", name="Kewajiban pemantauan")
+    expect(obligations.locator("tr.row-overdue .badge")).to_have_text(["Terlambat"])
     # Neither a recording form nor a reading form for someone who holds no register role.
     expect(director.get_by_text("Catat pemeriksaan")).to_have_count(0)
     expect(director.get_by_text("Catat pembacaan satu hari")).to_have_count(0)
     check_accessibility(director)
+
+    # Jatigede's report of last month was approved: the obligation is met and names it.
+    jatigede = dam_id_by_name(http, "Bendungan Jatigede")
+    director.goto(director.web + f"/dams/{jatigede}")
+    met = director.get_by_role("region", name="Kewajiban pemantauan").locator("tbody tr").filter(has_text="Terpenuhi")
+    expect(met.get_by_role("link", name="Buka laporan")).to_have_attribute("href", re.compile(r"^/applications/app_"))
+    expect(director.get_by_role("region", name="Izin").get_by_role("link", name=re.compile("^Laporan pemantauan"))).to_be_visible()
 
     # The public sees the same dam without its documents, and the API keeps them from it too.
     visitor = open_page()
