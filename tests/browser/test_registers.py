@@ -360,3 +360,32 @@ def test_a_dams_technical_document_is_uploaded_and_downloads_for_staff_on_its_li
     expect(visitor.get_by_role("heading", level=1, name="Bendungan Ir. H. Djuanda (Jatiluhur)")).to_be_visible()
     expect(visitor.get_by_role("region", name="Dokumen teknis")).to_have_count(0)
     assert http.get(f"/assets/{jatiluhur}/documents").status == 401
+
+
+def test_a_registrar_changes_a_dams_thresholds_and_the_history_says_so(open_page, http):
+    karian = dam_id_by_name(http, "Bendungan Karian")  # the demo enters it with no thresholds
+    registrar = open_page()
+    login(registrar, demo("registrasi.bendungan"))
+    registrar.goto(registrar.web + f"/dams/{karian}")
+    technical = registrar.get_by_role("region", name="Data teknis")
+    expect(fact(technical, "Batas muka air")).to_have_text("—")
+    technical.get_by_text("Ubah data bendungan").click()
+    technical.get_by_label("Waspada", exact=True).fill("68,5")
+    technical.get_by_role("button", name="Simpan perubahan").click()
+    expect(technical.get_by_text("Isi ketiga batas, atau kosongkan semuanya.")).to_have_count(2)  # siaga and awas
+    technical.get_by_label("Siaga", exact=True).fill("70")
+    technical.get_by_label("Awas", exact=True).fill("71,25")
+    technical.get_by_label("Luas daerah tangkapan (km²)").fill("1.350")  # thousands, the Indonesian way
+    check_accessibility(registrar)
+    technical.get_by_role("button", name="Simpan perubahan").click()
+
+    expect(technical.get_by_text("Data bendungan tersimpan.")).to_be_visible()
+    expect(fact(technical, "Batas muka air")).to_have_text("Waspada 68,5 m · Siaga 70 m · Awas 71,25 m")
+    expect(fact(technical, "Luas daerah tangkapan")).to_have_text("1.350 km²")
+    history = registrar.get_by_role("region", name="Status dan riwayatnya")
+    edited = history.locator("tbody tr").filter(has_text="Diubah")
+    expect(edited).to_contain_text("Sari Registrasi Bendungan")
+    expect(edited).to_contain_text("catchment_km2: — → 1350")
+    stored = http.get(f"/assets/{karian}", token=http.login(demo("registrasi.bendungan"))).json
+    assert stored["thresholds"] == {"level_m": {"waspada": 68.5, "siaga": 70, "awas": 71.25}}
+    assert stored["catchment_km2"] == 1350

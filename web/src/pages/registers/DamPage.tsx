@@ -4,7 +4,7 @@
  * and history, the permits that moved it, monitoring obligations, readings, inspections and
  * technical documents. The public sees its public facts only (the API decides: `access`).
  */
-import { useMemo } from "react";
+import { useMemo, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { api, call } from "../../api/client";
 import { holds, useAuth } from "../../auth/Auth";
@@ -16,6 +16,7 @@ import { todayInJakarta } from "../../i18n/format";
 import { useI18n } from "../../i18n/I18n";
 import { Fact } from "../applications/shared";
 import { DamDocuments } from "./DamDocuments";
+import { DamEditForm } from "./DamEditForm";
 import { DamInspections } from "./DamInspections";
 import { DamReadings } from "./DamReadings";
 import { InspectionForm } from "./InspectionForm";
@@ -36,12 +37,12 @@ export default function DamPage() {
       </nav>
       <ProblemAlert error={dam.error} />
       {dam.loading && !found ? <Loading /> : null}
-      {found ? <DamView dam={found} /> : null}
+      {found ? <DamView dam={found} onChanged={dam.set} /> : null}
     </div>
   );
 }
 
-function DamView({ dam }: { dam: Dam }) {
+function DamView({ dam, onChanged }: { dam: Dam; onChanged: (dam: Dam) => void }) {
   const { t } = useI18n();
   const { me } = useAuth();
   const staff = dam.access === "staff";
@@ -51,7 +52,7 @@ function DamView({ dam }: { dam: Dam }) {
       <p className="lead">
         <Badge kind="damStatus" value={dam.status} /> {dam.register_code ? <span className="code">{dam.register_code}</span> : null}
       </p>
-      {staff ? <StaffDam dam={dam} me={me} /> : (
+      {staff ? <StaffDam dam={dam} me={me} onChanged={onChanged} /> : (
         <>
           <Notice>{t("dams.public_only")}</Notice>
           <TechnicalData dam={dam} />
@@ -62,7 +63,7 @@ function DamView({ dam }: { dam: Dam }) {
   );
 }
 
-function StaffDam({ dam, me }: { dam: Dam; me: ReturnType<typeof useAuth>["me"] }) {
+function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useAuth>["me"]; onChanged: (dam: Dam) => void }) {
   const path = { params: { path: { id: dam.id } } };
   const history = useAsync(() => call(api().GET("/assets/{id}/history", path)), [dam.id, dam.version]);
   const obligations = useAsync(() => call(api().GET("/assets/{id}/obligations", path)), [dam.id]);
@@ -77,7 +78,7 @@ function StaffDam({ dam, me }: { dam: Dam; me: ReturnType<typeof useAuth>["me"] 
         loading={inspections.loading || obligations.loading}
         overdue={overdueAt(inspections.items, obligations.data?.items ?? [], todayInJakarta())}
       />
-      <TechnicalData dam={dam} />
+      <TechnicalData dam={dam}>{holds(me, "dam_registrar") ? <DamEditForm dam={dam} onSaved={onChanged} /> : null}</TechnicalData>
       <Location dam={dam} />
       <StatusHistory changes={history.data?.items} error={history.error} loading={history.loading} />
       <Permits changes={history.data?.items ?? []} obligations={obligations.data?.items ?? []} />
@@ -116,7 +117,7 @@ function measure(value: number | null | undefined, unit: string, number: (n: num
   return value === null || value === undefined ? "—" : `${number(value)} ${unit}`;
 }
 
-function TechnicalData({ dam }: { dam: Dam }) {
+function TechnicalData({ dam, children }: { dam: Dam; children?: ReactNode }) {
   const { t, number } = useI18n();
   const word = useWord();
   const staff = dam.access === "staff";
@@ -145,6 +146,7 @@ function TechnicalData({ dam }: { dam: Dam }) {
           </>
         ) : null}
       </dl>
+      {children}
     </section>
   );
 }
