@@ -114,8 +114,28 @@ def test_staff_filter_the_register_and_read_a_dams_chart_inspections_and_what_is
         "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0)")
     assert painted
     check_accessibility(operator)
+    the_range_is_checked(operator)
 
     follow_the_overdue_recommendation_up(operator, finding)
+
+
+def the_range_is_checked(operator) -> None:
+    """A range the wrong way round is refused before asking; one longer than a year, by the API,
+    said beside the range."""
+    readings = operator.get_by_role("region", name="Pembacaan harian")
+    to = readings.get_by_label("Sampai", exact=True).input_value()
+    readings.get_by_label("Dari", exact=True).fill((today().date() + timedelta(days=1)).isoformat())
+    readings.get_by_role("button", name="Tampilkan").click()
+    expect(readings.get_by_role("alert")).to_have_text("Tanggal awal harus sebelum atau sama dengan tanggal akhir.")
+    operator.expect_console_errors(re.compile(r"status of 422"))
+    readings.get_by_label("Dari", exact=True).fill((today().date() - timedelta(days=800)).isoformat())
+    readings.get_by_role("button", name="Tampilkan").click()
+    expect(readings.get_by_role("alert")).to_contain_text("366")
+    readings.get_by_label("Dari", exact=True).fill((today().date() - timedelta(days=29)).isoformat())
+    readings.get_by_label("Sampai", exact=True).fill(to)
+    readings.get_by_role("button", name="Tampilkan").click()
+    expect(readings.get_by_role("alert")).to_have_count(0)
+    expect(readings.locator("canvas")).to_be_visible()
 
 
 def follow_the_overdue_recommendation_up(operator, finding: str) -> None:
@@ -155,6 +175,7 @@ def test_a_csv_import_with_a_bad_row_names_it_at_its_row_and_imports_nothing(ope
     bad_row = shown.get_by_role("row").filter(has=operator.get_by_role("rowheader", name="3", exact=True))
     expect(bad_row).to_contain_text("tinggi")
     expect(bad_row).to_contain_text("Muka air waduk (m dpl)")
+    expect(bad_row).to_contain_text("harus berupa angka")  # the API's words, in the reader's language
     expect(bad_row).to_have_class("row-bad")
     for good in ("2", "4"):
         expect(shown.get_by_role("row").filter(has=operator.get_by_role("rowheader", name=good, exact=True))).not_to_have_class("row-bad")

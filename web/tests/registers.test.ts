@@ -1,8 +1,9 @@
 /** The registers' own reckonings: what is overdue at a dam, a CSV file's rows beside the API's problems, days and links. */
 import { describe, expect, it } from "vitest";
-import { daysBefore, levelThresholds, mapLink, overdueAt, regionKey, rowsWithProblems, type Dam, type Inspection, type Obligation } from "../src/pages/registers/model";
+import { daysBefore, levelThresholds, mapLink, overdueAt, problemWords, regionKey, rowsWithProblems, type Dam, type Inspection, type Obligation } from "../src/pages/registers/model";
 import { shortDay } from "../src/pages/registers/ReadingsChart";
 import { en, id } from "../src/i18n/messages/registers";
+import { translator } from "../src/i18n/catalogue";
 
 function inspection(date: string, nextDue: string | null, overdue: boolean[]): Inspection {
   return {
@@ -88,5 +89,17 @@ describe("the registers' strings", () => {
       expect(en[key], key).toBeTruthy();
       expect(names(en[key]), key).toEqual(names(id[key]));
     }
+  });
+});
+
+describe("a field problem in the reader's words", () => {
+  const t = translator("id");
+
+  it("shows the API's own sentence for the register's generic checks", () => {
+    expect(problemWords({ field: "row 3.level_m", code: "invalid", detail: "harus berupa angka" }, t)).toBe("harus berupa angka");
+  });
+
+  it("words a rule the catalogues know from its code", () => {
+    expect(problemWords({ field: "date", code: "required", detail: "is required" }, t)).toBe(t("rule.required"));
   });
 });

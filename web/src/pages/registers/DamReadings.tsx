@@ -4,7 +4,7 @@
  */
 import { useMemo, useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
-import { ApiError, fieldMessage } from "../../api/problems";
+import { ApiError } from "../../api/problems";
 import { EmptyState, Loading, Notice, ProblemAlert } from "../../components/Feedback";
 import { Input } from "../../components/Input";
 import { parseDecimal } from "../../forms/rules";
@@ -13,7 +13,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { todayInJakarta } from "../../i18n/format";
 import { useI18n } from "../../i18n/I18n";
 import {
-  CSV_HEADER, READING_COLUMNS, daysBefore, levelThresholds, rowsWithProblems,
+  CSV_HEADER, READING_COLUMNS, daysBefore, levelThresholds, problemWords, rowsWithProblems,
   type CsvRow, type Dam, type ReadingColumn, type ReadingRequest,
 } from "./model";
 import { ReadingsChart } from "./ReadingsChart";
@@ -35,15 +35,24 @@ export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) 
   const thresholds = useMemo(() => levelThresholds(dam), [dam]);
   const items = useMemo(() => readings.data?.items ?? [], [readings.data]);
 
+  const [rangeError, setRangeError] = useState<string | null>(null);
   function show(event: FormEvent) {
     event.preventDefault();
+    if (!typed.from || !typed.to || typed.from > typed.to) {
+      setRangeError(t("dams.range_order"));
+      return;
+    }
+    setRangeError(null);
     setRange(typed);
   }
+  // The API's own limits (a year at most) are said beside the range, not as a bare "not right".
+  const apiRange = readings.error instanceof ApiError ? readings.error.fieldErrors.find((e) => e.field === "to" || e.field === "from") : undefined;
+  const rangeProblem = rangeError ?? (apiRange ? problemWords(apiRange, t) : null);
 
   return (
     <section className="card" aria-labelledby="readings-heading">
       <h2 id="readings-heading">{t("dams.readings")}</h2>
-      <form className="filters" onSubmit={show} aria-label={t("dams.readings_range")}>
+      <form className="filters" onSubmit={show} noValidate aria-label={t("dams.readings_range")}>
         <div className="filter">
           <label htmlFor="readings-from">{t("dams.from")}</label>
           <input id="readings-from" type="date" value={typed.from} max={today} onChange={(e) => setTyped({ ...typed, from: e.target.value })} />
@@ -62,7 +71,7 @@ export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) 
         </div>
         <button type="submit" className="button-secondary">{t("dams.show")}</button>
       </form>
-      <ProblemAlert error={readings.error} />
+      {rangeProblem ? <p className="field-error" role="alert">{rangeProblem}</p> : <ProblemAlert error={readings.error} />}
       {readings.loading && !readings.data ? <Loading /> : null}
       {readings.data && items.length === 0 ? <EmptyState>{t("dams.readings_none")}</EmptyState> : null}
       {items.length > 0 ? (
@@ -195,7 +204,7 @@ function ReadingImport({ dam, onImported }: { dam: Dam; onImported: () => void }
       onImported();
     } catch (failure) {
       if (failure instanceof ApiError && failure.fieldErrors.length > 0) {
-        setBad(rowsWithProblems(file.text, failure.fieldErrors.map((e) => ({ field: e.field, message: fieldMessage(e, t) }))));
+        setBad(rowsWithProblems(file.text, failure.fieldErrors.map((e) => ({ field: e.field, message: problemWords(e, t) }))));
       } else {
         setError(failure);
       }

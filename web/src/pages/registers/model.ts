@@ -4,6 +4,8 @@
  * problems the API named, the span of days a chart shows, the link to a map.
  */
 import type { components } from "../../api/schema";
+import { fieldMessage, type FieldError } from "../../api/problems";
+import type { Translate } from "../../i18n/catalogue";
 
 type Schemas = components["schemas"];
 
@@ -109,4 +111,13 @@ export function levelThresholds(dam: Dam): { band: "waspada" | "siaga" | "awas";
 /** Region codes as the register writes them (32.14.03) → the master data's keys (321403). */
 export function regionKey(code: string | null | undefined): string {
   return (code ?? "").replace(/\./g, "");
+}
+
+/**
+ * A field problem in the reader's words. The catalogues word the rules they know by `code`; the
+ * register's own checks (a CSV row's cell, a range of days) come as the generic `invalid`, whose
+ * `detail` the API says in the reader's language (chalicelib/domain/messages.py): that is shown.
+ */
+export function problemWords(error: FieldError, t: Translate): string {
+  return error.code === "invalid" && error.detail ? error.detail : fieldMessage(error, t);
 }
