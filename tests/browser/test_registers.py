@@ -264,8 +264,13 @@ def test_an_inspector_records_an_inspection_with_a_finding_and_a_recommendation(
     inspections.get_by_label("Temuan 1", exact=True).fill(finding)
     inspections.get_by_label("Tingkat temuan 1", exact=True).select_option(label="Kritis")
     inspections.get_by_label("Rekomendasi 1", exact=True).fill("Pasang pisometer tambahan")
-    inspections.get_by_label("Batas waktu rekomendasi 1", exact=True).fill(due)
+    # Due before the day inspected: refused, and said beside that recommendation's date.
+    inspector.expect_console_errors(re.compile(r"status of 422"))
+    inspections.get_by_label("Batas waktu rekomendasi 1", exact=True).fill((today().date() - timedelta(days=3)).isoformat())
+    inspections.get_by_role("button", name="Simpan pemeriksaan").click()
+    expect(inspections.locator(".field-error")).to_have_text(["harus sama dengan atau sesudah tanggal inspeksi"])
     check_accessibility(inspector)
+    inspections.get_by_label("Batas waktu rekomendasi 1", exact=True).fill(due)
     inspections.get_by_role("button", name="Simpan pemeriksaan").click()
 
     expect(inspector.get_by_text("Pemeriksaan tercatat.")).to_be_visible()

@@ -1,9 +1,10 @@
 /** The registers' own reckonings: what is overdue at a dam, a CSV file's rows beside the API's problems, days and links. */
 import { describe, expect, it } from "vitest";
-import { daysBefore, levelThresholds, mapLink, overdueAt, problemWords, regionKey, rowsWithProblems, type Dam, type Inspection, type Obligation } from "../src/pages/registers/model";
+import { daysBefore, fieldWords, levelThresholds, mapLink, overdueAt, problemWords, regionKey, rowsWithProblems, type Dam, type Inspection, type Obligation } from "../src/pages/registers/model";
 import { shortDay } from "../src/pages/registers/ReadingsChart";
 import { en, id } from "../src/i18n/messages/registers";
 import { translator } from "../src/i18n/catalogue";
+import { ApiError } from "../src/api/problems";
 
 function inspection(date: string, nextDue: string | null, overdue: boolean[]): Inspection {
   return {
@@ -101,5 +102,23 @@ describe("a field problem in the reader's words", () => {
 
   it("words a rule the catalogues know from its code", () => {
     expect(problemWords({ field: "date", code: "required", detail: "is required" }, t)).toBe(t("rule.required"));
+  });
+});
+
+describe("a failed request's field problems by field", () => {
+  it("names a list's item the same way whichever way the API wrote it", () => {
+    const error = new ApiError(422, {
+      type: "about:blank", title: "Unprocessable", status: 422, detail: "x",
+      errors: [
+        { field: "recommendations[0].due_date", code: "invalid", detail: "harus sama dengan atau sesudah tanggal inspeksi" },
+        { field: "findings.1.text", code: "required", detail: "is required" },
+      ],
+    } as never);
+    const t = translator("id");
+    expect(fieldWords(error, t)).toEqual({
+      "recommendations.0.due_date": "harus sama dengan atau sesudah tanggal inspeksi",
+      "findings.1.text": t("rule.required"),
+    });
+    expect(fieldWords(new Error("no"), t)).toEqual({});
   });
 });

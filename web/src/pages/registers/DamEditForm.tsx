@@ -11,7 +11,7 @@ import { parseDecimal } from "../../forms/rules";
 import { useAction } from "../../hooks/useAction";
 import { useI18n } from "../../i18n/I18n";
 import type { components } from "../../api/schema";
-import { levelThresholds, type Dam } from "./model";
+import { fieldWords, levelThresholds, type Dam } from "./model";
 import { useWord } from "./words";
 
 type Patch = components["schemas"]["PatchDamRequest"];
@@ -78,7 +78,7 @@ export function DamEditForm({ dam, onSaved }: { dam: Dam; onSaved: (dam: Dam) =>
     if (ok) setSaved(true);
   }
 
-  const errors = action.fieldErrors;
+  const errors = { ...action.fieldErrors, ...fieldWords(action.error, t) };
   return (
     <details className="dam-edit">
       <summary>{t("dams.edit")}</summary>

@@ -13,7 +13,7 @@ import { useAsync } from "../../hooks/useAsync";
 import { todayInJakarta } from "../../i18n/format";
 import { useI18n } from "../../i18n/I18n";
 import {
-  CSV_HEADER, READING_COLUMNS, daysBefore, levelThresholds, problemWords, rowsWithProblems,
+  CSV_HEADER, READING_COLUMNS, daysBefore, fieldWords, levelThresholds, problemWords, rowsWithProblems,
   type CsvRow, type Dam, type ReadingColumn, type ReadingRequest,
 } from "./model";
 import { ReadingsChart } from "./ReadingsChart";
@@ -148,16 +148,17 @@ function ReadingEntry({ dam, onSaved }: { dam: Dam; onSaved: () => void }) {
     }
   }
 
+  const errors = { ...action.fieldErrors, ...fieldWords(action.error, t) };
   return (
     <details className="reading-entry">
       <summary>{t("dams.enter_reading")}</summary>
       <form onSubmit={save} noValidate>
         <Input label={t("dams.date")} type="date" value={date} max={today} required
-          onChange={(e) => setDate(e.target.value)} error={action.fieldErrors.date} />
+          onChange={(e) => setDate(e.target.value)} error={errors.date} />
         <div className="reading-grid">
           {READING_COLUMNS.map((name) => (
             <Input key={name} label={word("reading", name)} inputMode="decimal" value={values[name]}
-              onChange={(e) => setValues({ ...values, [name]: e.target.value })} error={action.fieldErrors[name]} />
+              onChange={(e) => setValues({ ...values, [name]: e.target.value })} error={errors[name]} />
           ))}
         </div>
         <ProblemAlert error={action.error} />

@@ -6,13 +6,19 @@ import { Input, TextArea } from "../../components/Input";
 import { useAction } from "../../hooks/useAction";
 import { todayInJakarta } from "../../i18n/format";
 import { useI18n } from "../../i18n/I18n";
-import type { Inspection, InspectionRequest } from "./model";
+import { fieldWords, type Inspection, type InspectionRequest } from "./model";
 import { useWord } from "./words";
 
 type Kind = InspectionRequest["kind"];
 type Severity = NonNullable<InspectionRequest["findings"]>[number]["severity"];
 const KINDS: Kind[] = ["routine", "periodic", "special"];
 const SEVERITIES: Severity[] = ["low", "medium", "high", "critical"];
+
+function withoutEmptyTail<T>(rows: T[], empty: (row: T) => boolean): T[] {
+  let end = rows.length;
+  while (end > 0 && empty(rows[end - 1] as T)) end -= 1;
+  return rows.slice(0, end);
+}
 
 export function InspectionForm({ damId, onRecorded }: { damId: string; onRecorded: (inspection: Inspection) => void }) {
   const { t } = useI18n();
@@ -37,8 +43,10 @@ export function InspectionForm({ damId, onRecorded }: { damId: string; onRecorde
       cause: kind === "special" ? cause.trim() || null : null,
       date,
       inspectors: inspectors.split(/[\n,]/).map((name) => name.trim()).filter(Boolean),
-      findings: findings.filter((f) => f.text.trim()).map((f) => ({ text: f.text.trim(), severity: f.severity })),
-      recommendations: recommendations.filter((r) => r.text.trim()).map((r) => ({ text: r.text.trim(), due_date: r.due_date })),
+      // Rows left empty at the end are not sent; one left empty between others is (and refused there).
+      findings: withoutEmptyTail(findings, (f) => !f.text.trim()).map((f) => ({ text: f.text.trim(), severity: f.severity })),
+      recommendations: withoutEmptyTail(recommendations, (r) => !r.text.trim() && !r.due_date)
+        .map((r) => ({ text: r.text.trim(), due_date: r.due_date })),
       next_due: nextDue || null,
     };
     const ok = await action.run(async () => onRecorded(await call(api().POST("/assets/{id}/inspections", { params: { path: { id: damId } }, body }))));
@@ -52,7 +60,7 @@ export function InspectionForm({ damId, onRecorded }: { damId: string; onRecorde
     }
   }
 
-  const errors = action.fieldErrors;
+  const errors = { ...action.fieldErrors, ...fieldWords(action.error, t) };
   return (
     <>
       {recorded ? <Notice kind="success">{t("dams.inspection_recorded")}</Notice> : null}

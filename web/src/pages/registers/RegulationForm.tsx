@@ -11,7 +11,7 @@ import { Notice, ProblemAlert } from "../../components/Feedback";
 import { Input, TextArea } from "../../components/Input";
 import { useAction } from "../../hooks/useAction";
 import { useI18n } from "../../i18n/I18n";
-import { REGULATION_STATUSES, REGULATION_TYPES, type Regulation, type RegulationRequest, type RegulationStatus, type RegulationType } from "./model";
+import { REGULATION_STATUSES, REGULATION_TYPES, fieldWords, type Regulation, type RegulationRequest, type RegulationStatus, type RegulationType } from "./model";
 import { useWord } from "./words";
 
 interface Draft {
@@ -97,7 +97,7 @@ export function NewRegulation() {
 
   return (
     <form onSubmit={save} noValidate className="card">
-      <RegulationFields draft={draft} setDraft={setDraft} errors={action.fieldErrors} />
+      <RegulationFields draft={draft} setDraft={setDraft} errors={{ ...action.fieldErrors, ...fieldWords(action.error, t) }} />
       <ProblemAlert error={action.error} />
       <button type="submit" disabled={action.busy}>{t("library.add_save")}</button>
     </form>
@@ -126,7 +126,7 @@ export function RegulationEditor({ entry, onChanged, reload }: { entry: Regulati
       <details>
         <summary>{t("library.amend")}</summary>
         <form onSubmit={save} noValidate>
-          <RegulationFields draft={draft} setDraft={setDraft} errors={action.fieldErrors} />
+          <RegulationFields draft={draft} setDraft={setDraft} errors={{ ...action.fieldErrors, ...fieldWords(action.error, t) }} />
           <ProblemAlert error={action.error} />
           <button type="submit" disabled={action.busy}>{t("library.amend_save")}</button>
         </form>

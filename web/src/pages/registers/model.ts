@@ -4,7 +4,7 @@
  * problems the API named, the span of days a chart shows, the link to a map.
  */
 import type { components } from "../../api/schema";
-import { fieldMessage, type FieldError } from "../../api/problems";
+import { ApiError, fieldMessage, type FieldError } from "../../api/problems";
 import type { Translate } from "../../i18n/catalogue";
 
 type Schemas = components["schemas"];
@@ -120,4 +120,16 @@ export function regionKey(code: string | null | undefined): string {
  */
 export function problemWords(error: FieldError, t: Translate): string {
   return error.code === "invalid" && error.detail ? error.detail : fieldMessage(error, t);
+}
+
+/** A failed request's field problems by field, in the reader's words (see problemWords). */
+export function fieldWords(error: unknown, t: Translate): Record<string, string> {
+  const found: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return found;
+  for (const item of error.fieldErrors) {
+    // The API names a list's item as `findings.0.text` (its schema) or `findings[0].text` (its rules).
+    const field = item.field.replace(/\[(\d+)\]/g, ".$1");
+    if (!(field in found)) found[field] = problemWords(item, t);
+  }
+  return found;
 }
