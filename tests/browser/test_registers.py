@@ -306,10 +306,14 @@ def test_a_librarian_adds_an_entry_uploads_its_pdf_and_amends_it(open_page):
     librarian.get_by_label(re.compile("^Judul")).fill("Pedoman Uji Pemantauan Rembesan")
     librarian.get_by_label("Topik", exact=True).fill("rembesan, pemantauan")
     librarian.get_by_label("Ringkasan", exact=True).fill("Ringkasan pertama.")
+    librarian.get_by_label('Tambahkan ke "Mengubah" dari perpustakaan').select_option(value="reg_pedoman-kkb-2003")
+    expect(librarian.get_by_label("Mengubah", exact=True)).to_have_value("reg_pedoman-kkb-2003")
     check_accessibility(librarian)
     librarian.get_by_role("button", name="Simpan peraturan").click()
 
     expect(librarian.get_by_role("heading", level=1, name=re.compile(number))).to_be_visible()
+    amends = librarian.get_by_role("region", name="Perubahan dan pencabutan")
+    expect(amends.get_by_role("link", name="Pedoman 05/KPTS/2003")).to_be_visible()
     librarian.get_by_label("Unggah dokumen PDF").set_input_files(
         {"name": "pedoman.pdf", "mimeType": "application/pdf", "buffer": files.pdf(f"Pedoman ini memuat {word}.")})
     expect(librarian.get_by_role("link", name="Unduh dokumen (PDF)")).to_be_visible(timeout=60_000)
@@ -326,6 +330,13 @@ def test_a_librarian_adds_an_entry_uploads_its_pdf_and_amends_it(open_page):
     expect(librarian.get_by_text(re.compile(r"Ini versi \d+ entri ini .*bukan yang terkini"))).to_be_visible()
     expect(about.get_by_text("Ringkasan pertama.", exact=True)).to_be_visible()
     check_accessibility(librarian)
+
+    # The guideline it amends now says so, and links back.
+    librarian.goto(librarian.web + "/regulations/reg_pedoman-kkb-2003")
+    expect(fact(librarian, "Status")).to_have_text("Diubah")
+    amended_by = librarian.get_by_role("region", name="Perubahan dan pencabutan")
+    expect(amended_by.get_by_role("heading", name="Diubah oleh")).to_be_visible()
+    expect(amended_by.get_by_role("link", name=re.compile(number))).to_be_visible()
 
     # Anyone finds it by a word of its document's own text.
     visitor = open_page()

@@ -11,8 +11,9 @@ import { Notice, ProblemAlert } from "../../components/Feedback";
 import { Input, TextArea } from "../../components/Input";
 import { useAction } from "../../hooks/useAction";
 import { useI18n } from "../../i18n/I18n";
-import { REGULATION_STATUSES, REGULATION_TYPES, fieldWords, type Regulation, type RegulationRequest, type RegulationStatus, type RegulationType } from "./model";
-import { useWord } from "./words";
+import { REGULATION_STATUSES, REGULATION_TYPES, fieldWords, type Regulation, type RegulationRequest, type RegulationSummary, type RegulationStatus, type RegulationType } from "./model";
+import { useCitation, useWord } from "./words";
+import { useAsync } from "../../hooks/useAsync";
 
 interface Draft {
   type: RegulationType;
@@ -74,9 +75,59 @@ function RegulationFields({ draft, setDraft, errors }: { draft: Draft; setDraft:
       </div>
       <Input label={t("library.topics")} help={t("library.comma_help")} value={draft.topics} onChange={set("topics")} error={errors.topics} />
       <TextArea label={t("library.summary")} rows={4} value={draft.summary} onChange={set("summary")} error={errors.summary} />
-      <Input label={t("library.amends")} help={t("library.ids_help")} value={draft.amends} onChange={set("amends")} error={errors.amends} />
-      <Input label={t("library.revokes")} help={t("library.ids_help")} value={draft.revokes} onChange={set("revokes")} error={errors.revokes} />
+      <LinkField name="amends" label={t("library.amends")} draft={draft} setDraft={setDraft} error={errors.amends} />
+      <LinkField name="revokes" label={t("library.revokes")} draft={draft} setDraft={setDraft} error={errors.revokes} />
     </>
+  );
+}
+
+let entries: Promise<RegulationSummary[]> | null = null;
+
+const LINKABLE_PAGES = 5;
+
+/** The library's entries to link to: its first pages (100 a page: the library holds a few hundred). */
+async function readLibrary(): Promise<RegulationSummary[]> {
+  const found: RegulationSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < LINKABLE_PAGES; page += 1) {
+    const answer = await call(api().GET("/regulations", { params: { query: { limit: 100, cursor } } }));
+    found.push(...answer.items);
+    if (!answer.next_cursor) break;
+    cursor = answer.next_cursor;
+  }
+  return found;
+}
+
+function libraryEntries(): Promise<RegulationSummary[]> {
+  entries ??= readLibrary().catch((error: unknown) => {
+    entries = null;
+    throw error;
+  });
+  return entries;
+}
+
+/** The ids an entry amends or revokes: typed, or added from a list of the library's entries. */
+function LinkField({ name, label, draft, setDraft, error }: {
+  name: "amends" | "revokes"; label: string; draft: Draft; setDraft: (d: Draft) => void; error: string | undefined;
+}) {
+  const { t } = useI18n();
+  const cite = useCitation();
+  const found = useAsync(() => libraryEntries(), []);
+  const chosen = list(draft[name]);
+  return (
+    <div className="link-field">
+      <Input label={label} help={t("library.ids_help")} value={draft[name]} error={error}
+        onChange={(e) => setDraft({ ...draft, [name]: e.target.value })} />
+      <div className="field">
+        <label htmlFor={`add-${name}`}>{t("library.add_link", { what: label })}</label>
+        <select id={`add-${name}`} value="" onChange={(e) => e.target.value && setDraft({ ...draft, [name]: [...chosen, e.target.value].join(", ") })}>
+          <option value="">{t("library.choose")}</option>
+          {(found.data ?? []).filter((entry) => !chosen.includes(entry.id)).map((entry) => (
+            <option key={entry.id} value={entry.id}>{cite(entry)}: {entry.title}</option>
+          ))}
+        </select>
+      </div>
+    </div>
   );
 }
 
@@ -91,6 +142,7 @@ export function NewRegulation() {
     event.preventDefault();
     await action.run(async () => {
       const made = await call(api().POST("/regulations", { body: bodyOf(draft) }));
+      entries = null; // the list to link from has one more entry
       navigate(`/regulations/${made.id}`);
     });
   }
