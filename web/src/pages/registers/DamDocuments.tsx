@@ -10,6 +10,7 @@ import { usePagedList } from "../../hooks/usePagedList";
 import { useI18n } from "../../i18n/I18n";
 import type { DamDocument, DamDocumentList, DamDocumentRequest } from "./model";
 import { useWord } from "./words";
+import { Table } from "./Table";
 
 const WATCH_EVERY_MS = 1500;
 
@@ -49,37 +50,24 @@ export function DamDocuments({ damId, canUpload }: { damId: string; canUpload: b
       {list.loading && list.items.length === 0 ? <Loading /> : null}
       {!list.loading && list.items.length === 0 ? <EmptyState>{t("dams.documents_none")}</EmptyState> : null}
       {list.items.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("dams.documents_caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.document")}</th>
-                <th scope="col">{t("dams.document_kind")}</th>
-                <th scope="col">{t("dams.document_status")}</th>
-                <th scope="col">{t("dams.document_added")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((doc) => (
-                <tr key={doc.document_id}>
-                  <td>
-                    {doc.status === "clean" ? (
-                      <button type="button" className="link-button" disabled={download.busy} onClick={() => void open(doc)}>
-                        {t("dams.download", { name: doc.filename })}
-                      </button>
-                    ) : doc.filename}
-                    <span className="meta"> · {bytes(doc.size)}</span>
-                    {doc.reason ? <p className="field-error">{doc.reason}</p> : null}
-                  </td>
-                  <td>{word("documentKind", doc.kind)}</td>
-                  <td><DocumentBadge status={doc.status} /></td>
-                  <td>{doc.uploaded_by} · {dateTime(doc.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.documents_caption")} headers={[t("dams.document"), t("dams.document_kind"), t("dams.document_status"), t("dams.document_added")]}>
+          {list.items.map((doc) => (
+            <tr key={doc.document_id}>
+              <td>
+                {doc.status === "clean" ? (
+                  <button type="button" className="link-button" disabled={download.busy} onClick={() => void open(doc)}>
+                    {t("dams.download", { name: doc.filename })}
+                  </button>
+                ) : doc.filename}
+                <span className="meta"> · {bytes(doc.size)}</span>
+                {doc.reason ? <p className="field-error">{doc.reason}</p> : null}
+              </td>
+              <td>{word("documentKind", doc.kind)}</td>
+              <td><DocumentBadge status={doc.status} /></td>
+              <td>{doc.uploaded_by} · {dateTime(doc.created_at)}</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       <MoreButton list={list} />
     </section>

@@ -12,6 +12,7 @@ import type { PagedList } from "../../hooks/usePagedList";
 import { useI18n } from "../../i18n/I18n";
 import type { FollowUpStatus, Inspection, Recommendation } from "./model";
 import { Badge, useWord } from "./words";
+import { Table } from "./Table";
 
 export function DamInspections({
   damId,
@@ -64,44 +65,21 @@ function InspectionItem({
         {inspection.next_due ? ` · ${t("dams.next_due", { day: day(inspection.next_due) })}` : null}
       </p>
       {inspection.findings.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("dams.findings")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.finding")}</th>
-                <th scope="col">{t("dams.severity")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {inspection.findings.map((finding, index) => (
-                <tr key={index}>
-                  <td>{finding.text}</td>
-                  <td><Badge kind="severity" value={finding.severity} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.findings")} headers={[t("dams.finding"), t("dams.severity")]}>
+          {inspection.findings.map((finding, index) => (
+            <tr key={index}>
+              <td>{finding.text}</td>
+              <td><Badge kind="severity" value={finding.severity} /></td>
+            </tr>
+          ))}
+        </Table>
       ) : <p className="meta">{t("dams.findings_none")}</p>}
       {inspection.recommendations.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("dams.recommendations")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.recommendation")}</th>
-                <th scope="col">{t("dams.due_date")}</th>
-                <th scope="col">{t("dams.followup")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {inspection.recommendations.map((rec) => (
-                <RecommendationRow key={rec.index} damId={damId} inspection={inspection} rec={rec} canFollowUp={canFollowUp} onChanged={onChanged} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.recommendations")} headers={[t("dams.recommendation"), t("dams.due_date"), t("dams.followup")]}>
+          {inspection.recommendations.map((rec) => (
+            <RecommendationRow key={rec.index} damId={damId} inspection={inspection} rec={rec} canFollowUp={canFollowUp} onChanged={onChanged} />
+          ))}
+        </Table>
       ) : null}
     </article>
   );

@@ -23,6 +23,7 @@ import { InspectionForm } from "./InspectionForm";
 import { levelThresholds, mapLink, overdueAt, type Dam, type DamChange, type Inspection, type InspectionList, type Obligation } from "./model";
 import { regionNames, useRegions } from "./regions";
 import { Badge, useWord } from "./words";
+import { Table } from "./Table";
 
 export default function DamPage() {
   const { id = "" } = useParams();
@@ -184,29 +185,16 @@ function StatusHistory({ changes, error, loading }: { changes: DamChange[] | und
       <ProblemAlert error={error} />
       {loading && !changes ? <Loading /> : null}
       {changes && changes.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("dams.history_caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.when")}</th>
-                <th scope="col">{t("dams.what")}</th>
-                <th scope="col">{t("dams.who")}</th>
-                <th scope="col">{t("dams.changes")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...changes].reverse().map((change) => (
-                <tr key={change.version}>
-                  <td>{dateTime(change.at)}</td>
-                  <td>{word("change", change.action)}</td>
-                  <td>{change.actor}</td>
-                  <td><ChangeWords change={change} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.history_caption")} headers={[t("dams.when"), t("dams.what"), t("dams.who"), t("dams.changes")]}>
+          {[...changes].reverse().map((change) => (
+            <tr key={change.version}>
+              <td>{dateTime(change.at)}</td>
+              <td>{word("change", change.action)}</td>
+              <td>{change.actor}</td>
+              <td><ChangeWords change={change} /></td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );
@@ -270,29 +258,16 @@ function Obligations({ items, error }: { items: Obligation[] | undefined; error:
       <ProblemAlert error={error} />
       {items && items.length === 0 ? <p className="meta">{t("dams.obligations_none")}</p> : null}
       {sorted.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("dams.obligations_caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.period")}</th>
-                <th scope="col">{t("dams.due_at")}</th>
-                <th scope="col">{t("dams.status")}</th>
-                <th scope="col">{t("dams.report")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((o) => (
-                <tr key={o.period} className={o.status === "overdue" ? "row-overdue" : undefined}>
-                  <th scope="row">{o.period}</th>
-                  <td>{dateTime(o.due_at)}</td>
-                  <td><Badge kind="obligation" value={o.status} /></td>
-                  <td>{o.application_id ? <Link to={`/applications/${o.application_id}`}>{t("dams.report_open")}</Link> : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.obligations_caption")} headers={[t("dams.period"), t("dams.due_at"), t("dams.status"), t("dams.report")]}>
+          {sorted.map((o) => (
+            <tr key={o.period} className={o.status === "overdue" ? "row-overdue" : undefined}>
+              <th scope="row">{o.period}</th>
+              <td>{dateTime(o.due_at)}</td>
+              <td><Badge kind="obligation" value={o.status} /></td>
+              <td>{o.application_id ? <Link to={`/applications/${o.application_id}`}>{t("dams.report_open")}</Link> : "—"}</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );

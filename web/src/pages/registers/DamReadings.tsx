@@ -18,6 +18,7 @@ import {
 } from "./model";
 import { ReadingsChart } from "./ReadingsChart";
 import { useWord } from "./words";
+import { Table } from "./Table";
 
 const DEFAULT_DAYS = 30;
 
@@ -84,28 +85,17 @@ export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) 
           ) : null}
           <details className="readings-table">
             <summary>{t("dams.readings_table")}</summary>
-            <div className="table-wrap">
-              <table>
-                <caption>{t("dams.readings_caption", { from: day(range.from), to: day(range.to) })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("dams.date")}</th>
-                    {READING_COLUMNS.map((name) => <th key={name} scope="col">{word("reading", name)}</th>)}
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((reading) => (
-                    <tr key={reading.date}>
-                      <th scope="row">{day(reading.date)}</th>
-                      {READING_COLUMNS.map((name) => {
-                        const value = reading[name];
-                        return <td key={name}>{value === null || value === undefined ? "—" : number(value)}</td>;
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table caption={t("dams.readings_caption", { from: day(range.from), to: day(range.to) })} headers={[t("dams.date"), ...READING_COLUMNS.map((name) => word("reading", name))]}>
+              {items.map((reading) => (
+                <tr key={reading.date}>
+                  <th scope="row">{day(reading.date)}</th>
+                  {READING_COLUMNS.map((name) => {
+                    const value = reading[name];
+                    return <td key={name}>{value === null || value === undefined ? "—" : number(value)}</td>;
+                  })}
+                </tr>
+              ))}
+            </Table>
           </details>
         </>
       ) : null}
@@ -240,38 +230,26 @@ function ReadingImport({ dam, onImported }: { dam: Dam; onImported: () => void }
         </div>
       ) : null}
       {bad && bad.rows.length > 0 ? (
-        <div className="table-wrap">
-          <table className="csv-rows">
-            <caption>{t("dams.import_rows", { file: file?.name ?? "" })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.row")}</th>
-                <th scope="col">{t("dams.row_text")}</th>
-                <th scope="col">{t("dams.row_problem")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bad.rows.map((row) => (
-                <tr key={row.number} className={row.problems.length > 0 ? "row-bad" : undefined}>
-                  <th scope="row">{row.number}</th>
-                  <td><code>{row.text}</code></td>
-                  <td>
-                    {row.problems.length === 0 ? <span className="meta">—</span> : (
-                      <ul className="plain-list">
-                        {row.problems.map((p) => (
-                          <li key={p.column + p.message}>
-                            {p.column ? <strong>{p.column === "date" ? t("dams.date") : word("reading", p.column)}: </strong> : null}
-                            {p.message}
-                          </li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table caption={t("dams.import_rows", { file: file?.name ?? "" })} headers={[t("dams.row"), t("dams.row_text"), t("dams.row_problem")]} className="csv-rows">
+          {bad.rows.map((row) => (
+            <tr key={row.number} className={row.problems.length > 0 ? "row-bad" : undefined}>
+              <th scope="row">{row.number}</th>
+              <td><code>{row.text}</code></td>
+              <td>
+                {row.problems.length === 0 ? <span className="meta">—</span> : (
+                  <ul className="plain-list">
+                    {row.problems.map((p) => (
+                      <li key={p.column + p.message}>
+                        {p.column ? <strong>{p.column === "date" ? t("dams.date") : word("reading", p.column)}: </strong> : null}
+                        {p.message}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </details>
   );

@@ -16,6 +16,7 @@ import { useI18n } from "../../i18n/I18n";
 import { DAM_STATUSES, type Dam, type DamList, type DamStatus } from "./model";
 import { regionNames, useRegions } from "./regions";
 import { Badge, useWord } from "./words";
+import { Table } from "./Table";
 
 interface Filters {
   q: string;
@@ -63,6 +64,10 @@ export default function DamsPage() {
     setFilters((current) => ({ ...current, q: typed }));
   }
 
+  // Staff see the columns the public does not (the API sends those fields to staff only).
+  const headers = staffView
+    ? [t("dams.name"), t("dams.register_code"), t("dams.region"), t("dams.river_basin"), t("dams.type"), t("dams.hazard_class"), t("dams.status")]
+    : [t("dams.name"), t("dams.region"), t("dams.type"), t("dams.status")];
   const provinces = Object.entries(regions.data?.provinces ?? {}).sort((a, b) => a[1].localeCompare(b[1]));
   return (
     <div className="page">
@@ -118,38 +123,22 @@ export default function DamsPage() {
         <EmptyState>{filtered ? t("dams.none_filtered") : t("dams.none")}</EmptyState>
       ) : null}
       {list.items.length > 0 ? (
-        <div className="table-wrap">
-          <table className="dam-table" aria-busy={list.loading}>
-            <caption>{t("dams.caption", { count: list.items.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("dams.name")}</th>
-                {staffView ? <th scope="col">{t("dams.register_code")}</th> : null}
-                <th scope="col">{t("dams.region")}</th>
-                {staffView ? <th scope="col">{t("dams.river_basin")}</th> : null}
-                <th scope="col">{t("dams.type")}</th>
-                {staffView ? <th scope="col">{t("dams.hazard_class")}</th> : null}
-                <th scope="col">{t("dams.status")}</th>
+        <Table caption={t("dams.caption", { count: list.items.length })} headers={headers} className="dam-table" busy={list.loading}>
+          {list.items.map((dam: Dam) => {
+            const names = regionNames(regions.data, dam.location);
+            return (
+              <tr key={dam.id}>
+                <th scope="row"><Link to={`/dams/${dam.id}`}>{dam.name}</Link></th>
+                {staffView ? <td className="code">{dam.register_code ?? "—"}</td> : null}
+                <td>{names.regency}, {names.province}</td>
+                {staffView ? <td>{dam.river_basin ?? "—"}</td> : null}
+                <td>{word("damType", dam.type)}</td>
+                {staffView ? <td><Badge kind="hazard" value={dam.hazard_class} /></td> : null}
+                <td><Badge kind="damStatus" value={dam.status} /></td>
               </tr>
-            </thead>
-            <tbody>
-              {list.items.map((dam: Dam) => {
-                const names = regionNames(regions.data, dam.location);
-                return (
-                  <tr key={dam.id}>
-                    <th scope="row"><Link to={`/dams/${dam.id}`}>{dam.name}</Link></th>
-                    {staffView ? <td className="code">{dam.register_code ?? "—"}</td> : null}
-                    <td>{names.regency}, {names.province}</td>
-                    {staffView ? <td>{dam.river_basin ?? "—"}</td> : null}
-                    <td>{word("damType", dam.type)}</td>
-                    {staffView ? <td><Badge kind="hazard" value={dam.hazard_class} /></td> : null}
-                    <td><Badge kind="damStatus" value={dam.status} /></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       ) : null}
       <MoreButton list={list} />
     </div>
