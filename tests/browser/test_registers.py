@@ -236,6 +236,12 @@ def test_the_library_is_searched_opened_its_links_followed_and_its_pdf_downloade
     expect(revoked_by.get_by_role("heading", name="Dicabut oleh")).to_be_visible()
     revoked_by.get_by_role("link", name=re.compile("SNI 3432:2020")).click()
     expect(visitor.get_by_role("heading", level=1, name=re.compile("SNI 3432:2020"))).to_be_visible()
+    # A topic is a search of its own: the form shows it, and both standards on spillways are found.
+    visitor.get_by_role("region", name="Tentang peraturan ini").get_by_role("link", name="pelimpah").click()
+    expect(visitor).to_have_url(re.compile(r"/regulations\?topic=pelimpah$"))
+    expect(visitor.get_by_label("Topik", exact=True)).to_have_value("pelimpah")
+    expect(visitor.get_by_label("Status", exact=True)).to_have_value("")
+    expect(visitor.locator(".regulation-list > li")).to_have_count(2)
 
     # A regulation the dam services cite links to them, and each service page links back.
     visitor.goto(visitor.web + "/regulations/reg_pp-37-2010")

@@ -75,10 +75,10 @@ function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useA
   const canUpload = holds(me, "dam_registrar") || holds(me, "dam_operator") || holds(me, "dam_inspector");
   return (
     <>
-      <OverdueSummary
-        loading={inspections.loading || obligations.loading}
-        overdue={overdueAt(inspections.items, obligations.data?.items ?? [], todayInJakarta())}
-      />
+      {/* Said only once both are read: a list that failed to load is no proof that nothing is late. */}
+      {inspections.first !== undefined && obligations.data !== undefined && !inspections.error ? (
+        <OverdueSummary overdue={overdueAt(inspections.items, obligations.data.items, todayInJakarta())} />
+      ) : null}
       <TechnicalData dam={dam}>{holds(me, "dam_registrar") ? <DamEditForm dam={dam} onSaved={onChanged} /> : null}</TechnicalData>
       <Location dam={dam} />
       <StatusHistory changes={history.data?.items} error={history.error} loading={history.loading} />
@@ -90,7 +90,10 @@ function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useA
         list={inspections}
         canFollowUp={canUpload}
         form={holds(me, "dam_inspector") ? (
-          <InspectionForm damId={dam.id} onRecorded={(made) => inspections.setItems((items) => [made, ...items])} />
+          <InspectionForm damId={dam.id} onRecorded={(made) => {
+            inspections.setItems((items) => [made, ...items]);
+            void history.reload(); // its history has a line for it
+          }} />
         ) : null}
       />
       <DamDocuments damId={dam.id} canUpload={canUpload} />
@@ -98,9 +101,8 @@ function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useA
   );
 }
 
-function OverdueSummary({ overdue, loading }: { overdue: ReturnType<typeof overdueAt>; loading: boolean }) {
+function OverdueSummary({ overdue }: { overdue: ReturnType<typeof overdueAt> }) {
   const { t, day } = useI18n();
-  if (loading) return null;
   if (overdue.total === 0) return <Notice kind="success">{t("dams.overdue_none")}</Notice>;
   return (
     <section className="alert alert-warning overdue-summary" aria-labelledby="overdue-heading">

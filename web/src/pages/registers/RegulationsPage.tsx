@@ -3,7 +3,7 @@
  * own text), type, year, status and topic; the API ranks the results (number and title first).
  * The search is kept in the address, so a result's page can be left and come back to.
  */
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api, call } from "../../api/client";
 import { holds, useAuth } from "../../auth/Auth";
@@ -27,6 +27,8 @@ export default function RegulationsPage() {
   const applied: Filters = { q: "", type: "", year: "", status: "", topic: "" };
   for (const name of FILTERS) applied[name] = params.get(name) ?? "";
   const [typed, setTyped] = useState<Filters>(applied);
+  // The address changed under the form (a topic's link, the header's entry, back): the form follows it.
+  useEffect(() => setTyped(applied), [params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
   useTitle(t("library.title"));
 
   const year = /^\d{4}$/.test(applied.year) ? Number(applied.year) : undefined;
