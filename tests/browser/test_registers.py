@@ -209,6 +209,7 @@ def test_a_csv_import_with_a_bad_row_names_it_at_its_row_and_imports_nothing(ope
 def test_the_library_is_searched_opened_its_links_followed_and_its_pdf_downloaded(open_page):
     visitor = open_page()
     visitor.goto(visitor.web + "/")
+    expect(visitor.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Peraturan")).to_be_visible()
     visitor.get_by_role("contentinfo").get_by_role("link", name="Peraturan").click()
     expect(visitor.get_by_role("heading", level=1, name="Peraturan")).to_be_visible()
     check_accessibility(visitor)

@@ -133,6 +133,10 @@ export function Layout() {
                   <li>
                     <NavLink to="/verify">{t("nav.verify")}</NavLink>
                   </li>
+                  {/* Logged in, the registers' own entry (pages/registers/routes.tsx) says it. */}
+                  <li>
+                    <NavLink to="/regulations">{t("library.nav")}</NavLink>
+                  </li>
                 </>
               ) : null}
               {me ? (
