@@ -133,6 +133,10 @@ export function Layout() {
                   <li>
                     <NavLink to="/verify">{t("nav.verify")}</NavLink>
                   </li>
+                  {/* Logged in, the registers' own entry (pages/registers/routes.tsx) says it. */}
+                  <li>
+                    <NavLink to="/regulations">{t("library.nav")}</NavLink>
+                  </li>
                 </>
               ) : null}
               {me ? (
@@ -199,6 +203,12 @@ export function Layout() {
             </li>
             <li>
               <Link to="/services">{t("nav.services")}</Link>
+            </li>
+            <li>
+              <Link to="/dams">{t("dams.nav")}</Link>
+            </li>
+            <li>
+              <Link to="/regulations">{t("library.nav")}</Link>
             </li>
           </ul>
         </div>

@@ -10,6 +10,7 @@ import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 import type { MessageKey } from "../../i18n/catalogue";
 import { loadService, PROGRAM_KEYS, slaWords } from "../../services";
+import { ServiceRegulations } from "../registers/ServiceRegulations";
 
 const FIELD_TYPE_KEYS: Record<FieldSpec["type"], MessageKey> = {
   text: "fieldtype.text",
@@ -139,6 +140,8 @@ export default function ServicePage() {
           {t("service.sla_total", { sla: slaWords(found.steps.reduce((sum, step) => sum + step.sla_hours, 0), t) })}
         </p>
       </section>
+
+      <ServiceRegulations serviceId={found.id} />
 
       <section>
         <h2>{t("service.offices")}</h2>
