@@ -374,8 +374,8 @@ def _sample_applications(deps, users: dict[str, User]) -> None:
 
 def _dam_obligations(deps, users: dict[str, User], dams: dict) -> None:
     """The demo dams' monitoring obligations as a newcomer should find them: each operating dam
-    owes its current period (opened when registered); Jatiluhur's report of three months ago is
-    overdue, Jatigede's of last month met by an approved report, Karian's quarter open."""
+    owes its current period (opened when registered); Jatiluhur's reports from three months ago on
+    are behind (the watch opens each month since and marks each past its due date overdue), Jatigede's of last month met by an approved report, Karian's quarter open."""
     from chalicelib.domain.obligations import period_of
 
     today = deps.clock.now().astimezone(deps.settings.org_timezone).date().replace(day=1)

@@ -111,9 +111,16 @@ class AssetService:
                 raise NotFound("no such office")
         if q is not None and not q.strip():
             raise InvalidInput("bad filter", [FieldProblem("q", "must not be blank")])
+        words = q.strip().lower() if q else None
         dams, next_cursor = self.assets.page(status=status, province_code=province_code, node_id=node_id,
-                                             q=q.strip() if q else None, after=decode_cursor(cursor), limit=limit)
-        return [(dam, self._staff_of(caller, dam)) for dam in dams], next_cursor
+                                             q=words, after=decode_cursor(cursor), limit=limit)
+        found = [(dam, self._staff_of(caller, dam)) for dam in dams]
+        # The search also reads the register code and the river basin, which are staff-only: a
+        # dam found by them alone is kept from whoever may not read them (the page may be short,
+        # as a filtered page is; the cursor goes on).
+        if words:
+            found = [(dam, staff) for dam, staff in found if staff or words in dam.name.lower()]
+        return found, next_cursor
 
     # ---- daily readings ----------------------------------------------------------------------
 

@@ -129,6 +129,19 @@ def test_the_register_filters_and_pages_by_name(api, seeded):
     assert mine[0]["access"] == "staff" and mine[0]["node_id"] == "dam-division"
 
 
+def test_the_public_finds_a_dam_by_its_name_only_not_by_its_staff_only_fields(api, seeded):
+    registrar = api.login("registrasi.bendungan@demo.satupintu.id")
+    tag = unique_email()[:8]
+    dam = api.post("/assets", body(name=f"Bendungan Cari {tag}", register_code=f"RC-{tag}",
+                                   river_basin=f"Basin{tag}"), token=registrar).json
+    for staff_only in (f"RC-{tag}", f"basin{tag}"):
+        assert api.get(f"/assets?q={staff_only}").json["items"] == []
+        outsider = api.login("camat.beji@demo.satupintu.id")
+        assert api.get(f"/assets?q={staff_only}", token=outsider).json["items"] == []
+        assert [d["id"] for d in api.get(f"/assets?q={staff_only}", token=registrar).json["items"]] == [dam["id"]]
+    assert [d["id"] for d in api.get(f"/assets?q=cari {tag}").json["items"]] == [dam["id"]]
+
+
 def test_an_operator_enters_days_and_staff_read_a_range_oldest_first(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
     dam = api.post("/assets", body(), token=registrar).json

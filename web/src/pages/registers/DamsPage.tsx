@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { api, call } from "../../api/client";
-import { useAuth } from "../../auth/Auth";
+import { isStaff, useAuth } from "../../auth/Auth";
 import { EmptyState, Loading, ProblemAlert } from "../../components/Feedback";
 import { MoreButton } from "../../components/MoreButton";
 import { useOffices } from "../../hooks/useOffices";
@@ -75,7 +75,8 @@ export default function DamsPage() {
       <p className="lead">{t("dams.lead")}</p>
       <form className="filters card" onSubmit={search} aria-label={t("dams.filters")}>
         <div className="filter">
-          <label htmlFor="dams-q">{t("dams.search")}</label>
+          {/* Register codes and basins are staff-only: the API matches the public's words on names. */}
+          <label htmlFor="dams-q">{t(isStaff(me) ? "dams.search" : "dams.search_public")}</label>
           <div className="inline-form">
             <input id="dams-q" type="search" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
             <button type="submit" className="button-secondary">{t("dams.search_submit")}</button>
