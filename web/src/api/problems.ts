@@ -2,8 +2,9 @@
  * What went wrong, as the API says it (problem+json, RFC 9457) or as the network does, and
  * the one place that turns it into a sentence in the user's language.
  *
- * The API's `detail` is English for developers; people read our catalogues, chosen by the
- * status, the problem's type and, for fields, the rule's `code` with its `params`.
+ * People read our catalogues, chosen by the status, the problem's type and, for fields, the
+ * rule's `code` with its `params`; a field rule we have no words for shows the API's own
+ * `detail`, which it words in the language the request's Accept-Language asks for.
  */
 import type { components } from "./schema";
 import type { MessageKey, Translate } from "../i18n/catalogue";

@@ -18,7 +18,8 @@ export const id = {
   "problem.429": "Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.",
   "problem.500": "Terjadi gangguan di server kami dan sudah dicatat. Coba lagi sebentar lagi.",
   "problem.503": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
-  "rule.invalid": "Isian ini belum benar.",
+  // The API says a rule we have no words for in the reader's language (Accept-Language).
+  "rule.invalid": "Isian ini belum benar: {detail}.",
   "rule.required": "Wajib diisi.",
   "rule.unknown_field": "Kolom ini tidak dikenal oleh layanan.",
   "rule.max_length": "Paling banyak {limit} karakter.",
