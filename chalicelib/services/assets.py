@@ -91,14 +91,14 @@ class AssetService:
             raise Conflict(msg("another dam holds register code {code}", code=after.register_code)) from None
         return after
 
-    def history(self, caller: Principal, asset_id: str, cursor: str | None = None,
-                limit: int = 100) -> tuple[list[DamChange], str | None]:
-        """A page of the dam's history, oldest first, and the next page's cursor."""
+    def history(self, caller: Principal, asset_id: str, cursor: str | None = None, limit: int = 100,
+                newest_first: bool = False) -> tuple[list[DamChange], str | None]:
+        """A page of the dam's history, oldest (or newest) first, and the next page's cursor."""
         self._reached(caller, asset_id, DAM_STAFF_ROLES)
         after = decode_cursor(cursor)
         if after is not None and not after.startswith("H#"):
             raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
-        changes, last = self.assets.history_page(asset_id, after, limit)
+        changes, last = self.assets.history_page(asset_id, after, limit, newest_first)
         return changes, encode_cursor(last) if last else None
 
     def page(self, caller: Principal | None, *, q: str | None, status: str | None, node_id: str | None,

@@ -434,7 +434,9 @@ def test_a_registrar_changes_a_dams_thresholds_and_the_history_says_so(open_page
     history = registrar.get_by_role("region", name="Status dan riwayatnya")
     edited = history.locator("tbody tr").filter(has_text="Diubah")
     expect(edited).to_contain_text("Sari Registrasi Bendungan")
-    expect(edited).to_contain_text("catchment_km2: — → 1350")
+    # Each field by its name on the page, each value as the page writes it.
+    expect(edited).to_contain_text("Luas daerah tangkapan (km²): — → 1.350")
+    expect(edited).to_contain_text("Batas muka air (m dpl): — → Waspada 68,5 m · Siaga 70 m · Awas 71,25 m")
     stored = http.get(f"/assets/{karian}", token=http.login(demo("registrasi.bendungan"))).json
     assert stored["thresholds"] == {"level_m": {"waspada": 68.5, "siaga": 70, "awas": 71.25}}
     assert stored["catchment_km2"] == 1350

@@ -68,6 +68,10 @@ def test_a_dams_history_is_read_a_page_at_a_time_oldest_first(api, seeded):
         if cursor is None:
             break
     assert pages[:3] == [[1, 2], [3, 4], [5]] and sum(map(len, pages)) == 5
+    newest = api.get(f"/assets/{dam['id']}/history?limit=2&order=newest", token=registrar).json
+    after = api.get(f"/assets/{dam['id']}/history?limit=2&order=newest&cursor={newest['next_cursor']}",
+                    token=registrar).json
+    assert [h["version"] for h in newest["items"] + after["items"]] == [5, 4, 3, 2]
     for bad in ("not-ours", "QSNzb21ldGhpbmc"):  # garbage, and a key of another kind ("A#something")
         refused = api.get(f"/assets/{dam['id']}/history?cursor={bad}", token=registrar)
         assert refused.status == 422 and refused.json["errors"][0]["field"] == "cursor", refused.text

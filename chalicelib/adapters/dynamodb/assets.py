@@ -127,12 +127,13 @@ class DynamoAssetStore:
             tx.put("register code", a.AssetCodeItem(f"ASSETCODE#{after.register_code}", "C", asset_id=after.id),
                    condition=a.AssetCodeItem.pk.does_not_exist())
 
-    def history_page(self, asset_id: str, after: str | None, limit: int) -> tuple[list[DamChange], str | None]:
-        """Oldest first, one Query of `limit` lines after the sort key `after` (an `H#…` key
-        this method gave out): a dam's history grows with every upload and inspection, so it is
-        read a page at a time. The next page's key, or None at the end."""
+    def history_page(self, asset_id: str, after: str | None, limit: int,
+                     newest_first: bool = False) -> tuple[list[DamChange], str | None]:
+        """Oldest (or newest) first, one Query of `limit` lines after the sort key `after` (an
+        `H#…` key this method gave out): a dam's history grows with every upload and inspection,
+        so it is read a page at a time. The next page's key, or None at the end."""
         query: dict[str, Any] = {"hash_key": _pk(asset_id), "range_key_condition": a.AssetHistoryItem.sk.startswith("H#"),
-                                 "consistent_read": True, "limit": limit}
+                                 "consistent_read": True, "limit": limit, "scan_index_forward": not newest_first}
         if after:
             query["exclusive_start_key"] = {"pk": {"S": _pk(asset_id)}, "sk": {"S": after}}
         items, last = query_page(a.AssetHistoryItem, **query)

@@ -141,10 +141,11 @@ class DamChangeOut(Out):
 class DamHistoryQuery(Query):
     limit: int = Field(100, ge=1, le=200)
     cursor: str | None = Field(None, max_length=400)
+    order: Literal["oldest", "newest"] = Field("oldest", description="oldest first (the default) or newest first")
 
 
 class DamHistoryOut(Out):
-    """Oldest first; `next_cursor` asks for the page after (null at the end)."""
+    """In the order asked; `next_cursor` asks for the page after (null at the end)."""
 
     items: list[DamChangeOut]
     next_cursor: str | None = None

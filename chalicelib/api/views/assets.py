@@ -78,7 +78,7 @@ def change_out(ctx, change: DamChange) -> s.DamChangeOut:
 @endpoint(summary="A dam's history: who registered and changed it, and the permits that moved it (staff)",
           query=s.DamHistoryQuery, response=s.DamHistoryOut, tags=TAGS, errors=(401, 404, 422), gate=gates.dam_staff)
 def asset_history(ctx, id: str, query: s.DamHistoryQuery) -> s.DamHistoryOut:
-    found, cursor = ctx.deps.assets.history(ctx.user(), id, query.cursor, query.limit)
+    found, cursor = ctx.deps.assets.history(ctx.user(), id, query.cursor, query.limit, newest_first=query.order == "newest")
     return s.DamHistoryOut(items=[change_out(ctx, c) for c in found], next_cursor=cursor)
 
 

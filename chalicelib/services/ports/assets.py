@@ -38,8 +38,9 @@ class AssetStore(Protocol):
     def update(self, before: Dam, after: Dam, change: DamChange) -> None:
         """StaleAsset when the dam is no longer at `before.version`; RegisterCodeTaken."""
 
-    def history_page(self, asset_id: str, after: str | None, limit: int) -> tuple[list[DamChange], str | None]:
-        """Oldest first, `limit` lines after the sort key `after`; the next page's key or None."""
+    def history_page(self, asset_id: str, after: str | None, limit: int,
+                     newest_first: bool = False) -> tuple[list[DamChange], str | None]:
+        """Oldest (or newest) first, `limit` lines after the sort key `after`; the next page's key or None."""
 
     def page(self, *, status: str | None, province_code: str | None, node_id: str | None, q: str | None,
              after: str | None, limit: int) -> tuple[list[Dam], str | None]: ...

@@ -9,10 +9,12 @@ import { Link, useParams } from "react-router";
 import { api, call } from "../../api/client";
 import { holds, useAuth } from "../../auth/Auth";
 import { Loading, Notice, ProblemAlert } from "../../components/Feedback";
+import { MoreButton } from "../../components/MoreButton";
 import { useAsync } from "../../hooks/useAsync";
-import { usePagedList } from "../../hooks/usePagedList";
+import { usePagedList, type PagedList } from "../../hooks/usePagedList";
 import { useTitle } from "../../hooks/useTitle";
 import { todayInJakarta } from "../../i18n/format";
+import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/I18n";
 import { Fact } from "../applications/shared";
 import { DamDocuments } from "./DamDocuments";
@@ -20,7 +22,7 @@ import { DamEditForm } from "./DamEditForm";
 import { DamInspections } from "./DamInspections";
 import { DamReadings } from "./DamReadings";
 import { InspectionForm } from "./InspectionForm";
-import { levelThresholds, mapLink, overdueAt, type Dam, type DamChange, type Inspection, type InspectionList, type Obligation } from "./model";
+import { levelThresholds, mapLink, overdueAt, type Dam, type DamChange, type DamHistory, type Inspection, type InspectionList, type Obligation } from "./model";
 import { regionNames, useRegions } from "./regions";
 import { Badge, useWord } from "./words";
 import { Table } from "./Table";
@@ -66,7 +68,11 @@ function DamView({ dam, onChanged }: { dam: Dam; onChanged: (dam: Dam) => void }
 
 function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useAuth>["me"]; onChanged: (dam: Dam) => void }) {
   const path = { params: { path: { id: dam.id } } };
-  const history = useAsync(() => call(api().GET("/assets/{id}/history", path)), [dam.id, dam.version]);
+  // Newest first, a page at a time: a dam's history grows with every upload and inspection.
+  const history = usePagedList<DamChange, DamHistory>(
+    (cursor) => call(api().GET("/assets/{id}/history", { params: { path: { id: dam.id }, query: { order: "newest", limit: 50, cursor: cursor ?? undefined } } })),
+    [dam.id, dam.version],
+  );
   const obligations = useAsync(() => call(api().GET("/assets/{id}/obligations", path)), [dam.id]);
   const inspections = usePagedList<Inspection, InspectionList>(
     (cursor) => call(api().GET("/assets/{id}/inspections", { params: { path: { id: dam.id }, query: { cursor: cursor ?? undefined, limit: 50 } } })),
@@ -81,8 +87,8 @@ function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useA
       ) : null}
       <TechnicalData dam={dam}>{holds(me, "dam_registrar") ? <DamEditForm dam={dam} onSaved={onChanged} /> : null}</TechnicalData>
       <Location dam={dam} />
-      <StatusHistory changes={history.data?.items} error={history.error} loading={history.loading} />
-      <Permits changes={history.data?.items ?? []} obligations={obligations.data?.items ?? []} />
+      <StatusHistory list={history} />
+      <Permits changes={history.items} obligations={obligations.data?.items ?? []} />
       <Obligations items={obligations.data?.items} error={obligations.error} />
       <DamReadings dam={dam} canEnter={holds(me, "dam_operator")} />
       <DamInspections
@@ -178,18 +184,20 @@ function Location({ dam }: { dam: Dam }) {
   );
 }
 
-function StatusHistory({ changes, error, loading }: { changes: DamChange[] | undefined; error: unknown; loading: boolean }) {
+function StatusHistory({ list }: { list: PagedList<DamChange> }) {
   const { t, dateTime } = useI18n();
   const word = useWord();
+  const changes = list.items;
   return (
     <section className="card" aria-labelledby="history-heading">
       <h2 id="history-heading">{t("dams.history")}</h2>
-      <ProblemAlert error={error} />
-      {loading && !changes ? <Loading /> : null}
-      {changes && changes.length > 0 ? (
+      <ProblemAlert error={list.error} />
+      {list.loading && changes.length === 0 ? <Loading /> : null}
+      {changes.length > 0 ? (
         <Table caption={t("dams.history_caption")} headers={[t("dams.when"), t("dams.what"), t("dams.who"), t("dams.changes")]}>
-          {[...changes].reverse().map((change) => (
-            <tr key={change.version}>
+          {changes.map((change) => (
+            // Events (an upload, an inspection) share the version of the dam they happened at.
+            <tr key={`${change.version}-${change.at}-${change.action}`}>
               <td>{dateTime(change.at)}</td>
               <td>{word("change", change.action)}</td>
               <td>{change.actor}</td>
@@ -198,20 +206,42 @@ function StatusHistory({ changes, error, loading }: { changes: DamChange[] | und
           ))}
         </Table>
       ) : null}
+      <MoreButton list={list} />
     </section>
   );
 }
 
+// A changed field's name as the technical data names it; a name not listed shows as it is.
+const FIELD_LABELS: Partial<Record<string, MessageKey>> = {
+  name: "dams.name", register_code: "dams.register_code", river_basin: "dams.river_basin", type: "dams.type",
+  hazard_class: "dams.hazard_class", height_m: "dams.height_m", crest_length_m: "dams.crest_length_m",
+  reservoir_volume_m3: "dams.reservoir_volume_m3", catchment_km2: "dams.catchment_km2", purposes: "dams.purposes",
+  year_completed: "dams.year_completed", monitoring_every: "dams.monitoring_every", thresholds: "dams.thresholds_m",
+  location: "dams.location", status: "dams.status",
+};
+
 function ChangeWords({ change }: { change: DamChange }) {
   const word = useWord();
-  const { t } = useI18n();
+  const { t, number } = useI18n();
+  // A value as a person reads it: a status in words, thresholds as their bands, lists joined.
+  const said = (name: string, value: unknown): string => {
+    if (value === null || value === undefined || (typeof value === "object" && Object.keys(value).length === 0)) return "—";
+    if (name === "status") return word("damStatus", String(value));
+    if (name === "thresholds") {
+      const bands = levelThresholds({ thresholds: value } as Dam);
+      return bands.map((line) => `${word("band", line.band)} ${number(line.level)} m`).join(" · ") || "—";
+    }
+    if (Array.isArray(value)) return value.map(String).join(", ");
+    if (typeof value === "number") return name === "year_completed" ? String(value) : number(value);
+    return typeof value === "object" ? JSON.stringify(value) : String(value);
+  };
   const fields = Object.entries(change.changes ?? {}) as [string, unknown][];
   return (
     <>
       {fields.map(([name, pair]) => {
         const [before, after] = Array.isArray(pair) ? pair : [null, pair];
-        const said = (value: unknown) => (name === "status" ? word("damStatus", String(value ?? "")) : value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
-        return <p key={name} className="meta">{name}: {said(before)} → {said(after)}</p>;
+        const label = FIELD_LABELS[name];
+        return <p key={name} className="meta">{label ? t(label) : name}: {said(name, before)} → {said(name, after)}</p>;
       })}
       {change.application_id ? <p><Link to={`/applications/${change.application_id}`}>{t("dams.permit_link")}</Link></p> : null}
       {change.comment ? <p className="meta">{change.comment}</p> : null}

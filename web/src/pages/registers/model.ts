@@ -12,6 +12,7 @@ type Schemas = components["schemas"];
 export type Dam = Schemas["DamOut"];
 export type DamList = Schemas["DamList"];
 export type DamChange = Schemas["DamChangeOut"];
+export type DamHistory = Schemas["DamHistoryOut"];
 export type DamDocument = Schemas["DamDocumentOut"];
 export type DamDocumentRequest = Schemas["DamDocumentRequest"];
 export type InspectionList = Schemas["InspectionList"];
