@@ -5,7 +5,7 @@ import { api, call } from "../../api/client";
 import type { FieldSpec } from "../../api/types";
 import { loggedInPage } from "../../auth/loggedIn";
 import { Loading, ProblemAlert } from "../../components/Feedback";
-import { typeNames } from "../../components/UploadSlot";
+import { DocumentTable } from "../../components/DocumentTable";
 import { useAsync } from "../../hooks/useAsync";
 import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
@@ -27,7 +27,7 @@ function FieldRules({ field }: { field: FieldSpec }) {
 
 function CatalogueService() {
   const { id = "" } = useParams();
-  const { t, pick, bytes, money } = useI18n();
+  const { t, pick, money } = useI18n();
   const service = useAsync(() => call(api().GET("/services/{id}", { params: { path: { id } } })), [id]);
   const found = service.data?.id === id ? service.data : undefined;
   useTitle(found ? pick(found.name, found.name_en) : t("admin.cat_title"));
@@ -117,31 +117,7 @@ function CatalogueService() {
         </table>
       </div>
 
-      {found.documents.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption>{t("admin.cat_documents_caption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("service.document")}</th>
-                <th scope="col">{t("service.file_types")}</th>
-                <th scope="col">{t("service.max_size")}</th>
-                <th scope="col">{t("admin.cat_required")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.documents.map((doc) => (
-                <tr key={doc.name}>
-                  <td>{pick(doc.label, doc.label_en)}</td>
-                  <td>{typeNames(doc.content_types)}</td>
-                  <td>{bytes(doc.max_bytes)}</td>
-                  <td>{doc.required ? t("common.yes") : t("common.no")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <DocumentTable documents={found.documents} caption={t("admin.cat_documents_caption")} />
 
       <section aria-labelledby="regulations-heading">
         <h2 id="regulations-heading">{t("admin.cat_regulations")}</h2>

@@ -1,10 +1,10 @@
 /** A service's requirements, public: its form, its documents, its steps with their SLA, its fee. */
 import { Link, useParams } from "react-router";
 import { api, call } from "../../api/client";
-import type { DocumentSpec, FieldSpec } from "../../api/types";
+import type { FieldSpec } from "../../api/types";
 import { holds, useAuth } from "../../auth/Auth";
 import { Loading, Notice, ProblemAlert } from "../../components/Feedback";
-import { typeNames } from "../../components/UploadSlot";
+import { DocumentTable } from "../../components/DocumentTable";
 import { useAsync } from "../../hooks/useAsync";
 import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
@@ -26,36 +26,6 @@ const FIELD_TYPE_KEYS: Record<FieldSpec["type"], MessageKey> = {
   boolean: "fieldtype.boolean",
   asset: "fieldtype.asset",
 };
-
-function DocumentTable({ documents, caption }: { documents: DocumentSpec[]; caption: string }) {
-  const { t, pick, bytes } = useI18n();
-  if (documents.length === 0) return null;
-  return (
-    <div className="table-wrap">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("service.document")}</th>
-            <th scope="col">{t("service.file_types")}</th>
-            <th scope="col">{t("service.max_size")}</th>
-            <th scope="col">{t("service.required")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {documents.map((doc) => (
-            <tr key={doc.name}>
-              <td>{pick(doc.label, doc.label_en)}</td>
-              <td>{typeNames(doc.content_types)}</td>
-              <td>{bytes(doc.max_bytes)}</td>
-              <td>{doc.required ? t("common.yes") : t("common.no")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 export default function ServicePage() {
   const { id = "" } = useParams();
