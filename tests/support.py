@@ -20,6 +20,12 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}.{uuid.uuid4().hex[:10]}@example.id"
 
 
+def unique_tag() -> str:
+    """Ten random hex digits, for names and codes a test needs unique within a run (a slice of
+    unique_email() kept three: two dams in one run drew the same register code)."""
+    return uuid.uuid4().hex[:10]
+
+
 def require_system(name: str, available: bool) -> None:
     """Skip a test whose system package is missing, unless CI said it must be there."""
     if available:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.support import make_office_tree, make_people, make_user, unique_email
+from tests.support import make_office_tree, make_people, make_user, unique_email, unique_tag
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def test_an_office_shows_the_offices_above_it_the_caller_reaches(api, tree):
 def test_a_government_office_needs_the_real_region_code_of_its_level_inside_its_parent(api, seeded, parent, kind, code,
                                                                                       rule):
     admin = api.login("admin@demo.satupintu.id")
-    body = {"parent_id": parent, "kind": kind, "name": f"Kantor {unique_email()[:8]}"}
+    body = {"parent_id": parent, "kind": kind, "name": f"Kantor {unique_tag()}"}
     answer = api.post("/org/nodes", body | ({"region_code": code} if code else {}), token=admin)
     assert answer.status == 422, answer.text
     assert [(e["field"], e["code"]) for e in answer.json["errors"]] == [("region_code", rule)]
@@ -166,7 +166,7 @@ def test_a_government_office_needs_the_real_region_code_of_its_level_inside_its_
 
 def test_a_kecamatan_opens_with_its_real_code(api, seeded):
     admin = api.login("admin@demo.satupintu.id")
-    answer = api.post("/org/nodes", {"parent_id": "kota-depok", "kind": "kecamatan", "name": f"Kecamatan {unique_email()[:8]}",
+    answer = api.post("/org/nodes", {"parent_id": "kota-depok", "kind": "kecamatan", "name": f"Kecamatan {unique_tag()}",
                                      "region_code": "32.76.01"}, token=admin)
     assert answer.status == 201, answer.text
     assert answer.json["region_code"] == "32.76.01"

@@ -5,7 +5,7 @@ and tells the dam's staff; an approved monitoring report meets it; dashboards co
 from datetime import timedelta
 
 from tests import files
-from tests.support import make_office_tree, make_people, unique_email, upload_document
+from tests.support import make_office_tree, make_people, unique_tag, upload_document
 
 DAM = {
     "name": "Bendungan Uji Kewajiban", "river_basin": "Citarum",
@@ -15,7 +15,7 @@ DAM = {
 
 
 def new_dam(api, token, node_id, **changes):
-    tag = unique_email()[:8]
+    tag = unique_tag()
     created = api.post("/assets", DAM | {"node_id": node_id, "register_code": f"OBL-{tag}",
                                          "name": f"Bendungan Kewajiban {tag}"} | changes, token=token)
     assert created.status == 201, created.text

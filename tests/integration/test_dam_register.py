@@ -3,7 +3,7 @@ registrars enter and edit dams (version-checked, with history), out of reach is 
 
 import uuid
 
-from tests.support import make_people, unique_email, upload_document
+from tests.support import make_people, unique_tag, upload_document
 
 SAGULING = {
     "node_id": "dam-division", "name": "Bendungan Uji Saguling", "river_basin": "Citarum",
@@ -14,7 +14,7 @@ SAGULING = {
 
 
 def body(**changes):
-    return SAGULING | {"register_code": f"UJI-{unique_email()[:8]}"} | changes
+    return SAGULING | {"register_code": f"UJI-{unique_tag()}"} | changes
 
 
 def test_the_demo_register_holds_real_dams_that_anyone_may_read_in_part(api, seeded):
@@ -113,7 +113,7 @@ def test_bad_dams_are_refused_naming_each_field(api, seeded):
 
 def test_the_register_filters_and_pages_by_name(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
-    tag = unique_email()[:8]
+    tag = unique_tag()
     for n in range(3):
         assert api.post("/assets", body(name=f"Paged {tag} {n}", status="construction"), token=registrar).status == 201
     seen, cursor = [], None
@@ -135,7 +135,7 @@ def test_the_register_filters_and_pages_by_name(api, seeded):
 
 def test_the_public_finds_a_dam_by_its_name_only_not_by_its_staff_only_fields(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
-    tag = unique_email()[:8]
+    tag = unique_tag()
     dam = api.post("/assets", body(name=f"Bendungan Cari {tag}", register_code=f"RC-{tag}",
                                    river_basin=f"Basin{tag}"), token=registrar).json
     for staff_only in (f"RC-{tag}", f"basin{tag}"):
@@ -175,7 +175,7 @@ def alerts_about(api, token, dam_name):
 
 def test_a_level_crossing_into_a_higher_band_tells_the_dams_staff_and_managers_once(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
-    name = f"Bendungan Alarm {unique_email()[:8]}"
+    name = f"Bendungan Alarm {unique_tag()}"
     dam = api.post("/assets", body(name=name), token=registrar).json
     operator = api.login("operator.bendungan@demo.satupintu.id")
     people = make_people(api, {"manager": [("viewer", "org-demo")], "elsewhere": [("dam_operator", "kota-depok")]})
@@ -227,7 +227,7 @@ def test_a_csv_with_bad_rows_imports_nothing_and_names_each(api, seeded):
 
 def test_a_good_csv_imports_every_day_and_raises_one_alert_at_the_highest_band(api, seeded):
     registrar = api.login("registrasi.bendungan@demo.satupintu.id")
-    name = f"Bendungan Impor {unique_email()[:8]}"
+    name = f"Bendungan Impor {unique_tag()}"
     dam = api.post("/assets", body(name=name), token=registrar).json
     operator = api.login("operator.bendungan@demo.satupintu.id")
     rows = [f"2026-09-{d:02d},{level},,,3.5," for d, level in

@@ -1,6 +1,6 @@
 """The org tree and staff over the API: reach, 404 outside it, new offices, invitations."""
 
-from tests.support import DEMO_PASSWORD, make_user, unique_email
+from tests.support import DEMO_PASSWORD, make_user, unique_email, unique_tag
 
 
 def test_staff_read_offices_in_their_reach_and_get_404_outside(api, seeded):
@@ -23,7 +23,7 @@ def test_an_applicant_sees_no_office(api, seeded):
 
 def test_an_admin_opens_an_office_and_it_is_there_at_once(api, seeded):
     admin = api.login("admin@demo.satupintu.id")
-    name = f"Kelurahan Uji {unique_email()[:8]}"
+    name = f"Kelurahan Uji {unique_tag()}"
     created = api.post("/org/nodes", {"parent_id": "kec-beji", "kind": "kelurahan", "name": name,
                                       "region_code": "32.76.06.1099"}, token=admin)
     assert created.status == 201, created.text
@@ -43,7 +43,7 @@ def test_only_an_admin_reaching_the_parent_opens_offices(api, seeded):
     branch_admin, password = make_user(api.deps, [("admin", "branch-depok")])
     token = api.login(branch_admin.email, password)
     assert api.post("/org/nodes", body, token=token).status == 404
-    ok = api.post("/org/nodes", {"parent_id": "branch-depok", "kind": "cluster", "name": f"Cluster {unique_email()[:6]}"},
+    ok = api.post("/org/nodes", {"parent_id": "branch-depok", "kind": "cluster", "name": f"Cluster {unique_tag()}"},
                   token=token)
     assert ok.status == 201
 
@@ -59,7 +59,7 @@ def test_bad_offices_are_refused_naming_the_field(api, seeded):
 def test_the_tree_is_at_most_six_levels_deep(api, seeded):
     admin = api.login("admin@demo.satupintu.id")
     parent = "cluster-depok-utara"  # depth 4
-    level5 = api.post("/org/nodes", {"parent_id": parent, "kind": "outlet", "name": f"Outlet {unique_email()[:6]}"},
+    level5 = api.post("/org/nodes", {"parent_id": parent, "kind": "outlet", "name": f"Outlet {unique_tag()}"},
                       token=admin)
     assert level5.status == 201
     level6 = api.post("/org/nodes", {"parent_id": level5.json["id"], "kind": "counter", "name": "Counter 1"}, token=admin)
