@@ -120,6 +120,8 @@ def _measure_duties(bench, record, dam_id: str, today: date, registrar: str, ope
         {"recommendations": [{"index": 0, "status": "in_progress"}]}, token=operator)[:2])
     record("GET", "/assets/{id}/obligations", *bench.counted("GET", f"/assets/{dam_id}/obligations",
                                                              token=operator)[:2])
+    record("GET", "/assets/{id}/applications", *bench.counted("GET", f"/assets/{dam_id}/applications?limit=20",
+                                                              token=operator)[:2])
 
 
 def _counted_csv(bench, path: str, text: str, token: str) -> tuple[int, int, dict]:

@@ -64,3 +64,11 @@ class DamRegisterParts:
         return InspectionService(assets=self.asset_store, inspections=self._built_on_table(DynamoInspectionStore),
                                  documents=self.dam_document_store, outbox=self.outbox, clock=self.clock,
                                  tz=self.settings.org_timezone)
+
+    @cached_property
+    def dam_applications(self):
+        from chalicelib.adapters.dynamodb.dam_applications import DynamoDamApplicationStore
+        from chalicelib.services.dam_applications import DamApplicationService
+
+        return DamApplicationService(assets=self.asset_store, links=self._built_on_table(DynamoDamApplicationStore),
+                                     catalog=self.catalog)

@@ -127,6 +127,8 @@ ROUTES: list[tuple[str, str, str]] = [
     ("DELETE", "/admin/users/{id}/roles/{role}/{node_id}", "admin:revoke_role"),
     ("POST", "/subscriptions/{id}/pause", "admin:pause_subscription"),
     ("GET", "/subscriptions/{id}/deliveries", "admin:list_deliveries"),
+    # issue 20: a dam's permits
+    ("GET", "/assets/{id}/applications", "dam_applications:list_dam_applications"),
     # local stage only (404 elsewhere)
     ("GET", "/_local/mail", "local:mail"),
     ("GET", "/_local/demo", "local:demo"),

@@ -159,3 +159,7 @@ class ApplicationChange:
     obligation_write: Any = None
     # A spending report submitted: listed in its month's usage-report recap at every office above.
     filed_report: FiledReport | None = None
+    # The dam the form names, when this change makes it name another (or one for the first time),
+    # as (dam before or None, dam after or None): its link beside the dam moves with it, so the
+    # dam's page lists the applications naming it (services/asset_permits.py dam_link).
+    dam_link: tuple[str | None, str | None] | None = None

@@ -31,7 +31,9 @@ from chalicelib.domain import office_hours, registry_checks, takeover
 from chalicelib.domain.dashboard_steps import step_moves
 from chalicelib.domain.credentials import normalize_email
 from chalicelib.domain.people import APPLICATION_ROLES, DECIDER_ROLES, Principal, User
-from chalicelib.services.asset_permits import check_named_dams, obligation_write, permit_move, with_dam_moved
+from chalicelib.services.asset_permits import (
+    check_named_dams, obligation_write, permit_move, with_dam_link, with_dam_moved,
+)
 from chalicelib.services.obligations import duty_terms
 from chalicelib.services.ports.assets import AssetStore, ObligationStore, StaleAsset
 from chalicelib.services.ports import (
@@ -205,10 +207,10 @@ class ApplicationService:
         if node is None:
             raise InvalidInput("unknown office", [FieldProblem("node_id", "is not an office")])
         for _ in range(3):
-            change = self._sealed(rules.new_application(
+            change = with_dam_link(self._sealed(rules.new_application(
                 app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=node,
                 caller=caller, data=data, now=self.clock.now(), tz=self.tz, origin=origin,
-            ))
+            )), service, None)
             check_named_dams(self.assets, service, change.application.data, node.path, self._today(),
                              self.obligations)
             try:
@@ -221,10 +223,10 @@ class ApplicationService:
 
     def patch(self, caller: Principal, app_id: str, data: dict[str, Any], origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
-        change = rules.patch_data(app, self.catalog.require_service_of(app), caller, data, self.clock.now(), self.tz, origin)
-        check_named_dams(self.assets, self.catalog.require_service_of(app), change.application.data, app.node_path,
-                         self._today(), self.obligations)
-        return self._save(self._sealed(change))
+        service = self.catalog.require_service_of(app)
+        change = rules.patch_data(app, service, caller, data, self.clock.now(), self.tz, origin)
+        check_named_dams(self.assets, service, change.application.data, app.node_path, self._today(), self.obligations)
+        return self._save(with_dam_link(self._sealed(change), service, app.data))
 
     def submit(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)

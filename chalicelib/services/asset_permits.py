@@ -68,6 +68,14 @@ def named_dam_id(service: ServiceType, data: dict[str, Any]) -> str | None:
     return data.get(name) if name is not None else None
 
 
+def with_dam_link(change: Any, service: ServiceType, before: dict[str, Any] | None) -> Any:
+    """The change carrying the move of the application's link beside the dam it names, when
+    its form (`before`: None for a new application) named another dam or none."""
+    was = (named_dam_id(service, before) if before is not None else None) or None
+    now = named_dam_id(service, change.application.data) or None
+    return replace(change, dam_link=(was, now)) if was != now else change
+
+
 def permit_move(assets: AssetStore, service: ServiceType, app: Any, caller: Principal,
                 now: datetime) -> tuple[Dam | None, Dam, DamChange] | None:
     """The dam an approved permit moves, as (before, after, history line), or None (not a dam
@@ -116,7 +124,7 @@ def with_dam_moved(change: Any, service: ServiceType, move: tuple[Dam | None, Da
     field_name = _dam_field(service)
     if before is None and field_name is not None:
         data = change.application.data | {field_name: after.id}
-        change = replace(change, application=replace(change.application, data=data))
+        change = replace(change, application=replace(change.application, data=data), dam_link=(None, after.id))
     return replace(change, asset_move=move)
 
 

@@ -16,6 +16,7 @@ from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
 from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
+from chalicelib.adapters.dynamodb.dam_applications import put_dam_link
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
 from chalicelib.adapters.dynamodb.postings import (
@@ -185,6 +186,7 @@ class DynamoApplicationStore:
             if change.budget_write is not None:
                 put_budgets(tx, change.budget_write)
             _put_dam_writes(tx, change)
+            put_dam_link(tx, change)
 
         try:
             run_transaction(build)

@@ -126,3 +126,14 @@ class DutyItem(Item):
 
 
 MODELS = MODELS + (ObligationItem, InspectionItem, DutyItem)
+
+
+class DamApplicationItem(Item):
+    """pk ASSET#{id}, sk APP#{filed UTC time}#{application}: an application whose form names the
+    dam, beside it (put in the application's own transaction when it comes to name the dam,
+    deleted when it names another). Only the id: the page reads the applications themselves."""
+
+    application_id = UnicodeAttribute()
+
+
+MODELS = MODELS + (DamApplicationItem,)

@@ -197,6 +197,11 @@ _THEMES = {
     "LastRunOut": "operations",
     "ScheduleHealthOut": "operations",
     "ScheduleHealthList": "operations",
+    # issue 20: a dam's applications
+    "DamApplicationsQuery": "dam_applications",
+    "DamApplicationStepOut": "dam_applications",
+    "DamApplicationOut": "dam_applications",
+    "DamApplicationList": "dam_applications",
 }
 
 __all__ = sorted(_THEMES)

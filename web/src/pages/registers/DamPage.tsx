@@ -1,8 +1,8 @@
 /**
  * One dam: what is overdue (summed at the top, for its staff), technical data, where it is
  * (coordinates, region names, a link out to OpenStreetMap: no map is loaded here), its status
- * and history, the permits that moved it, monitoring obligations, readings, inspections and
- * technical documents. The public sees its public facts only (the API decides: `access`).
+ * and history, its permits (every application naming it), monitoring obligations, readings,
+ * inspections and technical documents. The public sees its public facts only (the API decides: `access`).
  */
 import { useMemo, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
@@ -20,6 +20,7 @@ import { Fact } from "../applications/shared";
 import { DamDocuments } from "./DamDocuments";
 import { DamEditForm } from "./DamEditForm";
 import { DamInspections } from "./DamInspections";
+import { DamPermits } from "./DamPermits";
 import { DamReadings } from "./DamReadings";
 import { InspectionForm } from "./InspectionForm";
 import { levelThresholds, mapLink, overdueAt, type Dam, type DamChange, type DamHistory, type Inspection, type InspectionList, type Obligation } from "./model";
@@ -88,7 +89,7 @@ function StaffDam({ dam, me, onChanged }: { dam: Dam; me: ReturnType<typeof useA
       <TechnicalData dam={dam}>{holds(me, "dam_registrar") ? <DamEditForm dam={dam} onSaved={onChanged} /> : null}</TechnicalData>
       <Location dam={dam} />
       <StatusHistory list={history} />
-      <Permits changes={history.items} obligations={obligations.data?.items ?? []} />
+      <DamPermits damId={dam.id} />
       <Obligations items={obligations.data?.items} error={obligations.error} />
       <DamReadings dam={dam} canEnter={holds(me, "dam_operator")} />
       <DamInspections
@@ -246,38 +247,6 @@ function ChangeWords({ change }: { change: DamChange }) {
       {change.application_id ? <p><Link to={`/applications/${change.application_id}`}>{t("dams.permit_link")}</Link></p> : null}
       {change.comment ? <p className="meta">{change.comment}</p> : null}
     </>
-  );
-}
-
-/** The approved permits that moved the dam's status, and the monitoring reports that met an obligation. */
-function Permits({ changes, obligations }: { changes: DamChange[]; obligations: Obligation[] }) {
-  const { t, dateTime } = useI18n();
-  const word = useWord();
-  const permits = changes.filter((c) => c.application_id && c.action === "status");
-  const reports = obligations.filter((o) => o.application_id);
-  return (
-    <section className="card" aria-labelledby="permits-heading">
-      <h2 id="permits-heading">{t("dams.permits")}</h2>
-      {permits.length === 0 && reports.length === 0 ? <p className="meta">{t("dams.permits_none")}</p> : (
-        <ul className="link-list">
-          {permits.map((change) => {
-            const pair = (change.changes as Record<string, unknown>).status;
-            const after = Array.isArray(pair) ? String(pair[1]) : "";
-            return (
-              <li key={change.version}>
-                <Link to={`/applications/${change.application_id}`}>{t("dams.permit_moved", { status: word("damStatus", after) })}</Link>{" "}
-                <span className="meta">{dateTime(change.at)}</span>
-              </li>
-            );
-          })}
-          {reports.map((o) => (
-            <li key={o.period}>
-              <Link to={`/applications/${o.application_id}`}>{t("dams.report_for", { period: o.period })}</Link>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }
 
