@@ -61,7 +61,6 @@ export const id = {
   "budgets.recap_status": "Status",
   "budgets.recap_amount": "Jumlah",
   "budgets.recap_approved": "Disetujui pada",
-  "budgets.recap_more": "Tampilkan lebih banyak",
 } as const;
 
 export const en: Record<keyof typeof id, string> = {
@@ -126,5 +125,4 @@ export const en: Record<keyof typeof id, string> = {
   "budgets.recap_status": "Status",
   "budgets.recap_amount": "Amount",
   "budgets.recap_approved": "Approved on",
-  "budgets.recap_more": "Show more",
 };

@@ -13,6 +13,7 @@ import { useTitle } from "../../hooks/useTitle";
 import { useI18n } from "../../i18n/I18n";
 import type { MessageKey } from "../../i18n/catalogue";
 import { AdminTabs, ConfirmButton } from "./shared";
+import { MoreButton } from "../../components/MoreButton";
 
 type Subscription = components["schemas"]["SubscriptionOut"];
 type SubscriptionList = components["schemas"]["SubscriptionList"];
@@ -198,7 +199,7 @@ function Deliveries({ sub, onClose }: { sub: Subscription; onClose: () => void }
           </table>
         </div>
       ) : null}
-      {list.hasMore ? <button type="button" className="button-secondary" onClick={() => void list.more()}>{t("common.more")}</button> : null}
+      <MoreButton list={list} />
       <button type="button" className="button-secondary" onClick={onClose}>{t("admin.deliv_close")}</button>
     </section>
   );
@@ -253,7 +254,7 @@ function Subscriptions() {
           </table>
         </div>
       ) : null}
-      {list.hasMore ? <button type="button" className="button-secondary" onClick={() => void list.more()}>{t("common.more")}</button> : null}
+      <MoreButton list={list} />
       {shownSub ? <Deliveries key={shownSub.id} sub={shownSub} onClose={() => setShown(null)} /> : null}
     </>
   );

@@ -11,6 +11,7 @@ import { EmptyState, Loading, ProblemAlert } from "../../components/Feedback";
 import { usePagedList } from "../../hooks/usePagedList";
 import { useI18n } from "../../i18n/I18n";
 import { BUDGET_REQUEST_SERVICE } from "./budgetRules";
+import { MoreButton } from "../../components/MoreButton";
 
 function forMonth(app: Application, period: string): boolean {
   const month = app.data?.for_month;
@@ -78,11 +79,7 @@ export function BudgetRequests({ nodeId, office, period, periodText, mayRequest 
           </table>
         </div>
       ) : null}
-      {list.hasMore ? (
-        <button type="button" className="button-secondary" onClick={() => void list.more()}>
-          {t("budgets.recap_more")}
-        </button>
-      ) : null}
+      <MoreButton list={list} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { EmptyState, Loading, ProblemAlert } from "../../components/Feedback";
 import { usePagedList } from "../../hooks/usePagedList";
 import { useI18n } from "../../i18n/I18n";
 import type { RecapEntry, RecapList } from "./budgetRules";
+import { MoreButton } from "../../components/MoreButton";
 
 export function Recap({ nodeId, period, office, periodText }: { nodeId: string; period: string; office: string; periodText: string }) {
   const { t, money, dateTime } = useI18n();
@@ -58,11 +59,7 @@ export function Recap({ nodeId, period, office, periodText }: { nodeId: string; 
           </table>
         </div>
       ) : null}
-      {list.hasMore ? (
-        <button type="button" className="button-secondary" onClick={() => void list.more()}>
-          {t("budgets.recap_more")}
-        </button>
-      ) : null}
+      <MoreButton list={list} />
     </section>
   );
 }
