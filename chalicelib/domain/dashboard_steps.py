@@ -61,6 +61,15 @@ def percentile(histogram: list[int], fraction: float) -> float | None:
     return BUCKET_EDGES[-1]
 
 
+def open_ended(histogram: list[int], fraction: float) -> bool:
+    """Whether the percentile falls in the last bucket, past the last edge: its value (that
+    edge) is then a lower bound ("at least 5x the SLA"); in every other bucket, an upper bound."""
+    total = sum(histogram)
+    if total <= 0:
+        return False
+    return sum(histogram[:-1]) < max(1, math.ceil(fraction * total))
+
+
 def _standing(app: Application) -> tuple[int, bool, bool] | None:
     """(step, suspended, overdue) while a decision is awaited; overdue once the watch has told
     the deciders (escalation level 0 done), until the step is left or restarted by a takeover."""
@@ -142,6 +151,9 @@ class StepFigures:
     decided: int
     p50_hours: float | None
     p90_hours: float | None
+    # The percentile is past the last edge: its hours are a lower bound, not an upper one.
+    p50_at_least: bool = False
+    p90_at_least: bool = False
 
     @property
     def over_sla(self) -> bool:
@@ -164,5 +176,6 @@ def step_figures(counters: dict[str, int], catalog: Catalog) -> list[StepFigures
                 service.id, service.name, service.name_en, number, step.label, step.label_en, step.role,
                 float(step.sla_hours), values["open"], values["overdue"], values["suspended"], sum(histogram),
                 None if p50 is None else round(p50 * step.sla_hours, 2),
-                None if p90 is None else round(p90 * step.sla_hours, 2)))
+                None if p90 is None else round(p90 * step.sla_hours, 2),
+                open_ended(histogram, 0.5), open_ended(histogram, 0.9)))
     return rows

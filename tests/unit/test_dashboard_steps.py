@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.domain.application_state import Application
 from chalicelib.domain.dashboard_steps import (
-    BUCKET_EDGES, BUCKETS, bucket_of, percentile, processing_ratio, step_deltas,
+    BUCKET_EDGES, BUCKETS, bucket_of, open_ended, percentile, processing_ratio, step_deltas,
 )
 
 T0 = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
@@ -40,6 +40,18 @@ def test_a_percentile_is_the_upper_edge_of_the_bucket_holding_its_nearest_rank()
 def test_no_decisions_no_percentile_and_the_last_bucket_reads_its_lower_edge():
     assert percentile([0] * BUCKETS, 0.5) is None
     assert percentile(histogram(over=2), 0.5) == 5.0
+    assert open_ended(histogram(over=2), 0.5)
+
+
+def test_between_3_and_5_times_the_sla_is_at_most_5_and_past_it_at_least_5():
+    # Both read 5x the SLA; only the last bucket's is a lower bound (was shown "at least" for both).
+    three_to_five = [0] * BUCKETS
+    three_to_five[bucket_of(3.5)] = 2
+    assert percentile(three_to_five, 0.9) == 5.0 and not open_ended(three_to_five, 0.9)
+    past_five = [0] * BUCKETS
+    past_five[bucket_of(9.0)] = 2
+    assert percentile(past_five, 0.9) == 5.0 and open_ended(past_five, 0.9)
+    assert not open_ended([0] * BUCKETS, 0.5)
 
 
 def app(**changes) -> Application:

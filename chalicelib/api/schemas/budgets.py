@@ -94,7 +94,10 @@ class StepFiguresOut(Out):
     decided: int = Field(description="decisions taken at this step (approve, reject, return)")
     p50_hours: float | None = Field(description="median processing time, working hours as the SLA counts them, "
                                                 "read from a histogram in tenths of the SLA; null without decisions")
-    p90_hours: float | None = Field(description="90th percentile, read the same way (5x the SLA means at least that)")
+    p90_hours: float | None = Field(description="90th percentile, read the same way")
+    p50_at_least: bool = Field(description="the median is past the histogram's last edge (5x the SLA): "
+                                           "p50_hours is then a lower bound; otherwise an upper bound")
+    p90_at_least: bool = Field(description="the same for the 90th percentile")
     over_sla: bool = Field(description="the 90th percentile is past the SLA")
 
 

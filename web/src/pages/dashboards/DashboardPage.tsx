@@ -123,8 +123,8 @@ function useColumns(board: Board | undefined, period: string) {
     ];
     // A percentile is read as its bucket's upper edge ("at most"); past 5x the SLA, the last
     // bucket's lower edge ("at least"): chalicelib/domain/dashboard_steps.py.
-    const bound = (value: number | null, sla: number) =>
-      value === null ? "—" : t(value >= 5 * sla ? "dash.at_least" : "dash.at_most", { hours: number(value) });
+    const bound = (value: number | null, atLeast: boolean) =>
+      value === null ? "—" : t(atLeast ? "dash.at_least" : "dash.at_most", { hours: number(value) });
     const slaState = (s: Step) => (s.p90_hours === null ? "—" : s.over_sla ? t("dash.over_sla") : t("dash.within_sla"));
     const steps: Column<Step>[] = [
       { header: t("dash.col.service"), text: (s) => pick(s.service_name, s.service_name_en) },
@@ -134,9 +134,9 @@ function useColumns(board: Board | undefined, period: string) {
       { header: t("dash.col.overdue"), text: (s) => count(s.overdue), numeric: true, className: (s) => (s.overdue ? "over" : undefined) },
       { header: t("dash.col.suspended"), text: (s) => count(s.suspended), numeric: true },
       { header: t("dash.col.decided"), text: (s) => count(s.decided), numeric: true },
-      { header: t("dash.col.p50"), text: (s) => bound(s.p50_hours, s.sla_hours), numeric: true,
+      { header: t("dash.col.p50"), text: (s) => bound(s.p50_hours, s.p50_at_least), numeric: true,
         className: (s) => (s.p50_hours !== null && s.p50_hours > s.sla_hours ? "over" : undefined) },
-      { header: t("dash.col.p90"), text: (s) => bound(s.p90_hours, s.sla_hours), numeric: true, className: (s) => (s.over_sla ? "over" : undefined) },
+      { header: t("dash.col.p90"), text: (s) => bound(s.p90_hours, s.p90_at_least), numeric: true, className: (s) => (s.over_sla ? "over" : undefined) },
       { header: t("dash.col.vs_sla"), text: slaState, className: (s) => (s.over_sla ? "over" : undefined) },
     ];
     const budget: Column<BudgetRow>[] = [
