@@ -55,7 +55,9 @@ class SqsQueueAdmin:
         moved = 0
         while moved < limit:
             messages = sqs.receive_message(
-                QueueUrl=dlq_url, MaxNumberOfMessages=min(10, limit - moved), WaitTimeSeconds=0,
+                # A short poll samples only some of SQS's servers and may answer nothing while
+                # messages wait: a one-second long poll asks them all.
+                QueueUrl=dlq_url, MaxNumberOfMessages=min(10, limit - moved), WaitTimeSeconds=1,
                 VisibilityTimeout=RECEIVE_VISIBILITY_SECONDS, MessageAttributeNames=["All"],
             ).get("Messages", [])
             if not messages:
