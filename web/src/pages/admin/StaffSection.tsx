@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { api, call } from "../../api/client";
 import type { components } from "../../api/schema";
 import type { OrgNode } from "../../api/types";
+import { useAuth } from "../../auth/Auth";
 import { EmptyState, Loading, Notice, ProblemAlert } from "../../components/Feedback";
 import { Input } from "../../components/Input";
 import { useAction } from "../../hooks/useAction";
@@ -30,8 +31,11 @@ function RoleSelect({ id, label, value, onChange, error }: { id: string; label: 
 
 function StaffRow({ row, onRevoked }: { row: StaffRole; onRevoked: (said: string) => void }) {
   const { t, dateTime } = useI18n();
+  const { me } = useAuth();
   const action = useAction();
   const role = t(roleKey(row.role));
+  // The API refuses an admin's revoking their own admin role (nobody would be left to undo it).
+  const ownAdmin = row.role === "admin" && row.user_id === me?.id;
   async function revoke() {
     const path = { id: row.user_id, role: row.role, node_id: row.node_id };
     let said = "";
@@ -52,8 +56,10 @@ function StaffRow({ row, onRevoked }: { row: StaffRole; onRevoked: (said: string
       <td>{row.status === "pending" ? t("admin.status_pending") : t("admin.status_active")}</td>
       <td>{dateTime(row.granted_at)}</td>
       <td>
-        <ConfirmButton label={t("admin.revoke")} yes={t("admin.revoke_yes")} busy={action.busy} onConfirm={() => void revoke()}
-          question={t("admin.revoke_confirm", { role, name: row.name })} />
+        {ownAdmin ? null : (
+          <ConfirmButton label={t("admin.revoke")} name={t("admin.revoke_named", { role, name: row.name })} yes={t("admin.revoke_yes")}
+            busy={action.busy} onConfirm={() => void revoke()} question={t("admin.revoke_confirm", { role, name: row.name })} />
+        )}
         <ProblemAlert error={action.error} />
       </td>
     </tr>
