@@ -95,9 +95,7 @@ class AssetService:
                 newest_first: bool = False) -> tuple[list[DamChange], str | None]:
         """A page of the dam's history, oldest (or newest) first, and the next page's cursor."""
         self._reached(caller, asset_id, DAM_STAFF_ROLES)
-        after = decode_cursor(cursor)
-        if after is not None and not after.startswith("H#"):
-            raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+        after = decode_cursor(cursor, prefix="H#")
         changes, last = self.assets.history_page(asset_id, after, limit, newest_first)
         return changes, encode_cursor(last) if last else None
 

@@ -9,7 +9,7 @@ import logging
 
 from chalicelib.domain import budgets as budget_rules
 from chalicelib.domain.budget_recap import RecapEntry, recap_entry
-from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.people import Principal, application_roles
 from chalicelib.services.ports import ApplicationStore, OrgStore
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
@@ -49,10 +49,5 @@ class BudgetRecapService:
 
 def _after(cursor: str | None, period: str) -> str | None:
     """The application id a cursor of this month's recap stands for."""
-    value = decode_cursor(cursor)
-    if value is None:
-        return None
-    month, _, app_id = value.partition("#")
-    if month != period or not app_id:
-        raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
-    return app_id
+    value = decode_cursor(cursor, prefix=f"{period}#")
+    return value[len(period) + 1:] if value is not None else None

@@ -10,7 +10,7 @@ from typing import Protocol
 from chalicelib.domain.application_state import Application
 from chalicelib.domain.applications import can_read
 from chalicelib.domain.catalog import Catalog
-from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.people import DAM_STAFF_ROLES, Principal
 from chalicelib.services.ports.assets import AssetStore
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
@@ -35,9 +35,7 @@ class DamApplicationService:
         dam = self.assets.get(dam_id)
         if dam is None or not caller.reaches(dam.node_path, roles=DAM_STAFF_ROLES):
             raise NotFound("no such dam")
-        after = decode_cursor(cursor)
-        if after is not None and not after.startswith(LINK_PREFIX):
-            raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+        after = decode_cursor(cursor, prefix=LINK_PREFIX)
         apps, last = self.links.page(dam_id, after, limit)
         shown = [(app, can_read(caller, app, self.catalog.service_of(app))) for app in apps]
         return shown, encode_cursor(last) if last else None

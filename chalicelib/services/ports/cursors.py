@@ -12,7 +12,13 @@ def encode_cursor(sort_key: str) -> str:
     return base64.urlsafe_b64encode(sort_key.encode()).rstrip(b"=").decode()
 
 
-def decode_cursor(cursor: str | None) -> str | None:
+def bad_cursor() -> InvalidInput:
+    return InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+
+
+def decode_cursor(cursor: str | None, prefix: str = "") -> str | None:
+    """The sort key a cursor stands for; a list whose keys all start with `prefix` refuses one
+    that does not (another list's cursor would be asked of the store as a start key)."""
     if not cursor:
         return None
     try:
@@ -20,6 +26,6 @@ def decode_cursor(cursor: str | None) -> str | None:
         value = base64.urlsafe_b64decode(padded.encode()).decode()
     except (ValueError, UnicodeDecodeError):
         value = ""
-    if not value or len(value) > 200 or "#" not in value:
-        raise InvalidInput("bad cursor", [FieldProblem("cursor", "is not a cursor this list gave out")])
+    if not value or len(value) > 200 or "#" not in value or not value.startswith(prefix) or value == prefix:
+        raise bad_cursor()
     return value
