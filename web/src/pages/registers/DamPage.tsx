@@ -25,7 +25,7 @@ import { DamReadings } from "./DamReadings";
 import { InspectionForm } from "./InspectionForm";
 import { levelThresholds, mapLink, overdueAt, type Dam, type DamChange, type DamHistory, type Inspection, type InspectionList, type Obligation } from "./model";
 import { regionNames, useRegions } from "./regions";
-import { Badge, useWord } from "./words";
+import { Badge, useThresholdWords, useWord } from "./words";
 import { Table } from "./Table";
 
 export default function DamPage() {
@@ -132,6 +132,7 @@ function TechnicalData({ dam, children }: { dam: Dam; children?: ReactNode }) {
   const word = useWord();
   const staff = dam.access === "staff";
   const thresholds = levelThresholds(dam);
+  const thresholdWords = useThresholdWords();
   return (
     <section className="card" aria-labelledby="technical-heading">
       <h2 id="technical-heading">{t("dams.technical")}</h2>
@@ -151,7 +152,7 @@ function TechnicalData({ dam, children }: { dam: Dam; children?: ReactNode }) {
             <Fact term={t("dams.year_completed")}>{dam.year_completed ?? "—"}</Fact>
             <Fact term={t("dams.monitoring_every")}>{word("every", dam.monitoring_every)}</Fact>
             <Fact term={t("dams.thresholds")}>
-              {thresholds.length > 0 ? thresholds.map((line) => `${word("band", line.band)} ${number(line.level)} m`).join(" · ") : "—"}
+              {thresholdWords(thresholds) || "—"}
             </Fact>
           </>
         ) : null}
@@ -223,6 +224,7 @@ const FIELD_LABELS: Partial<Record<string, MessageKey>> = {
 
 function ChangeWords({ change }: { change: DamChange }) {
   const word = useWord();
+  const thresholdWords = useThresholdWords();
   const { t, number } = useI18n();
   // A value as a person reads it: a status in words, thresholds as their bands, lists joined.
   const said = (name: string, value: unknown): string => {
@@ -230,7 +232,7 @@ function ChangeWords({ change }: { change: DamChange }) {
     if (name === "status") return word("damStatus", String(value));
     if (name === "thresholds") {
       const bands = levelThresholds({ thresholds: value } as Dam);
-      return bands.map((line) => `${word("band", line.band)} ${number(line.level)} m`).join(" · ") || "—";
+      return thresholdWords(bands) || "—";
     }
     if (Array.isArray(value)) return value.map(String).join(", ");
     if (typeof value === "number") return name === "year_completed" ? String(value) : number(value);

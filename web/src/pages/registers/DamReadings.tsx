@@ -17,7 +17,7 @@ import {
   type CsvRow, type Dam, type ReadingColumn, type ReadingRequest,
 } from "./model";
 import { ReadingsChart } from "./ReadingsChart";
-import { useWord } from "./words";
+import { useThresholdWords, useWord } from "./words";
 import { Table } from "./Table";
 
 const DEFAULT_DAYS = 30;
@@ -25,6 +25,7 @@ const DEFAULT_DAYS = 30;
 export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) {
   const { t, day, number } = useI18n();
   const word = useWord();
+  const thresholdWords = useThresholdWords();
   const today = todayInJakarta();
   const [range, setRange] = useState({ from: daysBefore(today, DEFAULT_DAYS - 1), to: today });
   const [typed, setTyped] = useState(range);
@@ -80,7 +81,7 @@ export function DamReadings({ dam, canEnter }: { dam: Dam; canEnter: boolean }) 
           <ReadingsChart readings={items} column={column} thresholds={thresholds} />
           {thresholds.length > 0 ? (
             <p className="meta">
-              {t("dams.thresholds")}: {thresholds.map((line) => `${word("band", line.band)} ${number(line.level)} m`).join(" · ")}
+              {t("dams.thresholds")}: {thresholdWords(thresholds)}
             </p>
           ) : null}
           <details className="readings-table">

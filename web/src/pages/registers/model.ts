@@ -102,8 +102,10 @@ export function mapLink(lat: number, lon: number): string {
   return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=13/${lat}/${lon}`;
 }
 
+export type Threshold = { band: "waspada" | "siaga" | "awas"; level: number };
+
 /** The level thresholds a dam sets, highest band last; none when it has none. */
-export function levelThresholds(dam: Dam): { band: "waspada" | "siaga" | "awas"; level: number }[] {
+export function levelThresholds(dam: Dam): Threshold[] {
   const raw = (dam.thresholds as { level_m?: Record<string, number> } | null)?.level_m;
   if (!raw) return [];
   return (["waspada", "siaga", "awas"] as const)

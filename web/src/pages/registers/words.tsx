@@ -3,7 +3,7 @@ import { useCallback } from "react";
 import type { MessageKey } from "../../i18n/catalogue";
 import { useI18n } from "../../i18n/I18n";
 import type { components } from "../../api/schema";
-import type { DamStatus, ReadingColumn, RegulationStatus, RegulationType } from "./model";
+import type { DamStatus, ReadingColumn, RegulationStatus, RegulationType, Threshold } from "./model";
 
 type Schemas = components["schemas"];
 
@@ -120,6 +120,16 @@ export function useWord() {
       return key ? t(key) : value;
     },
     [t],
+  );
+}
+
+/** A dam's level thresholds as one line ("Waspada 68,5 m · Siaga 70 m"); empty when none. */
+export function useThresholdWords() {
+  const word = useWord();
+  const { number } = useI18n();
+  return useCallback(
+    (lines: Threshold[]): string => lines.map((line) => `${word("band", line.band)} ${number(line.level)} m`).join(" · "),
+    [word, number],
   );
 }
 
