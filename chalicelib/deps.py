@@ -307,22 +307,24 @@ class Container(DamRegisterParts, OperationsParts):
     def notification_idempotency_store(self):
         """Powertools' record of the notification deliveries made (workers/notifications.py),
         kept in the app's table under its own partition."""
-        return self._idempotency_store("IDEMPOTENCY#notification")
+        from chalicelib.adapters.dynamodb.shards import NOTIFICATION_IDEMPOTENCY_SHARDS
+
+        return self._idempotency_store("IDEMPOTENCY#notification", NOTIFICATION_IDEMPOTENCY_SHARDS)
 
     @cached_property
     def account_request_idempotency_store(self):
         """The account requests carried out (workers/notifications.py). A store of its own:
         Powertools configures a persistence layer once, with one idempotency key."""
-        return self._idempotency_store("IDEMPOTENCY#account-request")
+        from chalicelib.adapters.dynamodb.shards import ACCOUNT_REQUEST_IDEMPOTENCY_SHARDS
 
-    def _idempotency_store(self, partition: str):
-        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+        return self._idempotency_store("IDEMPOTENCY#account-request", ACCOUNT_REQUEST_IDEMPOTENCY_SHARDS)
 
+    def _idempotency_store(self, partition: str, shards: int):
         from chalicelib.adapters import aws
+        from chalicelib.adapters.dynamodb.idempotency import ShardedIdempotencyStore
 
-        return DynamoDBPersistenceLayer(
-            table_name=self.settings.table_name, key_attr="pk", sort_key_attr="sk",
-            static_pk_value=partition, expiry_attr="expires_ttl",
+        return ShardedIdempotencyStore(
+            table_name=self.settings.table_name, partition=partition, shards=shards, expiry_attr="expires_ttl",
             boto3_client=aws.client(self.settings, "dynamodb"),
         )
 

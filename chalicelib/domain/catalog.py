@@ -139,6 +139,12 @@ class OnApproval(_Strict):
     certificate_holder_field: str | None = None
     certificate_facts: list[str] = []
     certificate_prefix: str | None = Field(default=None, pattern=r"^[A-Z0-9.-]{2,20}$")
+    # Whose series numbers the certificate: 0, one series for the organisation per year
+    # (00012/PBG/2026); d > 0, one per office at depth d of the application's path (the filing
+    # office where the path is shorter), its id printed in the number (00012/PBG/kec-beji/2026).
+    # Numbers given before a change stay valid: they keep their code and series; the new
+    # series starts at 1 beside the old one.
+    certificate_series_depth: int = Field(default=0, ge=0, le=5)
     registry_push: Literal["civil-registry", "finance-registry"] | None = None
     registry_event: RegistryEvent | None = None
     budget_posting: bool = False

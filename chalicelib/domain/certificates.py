@@ -21,7 +21,8 @@ MAX_REASON_LENGTH = 1000
 @dataclass(frozen=True)
 class Certificate:
     """What an approved permit proves, verifiable by `code` without login. `number` is the
-    `sequence`-th of its series (one series per service and year, without gaps)."""
+    `sequence`-th of its series (one series per service and year, or per service, issuing
+    office and year: the catalog's `certificate_series_depth`; without gaps)."""
 
     code: str
     application_id: str
@@ -50,14 +51,31 @@ class NextCertificate:
     sequence: int
 
 
-def series_of(service: ServiceType, moment: datetime, tz: timezone) -> str:
-    return f"{service.id}:{moment.astimezone(tz).year}"
+def issuing_office(app: Application, service: ServiceType) -> str | None:
+    """The office whose series numbers the certificate: the one at the catalog's
+    `certificate_series_depth` on the application's path (the filing office when its path is
+    shorter); None at depth 0, one series for the whole organisation."""
+    depth = service.on_approval.certificate_series_depth
+    if not depth or not app.node_path:
+        return None
+    return app.node_path[min(depth, len(app.node_path) - 1)]
 
 
-def number_of(service: ServiceType, sequence: int, moment: datetime, tz: timezone) -> str:
-    """00012/PBG/2026: the sequence, the service's code and the year, as permit numbers read."""
+def series_of(app: Application, service: ServiceType, moment: datetime, tz: timezone) -> str:
+    """One series per service and year, and per issuing office where the catalog says so. The
+    organisation-wide series keeps its key (numbers given before stay in it)."""
+    office = issuing_office(app, service)
+    year = moment.astimezone(tz).year
+    return f"{service.id}:{year}" if office is None else f"{service.id}:{office}:{year}"
+
+
+def number_of(app: Application, service: ServiceType, sequence: int, moment: datetime, tz: timezone) -> str:
+    """00012/PBG/2026: the sequence, the service's code and the year, as permit numbers read; a
+    series per office also names the office (00012/PBG/kec-beji/2026), or numbers would repeat."""
     prefix = service.on_approval.certificate_prefix or re.sub(r"[^A-Z0-9]", "", service.id.upper())[:12]
-    return f"{sequence:05d}/{prefix}/{moment.astimezone(tz).year}"
+    office = issuing_office(app, service)
+    year = moment.astimezone(tz).year
+    return f"{sequence:05d}/{prefix}/{year}" if office is None else f"{sequence:05d}/{prefix}/{office}/{year}"
 
 
 def holder_of(app: Application, service: ServiceType) -> str:
@@ -70,7 +88,7 @@ def issue(app: Application, service: ServiceType, next_certificate: NextCertific
           tz: timezone) -> Certificate:
     return Certificate(
         code=next_certificate.code, application_id=app.id, service_id=service.id,
-        number=number_of(service, next_certificate.sequence, now, tz), series=series_of(service, now, tz),
+        number=number_of(app, service, next_certificate.sequence, now, tz), series=series_of(app, service, now, tz),
         sequence=next_certificate.sequence, issued_at=now, holder_name=holder_of(app, service), node_id=app.node_id,
     )
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from dataclasses import dataclass, replace
 from datetime import timezone
 from typing import Any, Callable, Mapping
@@ -42,6 +44,12 @@ from chalicelib.services.ports import (
 )
 
 logger = logging.getLogger(__name__)
+
+# A decision that lost a race for what it writes beside the application (the certificate
+# series' next number, a budget, a dam) reads again and retries: each round one of the racing
+# approvals wins, so this many lets that many approve one series at the same moment before
+# anyone is told to try again.
+DECISION_ATTEMPTS = 20
 
 
 @dataclass(frozen=True)
@@ -260,11 +268,14 @@ class ApplicationService:
         the same transaction; when another approval took it first, read the next and retry. One
         that grants a budget writes the budgets it adds to on the versions read, the same way."""
         service = self.catalog.require_service_of(app)
-        for _ in range(5):
+        for attempt in range(DECISION_ATTEMPTS):
+            if attempt:
+                # Apart a little, so approvals racing for one series do not meet again at once.
+                time.sleep(random.uniform(0, 0.02 * attempt))
             now = self.clock.now()
             next_certificate = None
             if action == "approve" and step == app.steps_total and service.on_approval.certificate:
-                series = certificates.series_of(service, now, self.tz)
+                series = certificates.series_of(app, service, now, self.tz)
                 next_certificate = certificates.NextCertificate(
                     new_certificate_code(), self.applications.certificate_sequence(series) + 1)
             # The step left is timed in its office's working time (dashboard_steps), the next one

@@ -188,18 +188,20 @@ def test_a_recommendation_told_overdue_is_still_followed_up(api, dam, people):
 
 def test_the_daily_look_reads_what_is_due_not_every_dam(api, dam, people, monkeypatch):
     from chalicelib.adapters.dynamodb import inspections as store
+    from chalicelib.adapters.dynamodb import shards
 
     for n in range(5):  # duties far ahead: in the index, but not read before they fall due
         api.post(f"/assets/{dam['id']}/inspections", inspection(date="2026-10-01", next_due=None, recommendations=[
             {"text": f"Jauh {n}", "due_date": "2030-01-01"}]), token=people["inspector"])
     calls = []
-    for name in ("query_page", "batch_get_raw"):
-        real = getattr(store, name)
-        monkeypatch.setattr(store, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
+    for module, name in ((shards, "query_page"), (store, "batch_get_raw")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: calls.append(_name) or _real(*a, **k))
     api.deps.inspections.notify_overdue(datetime(2028, 1, 1, tzinfo=timezone.utc))
     calls.clear()
     assert api.deps.inspections.notify_overdue(datetime(2028, 1, 2, tzinfo=timezone.utc)) == 0
-    assert calls == ["query_page", "batch_get_raw"]  # nothing due: one Query of the index, whatever it holds
+    # Nothing due: one Query per shard of the index, whatever it holds, and one batch read.
+    assert calls == ["query_page"] * shards.DAM_DUTY_SHARDS + ["batch_get_raw"]
 
 
 def test_the_daily_watch_tells_what_fell_due_as_its_schedule_runs(api, dam, people):

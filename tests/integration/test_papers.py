@@ -246,3 +246,58 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
                     token=sales["staff_a"]).status == 404
     assert api.post("/reports", {"kind": "other", "node_id": sales["branch"], "period": period},
                     token=sales["approver"]).status == 422
+
+
+def test_final_approvals_at_the_same_moment_each_take_the_next_number_and_none_is_refused(api, office, monkeypatch):
+    """Eight approvals read the same last number (held at a barrier after reading it): one wins
+    each round, the others read again and take the next, as the user sees no 409."""
+    import threading
+
+    from chalicelib.domain.applications import Origin
+    from chalicelib.services.ports import SequenceTaken
+
+    apps = []
+    for n in range(8):
+        app = file(api, office["applicant"], office["desk"], {"title": f"Izin serentak {n}", "amount": 1_000_000})
+        app = api.post(f"/applications/{app['id']}/submit", token=office["applicant"]).json
+        app = decide(api, office["desk_verifier"], app).json
+        apps.append(decide(api, office["dept_verifier"], app).json)
+    head = api.deps.accounts.authenticate(office["head"])
+    service, store = api.deps.applications, api.deps.application_store
+    barrier, first_reads, lost = threading.Barrier(len(apps), timeout=30), set(), []
+    real_sequence, real_save = store.certificate_sequence, store.save
+
+    def sequence_then_wait(series):
+        last = real_sequence(series)
+        if threading.get_ident() not in first_reads:
+            first_reads.add(threading.get_ident())
+            barrier.wait()  # every approval has read the same number before any writes
+        return last
+
+    def save_counting_losses(change):
+        try:
+            return real_save(change)
+        except SequenceTaken:
+            lost.append(change.certificate.sequence)
+            raise
+
+    monkeypatch.setattr(store, "certificate_sequence", sequence_then_wait)
+    monkeypatch.setattr(store, "save", save_counting_losses)
+    outcomes: dict[str, object] = {}
+
+    def approve(app):
+        try:
+            outcomes[app["id"]] = service.decide(head, app["id"], "approve", 3, None, Origin("10.0.0.1", "pytest"))
+        except Exception as error:  # noqa: BLE001 - the assertion below names it
+            outcomes[app["id"]] = error
+
+    threads = [threading.Thread(target=approve, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(getattr(o, "status", None) == "approved" for o in outcomes.values()), outcomes
+    certificates = [store.certificate(o.certificate_code) for o in outcomes.values()]
+    sequences = sorted(c.sequence for c in certificates)
+    assert sequences == list(range(sequences[0], sequences[0] + len(apps)))  # no gap, no repeat
+    assert len(lost) >= len(apps) - 1  # they did race: all but one lost the first round

@@ -23,8 +23,11 @@ from chalicelib.adapters.dynamodb.postings import (
     filed_reports_page, put_filed_report, put_posting, read_filed_reports, read_postings,
 )
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
+from chalicelib.adapters.dynamodb.shards import (
+    ESCALATION_SHARDS, ROOT_ANCESTOR_SHARDS, every_shard, query_every_shard, sharded_key,
+)
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, run_transaction, whole_partition,
 )
 from chalicelib.services.ports.assets import StaleAsset
 from chalicelib.services.ports.cursors import decode_cursor
@@ -39,8 +42,15 @@ from chalicelib.services.ports import (
 # What an approval writes of the dam register: a failed one means a read went stale.
 DAM_LABELS = {"dam", "dam history", "obligation", "new obligation"}
 
-# Applications whose next escalation is set, by when it is due (the escalation schedule reads it).
+# Applications whose next escalation is set, by when it is due, sharded by application (the
+# escalation schedule reads every shard).
 DUE_PARTITION = "DUE"
+
+
+def root_ancestor_key(root_id: str, app_id: str) -> str:
+    """The root's entry in `by_anc0`: every application is below the root, so its partition is
+    sharded by application (shards.py); a root's list reads every shard, merged."""
+    return sharded_key(root_id, app_id, ROOT_ANCESTOR_SHARDS)
 
 
 def application_pk(app_id: str) -> str:
@@ -49,6 +59,8 @@ def application_pk(app_id: str) -> str:
 
 def application_to_item(app: Application) -> m.ApplicationItem:
     ancestors = {f"anc{depth}": node_id for depth, node_id in enumerate(app.node_path)}
+    if app.node_path:
+        ancestors["anc0"] = root_ancestor_key(app.node_path[0], app.id)
     awaiting = app.status in AWAITING_DECISION and app.decider_node_id and app.due_at
     escalating = awaiting and app.escalate_at is not None and not app.is_suspended
     return m.ApplicationItem(
@@ -68,7 +80,7 @@ def application_to_item(app: Application) -> m.ApplicationItem:
         assignee_id=app.assignee_id, assignee_name=app.assignee_name, nik_checks=app.nik_checks or None,
         budget_check=app.budget_check, certificate_code=app.certificate_code,
         sealed=app.sealed.as_json() if app.sealed is not None else None, nik_lookups=app.nik_lookups or None,
-        due_key=DUE_PARTITION if escalating else None,
+        due_key=sharded_key(DUE_PARTITION, app.id, ESCALATION_SHARDS) if escalating else None,
         due_sort=f"{key_time(app.escalate_at)}#{app.id}" if escalating else None,
         **ancestors,
     )
@@ -207,8 +219,8 @@ class DynamoApplicationStore:
 
     def due_for_escalation(self, now: datetime, limit: int) -> list[str]:
         """Ids of applications whose next escalation is due by `now`, earliest first."""
-        items, _ = query_page(m.ApplicationItem, hash_key=DUE_PARTITION, index_name="due", limit=limit,
-                              range_key_condition=m.ApplicationItem.due_sort <= f"{key_time(now)}#~")
+        items = query_every_shard(m.ApplicationItem, DUE_PARTITION, ESCALATION_SHARDS, "due", "due_sort", limit,
+                                  range_key_condition=m.ApplicationItem.due_sort <= f"{key_time(now)}#~")
         return [raw["pk"]["S"].removeprefix("APP#") for raw in items]
 
     def counters(self, node_id: str, period: str) -> dict[str, int]:
@@ -244,7 +256,7 @@ class DynamoApplicationStore:
 
     def page_in_subtrees(self, roots: list[Node], cursor: str | None, limit: int, *,
                          status: str | None = None, service_id: str | None = None) -> tuple[list[Application], str | None]:
-        partitions = [Partition(f"by_anc{root.depth}", root.id) for root in roots if root.depth <= MAX_TREE_DEPTH]
+        partitions = [partition for root in roots if root.depth <= MAX_TREE_DEPTH for partition in _subtree_partitions(root)]
         if not partitions:
             return [], None
         return _newest_first(partitions, decode_cursor(cursor), limit, list_filter(status, service_id))
@@ -273,6 +285,15 @@ def _put_state(tx: Writes, change: ApplicationChange) -> None:
         tx.put("application", item, condition=m.ApplicationItem.version == change.expected_version)
     tx.put("history", history_item(app.id, history_sort_key(app.version), change.history),
            condition=m.HistoryItem.pk.does_not_exist())
+
+
+def _subtree_partitions(root: Node) -> list[Partition]:
+    """Where a node's subtree is indexed: its depth's index; the root's, every shard of it. One
+    sort key orders them all (`created_key`, unique per application), so the merged page's
+    cursor, a sort key, resumes every shard at once: no per-shard position to carry."""
+    if root.depth == 0:
+        return [Partition("by_anc0", key) for key in every_shard(root.id, ROOT_ANCESTOR_SHARDS)]
+    return [Partition(f"by_anc{root.depth}", root.id)]
 
 
 def _newest_first(partitions: list[Partition], after: str | None, limit: int,

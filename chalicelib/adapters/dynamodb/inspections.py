@@ -12,6 +12,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.adapters.dynamodb import asset_models as a
+from chalicelib.adapters.dynamodb.shards import DAM_DUTY_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.assets import history_item
 from chalicelib.adapters.dynamodb.outbox import put_notices
 from chalicelib.adapters.dynamodb.table import (
@@ -24,6 +25,11 @@ from chalicelib.services.ports import OutboxKey
 from chalicelib.services.ports.assets import StaleAsset, StaleInspection
 
 DUE_PARTITION = "DAM-DUE"
+
+
+def _due_key(duty: Duty) -> str:
+    """The duty's partition of the due index, sharded by the duty (shards.py)."""
+    return sharded_key(DUE_PARTITION, f"{duty.asset_id}#{_duty_sk(duty.inspection_id, duty.slot)}", DAM_DUTY_SHARDS)
 
 
 def _pk(asset_id: str) -> str:
@@ -59,7 +65,7 @@ def _duty_item(duty: Duty) -> a.DutyItem:
     return a.DutyItem(_pk(duty.asset_id), _duty_sk(duty.inspection_id, duty.slot), asset_id=duty.asset_id,
                       inspection_id=duty.inspection_id, slot=str(duty.slot), due_date=duty.due_date, text=duty.text,
                       inspected_on=duty.inspected_on, told_at=duty.told_at,
-                      due_key=DUE_PARTITION if waiting else None, due_sort=_due_sort(duty) if waiting else None)
+                      due_key=_due_key(duty) if waiting else None, due_sort=_due_sort(duty) if waiting else None)
 
 
 def _duty(item: a.DutyItem) -> Duty:
@@ -131,7 +137,7 @@ class DynamoInspectionStore:
                     tx.update("duty", item, actions=[a.DutyItem.due_key.remove(), a.DutyItem.due_sort.remove()],
                               condition=a.DutyItem.pk.exists())
                 else:
-                    tx.update("duty", item, actions=[a.DutyItem.due_key.set(DUE_PARTITION),
+                    tx.update("duty", item, actions=[a.DutyItem.due_key.set(_due_key(duty)),
                                                      a.DutyItem.due_sort.set(_due_sort(duty))],
                               condition=a.DutyItem.pk.exists() & a.DutyItem.told_at.does_not_exist())
 
@@ -144,9 +150,9 @@ class DynamoInspectionStore:
 
     def due(self, before_day: str, limit: int) -> list[Duty]:
         """Duties due before `before_day`, neither done nor told: one Query of the due index's
-        DAM-DUE partition (`limit` keys), then one BatchGetItem of them."""
-        keys, _ = query_page(a.DutyItem, hash_key=DUE_PARTITION, index_name="due", limit=limit,
-                             range_key_condition=a.DutyItem.due_sort < before_day)
+        DAM-DUE partition per shard (`limit` keys over them), then one BatchGetItem of them."""
+        keys = query_every_shard(a.DutyItem, DUE_PARTITION, DAM_DUTY_SHARDS, "due", "due_sort", limit,
+                                 range_key_condition=a.DutyItem.due_sort < before_day)
         found = batch_get_raw((raw["pk"]["S"], raw["sk"]["S"]) for raw in keys)
         return [_duty(a.DutyItem.from_raw_data(raw)) for raw in found.values()]
 

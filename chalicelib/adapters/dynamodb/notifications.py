@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.shards import FAILED_NOTIFICATION_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
     Writes, committed_unless, is_condition_failure, key_time, query_page,
 )
@@ -15,8 +16,13 @@ from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.notifications import FAILED, SENT, Notification
 
-# Failed for good: filed in this partition of the pending index, where ops find them.
+# Failed for good: filed in this partition of the pending index (sharded by the notification's
+# id: a mail outage fails every notice), where ops find them.
 FAILED_NOTIFICATIONS_PARTITION = "NOTIFY-FAILED"
+
+
+def _failed_key(notification: Notification) -> str:
+    return sharded_key(FAILED_NOTIFICATIONS_PARTITION, notification.id, FAILED_NOTIFICATION_SHARDS)
 
 
 def _note_pk(user_id: str) -> str:
@@ -114,7 +120,7 @@ class DynamoNotificationStore:
         if status == SENT:
             actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
         if status == FAILED:
-            actions += [m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+            actions += [m.NotificationItem.pending_key.set(_failed_key(notification)),
                         m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
         item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
         try:
@@ -132,7 +138,7 @@ class DynamoNotificationStore:
         try:
             item.update(actions=[
                 m.NotificationItem.delivery_status.set(status), m.NotificationItem.last_error.set(detail[:500]),
-                m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+                m.NotificationItem.pending_key.set(_failed_key(notification)),
                 m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}"),
             ], condition=m.NotificationItem.pk.exists())
         except UpdateError as error:
@@ -142,7 +148,9 @@ class DynamoNotificationStore:
         return True
 
     def failed(self, limit: int) -> list[Notification]:
-        items, _ = query_page(m.UserItem, hash_key=FAILED_NOTIFICATIONS_PARTITION, index_name="pending", limit=limit,
-                              scan_index_forward=False)
+        items = query_every_shard(m.UserItem, FAILED_NOTIFICATIONS_PARTITION, FAILED_NOTIFICATION_SHARDS, "pending",
+                                  "pending_since", limit, descending=True)
         keys = [(raw["pk"]["S"], raw["sk"]["S"]) for raw in items]
-        return [_notification_from_item(item) for item in m.NotificationItem.batch_get(keys)] if keys else []
+        # A batch read answers in any order: newest first is the index's order, kept here.
+        found = {(item.pk, item.sk): item for item in m.NotificationItem.batch_get(keys)} if keys else {}
+        return [_notification_from_item(found[key]) for key in keys if key in found]

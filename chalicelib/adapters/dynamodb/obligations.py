@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from chalicelib.adapters.dynamodb import asset_models as a
+from chalicelib.adapters.dynamodb.shards import DAM_DUTY_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.counters import move_counters
 from chalicelib.adapters.dynamodb.outbox import put_notices
 from chalicelib.adapters.dynamodb.table import (
-    TransactionCancelled, Writes, batch_get_raw, key_time, query_page, run_transaction, whole_partition,
+    TransactionCancelled, Writes, batch_get_raw, key_time, run_transaction, whole_partition,
 )
 from chalicelib.domain.application_state import CounterMove
 from chalicelib.domain.obligations import Obligation, Transition, bounds, next_step
@@ -43,7 +44,7 @@ def _item(ob: Obligation) -> a.ObligationItem:
         _pk(ob.dam_id), _sk(ob.period), period=ob.period, dam_name=ob.dam_name, node_path=list(ob.node_path),
         starts_at=ob.starts_at, ends_at=ob.ends_at, due_at=ob.due_at, remind_at=ob.remind_at, status=ob.status,
         application_id=ob.application_id, reminded=ob.reminded, next_opened=ob.next_opened, version=ob.version,
-        due_key=DUTY_PARTITION if step else None,
+        due_key=sharded_key(DUTY_PARTITION, f"{ob.dam_id}#{ob.period}", DAM_DUTY_SHARDS) if step else None,
         due_sort=f"{key_time(step[1])}#{ob.dam_id}#{ob.period}" if step else None,
     )
 
@@ -89,10 +90,10 @@ class DynamoObligationStore:
         return [_from_raw(raw) for raw in whole_partition(_pk(dam_id), "O#")]
 
     def due(self, now: datetime, limit: int) -> list[Obligation]:
-        """Obligations with a step due by `now`, earliest first: one Query of the index (keys),
-        one BatchGetItem of the items."""
-        keys, _ = query_page(a.ObligationItem, hash_key=DUTY_PARTITION, index_name="due", limit=limit,
-                             range_key_condition=a.ObligationItem.due_sort <= f"{key_time(now)}#~")
+        """Obligations with a step due by `now`, earliest first: one Query of the index (keys) per
+        shard, one BatchGetItem of the items."""
+        keys = query_every_shard(a.ObligationItem, DUTY_PARTITION, DAM_DUTY_SHARDS, "due", "due_sort", limit,
+                                 range_key_condition=a.ObligationItem.due_sort <= f"{key_time(now)}#~")
         found = batch_get_raw([(raw["pk"]["S"], raw["sk"]["S"]) for raw in keys])
         obligations = [_from_raw(raw) for raw in found.values()]
         return sorted(obligations, key=lambda ob: (next_step(ob) or ("", ob.due_at))[1])

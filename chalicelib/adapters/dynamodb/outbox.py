@@ -11,14 +11,27 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import correlation
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time, query_page
+from chalicelib.adapters.dynamodb.shards import (
+    NOTIFY_OUTBOX_SHARDS, REMOVE_FILES_OUTBOX_SHARDS, RENDER_OUTBOX_SHARDS, query_every_shard, sharded_key,
+)
+from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time
 from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 
 OUTBOX_PARTITION = "OUTBOX"
-# Each topic's waiting entries are one partition of the pending index (the relay reads it).
+# Each topic's waiting entries are a sharded partition of the pending index (the relay reads
+# every shard): the topic's key and its number of shards (shards.py says why each).
 OUTBOX_TOPICS = {"notify": OUTBOX_PARTITION, "render": f"{OUTBOX_PARTITION}-render",
                  "remove_files": f"{OUTBOX_PARTITION}-remove-files"}
+OUTBOX_SHARDS = {"notify": NOTIFY_OUTBOX_SHARDS, "render": RENDER_OUTBOX_SHARDS,
+                 "remove_files": REMOVE_FILES_OUTBOX_SHARDS}
+
+
+def outbox_pending_key(key: OutboxKey, failed: bool = False) -> str:
+    """The entry's partition of the pending index: its topic's, sharded by the entry's key (a
+    failed entry keeps its shard in the topic's failed partition)."""
+    topic_key = OUTBOX_TOPICS[key.topic] + ("-FAILED" if failed else "")
+    return sharded_key(topic_key, f"{key.pk}#{key.sk}", OUTBOX_SHARDS[key.topic])
 
 
 def notice_payload(notice: Notice) -> dict[str, Any]:
@@ -41,7 +54,7 @@ def put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[st
     for number, (topic, payload) in enumerate(entries):
         key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic)
         tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic=topic, payload=payload, created_at=at, relays=0,
-                                      pending_key=OUTBOX_TOPICS[topic],
+                                      pending_key=outbox_pending_key(key),
                                       pending_since=f"{key_time(at)}#{key.pk}#{key.sk}",
                                       correlation_id=correlation.current()),
                condition=m.OutboxItem.pk.does_not_exist())
@@ -70,8 +83,8 @@ class DynamoOutboxStore:
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""
-        items, _ = query_page(m.UserItem, hash_key=OUTBOX_TOPICS[topic], index_name="pending", limit=limit,
-                              range_key_condition=m.UserItem.pending_since < key_time(older_than))
+        items = query_every_shard(m.UserItem, OUTBOX_TOPICS[topic], OUTBOX_SHARDS[topic], "pending", "pending_since",
+                                  limit, range_key_condition=m.UserItem.pending_since < key_time(older_than))
         return [OutboxKey(raw["pk"]["S"], raw["sk"]["S"], topic) for raw in items]
 
     def count_relay(self, key: OutboxKey, give_up_after: int) -> int:
@@ -86,5 +99,5 @@ class DynamoOutboxStore:
             raise
         relays = int(item.relays)
         if relays > give_up_after:
-            item.update(actions=[m.OutboxItem.pending_key.set(f"{OUTBOX_TOPICS[key.topic]}-FAILED")])
+            item.update(actions=[m.OutboxItem.pending_key.set(outbox_pending_key(key, failed=True))])
         return relays

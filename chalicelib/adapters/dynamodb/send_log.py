@@ -16,6 +16,7 @@ from pynamodb.expressions.operand import Path
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.admin_models import delivery_item
 from chalicelib.adapters.dynamodb.ops_models import SendAnswerItem
+from chalicelib.adapters.dynamodb.shards import SEND_DUE_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
     Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
 )
@@ -35,8 +36,9 @@ def send_pk(target: str, dataset: str, key: str) -> str:
     return f"SEND#{target}#{dataset}#{key}"
 
 
-def send_due_key(target: str) -> str:
-    return f"{SEND_DUE_PARTITION}#{target}"
+def send_due_key(target: str, pk: str) -> str:
+    """The record's partition of the pending index: its target's, sharded by the record."""
+    return sharded_key(f"{SEND_DUE_PARTITION}#{target}", pk, SEND_DUE_SHARDS)
 
 
 def send_list_key(target: str, state: str) -> str:
@@ -64,7 +66,7 @@ def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: dateti
             item.updated_at.set(at), item.next_attempt_at.set(record.due_at),
             item.send_list.set(send_list_key(record.target, "pending")),
             item.send_sort.set(f"{record.day}#{record.dataset}#{record.key}"),
-            item.pending_key.set(send_due_key(record.target)),
+            item.pending_key.set(send_due_key(record.target, pk)),
             item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),
         ]
         actions += [Path([f"total_{name}"]).add(delta) for name, delta in sorted(adds[pk].items())]
@@ -121,8 +123,8 @@ class DynamoSendLogStore:
 
     def due(self, target: str, now: datetime, limit: int) -> list[str]:
         """Keys (pk) of the target's pending records whose next attempt is due, earliest first."""
-        items, _ = query_page(m.SendItem, hash_key=send_due_key(target), index_name="pending", limit=limit,
-                              range_key_condition=m.SendItem.pending_since <= f"{key_time(now)}#~")
+        items = query_every_shard(m.SendItem, f"{SEND_DUE_PARTITION}#{target}", SEND_DUE_SHARDS, "pending",
+                                  "pending_since", limit, range_key_condition=m.SendItem.pending_since <= f"{key_time(now)}#~")
         return [raw["pk"]["S"] for raw in items]
 
     def claim(self, pk: str, now: datetime, lease: timedelta) -> SendEntry | None:
@@ -207,7 +209,7 @@ class DynamoSendLogStore:
                 item = m.SendItem
                 self._update(pk, [
                     item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING)),
-                    item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target)),
+                    item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target, pk)),
                     item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
                 ], item.state == state)
                 count += 1

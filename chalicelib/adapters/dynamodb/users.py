@@ -11,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.admin_models import roll_item
+from chalicelib.adapters.dynamodb.shards import PENDING_REGISTRATION_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page, run_transaction,
     whole_partition,
@@ -19,7 +20,8 @@ from chalicelib.domain.delegations import Delegation
 from chalicelib.domain.people import Grant, User
 from chalicelib.services.ports import EmailTaken, StoredCode
 
-# Registrations not yet verified, by when they were made (housekeeping removes stale ones).
+# Registrations not yet verified, by when they were made, sharded by user (housekeeping
+# removes stale ones).
 PENDING_PARTITION = "PENDING"
 # Sessions ended while their access tokens live on, kept in the user's partition (sessions.py).
 ENDED_SESSION = "ENDED#"
@@ -167,13 +169,8 @@ class DynamoUserStore:
         return found
 
     def pending_since_before(self, cutoff: datetime, limit: int) -> list[str]:
-        items, _ = query_page(
-            m.UserItem,
-            hash_key=PENDING_PARTITION,
-            range_key_condition=m.UserItem.pending_since < key_time(cutoff),
-            index_name="pending",
-            limit=limit,
-        )
+        items = query_every_shard(m.UserItem, PENDING_PARTITION, PENDING_REGISTRATION_SHARDS, "pending", "pending_since",
+                                  limit, range_key_condition=m.UserItem.pending_since < key_time(cutoff))
         return [raw["pk"]["S"].removeprefix("USER#") for raw in items]
 
     def delete_unverified(self, user: User) -> bool:
@@ -215,7 +212,7 @@ def _user_to_item(user: User) -> m.UserItem:
         user_id=user.id, email=user.email, name=user.name, language=user.language, status=user.status,
         password_hash=user.password_hash, created_at=user.created_at, session_epoch=user.session_epoch,
         version=user.version, mail_stopped=user.mail_stopped,
-        pending_key=PENDING_PARTITION if pending else None,
+        pending_key=sharded_key(PENDING_PARTITION, user.id, PENDING_REGISTRATION_SHARDS) if pending else None,
         pending_since=key_time(user.created_at) if pending else None,
     )
 
