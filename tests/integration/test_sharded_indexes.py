@@ -123,3 +123,35 @@ def test_idempotency_records_live_in_sharded_partitions_and_are_found_again(deps
     assert len(partitions) >= 3
     stored = [query_page(hash_key=p)[0] for p in partitions]
     assert sum(len(items) for items in stored) == 8
+
+
+def test_the_backfill_moves_items_written_before_sharding_and_a_second_run_changes_nothing(deps):
+    from chalicelib.adapters import aws
+    from infra.backfill_shards import backfill
+
+    client, table = aws.client(deps.settings, "dynamodb"), deps.settings.table_name
+    apps, keys = submitted_long_ago(deps, 3)
+    entry = next(k for k in keys if k.topic == "notify")
+    # As a release before sharding wrote them: bare keys.
+    for app in apps:
+        client.update_item(TableName=table, Key={"pk": {"S": f"APP#{app.id}"}, "sk": {"S": "A"}},
+                           UpdateExpression="SET anc0 = :root, due_key = :due",
+                           ExpressionAttributeValues={":root": {"S": ROOT.id}, ":due": {"S": "DUE"}})
+    client.update_item(TableName=table, Key={"pk": {"S": entry.pk}, "sk": {"S": entry.sk}},
+                       UpdateExpression="SET pending_key = :bare", ExpressionAttributeValues={":bare": {"S": "OUTBOX"}})
+    client.put_item(TableName=table, Item={"pk": {"S": "IDEMPOTENCY#notification"}, "sk": {"S": "old-key"},
+                                           "status": {"S": "COMPLETED"},
+                                           "expires_ttl": {"N": str(int(time.time()) + 3600)}})
+    assert not {a.id for a in apps} & set(deps.application_store.due_for_escalation(NOW, 1000))
+    assert entry not in deps.outbox_store.stragglers(LONG_AGO + timedelta(days=1), 1000)
+
+    first = backfill(client, table, page_size=7)  # small pages: the paging is exercised too
+    assert first.keys_rewritten == {"anc0": 3, "due_key": 3, "pending_key": 1} and first.idempotency_moved == 1
+    assert {a.id for a in apps} <= set(deps.application_store.due_for_escalation(NOW, 1000))
+    assert entry in deps.outbox_store.stragglers(LONG_AGO + timedelta(days=1), 1000)
+    listed, _ = deps.application_store.page_in_subtrees([ROOT], None, 100)
+    assert {a.id for a in apps} <= {a.id for a in listed}
+    assert deps.notification_idempotency_store._get_record("old-key").status == "COMPLETED"
+
+    again = backfill(client, table)
+    assert again.keys_rewritten == {} and again.idempotency_moved == 0
