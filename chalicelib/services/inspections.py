@@ -108,7 +108,7 @@ class InspectionService:
         above) of each duty that fell due before today and is neither done nor told: a
         recommendation past its due date, the next inspection past its day. Each is told once: the
         notice is written in the transaction that takes the duty out of the due index. Reads are
-        proportional to what is due (the index's DAM-DUE partition up to today), never every dam.
+        proportional to what is due (the index's DAM-DUE partitions up to today), never every dam.
         Answers how many were told."""
         today = now.astimezone(self.tz).date().isoformat()
         told, dams = 0, {}

@@ -65,7 +65,7 @@ class ObligationItem(Item):
     """pk ASSET#{id}, sk O#{period's first day}#{period}: a dam's monitoring obligation for one
     period, beside the dam (its list is one Query, oldest first). While it has a step ahead
     (open the next period's, remind, mark overdue) it is in the `due` index, partition
-    DAM-DUTY, by that step's time: the daily watch reads only what falls due."""
+    DAM-DUTY#{shard}, by that step's time: the daily watch reads only what falls due."""
 
     period = UnicodeAttribute()
     dam_name = UnicodeAttribute()
@@ -110,7 +110,7 @@ class InspectionItem(Item):
 class DutyItem(Item):
     """pk ASSET#{id}, sk DUTY#{inspection}#{nn}: a recommendation not yet told overdue; sk
     DUTY#NEXT: the dam's next inspection, as its latest inspection (`inspected_on`) set it.
-    In the `due` index (partition DAM-DUE, by due date) only while it is neither done nor told:
+    In the `due` index (partitions DAM-DUE#{shard}, by due date) only while it is neither done nor told:
     the daily look at what fell due reads what is due, never every dam."""
 
     asset_id = UnicodeAttribute()

@@ -428,7 +428,7 @@ class PdfItem(Item):
 class OutboxItem(Item):
     """pk of the record whose change caused it (APP#{id}), sk OUT#{history sort key}#{n}: what
     must be sent because of a change, written in that change's transaction. Deleted once handed
-    on; until then in the pending index (partition OUTBOX), where the relay finds the stragglers."""
+    on; until then in the pending index (partitions OUTBOX#{shard}), where the relay finds the stragglers."""
 
     topic = UnicodeAttribute()
     payload = JSONAttribute()
@@ -457,7 +457,7 @@ class NotificationItem(Item):
     message_id = UnicodeAttribute(null=True)
     unread_key = UnicodeAttribute(null=True)  # {user} while unread
     unread_sort = UnicodeAttribute(null=True)  # {id}
-    # While delivery has failed for good: partition NOTIFY-FAILED of the pending index, for ops.
+    # While delivery has failed for good: partitions NOTIFY-FAILED#{shard} of the pending index, for ops.
     pending_key = UnicodeAttribute(null=True)
     pending_since = UnicodeAttribute(null=True)
     expires_ttl = TTLAttribute(null=True)
@@ -468,7 +468,7 @@ class SendItem(Item):
     """pk SEND#{target}#{dataset}#{key}, sk S: one record owed to an external registry and its
     send log (domain/integrations.py). Running totals are number attributes named `total_{name}`,
     added to by the changes that owe them. While pending, in the pending index (partition
-    SEND-DUE#{target}, by next attempt), where the senders find what is due."""
+    SEND-DUE#{target}#{shard}, by next attempt), where the senders find what is due."""
 
     target = UnicodeAttribute()
     dataset = UnicodeAttribute()
