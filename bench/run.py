@@ -851,7 +851,7 @@ def write_report(path: Path, imports: dict, small: dict, large: dict, sizes: tup
         + (f" ({retries[0]} at {sizes[0]:,}, {retries[-1]} at {sizes[-1]:,})." if retries else "."),
         "",
         "`/_local/mail` reads the emulator's mailbox over loopback HTTP, which is not an AWS call. "
-        "`POST /_local/schedules/{name}` runs the purge of stale registrations: one index query. `POST /_local/schedules/escalate_overdue_steps` is the deadline sweep with nothing due (the loaded applications carry no escalation): one query on the due-time index; each escalation it makes then costs the reads and the transaction of one state change.",
+        "`POST /_local/schedules/{name}` runs the purge of stale registrations: one index query per shard of its key (4). `POST /_local/schedules/escalate_overdue_steps` is the deadline sweep with nothing due (the loaded applications carry no escalation): one query per shard of the due-time index's `DUE` key (16); each escalation it makes then costs the reads and the transaction of one state change.",
         "",
         "`GET /assets/{id}/readings` reads one loaded month: fewer days at the small size (its 100 days are "
         "spread over five dams), the same one Query.",
