@@ -117,7 +117,8 @@ def test_idempotency_records_live_in_sharded_partitions_and_are_found_again(deps
     for n in range(8):
         store._put_record(DataRecord(idempotency_key=f"key-{n}", status="COMPLETED",
                                      expiry_timestamp=int(time.time()) + 3600))
-        assert store._get_record(f"key-{n}").status == "COMPLETED"
+        found = store._get_record(f"key-{n}")
+        assert (found.status, found.idempotency_key) == ("COMPLETED", f"key-{n}")
     partitions = {shards.sharded_key("IDEMPOTENCY#notification", f"key-{n}", shards.NOTIFICATION_IDEMPOTENCY_SHARDS)
                   for n in range(8)}
     assert len(partitions) >= 3

@@ -20,3 +20,10 @@ class ShardedIdempotencyStore(DynamoDBPersistenceLayer):
     def _get_key(self, idempotency_key: str) -> dict:
         pk = sharded_key(self.static_pk_value, idempotency_key, self.shards)
         return {self.key_attr: {"S": pk}, self.sort_key_attr: {"S": idempotency_key}}
+
+    def _item_to_data_record(self, item: dict):
+        # Powertools names a stored record by its partition key; here that is a shard, shared
+        # by many records, so the record is named by its own key (the sort key) instead.
+        record = super()._item_to_data_record(item)
+        record.idempotency_key = record.sort_key or record.idempotency_key
+        return record

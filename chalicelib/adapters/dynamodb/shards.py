@@ -66,12 +66,6 @@ def every_shard(key: str, shards: int) -> list[str]:
     return [f"{key}#{shard}" for shard in range(shards)]
 
 
-def bare_key(stored: str) -> str:
-    """The key without its shard (what the key was before sharding)."""
-    head, _, tail = stored.rpartition("#")
-    return head if head and tail.isdigit() else stored
-
-
 def query_every_shard(model: Any, key: str, shards: int, index_name: str, sort_attribute: str, limit: int,
                       range_key_condition: Any = None, descending: bool = False) -> list[dict[str, Any]]:
     """The first `limit` items by the index's sort key over every shard of `key`: one Query per
