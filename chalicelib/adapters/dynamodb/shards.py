@@ -1,10 +1,10 @@
 """Sharded index keys: a partition key every change would write (the outbox's pending partition,
 the escalation clock, the root's ancestor index, …) is spread over a fixed number of partitions,
-`{key}#{shard}`, the shard a stable hash of the item's id (rewriting an item keeps its shard; a
-shard's items move with their id, never with time). Readers query every shard: a fixed number of
-calls whatever the data, merged by the index's sort key.
+`{key}#{shard}`, the shard a stable hash of the item's id (rewriting an item keeps its shard).
+Readers query every shard: a fixed number of calls whatever the data, merged by the index's sort
+key.
 
-Sizing (docs/CAPACITY.md's load): 1,000,000 applications an hour ≈ 280 a second, each with about
+Sizing (issue 21's load): 1,000,000 applications an hour ≈ 280 a second, each with about
 8 changes and 5 notices. DynamoDB takes about 1,000 writes a second per partition (a GSI's
 included); a GSI write whose sort key moves is a delete and a put (two), and an item counts one
 write per KB. Each count below keeps its busiest shard under about 300 writes a second, so a
