@@ -8,6 +8,8 @@ Two things are added around moto's WSGI app:
   so no request holds the lock waiting.)
 * `/_emulator/mail`: the e-mail SES accepted, as the local mailbox, and `/_emulator/calls`:
   how many calls each AWS operation received, for the benchmarks.
+* DynamoDB queries that read their partition only, not the whole table
+  (local/dynamodb_partitions.py).
 * DynamoDB transactions applied in place and idempotent on their ClientRequestToken, as on
   DynamoDB (local/dynamodb_transactions.py; moto copies the whole table per transaction).
 * `/_emulator/faults/ses-reject`: addresses SES refuses (MessageRejected, as SES does for an
@@ -38,10 +40,11 @@ _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
-        from local import dynamodb_transactions, emulator_speedups
+        from local import dynamodb_partitions, dynamodb_transactions, emulator_speedups
 
         dynamodb_transactions.install()
         emulator_speedups.install()
+        dynamodb_partitions.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()
