@@ -21,6 +21,7 @@ too much (never too little) without changing an answer.
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from typing import Any, Callable
 
 from moto.dynamodb.models import DynamoDBBackend
@@ -48,14 +49,10 @@ class IndexPartitions:
             members.pop(key, None)
             if not members:
                 del self.partitions[old]
-        value = item.attrs.get(self.attribute) if item is not None else None
-        if value is None:
-            return
-        try:
+        value = plain(item.attrs.get(self.attribute)) if item is not None else None
+        if value is not None:
             self.partitions.setdefault(value, {})[key] = item
-        except TypeError:
-            return  # a map or list where the key should be: no key condition matches it either
-        self.placed[key] = value
+            self.placed[key] = value
 
 
 class TablePartitions:
@@ -74,10 +71,11 @@ class TablePartitions:
             self.by_index[name] = found
         return found
 
-    def touch(self, table: Table, key: tuple) -> None:
+    def touch(self, table: Table, hash_value: Any, range_value: Any) -> None:
         if not self.by_index:
             return
-        item = _current(table, key)
+        item = _current(table, hash_value, range_value)
+        key = (plain(hash_value), plain(range_value))
         for partitions in self.by_index.values():
             partitions.place(key, item)
 
@@ -88,12 +86,24 @@ def _every_item(table: Table) -> list[Any]:
     return list(table.items.values())
 
 
+def plain(value: Any) -> tuple | None:
+    """A key attribute's value as a dict key equal where DynamoType's are (type, and a number's
+    value as a Decimal), without DynamoType's hash, which converts the value again at every
+    call. None for what cannot be a key (a map, a list, a set: no key condition matches it)."""
+    if value is None:
+        return None
+    if value.type == "N":
+        return ("N", Decimal(value.value))
+    if value.type in ("S", "B"):
+        return (value.type, value.value)
+    return None
+
+
 def _primary_key(item: Any) -> tuple:
-    return (item.hash_key, item.range_key)
+    return (plain(item.hash_key), plain(item.range_key))
 
 
-def _current(table: Table, key: tuple) -> Any:
-    hash_value, range_value = key
+def _current(table: Table, hash_value: Any, range_value: Any) -> Any:
     found = table.items.get(hash_value)  # .get: table.items is a defaultdict
     if table.range_key_attr:
         return found.get(range_value) if found else None
@@ -114,7 +124,7 @@ def _touch(table: Table, hash_value: Any, range_value: Any) -> None:
         if state.items_source is not table.items:
             del table.__dict__[_INSTALLED]  # rebuilt on the next Query
         else:
-            state.touch(table, (hash_value, range_value))
+            state.touch(table, hash_value, range_value)
 
 
 def _sort_key(item: Any) -> tuple:
@@ -148,7 +158,7 @@ def candidates(table: Table, hash_key: Any, index_name: str | None,
             members = list(found.values()) if table.range_key_attr else [found]
     else:
         members = list(_partitions_of(table).for_index(table, index_name, attribute)
-                       .partitions.get(partition_value, {}).values())
+                       .partitions.get(plain(partition_value), {}).values())
     return sorted(members, key=_sort_key)
 
 

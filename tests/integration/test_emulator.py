@@ -146,6 +146,8 @@ def _partition_table(client, name: str) -> None:
              "KeySchema": [{"AttributeName": "gpk", "KeyType": "HASH"}, {"AttributeName": "gsk", "KeyType": "RANGE"}]},
             {"IndexName": "by-state", "Projection": {"ProjectionType": "KEYS_ONLY"},
              "KeySchema": [{"AttributeName": "state", "KeyType": "HASH"}]},
+            {"IndexName": "by-number", "Projection": {"ProjectionType": "ALL"},  # a number as partition key
+             "KeySchema": [{"AttributeName": "rank", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]},
         ],
         LocalSecondaryIndexes=[
             {"IndexName": "by-rank", "Projection": {"ProjectionType": "ALL"},
@@ -210,7 +212,7 @@ def json_key(item: dict) -> str:
 
 
 def _random_query(rng) -> dict:
-    shape = rng.randrange(4)
+    shape = rng.randrange(5)
     query: dict = {"ScanIndexForward": rng.random() < 0.5, "Limit": rng.choice([1, 2, 3, 7, 50])}
     values: dict = {}
     if shape == 0:
@@ -229,6 +231,10 @@ def _random_query(rng) -> dict:
         query.update(IndexName="by-state", KeyConditionExpression="#state = :v",
                      ExpressionAttributeNames={"#state": "state"})
         values[":v"] = {"S": rng.choice(["open", "done"])}
+    elif shape == 3:
+        query.update(IndexName="by-number", KeyConditionExpression="#rank = :r",
+                     ExpressionAttributeNames={"#rank": "rank"})
+        values[":r"] = {"N": rng.choice(["3", "3.0", "-2", "12", "0"])}  # 3.0 is 3, as on DynamoDB
     else:
         query.update(IndexName="by-rank", KeyConditionExpression="pk = :p AND #rank >= :r",
                      ExpressionAttributeNames={"#rank": "rank"})
@@ -250,7 +256,7 @@ def _every_page(client, name: str, query: dict) -> list:
             return pages
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_a_query_reading_its_partition_answers_exactly_what_moto_answers_from_the_whole_table(emulator, seed):
     """Puts, updates that move items between index partitions (and out of the sparse ones),
     deletes, transactions and batch writes; then every kind of query, every page, both ways,
