@@ -16,7 +16,7 @@ help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
 	@echo "make test      install what is needed and run every test (web unit tests, Python, browser)"
 	@echo "make web       build the web app into web/dist (only when its sources changed)"
-	@echo "make bench     measure import time, AWS calls per route, the web app and the emulator; writes docs/BENCHMARKS.md"
+	@echo "make bench     measure import time, AWS calls per route and the web app; writes docs/BENCHMARKS.md"
 	@echo "make bench-web only the web app's budgets (initial JS, inbox time); rewrites its section"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
 	@echo "make deploy-package ARTIFACT_BUCKET=…  the package to S3, then its stack (docs/DEPLOY.md)"
