@@ -3,7 +3,8 @@
 1. Queries. moto answers every query on an index by sorting the whole table first (`Table.all_items`), and
 sorts with a comparison that converts both keys again at every step (a number key becomes a
 Decimal twice per comparison): with a few thousand items every query on the due-time index or
-the outbox costs a large share of a second, and the emulator sits at a full core. Here each
+the outbox costs a large share of a second, and the emulator sits at a full core. (A Query now
+reads only its partition, local/dynamodb_partitions.py; a Scan still sorts the table.) Here each
 item's key is converted once and the sort compares the converted keys, which is the same order
 (DynamoType orders by exactly these values; one key attribute has one type across a table).
 
