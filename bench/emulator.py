@@ -228,7 +228,7 @@ def section(result: dict[str, Any]) -> list[str]:
         "call is the emulator's own work, its DynamoDB JSON request handed to its WSGI app as waitress hands it "
         "one (moto parsing, answering and serializing; no network, no client, which add the same at any size), "
         f"timed as the CPU time of the thread (a busy machine's other processes do not lengthen it); median of {RUNS} "
-        "calls. The table holds {small:,} and then {large:,} application-like "
+        f"calls. The table holds {small:,} and then {large:,} application-like "
         f"items (each its own partition, spread over {OFFICES:,} inbox partitions); each Query answers the same "
         "ten items at both sizes. Target: a Query within 2x from the smaller table to the larger.",
         "",
@@ -246,7 +246,9 @@ def section(result: dict[str, Any]) -> list[str]:
     lines += [
         "",
         "A Query reads only its partition (local/dynamodb_partitions.py: per index, partition value → items, kept by "
-        "every write); the last two columns are the same Queries with that map off, moto sorting and reading the "
+        "every write), and the data calls' answers are written with json.dumps (local/emulator_speedups.py; "
+        "moto's own serializer took most of a ten-item Query's time); the last two columns are the same Queries "
+        "with the partition map off, moto sorting and reading the "
         f"whole table ({WHOLE_TABLE_RUNS[large]} calls at {large:,}). The first Query of an index after the emulator "
         "starts builds that index's map from the table: "
         f"{result['first_index_query'][small]:.0f} ms at {small:,} items, {result['first_index_query'][large]:.0f} ms "

@@ -307,3 +307,79 @@ def test_a_table_deleted_and_created_again_is_queried_from_its_new_items(emulato
         assert [i["pk"]["S"] for i in client.query(TableName=name, **query)["Items"]] == ["B"]
     finally:
         client.delete_table(TableName=name)
+
+
+# ---- DynamoDB answers written as JSON (local/emulator_speedups.py) -----------------------
+
+def _every_kind_of_value(n: int) -> dict:
+    return {
+        "pk": {"S": "J"}, "sk": {"S": f"{n:03d}"}, "s": {"S": f"ünïcode \u2014 \"quoted\" null {n}"},
+        "n": {"N": str(n * 1.5)}, "big": {"N": "123456789012345678901234567890"}, "yes": {"BOOL": n % 2 == 0},
+        "nothing": {"NULL": True}, "map": {"M": {"inner": {"L": [{"S": "a"}, {"N": "1"}, {"M": {}}]}}},
+        "strings": {"SS": ["x", "y"]}, "numbers": {"NS": ["1", "2.5"]}, "empty": {"S": ""},
+        **({"blob": {"B": bytes([n, 0, 255])}, "blobs": {"BS": [b"\x01", b"\x02"]}} if n % 3 == 0 else {}),
+    }
+
+
+def _both_ways(call):
+    """The call's answer written by json.dumps and by moto's serializer (metadata aside)."""
+    from local import emulator_speedups
+
+    answers = []
+    for as_json in (True, False):
+        emulator_speedups.json_answers = as_json
+        try:
+            answer = call()
+        finally:
+            emulator_speedups.json_answers = True
+        answer.pop("ResponseMetadata", None)
+        answers.append(answer)
+    return answers
+
+
+def test_data_answers_written_as_json_are_what_moto_s_serializer_writes(emulator):
+    import uuid
+
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    name = f"answers-{uuid.uuid4().hex[:8]}"
+    _partition_table(client, name)
+    try:
+        for n in range(12):
+            item = _every_kind_of_value(n)
+            client.put_item(TableName=name, Item=item)
+            as_json, serialized = _both_ways(lambda item=item: client.put_item(TableName=name, Item=item, ReturnValues="ALL_OLD"))
+            assert as_json == serialized and as_json["Attributes"]["s"] == item["s"]
+        key = {"pk": {"S": "J"}, "sk": {"S": "003"}}
+        reads = [
+            lambda: client.get_item(TableName=name, Key=key),
+            lambda: client.get_item(TableName=name, Key={"pk": {"S": "J"}, "sk": {"S": "nobody"}}),
+            lambda: client.query(TableName=name, KeyConditionExpression="pk = :p", Limit=5,
+                                 ExpressionAttributeValues={":p": {"S": "J"}}, ReturnConsumedCapacity="TOTAL"),
+            lambda: client.query(TableName=name, KeyConditionExpression="pk = :p", Select="COUNT",
+                                 ExpressionAttributeValues={":p": {"S": "J"}}),
+            lambda: client.scan(TableName=name, ProjectionExpression="pk, sk, #m.inner",
+                                ExpressionAttributeNames={"#m": "map"}),
+            lambda: client.batch_get_item(RequestItems={name: {"Keys": [key, {"pk": {"S": "J"}, "sk": {"S": "004"}}]}}),
+            lambda: client.transact_get_items(TransactItems=[{"Get": {"TableName": name, "Key": key}}]),
+            lambda: client.update_item(TableName=name, Key=key, UpdateExpression="SET yes = :t",
+                                       ExpressionAttributeValues={":t": {"BOOL": True}}, ReturnValues="ALL_NEW"),
+            lambda: client.update_item(TableName=name, Key=key, UpdateExpression="SET yes = :t",
+                                       ExpressionAttributeValues={":t": {"BOOL": True}}),
+        ]
+        for read in reads:
+            as_json, serialized = _both_ways(read)
+            assert as_json == serialized
+        assert "blob" in _both_ways(reads[0])[0]["Item"]  # binary answers went the long way, and still match
+        for as_json in (True, False):
+            client.put_item(TableName=name, Item=_every_kind_of_value(1))
+            from local import emulator_speedups
+
+            emulator_speedups.json_answers = as_json
+            try:
+                deleted = client.delete_item(TableName=name, Key={"pk": {"S": "J"}, "sk": {"S": "001"}},
+                                             ReturnValues="ALL_OLD")
+            finally:
+                emulator_speedups.json_answers = True
+            assert deleted["Attributes"]["big"] == {"N": "123456789012345678901234567890"}
+    finally:
+        client.delete_table(TableName=name)
