@@ -84,7 +84,7 @@ def test_a_long_poll_gets_a_message_as_it_is_sent_and_holds_up_no_other_call(emu
     handled = {}
 
     def long_poll() -> None:
-        handled["count"] = poller.poll_once(wait_seconds=10)
+        handled["count"] = poller.poll_once(wait_seconds=20)
         handled["at"] = time.monotonic()
 
     receiving = threading.Thread(target=long_poll)
@@ -92,12 +92,13 @@ def test_a_long_poll_gets_a_message_as_it_is_sent_and_holds_up_no_other_call(emu
     time.sleep(0.5)  # the poll is waiting inside the emulator
     started = time.monotonic()
     other = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-    assert time.monotonic() - started < 1.0 and other["Attributes"]["QueueArn"].endswith(name)
+    # Bounds far inside the twenty-second poll (not speed bars: a busy machine is slow).
+    assert time.monotonic() - started < 5.0 and other["Attributes"]["QueueArn"].endswith(name)
     sent_at = time.monotonic()
     sqs.send_message(QueueUrl=url, MessageBody="now")
-    receiving.join(timeout=10)
+    receiving.join(timeout=25)
     assert handled["count"] == 1 and seen == ["now"]
-    assert handled["at"] - sent_at < 1.0  # handed over on arrival, not at the end of the wait
+    assert handled["at"] - sent_at < 5.0  # handed over on arrival, not at the end of the wait
 
 
 def test_each_queue_has_five_pollers_or_its_function_s_maximum_concurrency():
@@ -161,11 +162,11 @@ def test_the_worker_stops_at_once_while_its_pollers_wait_and_leaves_no_message_t
             while line and not line.startswith("worker:"):
                 line = worker.stdout.readline()
             assert line.startswith("worker: 7 queue(s)"), line
-            time.sleep(1.0)  # every poller inside its long poll
-            started = time.monotonic()
+            time.sleep(1.0)  # every poller inside its long poll, nineteen seconds of it left
             worker.send_signal(stop_signal)
-            worker.wait(timeout=10)
-            assert time.monotonic() - started < 2.0
+            # Not a speed bar: waiting out its long polls would take past this (a busy machine
+            # can take seconds to start and stop a Python process).
+            assert worker.wait(timeout=10) is not None
         finally:
             if worker.poll() is None:
                 worker.kill()
