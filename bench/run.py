@@ -7,6 +7,8 @@
    sizes). Calls are counted by the emulator itself. At the larger size, a search over 1,000
    regulations is also timed (bench/dams.py).
 3. The web app: initial JavaScript and how fast the inbox shows (bench/web.py).
+4. The emulator: a call's cost at 100 and 100,000 items, and the worker's idle polling
+   (bench/emulator.py).
 """
 
 from __future__ import annotations
@@ -967,6 +969,10 @@ def main() -> int:
     from bench import web
 
     web.replace_section(Path(args.output), web.section(web.measure()))
+    print("measuring the emulator (a call's cost by table size, idle queues)…", flush=True)
+    from bench import emulator
+
+    emulator.replace_section(Path(args.output), emulator.section(emulator.measure()))
     print(f"wrote {args.output}")
     return 0
 

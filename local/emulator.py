@@ -4,10 +4,12 @@ Two things are added around moto's WSGI app:
 
 * a lock, so that each request is handled whole before the next starts. moto's backends are
   plain Python objects; served by threads without a lock, two conditional writes to one item
-  can both pass their condition, a race real DynamoDB never has. (The worker short-polls SQS,
-  so no request holds the lock waiting.)
+  can both pass their condition, a race real DynamoDB never has. An SQS long poll waits for
+  its messages with the lock released (local/sqs_long_poll.py), so it holds up no other call.
 * `/_emulator/mail`: the e-mail SES accepted, as the local mailbox, and `/_emulator/calls`:
   how many calls each AWS operation received, for the benchmarks.
+* DynamoDB queries that read their partition only, not the whole table
+  (local/dynamodb_partitions.py).
 * DynamoDB transactions applied in place and idempotent on their ClientRequestToken, as on
   DynamoDB (local/dynamodb_transactions.py; moto copies the whole table per transaction).
 * `/_emulator/faults/ses-reject`: addresses SES refuses (MessageRejected, as SES does for an
@@ -33,15 +35,19 @@ from typing import Any, Callable, Iterable
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from local import sqs_long_poll
+
 _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
-        from local import dynamodb_transactions, emulator_speedups
+        from local import dynamodb_partitions, dynamodb_transactions, emulator_speedups, sqs_long_poll
 
         dynamodb_transactions.install()
         emulator_speedups.install()
+        dynamodb_partitions.install()
+        sqs_long_poll.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()
@@ -103,8 +109,13 @@ class SerializedEmulator:
                 status.append(code)
                 return start_response(code, headers, *rest)
 
-            # The whole body is produced inside the lock: moto may build it lazily.
-            body = b"".join(self._moto(environ, capture))
+            # The whole body is produced inside the lock: moto may build it lazily. A long poll
+            # waits with the lock released (local/sqs_long_poll.py).
+            try:
+                with sqs_long_poll.serving(self._lock, environ.get("waitress.client_disconnected")):
+                    body = b"".join(self._moto(environ, capture))
+            except sqs_long_poll.ClientGone:
+                return _json(start_response, {}, "499 Client Closed Request")
             if request is not None and status and status[0].startswith("200"):
                 self._tokens.remember(request)
             self._stamp_new_mail()
@@ -253,6 +264,9 @@ def _json(start_response: Callable, payload: Any, status: str = "200 OK") -> lis
     return [body]
 
 
+SERVER_THREADS = 96
+
+
 class EmulatorServer:
     """The emulator served over HTTP/1.1 with keep-alive (waitress): an SDK client keeps its
     connections, where werkzeug's development server closed each one after a single request and
@@ -262,18 +276,27 @@ class EmulatorServer:
         from waitress.server import create_server
 
         self.app = app
-        # Requests are served one at a time anyway (SerializedEmulator's lock); the threads only
-        # keep a slow client from holding up the others while it sends or reads.
-        self._server = create_server(app, host=host, port=port, threads=8, ident="satupintu-emulator",
-                                     clear_untrusted_proxy_headers=False, channel_timeout=300)
+        # Requests are served one at a time anyway (SerializedEmulator's lock); the threads keep a
+        # slow client from holding up the others while it sends or reads, and each SQS long poll
+        # holds one while it waits: the worker's pollers (local/worker.py, five a queue) and the
+        # API's and tests' calls must all find one. A lookahead of one request keeps reading each
+        # connection while its request is served, so a long poll learns its client is gone.
+        self._server = create_server(app, host=host, port=port, threads=SERVER_THREADS, ident="satupintu-emulator",
+                                     clear_untrusted_proxy_headers=False, channel_timeout=300,
+                                     channel_request_lookahead=1)
         self._thread = threading.Thread(target=self._server.run, name="emulator", daemon=True)
         self._thread.start()
 
     def shutdown(self) -> None:
-        for channel in list(self._server._map.values()):
-            channel.close()  # the listening socket and every open connection: the loop ends
-        self._server.task_dispatcher.shutdown()
+        def close_everything() -> None:
+            for channel in list(self._server._map.values()):
+                channel.close()  # the listening socket and every open connection: the loop ends
+
+        # In the server's own loop: closed from this thread, a socket the loop is selecting on
+        # (every connection, with the lookahead) fails its select with a bad file descriptor.
+        self._server.trigger.pull_trigger(close_everything)
         self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown()
 
 
 def serve(host: str, port: int, region: str, clock_offset_file: str | None = None) -> tuple[EmulatorServer, SerializedEmulator]:

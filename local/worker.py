@@ -1,7 +1,7 @@
 """Lambda's part for the queue- and schedule-triggered functions, on the local stack.
 
-* Each @app.on_sqs_message function gets its queue polled and is called with Lambda's SQS event
-  for a batch of its batch size. As on AWS (Chalice never sets ReportBatchItemFailures), a batch
+* Each @app.on_sqs_message function gets its queue long-polled by several pollers at once, as
+  Lambda's are, and is called with Lambda's SQS event for a batch of its batch size. As on AWS (Chalice never sets ReportBatchItemFailures), a batch
   whose function returns is deleted whole; one whose function raises is left to reappear after
   the queue's visibility timeout, and the emulator moves a message to the dead-letter queue
   once it has been received maxReceiveCount times.
@@ -30,7 +30,13 @@ from local.schedules import next_fire
 from local.stack import PROJECT_DIR, write_pid_file
 
 log = logging.getLogger("worker")
-IDLE_POLL_SECONDS = 0.2
+# ReceiveMessage's longest wait, which Lambda's pollers use: an idle queue costs a call every
+# twenty seconds a poller, and a message is handed over as soon as it is sent.
+LONG_POLL_SECONDS = 20
+# Lambda reads a queue with five pollers to begin with, each handing its batch to an invocation
+# of its own, so one slow scan does not hold up the next upload's. The same here, one thread a
+# poller; fewer where the function's maximum_concurrency caps its invocations.
+POLLERS_PER_QUEUE = 5
 
 
 class QueuePoller:
@@ -47,10 +53,10 @@ class QueuePoller:
         self.arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.function = local_runtime.handler(app, name)
 
-    def poll_once(self) -> int:
-        """Deliver one batch; answers how many messages it held."""
+    def poll_once(self, wait_seconds: int = 0) -> int:
+        """Deliver one batch, waiting up to `wait_seconds` for one; answers how many messages it held."""
         messages = self.sqs.receive_message(
-            QueueUrl=self.url, MaxNumberOfMessages=self.batch_size, WaitTimeSeconds=0,
+            QueueUrl=self.url, MaxNumberOfMessages=self.batch_size, WaitTimeSeconds=wait_seconds,
             AttributeNames=["All"], MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
@@ -70,13 +76,36 @@ class QueuePoller:
         return len(messages)
 
     def run(self, stop: threading.Event) -> None:
+        """Long-poll until `stop` is set (checked between polls: the process ends with its pollers'
+        daemon threads, so a poll in progress does not hold up a stop)."""
         while not stop.is_set():
             try:
-                if self.poll_once() == 0:
-                    stop.wait(IDLE_POLL_SECONDS)
+                self.poll_once(LONG_POLL_SECONDS)
             except Exception:
                 log.exception("worker: polling %s failed; retrying", self.queue)
                 stop.wait(1.0)
+
+
+def pollers_for(app: Any, name: str) -> int:
+    """How many pollers read the queue of the function `name`: POLLERS_PER_QUEUE, or its
+    maximum_concurrency when that is lower."""
+    for config in app.event_sources:
+        if config.name == name:
+            limit = getattr(config, "maximum_concurrency", None)
+            return min(POLLERS_PER_QUEUE, limit) if limit else POLLERS_PER_QUEUE
+    raise KeyError(name)
+
+
+def queue_threads(app: Any, region: str, endpoint: str | None, stop: threading.Event) -> list[threading.Thread]:
+    """The pollers of every queue-triggered function, threads named queue-{queue}-{n}, not started."""
+    threads = []
+    for name, queue, batch_size in local_runtime.queue_functions(app):
+        # One client a queue: boto3's clients are thread-safe, and its ten pooled connections
+        # cover the queue's pollers.
+        poller = QueuePoller(app, name, queue, batch_size, region, endpoint, function_timeout(name))
+        threads += [threading.Thread(target=poller.run, args=(stop,), name=f"queue-{queue}-{n}", daemon=True)
+                    for n in range(1, pollers_for(app, name) + 1)]
+    return threads
 
 
 class Scheduler:
@@ -158,17 +187,15 @@ def main() -> None:
     region = deps.settings.aws_region
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     stop = threading.Event()
-    threads = []
-    for name, queue, batch_size in local_runtime.queue_functions(app):
-        poller = QueuePoller(app, name, queue, batch_size, region, endpoint, function_timeout(name))
-        threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"queue-{queue}", daemon=True))
+    threads = queue_threads(app, region, endpoint, stop)
+    queues = len({thread.name.rsplit("-", 1)[0] for thread in threads})
     scheduler = Scheduler(app, deps.clock.now, region)
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))
     for thread in threads:
         thread.start()
     if deps.settings.local_state_dir:
         write_pid_file(Path(deps.settings.local_state_dir) / "worker.pid", f"{os.getpid()}\n")
-    print(f"worker: {len(threads) - 1} queue(s), {len(scheduler.schedules)} schedule(s)", flush=True)
+    print(f"worker: {queues} queue(s), {len(scheduler.schedules)} schedule(s)", flush=True)
     try:
         while True:
             time.sleep(3600)

@@ -75,6 +75,108 @@ def test_a_message_that_always_fails_is_redelivered_then_lands_in_the_dlq(emulat
     assert [m["Body"] for m in dead] == ["poison"]
 
 
+def test_a_long_poll_gets_a_message_as_it_is_sent_and_holds_up_no_other_call(emulator):
+    import threading
+
+    sqs, name, url, _dlq = _queue_with_dlq(emulator.url, 3)
+    app, seen = _app_for(name, "ok")
+    poller = QueuePoller(app, "consume", name, 1, REGION, emulator.url)
+    handled = {}
+
+    def long_poll() -> None:
+        handled["count"] = poller.poll_once(wait_seconds=20)
+        handled["at"] = time.monotonic()
+
+    receiving = threading.Thread(target=long_poll)
+    receiving.start()
+    time.sleep(0.5)  # the poll is waiting inside the emulator
+    started = time.monotonic()
+    other = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    # Bounds far inside the twenty-second poll (not speed bars: a busy machine is slow).
+    assert time.monotonic() - started < 5.0 and other["Attributes"]["QueueArn"].endswith(name)
+    sent_at = time.monotonic()
+    sqs.send_message(QueueUrl=url, MessageBody="now")
+    receiving.join(timeout=25)
+    assert handled["count"] == 1 and seen == ["now"]
+    assert handled["at"] - sent_at < 5.0  # handed over on arrival, not at the end of the wait
+
+
+def test_each_queue_has_five_pollers_or_its_function_s_maximum_concurrency():
+    import threading
+
+    from local.worker import POLLERS_PER_QUEUE, pollers_for, queue_threads
+
+    app = Chalice(app_name="pollers-test")
+
+    @app.on_sqs_message(queue="wide", name="wide")
+    def wide(event):
+        return None
+
+    @app.on_sqs_message(queue="narrow", name="narrow", maximum_concurrency=2)
+    def narrow(event):
+        return None
+
+    assert POLLERS_PER_QUEUE == 5
+    assert pollers_for(app, "wide") == 5 and pollers_for(app, "narrow") == 2
+
+    class FakePoller:
+        def __init__(self, _app, name, queue, *_rest):
+            self.queue = queue
+
+        def run(self, stop):
+            return None
+
+    import local.worker as worker
+
+    real, worker.QueuePoller = worker.QueuePoller, FakePoller
+    real_timeout, worker.function_timeout = worker.function_timeout, lambda name: 60
+    try:
+        threads = queue_threads(app, REGION, None, threading.Event())
+    finally:
+        worker.QueuePoller, worker.function_timeout = real, real_timeout
+    assert sorted(t.name for t in threads) == sorted(
+        [f"queue-wide-{n}" for n in range(1, 6)] + ["queue-narrow-1", "queue-narrow-2"])
+    assert all(t.daemon for t in threads)
+
+
+def test_the_worker_stops_at_once_while_its_pollers_wait_and_leaves_no_message_taken(aws, stage_env, tmp_path):
+    """local/run.py stops the worker with SIGTERM (Ctrl-C: SIGINT) while every poller is inside a
+    twenty-second long poll: it ends at once, and a message sent just after is not swallowed by
+    a poll whose worker is gone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT
+
+    env = {**os.environ, **stage_env, "LOCAL_STATE_DIR": str(tmp_path), "AWS_ENDPOINT_URL": aws.url,
+           "PYTHONUNBUFFERED": "1"}
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=aws.url)
+    url = sqs.get_queue_url(QueueName="satupintu-integrations")["QueueUrl"]
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        worker = subprocess.Popen([sys.executable, "-m", "local.worker"], cwd=PROJECT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            line = worker.stdout.readline()
+            while line and not line.startswith("worker:"):
+                line = worker.stdout.readline()
+            assert line.startswith("worker: 7 queue(s)"), line
+            time.sleep(1.0)  # every poller inside its long poll, nineteen seconds of it left
+            worker.send_signal(stop_signal)
+            # Not a speed bar: waiting out its long polls would take past this (a busy machine
+            # can take seconds to start and stop a Python process).
+            assert worker.wait(timeout=10) is not None
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        time.sleep(0.3)  # the emulator notices the closed connections
+        sqs.send_message(QueueUrl=url, MessageBody=f"after {stop_signal.name}")
+        received = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2).get("Messages", [])
+        assert [m["Body"] for m in received] == [f"after {stop_signal.name}"]
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=received[0]["ReceiptHandle"])
+
+
 def test_schedules_fire_when_the_clock_passes_them_once_however_far_it_jumps():
     app = Chalice(app_name="schedule-test")
     fired = []
