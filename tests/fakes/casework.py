@@ -104,8 +104,16 @@ class FakeOutboxStore:
         entry = self.entries.get((key.pk, key.sk))
         return (dict(entry["payload"]), entry["created_at"]) if entry else None
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        found = {key: self.get(key) for key in keys}
+        return {key: entry for key, entry in found.items() if entry is not None}
+
     def done(self, key: OutboxKey) -> None:
         self.entries.pop((key.pk, key.sk), None)
+
+    def done_many(self, keys: list[OutboxKey]) -> None:
+        for key in keys:
+            self.done(key)
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         waiting = sorted((f"{key_time(e['created_at'])}#{pk}#{sk}", pk, sk) for (pk, sk), e in self.entries.items()

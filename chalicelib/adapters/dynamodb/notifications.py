@@ -40,24 +40,60 @@ def _notification_from_item(item: m.NotificationItem) -> Notification:
     )
 
 
+# DynamoDB's limit on the writes of one transaction.
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _unread(notification: Notification) -> bool:
+    return notification.in_app and notification.read_at is None
+
+
+def put_notifications(tx: Writes, notifications: list[Notification]) -> None:
+    """New notifications (each written once: its id is derived from what caused it), and each
+    reader's unread count moved by as many as are theirs, in the caller's transaction."""
+    unread: dict[str, int] = {}
+    for n in notifications:
+        tx.put("notification", m.NotificationItem(
+            _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
+            params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
+            delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
+            unread_key=n.user_id if _unread(n) else None, unread_sort=n.id if _unread(n) else None,
+            expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
+        ), condition=m.NotificationItem.pk.does_not_exist())
+        if _unread(n):
+            unread[n.user_id] = unread.get(n.user_id, 0) + 1
+    for user_id, count in unread.items():  # one update per reader: a transaction writes an item once
+        tx.update("count", m.UnreadCountItem(_note_pk(user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(count)])
+
+
+def _delivery_actions(notification: Notification, status: str, attempts: int, at: datetime, error: str | None,
+                      message_id: str | None) -> list:
+    actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
+    if error is not None:
+        actions.append(m.NotificationItem.last_error.set(error[:500]))
+    if status == SENT:
+        actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
+    if status == FAILED:
+        actions += [m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
+                    m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+    return actions
+
+
 class DynamoNotificationStore:
     def add(self, notification: Notification) -> bool:
         """Write a new notification (and count it unread); False if it was written before."""
-        n = notification
-        unread = n.in_app and n.read_at is None
+        return committed_unless(lambda tx: put_notifications(tx, [notification]), "notification")
 
-        def build(tx: Writes) -> None:
-            tx.put("notification", m.NotificationItem(
-                _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
-                params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
-                delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
-                unread_key=n.user_id if unread else None, unread_sort=n.id if unread else None,
-                expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
-            ), condition=m.NotificationItem.pk.does_not_exist())
-            if unread:
-                tx.update("count", m.UnreadCountItem(_note_pk(n.user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(1)])
-
-        return committed_unless(build, "notification")
+    def add_many(self, notifications: list[Notification]) -> list[Notification]:
+        """One transaction for them all when none was written before (a change's notices, at
+        their first fan-out); else, or past a transaction's size, one by one."""
+        if not notifications:
+            return []
+        readers = {n.user_id for n in notifications if _unread(n)}
+        if len(notifications) + len(readers) <= MAX_TRANSACTION_ITEMS:
+            if committed_unless(lambda tx: put_notifications(tx, notifications), "notification"):
+                return list(notifications)
+        return [n for n in notifications if self.add(n)]
 
     def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None:
         try:
@@ -108,14 +144,7 @@ class DynamoNotificationStore:
                         error: str | None = None, message_id: str | None = None) -> None:
         """What the last delivery attempt did. A failure for good also files the notification
         in the failed partition of the pending index, where ops find it."""
-        actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
-        if error is not None:
-            actions.append(m.NotificationItem.last_error.set(error[:500]))
-        if status == SENT:
-            actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
-        if status == FAILED:
-            actions += [m.NotificationItem.pending_key.set(FAILED_NOTIFICATIONS_PARTITION),
-                        m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+        actions = _delivery_actions(notification, status, attempts, at, error, message_id)
         item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
         try:
             # Never back from sent: a late failure report of a redelivered job must not undo it.
@@ -124,6 +153,24 @@ class DynamoNotificationStore:
         except UpdateError as error_:
             if not is_condition_failure(error_):
                 raise
+
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime) -> None:
+        """One transaction for a fan-out's mails sent at their first attempt; should one of them
+        be recorded meanwhile (a redelivered job), each on its own."""
+        if len(sent) == 1 or len(sent) > MAX_TRANSACTION_ITEMS:
+            for notification, message_id in sent:
+                self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+            return
+
+        def build(tx: Writes) -> None:
+            for notification, message_id in sent:
+                tx.update("sent", m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification)),
+                          actions=_delivery_actions(notification, SENT, 1, at, None, message_id),
+                          condition=m.NotificationItem.pk.exists() & (m.NotificationItem.delivery_status != SENT))
+
+        if sent and not committed_unless(build, "sent"):
+            for notification, message_id in sent:
+                self.record_delivery(notification, SENT, 1, at, message_id=message_id)
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         """Mail SES had accepted came back (bounced, or marked as spam): said on the notification

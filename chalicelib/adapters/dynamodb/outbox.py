@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import correlation
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time, query_page
+from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, is_condition_failure, key_time, query_page
 from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 
@@ -65,8 +65,26 @@ class DynamoOutboxStore:
             return None
         return item.payload, item.created_at
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        found = batch_get_raw((key.pk, key.sk) for key in keys)
+        entries = {}
+        for key in keys:
+            raw = found.get((key.pk, key.sk))
+            if raw is not None:
+                item = m.OutboxItem.from_raw_data(raw)
+                entries[key] = (notice_from_payload(item.payload), item.created_at)
+        return entries
+
     def done(self, key: OutboxKey) -> None:
         m.OutboxItem(key.pk, key.sk).delete()
+
+    def done_many(self, keys: list[OutboxKey]) -> None:
+        if len(keys) == 1:
+            self.done(keys[0])
+            return
+        with m.OutboxItem.batch_write() as batch:
+            for key in keys:
+                batch.delete(m.OutboxItem(key.pk, key.sk))
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""

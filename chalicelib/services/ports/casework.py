@@ -127,7 +127,12 @@ class OutboxStore(Protocol):
 
     def get_payload(self, key: OutboxKey) -> tuple[dict[str, Any], datetime] | None: ...
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        """The notices of those entries still waiting, by key, read together."""
+
     def done(self, key: OutboxKey) -> None: ...
+
+    def done_many(self, keys: list[OutboxKey]) -> None: ...
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than`."""
