@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import Notice, Notification
 from chalicelib.domain.office_hours import OfficeCalendar
 from chalicelib.domain.org import Node
 from chalicelib.services.ports import (
@@ -136,6 +136,7 @@ class FakeDocumentStore:
     def __init__(self, applications: FakeApplicationStore) -> None:
         self.applications = applications
         self.documents: dict[tuple[str, str], Document] = {}
+        self.told: tuple[Notification, ...] = ()  # told in the app with a scan's verdict
 
     def list(self, app_id: str) -> list[Document]:
         found = [d for (a, _), d in self.documents.items() if a == app_id]
@@ -160,12 +161,13 @@ class FakeDocumentStore:
         return True
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
         if not self.applications.unchanged(app):
             raise StaleApplication(app.id)
         stored = self.documents.get((doc.application_id, doc.id))
         if stored is None or stored.status not in (AWAITING, SCANNING) or stored.version != doc.version - 1:
             return None
+        self.told += told  # in the table: the recipients' notification partitions, in the same transaction
         key = history_key(app.version, history.at)
         self.applications.add_history(app.id, key, history)
         self.documents[(doc.application_id, doc.id)] = doc

@@ -8,13 +8,14 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.applications import application_pk, history_item, history_sort_key
+from chalicelib.adapters.dynamodb.notifications import put_notifications
 from chalicelib.adapters.dynamodb.outbox import put_notices, put_outbox
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, is_condition_failure, query_page, run_transaction,
 )
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import Notice, Notification
 from chalicelib.services.ports import OutboxKey, StaleApplication
 
 _DOCUMENT_FIELDS = (
@@ -89,8 +90,9 @@ class DynamoDocumentStore:
         return True
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
-        """Record a scan's verdict with its history entry and notices. None if the document was
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
+        """Record a scan's verdict with its history entry, notices and the notifications told in
+        the app only (the uploader's: no job, no call of its own). None if the document was
         already settled (a redelivered event); StaleApplication if the application moved."""
         outbox: list[OutboxKey] = []
 
@@ -101,13 +103,14 @@ class DynamoDocumentStore:
             history_key = history_sort_key(app.version, history.at)
             tx.put("history", history_item(app.id, history_key, history), condition=m.HistoryItem.pk.does_not_exist())
             outbox[:] = put_notices(tx, application_pk(app.id), history_key, notices, history.at)
+            put_notifications(tx, list(told))
 
         try:
             run_transaction(build)
         except TransactionCancelled as cancelled:
             if "application" in cancelled.failed:
                 raise StaleApplication(app.id) from None
-            if "document" in cancelled.failed:
+            if cancelled.failed & {"document", "notification"}:  # settled before (its notification with it)
                 return None
             raise
         return outbox

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.documents import Document
     from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
     from chalicelib.domain.certificates import Certificate
-    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.notifications import Notice, Notification
     from chalicelib.domain.office_hours import OfficeCalendar
     from chalicelib.domain.org import Node
     from chalicelib.services.ports.common import ChildLink, InboxFilter, OutboxKey, PdfRecord
@@ -111,9 +111,10 @@ class DocumentStore(Protocol):
         """Awaiting upload → scanning; False if someone moved it first."""
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
-        """A scan's verdict; None if the document was settled already, StaleApplication if
-        the application moved since it was read."""
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
+        """A scan's verdict, with its notices (to the outbox) and notifications told in the app
+        only (written in the same transaction); None if the document was settled already,
+        StaleApplication if the application moved since it was read."""
 
     def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
                statuses: tuple[str, ...] = ...) -> list[OutboxKey]:
