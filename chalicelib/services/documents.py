@@ -135,8 +135,10 @@ class DocumentService:
     # ---- the API side --------------------------------------------------------------------
 
     def request_upload(self, caller: Principal, app_id: str, requirement: str, filename: str, content_type: str,
-                       size: int, origin: rules.Origin) -> Upload:
-        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
+                       size: int, origin: rules.Origin, read: Application | None = None) -> Upload:
+        """`read`: the application as this request already read it (the route's gate)."""
+        app = rules.require_readable(caller, read if read is not None and read.id == app_id else self.applications.get(app_id),
+                                     self.catalog)
         service = self.catalog.require_service_of(app)
         existing = self.documents.list(app.id)
         spec = docs.check_upload(app, service, caller, requirement, filename, content_type, size, existing,
@@ -219,8 +221,8 @@ class DocumentService:
         only, never on whatever is current. Safe to run twice for one event. `attempt` counts
         this event's looks for its malware verdict: VerdictPending asks for another, until the last."""
         target = docs.parse_incoming_key(key)
-        app = self.applications.get(target[0]) if target else None
-        document = self.documents.get(*target) if app and target else None
+        app, document = self.documents.get_with_application(*target) if target else (None, None)
+        document = document if app else None
         if document is not None and document.settled and document.scanned_etag == etag.strip('"'):
             return "already settled"
         try:

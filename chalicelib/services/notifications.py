@@ -136,13 +136,13 @@ class NotificationService:
         written = self.notifications.add_many(made)
         new_ids = {n.id for n in written}
         sent, failed = self._mail_now(written)
-        if sent:
-            self.notifications.record_sent(sent, self.clock.now())
         if failed:
             self.jobs.send_many([delivery_job(n, {}) for n in failed])
         for earlier in (n for n in made if n.id not in new_ids):
             self.jobs.send_later(delivery_job(earlier, {}), EARLIER_FAN_OUT_SECONDS, {})
-        self.outbox.done_many(list(entries))
+        # Cleared last, with the record of what was sent: a fan-out stopped before here is
+        # delivered again and finds its notifications written (the held-back jobs above).
+        self.notifications.record_sent(sent, self.clock.now(), list(entries))
         logger.info("notice fanned out", extra={"kinds": sorted({n.kind for n, _ in entries.values()}),
                                                "recipients": len(made), "mailed": len(sent)})
         return len(made)

@@ -145,6 +145,12 @@ class FakeDocumentStore:
     def get(self, app_id: str, document_id: str) -> Document | None:
         return self.documents.get((app_id, document_id))
 
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        return self.applications.get(app_id), self.get(app_id, document_id)
+
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        return self.applications.get(app_id), self.list(app_id)
+
     def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
         if not self.applications.unchanged(app, EDITABLE):
             raise StaleApplication(app.id)
@@ -212,6 +218,7 @@ class FakePdfStore:
     def __init__(self) -> None:
         self.records: dict[tuple[str, str], PdfRecord] = {}
         self.leases: dict[tuple[str, str], datetime] = {}
+        self.outbox: Any = None  # the fake outbox (Fakes wires it): the same table as the records
 
     def get(self, kind: str, subject: str) -> PdfRecord | None:
         return self.records.get((kind, subject))
@@ -229,8 +236,11 @@ class FakePdfStore:
         self.records[key] = replace(stored, **changes)
         return self.records[key]
 
-    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta,
+              create: PdfRecord | None = None) -> PdfRecord | None:
         key = (kind, subject)
+        if create is not None and key not in self.records:
+            self.records[key] = replace(create, requested_by=frozenset())
         stored = self.records.get(key)
         lease_until = self.leases.get(key)
         if stored is None or stored.status == "ready" or (lease_until is not None and lease_until >= now):
@@ -239,8 +249,11 @@ class FakePdfStore:
         self.records[key] = replace(stored, attempts=stored.attempts + 1)
         return self.records[key]
 
-    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime,
+               entry_done: OutboxKey | None = None) -> None:
         key = (kind, subject)
+        if entry_done is not None:
+            self.outbox.done(entry_done)
         if key not in self.records:
             return  # only a requested PDF is finished
         self.records[key] = replace(self.records[key], status="ready", object_key=object_key, pages=pages, size=size,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 from chalicelib.domain.delegations import Delegation
 from chalicelib.domain.people import Grant, User
@@ -219,6 +219,7 @@ class FakeNotificationStore:
         self.items: dict[tuple[str, str], Notification] = {}  # (user, N#id | M#id)
         self.unread: dict[str, int] = {}
         self.failed_at: dict[tuple[str, str], str] = {}  # the failed partition's sort key
+        self.outbox: Any = None  # the fake outbox (Fakes wires it), whose entries record_sent clears
 
     @staticmethod
     def _sk(notification_id: str, in_app: bool) -> str:
@@ -272,9 +273,11 @@ class FakeNotificationStore:
         if status == FAILED:
             self.failed_at[key] = f"{at.isoformat()}#{notification.id}"
 
-    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime) -> None:
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[Any] = ()) -> None:
         for notification, message_id in sent:
             self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+        if self.outbox is not None:  # the same table: its entries cleared in the same transaction
+            self.outbox.done_many(list(entries_done))
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         key = (notification.user_id, self._sk(notification.id, notification.in_app))

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.applications import application_pk, history_item, history_sort_key
+from chalicelib.adapters.dynamodb.applications import app_from_raw, application_pk, history_item, history_sort_key
 from chalicelib.adapters.dynamodb.notifications import put_notifications
 from chalicelib.adapters.dynamodb.outbox import put_notices, put_outbox
 from chalicelib.adapters.dynamodb.table import (
-    TransactionCancelled, Writes, is_condition_failure, query_page, run_transaction,
+    TransactionCancelled, Writes, batch_get_raw, is_condition_failure, query_all, query_page, run_transaction,
 )
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
@@ -46,11 +46,31 @@ class DynamoDocumentStore:
         return sorted((_document_from_item(m.DocumentItem.from_raw_data(raw)) for raw in items),
                       key=lambda d: (d.created_at, d.id))
 
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        """One Query: the partition's sort keys from `A` to the last `DOC#` (nothing else of an
+        application's partition sorts between them: its history is `H#`, its outbox `OUT#`)."""
+        app, documents = None, []
+        for raw in query_all(hash_key=application_pk(app_id), range_key_condition=m.Item.sk.between("A", "DOC$"),
+                             consistent_read=True):
+            if raw["sk"]["S"] == "A":
+                app = app_from_raw(raw)
+            elif raw["sk"]["S"].startswith("DOC#"):
+                documents.append(_document_from_item(m.DocumentItem.from_raw_data(raw)))
+        return app, sorted(documents, key=lambda d: (d.created_at, d.id))
+
     def get(self, app_id: str, document_id: str) -> Document | None:
         try:
             return _document_from_item(m.DocumentItem.get(application_pk(app_id), f"DOC#{document_id}", consistent_read=True))
         except DoesNotExist:
             return None
+
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        """One BatchGetItem for both (consistent reads): the application's item and the document's."""
+        found = batch_get_raw([(application_pk(app_id), "A"), (application_pk(app_id), f"DOC#{document_id}")])
+        app = found.get((application_pk(app_id), "A"))
+        document = found.get((application_pk(app_id), f"DOC#{document_id}"))
+        return (app_from_raw(app) if app else None,
+                _document_from_item(m.DocumentItem.from_raw_data(document)) if document else None)
 
     def _application_unchanged(self, tx: Writes, app: Application, editable: bool,
                                statuses: tuple[str, ...] = EDITABLE) -> None:

@@ -4,16 +4,19 @@ the unread count, moved in the same transaction as what it counts. Keys: docs/DA
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.outbox import DynamoOutboxStore
 from chalicelib.adapters.dynamodb.table import (
     Writes, committed_unless, is_condition_failure, key_time, query_page,
 )
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.notifications import FAILED, SENT, Notification
+from chalicelib.services.ports import OutboxKey
 
 # Failed for good: filed in this partition of the pending index, where ops find them.
 FAILED_NOTIFICATIONS_PARTITION = "NOTIFY-FAILED"
@@ -154,12 +157,13 @@ class DynamoNotificationStore:
             if not is_condition_failure(error_):
                 raise
 
-    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime) -> None:
-        """One transaction for a fan-out's mails sent at their first attempt; should one of them
-        be recorded meanwhile (a redelivered job), each on its own."""
-        if len(sent) == 1 or len(sent) > MAX_TRANSACTION_ITEMS:
-            for notification, message_id in sent:
-                self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[OutboxKey] = ()) -> None:
+        """One transaction for a fan-out's mails sent at their first attempt and the outbox
+        entries that told of them; should one of them be recorded meanwhile (a redelivered
+        job), each on its own."""
+        done = list(entries_done)
+        if len(sent) + len(done) > MAX_TRANSACTION_ITEMS:
+            self._record_one_by_one(sent, at, done)
             return
 
         def build(tx: Writes) -> None:
@@ -167,10 +171,17 @@ class DynamoNotificationStore:
                 tx.update("sent", m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification)),
                           actions=_delivery_actions(notification, SENT, 1, at, None, message_id),
                           condition=m.NotificationItem.pk.exists() & (m.NotificationItem.delivery_status != SENT))
+            for key in done:
+                tx.delete("outbox", m.OutboxItem(key.pk, key.sk))
 
-        if sent and not committed_unless(build, "sent"):
-            for notification, message_id in sent:
-                self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+        if sent or done:
+            if not committed_unless(build, "sent"):
+                self._record_one_by_one(sent, at, done)
+
+    def _record_one_by_one(self, sent: list[tuple[Notification, str]], at: datetime, done: list[OutboxKey]) -> None:
+        for notification, message_id in sent:
+            self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+        DynamoOutboxStore().done_many(done)
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         """Mail SES had accepted came back (bounced, or marked as spam): said on the notification

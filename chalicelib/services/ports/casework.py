@@ -104,6 +104,12 @@ class DocumentStore(Protocol):
 
     def get(self, app_id: str, document_id: str) -> Document | None: ...
 
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        """The application and one of its documents, read together (the scan's first read)."""
+
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        """The application and its documents, read together (what a receipt prints)."""
+
     def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
         """StaleApplication unless the application is as read and editable."""
 
@@ -159,10 +165,14 @@ class PdfStore(Protocol):
     def request(self, record: PdfRecord, requester: str | None, expires_at: datetime | None = None) -> PdfRecord:
         """Created if new (else kept as it is), `requester` added. Answers it as stored."""
 
-    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
-        """The right to render now: None when it is ready, missing or someone's lease runs."""
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta,
+              create: PdfRecord | None = None) -> PdfRecord | None:
+        """The right to render now: None when it is ready, missing or someone's lease runs.
+        `create`: the record to make if there is none yet (asked for and claimed in one write)."""
 
-    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None: ...
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime,
+               entry_done: OutboxKey | None = None) -> None:
+        """Ready; the outbox entry that asked for it (if any) cleared with it."""
 
     def fail(self, kind: str, subject: str, error: str, final: bool) -> None:
         """Lease released; `final` marks it failed. A ready one stays ready."""

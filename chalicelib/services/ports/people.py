@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.people import Grant, User
     from chalicelib.domain.staff_roles import StaffEntry
     from chalicelib.domain.notifications import Notification
-    from chalicelib.services.ports.common import Attempt, Session, StoredCode
+    from chalicelib.services.ports.common import Attempt, OutboxKey, Session, StoredCode
 
 
 class UserStore(Protocol):
@@ -130,8 +130,9 @@ class NotificationStore(Protocol):
                         error: str | None = None, message_id: str | None = None) -> None:
         """Never moves a sent one back."""
 
-    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime) -> None:
-        """Each (notification, message id) sent at its first attempt, recorded together."""
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[OutboxKey] = ()) -> None:
+        """Each (notification, message id) sent at its first attempt, recorded together, and the
+        outbox entries (OutboxKey) that told of them cleared with them."""
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         """Mail accepted earlier came back (bounced or complained): said on the notification and
