@@ -11,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib import correlation
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, is_condition_failure, key_time, query_page
+from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, is_condition_failure, key_time, query_page, run_transaction
 from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 
@@ -79,12 +79,18 @@ class DynamoOutboxStore:
         m.OutboxItem(key.pk, key.sk).delete()
 
     def done_many(self, keys: list[OutboxKey]) -> None:
+        """One call for a change's entries (a transaction of deletes: the same right as one)."""
         if len(keys) == 1:
             self.done(keys[0])
             return
-        with m.OutboxItem.batch_write() as batch:
-            for key in keys:
-                batch.delete(m.OutboxItem(key.pk, key.sk))
+        for start in range(0, len(keys), 100):
+            chunk = keys[start:start + 100]
+
+            def build(tx: Writes, chunk: list[OutboxKey] = chunk) -> None:
+                for key in chunk:
+                    tx.delete("outbox", m.OutboxItem(key.pk, key.sk))
+
+            run_transaction(build)
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""
