@@ -200,14 +200,16 @@ class RenderService:
         if app is None:
             raise LookupError(f"application {app_id} is gone")
         service = self.catalog.require_service_of(app)
-        node = self.org.get(app.node_id)
+        # The office's name as the application keeps it (from when it was filed): no read.
+        node = None if app.node_name else self.org.get(app.node_id)
+        office = app.node_name or (node.name if node else app.node_id)
         documents = [d for d in listed if d.status == CLEAN]
         labels = {d.name: d.label for d in service.documents}
         first_step = service.steps[0]
         return papers.ReceiptPaper(
             org_name=self.org_name, service=service.name, tracking_code=app.tracking_code,
             track_url=f"{self.web_base_url}/track/{app.tracking_code}", applicant=app.applicant_name,
-            office=node.name if node else app.node_id,
+            office=office,
             submitted_at=papers.waktu(self._local(app.submitted_at or app.updated_at)),
             facts=form_facts(service, app.data, self._dams_named(service, app.data)),
             documents=[papers.Fact(labels.get(d.requirement, d.requirement), f"{d.filename} ({_size(d.served_size or d.size)})")
