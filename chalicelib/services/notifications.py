@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 # The notification function's timeout (.chalice/config.json): the longest an earlier fan-out of
 # the same change can still be sending the e-mails of the notifications it wrote.
 EARLIER_FAN_OUT_SECONDS = 30
+# E-mails one fan-out sends itself (each 100-200 ms): well inside that timeout; a notice to more
+# people (everyone holding a role at a large office) has the rest sent by delivery jobs.
+MAILS_AT_ONCE = 20
 
 class DeliveryFailed(Exception):
     """This attempt did not send; try again after `retry_after_seconds`."""
@@ -128,14 +131,15 @@ class NotificationService:
         Only the fan-out that wrote a notification sends its e-mail here. One that finds it
         written (a redelivered fan-out, or one racing it) queues a delivery job instead, held
         back for as long as the first can still be sending, and the job's idempotency does the
-        rest; a mail that fails here is queued for the job's retries at once."""
+        rest; a mail that fails here, or past the first MAILS_AT_ONCE, is queued for a job."""
         entries = self.outbox.get_many(list(keys))
         if not entries:
             return 0
         made = [notification for key, (notice, at) in entries.items() for notification in self._notifications_of(key, notice, at)]
         written = self.notifications.add_many(made)
         new_ids = {n.id for n in written}
-        sent, failed = self._mail_now(written)
+        sent, failed = self._mail_now(written[:MAILS_AT_ONCE])
+        failed += written[MAILS_AT_ONCE:]
         if failed:
             self.jobs.send_many([delivery_job(n, {}) for n in failed])
         for earlier in (n for n in made if n.id not in new_ids):

@@ -124,3 +124,20 @@ def test_a_mail_that_fails_at_once_is_queued_for_the_usual_retries(fakes):
     services.notifications(fakes).fan_out(keys)
     assert sorted(job["kind"] for job in fakes.jobs.jobs) == ["assigned", "submitted"]
     assert fakes.jobs.delayed == [] and fakes.outbox.entries == {}
+
+
+def test_a_notice_to_many_mails_the_first_twenty_itself_and_queues_the_rest(fakes):
+    from chalicelib.adapters.dynamodb.outbox import notice_payload
+    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.people import Grant
+
+    for n in range(25):
+        fakes.users.create(User(id=f"usr_v{n:02d}", email=f"v{n:02d}@example.id", name=f"V{n}", language="id",
+                                status="active", password_hash=None, created_at=NOW), None, [Grant("verifier", "desk")])
+    params = {"tracking_code": "ABCD-EFGH-JKMN", "service_name": "Izin", "step": 1, "step_label": "Cek", "steps_total": 3,
+              "applicant_name": "Ani", "notes": ""}
+    keys = fakes.outbox.put_entries("APP#app_2", "H#00000002", [
+        ("notify", notice_payload(Notice("assigned", params, "app_2", to_role="verifier", to_node_id="desk")))], NOW)
+    assert services.notifications(fakes).fan_out(keys) == 25
+    assert len(fakes.mailer.sent) == 20
+    assert len(fakes.jobs.jobs) == 5 and {job["type"] for job in fakes.jobs.jobs} == {"deliver"}
