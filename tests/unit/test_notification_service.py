@@ -141,3 +141,15 @@ def test_a_notice_to_many_mails_the_first_twenty_itself_and_queues_the_rest(fake
     assert services.notifications(fakes).fan_out(keys) == 25
     assert len(fakes.mailer.sent) == 20
     assert len(fakes.jobs.jobs) == 5 and {job["type"] for job in fakes.jobs.jobs} == {"deliver"}
+
+
+def test_a_changes_notices_are_handed_on_as_one_fan_out_job_which_the_worker_reads_back(fakes):
+    from chalicelib.workers.notifications import Job
+
+    _applicant, _verifier, keys = a_change_with_two_notices(fakes)
+    services.outbox(fakes).publish(keys)
+    [job] = fakes.jobs.jobs
+    assert (job["type"], job["pk"], job["sks"]) == ("fanout", "APP#app_1", [key.sk for key in keys])
+    assert Job.validate_python(job).keys() == [type(keys[0])(key.pk, key.sk) for key in keys]
+    # A job queued before this change (one entry, no `sks`) still reads.
+    assert Job.validate_python({"type": "fanout", "pk": "APP#app_1", "sk": keys[0].sk}).keys() == [keys[0]]
