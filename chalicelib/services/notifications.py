@@ -1,15 +1,17 @@
 """Notifications: from a change's outbox to each recipient's in-app list and mailbox.
 
-1. A change writes its notices to the outbox in its own transaction; the API then hands each
-   entry to the notification queue as a fan-out job (services/outbox.py, which also relays
+1. A change writes its notices to the outbox in its own transaction; the API then hands them
+   to the notification queue as one fan-out job (services/outbox.py, which also relays
    entries whose hand-on was lost).
 2. Fan-out (the queue function) resolves who is told — one user, or everyone holding the role
    at the node, delegates included — writes one notification each (listed, counted unread,
-   delivery "queued"), queues one delivery job each and clears the outbox entry. Ids are
-   derived from the entry and the recipient, so a repeated fan-out writes nothing twice.
-3. Delivery (the same queue function) renders the e-mail in the recipient's language, sends
-   it and records the outcome. A failure is recorded ("retrying", then "failed" on the last
-   receive before the dead-letter queue) and retried with backoff by the worker.
+   delivery "queued"), all in one transaction, sends their e-mails itself and records them sent
+   as it clears the outbox entries. Ids are derived from the entry and the recipient, so a
+   repeated fan-out writes nothing twice (and leaves the mails to delivery jobs).
+3. Delivery (the same queue function), for a mail the fan-out could not send: renders the
+   e-mail in the recipient's language, sends it and records the outcome. A failure is recorded
+   ("retrying", then "failed" on the last receive before the dead-letter queue) and retried with
+   backoff by the worker.
 
 Codes and invitations skip the outbox (`send_direct`): the request that makes them fails if
 the job cannot be queued, so nothing accepted is lost, and their secrets live only in the job.

@@ -1,7 +1,9 @@
 """The notification function: an SQS-triggered Lambda doing two kinds of job.
 
-* fanout  — an outbox entry becomes one notification and one delivery job per recipient;
-* deliver — one notification's e-mail is sent and its delivery recorded.
+* fanout  — a change's outbox entries become one notification per recipient, each e-mailed at
+  once (services/notifications.py);
+* deliver — one notification's e-mail is sent and its delivery recorded (a mail the fan-out
+  could not send, codes and invitations).
 
 A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
 keyed on the notification id, with the recipient and kind hashed so a reused id with other
