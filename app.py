@@ -36,9 +36,9 @@ def problem_details(event, get_response):
         correlation.unbind(token)
 
 
-# At most 5 deliveries at once (each sends one e-mail in about 100-200 ms): about 25-50 a second,
-# under SES's production sending rate, so a month-end burst waits in the queue instead of being
-# throttled by SES into retries.
+# At most 5 at once (each sends its e-mails one after another, about 100-200 ms each: a fan-out
+# a change's few, a delivery one): about 25-50 a second, under SES's production sending rate, so
+# a month-end burst waits in the queue instead of being throttled by SES into retries.
 @app.on_sqs_message(queue=NOTIFICATION_QUEUE, batch_size=1, name="notify", maximum_concurrency=5)
 def notify(event):
     from chalicelib.workers.notifications import handle_batch

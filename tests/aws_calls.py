@@ -223,8 +223,10 @@ def _s3(operation: str, params: dict[str, Any], region: str) -> list[Request]:
     if operation in ("GetObject", "HeadObject"):
         # HEAD is authorized as GET; it reads no data, so S3 asks KMS for nothing.
         found = _s3_object(region, bucket, params["Key"], True, params.get("VersionId"))
-        # The scan's read asks with HEAD first: that is where a vanished upload is found gone.
-        return found if operation == "GetObject" else [found[0], _may_answer_gone(region, bucket)]
+        if operation == "HeadObject":
+            return [found[0], _may_answer_gone(region, bucket)]
+        # The scan's read of an upload still waiting under incoming/ is where a vanished one is found gone.
+        return found + [_may_answer_gone(region, bucket)] if params["Key"].startswith("incoming/") else found
     if operation == "PutObject":
         return _s3_object(region, bucket, params["Key"], False, None)
     if operation == "CopyObject":

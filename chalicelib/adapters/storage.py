@@ -75,19 +75,20 @@ class S3Storage:
 
     def read(self, key: str, etag: str, version_id: str | None, max_bytes: int) -> StoredObject:
         """The bytes of exactly the announced object (its version, or else its ETag), refusing
-        to download more than `max_bytes`."""
+        to download more than `max_bytes`: one GET, its size judged from the answer's headers
+        before a byte of the body is read (no HEAD first)."""
         from botocore.exceptions import ClientError
 
         selector: dict[str, Any] = {"VersionId": version_id} if version_id else {"IfMatch": f'"{etag.strip(chr(34))}"'}
         try:
-            head = self._s3.head_object(Bucket=self._settings.uploads_bucket, Key=key, **selector)
-            if head["ContentLength"] > max_bytes:
-                raise ObjectTooLarge(head["ContentLength"])
             answer = self._s3.get_object(Bucket=self._settings.uploads_bucket, Key=key, **selector)
         except ClientError as error:
             if error.response["Error"]["Code"] in _GONE:
                 raise ObjectGone(key) from None
             raise
+        if answer["ContentLength"] > max_bytes:
+            answer["Body"].close()
+            raise ObjectTooLarge(answer["ContentLength"])
         data = answer["Body"].read(max_bytes + 1)
         if len(data) > max_bytes:
             raise ObjectTooLarge(len(data))

@@ -54,8 +54,9 @@ def reports(ctx, **_path) -> None:
 
 
 def application(ctx, id: str, **_path) -> None:
-    """The application the path names, as its reader: its applicant or staff working on it."""
-    ctx.deps.applications.get(ctx.user(), id)
+    """The application the path names, as its reader: its applicant or staff working on it
+    (kept on the request for the use case, which then does not read it again)."""
+    ctx.application = ctx.deps.applications.get(ctx.user(), id)
 
 
 def finance_of(ctx, node_id: str, **_path) -> None:

@@ -24,7 +24,7 @@ from chalicelib.api.problems import problem, problem_body
 from chalicelib.config import ConfigurationError
 from chalicelib.deps import Container, container
 from chalicelib.domain import errors, messages
-from chalicelib.domain.application_state import Origin
+from chalicelib.domain.application_state import Application, Origin
 from chalicelib.domain.people import Principal
 
 logger = logging.getLogger("satupintu.api")
@@ -45,6 +45,9 @@ class RequestContext:
     request: Any  # chalice.app.Request
     deps: Container
     caller: Principal | None = None
+    # The application the route's gate read (gates.application), handed to the use case so that
+    # one request reads it once; the use case checks the caller's reach on it again.
+    application: Application | None = None
 
     @property
     def origin(self) -> Origin:

@@ -31,6 +31,7 @@ KINDS: dict[str, bool] = {
     "claimed": True,
     "reassigned": True,
     "document_rejected": True,
+    "document_accepted": True,
     "roles_granted": True,
     "subscription_paused": True,
     "registry_record_failed": True,
@@ -46,9 +47,12 @@ KINDS: dict[str, bool] = {
 }
 
 QUEUED, RETRYING, SENT, FAILED = "queued", "retrying", "sent", "failed"
+# Told in the app only, never e-mailed: news the reader needs to do nothing about (a file passed
+# its scan), which would not be worth a mail (nor the calls of one) per upload.
+IN_APP_ONLY = "in_app_only"
 # After SES accepted it: the receiving server refused it for good, or its reader marked it as spam.
 BOUNCED, COMPLAINED = "bounced", "complained"
-DELIVERY_STATUSES = (QUEUED, RETRYING, SENT, FAILED, BOUNCED, COMPLAINED)
+DELIVERY_STATUSES = (QUEUED, RETRYING, SENT, FAILED, BOUNCED, COMPLAINED, IN_APP_ONLY)
 # Mail a person asks for themselves: still sent to an address whose mail was stopped.
 ASKED_FOR_KINDS = ("verify_code", "reset_code", "invitation")
 

@@ -101,8 +101,11 @@ class ApplicationService:
 
     # ---- reading -------------------------------------------------------------------------
 
-    def get(self, caller: Principal, app_id: str) -> Application:
-        return rules.require_readable(caller, self.applications.get(app_id), self.catalog)
+    def get(self, caller: Principal, app_id: str, read: Application | None = None) -> Application:
+        """The application, if the caller may read it. `read`: as this request already read it
+        (the route's gate), used instead of reading it again."""
+        return rules.require_readable(caller, read if read is not None and read.id == app_id else self.applications.get(app_id),
+                                      self.catalog)
 
     def history_with_application(self, caller: Principal, app_id: str) -> tuple[Application, list[HistoryEntry]]:
         app, history = self.applications.get_with_history(app_id)
@@ -257,8 +260,8 @@ class ApplicationService:
         return self._save(rules.withdraw(app, service, caller, self.clock.now(), self.tz, origin, reason), before=app)
 
     def decide(self, caller: Principal, app_id: str, action: str, step: int, comment: str | None,
-               origin: rules.Origin) -> Application:
-        saved = self._decide(caller, self.get(caller, app_id), action, step, comment, origin)
+               origin: rules.Origin, read: Application | None = None) -> Application:
+        saved = self._decide(caller, self.get(caller, app_id, read), action, step, comment, origin)
         logger.info("decision recorded", extra={"application_id": app_id, "action": action, "step": step})
         return saved
 

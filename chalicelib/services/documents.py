@@ -22,7 +22,7 @@ from chalicelib.domain.errors import Conflict, NotFound, TooManyAttempts
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.application_state import Application
 from chalicelib.domain.messages import msg, status as status_label
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import IN_APP_ONLY, Notice, Notification, notification_id
 from chalicelib.domain.people import Principal
 from chalicelib.services.ports import (
     Antivirus, ApplicationStore, Clock, DocumentStore, Metrics, ObjectGone, ObjectStorage, ObjectTooLarge, OutboxKey,
@@ -135,8 +135,10 @@ class DocumentService:
     # ---- the API side --------------------------------------------------------------------
 
     def request_upload(self, caller: Principal, app_id: str, requirement: str, filename: str, content_type: str,
-                       size: int, origin: rules.Origin) -> Upload:
-        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
+                       size: int, origin: rules.Origin, read: Application | None = None) -> Upload:
+        """`read`: the application as this request already read it (the route's gate)."""
+        app = rules.require_readable(caller, read if read is not None and read.id == app_id else self.applications.get(app_id),
+                                     self.catalog)
         service = self.catalog.require_service_of(app)
         existing = self.documents.list(app.id)
         spec = docs.check_upload(app, service, caller, requirement, filename, content_type, size, existing,
@@ -219,8 +221,8 @@ class DocumentService:
         only, never on whatever is current. Safe to run twice for one event. `attempt` counts
         this event's looks for its malware verdict: VerdictPending asks for another, until the last."""
         target = docs.parse_incoming_key(key)
-        app = self.applications.get(target[0]) if target else None
-        document = self.documents.get(*target) if app and target else None
+        app, document = self.documents.get_with_application(*target) if target else (None, None)
+        document = document if app else None
         if document is not None and document.settled and document.scanned_etag == etag.strip('"'):
             return "already settled"
         try:
@@ -315,7 +317,7 @@ class DocumentService:
             served_type=verdict.served_type, served_size=len(verdict.served), details=verdict.details,
             version=document.version + 1,
         )
-        outcome = self._settle(app, settled, "document_accepted", label, None)
+        outcome = self._settle(app, settled, "document_accepted", label, None, told=(self._told_clean(app, settled),))
         if outcome != docs.CLEAN and served_version is not None:
             # Another upload's verdict came first, or the document was deleted meanwhile: what
             # this scan wrote is nobody's to serve.
@@ -361,13 +363,28 @@ class DocumentService:
         return self._settle(app, settled, "document_rejected", spec.label_en if spec else settled.requirement,
                             settled.reason_en, (notice,))
 
+    def _told_clean(self, app: Application, settled: docs.Document) -> Notification:
+        """The uploader told in the app that the file passed (no e-mail: nothing to do about it),
+        so a client learns the verdict without asking again and again. A rejected file is a
+        notice with an e-mail instead: the uploader must act (`_settle_rejection`)."""
+        service = self.catalog.require_service_of(app)
+        spec = docs.requirement_of(service, settled.requirement)
+        assert settled.scanned_at is not None
+        params = rules.notice_params(app, service, filename=settled.filename,
+                                     requirement=spec.label if spec else settled.requirement,
+                                     requirement_en=spec.label_en if spec else settled.requirement)
+        return Notification(id=notification_id(settled.scanned_at, f"APP#{app.id}|DOC#{settled.id}|{settled.scanned_etag}",
+                                               settled.uploader_id),
+                            user_id=settled.uploader_id, kind="document_accepted", params=params,
+                            created_at=settled.scanned_at, application_id=app.id, delivery_status=IN_APP_ONLY)
+
     def _settle(self, app: Application, settled: docs.Document, action: str, label: str, comment: str | None,
-                notices: tuple[Notice, ...] = ()) -> str:
+                notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> str:
         for _ in range(5):
             history = docs.document_event(app, SYSTEM_ACTOR[0], SYSTEM_ACTOR[1], action, settled, label,
                                           self.clock.now(), comment=comment)
             try:
-                outbox = self.documents.settle(app, settled, history, notices)
+                outbox = self.documents.settle(app, settled, history, notices, told)
                 if outbox is None:
                     return "already settled"
                 self.outbox.publish(outbox)

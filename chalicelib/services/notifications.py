@@ -1,15 +1,17 @@
 """Notifications: from a change's outbox to each recipient's in-app list and mailbox.
 
-1. A change writes its notices to the outbox in its own transaction; the API then hands each
-   entry to the notification queue as a fan-out job (services/outbox.py, which also relays
+1. A change writes its notices to the outbox in its own transaction; the API then hands them
+   to the notification queue as one fan-out job (services/outbox.py, which also relays
    entries whose hand-on was lost).
 2. Fan-out (the queue function) resolves who is told — one user, or everyone holding the role
    at the node, delegates included — writes one notification each (listed, counted unread,
-   delivery "queued"), queues one delivery job each and clears the outbox entry. Ids are
-   derived from the entry and the recipient, so a repeated fan-out writes nothing twice.
-3. Delivery (the same queue function) renders the e-mail in the recipient's language, sends
-   it and records the outcome. A failure is recorded ("retrying", then "failed" on the last
-   receive before the dead-letter queue) and retried with backoff by the worker.
+   delivery "queued"), all in one transaction, sends their e-mails itself and records them sent
+   as it clears the outbox entries. Ids are derived from the entry and the recipient, so a
+   repeated fan-out writes nothing twice (and leaves the mails to delivery jobs).
+3. Delivery (the same queue function), for a mail the fan-out could not send: renders the
+   e-mail in the recipient's language, sends it and records the outcome. A failure is recorded
+   ("retrying", then "failed" on the last receive before the dead-letter queue) and retried with
+   backoff by the worker.
 
 Codes and invitations skip the outbox (`send_direct`): the request that makes them fails if
 the job cannot be queued, so nothing accepted is lost, and their secrets live only in the job.
@@ -31,6 +33,13 @@ from chalicelib.services.ports import Clock, JobQueue, Mailer, Metrics, Notifica
 from chalicelib.templates import LANGUAGES, render_mail
 
 logger = logging.getLogger(__name__)
+
+# The notification function's timeout (.chalice/config.json): the longest an earlier fan-out of
+# the same change can still be sending the e-mails of the notifications it wrote.
+EARLIER_FAN_OUT_SECONDS = 30
+# E-mails one fan-out sends itself (each 100-200 ms): well inside that timeout; a notice to more
+# people (everyone holding a role at a large office) has the rest sent by delivery jobs.
+MAILS_AT_ONCE = 20
 
 class DeliveryFailed(Exception):
     """This attempt did not send; try again after `retry_after_seconds`."""
@@ -115,26 +124,61 @@ class NotificationService:
 
     # ---- fan-out ------------------------------------------------------------------------------
 
-    def fan_out(self, key: Any) -> int:
-        """One outbox entry → one notification and delivery job per recipient. Answers how
-        many were queued (0 for an entry already handed on)."""
-        entry = self.outbox.get(key)
-        if entry is None:
+    def fan_out(self, keys: list[Any]) -> int:
+        """The notices of one change (its outbox entries) → one notification per recipient,
+        written together, and each one's e-mail sent here and recorded together: a change's
+        notices cost a few calls, not a queued job and its round of reads per e-mail. Answers
+        how many notifications were made (0 for entries already handed on).
+
+        Only the fan-out that wrote a notification sends its e-mail here. One that finds it
+        written (a redelivered fan-out, or one racing it) queues a delivery job instead, held
+        back for as long as the first can still be sending, and the job's idempotency does the
+        rest; a mail that fails here, or past the first MAILS_AT_ONCE, is queued for a job."""
+        entries = self.outbox.get_many(list(keys))
+        if not entries:
             return 0
-        notice, at = entry
-        jobs = []
-        for user_id in self.recipients(notice, at):
-            notification = Notification(
-                id=rules.notification_id(at, f"{key.pk}|{key.sk}", user_id), user_id=user_id, kind=notice.kind,
-                params=notice.params, created_at=at, application_id=notice.application_id,
-            )
-            self.notifications.add(notification)
-            jobs.append(delivery_job(notification, {}))
-        if jobs:
-            self.jobs.send_many(jobs)
-        self.outbox.done(key)
-        logger.info("notice fanned out", extra={"kind": notice.kind, "recipients": len(jobs)})
-        return len(jobs)
+        made = [notification for key, (notice, at) in entries.items() for notification in self._notifications_of(key, notice, at)]
+        written = self.notifications.add_many(made)
+        new_ids = {n.id for n in written}
+        sent, failed = self._mail_now(written[:MAILS_AT_ONCE])
+        failed += written[MAILS_AT_ONCE:]
+        if failed:
+            self.jobs.send_many([delivery_job(n, {}) for n in failed])
+        for earlier in (n for n in made if n.id not in new_ids):
+            self.jobs.send_later(delivery_job(earlier, {}), EARLIER_FAN_OUT_SECONDS, {})
+        # Cleared last, with the record of what was sent: a fan-out stopped before here is
+        # delivered again and finds its notifications written (the held-back jobs above).
+        self.notifications.record_sent(sent, self.clock.now(), list(entries))
+        logger.info("notice fanned out", extra={"kinds": sorted({n.kind for n, _ in entries.values()}),
+                                               "recipients": len(made), "mailed": len(sent)})
+        return len(made)
+
+    def _notifications_of(self, key: Any, notice: Notice, at: datetime) -> list[Notification]:
+        return [Notification(id=rules.notification_id(at, f"{key.pk}|{key.sk}", user_id), user_id=user_id,
+                             kind=notice.kind, params=notice.params, created_at=at, application_id=notice.application_id)
+                for user_id in self.recipients(notice, at)]
+
+    def _mail_now(self, notifications: list[Notification]) -> tuple[list[tuple[Notification, str]], list[Notification]]:
+        """Send each one's e-mail (its recipients' profiles read together): (the sent, with
+        their message ids; those to try again from the queue)."""
+        users = self.users.get_many(sorted({n.user_id for n in notifications})) if notifications else {}
+        sent, failed = [], []
+        for notification in notifications:
+            user = users.get(notification.user_id)
+            if user is None:
+                failed.append(notification)  # the delivery job records why it cannot be sent
+                continue
+            if self._mail_stopped(notification, user, 1):
+                continue
+            try:
+                sent.append((notification, self._send(notification, user, {})))
+            except Exception as error:
+                logger.warning("notification not sent at once; queued", extra={
+                    "notification_id": notification.id, "kind": notification.kind, "reason": describe(error)})
+                failed.append(notification)
+                continue
+            logger.info("notification sent", extra={"notification_id": notification.id, "kind": notification.kind})
+        return sent, failed
 
     def recipients(self, notice: Notice, at: datetime) -> list[str]:
         """One user; or every holder of the role at the node, and whoever it is lent to at
@@ -170,18 +214,12 @@ class NotificationService:
             return "already sent"
         now = self.clock.now()
         user = self.users.get(notification.user_id)
-        if user is not None and user.mail_stopped and notification.kind not in rules.ASKED_FOR_KINDS:
-            # Sending on to an address that bounced or complained hurts every other recipient's
-            # mail (SES pauses senders with high rates); the notification stays in the app.
-            self.notifications.record_delivery(notification, FAILED, receive_count, now,
-                                               f"not sent: mail to this address was stopped ({user.mail_stopped})")
+        if user is not None and self._mail_stopped(notification, user, receive_count):
             return "not sent"
         try:
             if user is None:
                 raise LookupError("the recipient's account no longer exists")
-            subject, _summary, text = self.render(notification, user.language, user.name, job.secret)
-            message_id = self.mailer.send(user.email, subject, text, tags={
-                "notification": notification.id, "user": user.id, "kind": notification.kind})
+            message_id = self._send(notification, user, job.secret)
         except Exception as error:
             final = receive_count >= self.max_receives
             reason = describe_error(error)
@@ -194,6 +232,20 @@ class NotificationService:
         self.notifications.record_delivery(notification, SENT, receive_count, now, message_id=message_id)
         logger.info("notification sent", extra={"notification_id": notification.id, "kind": notification.kind})
         return "sent"
+
+    def _mail_stopped(self, notification: Notification, user: Any, attempt: int) -> bool:
+        """Sending on to an address that bounced or complained hurts every other recipient's
+        mail (SES pauses senders with high rates): such a notification stays in the app only."""
+        if not user.mail_stopped or notification.kind in rules.ASKED_FOR_KINDS:
+            return False
+        self.notifications.record_delivery(notification, FAILED, attempt, self.clock.now(),
+                                           f"not sent: mail to this address was stopped ({user.mail_stopped})")
+        return True
+
+    def _send(self, notification: Notification, user: Any, secret: dict[str, Any]) -> str:
+        subject, _summary, text = self.render(notification, user.language, user.name, secret)
+        return self.mailer.send(user.email, subject, text, tags={
+            "notification": notification.id, "user": user.id, "kind": notification.kind})
 
     def record_returned_mail(self, returned: rules.ReturnedMail) -> str:
         """A mail SES had accepted came back: its notification says so, and an address that
@@ -249,6 +301,15 @@ class NotificationService:
     def failed(self, caller: Principal, limit: int) -> list[Notification]:
         require_any(caller, OPS_ROLES)
         return self.notifications.failed(limit)
+
+
+def describe(error: BaseException) -> str:
+    """What went wrong, short, without the message's content: the AWS error code when there is one."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:
+        details = response["Error"]
+        return f"{details.get('Code', type(error).__name__)}: {details.get('Message', '')}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 def delivery_job(notification: Notification, secret: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,22 @@ def job_of(key: Any) -> dict[str, Any]:
     return {"type": "fanout" if key.topic == "notify" else "outbox", "pk": key.pk, "sk": key.sk}
 
 
+# What one fan-out job carries at most (its message stays far below SQS's 256 KB).
+NOTICES_PER_JOB = 25
+
+
+def jobs_of(keys: list[Any], topic: str) -> list[dict[str, Any]]:
+    """The jobs handing entries of `topic` on. A change's notices (entries of one partition)
+    travel as one fan-out job, which tells their recipients with a few calls for all of them."""
+    if topic != "notify":
+        return [job_of(key) for key in keys]
+    by_partition: dict[str, list[str]] = {}
+    for key in keys:
+        by_partition.setdefault(key.pk, []).append(key.sk)
+    return [{"type": "fanout", "pk": pk, "sk": sks[start], "sks": sks[start:start + NOTICES_PER_JOB]}
+            for pk, sks in by_partition.items() for start in range(0, len(sks), NOTICES_PER_JOB)]
+
+
 class Outbox:
     def __init__(self, *, outbox: OutboxStore, queues: dict[str, JobQueue], clock: Clock) -> None:
         self.outbox = outbox
@@ -41,7 +57,7 @@ class Outbox:
         """Hand the entries of a committed change on. The change stands either way: an entry
         not handed on now is handed on by the relay."""
         for topic in TOPICS:
-            jobs = [job_of(key) for key in keys if key.topic == topic]
+            jobs = jobs_of([key for key in keys if key.topic == topic], topic)
             if not jobs:
                 continue
             try:
@@ -64,7 +80,7 @@ class Outbox:
                     logger.error("outbox entry given up after repeated hand-ons",
                                  extra={"topic": topic, "pk": key.pk, "sk": key.sk})
             if relayed:
-                self.queues[topic].send_many([job_of(key) for key in relayed])
+                self.queues[topic].send_many(jobs_of(relayed, topic))
             logger.info("outbox relayed", extra={"topic": topic, "relayed": len(relayed), "found": len(keys)})
             total += len(relayed)
         return total

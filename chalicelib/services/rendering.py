@@ -136,19 +136,24 @@ class RenderService:
             return "already handled"
         payload, at = found
         kind, subject = payload["kind"], payload["application_id"]
-        self.pdfs.request(PdfRecord(kind=kind, subject=subject, status="pending", created_at=at), None)
-        outcome = self.render_pdf(kind, subject, receive_count)
-        self.outbox.done(key)
+        asked = PdfRecord(kind=kind, subject=subject, status="pending", created_at=at)
+        outcome = self.render_pdf(kind, subject, receive_count, asked=asked, entry=key)
+        if outcome != "rendered":  # rendered: the entry went with the record's last write
+            self.outbox.done(key)
         return outcome
 
-    def render_pdf(self, kind: str, subject: str, receive_count: int) -> str:
+    def render_pdf(self, kind: str, subject: str, receive_count: int, asked: PdfRecord | None = None,
+                   entry: Any = None) -> str:
         """Make the PDF once. Answers "rendered", "already rendered" or "busy" (someone else
-        holds the lease: their run, or its redelivery, finishes it)."""
+        holds the lease: their run, or its redelivery, finishes it). `asked`: the record to
+        make if there is none (an outbox entry's paper: asked for and claimed in one write),
+        `entry`: that outbox entry, cleared when the PDF is ready."""
         now = self.clock.now()
-        record = self.pdfs.get(kind, subject)
-        if record is not None and record.status == "ready":
-            return "already rendered"
-        claimed = self.pdfs.claim(kind, subject, now, RENDER_LEASE)
+        if asked is None:
+            record = self.pdfs.get(kind, subject)
+            if record is not None and record.status == "ready":
+                return "already rendered"
+        claimed = self.pdfs.claim(kind, subject, now, RENDER_LEASE, asked)
         if claimed is None:
             record = self.pdfs.get(kind, subject)
             if record is not None and record.status == "ready":
@@ -164,7 +169,7 @@ class RenderService:
             raise RenderFailed(str(error), final) from error
         key = object_key(kind, subject)
         self.storage.write_served(key, data, "application/pdf")
-        self.pdfs.finish(kind, subject, key, _page_count(data), len(data), self.clock.now())
+        self.pdfs.finish(kind, subject, key, _page_count(data), len(data), self.clock.now(), entry)
         logger.info("pdf rendered", extra={"kind": kind, "subject": subject, "bytes": len(data)})
         return "rendered"
 
@@ -191,15 +196,20 @@ class RenderService:
         return moment.astimezone(self.tz)
 
     def receipt_paper(self, app_id: str) -> papers.ReceiptPaper:
-        app, _history, service = self._application(app_id)
-        node = self.org.get(app.node_id)
-        documents = [d for d in self.documents.list(app.id) if d.status == CLEAN]
+        app, listed = self.documents.list_with_application(app_id)  # no history: one Query for both
+        if app is None:
+            raise LookupError(f"application {app_id} is gone")
+        service = self.catalog.require_service_of(app)
+        # The office's name as the application keeps it (from when it was filed): no read.
+        node = None if app.node_name else self.org.get(app.node_id)
+        office = app.node_name or (node.name if node else app.node_id)
+        documents = [d for d in listed if d.status == CLEAN]
         labels = {d.name: d.label for d in service.documents}
         first_step = service.steps[0]
         return papers.ReceiptPaper(
             org_name=self.org_name, service=service.name, tracking_code=app.tracking_code,
             track_url=f"{self.web_base_url}/track/{app.tracking_code}", applicant=app.applicant_name,
-            office=node.name if node else app.node_id,
+            office=office,
             submitted_at=papers.waktu(self._local(app.submitted_at or app.updated_at)),
             facts=form_facts(service, app.data, self._dams_named(service, app.data)),
             documents=[papers.Fact(labels.get(d.requirement, d.requirement), f"{d.filename} ({_size(d.served_size or d.size)})")

@@ -1,7 +1,9 @@
 """The notification function: an SQS-triggered Lambda doing two kinds of job.
 
-* fanout  — an outbox entry becomes one notification and one delivery job per recipient;
-* deliver — one notification's e-mail is sent and its delivery recorded.
+* fanout  — a change's outbox entries become one notification per recipient, each e-mailed at
+  once (services/notifications.py);
+* deliver — one notification's e-mail is sent and its delivery recorded (a mail the fan-out
+  could not send, codes and invitations).
 
 A delivery job is sent at most once even when SQS delivers it twice (Powertools idempotency
 keyed on the notification id, with the recipient and kind hashed so a reused id with other
@@ -32,11 +34,18 @@ IN_PROGRESS_RETRY_SECONDS = 30
 
 
 class FanOutJob(BaseModel):
+    """The notices of one change: outbox entries of one partition (`sks`, else the one `sk`)."""
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["fanout"]
     pk: str = Field(max_length=200)
     sk: str = Field(max_length=200)
+    sks: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=25)
+
+    def keys(self) -> list[Any]:
+        from chalicelib.services.ports import OutboxKey
+
+        return [OutboxKey(self.pk, sk) for sk in dict.fromkeys(self.sks or [self.sk])]
 
 
 class DeliverJob(BaseModel):
@@ -64,13 +73,12 @@ def handle_batch(event: Any) -> dict[str, Any]:
 def _handle_record(record: Any) -> None:
     from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
-    from chalicelib.services.ports import OutboxKey
     from chalicelib.services.notifications import DeliveryFailed
 
     job = Job.validate_json(record.body)
     deps = container()
     if isinstance(job, FanOutJob):
-        deps.notifications.fan_out(OutboxKey(job.pk, job.sk))
+        deps.notifications.fan_out(job.keys())
         return
     try:
         _config, deliver = _idempotent_deliver()
@@ -88,12 +96,10 @@ def _handle_record(record: Any) -> None:
 
 
 def describe_error(error: BaseException) -> str:
-    """What went wrong, short, without the message's content: the AWS error code when there is one."""
-    response = getattr(error, "response", None)
-    if isinstance(response, dict) and "Error" in response:
-        details = response["Error"]
-        return f"{details.get('Code', type(error).__name__)}: {details.get('Message', '')}"[:300]
-    return f"{type(error).__name__}: {error}"[:300]
+    """What went wrong, short, without the message's content (services/notifications.py)."""
+    from chalicelib.services.notifications import describe
+
+    return describe(error)
 
 
 @functools.cache

@@ -73,6 +73,8 @@ class Fakes:
         self.documents = FakeDocumentStore(self.applications)
         self.delegations = FakeDelegationStore(self.users)
         self.sessions.users = self.users
+        self.notifications.outbox = self.outbox
+        self.pdfs.outbox = self.outbox
 
 
 __all__ = [

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from chalicelib.domain.budgets import Budget, BudgetWrite
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import Notice, Notification
 from chalicelib.domain.office_hours import OfficeCalendar
 from chalicelib.domain.org import Node
 from chalicelib.services.ports import (
@@ -104,8 +104,16 @@ class FakeOutboxStore:
         entry = self.entries.get((key.pk, key.sk))
         return (dict(entry["payload"]), entry["created_at"]) if entry else None
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        found = {key: self.get(key) for key in keys}
+        return {key: entry for key, entry in found.items() if entry is not None}
+
     def done(self, key: OutboxKey) -> None:
         self.entries.pop((key.pk, key.sk), None)
+
+    def done_many(self, keys: list[OutboxKey]) -> None:
+        for key in keys:
+            self.done(key)
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         waiting = sorted((f"{key_time(e['created_at'])}#{pk}#{sk}", pk, sk) for (pk, sk), e in self.entries.items()
@@ -128,6 +136,7 @@ class FakeDocumentStore:
     def __init__(self, applications: FakeApplicationStore) -> None:
         self.applications = applications
         self.documents: dict[tuple[str, str], Document] = {}
+        self.told: tuple[Notification, ...] = ()  # told in the app with a scan's verdict
 
     def list(self, app_id: str) -> list[Document]:
         found = [d for (a, _), d in self.documents.items() if a == app_id]
@@ -135,6 +144,12 @@ class FakeDocumentStore:
 
     def get(self, app_id: str, document_id: str) -> Document | None:
         return self.documents.get((app_id, document_id))
+
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        return self.applications.get(app_id), self.get(app_id, document_id)
+
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        return self.applications.get(app_id), self.list(app_id)
 
     def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
         if not self.applications.unchanged(app, EDITABLE):
@@ -152,12 +167,13 @@ class FakeDocumentStore:
         return True
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
         if not self.applications.unchanged(app):
             raise StaleApplication(app.id)
         stored = self.documents.get((doc.application_id, doc.id))
         if stored is None or stored.status not in (AWAITING, SCANNING) or stored.version != doc.version - 1:
             return None
+        self.told += told  # in the table: the recipients' notification partitions, in the same transaction
         key = history_key(app.version, history.at)
         self.applications.add_history(app.id, key, history)
         self.documents[(doc.application_id, doc.id)] = doc
@@ -202,6 +218,7 @@ class FakePdfStore:
     def __init__(self) -> None:
         self.records: dict[tuple[str, str], PdfRecord] = {}
         self.leases: dict[tuple[str, str], datetime] = {}
+        self.outbox: Any = None  # the fake outbox (Fakes wires it): the same table as the records
 
     def get(self, kind: str, subject: str) -> PdfRecord | None:
         return self.records.get((kind, subject))
@@ -219,8 +236,11 @@ class FakePdfStore:
         self.records[key] = replace(stored, **changes)
         return self.records[key]
 
-    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta,
+              create: PdfRecord | None = None) -> PdfRecord | None:
         key = (kind, subject)
+        if create is not None and key not in self.records:
+            self.records[key] = replace(create, requested_by=frozenset())
         stored = self.records.get(key)
         lease_until = self.leases.get(key)
         if stored is None or stored.status == "ready" or (lease_until is not None and lease_until >= now):
@@ -229,8 +249,11 @@ class FakePdfStore:
         self.records[key] = replace(stored, attempts=stored.attempts + 1)
         return self.records[key]
 
-    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime,
+               entry_done: OutboxKey | None = None) -> None:
         key = (kind, subject)
+        if entry_done is not None:
+            self.outbox.done(entry_done)
         if key not in self.records:
             return  # only a requested PDF is finished
         self.records[key] = replace(self.records[key], status="ready", object_key=object_key, pages=pages, size=size,

@@ -31,6 +31,7 @@ class FakeJobQueue:
         self.jobs: list[dict[str, Any]] = []
         self.broken = False  # True: every send raises, as SQS that does not answer
         self.on_send: Callable[[dict[str, Any]], None] | None = None  # a worker taking each job at once
+        self.delayed: list[tuple[dict[str, Any], int]] = []  # (job, seconds held back) of each sent later
 
     def send(self, job: dict[str, Any]) -> None:
         if self.broken:
@@ -42,6 +43,10 @@ class FakeJobQueue:
     def send_many(self, jobs: list[dict[str, Any]]) -> None:
         for job in jobs:
             self.send(job)
+
+    def send_later(self, job: dict[str, Any], delay_seconds: int, attributes: dict[str, str]) -> None:
+        self.delayed.append((job, delay_seconds))
+        self.send(job)
 
 
 @dataclass(frozen=True)

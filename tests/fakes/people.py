@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable
 
 from chalicelib.domain.delegations import Delegation
 from chalicelib.domain.people import Grant, User
@@ -37,6 +37,9 @@ class FakeUserStore:
 
     def get(self, user_id: str) -> User | None:
         return self.load(user_id)[0]
+
+    def get_many(self, user_ids: list[str]) -> dict[str, User]:
+        return {user_id: self.profiles[user_id] for user_id in user_ids if user_id in self.profiles}
 
     def create(self, user: User, code: StoredCode | None, grants: Iterable[Grant] = (), granted_by: str = "") -> None:
         if user.email in self.emails:
@@ -216,6 +219,7 @@ class FakeNotificationStore:
         self.items: dict[tuple[str, str], Notification] = {}  # (user, N#id | M#id)
         self.unread: dict[str, int] = {}
         self.failed_at: dict[tuple[str, str], str] = {}  # the failed partition's sort key
+        self.outbox: Any = None  # the fake outbox (Fakes wires it), whose entries record_sent clears
 
     @staticmethod
     def _sk(notification_id: str, in_app: bool) -> str:
@@ -229,6 +233,9 @@ class FakeNotificationStore:
         if notification.in_app and notification.read_at is None:
             self.unread[notification.user_id] = self.unread.get(notification.user_id, 0) + 1
         return True
+
+    def add_many(self, notifications: list[Notification]) -> list[Notification]:
+        return [n for n in notifications if self.add(n)]
 
     def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None:
         return self.items.get((user_id, self._sk(notification_id, in_app)))
@@ -265,6 +272,12 @@ class FakeNotificationStore:
         self.items[key] = replace(found, **changes)  # type: ignore[arg-type]
         if status == FAILED:
             self.failed_at[key] = f"{at.isoformat()}#{notification.id}"
+
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[Any] = ()) -> None:
+        for notification, message_id in sent:
+            self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+        if self.outbox is not None:  # the same table: its entries cleared in the same transaction
+            self.outbox.done_many(list(entries_done))
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         key = (notification.user_id, self._sk(notification.id, notification.in_app))

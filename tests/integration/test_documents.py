@@ -92,6 +92,23 @@ def test_a_real_pdf_and_png_pass_and_download_under_a_safe_name(api, case):
     assert png.content.startswith(b"\x89PNG")
 
 
+def test_the_uploader_is_told_in_the_app_alone_that_a_file_passed_and_by_mail_too_that_one_failed(api, case):
+    app_id = case["app"]["id"]
+    upload_document(api, case["token"], app_id, "plan", "denah.pdf", "application/pdf", make.pdf())
+    upload_document(api, case["token"], app_id, "photo", "foto.jpg", "image/jpeg", make.windows_program())
+    api.deliver_mail()
+    told = {n["kind"]: n for n in api.get("/notifications", token=case["token"]).json["items"]
+            if n["application_id"] == app_id}
+    assert set(told) == {"document_accepted", "document_rejected"}
+    passed = told["document_accepted"]
+    assert "denah.pdf" in passed["title"] and passed["read_at"] is None
+    assert passed["delivery"]["status"] == "in_app_only"
+    assert told["document_rejected"]["delivery"]["status"] == "sent"
+    mails = [m["subject"] for m in api.mail(case["applicant"].email)]
+    assert any("ditolak" in subject for subject in mails)
+    assert not any("lolos" in subject for subject in mails)  # a file that passed is not worth a mail
+
+
 def test_a_photo_is_served_without_its_location_or_camera_serial(api, case):
     original = make.jpeg_with_gps()
     offered = upload_document(api, case["token"], case["app"]["id"], "photo", "ktp.jpg", "image/jpeg", original)

@@ -334,6 +334,34 @@ def test_a_notification_is_written_once_counted_unread_once_and_pages_newest_fir
     assert notes.get(user_id, made[0].id).delivery_status == "sent"
 
 
+def test_a_changes_notifications_are_written_together_once_and_recorded_sent_with_their_entries_cleared(stores):
+    created = filed(LONG_AGO)
+    stores.applications.save(created)
+    keys = stores.applications.save(rules.submit(created.application, SERVICE, DESK, applicant, [], LONG_AGO, WIB, ORIGIN))
+    notify = [k for k in keys if k.topic == "notify"]
+    assert set(stores.outbox.get_many(notify)) == set(notify)
+    reader, other = uid("usr"), uid("usr")
+    made = [Notification(uid("ntf"), reader, "submitted", {}, NOW), Notification(uid("ntf"), reader, "assigned", {}, NOW),
+            Notification(uid("ntf"), other, "assigned", {}, NOW)]
+    notes = stores.notifications
+    assert notes.add_many(made[:2]) == made[:2]
+    assert notes.add_many(made) == [made[2]]  # a redelivered fan-out: only what was not written before
+    assert (notes.unread_count(reader), notes.unread_count(other)) == (2, 1)
+    notes.record_sent([(made[0], "m-1"), (made[2], "m-3")], NOW, notify)
+    assert [notes.get(n.user_id, n.id).delivery_status for n in made] == ["sent", "queued", "sent"]
+    assert stores.outbox.get_many(notify) == {}
+    notes.record_sent([(made[0], "m-1"), (made[1], "m-2")], NOW, [])  # one of them sent before: each on its own
+    assert notes.get(reader, made[1].id).delivery_status == "sent"
+
+
+def test_several_users_profiles_are_read_together(stores):
+    first, second = person(status="active"), person(status="active")
+    for user in (first, second):
+        stores.users.create(user, None)
+    found = stores.users.get_many([first.id, second.id, uid("usr")])
+    assert {user_id: user.email for user_id, user in found.items()} == {first.id: first.email, second.id: second.email}
+
+
 def test_a_budget_is_written_on_the_version_read_with_its_parents(stores):
     budgets, parent_id, child_id = stores.budgets, uid("node"), uid("node")
     parent = Budget(parent_id, "2026-11", amount=100, version=1)
@@ -365,6 +393,21 @@ def test_a_pdf_is_claimed_by_one_render_at_a_time_until_ready(stores):
     assert pdfs.get("receipt", subject).status == "ready"
     pdfs.fail("receipt", subject, "a late failure of another render", final=True)  # does not raise
     assert (pdfs.get("receipt", subject).status, pdfs.get("receipt", subject).error) == ("ready", None)
+
+
+def test_an_outbox_entrys_paper_is_asked_for_and_claimed_in_one_write_and_finished_with_the_entry(stores):
+    created = filed(LONG_AGO)
+    stores.applications.save(created)
+    keys = stores.applications.save(rules.submit(created.application, SERVICE, DESK, applicant, [], LONG_AGO, WIB, ORIGIN))
+    entry = next(k for k in keys if k.topic == "render")
+    pdfs, subject = stores.pdfs, created.application.id
+    asked = PdfRecord("receipt", subject, "pending", NOW)
+    claimed = pdfs.claim("receipt", subject, NOW, timedelta(minutes=5), asked)
+    assert (claimed.status, claimed.attempts, claimed.created_at) == ("pending", 1, NOW)
+    assert pdfs.claim("receipt", subject, NOW + timedelta(minutes=1), timedelta(minutes=5), asked) is None  # leased
+    pdfs.finish("receipt", subject, "generated/receipt/z.pdf", 1, 100, NOW, entry)
+    assert pdfs.get("receipt", subject).status == "ready" and stores.outbox.get_payload(entry) is None
+    assert pdfs.claim("receipt", subject, NOW + timedelta(hours=1), timedelta(minutes=5), asked) is None  # ready
 
 
 def test_finishing_or_failing_a_pdf_never_asked_for_writes_nothing(stores):

@@ -69,3 +69,87 @@ def test_a_months_satisfaction_is_read_from_its_counters():
                 **{ikm_counter("permit", f"u_{e}"): 7 for e in IKM_ELEMENTS}}
     assert satisfaction_from_counters(counters) == {"permit": {"responses": 2, "index": 87.5, "grade": "B"}}
     assert satisfaction_from_counters({"status:approved": 3}) == {}
+
+
+def a_change_with_two_notices(fakes):
+    """A submission's two notices (the applicant's receipt, the step's deciders' task) in the
+    outbox, as the change's transaction writes them; answers their keys."""
+    from chalicelib.adapters.dynamodb.outbox import notice_payload
+    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.people import Grant
+
+    applicant = owner(fakes)
+    verifier = User(id="usr_verifier", email="budi@example.id", name="Budi", language="id", status="active",
+                    password_hash=None, created_at=NOW)
+    fakes.users.create(verifier, None, [Grant("verifier", "desk")])
+    params = {"tracking_code": "ABCD-EFGH-JKMN", "service_name": "Izin", "step": 1, "step_label": "Cek", "steps_total": 3,
+              "applicant_name": "Ani", "notes": ""}
+    return applicant, verifier, fakes.outbox.put_entries("APP#app_1", "H#00000002", [
+        ("notify", notice_payload(Notice("submitted", params, "app_1", to_user_id=applicant.id))),
+        ("notify", notice_payload(Notice("assigned", params, "app_1", to_role="verifier", to_node_id="desk"))),
+    ], NOW)
+
+
+def test_a_changes_notices_are_written_and_mailed_at_once_with_no_job_each(fakes):
+    applicant, verifier, keys = a_change_with_two_notices(fakes)
+    assert services.notifications(fakes).fan_out(keys) == 2
+    assert sorted(to for to, _subject, _text in fakes.mailer.sent) == sorted([applicant.email, verifier.email])
+    assert fakes.jobs.jobs == []  # nothing queued per e-mail
+    for user in (applicant, verifier):
+        [stored] = [n for (uid, _sk), n in fakes.notifications.items.items() if uid == user.id]
+        assert (stored.delivery_status, stored.attempts) == ("sent", 1)
+        assert fakes.notifications.unread_count(user.id) == 1
+    assert fakes.outbox.entries == {}
+
+
+def test_a_redelivered_fan_out_mails_nothing_twice_and_hands_what_it_did_not_write_to_held_back_jobs(fakes):
+    _applicant, _verifier, keys = a_change_with_two_notices(fakes)
+    service = services.notifications(fakes)
+    first = {key: fakes.outbox.entries[(key.pk, key.sk)] for key in keys}
+    service.fan_out(keys)
+    fakes.outbox.entries.update({(key.pk, key.sk): entry for key, entry in first.items()})  # as if not yet cleared
+    fakes.mailer.sent.clear()
+    assert service.fan_out(keys) == 2
+    assert fakes.mailer.sent == []
+    # Held back for as long as an earlier fan-out may still be sending; the job finds them sent.
+    assert sorted(seconds for _job, seconds in fakes.jobs.delayed) == [30, 30]
+    for job, _seconds in fakes.jobs.delayed:
+        notification = fakes.notifications.get(job["user_id"], job["notification_id"])
+        assert notification is not None and notification.delivery_status == "sent"
+
+
+def test_a_mail_that_fails_at_once_is_queued_for_the_usual_retries(fakes):
+    _applicant, _verifier, keys = a_change_with_two_notices(fakes)
+    fakes.mailer.broken = True
+    services.notifications(fakes).fan_out(keys)
+    assert sorted(job["kind"] for job in fakes.jobs.jobs) == ["assigned", "submitted"]
+    assert fakes.jobs.delayed == [] and fakes.outbox.entries == {}
+
+
+def test_a_notice_to_many_mails_the_first_twenty_itself_and_queues_the_rest(fakes):
+    from chalicelib.adapters.dynamodb.outbox import notice_payload
+    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.people import Grant
+
+    for n in range(25):
+        fakes.users.create(User(id=f"usr_v{n:02d}", email=f"v{n:02d}@example.id", name=f"V{n}", language="id",
+                                status="active", password_hash=None, created_at=NOW), None, [Grant("verifier", "desk")])
+    params = {"tracking_code": "ABCD-EFGH-JKMN", "service_name": "Izin", "step": 1, "step_label": "Cek", "steps_total": 3,
+              "applicant_name": "Ani", "notes": ""}
+    keys = fakes.outbox.put_entries("APP#app_2", "H#00000002", [
+        ("notify", notice_payload(Notice("assigned", params, "app_2", to_role="verifier", to_node_id="desk")))], NOW)
+    assert services.notifications(fakes).fan_out(keys) == 25
+    assert len(fakes.mailer.sent) == 20
+    assert len(fakes.jobs.jobs) == 5 and {job["type"] for job in fakes.jobs.jobs} == {"deliver"}
+
+
+def test_a_changes_notices_are_handed_on_as_one_fan_out_job_which_the_worker_reads_back(fakes):
+    from chalicelib.workers.notifications import Job
+
+    _applicant, _verifier, keys = a_change_with_two_notices(fakes)
+    services.outbox(fakes).publish(keys)
+    [job] = fakes.jobs.jobs
+    assert (job["type"], job["pk"], job["sks"]) == ("fanout", "APP#app_1", [key.sk for key in keys])
+    assert Job.validate_python(job).keys() == [type(keys[0])(key.pk, key.sk) for key in keys]
+    # A job queued before this change (one entry, no `sks`) still reads.
+    assert Job.validate_python({"type": "fanout", "pk": "APP#app_1", "sk": keys[0].sk}).keys() == [keys[0]]

@@ -7,14 +7,15 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.applications import application_pk, history_item, history_sort_key
+from chalicelib.adapters.dynamodb.applications import app_from_raw, application_pk, history_item, history_sort_key
+from chalicelib.adapters.dynamodb.notifications import put_notifications
 from chalicelib.adapters.dynamodb.outbox import put_notices, put_outbox
 from chalicelib.adapters.dynamodb.table import (
-    TransactionCancelled, Writes, is_condition_failure, query_page, run_transaction,
+    TransactionCancelled, Writes, batch_get_raw, is_condition_failure, query_all, query_page, run_transaction,
 )
 from chalicelib.domain.documents import AWAITING, SCANNING, Document
 from chalicelib.domain.application_state import EDITABLE, Application, HistoryEntry
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import Notice, Notification
 from chalicelib.services.ports import OutboxKey, StaleApplication
 
 _DOCUMENT_FIELDS = (
@@ -45,11 +46,31 @@ class DynamoDocumentStore:
         return sorted((_document_from_item(m.DocumentItem.from_raw_data(raw)) for raw in items),
                       key=lambda d: (d.created_at, d.id))
 
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        """One Query: the partition's sort keys from `A` to the last `DOC#` (nothing else of an
+        application's partition sorts between them: its history is `H#`, its outbox `OUT#`)."""
+        app, documents = None, []
+        for raw in query_all(hash_key=application_pk(app_id), range_key_condition=m.Item.sk.between("A", "DOC$"),
+                             consistent_read=True):
+            if raw["sk"]["S"] == "A":
+                app = app_from_raw(raw)
+            elif raw["sk"]["S"].startswith("DOC#"):
+                documents.append(_document_from_item(m.DocumentItem.from_raw_data(raw)))
+        return app, sorted(documents, key=lambda d: (d.created_at, d.id))
+
     def get(self, app_id: str, document_id: str) -> Document | None:
         try:
             return _document_from_item(m.DocumentItem.get(application_pk(app_id), f"DOC#{document_id}", consistent_read=True))
         except DoesNotExist:
             return None
+
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        """One BatchGetItem for both (consistent reads): the application's item and the document's."""
+        found = batch_get_raw([(application_pk(app_id), "A"), (application_pk(app_id), f"DOC#{document_id}")])
+        app = found.get((application_pk(app_id), "A"))
+        document = found.get((application_pk(app_id), f"DOC#{document_id}"))
+        return (app_from_raw(app) if app else None,
+                _document_from_item(m.DocumentItem.from_raw_data(document)) if document else None)
 
     def _application_unchanged(self, tx: Writes, app: Application, editable: bool,
                                statuses: tuple[str, ...] = EDITABLE) -> None:
@@ -89,8 +110,9 @@ class DynamoDocumentStore:
         return True
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
-        """Record a scan's verdict with its history entry and notices. None if the document was
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
+        """Record a scan's verdict with its history entry, notices and the notifications told in
+        the app only (the uploader's: no job, no call of its own). None if the document was
         already settled (a redelivered event); StaleApplication if the application moved."""
         outbox: list[OutboxKey] = []
 
@@ -101,13 +123,14 @@ class DynamoDocumentStore:
             history_key = history_sort_key(app.version, history.at)
             tx.put("history", history_item(app.id, history_key, history), condition=m.HistoryItem.pk.does_not_exist())
             outbox[:] = put_notices(tx, application_pk(app.id), history_key, notices, history.at)
+            put_notifications(tx, list(told))
 
         try:
             run_transaction(build)
         except TransactionCancelled as cancelled:
             if "application" in cancelled.failed:
                 raise StaleApplication(app.id) from None
-            if "document" in cancelled.failed:
+            if cancelled.failed & {"document", "notification"}:  # settled before (its notification with it)
                 return None
             raise
         return outbox

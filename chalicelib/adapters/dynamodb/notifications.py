@@ -4,10 +4,12 @@ the unread count, moved in the same transaction as what it counts. Keys: docs/DA
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Iterable
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.outbox import DynamoOutboxStore
 from chalicelib.adapters.dynamodb.shards import FAILED_NOTIFICATION_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
     Writes, committed_unless, is_condition_failure, key_time, query_page,
@@ -15,6 +17,7 @@ from chalicelib.adapters.dynamodb.table import (
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.errors import FieldProblem, InvalidInput
 from chalicelib.domain.notifications import FAILED, SENT, Notification
+from chalicelib.services.ports import OutboxKey
 
 # Failed for good: filed in this partition of the pending index (sharded by the notification's
 # id: a mail outage fails every notice), where ops find them.
@@ -46,24 +49,60 @@ def _notification_from_item(item: m.NotificationItem) -> Notification:
     )
 
 
+# DynamoDB's limit on the writes of one transaction.
+MAX_TRANSACTION_ITEMS = 100
+
+
+def _unread(notification: Notification) -> bool:
+    return notification.in_app and notification.read_at is None
+
+
+def put_notifications(tx: Writes, notifications: list[Notification]) -> None:
+    """New notifications (each written once: its id is derived from what caused it), and each
+    reader's unread count moved by as many as are theirs, in the caller's transaction."""
+    unread: dict[str, int] = {}
+    for n in notifications:
+        tx.put("notification", m.NotificationItem(
+            _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
+            params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
+            delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
+            unread_key=n.user_id if _unread(n) else None, unread_sort=n.id if _unread(n) else None,
+            expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
+        ), condition=m.NotificationItem.pk.does_not_exist())
+        if _unread(n):
+            unread[n.user_id] = unread.get(n.user_id, 0) + 1
+    for user_id, count in unread.items():  # one update per reader: a transaction writes an item once
+        tx.update("count", m.UnreadCountItem(_note_pk(user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(count)])
+
+
+def _delivery_actions(notification: Notification, status: str, attempts: int, at: datetime, error: str | None,
+                      message_id: str | None) -> list:
+    actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
+    if error is not None:
+        actions.append(m.NotificationItem.last_error.set(error[:500]))
+    if status == SENT:
+        actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
+    if status == FAILED:
+        actions += [m.NotificationItem.pending_key.set(_failed_key(notification)),
+                    m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+    return actions
+
+
 class DynamoNotificationStore:
     def add(self, notification: Notification) -> bool:
         """Write a new notification (and count it unread); False if it was written before."""
-        n = notification
-        unread = n.in_app and n.read_at is None
+        return committed_unless(lambda tx: put_notifications(tx, [notification]), "notification")
 
-        def build(tx: Writes) -> None:
-            tx.put("notification", m.NotificationItem(
-                _note_pk(n.user_id), _note_sk(n), notification_id=n.id, user_id=n.user_id, kind=n.kind,
-                params=n.params, application_id=n.application_id, created_at=n.created_at, read_at=n.read_at,
-                delivery_status=n.delivery_status, attempts=n.attempts, last_error=n.last_error, sent_at=n.sent_at,
-                unread_key=n.user_id if unread else None, unread_sort=n.id if unread else None,
-                expires_ttl=n.created_at + timedelta(days=NOTIFICATION_DAYS),
-            ), condition=m.NotificationItem.pk.does_not_exist())
-            if unread:
-                tx.update("count", m.UnreadCountItem(_note_pk(n.user_id), "COUNT"), actions=[m.UnreadCountItem.unread.add(1)])
-
-        return committed_unless(build, "notification")
+    def add_many(self, notifications: list[Notification]) -> list[Notification]:
+        """One transaction for them all when none was written before (a change's notices, at
+        their first fan-out); else, or past a transaction's size, one by one."""
+        if not notifications:
+            return []
+        readers = {n.user_id for n in notifications if _unread(n)}
+        if len(notifications) + len(readers) <= MAX_TRANSACTION_ITEMS:
+            if committed_unless(lambda tx: put_notifications(tx, notifications), "notification"):
+                return list(notifications)
+        return [n for n in notifications if self.add(n)]
 
     def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None:
         try:
@@ -114,14 +153,7 @@ class DynamoNotificationStore:
                         error: str | None = None, message_id: str | None = None) -> None:
         """What the last delivery attempt did. A failure for good also files the notification
         in the failed partition of the pending index, where ops find it."""
-        actions = [m.NotificationItem.delivery_status.set(status), m.NotificationItem.attempts.set(attempts)]
-        if error is not None:
-            actions.append(m.NotificationItem.last_error.set(error[:500]))
-        if status == SENT:
-            actions += [m.NotificationItem.sent_at.set(at), m.NotificationItem.message_id.set(message_id or "")]
-        if status == FAILED:
-            actions += [m.NotificationItem.pending_key.set(_failed_key(notification)),
-                        m.NotificationItem.pending_since.set(f"{key_time(at)}#{notification.id}")]
+        actions = _delivery_actions(notification, status, attempts, at, error, message_id)
         item = m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification))
         try:
             # Never back from sent: a late failure report of a redelivered job must not undo it.
@@ -130,6 +162,32 @@ class DynamoNotificationStore:
         except UpdateError as error_:
             if not is_condition_failure(error_):
                 raise
+
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[OutboxKey] = ()) -> None:
+        """One transaction for a fan-out's mails sent at their first attempt and the outbox
+        entries that told of them; should one of them be recorded meanwhile (a redelivered
+        job), each on its own."""
+        done = list(entries_done)
+        if len(sent) + len(done) > MAX_TRANSACTION_ITEMS:
+            self._record_one_by_one(sent, at, done)
+            return
+
+        def build(tx: Writes) -> None:
+            for notification, message_id in sent:
+                tx.update("sent", m.NotificationItem(_note_pk(notification.user_id), _note_sk(notification)),
+                          actions=_delivery_actions(notification, SENT, 1, at, None, message_id),
+                          condition=m.NotificationItem.pk.exists() & (m.NotificationItem.delivery_status != SENT))
+            for key in done:
+                tx.delete("outbox", m.OutboxItem(key.pk, key.sk))
+
+        if sent or done:
+            if not committed_unless(build, "sent"):
+                self._record_one_by_one(sent, at, done)
+
+    def _record_one_by_one(self, sent: list[tuple[Notification, str]], at: datetime, done: list[OutboxKey]) -> None:
+        for notification, message_id in sent:
+            self.record_delivery(notification, SENT, 1, at, message_id=message_id)
+        DynamoOutboxStore().done_many(done)
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         """Mail SES had accepted came back (bounced, or marked as spam): said on the notification

@@ -14,7 +14,7 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.shards import (
     NOTIFY_OUTBOX_SHARDS, REMOVE_FILES_OUTBOX_SHARDS, RENDER_OUTBOX_SHARDS, query_every_shard, sharded_key,
 )
-from chalicelib.adapters.dynamodb.table import Writes, is_condition_failure, key_time
+from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, is_condition_failure, key_time, run_transaction
 from chalicelib.domain.notifications import Notice
 from chalicelib.services.ports import OutboxKey
 
@@ -78,8 +78,32 @@ class DynamoOutboxStore:
             return None
         return item.payload, item.created_at
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        found = batch_get_raw((key.pk, key.sk) for key in keys)
+        entries = {}
+        for key in keys:
+            raw = found.get((key.pk, key.sk))
+            if raw is not None:
+                item = m.OutboxItem.from_raw_data(raw)
+                entries[key] = (notice_from_payload(item.payload), item.created_at)
+        return entries
+
     def done(self, key: OutboxKey) -> None:
         m.OutboxItem(key.pk, key.sk).delete()
+
+    def done_many(self, keys: list[OutboxKey]) -> None:
+        """One call for a change's entries (a transaction of deletes: the same right as one)."""
+        if len(keys) == 1:
+            self.done(keys[0])
+            return
+        for start in range(0, len(keys), 100):
+            chunk = keys[start:start + 100]
+
+            def build(tx: Writes, chunk: list[OutboxKey] = chunk) -> None:
+                for key in chunk:
+                    tx.delete("outbox", m.OutboxItem(key.pk, key.sk))
+
+            run_transaction(build)
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than` (their hand-on was lost)."""

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters.dynamodb import models as m
-from chalicelib.adapters.dynamodb.table import is_condition_failure
-from chalicelib.services.ports import PdfRecord
+from chalicelib.adapters.dynamodb.table import Writes, committed_unless, is_condition_failure
+from chalicelib.services.ports import OutboxKey, PdfRecord
 
 
 def _pdf_key(kind: str, subject: str) -> tuple[str, str]:
@@ -54,30 +54,46 @@ class DynamoPdfStore:
         item.update(actions=actions)
         return _pdf_from_item(item)
 
-    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
-        """The right to render it now: None when it is ready or someone else's lease runs."""
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta,
+              create: PdfRecord | None = None) -> PdfRecord | None:
+        """The right to render it now: None when it is ready or someone else's lease runs. With
+        `create`, a record not there yet is made by the same write (else only an existing one
+        is claimed)."""
         item = m.PdfItem(*_pdf_key(kind, subject))
+        free = (m.PdfItem.status != "ready") & (m.PdfItem.lease_until.does_not_exist() | (m.PdfItem.lease_until < now))
+        actions = [m.PdfItem.lease_until.set(now + lease), m.PdfItem.attempts.add(1)]
+        if create is not None:
+            actions += [m.PdfItem.kind.set(m.PdfItem.kind | create.kind),
+                        m.PdfItem.subject.set(m.PdfItem.subject | create.subject),
+                        m.PdfItem.status.set(m.PdfItem.status | create.status),
+                        m.PdfItem.created_at.set(m.PdfItem.created_at | create.created_at)]
         try:
-            item.update(
-                actions=[m.PdfItem.lease_until.set(now + lease), m.PdfItem.attempts.add(1)],
-                condition=m.PdfItem.pk.exists() & (m.PdfItem.status != "ready")
-                & (m.PdfItem.lease_until.does_not_exist() | (m.PdfItem.lease_until < now)),
-            )
+            item.update(actions=actions,
+                        condition=(m.PdfItem.pk.does_not_exist() | free) if create is not None else m.PdfItem.pk.exists() & free)
         except UpdateError as error:
             if is_condition_failure(error):
                 return None
             raise
         return _pdf_from_item(item)
 
-    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None:
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime,
+               entry_done: OutboxKey | None = None) -> None:
         """Only a record that exists is finished: without the condition an update would create a
-        partial item (no kind, no subject) for a record that was never requested."""
+        partial item (no kind, no subject) for a record that was never requested. The outbox
+        entry that asked for it is cleared in the same transaction."""
+        actions = [m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
+                   m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
+                   m.PdfItem.error.remove()]
+        if entry_done is not None:
+            def build(tx: Writes) -> None:
+                tx.update("pdf", m.PdfItem(*_pdf_key(kind, subject)), actions=actions, condition=m.PdfItem.pk.exists())
+                tx.delete("outbox", m.OutboxItem(entry_done.pk, entry_done.sk))
+
+            if not committed_unless(build, "pdf"):
+                m.OutboxItem(entry_done.pk, entry_done.sk).delete()
+            return
         try:
-            m.PdfItem(*_pdf_key(kind, subject)).update(actions=[
-                m.PdfItem.status.set("ready"), m.PdfItem.object_key.set(object_key), m.PdfItem.pages.set(pages),
-                m.PdfItem.size.set(size), m.PdfItem.rendered_at.set(now), m.PdfItem.lease_until.remove(),
-                m.PdfItem.error.remove(),
-            ], condition=m.PdfItem.pk.exists())
+            m.PdfItem(*_pdf_key(kind, subject)).update(actions=actions, condition=m.PdfItem.pk.exists())
         except UpdateError as failed:
             if not is_condition_failure(failed):
                 raise

@@ -13,7 +13,8 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.admin_models import roll_item
 from chalicelib.adapters.dynamodb.shards import PENDING_REGISTRATION_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
-    TransactionCancelled, Writes, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page, run_transaction,
+    TransactionCancelled, Writes, batch_get_raw, is_condition_failure, is_transaction_conflict, key_time, query_all, query_page,
+    run_transaction,
     whole_partition,
 )
 from chalicelib.domain.delegations import Delegation
@@ -74,6 +75,11 @@ class DynamoUserStore:
 
     def get(self, user_id: str) -> User | None:
         return self.load(user_id)[0]
+
+    def get_many(self, user_ids: list[str]) -> dict[str, User]:
+        found = batch_get_raw((_user_pk(user_id), "PROFILE") for user_id in user_ids)
+        users = (_user_from_item(m.UserItem.from_raw_data(raw), ()) for raw in found.values())
+        return {user.id: user for user in users}
 
     def create(self, user: User, code: StoredCode | None, grants: Iterable[Grant] = (), granted_by: str = "") -> None:
         """Claim the address, write the profile, its first code and grants, all or nothing."""

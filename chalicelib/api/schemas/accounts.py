@@ -136,8 +136,9 @@ class NotificationsQuery(Query):
 
 class DeliveryOut(Out):
     channel: Literal["email"] = "email"
-    # bounced / complained: accepted by SES, then refused by the receiving server or marked as spam.
-    status: Literal["queued", "retrying", "sent", "failed", "bounced", "complained"]
+    # bounced / complained: accepted by SES, then refused by the receiving server or marked as spam;
+    # in_app_only: never e-mailed (a file that passed its scan is told in the app alone).
+    status: Literal["queued", "retrying", "sent", "failed", "bounced", "complained", "in_app_only"]
     attempts: int
     last_error: str | None
     sent_at: str | None

@@ -113,7 +113,8 @@ def withdraw(ctx, id: str, body: s.WithdrawRequest) -> s.ApplicationOut:
 @endpoint(summary="Approve, reject or return the current step", body=s.DecisionRequest, response=s.ApplicationOut,
           tags=TAGS, errors=(401, 403, 404, 409, 422), gate=gates.application)
 def decide(ctx, id: str, body: s.DecisionRequest) -> s.ApplicationOut:
-    app = ctx.deps.applications.decide(ctx.user(), id, body.action, body.step, body.comment, ctx.origin)
+    app = ctx.deps.applications.decide(ctx.user(), id, body.action, body.step, body.comment, ctx.origin,
+                                       read=ctx.application)
     return application_out(ctx, app)
 
 

@@ -24,7 +24,7 @@ def document_out(ctx, app: Application, doc: Document) -> s.DocumentOut:
           gate=gates.application)
 def request_upload(ctx, id: str, body: s.DocumentRequest) -> Result:
     upload = ctx.deps.documents.request_upload(ctx.user(), id, body.requirement, body.filename, body.content_type,
-                                               body.size, ctx.origin)
+                                               body.size, ctx.origin, read=ctx.application)
     app, doc = upload.application, upload.document
     out = s.DocumentCreatedOut(
         document_id=doc.id,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.documents import Document
     from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
     from chalicelib.domain.certificates import Certificate
-    from chalicelib.domain.notifications import Notice
+    from chalicelib.domain.notifications import Notice, Notification
     from chalicelib.domain.office_hours import OfficeCalendar
     from chalicelib.domain.org import Node
     from chalicelib.services.ports.common import ChildLink, InboxFilter, OutboxKey, PdfRecord
@@ -104,6 +104,12 @@ class DocumentStore(Protocol):
 
     def get(self, app_id: str, document_id: str) -> Document | None: ...
 
+    def get_with_application(self, app_id: str, document_id: str) -> tuple[Application | None, Document | None]:
+        """The application and one of its documents, read together (the scan's first read)."""
+
+    def list_with_application(self, app_id: str) -> tuple[Application | None, list[Document]]:
+        """The application and its documents, read together (what a receipt prints)."""
+
     def add(self, app: Application, doc: Document, history: HistoryEntry) -> None:
         """StaleApplication unless the application is as read and editable."""
 
@@ -111,9 +117,10 @@ class DocumentStore(Protocol):
         """Awaiting upload → scanning; False if someone moved it first."""
 
     def settle(self, app: Application, doc: Document, history: HistoryEntry,
-               notices: tuple[Notice, ...] = ()) -> list[OutboxKey] | None:
-        """A scan's verdict; None if the document was settled already, StaleApplication if
-        the application moved since it was read."""
+               notices: tuple[Notice, ...] = (), told: tuple[Notification, ...] = ()) -> list[OutboxKey] | None:
+        """A scan's verdict, with its notices (to the outbox) and notifications told in the app
+        only (written in the same transaction); None if the document was settled already,
+        StaleApplication if the application moved since it was read."""
 
     def delete(self, app: Application, doc: Document, history: HistoryEntry, files: list[str],
                statuses: tuple[str, ...] = ...) -> list[OutboxKey]:
@@ -127,7 +134,12 @@ class OutboxStore(Protocol):
 
     def get_payload(self, key: OutboxKey) -> tuple[dict[str, Any], datetime] | None: ...
 
+    def get_many(self, keys: list[OutboxKey]) -> dict[OutboxKey, tuple[Notice, datetime]]:
+        """The notices of those entries still waiting, by key, read together."""
+
     def done(self, key: OutboxKey) -> None: ...
+
+    def done_many(self, keys: list[OutboxKey]) -> None: ...
 
     def stragglers(self, older_than: datetime, limit: int, topic: str = "notify") -> list[OutboxKey]:
         """Entries of `topic` still waiting since before `older_than`."""
@@ -153,10 +165,14 @@ class PdfStore(Protocol):
     def request(self, record: PdfRecord, requester: str | None, expires_at: datetime | None = None) -> PdfRecord:
         """Created if new (else kept as it is), `requester` added. Answers it as stored."""
 
-    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta) -> PdfRecord | None:
-        """The right to render now: None when it is ready, missing or someone's lease runs."""
+    def claim(self, kind: str, subject: str, now: datetime, lease: timedelta,
+              create: PdfRecord | None = None) -> PdfRecord | None:
+        """The right to render now: None when it is ready, missing or someone's lease runs.
+        `create`: the record to make if there is none yet (asked for and claimed in one write)."""
 
-    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime) -> None: ...
+    def finish(self, kind: str, subject: str, object_key: str, pages: int, size: int, now: datetime,
+               entry_done: OutboxKey | None = None) -> None:
+        """Ready; the outbox entry that asked for it (if any) cleared with it."""
 
     def fail(self, kind: str, subject: str, error: str, final: bool) -> None:
         """Lease released; `final` marks it failed. A ready one stays ready."""

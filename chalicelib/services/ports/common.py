@@ -24,6 +24,9 @@ class JobQueue(Protocol):
 
     def send_many(self, jobs: list[dict[str, Any]]) -> None: ...
 
+    def send_later(self, job: dict[str, Any], delay_seconds: int, attributes: dict[str, str]) -> None:
+        """Handed out no sooner than `delay_seconds` from now (at most 15 minutes)."""
+
 
 @dataclass(frozen=True)
 class StoredCode:

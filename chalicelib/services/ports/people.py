@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.people import Grant, User
     from chalicelib.domain.staff_roles import StaffEntry
     from chalicelib.domain.notifications import Notification
-    from chalicelib.services.ports.common import Attempt, Session, StoredCode
+    from chalicelib.services.ports.common import Attempt, OutboxKey, Session, StoredCode
 
 
 class UserStore(Protocol):
@@ -24,6 +24,10 @@ class UserStore(Protocol):
         """The user (grants and received delegations included) and its live codes by purpose."""
 
     def get(self, user_id: str) -> User | None: ...
+
+    def get_many(self, user_ids: list[str]) -> dict[str, User]:
+        """Several users' profiles read together (no grants, delegations or codes: what a mail
+        to each needs), by id; those not found are left out."""
 
     def create(self, user: User, code: StoredCode | None, grants: Iterable[Grant] = (),
                granted_by: str = "") -> None:
@@ -108,6 +112,9 @@ class NotificationStore(Protocol):
     def add(self, notification: Notification) -> bool:
         """False if it was written before (its id is derived from what caused it)."""
 
+    def add_many(self, notifications: list[Notification]) -> list[Notification]:
+        """Write each one not written before (and count it unread); answers those written now."""
+
     def get(self, user_id: str, notification_id: str, in_app: bool = True) -> Notification | None: ...
 
     def page(self, user_id: str, cursor: str | None, limit: int,
@@ -122,6 +129,10 @@ class NotificationStore(Protocol):
     def record_delivery(self, notification: Notification, status: str, attempts: int, at: datetime,
                         error: str | None = None, message_id: str | None = None) -> None:
         """Never moves a sent one back."""
+
+    def record_sent(self, sent: list[tuple[Notification, str]], at: datetime, entries_done: Iterable[OutboxKey] = ()) -> None:
+        """Each (notification, message id) sent at its first attempt, recorded together, and the
+        outbox entries (OutboxKey) that told of them cleared with them."""
 
     def record_returned(self, notification: Notification, status: str, detail: str, at: datetime) -> bool:
         """Mail accepted earlier came back (bounced or complained): said on the notification and

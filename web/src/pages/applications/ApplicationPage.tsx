@@ -247,7 +247,7 @@ function View() {
   const data = loaded.data;
   useTitle(data ? `${data.app.tracking_code} · ${pick(data.service.name, data.service.name_en)}` : t("application.title"));
   const checking = !!data && stillChecking(data.documents);
-  usePolling(checking, loaded.reload, 2000);
+  usePolling(checking, loaded.reload);
 
   if (loaded.loading && !data) return <Loading />;
   if (!data) return <ProblemAlert error={loaded.error} />;

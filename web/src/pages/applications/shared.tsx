@@ -1,5 +1,5 @@
 /** Pieces the applicant's and the staff's views of an application share. */
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { api, call } from "../../api/client";
 import type { Application, DocumentItem, HistoryEntry, Service } from "../../api/types";
 import { useI18n } from "../../i18n/I18n";
@@ -61,14 +61,31 @@ export function FormFacts({ service, app }: { service: Service; app: Application
 }
 
 /**
- * Poll while something is being worked on elsewhere (a file being checked, a PDF being made):
- * every `ms` while `active`, stopping when it is not.
+ * Waits between looks at a file the scan is checking: 0.5 s, then twice as long each time, at
+ * most 5 s. Most files are settled within a second or two and are seen at once; a slow scan
+ * (GuardDuty takes its time) is not asked about every second, and the uploader is also told
+ * by a notification when it ends.
  */
-export function usePolling(active: boolean, poll: () => Promise<void> | void, ms = 1500): void {
+export function scanLookDelay(look: number): number {
+  return Math.min(500 * 2 ** look, 5000);
+}
+
+/**
+ * Poll while something is being worked on elsewhere (a file being checked, a PDF being made):
+ * after `wait` ms (or `wait(look)` for the look-th wait, 0 first) while `active`, stopping when
+ * it is not; the next time it is active the waits start over.
+ */
+export function usePolling(active: boolean, poll: () => Promise<void> | void, wait: number | ((look: number) => number) = scanLookDelay): void {
   const [tick, setTick] = useState(0);
+  const looks = useRef(0);
   useEffect(() => {
-    if (!active) return;
+    if (!active) {
+      looks.current = 0;
+      return;
+    }
+    const ms = typeof wait === "number" ? wait : wait(looks.current);
     const timer = window.setTimeout(async () => {
+      looks.current += 1;
       await poll();
       setTick((n) => n + 1);
     }, ms);
