@@ -145,3 +145,27 @@ def _ops(api) -> str:
     from tests.support import make_people
 
     return make_people(api, {"ops": [("ops", "org-demo")]})["ops"]
+
+
+def test_asking_for_a_run_makes_the_same_aws_calls_whatever_the_number_of_records(quiet, api, seeded):  # noqa: F811
+    """Issue 21: the route counts and queues; the run makes each record due."""
+    from tests import aws_calls
+    from tests.integration.test_integrations import owe_expenditures
+    from tests.support import deliver_queue
+
+    ops = _ops(api)
+    api.post("/integrations/bios/run", {"date": a_past_day()}, token=ops)  # the queue's URL is looked up once
+
+    def asked(day: str, due: int) -> list[str]:
+        with aws_calls.capture() as calls:
+            answer = api.post("/integrations/bios/run", {"date": day}, token=ops)
+        assert answer.status == 202 and answer.json["records_due"] == due, answer.text
+        return sorted(call.operation for call in calls if call.function == "api_handler")
+
+    few = owe_expenditures(api.deps, {"525111": 1_000})
+    many = owe_expenditures(api.deps, {f"5252{n:02d}": 1_000 * n for n in range(20)})
+    calls = asked(few[0].day, 1)
+    assert {"dynamodb:Query", "sqs:SendMessage"} <= set(calls) and "dynamodb:UpdateItem" not in calls
+    assert asked(many[0].day, 20) == calls
+    assert deliver_queue(api.deps, "run_integration") >= 1
+    assert {api.deps.send_log_store.get(r.target, r.dataset, r.key).state for r in few + many} == {reg.SENT}
