@@ -6,7 +6,7 @@ Keys: docs/DATA.md."""
 from __future__ import annotations
 
 import zlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from chalicelib.adapters.dynamodb.ops_models import DayFactItem, DayTotalledItem
@@ -72,7 +72,3 @@ class DynamoDayFactStore:
 
     def mark_totalled(self, day: str, at: datetime) -> None:
         DayTotalledItem(day_partition(day), TOTALLED, at=at).save()
-
-
-def days_before(today: date, count: int) -> list[str]:
-    return [(today - timedelta(days=n)).isoformat() for n in range(1, count + 1)]
