@@ -122,6 +122,12 @@ class Container(DamRegisterParts, OperationsParts):
         return self._built_on_table(DynamoPdfStore)
 
     @cached_property
+    def day_fact_store(self):
+        from chalicelib.adapters.dynamodb.day_facts import DynamoDayFactStore
+
+        return self._built_on_table(DynamoDayFactStore)
+
+    @cached_property
     def send_log_store(self):
         from chalicelib.adapters.dynamodb.send_log import DynamoSendLogStore
 
@@ -151,7 +157,8 @@ class Container(DamRegisterParts, OperationsParts):
     def subscription_store(self):
         from chalicelib.adapters.dynamodb.subscriptions import DynamoSubscriptionStore
 
-        return self._built_on_table(DynamoSubscriptionStore)
+        self._models  # noqa: B018 (binds the models on first use)
+        return DynamoSubscriptionStore(clock=self.clock)
 
     @cached_property
     def vault(self):
@@ -238,7 +245,7 @@ class Container(DamRegisterParts, OperationsParts):
         from chalicelib.services.integrations import IntegrationService
 
         return IntegrationService(
-            sends=self.send_log_store, civil=self.get_civil_registry_client, jobs=self.integration_jobs, clock=self.clock,
+            sends=self.send_log_store, facts=self.day_fact_store, civil=self.get_civil_registry_client, jobs=self.integration_jobs, clock=self.clock,
             tz=self.settings.org_timezone, registry_sender=self.get_registry_sender,
             subscription_deliverer=self.get_subscription_deliverer,
         )

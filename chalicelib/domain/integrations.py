@@ -22,7 +22,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from chalicelib.domain.catalog import ServiceType
 from chalicelib.domain.application_state import APPROVED, REJECTED, ApplicationChange
@@ -70,6 +70,14 @@ BALANCES = {
     "pengelolaan-kas": (BALANCE_CASH_MANAGEMENT, ("kdbank", "no_bilyet"), ("nilai_deposito", "nilai_bunga")),
     "dana-kelolaan": (BALANCE_MANAGED_FUNDS, ("kdbank", "no_rekening"), ("saldo_akhir",)),
 }
+# Datasets whose day totals are worked out at the push from the day's facts (one small item per
+# change, `DayFact`), not added to one item by every change: at a national peak (≈280
+# applications a second) a service's day of statistics would take every submission and every
+# final decision (≈560 transactional writes a second, over DynamoDB's 1,000 per partition once
+# doubled), and a fee account's day of revenue every approval of its services. docs/DATA.md says
+# why the expenditure and the satisfaction index keep their running totals.
+TOTALLED_AT_PUSH = frozenset({SERVICE_STATISTICS, REVENUE})
+
 # Staff counts HR enters: BIOS's employment categories.
 STAFF_CATEGORIES = ("pns", "pppk", "non_pns", "kontrak")
 
@@ -100,6 +108,16 @@ class IntegrationRecord:
     sealed_paths: Mapping[str, str] = field(default_factory=dict)
     # Where the record comes from (root → office): ops at or above it are told if it fails.
     node_path: tuple[str, ...] = ()
+    # A change's part of a total worked out at the push (TOTALLED_AT_PUSH): the change that adds
+    # it (application and version), so the same change written twice counts once.
+    event: str = ""
+    # Totals set as they are (a day's totals the push worked out), where `adds` adds to them.
+    totals: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def totalled_at_push(self) -> bool:
+        """Written as the day's fact of this change, not added to the record itself."""
+        return bool(self.event) and self.target == FINANCE_REGISTRY and self.dataset in TOTALLED_AT_PUSH
 
 
 @dataclass(frozen=True)
@@ -158,11 +176,12 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
     day = at.astimezone(tz).date().isoformat()
     finance_due = next_finance_push(at, tz)
     records: list[IntegrationRecord] = []
+    event = f"{app.id}#v{app.version}"
 
     def statistics(counter: str) -> IntegrationRecord:
         return IntegrationRecord(FINANCE_REGISTRY, SERVICE_STATISTICS, day, f"{day}#{service.id}", finance_due,
                               fields={"tgl_transaksi": day, "kd_layanan": service.id}, adds={counter: 1},
-                              node_path=tuple(app.node_path))
+                              node_path=tuple(app.node_path), event=event)
 
     if entry.action == "submit":
         records.append(statistics("jml_permohonan"))
@@ -177,13 +196,33 @@ def records_for_change(change: ApplicationChange, service: ServiceType, tz: time
                 records.append(replace(expenditure, node_path=tuple(app.node_path)))
         revenue = _revenue(service, day, finance_due, tuple(app.node_path))
         if revenue:
-            records.append(revenue)
+            records.append(replace(revenue, event=event))
         if on_approval.registry_push == CIVIL_REGISTRY and on_approval.registry_event:
             records.append(replace(_civil_event(app.id, app.data, app.sealed, service, day, at),
                                    node_path=tuple(app.node_path)))
     if entry.action in ("submit", "resubmit") and service.on_approval.registry_push == CIVIL_REGISTRY:
         records.extend(replace(check, node_path=tuple(app.node_path)) for check in nik_checks(change, service, day))
     return tuple(records)
+
+
+def day_totals(facts: Iterable[IntegrationRecord], due_at: datetime) -> list[IntegrationRecord]:
+    """The records a day's facts add up to, each with its whole totals (zero where no fact
+    added to one) and due at `due_at`: what the push sets, so working a day out again sets the
+    same totals. A fact seen twice (the same change's) counts once."""
+    seen: set[tuple[str, str, str, str]] = set()
+    grouped: dict[tuple[str, str, str], IntegrationRecord] = {}
+    sums: dict[tuple[str, str, str], dict[str, int]] = {}
+    for fact in facts:
+        identity = (fact.target, fact.dataset, fact.key)
+        if (*identity, fact.event) in seen:
+            continue
+        seen.add((*identity, fact.event))
+        grouped[identity] = fact
+        totals = sums.setdefault(identity, dict.fromkeys(DATASET_TOTALS.get(fact.dataset, ()), 0))
+        for name, delta in fact.adds.items():
+            totals[name] = totals.get(name, 0) + int(delta)
+    return [replace(fact, due_at=due_at, adds={}, event="", totals=sums[identity])
+            for identity, fact in sorted(grouped.items())]
 
 
 def nik_checks(change: ApplicationChange, service: ServiceType, day: str) -> list[IntegrationRecord]:

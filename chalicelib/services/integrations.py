@@ -22,13 +22,20 @@ from chalicelib.domain.people import APPLICATION_ROLES, OPS_ROLES, Principal, re
 from chalicelib.domain.nik import NikCheck, check_nik, compact_nik, mask_nik
 from chalicelib.domain.npwp import NpwpCheck, check_npwp
 from chalicelib.services.integration_runs import RunSummary
-from chalicelib.services.ports import CivilRegistryClient, Clock, JobQueue, SendStore
+from chalicelib.services.ports import CivilRegistryClient, Clock, DayFactStore, JobQueue, SendStore
 
 if TYPE_CHECKING:
     from chalicelib.services.registry_sender import RegistrySender
     from chalicelib.services.subscription_deliverer import SubscriptionDeliverer
 
 logger = logging.getLogger(__name__)
+
+# The nightly push works out each of the days before today that it has not worked out yet, this
+# far back (a push that failed for a few nights catches up).
+PUSH_CATCHES_UP_DAYS = 7
+# Ops may have a day's totals worked out again while its facts are all kept (day_facts.py keeps
+# them 400 days): older days are only sent again as they stand.
+RETOTAL_WITHIN = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -78,10 +85,11 @@ def parse_record_id(value: str) -> tuple[str, str, str]:
 
 
 class IntegrationService:
-    def __init__(self, *, sends: SendStore, civil: Callable[[], CivilRegistryClient | None], jobs: JobQueue,
+    def __init__(self, *, sends: SendStore, facts: DayFactStore, civil: Callable[[], CivilRegistryClient | None], jobs: JobQueue,
                  clock: Clock, tz: timezone, registry_sender: Callable[[], RegistrySender],
                  subscription_deliverer: Callable[[], SubscriptionDeliverer]) -> None:
         self.sends = sends
+        self.facts = facts
         self._civil = civil  # () -> CivilRegistryClient | None (None: not configured)
         self._registry_sender = registry_sender  # () -> RegistrySender
         self._subscription_deliverer = subscription_deliverer  # () -> SubscriptionDeliverer
@@ -108,9 +116,11 @@ class IntegrationService:
         return entry, kept
 
     def request_run(self, caller: Principal, target: str, day: str | None) -> tuple[str | None, int]:
-        """Make the day's unsaved records (pending or failed) due now and start a run; without a
-        day, the finance registry's is yesterday's (H-1) and the civil registry's every
-        pending event. Answers the day and how many records were made due."""
+        """Start a run that makes the day's unsaved records (pending or failed) due now; without
+        a day, the finance registry's is yesterday's (H-1) and the civil registry's every
+        pending event. Answers the day and how many records are unsaved now (a finance day's
+        totals are worked out again by the run). The records are made due by the run, not here:
+        the request makes the same calls however many there are."""
         _require_ops(caller)
         _target(target)
         now = self.clock.now()
@@ -124,8 +134,8 @@ class IntegrationService:
                 raise InvalidInput("that day has not come", [FieldProblem("date", "must not be in the future")])
         elif target == reg.FINANCE_REGISTRY:
             day = (today - timedelta(days=1)).isoformat()
-        count = self.sends.requeue(target, day, now)
-        self.jobs.send({"type": "run", "target": target})
+        count = self.sends.count_unsaved(target, day)
+        self.jobs.send({"type": "run", "target": target, "day": day, "requeue": True})
         logger.info("integration run requested", extra={"target": target, "day": day, "records": count,
                                                         "by": caller.user_id})
         return day, count
@@ -141,6 +151,37 @@ class IntegrationService:
                                exc_info=True)
 
     # ---- sending ---------------------------------------------------------------------------
+
+    def run_requested(self, target: str, day: str | None, seconds: float = 240.0) -> RunSummary:
+        """Ops' run: a finance day's totals worked out again (while its facts are kept), the
+        day's unsaved records (or every pending one) due now, then sent."""
+        now = self.clock.now()
+        if target == reg.FINANCE_REGISTRY and day is not None and \
+                date.fromisoformat(day) >= now.astimezone(self.tz).date() - RETOTAL_WITHIN:
+            self.total_day(day)
+        self.sends.requeue(target, day, now)
+        return self.send_due(target, seconds)
+
+    def push_finance_registry(self, seconds: float = 240.0) -> RunSummary:
+        """The nightly push: the totals of each finished day not yet worked out, then whatever
+        is due."""
+        today = self.clock.now().astimezone(self.tz).date()
+        days = [(today - timedelta(days=n)).isoformat() for n in range(PUSH_CATCHES_UP_DAYS, 0, -1)]
+        done = self.facts.totalled(days)
+        for day in days:
+            if day not in done:
+                self.total_day(day)
+                # Only a day that is over is marked: its facts will not change any more.
+                self.facts.mark_totalled(day, self.clock.now())
+        return self.send_due(reg.FINANCE_REGISTRY, seconds)
+
+    def total_day(self, day: str) -> int:
+        """The day's totals (TOTALLED_AT_PUSH) from its facts, set on their records and due now.
+        Answers how many records changed."""
+        now = self.clock.now()
+        changed = self.sends.set_totals(reg.day_totals(self.facts.facts(day), now), now)
+        logger.info("day totals worked out", extra={"day": day, "records_changed": changed})
+        return changed
 
     def send_due(self, target: str, seconds: float = 240.0) -> RunSummary:
         """Send the target's due records for up to `seconds` (keep it under the function's

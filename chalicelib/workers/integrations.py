@@ -10,11 +10,11 @@ import logging
 import time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib import logs
 from chalicelib.deps import container
-from chalicelib.domain.integrations import FINANCE_REGISTRY, TARGETS
+from chalicelib.domain.integrations import TARGETS
 from chalicelib.workers.batches import handle_each_record
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,10 @@ class RunJob(BaseModel):
 
     type: str
     target: str
+    # Ops' run (POST /integrations/{target}/run): the day whose unsaved records it makes due
+    # first (None: the target's pending ones). A run a change starts only sends what is due.
+    day: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    requeue: bool = False
 
 
 def _seconds(context: Any, default: float = 240.0) -> float:
@@ -38,7 +42,7 @@ def _seconds(context: Any, default: float = 240.0) -> float:
 def push_finance_registry(_event: Any, context: Any = None) -> dict:
     """Daily: yesterday's records (H-1) and any older ones still unsaved."""
     logs.configure()
-    return vars(container().integrations.send_due(FINANCE_REGISTRY, _seconds(context)))
+    return vars(container().integrations.push_finance_registry(_seconds(context)))
 
 
 def retry_due_integrations(_event: Any, context: Any = None) -> list[dict]:
@@ -66,4 +70,7 @@ def run_job(record: Any, context: Any = None) -> None:
     if job.target not in TARGETS:
         logger.error("integration job for an unknown target; dropped", extra={"target": job.target})
         return
-    container().integrations.send_due(job.target, _seconds(context))
+    if job.requeue:
+        container().integrations.run_requested(job.target, job.day, _seconds(context))
+    else:
+        container().integrations.send_due(job.target, _seconds(context))

@@ -21,16 +21,25 @@ def _sort(entry: SendEntry) -> str:
 
 
 class FakeSendStore:
+    """The send log, and the day facts of the totals worked out at the push (DayFactStore)."""
+
     def __init__(self) -> None:
         self.entries: dict[str, SendEntry] = {}
         self.answers: dict[str, list[SendAnswer]] = {}
+        self.day_facts: dict[tuple[str, str], Any] = {}  # (day, dataset#key#event) → fact
+        self.days_totalled: set[str] = set()
 
     def put_records(self, records: Iterable[Any], at: datetime) -> None:
         """What a change owes (the application store's transaction writes it): each record's
-        fields set, its adds added to the totals, pending again from its due time."""
+        fields set, its adds added to the totals, pending again from its due time; a total
+        worked out at the push as the change's fact."""
+        records = list(records)
+        for record in records:
+            if record.totalled_at_push:
+                self.day_facts[(record.day, f"{record.dataset}#{record.key}#{record.event}")] = record
         merged: dict[str, Any] = {}
         adds: dict[str, dict[str, int]] = {}
-        for record in records:
+        for record in (record for record in records if not record.totalled_at_push):
             pk = send_pk(record.target, record.dataset, record.key)
             merged[pk] = record
             for name, delta in record.adds.items():
@@ -40,6 +49,7 @@ class FakeSendStore:
             totals = dict(old.totals) if old else {}
             for name, delta in adds.get(pk, {}).items():
                 totals[name] = totals.get(name, 0) + delta
+            totals.update(r.totals)
             base = old or SendEntry(r.target, r.dataset, r.day, r.key, PENDING, {}, {}, 0, 0, 0, at, at)
             self.entries[pk] = replace(
                 base, day=r.day, fields=dict(r.fields), totals=totals, state=PENDING, version=base.version + 1,
@@ -49,6 +59,26 @@ class FakeSendStore:
 
     def owe(self, records: Iterable[Any], at: datetime) -> None:
         self.put_records(records, at)
+
+    def set_totals(self, records: Iterable[Any], at: datetime) -> int:
+        changed = [r for r in records if (old := self.get(r.target, r.dataset, r.key)) is None
+                   or any(old.totals.get(name) != value for name, value in r.totals.items())]
+        self.put_records(changed, at)
+        return len(changed)
+
+    def count_unsaved(self, target: str, day: str | None) -> int:
+        states = (PENDING, FAILED) if day else (PENDING,)
+        return sum(1 for e in self.entries.values() if e.target == target and e.state in states
+                   and (day is None or e.day == day))
+
+    def facts(self, day: str) -> list[Any]:
+        return [fact for (fact_day, _sk), fact in sorted(self.day_facts.items(), key=lambda kv: kv[0]) if fact_day == day]
+
+    def totalled(self, days: Iterable[str]) -> set[str]:
+        return set(days) & self.days_totalled
+
+    def mark_totalled(self, day: str, at: datetime) -> None:
+        self.days_totalled.add(day)
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
         return self.entries.get(send_pk(target, dataset, key))

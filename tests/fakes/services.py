@@ -84,7 +84,7 @@ def integrations(f: Fakes, policy: RunPolicy | None = None, monotonic=None, nik_
         notify_owner=lambda user_id, params: f.notifier.send_direct(user_id, "subscription_paused", params),
         clock=f.clock, policy=policy, monotonic=monotonic,
     )
-    service = IntegrationService(sends=f.sends, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB,
+    service = IntegrationService(sends=f.sends, facts=f.sends, civil=lambda: f.civil, jobs=f.jobs, clock=f.clock, tz=WIB,
                                  registry_sender=lambda: sender, subscription_deliverer=lambda: deliverer)
     service.slept = slept  # type: ignore[attr-defined]
     service.told_ops = told_ops  # type: ignore[attr-defined]

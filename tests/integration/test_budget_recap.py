@@ -4,6 +4,7 @@ whatever the number of reports; for the roles that read the reports, not viewers
 
 from datetime import datetime
 
+from chalicelib.adapters.dynamodb.postings import LANES, filed_key
 from tests.integration.test_budgets import sales  # noqa: F401 (the fixture)
 from tests.support import approve_report, file_spending_report
 
@@ -94,19 +95,51 @@ def test_a_page_makes_the_same_aws_calls_whatever_the_number_of_reports(api, sal
         file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 1_000 * n, today)
     more, shown = calls_of_one_page()
     assert shown == 6
-    assert more == few  # one Query of the filed reports, one batch read of them, one of their offices (+ the caller)
+    # A Query per partition of the month's filed reports, one batch read of them, one of their offices (+ the caller).
+    assert more == few
+    assert more.count("dynamodb:Query") == LANES + 1 + 1  # the month's partitions, and the caller's
 
 
 def test_the_approval_writes_its_time_beside_the_filed_report_everywhere_above(api, sales):  # noqa: F811
     from chalicelib.adapters.dynamodb import models as m
 
+    def filed(node, app):
+        return m.FiledReportItem.get(filed_key(sales[node], period, app["id"]), app["id"])
+
     period, today = sales["period"], sales["today"]
     app = file_spending_report(api, sales["staff_a"], sales["cluster_a"], "OUTLET", 2_000, today)
     for node in ("cluster_a", "branch", "region", "area"):
-        assert m.FiledReportItem.get(f"FILED#{sales[node]}#{period}", app["id"]).approved_at is None
+        assert filed(node, app).approved_at is None
     decided = approve_report(api, app["id"], sales["approver"], sales["mcot"], sales["region_approver"])
-    times = {m.FiledReportItem.get(f"FILED#{sales[node]}#{period}", app["id"]).approved_at
-             for node in ("cluster_a", "branch", "region", "area")}
+    times = {filed(node, app).approved_at for node in ("cluster_a", "branch", "region", "area")}
     assert len(times) == 1
     (approved_at,) = times
     assert abs((approved_at - datetime.fromisoformat(decided["updated_at"])).total_seconds()) < 1
+
+
+def test_the_organisations_reports_of_a_month_spread_over_lanes_and_are_all_read_at_any_office(api, sales):  # noqa: F811
+    """Issue 21: every report is filed at the root too, so no one partition takes them all."""
+    from chalicelib.adapters.dynamodb import models as m
+    from chalicelib.adapters.dynamodb.postings import read_filed_reports, read_postings
+
+    period, today = sales["period"], sales["today"]
+    reports = [file_spending_report(api, sales["staff_a"], sales["cluster_a"], "SF", 100 * n, today) for n in range(1, 9)]
+    for report in reports[:3]:
+        approve_report(api, report["id"], sales["approver"], sales["mcot"], sales["region_approver"])
+    lanes = {filed_key(sales["area"], period, report["id"]) for report in reports}
+    assert len(lanes) > 1  # eight reports: not all in one partition
+    for pk in lanes:
+        assert {item.application_id for item in m.FiledReportItem.query(pk)} < {r["id"] for r in reports}
+    ids = {report["id"] for report in reports}
+    assert ids <= set(read_filed_reports(sales["area"], period))
+    assert {r["id"] for r in reports[:3]} <= {app_id for app_id, *_rest in read_postings(sales["area"], period)}
+    # Paged, one report at a time: each once.
+    seen, cursor = [], None
+    while True:
+        page = recap(api, sales["allocator"], sales["region"], period, limit=1, **({"cursor": cursor} if cursor else {}))
+        assert page.status == 200, page.text
+        seen += [item["tracking_code"] for item in page.json["items"]]
+        cursor = page.json["next_cursor"]
+        if not cursor:
+            break
+    assert {r["tracking_code"] for r in reports} <= set(seen) and len(seen) == len(set(seen))

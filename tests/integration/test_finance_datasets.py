@@ -45,8 +45,9 @@ def saved(stand_ins, dataset: str, day: str, key: str):
 
 
 def push(api, day):
-    """The night's push of `day`, made due now (as ops' re-run does: the clock stays, so the
-    tokens of the test's people stay alive)."""
+    """The night's push of `day`, its totals worked out and made due now (as ops' re-run does:
+    the clock stays, so the tokens of the test's people stay alive)."""
+    api.deps.integrations.total_day(day)
     api.deps.send_log_store.requeue(reg.FINANCE_REGISTRY, day, api.deps.clock.now())
     for _ in range(10):
         if not api.deps.integrations.send_due(reg.FINANCE_REGISTRY, 60).keys:
@@ -199,12 +200,15 @@ def test_an_approved_applications_fixed_fee_is_that_days_revenue_of_its_account(
     monkeypatch.setitem(catalog._by_key, (service.id, service.version), charged)
 
     day = api.deps.clock.now().astimezone(api.deps.settings.org_timezone).date().isoformat()
+    api.deps.integrations.total_day(day)
     before = api.deps.send_log_store.get(reg.FINANCE_REGISTRY, reg.REVENUE, f"{day}#424119")
     before_total = before.totals.get("jumlah", 0) if before else 0
     decided(api, unit), decided(api, unit), decided(api, unit, "reject")
+    # The day's revenue is worked out at the push from each approval's own fact.
+    assert api.deps.send_log_store.get(reg.FINANCE_REGISTRY, reg.REVENUE, f"{day}#424119") == before
+    push(api, day)
     revenue = api.deps.send_log_store.get(reg.FINANCE_REGISTRY, reg.REVENUE, f"{day}#424119")
     assert revenue.body["jumlah"] - before_total == 500_000  # two approvals; a rejection pays nothing
     assert revenue.body["kd_akun"] == "424119" and revenue.node_path[-1] == unit["desk"]
-    push(api, day)
     row, posts = saved(registries, reg.REVENUE, day, "424119")
     assert (int(row["jumlah"]), posts) == (revenue.body["jumlah"], 1)

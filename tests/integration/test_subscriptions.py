@@ -183,3 +183,45 @@ def test_subscriptions_are_for_admins_and_refuse_bad_urls_and_events(api, seeded
         assert field in answer.text
     assert api.post("/subscriptions", {**body, "events": []}, token=people["admin"]).status == 422
     assert api.delete("/subscriptions/sub_nobody", token=people["admin"]).status == 404
+
+
+def _subscription_reads(calls) -> int:
+    """Queries of the subscriptions' partition among the calls (the counter records the table,
+    not the key: the changes compared differ only in whether they read it)."""
+    return sum(1 for call in calls if call.operation == "dynamodb:Query")
+
+
+def test_the_subscriptions_are_read_once_a_minute_per_container_not_once_a_change(api, seeded, hooks, people):
+    from chalicelib.adapters.dynamodb.subscriptions import CACHED_FOR, DynamoSubscriptionStore
+    from tests import aws_calls
+
+    first = subscribe(api, people["admin"], hooks, "cached", people["office"])
+    submit_simple(api, people)  # the container's first delivery: its secrets and queue URLs are read once
+    subscribe(api, people["admin"], hooks, "cached-too", people["desk2"])  # an admin's change: the list is forgotten
+    with aws_calls.capture() as cold:
+        submit_simple(api, people)
+    with aws_calls.capture() as warm:
+        submit_simple(api, people)
+    # The same change twice: the second makes one Query fewer, the subscriptions' read.
+    assert [c.operation for c in cold if c.operation != "dynamodb:Query"] == \
+        [c.operation for c in warm if c.operation != "dynamodb:Query"]
+    assert _subscription_reads(cold) - _subscription_reads(warm) == 1
+
+    # Another container's admin subscribes: this container sees it once its list is older than
+    # CACHED_FOR (the clock is moved, nobody sleeps), and not before.
+    elsewhere = DynamoSubscriptionStore(clock=api.deps.clock)
+    secret = api.deps.vault.seal("subscription/sub_elsewhere", {"secret": "whsec_elsewhere"})
+    other = subs.Subscription("sub_elsewhere", people["office"], api.deps.org_store.get(people["office"]).path,
+                              f"{hooks.url}/hooks/elsewhere", ("application.submitted",), "usr_elsewhere",
+                              api.deps.clock.now())
+    elsewhere.add(other, secret)
+
+    def delivered_to(app) -> set[str]:
+        found = {s: api.deps.send_log_store.get(reg.SUBSCRIPTIONS, "application.submitted",
+                                                f"{s}#evt_{app['id']}_{app['version']}")
+                 for s in (first["id"], other.id)}
+        return {s for s, entry in found.items() if entry is not None}
+
+    assert delivered_to(submit_simple(api, people)) == {first["id"]}
+    advance(api, CACHED_FOR.total_seconds())
+    assert delivered_to(submit_simple(api, people)) == {first["id"], other.id}

@@ -201,3 +201,36 @@ def test_the_breaker_opens_after_repeated_failures_and_lets_one_try_after_coolin
     clock[0] = 61
     breaker.record(True)
     assert breaker.allow()
+
+
+def test_statistics_and_revenue_are_a_changes_own_facts_and_the_rest_running_totals():
+    """Issue 21: no item per service or account and day takes every change."""
+    statistics, revenue = owed("city-building-permit", "approve", "in_review", "approved")
+    assert statistics.totalled_at_push and revenue.totalled_at_push
+    assert statistics.event == revenue.event == "app_1#v1"  # the application and its version
+    [expenditure] = [r for r in owed("marketing-fee-report", "approve", "in_review", "approved",
+                                     {"category": "OUTLET", "amount": 5_000, "spent_on": "2026-11-20"})
+                     if r.dataset == reg.EXPENDITURES]
+    assert not expenditure.totalled_at_push  # its day is the day spent: a running total
+    survey = reg.satisfaction_record("city-building-permit", "2026-11", ("root",), dict.fromkeys(reg.IKM_ELEMENTS, 3), NOW)
+    assert not survey.totalled_at_push
+
+
+def test_a_days_facts_add_up_per_record_with_zeros_and_each_change_once():
+    def fact(service, counter, event, day="2026-11-22"):
+        return reg.IntegrationRecord(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, day, f"{day}#{service}", NOW,
+                                     fields={"tgl_transaksi": day, "kd_layanan": service}, adds={counter: 1},
+                                     node_path=("root",), event=event)
+
+    facts = [fact("a", "jml_permohonan", "x#v2"), fact("a", "jml_permohonan", "y#v2"), fact("a", "jml_selesai", "x#v5"),
+             fact("a", "jml_permohonan", "x#v2"),  # the same change again
+             fact("b", "jml_selesai", "z#v4")]
+    due = NOW + timedelta(hours=3)
+    a, b = reg.day_totals(facts, due)
+    assert (a.key, a.totals, a.due_at, a.adds, a.event) == ("2026-11-22#a", {"jml_permohonan": 2, "jml_selesai": 1},
+                                                           due, {}, "")
+    assert b.totals == {"jml_permohonan": 0, "jml_selesai": 1} and not b.totalled_at_push
+    entry = reg.SendEntry(reg.FINANCE_REGISTRY, reg.SERVICE_STATISTICS, b.day, b.key, reg.PENDING, dict(b.fields),
+                          dict(b.totals), 1, 0, 0, NOW, NOW)
+    assert entry.body == {"tgl_transaksi": "2026-11-22", "kd_layanan": "b", "jml_permohonan": 0, "jml_selesai": 1}
+    assert reg.day_totals(list(reversed(facts)), due) == [a, b]  # in any order, the same totals

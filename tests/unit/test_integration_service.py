@@ -181,7 +181,13 @@ def test_the_send_log_and_reruns_are_for_ops(fakes):
         service.request_run(ADMIN, reg.FINANCE_REGISTRY, None)
     assert [e.key for e in service.log(OPS, reg.FINANCE_REGISTRY, reg.FAILED, None, None, 10)[0]] == ["a"]
     assert service.request_run(OPS, reg.FINANCE_REGISTRY, None) == ("2026-11-21", 1)  # yesterday's, in WIB
-    assert entry(fakes, "a").state == reg.PENDING and fakes.jobs.jobs[-1] == {"type": "run", "target": reg.FINANCE_REGISTRY}
+    # The request only counts and queues the run (the same calls however many records there
+    # are); the run makes the day's records due and sends them.
+    assert entry(fakes, "a").state == reg.FAILED
+    assert fakes.jobs.jobs[-1] == {"type": "run", "target": reg.FINANCE_REGISTRY, "day": "2026-11-21", "requeue": True}
+    fakes.bios = FakeBios(SAVED)
+    assert service.run_requested(reg.FINANCE_REGISTRY, "2026-11-21").keys == ["a"]
+    assert entry(fakes, "a").state == reg.SENT
 
 
 # ---- subscriptions ------------------------------------------------------------------------------------

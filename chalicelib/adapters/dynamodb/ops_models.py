@@ -1,10 +1,13 @@
 """Operations' items (docs/DATA.md): the registries' answers kept beside each send-log record,
-and the last run of each scheduled function. In the one table, bound with the models of
+the changes' facts the finance push adds each day up from, and the last run of each scheduled
+function. In the one table, bound with the models of
 models.py (models.every_model)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.attributes import (
+    JSONAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute,
+)
 
 from chalicelib.adapters.dynamodb.models import Item
 
@@ -35,4 +38,25 @@ class ScheduleRunItem(Item):
     failures = NumberAttribute(null=True)
 
 
-OPS_MODELS = (SendAnswerItem, ScheduleRunItem)
+class DayFactItem(Item):
+    """pk DAYSTAT#{day}#{lane}, sk {dataset}#{key}#{event}: one change's part of a finance
+    registry total worked out at the push (domain/integrations.py, TOTALLED_AT_PUSH), put in the
+    change's transaction; the same change's again is the same item."""
+
+    target = UnicodeAttribute()
+    dataset = UnicodeAttribute()
+    record_key = UnicodeAttribute()
+    event = UnicodeAttribute()
+    record_fields = JSONAttribute(null=True)
+    adds = JSONAttribute()
+    node_path = ListAttribute(of=UnicodeAttribute, null=True)
+    expires_ttl = TTLAttribute(null=True)
+
+
+class DayTotalledItem(Item):
+    """pk DAYSTAT#{day}, sk TOTALLED: the push worked the day's totals out (it is over)."""
+
+    at = UTCDateTimeAttribute()
+
+
+OPS_MODELS = (SendAnswerItem, ScheduleRunItem, DayFactItem, DayTotalledItem)

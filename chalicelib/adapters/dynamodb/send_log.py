@@ -15,10 +15,11 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.admin_models import delivery_item
+from chalicelib.adapters.dynamodb.day_facts import put_day_facts
 from chalicelib.adapters.dynamodb.ops_models import SendAnswerItem
 from chalicelib.adapters.dynamodb.shards import SEND_DUE_SHARDS, query_every_shard, sharded_key
 from chalicelib.adapters.dynamodb.table import (
-    Partition, SortRange, Writes, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
+    Partition, SortRange, Writes, committed_unless, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
 )
 from chalicelib.services.ports.cursors import decode_cursor
 from chalicelib.domain.pii import Sealed
@@ -46,12 +47,16 @@ def send_list_key(target: str, state: str) -> str:
     return f"SENDS#{target}#{state}"
 
 
-def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: datetime) -> None:
+def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: datetime, only_if_changed: bool = False) -> None:
     """Add each record's change to its send-log entry (created on first use) and make it pending
-    again: the change's own transaction is the outbox of what the registries are owed."""
+    again: the change's own transaction is the outbox of what the registries are owed. A total
+    worked out at the push is written as the change's own fact instead (day_facts.py). With
+    `only_if_changed`, a record whose `totals` are already those is left as it is."""
+    records = list(records)
+    put_day_facts(tx, [record for record in records if record.totalled_at_push], at)
     merged: dict[str, IntegrationRecord] = {}
     adds: dict[str, dict[str, int]] = {}
-    for record in records:
+    for record in (record for record in records if not record.totalled_at_push):
         pk = send_pk(record.target, record.dataset, record.key)
         merged[pk] = record
         totals = adds.setdefault(pk, {})
@@ -70,14 +75,25 @@ def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: dateti
             item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),
         ]
         actions += [Path([f"total_{name}"]).add(delta) for name, delta in sorted(adds[pk].items())]
+        actions += [Path([f"total_{name}"]).set(value) for name, value in sorted(record.totals.items())]
         if record.sealed is not None:
             actions.append(item.sealed.set({**record.sealed.as_json(), "paths": dict(record.sealed_paths)}))
         if record.node_path:
             actions.append(item.node_path.set(list(record.node_path)))
-        tx.update("registry record", m.SendItem(pk, "S"), actions=actions)
+        condition = _totals_differ(record.totals) if only_if_changed and record.totals else None
+        tx.update("registry record", m.SendItem(pk, "S"), actions=actions, condition=condition)
         if record.target == SUBSCRIPTIONS:
             # issue 20: admin — listed under its subscription (GET /subscriptions/{id}/deliveries)
             tx.put("subscription delivery", delivery_item(subscription_of(record.key), pk, at))
+
+
+def _totals_differ(totals: dict[str, int] | Any) -> Any:
+    """The record is new, or one of its totals is not `totals`' (a total not there yet is not)."""
+    condition = m.SendItem.pk.does_not_exist()
+    for name, value in sorted(totals.items()):
+        total = Path([f"total_{name}"])
+        condition = condition | total.does_not_exist() | (total != value)
+    return condition
 
 
 def entry_from_raw(raw: dict[str, Any]) -> SendEntry:
@@ -116,6 +132,24 @@ class DynamoSendLogStore:
         """Records no application change carries (balances and staff counts entered by hand):
         written as one transaction, as a change's would be."""
         run_transaction(lambda tx: add_to_send_log(tx, records, at))
+
+    def set_totals(self, records: Iterable[IntegrationRecord], at: datetime) -> int:
+        """Day totals the push worked out, each set on its record and made pending (one
+        transaction each) unless the record already holds them: worked out again, a day changes
+        nothing. Answers how many records changed."""
+        changed = 0
+        for record in records:
+            changed += committed_unless(lambda tx, r=record: add_to_send_log(tx, [r], at, only_if_changed=True),
+                                        "registry record")
+        return changed
+
+    def count_unsaved(self, target: str, day: str | None) -> int:
+        """How many of the day's records are pending or failed (without a day, the target's
+        pending ones): a counting Query per state, not a read of each record."""
+        states = (PENDING, FAILED) if day else (PENDING,)
+        within = m.SendItem.send_sort.startswith(f"{day}#") if day else None
+        return sum(m.SendItem.count(send_list_key(target, state), range_key_condition=within, index_name="sends")
+                   for state in states)
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
         answer = m.SendItem._get_connection().get_item(send_pk(target, dataset, key), "S", consistent_read=True)

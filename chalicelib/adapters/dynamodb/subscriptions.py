@@ -1,9 +1,14 @@
 """Event subscriptions: one partition (SUBS) holding them all, since every change that makes an
-event reads them and an organisation has a handful, not thousands. Keys: docs/DATA.md."""
+event reads them and an organisation has a handful, not thousands. Keys: docs/DATA.md.
+
+Every change reads them, so the whole list is kept per container (the store is built once per
+container, deps.py) for `CACHED_FOR`: a busy container reads the partition once a minute, not
+once a change. An admin's change made through this store forgets the list at once; other
+containers see it within `CACHED_FOR`."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.constants import ALL_NEW
@@ -14,8 +19,10 @@ from chalicelib.adapters.dynamodb.table import is_condition_failure, query_all, 
 from chalicelib.services.ports.cursors import decode_cursor, encode_cursor
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.subscriptions import ACTIVE, PAUSED, Subscription
+from chalicelib.services.ports import Clock
 
 PARTITION = "SUBS"
+CACHED_FOR = timedelta(seconds=60)
 
 
 def _sk(subscription_id: str) -> str:
@@ -32,7 +39,17 @@ def _from_item(item: m.SubscriptionItem) -> Subscription:
 
 
 class DynamoSubscriptionStore:
+    def __init__(self, clock: Clock, cached_for: timedelta = CACHED_FOR) -> None:
+        self.clock = clock  # the system's clock: the local stack's moved clock ages the list too
+        self.cached_for = cached_for
+        self._cached: tuple[datetime, list[Subscription]] | None = None  # (read at, the list)
+
+    def forget(self) -> None:
+        """The next `all()` reads the partition again."""
+        self._cached = None
+
     def add(self, subscription: Subscription, secret: Sealed) -> None:
+        self.forget()
         s = subscription
         item = m.SubscriptionItem(
             PARTITION, _sk(s.id), subscription_id=s.id, node_id=s.node_id, node_path=list(s.node_path), url=s.url,
@@ -56,9 +73,13 @@ class DynamoSubscriptionStore:
         return _from_item(item), secret
 
     def all(self) -> list[Subscription]:
-        """Every subscription, for matching a change's event: one Query a page of them."""
-        return [_from_item(m.SubscriptionItem.from_raw_data(raw))
-                for raw in query_all(m.SubscriptionItem, hash_key=PARTITION)]
+        """Every subscription, for matching a change's event: one Query a page of them, at most
+        once per `cached_for` in this container (the list as read then)."""
+        now = self.clock.now()
+        if self._cached is None or not self._cached[0] <= now < self._cached[0] + self.cached_for:
+            self._cached = (now, [_from_item(m.SubscriptionItem.from_raw_data(raw))
+                                  for raw in query_all(m.SubscriptionItem, hash_key=PARTITION)])
+        return list(self._cached[1])
 
     def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]:
         after = decode_cursor(cursor)
@@ -68,6 +89,7 @@ class DynamoSubscriptionStore:
         return subs, encode_cursor(last["sk"]["S"]) if last else None
 
     def delete(self, subscription_id: str) -> bool:
+        self.forget()
         try:
             m.SubscriptionItem(PARTITION, _sk(subscription_id)).delete(condition=m.SubscriptionItem.pk.exists())
         except Exception as error:  # noqa: BLE001 - pynamodb's DeleteError; only a missing item is expected
@@ -98,11 +120,13 @@ class DynamoSubscriptionStore:
 
     def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
         """Active → paused; False when it was not active (someone else paused it first)."""
+        self.forget()
         item = m.SubscriptionItem
         return self._update(subscription_id, [item.state.set(PAUSED), item.paused_at.set(at),
                                               item.paused_reason.set(reason[:500])], item.state == ACTIVE) is not None
 
     def resume(self, subscription_id: str) -> Subscription | None:
+        self.forget()
         item = m.SubscriptionItem
         return self._update(subscription_id, [item.state.set(ACTIVE), item.failures_in_a_row.set(0),
                                               item.paused_at.remove(), item.paused_reason.remove()])

@@ -179,9 +179,9 @@ def batch_get_raw(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict
 
 @dataclass(frozen=True)
 class Partition:
-    """One index partition to read: the index and the value of its partition key."""
+    """One index partition to read: the index (None: the table) and the value of its partition key."""
 
-    index: str
+    index: str | None
     key: str
 
 
@@ -216,6 +216,7 @@ def merged_page(
     limit: int,
     filter_condition: Any = None,
     within: SortRange | None = None,
+    consistent_read: bool = False,
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page from several index partitions of `model` that share one sort order, merged: one
     Query per partition, whatever the size of the table.
@@ -237,7 +238,8 @@ def merged_page(
     boundary: str | None = None
     for part in partitions:
         items, last = query_page(model, hash_key=part.key, index_name=part.index, range_key_condition=condition,
-                                 filter_condition=filter_condition, limit=reads, scan_index_forward=not descending)
+                                 filter_condition=filter_condition, limit=reads, scan_index_forward=not descending,
+                                 consistent_read=consistent_read)
         found.extend(raw for raw in items if raw[sort_attribute]["S"] != after)
         if last is not None:
             stop = last[sort_attribute]["S"]

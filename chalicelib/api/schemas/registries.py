@@ -103,7 +103,7 @@ class RunRequest(Request):
 class RunAccepted(Out):
     target: str
     date: str | None = Field(description="the day re-run (for the finance registry, yesterday unless given)")
-    records_due: int = Field(description="records of that day not yet saved, now due")
+    records_due: int = Field(description="records of that day not yet saved when asked; the run makes them due (a finance day's totals are worked out again first)")
 
 
 # ---- what finance and HR staff enter for the finance registry; the satisfaction survey ----------

@@ -49,6 +49,7 @@ from chalicelib.services.ports.outside import (
     AntivirusVerdict,
     FinanceRegistryClient,
     CivilRegistryClient,
+    DayFactStore,
     ObjectStorage,
     SendStore,
     StoredObject,
@@ -72,7 +73,7 @@ from chalicelib.services.ports.people import (
 
 __all__ = [
     "AccessClaims", "AccessTokens", "Antivirus", "Attempt", "AntivirusVerdict", "ApplicationStore", "FinanceRegistryClient", "BudgetChecks",
-    "BudgetFiguresSource", "BudgetStore", "ChildLink", "CivilRegistryClient", "Clock", "DelegationStore",
+    "BudgetFiguresSource", "BudgetStore", "ChildLink", "CivilRegistryClient", "Clock", "DayFactStore", "DelegationStore",
     "DirectNotifier", "DocumentStore", "EmailTaken", "InboxFilter", "IntegrationRuns", "JobQueue", "KeySource",
     "Mailer", "Metrics", "MissingDocuments", "NotificationStore", "ObjectGone", "ObjectStorage", "ObjectTooLarge", "OrgStore",
     "OutboxKey", "OutboxPublisher", "OutboxStore", "ParentMissing", "PasswordHasher", "PdfRecord", "PdfStore",

@@ -139,6 +139,13 @@ class SendStore(Protocol):
     def release(self, entry: SendEntry, now: datetime, message: str) -> None:
         """Give a claim back unsent (its attempt uncounted)."""
 
+    def set_totals(self, records: Iterable[IntegrationRecord], at: datetime) -> int:
+        """Each record's `totals` set and the record pending, unless it holds them already.
+        Answers how many changed."""
+
+    def count_unsaved(self, target: str, day: str | None) -> int:
+        """The day's pending and failed records, or without a day every pending one, counted."""
+
     def requeue(self, target: str, day: str | None, now: datetime, key_prefix: str | None = None) -> int:
         """Due now: the day's pending and failed records, or without a day every pending one;
         only keys starting with `key_prefix` if given. Answers how many."""
@@ -153,6 +160,18 @@ class SendStore(Protocol):
     def with_answers(self, target: str, dataset: str, key: str,
                      limit: int) -> tuple[SendEntry | None, list[SendAnswer]]:
         """The record (None if there is none) and its latest answers, newest first."""
+
+
+class DayFactStore(Protocol):
+    """The changes' parts of the finance totals worked out at the push, by day."""
+
+    def facts(self, day: str) -> list[IntegrationRecord]:
+        """Every fact of the day (each once)."""
+
+    def totalled(self, days: Iterable[str]) -> set[str]:
+        """Those of `days` whose totals the push worked out."""
+
+    def mark_totalled(self, day: str, at: datetime) -> None: ...
 
 
 class SubscriptionStore(Protocol):
