@@ -1,0 +1,230 @@
+"""One application's lifecycle, as the API and the workers would run it, on the replay's world:
+the real services on mirrored fakes (bench/capacity_world.py), the clock set to each step's time
+and the recorder to the second it lands in."""
+
+from __future__ import annotations
+
+import functools
+import types
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from chalicelib.domain import applications as rules
+from chalicelib.domain import documents as docs
+from chalicelib.domain.org import Node
+from chalicelib.domain.people import Grant, Principal
+from chalicelib.domain.pii import Sealed
+from chalicelib.domain.subscriptions import EVENTS, Subscription
+from chalicelib.services.ports import OutboxKey
+
+from bench.capacity_capture import TABLE
+from bench.capacity_world import PROVINCES, ROOT, Mirror, Offices, province
+
+ORIGIN = rules.Origin("203.0.113.9", "capacity-replay")
+UPLOADS = {
+    "civil-birth-report": ("birth_letter", "family_card"),
+    "civil-move-report": ("family_card", "cover_letter"),
+    "city-business-permit": ("ktp", "npwp_card"),
+}
+FORMS: dict[str, dict[str, Any]] = {
+    "civil-birth-report": {
+        "child_name": "Nadia Putri", "child_sex": "Perempuan", "birth_date": "2026-11-24", "birth_place": "Depok",
+        "birth_attendant": "Bidan", "mother_nik": "3276064503900002", "mother_name": "Rina Marlina",
+        "father_nik": "3276061708850003", "father_name": "Ahmad Hidayat", "family_card_number": "3276060101090007",
+        "reporter_nik": "3276061708850003", "reporter_name": "Ahmad Hidayat", "reporter_relation": "Ayah",
+    },
+    "civil-move-report": {
+        "head_of_family_nik": "3276061708850003", "head_of_family_name": "Ahmad Hidayat",
+        "family_card_number": "3276060101090007", "move_type": "Antar kabupaten/kota", "reason": "Pekerjaan",
+        "destination_address": "Jl. Merdeka No. 10, Kota Bogor", "destination_region": "32.71.01",
+        "members_moving": 3, "move_date": "2026-12-01", "reporter_nik": "3276061708850003",
+        "reporter_name": "Ahmad Hidayat", "reporter_relation": "Lainnya",
+    },
+    "city-business-permit": {
+        "owner_nik": "3276061708850003", "owner_name": "Dewi Lestari", "owner_npwp": "01.855.081.4-005.000",
+        "owner_phone": "081234567890", "business_name": "Kedai Kopi", "business_address": "Jl. Margonda Raya No. 100",
+        "kbli": "56303", "business_scale": "Mikro", "capital": 45_000_000, "employees": 4,
+    },
+}
+# (role, the kind of office on the path that decides) per step, as the catalog's steps say.
+DECIDERS = {
+    "civil-birth-report": (("verifier", "kelurahan"), ("approver", "kecamatan"), ("approver", "kota")),
+    "civil-move-report": (("verifier", "kelurahan"), ("approver", "kecamatan"), ("approver", "kota")),
+    "city-business-permit": (("verifier", "desk"), ("verifier", "department"), ("approver", "office")),
+}
+FILER = {"civil-birth-report": ("submitter", "kelurahan"), "civil-move-report": ("submitter", "kelurahan")}
+# The organisation's subscribers: a national data warehouse and one system per province.
+SUBSCRIBERS = 1 + PROVINCES
+
+
+def _nik(number: int, salt: int) -> str:
+    """A NIK of its own per person (one lookup item each): Beji's region code, a real birth date, a serial."""
+    seed = number * 7 + salt
+    return f"327606{seed % 28 + 1:02d}{seed // 28 % 12 + 1:02d}{seed // 336 % 80 + 20:02d}{seed % 9999 + 1:04d}"
+
+
+def _form(service_id: str, number: int) -> dict[str, Any]:
+    form = dict(FORMS[service_id])
+    for salt, name in enumerate(sorted(name for name in form if name.endswith("_nik"))):
+        form[name] = _nik(number, salt)
+    return form
+
+
+@functools.cache
+def _pdf() -> bytes:
+    from tests import files
+
+    return files.pdf("Dokumen pendukung")
+
+
+@dataclass
+class World:
+    fakes: Any
+    offices: Offices
+    applications: Any
+    documents: Any
+    notifications: Any
+    budgets: Any
+    deliver: Any
+    start: datetime
+    root_viewer: Principal
+
+    @classmethod
+    def build(cls, recorder: Any, mirror: Mirror, start: datetime, tz: timezone) -> "World":
+        from tests.fakes import Fakes, services
+
+        fakes = Fakes()
+        fakes.clock.moment = start
+        mirror.attach(fakes)
+        offices = Offices(fakes, recorder, start)
+        counting, recorder.counting = recorder.counting, False
+        subscriptions = services.subscriptions(fakes)
+        _subscribe(fakes, start)
+        root_viewer = offices.person("usr-viewer-root", Grant("viewer", ROOT.id))
+        recorder.counting = counting
+        applications = services.applications(fakes, deliveries=subscriptions.deliveries_for)
+        return cls(fakes, offices, applications, services.documents(fakes), services.notifications(fakes),
+                   services.budgets(fakes), _idempotent_deliver(fakes), start, root_viewer)
+
+
+def _subscribe(fakes: Any, now: datetime) -> None:
+    for number in range(SUBSCRIBERS):
+        node = ROOT if number == 0 else province(number - 1)
+        subscription = Subscription(id=f"sub-{number:03d}", node_id=node.id, node_path=node.path,
+                                    url=f"https://hooks.example/{number}", events=tuple(EVENTS),
+                                    owner_id="usr-ops", created_at=now)
+        fakes.subscriptions.add(subscription, Sealed(f"subscription/{subscription.id}", "a2V5", {"secret": "c2Vj"}))
+
+
+def _idempotent_deliver(fakes: Any):
+    """The notification worker's own idempotent delivery (Powertools, on the container's store),
+    delivering through the fakes' notification service."""
+    from tests.fakes import services
+
+    from chalicelib import deps
+    from chalicelib.workers import notifications as worker
+
+    settings = types.SimpleNamespace(table_name=TABLE, aws_region="ap-southeast-3", aws_endpoint_url="http://127.0.0.1:9")
+    container = deps.Container.__new__(deps.Container)
+    container.settings = settings
+    shim = types.SimpleNamespace(notification_idempotency_store=container.notification_idempotency_store,
+                                 notifications=services.notifications(fakes))
+    worker.container = lambda: shim  # the worker module's composition root, for this process only
+    _config, deliver = worker._idempotent_deliver.__wrapped__()
+    return deliver
+
+
+@dataclass
+class Step:
+    """Sets the clock and the recorder's second for one step of one lifecycle."""
+
+    world: World
+    replay: Any
+    arrival: float
+
+    def at(self, offset: float, operation: str) -> None:
+        """The step `operation` (an API route, a worker's job) at `offset` seconds after filing."""
+        self.replay.operations[operation] += 1
+        self.replay.recorder.operation = operation
+        moment = self.arrival + offset
+        self.replay.recorder.second = int(moment % self.replay.seconds)
+        self.world.fakes.clock.moment = self.world.start + timedelta(seconds=moment)
+
+
+def run_one(world: World, replay: Any, number: int, service_id: str, office: Node, arrival: float) -> None:
+    step = Step(world, replay, arrival)
+    filer = _filer(world, service_id, office, number)
+    step.at(0, "POST /applications")
+    app = world.applications.create(filer, service_id, office.id, _form(service_id, number), ORIGIN)
+    _work_the_queues(world, replay, step, 1)
+    for n, requirement in enumerate(UPLOADS[service_id]):
+        step.at(10 + 10 * n, "POST /applications/{id}/documents")
+        upload = world.documents.request_upload(filer, app.id, requirement, f"{requirement}.pdf", "application/pdf",
+                                                len(_pdf()), ORIGIN)
+        key = docs.incoming_key(app.id, upload.document.id)
+        world.fakes.storage.objects[key] = _pdf()
+        step.at(15 + 10 * n, "scan")
+        world.documents.scan(key, "etag", "v1")
+    step.at(40, "POST /applications/{id}/submit")
+    world.applications.submit(filer, app.id, ORIGIN)
+    _work_the_queues(world, replay, step, 41)
+    for number_of_step, (after, (role, kind)) in enumerate(zip(_decisions(), DECIDERS[service_id]), start=1):
+        decider = world.offices.holder(office, role, kind)
+        step.at(after - 5, "GET /inbox")
+        world.applications.inbox(decider, None, 20)
+        step.at(after - 4, "GET /applications/{id}/history")
+        world.applications.history_with_application(decider, app.id)
+        step.at(after - 3, "GET /applications/{id}/documents")
+        world.documents.list(decider, app.id)
+        step.at(after, "POST /applications/{id}/decision")
+        world.applications.decide(decider, app.id, "approve", number_of_step, "Sesuai", ORIGIN)
+        _work_the_queues(world, replay, step, after + 1)
+    step.at(900, "GET /track/{code}")
+    world.applications.track(app.tracking_code)
+    _dashboards(world, replay, step, number, office)
+
+
+def _decisions() -> tuple[int, ...]:
+    from bench.capacity import DECISION_AFTER
+
+    return DECISION_AFTER
+
+
+def _filer(world: World, service_id: str, office: Node, number: int) -> Principal:
+    if service_id in FILER:
+        role, kind = FILER[service_id]
+        return world.offices.holder(office, role, kind)
+    counting, world.offices.recorder.counting = world.offices.recorder.counting, False
+    try:
+        return world.offices.person(f"usr-warga-{number:07d}")
+    finally:
+        world.offices.recorder.counting = counting
+
+
+def _dashboards(world: World, replay: Any, step: Step, number: int, office: Node) -> None:
+    """Figures are read far less than cases are worked: an office's dashboard once per 20
+    lifecycles filed under its kota, the national one once a second."""
+    period = world.fakes.clock.moment.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m")
+    if number % 20 == 0:
+        step.at(1000, "GET /dashboard/{node_id}")
+        viewer = world.offices.staff.get((office.nearest("kota") or "", "viewer"))
+        if viewer is not None:
+            world.budgets.dashboard(viewer, office.nearest("kota"), period)
+    if number % 278 == 0:
+        step.at(1100, "GET /dashboard/{node_id}")
+        world.budgets.dashboard(world.root_viewer, ROOT.id, period)
+
+
+def _work_the_queues(world: World, replay: Any, step: Step, at: float) -> None:
+    """What the workers do with the jobs a change queued: each notice fanned out (a notification
+    per recipient) and each notification e-mailed through the idempotent delivery."""
+    jobs = world.fakes.jobs.jobs
+    while jobs:
+        job = jobs.pop(0)
+        if job["type"] == "fanout":
+            step.at(at, "notify: fan-out")
+            world.notifications.fan_out(OutboxKey(job["pk"], job["sk"]))
+        elif job["type"] == "deliver":
+            step.at(at + 1, "notify: deliver")
+            world.deliver(job=job, receive_count=1)
