@@ -62,6 +62,7 @@ class Replay:
     approved: int = 0  # lifecycles that reached their final approval (the replay did not stop short)
     mails: int = 0
     operations: Counter = field(default_factory=Counter)  # API routes and worker jobs, by name
+    cpu: Counter = field(default_factory=Counter)  # the replay's CPU seconds, by operation
     elapsed: float = 0.0
 
 

@@ -91,6 +91,7 @@ class Recorder:
     weight: int = 1  # each replayed arrival stands for this many (a sampled replay)
     operation: str = "setup"  # the API route or worker step running now
     calls_by_operation: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    topics: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # outbox entries put, by topic
     usage: dict[tuple[str, str], dict[int, Usage]] = field(default_factory=lambda: defaultdict(dict))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # operation → requests
     items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # the shadow
@@ -162,6 +163,8 @@ class Recorder:
             self.charge_write(index.name, after, index_size, False)
 
     def put(self, item: dict[str, Any], transactional: bool) -> None:
+        if self.counting and "topic" in item:
+            self.topics[_text(item, "topic") or "?"] += self.weight
         self._store(_key(item), dict(item), transactional)
 
     def delete(self, key_attrs: dict[str, Any], transactional: bool) -> None:
@@ -280,7 +283,7 @@ def answer(recorder: Recorder, operation: str, request: dict[str, Any]) -> dict[
         for wanted in request["RequestItems"].values():
             for key in wanted["Keys"]:
                 recorder.get(key, bool(wanted.get("ConsistentRead")))
-        return {"Responses": {}, "UnprocessedKeys": {}}
+        return {"Responses": {table: [] for table in request["RequestItems"]}, "UnprocessedKeys": {}}
     elif operation == "Query":
         recorder.query(request)
         return {"Items": [], "Count": 0, "ScannedCount": 0}

@@ -5,6 +5,7 @@ and the recorder to the second it lands in."""
 from __future__ import annotations
 
 import functools
+import time
 import types
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -137,14 +138,24 @@ def _idempotent_deliver(fakes: Any):
 
 @dataclass
 class Step:
-    """Sets the clock and the recorder's second for one step of one lifecycle."""
+    """Sets the clock and the recorder's second for one step of one lifecycle, and times each
+    step (the replay's own CPU time: the fakes' work and the real adapters' alike)."""
 
     world: World
     replay: Any
     arrival: float
+    current: str | None = None
+    started: float = 0.0
+
+    def done(self) -> None:
+        if self.current is not None:
+            self.replay.cpu[self.current] += time.process_time() - self.started
+            self.current = None
 
     def at(self, offset: float, operation: str) -> None:
         """The step `operation` (an API route, a worker's job) at `offset` seconds after filing."""
+        self.done()
+        self.current, self.started = operation, time.process_time()
         self.replay.operations[operation] += 1
         self.replay.recorder.operation = operation
         moment = self.arrival + offset
@@ -183,6 +194,7 @@ def run_one(world: World, replay: Any, number: int, service_id: str, office: Nod
     step.at(900, "GET /track/{code}")
     world.applications.track(app.tracking_code)
     _dashboards(world, replay, step, number, office)
+    step.done()
 
 
 def _decisions() -> tuple[int, ...]:
