@@ -35,7 +35,10 @@ OTHER_CALLS: dict[str, tuple[tuple[str, float, float], ...]] = {
 # Every API request also passes the request pipeline (Chalice, the authorizer's JWT check, pydantic,
 # JSON) and reads its caller's USER# partition (docs/DATA.md #2): neither is in the replay.
 API_REQUEST = (("request pipeline: routing, JWT, pydantic, JSON", 1, 10), ("authorizer: Query USER#{caller}", 1, 7))
-FUNCTION_OF = {"scan": "scan_upload", "notify: fan-out": "notify", "notify: deliver": "notify", "render": "render_pdf"}
+FUNCTION_OF = {"scan": "scan_upload", "notify: fan-out": "notify", "notify: deliver": "notify", "render": "render_pdf",
+               "integration: run (not replayed)": "run_integration"}
+# A registry run posts each webhook delivery it finds due (claim, post, settle, keep the answer).
+WEBHOOK_MS = 150 + 4 * 7
 # The scan's inspection: docs/BENCHMARKS.md measured 0.77–0.92 s for a 9.3 MB file (≈ 90 ms a MB).
 
 # Prices: US East (N. Virginia) list prices, USD, as published on aws.amazon.com's pricing pages
@@ -104,6 +107,12 @@ def operation_rows(replay: Any) -> list[dict[str, Any]]:
         rows.append({"operation": operation, "function": FUNCTION_OF.get(operation, "api_handler"), "rate": rate,
                      "dynamodb_calls": sum(dynamo.values()), "cpu_ms": cpu_ms, "duration_ms": duration,
                      "concurrency": rate * duration / 1000})
+    webhooks = _per_second(replay, replay.recorder.topics.get("webhook", 0) / replay.every)
+    for row in rows:
+        if row["function"] == "run_integration" and row["rate"]:
+            row["duration_ms"] = webhooks / row["rate"] * WEBHOOK_MS
+            row["concurrency"] = webhooks * WEBHOOK_MS / 1000
+            row["dynamodb_calls"] = 4 * webhooks / row["rate"]
     if render_rate:
         wait = sum(n * ms for _what, n, ms in OTHER_CALLS["render"]) + 4 * 7  # claim, read, finish, done
         rows.append({"operation": "render (not replayed: from the outbox entries)", "function": "render_pdf",
@@ -262,6 +271,10 @@ def _queues(replay: Any, rows: list[dict[str, Any]]) -> str:
         ["notifications queue (delivery jobs)", f"{rate.get('notify: deliver', 0):,.0f} messages/s"],
         ["scan queue (S3 object-created events)", f"{rate.get('scan', 0):,.0f} messages/s"],
         ["render queue", f"{sum(r['rate'] for r in rows if r['function'] == 'render_pdf'):,.0f} messages/s"],
+        ["integration queue (runs nudged by changes)",
+         f"{sum(r['rate'] for r in rows if r['function'] == 'run_integration'):,.0f} messages/s"],
+        ["webhook deliveries (subscriptions)",
+         f"{_per_second(replay, replay.recorder.topics.get('webhook', 0) / replay.every):,.0f} posts/s"],
         ["SES", f"{mails:,.0f} e-mails/s"],
     ]
     return _table(["what", "rate"], lines)

@@ -5,6 +5,7 @@ and the recorder to the second it lands in."""
 from __future__ import annotations
 
 import functools
+import json
 import time
 import types
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from chalicelib.domain.org import Node
 from chalicelib.domain.people import Grant, Principal
 from chalicelib.domain.pii import Sealed
 from chalicelib.domain.subscriptions import EVENTS, Subscription
-from chalicelib.services.ports import OutboxKey
 
 from bench.capacity_capture import TABLE
 from bench.capacity_world import PROVINCES, ROOT, Mirror, Offices, province
@@ -85,9 +85,8 @@ class World:
     offices: Offices
     applications: Any
     documents: Any
-    notifications: Any
     budgets: Any
-    deliver: Any
+    notification_worker: Any
     start: datetime
     root_viewer: Principal
 
@@ -104,9 +103,18 @@ class World:
         _subscribe(fakes, start)
         root_viewer = offices.person("usr-viewer-root", Grant("viewer", ROOT.id))
         recorder.counting = counting
-        applications = services.applications(fakes, deliveries=subscriptions.deliveries_for)
-        return cls(fakes, offices, applications, services.documents(fakes), services.notifications(fakes),
-                   services.budgets(fakes), _idempotent_deliver(fakes), start, root_viewer)
+        applications = services.applications(fakes, deliveries=_counted(subscriptions.deliveries_for, recorder))
+        return cls(fakes, offices, applications, services.documents(fakes), services.budgets(fakes),
+                   _notification_worker(fakes), start, root_viewer)
+
+
+def _counted(deliveries_for: Any, recorder: Any) -> Any:
+    """The subscriptions' matching, counting the webhook deliveries each change owes."""
+    def owed(change: Any) -> tuple:
+        found = deliveries_for(change)
+        recorder.topics["webhook"] += len(found) * recorder.weight
+        return found
+    return owed
 
 
 def _subscribe(fakes: Any, now: datetime) -> None:
@@ -118,9 +126,17 @@ def _subscribe(fakes: Any, now: datetime) -> None:
         fakes.subscriptions.add(subscription, Sealed(f"subscription/{subscription.id}", "a2V5", {"secret": "c2Vj"}))
 
 
-def _idempotent_deliver(fakes: Any):
-    """The notification worker's own idempotent delivery (Powertools, on the container's store),
-    delivering through the fakes' notification service."""
+class _Shim(types.SimpleNamespace):
+    """The worker module's composition root for the replay: what it is given, else a clear error."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"the capacity replay's notification worker has no {name!r}; add it in capacity_lifecycle")
+
+
+def _notification_worker(fakes: Any):
+    """The notification function's own per-record handler (workers/notifications.py), with its
+    composition root giving it the fakes' notification service and the container's real
+    Powertools idempotency store: each queued job runs as the Lambda would run it."""
     from tests.fakes import services
 
     from chalicelib import deps
@@ -129,11 +145,18 @@ def _idempotent_deliver(fakes: Any):
     settings = types.SimpleNamespace(table_name=TABLE, aws_region="ap-southeast-3", aws_endpoint_url="http://127.0.0.1:9")
     container = deps.Container.__new__(deps.Container)
     container.settings = settings
-    shim = types.SimpleNamespace(notification_idempotency_store=container.notification_idempotency_store,
-                                 notifications=services.notifications(fakes))
+    shim = _Shim(notification_idempotency_store=container.notification_idempotency_store,
+                 notifications=services.notifications(fakes),
+                 notification_jobs=types.SimpleNamespace(delay_redelivery=lambda *_args: None))
     worker.container = lambda: shim  # the worker module's composition root, for this process only
-    _config, deliver = worker._idempotent_deliver.__wrapped__()
-    return deliver
+    worker._idempotent_deliver.cache_clear()
+
+    def handle(job: dict[str, Any]) -> None:
+        record = types.SimpleNamespace(body=json.dumps(job, default=str), receipt_handle="replay", message_id="replay",
+                                       attributes=types.SimpleNamespace(approximate_receive_count="1"), raw_event={})
+        worker._handle_record(record)
+
+    return handle
 
 
 @dataclass
@@ -229,14 +252,16 @@ def _dashboards(world: World, replay: Any, step: Step, number: int, office: Node
 
 
 def _work_the_queues(world: World, replay: Any, step: Step, at: float) -> None:
-    """What the workers do with the jobs a change queued: each notice fanned out (a notification
-    per recipient) and each notification e-mailed through the idempotent delivery."""
+    """What the notification function does with the jobs a change queued (and the jobs those
+    queue in turn): each taken by the worker's own record handler, a second after it was sent."""
     jobs = world.fakes.jobs.jobs
     while jobs:
         job = jobs.pop(0)
-        if job["type"] == "fanout":
-            step.at(at, "notify: fan-out")
-            world.notifications.fan_out(OutboxKey(job["pk"], job["sk"]))
-        elif job["type"] == "deliver":
-            step.at(at + 1, "notify: deliver")
-            world.deliver(job=job, receive_count=1)
+        if job.get("type") == "run":
+            # A registry run nudged by a change (the integration queue): its sends are one record
+            # at a time on the records the changes wrote; counted as messages, not replayed.
+            replay.operations["integration: run (not replayed)"] += 1
+            continue
+        kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))
+        step.at(at if kind == "fan-out" else at + 1, f"notify: {kind}")
+        world.notification_worker(job)
