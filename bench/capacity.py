@@ -23,6 +23,7 @@ the window (a pessimistic rate for them, harmless: they are far below any limit)
 from __future__ import annotations
 
 import argparse
+import heapq
 import math
 import sys
 import time
@@ -30,6 +31,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from bench.capacity_capture import TABLE, Recorder, recording, table_indexes
 from bench.capacity_world import (
@@ -135,22 +137,38 @@ def run(seconds: int = 4, every: int = 1) -> Replay:
     started = time.perf_counter()
     with recording(recorder):
         world = lifecycle.World.build(recorder, mirror, HOUR_START, WIB)
-        civil = OfficePicker(KELURAHAN, _busiest_share(KELURAHAN))
-        permits = OfficePicker(KOTA, _busiest_share(KOTA))
+        civil_offices = OfficePicker(KELURAHAN, _busiest_share(KELURAHAN))
+        permit_offices = OfficePicker(KOTA, _busiest_share(KOTA))
         count = round(seconds * PER_SECOND)
         golden = (math.sqrt(5) - 1) / 2
+        clock = lifecycle.Clock(world, replay)
+        due: list[tuple[float, int, Any, str]] = []  # (moment, arrival, its steps, the next step)
         for i in range(0, count, every):
-            arrival = i / PER_SECOND
-            point = (i * golden) % 1.0
             service_id = _service_of((i * 0.7548776662) % 1.0)
-            office = kelurahan(civil.office(point)) if service_id.startswith("civil") else permit_desk(permits.office(point))
-            world.offices.ensure(office, CIVIL_STAFF if service_id.startswith("civil") else PERMIT_STAFF)
-            lifecycle.run_one(world, replay, i, service_id, office, arrival)
+            point = (i * golden) % 1.0
+            civil = service_id.startswith("civil")
+            office = kelurahan(civil_offices.office(point)) if civil else permit_desk(permit_offices.office(point))
+            world.offices.ensure(office, CIVIL_STAFF if civil else PERMIT_STAFF)
+            steps = lifecycle.lifecycle(world, replay, i, service_id, office)
+            _schedule(due, i / PER_SECOND, i, steps)
+        while due:
+            moment, i, steps, operation = heapq.heappop(due)
+            clock.begin(moment, operation)
+            _schedule(due, i / PER_SECOND, i, steps)
+        clock.done()
         replay.lifecycles = len(range(0, count, every))
     replay.elapsed = time.perf_counter() - started
     replay.mails = len(world.fakes.mailer.sent)
     replay.approved = sum(1 for app in world.fakes.applications.apps.values() if app.status == "approved")
     return replay
+
+
+def _schedule(due: list, arrival: float, number: int, steps: Any) -> None:
+    """Run a lifecycle up to its next step and put that step in time order."""
+    step = next(steps, None)
+    if step is not None:
+        offset, operation = step
+        heapq.heappush(due, (arrival + offset, number, steps, operation))
 
 
 def _busiest_share(offices: int) -> float:

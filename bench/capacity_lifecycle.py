@@ -10,7 +10,7 @@ import time
 import types
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Iterator
 
 from chalicelib.domain import applications as rules
 from chalicelib.domain import documents as docs
@@ -160,13 +160,12 @@ def _notification_worker(fakes: Any):
 
 
 @dataclass
-class Step:
-    """Sets the clock and the recorder's second for one step of one lifecycle, and times each
-    step (the replay's own CPU time: the fakes' work and the real adapters' alike)."""
+class Clock:
+    """Sets the clock and the recorder's second for each step, and times each step (the replay's
+    own CPU time: the fakes' work and the real adapters' alike)."""
 
     world: World
     replay: Any
-    arrival: float
     current: str | None = None
     started: float = 0.0
 
@@ -175,49 +174,53 @@ class Step:
             self.replay.cpu[self.current] += time.process_time() - self.started
             self.current = None
 
-    def at(self, offset: float, operation: str) -> None:
-        """The step `operation` (an API route, a worker's job) at `offset` seconds after filing."""
+    def begin(self, moment: float, operation: str) -> None:
+        """The step `operation` (an API route, a worker's job) at `moment` seconds into the hour."""
         self.done()
         self.current, self.started = operation, time.process_time()
         self.replay.operations[operation] += 1
         self.replay.recorder.operation = operation
-        moment = self.arrival + offset
         self.replay.recorder.second = int(moment % self.replay.seconds)
         self.world.fakes.clock.moment = self.world.start + timedelta(seconds=moment)
 
 
-def run_one(world: World, replay: Any, number: int, service_id: str, office: Node, arrival: float) -> None:
-    step = Step(world, replay, arrival)
+# A lifecycle is a generator: it yields (seconds after filing, operation) before each step, and
+# the replay's scheduler resumes it at that moment, so steps of all lifecycles run in time order
+# (the clock never goes back: caches that age with it age as they would).
+Steps = Iterator[tuple[float, str]]
+
+
+def lifecycle(world: World, replay: Any, number: int, service_id: str, office: Node) -> Steps:
     filer = _filer(world, service_id, office, number)
-    step.at(0, "POST /applications")
+    yield 0, "POST /applications"
     app = world.applications.create(filer, service_id, office.id, _form(service_id, number), ORIGIN)
-    _work_the_queues(world, replay, step, 1)
+    yield from _work_the_queues(world, replay, 1)
     for n, requirement in enumerate(UPLOADS[service_id]):
-        step.at(10 + 10 * n, "POST /applications/{id}/documents")
+        yield 10 + 10 * n, "POST /applications/{id}/documents"
         upload = world.documents.request_upload(filer, app.id, requirement, f"{requirement}.pdf", "application/pdf",
                                                 len(_pdf()), ORIGIN)
         key = docs.incoming_key(app.id, upload.document.id)
         world.fakes.storage.objects[key] = _pdf()
-        step.at(15 + 10 * n, "scan")
+        yield 15 + 10 * n, "scan"
         world.documents.scan(key, "etag", "v1")
-    step.at(40, "POST /applications/{id}/submit")
+        yield from _work_the_queues(world, replay, 16 + 10 * n)
+    yield 40, "POST /applications/{id}/submit"
     world.applications.submit(filer, app.id, ORIGIN)
-    _work_the_queues(world, replay, step, 41)
+    yield from _work_the_queues(world, replay, 41)
     for number_of_step, (after, (role, kind)) in enumerate(zip(_decisions(), DECIDERS[service_id]), start=1):
         decider = world.offices.holder(office, role, kind)
-        step.at(after - 5, "GET /inbox")
+        yield after - 5, "GET /inbox"
         world.applications.inbox(decider, None, 20)
-        step.at(after - 4, "GET /applications/{id}/history")
+        yield after - 4, "GET /applications/{id}/history"
         world.applications.history_with_application(decider, app.id)
-        step.at(after - 3, "GET /applications/{id}/documents")
+        yield after - 3, "GET /applications/{id}/documents"
         world.documents.list(decider, app.id)
-        step.at(after, "POST /applications/{id}/decision")
+        yield after, "POST /applications/{id}/decision"
         world.applications.decide(decider, app.id, "approve", number_of_step, "Sesuai", ORIGIN)
-        _work_the_queues(world, replay, step, after + 1)
-    step.at(900, "GET /track/{code}")
+        yield from _work_the_queues(world, replay, after + 1)
+    yield 900, "GET /track/{code}"
     world.applications.track(app.tracking_code)
-    _dashboards(world, replay, step, number, office)
-    step.done()
+    yield from _dashboards(world, number, office)
 
 
 def _decisions() -> tuple[int, ...]:
@@ -237,31 +240,37 @@ def _filer(world: World, service_id: str, office: Node, number: int) -> Principa
         world.offices.recorder.counting = counting
 
 
-def _dashboards(world: World, replay: Any, step: Step, number: int, office: Node) -> None:
+def _dashboards(world: World, number: int, office: Node) -> Steps:
     """Figures are read far less than cases are worked: an office's dashboard once per 20
     lifecycles filed under its kota, the national one once a second."""
-    period = world.fakes.clock.moment.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m")
     if number % 20 == 0:
-        step.at(1000, "GET /dashboard/{node_id}")
+        yield 1000, "GET /dashboard/{node_id}"
         viewer = world.offices.staff.get((office.nearest("kota") or "", "viewer"))
         if viewer is not None:
-            world.budgets.dashboard(viewer, office.nearest("kota"), period)
+            world.budgets.dashboard(viewer, office.nearest("kota"), _month(world))
     if number % 278 == 0:
-        step.at(1100, "GET /dashboard/{node_id}")
-        world.budgets.dashboard(world.root_viewer, ROOT.id, period)
+        yield 1100, "GET /dashboard/{node_id}"
+        world.budgets.dashboard(world.root_viewer, ROOT.id, _month(world))
 
 
-def _work_the_queues(world: World, replay: Any, step: Step, at: float) -> None:
-    """What the notification function does with the jobs a change queued (and the jobs those
-    queue in turn): each taken by the worker's own record handler, a second after it was sent."""
-    jobs = world.fakes.jobs.jobs
-    while jobs:
-        job = jobs.pop(0)
+def _month(world: World) -> str:
+    return world.fakes.clock.moment.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m")
+
+
+def _work_the_queues(world: World, replay: Any, at: float) -> Steps:
+    """What the notification function does with the jobs the step just queued (and the jobs
+    those queue in turn): each taken by the worker's own record handler, a second after it was
+    sent. The step's jobs are taken off the shared queue at once: other lifecycles' steps run
+    before these jobs do."""
+    queued = list(world.fakes.jobs.jobs)
+    world.fakes.jobs.jobs.clear()
+    for job in queued:
         if job.get("type") == "run":
             # A registry run nudged by a change (the integration queue): its sends are one record
             # at a time on the records the changes wrote; counted as messages, not replayed.
             replay.operations["integration: run (not replayed)"] += 1
             continue
         kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))
-        step.at(at if kind == "fan-out" else at + 1, f"notify: {kind}")
+        yield at, f"notify: {kind}"
         world.notification_worker(job)
+        yield from _work_the_queues(world, replay, at + 1)

@@ -83,11 +83,27 @@ class Mirror:
 
         for attribute, (module, class_name) in MIRRORED.items():
             fake = getattr(fakes, attribute)
-            real = getattr(importlib.import_module(module), class_name)()
+            real = _built(getattr(importlib.import_module(module), class_name), fakes)
             for name in dir(type(real)):
                 if name.startswith("_") or not callable(getattr(real, name)) or not hasattr(fake, name):
                     continue
                 setattr(fake, name, self.wrap(getattr(fake, name), getattr(real, name), f"{attribute}.{name}"))
+
+
+def _built(store_class: type, fakes: Any) -> Any:
+    """A real store, given what its constructor asks for by name (the fakes' clock, …)."""
+    import inspect
+
+    known = {"clock": fakes.clock}
+    wanted = {}
+    for name, parameter in inspect.signature(store_class).parameters.items():
+        if parameter.default is not inspect.Parameter.empty or parameter.kind in (parameter.VAR_POSITIONAL,
+                                                                                  parameter.VAR_KEYWORD):
+            continue
+        if name not in known:
+            raise TypeError(f"{store_class.__name__} wants {name!r}; give it in bench/capacity_world._built")
+        wanted[name] = known[name]
+    return store_class(**wanted)
 
 
 # ---- the office tree -------------------------------------------------------------------------------
