@@ -65,6 +65,7 @@ class Replay:
     mails: int = 0
     operations: Counter = field(default_factory=Counter)  # API routes and worker jobs, by name
     cpu: Counter = field(default_factory=Counter)  # the replay's CPU seconds, by operation
+    stream_records: dict[str, int] = field(default_factory=dict)  # handed to each stream function
     elapsed: float = 0.0
 
 
@@ -131,32 +132,39 @@ def run(seconds: int = 4, every: int = 1) -> Replay:
     # Powertools asks for the Lambda context's remaining time; the replay has none.
     warnings.filterwarnings("ignore", message="Couldn't determine the remaining time")
     bind_models(TABLE)
+    from bench.capacity_stream import replay_stream, stream_functions
+
     recorder = Recorder(indexes=table_indexes(), weight=every)
+    recorder.stream = [] if stream_functions() else None
     mirror = Mirror()
     replay = Replay(seconds, recorder, mirror, every)
     started = time.perf_counter()
     with recording(recorder):
         world = lifecycle.World.build(recorder, mirror, HOUR_START, WIB)
-        civil_offices = OfficePicker(KELURAHAN, _busiest_share(KELURAHAN))
-        permit_offices = OfficePicker(KOTA, _busiest_share(KOTA))
-        count = round(seconds * PER_SECOND)
-        golden = (math.sqrt(5) - 1) / 2
-        clock = lifecycle.Clock(world, replay)
-        due: list[tuple[float, int, Any, str]] = []  # (moment, arrival, its steps, the next step)
-        for i in range(0, count, every):
-            service_id = _service_of((i * 0.7548776662) % 1.0)
-            point = (i * golden) % 1.0
-            civil = service_id.startswith("civil")
-            office = kelurahan(civil_offices.office(point)) if civil else permit_desk(permit_offices.office(point))
-            world.offices.ensure(office, CIVIL_STAFF if civil else PERMIT_STAFF)
-            steps = lifecycle.lifecycle(world, replay, i, service_id, office)
-            _schedule(due, i / PER_SECOND, i, steps)
-        while due:
-            moment, i, steps, operation = heapq.heappop(due)
-            clock.begin(moment, operation)
-            _schedule(due, i / PER_SECOND, i, steps)
-        clock.done()
-        replay.lifecycles = len(range(0, count, every))
+        try:
+            civil_offices = OfficePicker(KELURAHAN, _busiest_share(KELURAHAN))
+            permit_offices = OfficePicker(KOTA, _busiest_share(KOTA))
+            count = round(seconds * PER_SECOND)
+            golden = (math.sqrt(5) - 1) / 2
+            clock = lifecycle.Clock(world, replay)
+            due: list[tuple[float, int, Any, str]] = []  # (moment, arrival, its steps, the next step)
+            for i in range(0, count, every):
+                service_id = _service_of((i * 0.7548776662) % 1.0)
+                point = (i * golden) % 1.0
+                civil = service_id.startswith("civil")
+                office = kelurahan(civil_offices.office(point)) if civil else permit_desk(permit_offices.office(point))
+                world.offices.ensure(office, CIVIL_STAFF if civil else PERMIT_STAFF)
+                steps = lifecycle.lifecycle(world, replay, i, service_id, office)
+                _schedule(due, i / PER_SECOND, i, steps)
+            while due:
+                moment, i, steps, operation = heapq.heappop(due)
+                clock.begin(moment, operation)
+                _schedule(due, i / PER_SECOND, i, steps)
+            clock.done()
+            replay.stream_records = replay_stream(replay, HOUR_START.timestamp())
+            replay.lifecycles = len(range(0, count, every))
+        finally:
+            world.close()
     replay.elapsed = time.perf_counter() - started
     replay.mails = len(world.fakes.mailer.sent)
     replay.approved = sum(1 for app in world.fakes.applications.apps.values() if app.status == "approved")

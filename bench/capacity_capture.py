@@ -92,6 +92,7 @@ class Recorder:
     operation: str = "setup"  # the API route or worker step running now
     calls_by_operation: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     topics: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # outbox entries put, by topic
+    stream: list | None = None  # (second, old image, new image) of each write, when the stream is replayed
     usage: dict[tuple[str, str], dict[int, Usage]] = field(default_factory=lambda: defaultdict(dict))
     calls: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # operation → requests
     items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # the shadow
@@ -128,6 +129,8 @@ class Recorder:
     def _store(self, key: tuple[str, str], new: dict[str, Any] | None, transactional: bool) -> None:
         """Replace an item (None: delete it), charging the table and each index it leaves or enters."""
         old = self.items.get(key)
+        if self.stream is not None and self.counting:
+            self.stream.append((self.second, old, new))
         size = max(self.sizes.get(key, 0), item_size(new or {}))
         self.charge_write("table", key[0], size, transactional)
         for index in self.indexes:

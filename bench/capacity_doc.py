@@ -95,16 +95,16 @@ def operation_rows(replay: Any) -> list[dict[str, Any]]:
     rows = []
     render_rate = _per_second(replay, replay.recorder.topics.get("render", 0) / replay.every)
     operations = dict(replay.operations)
-    for operation in sorted(operations, key=lambda o: (FUNCTION_OF.get(o, "api_handler"), o)):
+    for operation in sorted(operations, key=lambda o: (_function_of(o), o)):
         rate = _per_second(replay, operations[operation])
         dynamo = calls.get(operation, {})
         wait_ms = sum(DYNAMODB_MS.get(api, 8) * n for api, n in dynamo.items())
         wait_ms += sum(n * ms for _what, n, ms in OTHER_CALLS.get(operation, ()))
-        if operation not in FUNCTION_OF:
+        if _function_of(operation) == "api_handler":
             wait_ms += sum(n * ms for _what, n, ms in API_REQUEST)
         cpu_ms = 1000 * replay.cpu[operation] / max(1, operations[operation])
         duration = wait_ms + cpu_ms
-        rows.append({"operation": operation, "function": FUNCTION_OF.get(operation, "api_handler"), "rate": rate,
+        rows.append({"operation": operation, "function": _function_of(operation), "rate": rate,
                      "dynamodb_calls": sum(dynamo.values()), "cpu_ms": cpu_ms, "duration_ms": duration,
                      "concurrency": rate * duration / 1000})
     webhooks = _per_second(replay, replay.recorder.topics.get("webhook", 0) / replay.every)
@@ -119,6 +119,12 @@ def operation_rows(replay: Any) -> list[dict[str, Any]]:
                      "rate": render_rate, "dynamodb_calls": 4, "cpu_ms": 0.0, "duration_ms": wait,
                      "concurrency": render_rate * wait / 1000})
     return rows
+
+
+def _function_of(operation: str) -> str:
+    if operation.startswith("stream: "):
+        return operation.removeprefix("stream: ")
+    return FUNCTION_OF.get(operation, "api_handler")
 
 
 def lambda_settings() -> dict[str, dict[str, Any]]:
@@ -246,7 +252,10 @@ def sections(replay: Any, rates: list[Any]) -> dict[str, str]:
 
 
 def _functions(rows: list[dict[str, Any]]) -> str:
+    from bench.capacity_stream import queue_concurrency_caps
+
     settings = lambda_settings()
+    caps = queue_concurrency_caps()
     by_function: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for r in rows:
         by_function[r["function"]][0] += r["rate"]
@@ -254,13 +263,19 @@ def _functions(rows: list[dict[str, Any]]) -> str:
     table_rows = []
     for name, (rate, concurrency) in sorted(by_function.items(), key=lambda kv: -kv[1][1]):
         spec = settings.get(name, {})
-        reserved = spec.get("reserved")
-        verdict = "no cap" if reserved is None else ("**too low**" if concurrency > reserved else "enough")
+        limits = [limit for limit in (spec.get("reserved"), caps.get(name)) if limit is not None]
+        cap = min(limits) if limits else None
+        verdict = "no cap" if cap is None else ("**too low**" if concurrency > cap else "enough")
         table_rows.append([f"`{name}`", f"{rate:,.0f}", f"{concurrency:,.0f}", f"{spec.get('memory', '?')} MB",
-                           f"{reserved if reserved is not None else '(account pool)'}: {verdict}"])
+                           _or_dash(spec.get("reserved")), _or_dash(caps.get(name)), verdict])
     total = sum(c for _r, c in by_function.values())
-    table_rows.append(["**all**", "", f"**{total:,.0f}**", "", "account default: 1,000 a region"])
-    return _table(["function", "invocations/s", "concurrency needed", "memory", "reserved concurrency"], table_rows)
+    table_rows.append(["**all**", "", f"**{total:,.0f}**", "", "", "", "account default: 1,000 a region"])
+    return _table(["function", "invocations/s", "concurrency needed", "memory", "reserved (.chalice)",
+                   "maximum (app.py, SQS)", "cap"], table_rows)
+
+
+def _or_dash(value: Any) -> str:
+    return "–" if value is None else f"{value:,}"
 
 
 def _queues(replay: Any, rows: list[dict[str, Any]]) -> str:

@@ -90,6 +90,10 @@ class World:
     start: datetime
     root_viewer: Principal
 
+    def close(self) -> None:
+        """Give the notification worker its own composition root back."""
+        self.notification_worker.restore()
+
     @classmethod
     def build(cls, recorder: Any, mirror: Mirror, start: datetime, tz: timezone) -> "World":
         from tests.fakes import Fakes, services
@@ -148,7 +152,8 @@ def _notification_worker(fakes: Any):
     shim = _Shim(notification_idempotency_store=container.notification_idempotency_store,
                  notifications=services.notifications(fakes),
                  notification_jobs=types.SimpleNamespace(delay_redelivery=lambda *_args: None))
-    worker.container = lambda: shim  # the worker module's composition root, for this process only
+    own_root = worker.container
+    worker.container = lambda: shim  # the worker module's composition root, until the replay ends
     worker._idempotent_deliver.cache_clear()
 
     def handle(job: dict[str, Any]) -> None:
@@ -156,6 +161,11 @@ def _notification_worker(fakes: Any):
                                        attributes=types.SimpleNamespace(approximate_receive_count="1"), raw_event={})
         worker._handle_record(record)
 
+    def restore() -> None:
+        worker.container = own_root
+        worker._idempotent_deliver.cache_clear()
+
+    handle.restore = restore  # type: ignore[attr-defined]
     return handle
 
 

@@ -102,3 +102,30 @@ def test_a_sampled_replay_weighs_each_charge_by_the_arrivals_it_stands_for():
     rec.weight = 3
     answer(rec, "PutItem", {"Item": item("A#1", "A", x_key="ROOT", x_sort="t")})
     assert (usage(rec, "table", "A#1").writes, usage(rec, "by_x", "ROOT").wcu) == (3, 3)
+
+
+def test_the_recorded_writes_reach_a_stream_function_as_chalice_hands_them_in_batches(monkeypatch):
+    from types import SimpleNamespace
+
+    from chalice import Chalice
+
+    from bench import capacity_stream
+
+    app = Chalice("stream-replay")
+    seen = []
+
+    @app.on_dynamodb_record(stream_arn="arn:aws:dynamodb:ap-southeast-3:0:table/t/stream/1", batch_size=2)
+    def aggregate(event):
+        seen.append([(record.event_name, record.keys["pk"]["S"], (record.new_image or {}).get("n")) for record in event])
+
+    monkeypatch.setattr(capacity_stream, "chalice_app", lambda: app)
+    rec = recorder()
+    rec.stream = []
+    answer(rec, "PutItem", {"Item": item("M#1", "a", n="1")})
+    answer(rec, "PutItem", {"Item": item("M#1", "a", n="2")})
+    rec.second = 1
+    answer(rec, "DeleteItem", {"Key": item("M#1", "a")})
+    replay = SimpleNamespace(recorder=rec, cpu=capacity.Counter(), operations=capacity.Counter())
+    assert capacity_stream.replay_stream(replay, 0.0) == {"aggregate": 3}
+    assert seen == [[("INSERT", "M#1", {"S": "1"}), ("MODIFY", "M#1", {"S": "2"})], [("REMOVE", "M#1", None)]]
+    assert replay.operations["stream: aggregate"] == 2  # one batch in each second
