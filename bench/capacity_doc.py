@@ -57,6 +57,7 @@ PRICES = {
     "s3_put_per_thousand": 0.005,
     "s3_get_per_thousand": 0.0004,
     "s3_gb_month": 0.023,
+    "kms_per_ten_thousand": 0.03,
 }
 HOURS_A_MONTH = 730
 UPLOAD_MB = 1.5  # a phone photo or a scanned page, re-encoded
@@ -161,6 +162,8 @@ def monthly_costs(replay: Any, rows: list[dict[str, Any]]) -> list[tuple[str, st
     mails = _per_second(replay, replay.mails) * seconds
     uploads = sum(r["rate"] for r in rows if r["operation"] == "scan") * seconds
     renders = sum(r["rate"] for r in rows if r["function"] == "render_pdf") * seconds
+    kms = sum(r["rate"] * n for r in rows for what, n, _ms in OTHER_CALLS.get(r["operation"], ()) if what.startswith("KMS"))
+    kms *= seconds
     lifecycles = replay.lifecycles * replay.every / replay.seconds * seconds
     stored = stored_kb_per_lifecycle(replay)
     p = PRICES
@@ -178,6 +181,8 @@ def monthly_costs(replay: Any, rows: list[dict[str, Any]]) -> list[tuple[str, st
         ("SES", f"{mails / seconds:,.0f} e-mails a second", mails / 1000 * p["ses_per_thousand"]),
         ("S3 requests", "per upload: POST, GET, PUT clean; 3 presigned GETs; per PDF: PUT",
          (uploads * 2 + renders) / 1000 * p["s3_put_per_thousand"] + uploads * 4 / 1000 * p["s3_get_per_thousand"]),
+        ("KMS", f"{kms / seconds:,.0f} requests a second: a data key per application, a decrypt per decider's read",
+         kms / 10_000 * p["kms_per_ten_thousand"]),
         ("S3 storage added in the month", f"{UPLOAD_MB} MB an upload",
          uploads * UPLOAD_MB / 1024 * p["s3_gb_month"]),
     ]
