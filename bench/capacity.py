@@ -62,6 +62,7 @@ class Replay:
     every: int = 1
     lifecycles: int = 0
     approved: int = 0  # lifecycles that reached their final approval (the replay did not stop short)
+    registry_posts: int = 0  # webhook and civil-registry posts the registry runs made
     mails: int = 0
     operations: Counter = field(default_factory=Counter)  # API routes and worker jobs, by name
     cpu: Counter = field(default_factory=Counter)  # the replay's CPU seconds, by operation
@@ -167,6 +168,7 @@ def run(seconds: int = 4, every: int = 1) -> Replay:
             world.close()
     replay.elapsed = time.perf_counter() - started
     replay.mails = len(world.fakes.mailer.sent)
+    replay.registry_posts = sum(len(outside.script.calls) for outside in (world.fakes.webhooks, world.fakes.civil))
     replay.approved = sum(1 for app in world.fakes.applications.apps.values() if app.status == "approved")
     return replay
 

@@ -36,9 +36,9 @@ OTHER_CALLS: dict[str, tuple[tuple[str, float, float], ...]] = {
 # JSON) and reads its caller's USER# partition (docs/DATA.md #2): neither is in the replay.
 API_REQUEST = (("request pipeline: routing, JWT, pydantic, JSON", 1, 10), ("authorizer: Query USER#{caller}", 1, 7))
 FUNCTION_OF = {"scan": "scan_upload", "notify: fan-out": "notify", "notify: deliver": "notify", "render": "render_pdf",
-               "integration: run (not replayed)": "run_integration"}
-# A registry run posts each webhook delivery it finds due (claim, post, settle, keep the answer).
-WEBHOOK_MS = 150 + 4 * 7
+               "integration: run": "run_integration"}
+# A registry run waits for each post to a subscriber or a registry it makes.
+POST_MS = 150
 # The scan's inspection: docs/BENCHMARKS.md measured 0.77–0.92 s for a 9.3 MB file (≈ 90 ms a MB).
 
 # Prices: US East (N. Virginia) list prices, USD, as published on aws.amazon.com's pricing pages
@@ -108,12 +108,11 @@ def operation_rows(replay: Any) -> list[dict[str, Any]]:
         rows.append({"operation": operation, "function": _function_of(operation), "rate": rate,
                      "dynamodb_calls": sum(dynamo.values()), "cpu_ms": cpu_ms, "duration_ms": duration,
                      "concurrency": rate * duration / 1000})
-    webhooks = _per_second(replay, replay.recorder.topics.get("webhook", 0) / replay.every)
+    posts = _per_second(replay, replay.registry_posts)
     for row in rows:
         if row["function"] == "run_integration" and row["rate"]:
-            row["duration_ms"] = webhooks / row["rate"] * WEBHOOK_MS
-            row["concurrency"] = webhooks * WEBHOOK_MS / 1000
-            row["dynamodb_calls"] = 4 * webhooks / row["rate"]
+            row["duration_ms"] += posts / row["rate"] * POST_MS
+            row["concurrency"] = row["rate"] * row["duration_ms"] / 1000
     if render_rate:
         wait = sum(n * ms for _what, n, ms in OTHER_CALLS["render"]) + 4 * 7  # claim, read, finish, done
         rows.append({"operation": "render (not replayed: from the outbox entries)", "function": "render_pdf",
@@ -293,8 +292,9 @@ def _queues(replay: Any, rows: list[dict[str, Any]]) -> str:
         ["render queue", f"{sum(r['rate'] for r in rows if r['function'] == 'render_pdf'):,.0f} messages/s"],
         ["integration queue (runs nudged by changes)",
          f"{sum(r['rate'] for r in rows if r['function'] == 'run_integration'):,.0f} messages/s"],
-        ["webhook deliveries (subscriptions)",
-         f"{_per_second(replay, replay.recorder.topics.get('webhook', 0) / replay.every):,.0f} posts/s"],
+        ["webhook deliveries owed (subscriptions)",
+         f"{_per_second(replay, replay.recorder.topics.get('webhook', 0) / replay.every):,.0f} a second"],
+        ["posts to subscribers and the civil registry (the runs)", f"{_per_second(replay, replay.registry_posts):,.0f} a second"],
         ["SES", f"{mails:,.0f} e-mails/s"],
     ]
     return _table(["what", "rate"], lines)

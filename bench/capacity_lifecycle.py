@@ -87,6 +87,7 @@ class World:
     documents: Any
     budgets: Any
     notification_worker: Any
+    integrations: Any
     start: datetime
     root_viewer: Principal
 
@@ -108,8 +109,12 @@ class World:
         root_viewer = offices.person("usr-viewer-root", Grant("viewer", ROOT.id))
         recorder.counting = counting
         applications = services.applications(fakes, deliveries=_counted(subscriptions.deliveries_for, recorder))
+        # The registry runs a change nudges: the civil registry's verdict on a NIK is written back
+        # as an application change, as the composition root wires it.
+        integrations = services.integrations(
+            fakes, nik_checked=lambda app_id, field, result: applications.record_nik_check(app_id, field, result))
         return cls(fakes, offices, applications, services.documents(fakes), services.budgets(fakes),
-                   _notification_worker(fakes), start, root_viewer)
+                   _notification_worker(fakes), integrations, start, root_viewer)
 
 
 def _counted(deliveries_for: Any, recorder: Any) -> Any:
@@ -276,11 +281,12 @@ def _work_the_queues(world: World, replay: Any, at: float) -> Steps:
     world.fakes.jobs.jobs.clear()
     for job in queued:
         if job.get("type") == "run":
-            # A registry run nudged by a change (the integration queue): its sends are one record
-            # at a time on the records the changes wrote; counted as messages, not replayed.
-            replay.operations["integration: run (not replayed)"] += 1
-            continue
-        kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))
-        yield at, f"notify: {kind}"
-        world.notification_worker(job)
+            # A registry run a change nudged (the integration queue): the target's due records
+            # claimed, posted to the registry's fake (or the subscriber's) and settled.
+            yield at + 1, "integration: run"
+            world.integrations.send_due(job["target"], 60.0)
+        else:
+            kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))
+            yield at, f"notify: {kind}"
+            world.notification_worker(job)
         yield from _work_the_queues(world, replay, at + 1)
