@@ -194,16 +194,18 @@ class Recorder:
     def query(self, request: dict[str, Any]) -> None:
         index_name = request.get("IndexName")
         partition = _partition_value(request)
+        projected = None  # a keys-only index returns its keys (about 100 bytes), not the items
         if index_name:
             keys = sorted(self.by_index.get((index_name, partition), ()))
             kind = index_name
+            projected = 100 if any(i.name == index_name and i.keys_only for i in self.indexes) else None
         else:
             keys = [(partition, sk) for sk in sorted(self.by_pk.get(partition, ()))]
             kind = "table"
         limit = request.get("Limit")
         if limit:
             keys = keys[:limit]
-        size = sum(self.sizes.get(k, 100) for k in keys)
+        size = sum(projected or self.sizes.get(k, 100) for k in keys)
         self.charge_read(kind, partition, size, bool(request.get("ConsistentRead")), len(keys))
 
 

@@ -209,7 +209,7 @@ def lifecycle(world: World, replay: Any, number: int, service_id: str, office: N
     filer = _filer(world, service_id, office, number)
     yield 0, "POST /applications"
     app = world.applications.create(filer, service_id, office.id, _form(service_id, number), ORIGIN)
-    yield from _work_the_queues(world, replay, 1)
+    yield from _work_the_queues(world, replay, 0)
     for n, requirement in enumerate(UPLOADS[service_id]):
         yield 10 + 10 * n, "POST /applications/{id}/documents"
         upload = world.documents.request_upload(filer, app.id, requirement, f"{requirement}.pdf", "application/pdf",
@@ -218,10 +218,10 @@ def lifecycle(world: World, replay: Any, number: int, service_id: str, office: N
         world.fakes.storage.objects[key] = _pdf()
         yield 15 + 10 * n, "scan"
         world.documents.scan(key, "etag", "v1")
-        yield from _work_the_queues(world, replay, 16 + 10 * n)
+        yield from _work_the_queues(world, replay, 15 + 10 * n)
     yield 40, "POST /applications/{id}/submit"
     world.applications.submit(filer, app.id, ORIGIN)
-    yield from _work_the_queues(world, replay, 41)
+    yield from _work_the_queues(world, replay, 40)
     for number_of_step, (after, (role, kind)) in enumerate(zip(_decisions(), DECIDERS[service_id]), start=1):
         decider = world.offices.holder(office, role, kind)
         yield after - 5, "GET /inbox"
@@ -232,7 +232,7 @@ def lifecycle(world: World, replay: Any, number: int, service_id: str, office: N
         world.documents.list(decider, app.id)
         yield after, "POST /applications/{id}/decision"
         world.applications.decide(decider, app.id, "approve", number_of_step, "Sesuai", ORIGIN)
-        yield from _work_the_queues(world, replay, after + 1)
+        yield from _work_the_queues(world, replay, after)
     yield 900, "GET /track/{code}"
     world.applications.track(app.tracking_code)
     yield from _dashboards(world, number, office)
@@ -272,21 +272,22 @@ def _month(world: World) -> str:
     return world.fakes.clock.moment.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m")
 
 
-def _work_the_queues(world: World, replay: Any, at: float) -> Steps:
-    """What the notification function does with the jobs the step just queued (and the jobs
-    those queue in turn): each taken by the worker's own record handler, a second after it was
-    sent. The step's jobs are taken off the shared queue at once: other lifecycles' steps run
-    before these jobs do."""
+def _work_the_queues(world: World, replay: Any, changed_at: float) -> Steps:
+    """What the workers do with the jobs the step at `changed_at` just queued (and the jobs those
+    queue in turn), each by the function's own code: a notification job a second later; a
+    registry run at once (its poller takes it within milliseconds, and a run claims every record
+    due: one that waited a second would find the records of every change made meanwhile, which
+    the continuous runs of the steady state would have taken). The step's jobs are taken off the
+    shared queue at once: other lifecycles' steps run before these jobs do."""
     queued = list(world.fakes.jobs.jobs)
     world.fakes.jobs.jobs.clear()
     for job in queued:
         if job.get("type") == "run":
-            # A registry run a change nudged (the integration queue): the target's due records
-            # claimed, posted to the registry's fake (or the subscriber's) and settled.
-            yield at + 1, "integration: run"
+            yield changed_at + 0.001, "integration: run"
             world.integrations.send_due(job["target"], 60.0)
+            yield from _work_the_queues(world, replay, changed_at + 0.001)
         else:
             kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))
-            yield at, f"notify: {kind}"
+            yield changed_at + 1, f"notify: {kind}"
             world.notification_worker(job)
-        yield from _work_the_queues(world, replay, at + 1)
+            yield from _work_the_queues(world, replay, changed_at + 1)

@@ -3,10 +3,11 @@ limits, from the domain's own change-sets, no AWS needed (bench/capacity.py): no
 partition and no index partition may take more than 1,000 WCU or 3,000 RCU in any second.
 
 The replay runs the real services on the fakes, each fake store mirrored onto its real DynamoDB
-store whose requests are recorded, not sent. This test replays one second of the hour's steady
-state (every lifecycle's steps folded into it: ≈ 278 creates, 556 uploads and scans, 278 submits,
-833 decisions, their notices and e-mails) with every second arrival standing for two, so it runs
-in seconds; `python -m bench.capacity` replays more and rewrites docs/CAPACITY.md's tables."""
+store whose requests are recorded, not sent. This test replays two seconds of the hour's steady
+state (every lifecycle's steps folded into them: each second ≈ 278 creates, 556 uploads and scans,
+278 submits, 833 decisions, their notices, e-mails and registry runs) with every fourth arrival
+standing for four (139 lifecycles), so it runs in about 10 s of CPU; `python -m bench.capacity`
+replays every arrival and rewrites docs/CAPACITY.md's tables."""
 
 import pytest
 
@@ -18,10 +19,10 @@ LIMITS = f"{capacity.WCU_LIMIT} WCU/s or {capacity.RCU_LIMIT} RCU/s"
 
 @pytest.fixture(scope="module")
 def replayed():
-    replay = capacity.run(seconds=1, every=2)
+    replay = capacity.run(seconds=2, every=4)
     rates = capacity.key_rates(replay.recorder)
     print(f"\nreplayed {replay.lifecycles} lifecycles standing for {replay.lifecycles * replay.every} "
-          f"(one second of the hour) in {replay.elapsed:.1f} s; top 10 keys by share of their limit:")
+          f"(two seconds of the hour) in {replay.elapsed:.1f} s; top 10 keys by share of their limit:")
     print(capacity.format_top(rates, 10))
     return replay, rates
 
