@@ -5,10 +5,11 @@ the release that shards them; docs/DEPLOY.md "Each release").
 
 Reads the table page by page (a Scan: an operator's one-off, never a request path) and rewrites
 what still holds a bare key: `pending_key` (PENDING, OUTBOX…, NOTIFY-FAILED, SEND-DUE#{target}),
-`due_key` (DUE, DAM-DUTY, DAM-DUE) and the root's `anc0` get their `{key}#{shard}` in place,
-each update conditioned on the bare value still being there (a change meanwhile wrote the
-sharded one, and wins); Powertools' idempotency records move from `IDEMPOTENCY#…` to their
-shard's partition (put if absent, then the old one deleted). Idempotent: a second run, or a run
+`due_key` (DUE, DAM-DUTY, DAM-DUE), the root's `anc0` and the send log's `send_list`
+(SENDS#{target}#{state}) get their `{key}#{shard}` in place, each update conditioned on the bare
+value still being there (a change meanwhile wrote the sharded one, and wins); Powertools'
+idempotency records move from `IDEMPOTENCY#…` and subscriptions' delivery lists from
+`SUBDELIVERY#{subscription}` to their shard's partition (put if absent, then the old one deleted). Idempotent: a second run, or a run
 after one interrupted, finds only what is left. `--start` resumes from the key a run printed.
 """
 
@@ -21,19 +22,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.adapters.dynamodb import shards
+from chalicelib.adapters.dynamodb.admin_models import delivery_partition
 from chalicelib.adapters.dynamodb.applications import DUE_PARTITION, root_ancestor_key
 from chalicelib.adapters.dynamodb.inspections import DUE_PARTITION as DAM_DUE_PARTITION
 from chalicelib.adapters.dynamodb.notifications import FAILED_NOTIFICATIONS_PARTITION
 from chalicelib.adapters.dynamodb.obligations import DUTY_PARTITION
 from chalicelib.adapters.dynamodb.outbox import OUTBOX_TOPICS, outbox_pending_key
-from chalicelib.adapters.dynamodb.send_log import SEND_DUE_PARTITION, send_due_key
+from chalicelib.adapters.dynamodb.send_log import SEND_DUE_PARTITION, send_due_key, send_list_key
 from chalicelib.adapters.dynamodb.users import PENDING_PARTITION
 from chalicelib.services.ports import OutboxKey
 
 IDEMPOTENCY_PARTITIONS = {"IDEMPOTENCY#notification": shards.NOTIFICATION_IDEMPOTENCY_SHARDS,
                           "IDEMPOTENCY#account-request": shards.ACCOUNT_REQUEST_IDEMPOTENCY_SHARDS}
+DELIVERY_LIST_PREFIX = "SUBDELIVERY#"
 WANTED = ("attribute_exists(pending_key) OR attribute_exists(due_key) OR attribute_exists(anc0) "
-          "OR pk IN (:idem_notification, :idem_account)")
+          "OR attribute_exists(send_list) OR pk IN (:idem_notification, :idem_account) "
+          "OR begins_with(pk, :delivery_list)")
 
 
 @dataclass
@@ -41,6 +45,7 @@ class Moved:
     items_read: int = 0
     keys_rewritten: dict[str, int] = field(default_factory=dict)
     idempotency_moved: int = 0
+    deliveries_moved: int = 0
     last_key: dict[str, Any] | None = None
 
 
@@ -84,6 +89,10 @@ def sharded_values(raw: dict[str, Any]) -> dict[str, tuple[str, str]]:
         target = target_of(raw, current) if current else None
         if current and target and target != current:
             found[name] = (current, target)
+    listed = _text(raw, "send_list")
+    if listed and listed.count("#") == 2 and raw["sk"]["S"] == "S":
+        _sends, target, state = listed.split("#")
+        found["send_list"] = (listed, send_list_key(target, state, raw["pk"]["S"]))
     root = _text(raw, "anc0")
     if root and "#" not in root and raw["pk"]["S"].startswith("APP#") and raw["sk"]["S"] == "A":
         found["anc0"] = (root, root_ancestor_key(root, raw["pk"]["S"].removeprefix("APP#")))
@@ -106,15 +115,24 @@ def _rewrite(client: Any, table: str, raw: dict[str, Any], moves: dict[str, tupl
     return True
 
 
-def _move_idempotency_record(client: Any, table: str, raw: dict[str, Any]) -> bool:
+def _moved_partition(raw: dict[str, Any]) -> str | None:
+    """The sharded partition of an item whose partition key itself is sharded, if it still
+    holds the bare one."""
     partition, key = raw["pk"]["S"], raw["sk"]["S"]
-    moved = {**raw, "pk": {"S": shards.sharded_key(partition, key, IDEMPOTENCY_PARTITIONS[partition])}}
+    if partition in IDEMPOTENCY_PARTITIONS:
+        return shards.sharded_key(partition, key, IDEMPOTENCY_PARTITIONS[partition])
+    if partition.startswith(DELIVERY_LIST_PREFIX) and partition.count("#") == 1 and "send_pk" in raw:
+        return delivery_partition(partition.removeprefix(DELIVERY_LIST_PREFIX), raw["send_pk"]["S"])
+    return None
+
+
+def _move(client: Any, table: str, raw: dict[str, Any], partition: str) -> None:
     try:
-        client.put_item(TableName=table, Item=moved, ConditionExpression="attribute_not_exists(pk)")
+        client.put_item(TableName=table, Item={**raw, "pk": {"S": partition}},
+                        ConditionExpression="attribute_not_exists(pk)")
     except client.exceptions.ConditionalCheckFailedException:
-        pass  # the sharded record is there already (a delivery since the release): it is the newer
+        pass  # the sharded item is there already (a delivery since the release): it is the newer
     client.delete_item(TableName=table, Key={"pk": raw["pk"], "sk": raw["sk"]})
-    return True
 
 
 def backfill(client: Any, table: str, page_size: int = 500, start: dict[str, Any] | None = None,
@@ -122,7 +140,7 @@ def backfill(client: Any, table: str, page_size: int = 500, start: dict[str, Any
     """Every item still holding a bare index key, rewritten to its sharded one."""
     moved = Moved(last_key=start)
     values = {":idem_notification": {"S": "IDEMPOTENCY#notification"},
-              ":idem_account": {"S": "IDEMPOTENCY#account-request"}}
+              ":idem_account": {"S": "IDEMPOTENCY#account-request"}, ":delivery_list": {"S": DELIVERY_LIST_PREFIX}}
     while True:
         query: dict[str, Any] = {"TableName": table, "Limit": page_size, "FilterExpression": WANTED,
                                  "ExpressionAttributeValues": values, "ConsistentRead": True}
@@ -131,8 +149,13 @@ def backfill(client: Any, table: str, page_size: int = 500, start: dict[str, Any
         page = client.scan(**query)
         for raw in page.get("Items", []):
             moved.items_read += 1
-            if raw["pk"]["S"] in IDEMPOTENCY_PARTITIONS:
-                moved.idempotency_moved += _move_idempotency_record(client, table, raw)
+            partition = _moved_partition(raw)
+            if partition is not None:
+                _move(client, table, raw, partition)
+                if raw["pk"]["S"] in IDEMPOTENCY_PARTITIONS:
+                    moved.idempotency_moved += 1
+                else:
+                    moved.deliveries_moved += 1
                 continue
             moves = sharded_values(raw)
             if moves and _rewrite(client, table, raw, moves):
@@ -170,12 +193,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def report(moved: Moved) -> None:
         print(f"read {moved.items_read}, rewritten {moved.keys_rewritten}, idempotency records moved "
-              f"{moved.idempotency_moved}; resume with --start '{json.dumps(moved.last_key)}'", flush=True)
+              f"{moved.idempotency_moved}, deliveries moved {moved.deliveries_moved}; "
+              f"resume with --start '{json.dumps(moved.last_key)}'", flush=True)
 
     moved = backfill(aws.client(settings, "dynamodb"), settings.table_name, args.page_size,
                      json.loads(args.start) if args.start else None, report)
     print(f"done: {moved.items_read} items read, {sum(moved.keys_rewritten.values())} keys rewritten, "
-          f"{moved.idempotency_moved} idempotency records moved")
+          f"{moved.idempotency_moved} idempotency records moved, {moved.deliveries_moved} subscription deliveries moved")
     return 0
 
 

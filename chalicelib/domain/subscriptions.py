@@ -21,7 +21,7 @@ import ipaddress
 import json
 import urllib.parse
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from chalicelib.domain.errors import FieldProblem
@@ -46,6 +46,11 @@ ACTIVE, PAUSED = "active", "paused"
 # This many deliveries in a row not accepted (each after its retries within a run), and the
 # subscription is paused and its owner told: a receiver gone for good stops costing retries.
 PAUSE_AFTER_FAILURES = 5
+# A delivery that went through is written on its subscription only when that changes what the
+# subscription shows: the first after failures (the streak back to 0), or the time of the last
+# delivery, kept to the minute (issue 21: a busy subscription would otherwise write its one item
+# with every delivery, thousands a second).
+LAST_DELIVERED_KEPT_TO = timedelta(seconds=60)
 # A receiver must check the timestamp within this many seconds (what we document).
 SIGNATURE_TOLERANCE_SECONDS = 300
 MAX_URL_LENGTH = 2000
@@ -72,6 +77,11 @@ class Subscription:
 
     def evolve(self, **changes: Any) -> "Subscription":
         return replace(self, **changes)
+
+    def delivery_changes_it(self, at: datetime) -> bool:
+        """Whether a delivery accepted at `at` changes what the subscription shows."""
+        return (self.failures_in_a_row > 0 or self.last_delivered_at is None
+                or not self.last_delivered_at <= at < self.last_delivered_at + LAST_DELIVERED_KEPT_TO)
 
 
 def check_url(url: str, allow_loopback: bool) -> list[FieldProblem]:

@@ -7,6 +7,12 @@ after MAX_DELIVERY_ATTEMPTS fails for good. A subscription whose deliveries fail
 PAUSE_AFTER_FAILURES times in a row is paused and its owner told; a paused subscription's
 deliveries wait (no attempt counted) and a deleted one's close unsent.
 
+Receivers are read from the container's list of subscriptions (the store keeps it a minute), not
+one GetItem a delivery, and a delivery accepted writes its subscription only when that changes
+what it shows (`Subscription.delivery_changes_it`): the subscriptions' one partition is not
+written with every delivery (issue 21). A receiver the list does not hold, or holds paused, is
+read from its item, as the list may be older than its creation or its resumption.
+
 Receivers keep the `id` of the deliveries they handled (what docs/DEPLOY.md tells them), so a
 resend after a crash is harmless.
 """
@@ -32,27 +38,36 @@ PAUSED_RECHECK_SECONDS = 3600
 
 
 class _Receivers:
-    """The subscriptions a run delivers to, read once each (with their opened secrets)."""
+    """The subscriptions a run delivers to, as the container's list has them (each read from its
+    item at most once a run when the list does not say it is active), with their opened secrets."""
 
     def __init__(self, store: SubscriptionStore, vault: Callable[[], Vault]) -> None:
         self.store = store
         self.vault = vault
-        self._found: dict[str, Any] = {}
+        self._read: dict[str, Any] = {}  # read from the item this run
         self._secrets: dict[str, str] = {}
 
     def secret(self, subscription_id: str) -> str:
         if subscription_id not in self._secrets:
-            _subscription, sealed = self._found[subscription_id]
+            _subscription, sealed = self.get(subscription_id)
             self._secrets[subscription_id] = self.vault().open(sealed)["secret"]
         return self._secrets[subscription_id]
 
     def get(self, subscription_id: str):
-        if subscription_id not in self._found:
-            self._found[subscription_id] = self.store.get(subscription_id)
-        return self._found[subscription_id]
+        if subscription_id in self._read:
+            return self._read[subscription_id]
+        found = self.store.listed(subscription_id)
+        if found is not None and found[0].state == subs.ACTIVE:
+            return found
+        self._read[subscription_id] = self.store.get(subscription_id)
+        return self._read[subscription_id]
+
+    def written(self, subscription_id: str) -> None:
+        """The subscription was written: what the write answered is in the container's list."""
+        self._read.pop(subscription_id, None)
 
     def forget(self, subscription_id: str) -> None:
-        self._found.pop(subscription_id, None)
+        self._read.pop(subscription_id, None)
         self._secrets.pop(subscription_id, None)
 
 
@@ -130,9 +145,13 @@ class SubscriptionDeliverer:
     def _after_delivery(self, receivers: _Receivers, entry: reg.SendEntry, outcome: reg.Outcome, now: datetime) -> None:
         subscription_id = subs.subscription_of(entry.key)
         if outcome.verdict == reg.SAVED:
-            self.subscriptions.delivered(subscription_id, now)
+            found = receivers.get(subscription_id)
+            if found is not None and found[0].delivery_changes_it(now):
+                self.subscriptions.delivered(subscription_id, now)
+                receivers.written(subscription_id)
             return
-        updated = self.subscriptions.not_delivered(subscription_id)
+        updated = self.subscriptions.not_delivered(subscription_id, now)
+        receivers.written(subscription_id)
         if updated is None or updated.state != subs.ACTIVE or updated.failures_in_a_row < subs.PAUSE_AFTER_FAILURES:
             return
         reason = f"{updated.failures_in_a_row} deliveries in a row not accepted; last: {outcome.message}"

@@ -183,6 +183,9 @@ class FakeSubscriptionStore:
     def all(self) -> list[Subscription]:
         return [self.subscriptions[key][0] for key in sorted(self.subscriptions)]
 
+    def listed(self, subscription_id: str) -> tuple[Subscription, Sealed] | None:
+        return self.subscriptions.get(subscription_id)
+
     def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]:
         rows = [(f"SUB#{s.id}", s) for s, _secret in self.subscriptions.values()]
         return page_after(rows, cursor, limit, descending=False)
@@ -199,11 +202,15 @@ class FakeSubscriptionStore:
         return updated
 
     def delivered(self, subscription_id: str, at: datetime) -> None:
-        self._update(subscription_id, failures_in_a_row=0, last_delivered_at=at)
-
-    def not_delivered(self, subscription_id: str) -> Subscription | None:
         found = self.subscriptions.get(subscription_id)
-        return self._update(subscription_id, failures_in_a_row=found[0].failures_in_a_row + 1) if found else None
+        if found and (found[0].last_delivered_at is None or found[0].last_delivered_at <= at):
+            self._update(subscription_id, failures_in_a_row=0, last_delivered_at=at)
+
+    def not_delivered(self, subscription_id: str, at: datetime) -> Subscription | None:
+        found = self.subscriptions.get(subscription_id)
+        if found is None or (found[0].last_delivered_at is not None and found[0].last_delivered_at > at):
+            return None
+        return self._update(subscription_id, failures_in_a_row=found[0].failures_in_a_row + 1)
 
     def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
         found = self.subscriptions.get(subscription_id)

@@ -156,3 +156,99 @@ def test_the_backfill_moves_items_written_before_sharding_and_a_second_run_chang
 
     again = backfill(client, table)
     assert again.keys_rewritten == {} and again.idempotency_moved == 0
+
+
+def owe_deliveries(deps, subscription_id: str, count: int, day: str = "2001-04-04") -> list[str]:
+    """Webhook deliveries owed to one subscription, each a minute apart: their send-log pks."""
+    from chalicelib.adapters.dynamodb.send_log import send_pk
+    from chalicelib.domain import integrations as reg
+
+    records = [reg.IntegrationRecord(reg.SUBSCRIPTIONS, "application.submitted", day, f"{subscription_id}#evt_{n:03d}",
+                                     LONG_AGO, fields={"id": f"evt_{n:03d}"}) for n in range(count)]
+    for n, record in enumerate(records):
+        deps.send_log_store.owe([record], NOW + timedelta(minutes=n))
+    return [send_pk(r.target, r.dataset, r.key) for r in records]
+
+
+def test_the_send_log_spreads_each_target_and_state_over_its_shards_and_pages_them_without_repeats(deps):
+    from chalicelib.domain import integrations as reg
+
+    subscription_id = uid("sub")
+    pks = owe_deliveries(deps, subscription_id, 23, day="2001-04-05")
+    partitions = {raw_item(pk, "S")["send_list"]["S"] for pk in pks}
+    assert len(partitions) >= 8 and all(p.startswith("SENDS#subscriptions#pending#") for p in partitions)
+    seen, cursor = [], None
+    while True:
+        page, cursor = deps.send_log_store.page([reg.SUBSCRIPTIONS], [reg.PENDING], "2001-04-05", cursor, 5)
+        seen += [entry.key for entry in page]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(f"{subscription_id}#evt_{n:03d}" for n in range(23)) and len(seen) == len(set(seen))
+    assert deps.send_log_store.count_unsaved(reg.SUBSCRIPTIONS, "2001-04-05") == 23
+    # Settled, a record moves to the same shard of the state it ends in.
+    pending = raw_item(pks[0], "S")["send_list"]["S"]
+    entry = deps.send_log_store.claim(pks[0], NOW + timedelta(days=1), timedelta(minutes=5))
+    deps.send_log_store.settle(entry, reg.Outcome(reg.SAVED, None, "ok"), 204, NOW + timedelta(days=1), None)
+    assert raw_item(pks[0], "S")["send_list"]["S"] == pending.replace("#pending#", "#sent#")
+    assert deps.send_log_store.count_unsaved(reg.SUBSCRIPTIONS, "2001-04-05") == 22
+
+
+def test_a_send_log_page_reads_each_shard_of_each_target_and_state_once(deps, monkeypatch):
+    from chalicelib.adapters.dynamodb import table
+    from chalicelib.domain import integrations as reg
+
+    calls = []
+    real = table.query_page
+    monkeypatch.setattr(table, "query_page", lambda *a, **k: calls.append(k["hash_key"]) or real(*a, **k))
+    deps.send_log_store.page([reg.SUBSCRIPTIONS, reg.CIVIL_REGISTRY], [reg.PENDING, reg.SENT], None, None, 5)
+    expected = [key for target in (reg.SUBSCRIPTIONS, reg.CIVIL_REGISTRY) for state in (reg.PENDING, reg.SENT)
+                for key in shards.every_shard(f"SENDS#{target}#{state}", shards.send_list_shards(target))]
+    assert sorted(calls) == sorted(expected)
+
+
+def test_a_subscriptions_deliveries_spread_over_its_shards_and_page_newest_first(deps):
+    subscription_id = uid("sub")
+    pks = owe_deliveries(deps, subscription_id, 17)
+    stored = [query_page(hash_key=p)[0] for p in shards.every_shard(f"SUBDELIVERY#{subscription_id}",
+                                                                     shards.SUBSCRIPTION_DELIVERY_SHARDS)]
+    assert sum(1 for items in stored if items) >= 4 and sum(len(items) for items in stored) == 17
+    seen, cursor = [], None
+    while True:
+        page, cursor = deps.subscription_deliveries.deliveries.page(subscription_id, cursor, 4)
+        seen += [entry.key for entry in page]
+        if cursor is None:
+            break
+    assert seen == [f"{subscription_id}#evt_{n:03d}" for n in reversed(range(17))]  # newest first, each once
+    assert {raw["send_pk"]["S"] for items in stored for raw in items} == set(pks)
+
+
+def test_the_backfill_shards_the_send_log_and_the_delivery_lists_and_a_second_run_changes_nothing(deps):
+    from chalicelib.adapters import aws
+    from chalicelib.domain import integrations as reg
+    from infra.backfill_shards import backfill
+
+    client, table = aws.client(deps.settings, "dynamodb"), deps.settings.table_name
+    subscription_id = uid("sub")
+    pks = owe_deliveries(deps, subscription_id, 3, day="2001-04-06")
+    # As a release before sharding wrote them: the bare send-log partition and delivery list.
+    for pk in pks:
+        client.update_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": "S"}},
+                           UpdateExpression="SET send_list = :bare",
+                           ExpressionAttributeValues={":bare": {"S": "SENDS#subscriptions#pending"}})
+    for items in (query_page(hash_key=p)[0] for p in shards.every_shard(f"SUBDELIVERY#{subscription_id}",
+                                                                      shards.SUBSCRIPTION_DELIVERY_SHARDS)):
+        for raw in items:
+            client.put_item(TableName=table, Item={**raw, "pk": {"S": f"SUBDELIVERY#{subscription_id}"}})
+            client.delete_item(TableName=table, Key={"pk": raw["pk"], "sk": raw["sk"]})
+    assert deps.send_log_store.page([reg.SUBSCRIPTIONS], [reg.PENDING], "2001-04-06", None, 10)[0] == []
+    assert deps.subscription_deliveries.deliveries.page(subscription_id, None, 10)[0] == []
+
+    first = backfill(client, table, page_size=7)
+    assert first.keys_rewritten.get("send_list") == 3 and first.deliveries_moved == 3
+    listed, _ = deps.send_log_store.page([reg.SUBSCRIPTIONS], [reg.PENDING], "2001-04-06", None, 10)
+    assert sorted(e.key for e in listed) == sorted(f"{subscription_id}#evt_{n:03d}" for n in range(3))
+    delivered, _ = deps.subscription_deliveries.deliveries.page(subscription_id, None, 10)
+    assert [e.key for e in delivered] == [f"{subscription_id}#evt_{n:03d}" for n in reversed(range(3))]
+
+    again = backfill(client, table)
+    assert again.keys_rewritten == {} and again.idempotency_moved == 0 and again.deliveries_moved == 0

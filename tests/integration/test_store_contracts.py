@@ -479,12 +479,12 @@ def test_a_subscription_counts_failures_pauses_once_and_resumes(stores):
     store.add(sub, Sealed("subscription/" + sub_id, "k", {"secret": "s"}))
     with pytest.raises(ValueError):
         store.add(sub, Sealed("subscription/" + sub_id, "k", {}))
-    assert [store.not_delivered(sub_id).failures_in_a_row for _ in range(2)] == [1, 2]
+    assert [store.not_delivered(sub_id, NOW).failures_in_a_row for _ in range(2)] == [1, 2]
     assert store.pause(sub_id, NOW, "down") and not store.pause(sub_id, NOW, "down")
     assert store.get(sub_id)[0].state == subs.PAUSED
     resumed = store.resume(sub_id)
     assert (resumed.state, resumed.failures_in_a_row, resumed.paused_reason) == (subs.ACTIVE, 0, None)
-    store.not_delivered(sub_id)
+    store.not_delivered(sub_id, NOW)
     store.delivered(sub_id, NOW)
     assert store.get(sub_id)[0].failures_in_a_row == 0
     seen, cursor = [], None
@@ -495,4 +495,29 @@ def test_a_subscription_counts_failures_pauses_once_and_resumes(stores):
             break
     assert seen.count(sub_id) == 1 and sub_id in [s.id for s in store.all()]
     assert store.delete(sub_id) and not store.delete(sub_id)
-    assert store.not_delivered(sub_id) is None and store.resume(sub_id) is None
+    assert store.not_delivered(sub_id, NOW) is None and store.resume(sub_id) is None
+
+
+def test_a_subscriptions_list_entry_carries_its_secret_and_what_its_own_writes_answered(stores):
+    store, sub_id = stores.subscriptions, uid("sub")
+    sub = subs.Subscription(sub_id, "n1", ("n1",), "https://hooks.example/x", ("application.submitted",), "u1", NOW)
+    store.add(sub, Sealed("subscription/" + sub_id, "k", {"secret": "s"}))
+    listed, secret = store.listed(sub_id)
+    assert (listed.id, listed.failures_in_a_row, secret.record) == (sub_id, 0, "subscription/" + sub_id)
+    store.not_delivered(sub_id, NOW)
+    assert store.listed(sub_id)[0].failures_in_a_row == 1  # without reading the partition again
+    store.delivered(sub_id, NOW)
+    assert (store.listed(sub_id)[0].failures_in_a_row, store.listed(sub_id)[0].last_delivered_at) == (0, NOW)
+    assert store.listed(uid("sub")) is None
+
+
+def test_a_late_failure_or_delivery_does_not_undo_a_later_delivery_written_beside_it(stores):
+    store, sub_id = stores.subscriptions, uid("sub")
+    sub = subs.Subscription(sub_id, "n1", ("n1",), "https://hooks.example/x", ("application.submitted",), "u1", NOW)
+    store.add(sub, Sealed("subscription/" + sub_id, "k", {"secret": "s"}))
+    store.delivered(sub_id, NOW)
+    earlier = NOW - timedelta(seconds=5)
+    assert store.not_delivered(sub_id, earlier) is None  # posted before the later success: not in a row
+    store.delivered(sub_id, earlier)
+    assert (store.get(sub_id)[0].failures_in_a_row, store.get(sub_id)[0].last_delivered_at) == (0, NOW)
+    assert store.not_delivered(sub_id, NOW).failures_in_a_row == 1  # as late as the success: counted

@@ -17,7 +17,7 @@ from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.admin_models import delivery_item
 from chalicelib.adapters.dynamodb.day_facts import put_day_facts
 from chalicelib.adapters.dynamodb.ops_models import SendAnswerItem
-from chalicelib.adapters.dynamodb.shards import SEND_DUE_SHARDS, query_every_shard, sharded_key
+from chalicelib.adapters.dynamodb.shards import SEND_DUE_SHARDS, every_shard, query_every_shard, send_list_shards, sharded_key
 from chalicelib.adapters.dynamodb.table import (
     Partition, SortRange, Writes, committed_unless, is_condition_failure, key_time, merged_page, query_all, query_page, run_transaction,
 )
@@ -42,9 +42,14 @@ def send_due_key(target: str, pk: str) -> str:
     return sharded_key(f"{SEND_DUE_PARTITION}#{target}", pk, SEND_DUE_SHARDS)
 
 
-def send_list_key(target: str, state: str) -> str:
-    """The `sends` index partition: one target's records in one state, by day."""
-    return f"SENDS#{target}#{state}"
+def send_list_key(target: str, state: str, pk: str) -> str:
+    """The record's partition of the `sends` index: its target's records in one state, by day,
+    sharded by the record (it keeps its shard from state to state)."""
+    return sharded_key(f"SENDS#{target}#{state}", pk, send_list_shards(target))
+
+
+def send_list_partitions(target: str, state: str) -> list[str]:
+    return every_shard(f"SENDS#{target}#{state}", send_list_shards(target))
 
 
 def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: datetime, only_if_changed: bool = False) -> None:
@@ -69,7 +74,7 @@ def add_to_send_log(tx: Writes, records: Iterable[IntegrationRecord], at: dateti
             item.record_key.set(record.key), item.record_fields.set(dict(record.fields)),
             item.state.set("pending"), item.version.add(1), item.created_at.set(item.created_at | at),
             item.updated_at.set(at), item.next_attempt_at.set(record.due_at),
-            item.send_list.set(send_list_key(record.target, "pending")),
+            item.send_list.set(send_list_key(record.target, PENDING, pk)),
             item.send_sort.set(f"{record.day}#{record.dataset}#{record.key}"),
             item.pending_key.set(send_due_key(record.target, pk)),
             item.pending_since.set(f"{key_time(record.due_at)}#{pk}"),
@@ -145,11 +150,11 @@ class DynamoSendLogStore:
 
     def count_unsaved(self, target: str, day: str | None) -> int:
         """How many of the day's records are pending or failed (without a day, the target's
-        pending ones): a counting Query per state, not a read of each record."""
+        pending ones): a counting Query per state and shard, not a read of each record."""
         states = (PENDING, FAILED) if day else (PENDING,)
         within = m.SendItem.send_sort.startswith(f"{day}#") if day else None
-        return sum(m.SendItem.count(send_list_key(target, state), range_key_condition=within, index_name="sends")
-                   for state in states)
+        return sum(m.SendItem.count(partition, range_key_condition=within, index_name="sends")
+                   for state in states for partition in send_list_partitions(target, state))
 
     def get(self, target: str, dataset: str, key: str) -> SendEntry | None:
         answer = m.SendItem._get_connection().get_item(send_pk(target, dataset, key), "S", consistent_read=True)
@@ -187,7 +192,7 @@ class DynamoSendLogStore:
         told.append(item.last_http_status.set(http_status) if http_status is not None else item.last_http_status.remove())
         if outcome.verdict in (SAVED, REJECTED_RECORD):
             state = SENT if outcome.verdict == SAVED else FAILED
-            final = told + [item.state.set(state), item.send_list.set(send_list_key(entry.target, state)),
+            final = told + [item.state.set(state), item.send_list.set(send_list_key(entry.target, state, pk)),
                             item.pending_key.remove(), item.pending_since.remove(), item.next_attempt_at.remove()]
             if outcome.verdict == SAVED:
                 final += [item.sent_version.set(entry.version), item.sent_at.set(now)]
@@ -218,7 +223,7 @@ class DynamoSendLogStore:
         target = pk.split("#", 2)[1]
         condition = (item.state == PENDING) & (item.lease_until.does_not_exist() | (item.lease_until < now))
         return self._update(pk, [
-            item.state.set(FAILED), item.send_list.set(send_list_key(target, FAILED)), item.pending_key.remove(),
+            item.state.set(FAILED), item.send_list.set(send_list_key(target, FAILED, pk)), item.pending_key.remove(),
             item.pending_since.remove(), item.next_attempt_at.remove(), item.last_message.set(message),
             item.updated_at.set(now),
         ], condition) is not None
@@ -233,16 +238,17 @@ class DynamoSendLogStore:
         without a day, every pending record of the target; with `key_prefix`, only those whose
         key starts with it (one subscription's deliveries)."""
         count = 0
+        within = m.SendItem.send_sort.startswith(f"{day}#") if day else None
         for state in (PENDING, FAILED) if day else (PENDING,):
-            in_state = query_all(m.SendItem, hash_key=send_list_key(target, state), index_name="sends",
-                                 range_key_condition=m.SendItem.send_sort.startswith(f"{day}#") if day else None)
+            in_state = (raw for partition in send_list_partitions(target, state)
+                        for raw in query_all(m.SendItem, hash_key=partition, index_name="sends", range_key_condition=within))
             for raw in in_state:
                 if key_prefix and not raw["record_key"]["S"].startswith(key_prefix):
                     continue
                 pk = raw["pk"]["S"]
                 item = m.SendItem
                 self._update(pk, [
-                    item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING)),
+                    item.state.set(PENDING), item.send_list.set(send_list_key(target, PENDING, pk)),
                     item.next_attempt_at.set(now), item.pending_key.set(send_due_key(target, pk)),
                     item.pending_since.set(f"{key_time(now)}#{pk}"), item.updated_at.set(now),
                 ], item.state == state)
@@ -252,10 +258,13 @@ class DynamoSendLogStore:
     def page(self, targets: list[str], states: list[str], day: str | None, cursor: str | None,
              limit: int) -> tuple[list[SendEntry], str | None]:
         """The log, newest day first, merged over each (target, state) asked for: one Query per
-        pair, whatever the size of the log. The cursor is the last sort key given out."""
-        partitions = [Partition("sends", send_list_key(target, state)) for target in targets for state in states]
+        pair and shard, whatever the size of the log. The cursor is the last sort key given out
+        (a day's list refuses one from outside the day)."""
+        partitions = [Partition("sends", partition) for target in targets for state in states
+                      for partition in send_list_partitions(target, state)]
         items, next_cursor = merged_page(
-            m.SendItem, partitions, "send_sort", descending=True, after=decode_cursor(cursor), limit=limit,
+            m.SendItem, partitions, "send_sort", descending=True, after=decode_cursor(cursor, prefix=f"{day}#" if day else ""),
+            limit=limit,
             within=SortRange(f"{day}#", f"{day}#~") if day else None,
         )
         return [entry_from_raw(raw) for raw in items], next_cursor

@@ -17,6 +17,7 @@ import hashlib
 from typing import Any
 
 from chalicelib.adapters.dynamodb.table import query_page
+from chalicelib.domain.integrations import CIVIL_REGISTRY, SUBSCRIPTIONS
 
 # Outbox notices: 280 × 5 = 1,400 entries a second, each put and deleted in the index (2,800
 # writes): 16 shards ≈ 175 a second each.
@@ -48,6 +49,23 @@ ROOT_ANCESTOR_SHARDS = 16
 # Powertools' idempotency records of e-mail deliveries: one put and one update per notice,
 # 2,800 writes a second in one partition of the base table: 16 ≈ 175.
 NOTIFICATION_IDEMPOTENCY_SHARDS = 16
+# The send log's `sends` index, one partition per target and state (`SENDS#{target}#{state}`):
+# a record enters `pending` when a change owes it, is rewritten there by its claim (the index
+# projects every attribute, so any update rewrites its copy) and leaves at its settlement for
+# `sent` (or `failed`); a record is 1–2 KB. Webhook deliveries: 280 × 4 events × 2 matching
+# subscriptions (the national one and the province's) ≈ 2,240 a second, so `pending` takes
+# ≈ 6,700 writes, ≈ 12,200 units (the capacity replay): 32 shards ≈ 380 each, `sent` ≈ 140.
+# Civil-registry events, one per approved civil application: ≈ 3,500 units in `pending`: 16 ≈ 220.
+# The finance registry's records are each account's and service's day (set at the nightly push,
+# one sender at a time) and the day's balances entered by hand: a few hundred a second at most:
+# 4. Every shard is one more Query of the ops' log page (GET /integrations/sends reads each
+# target's shards for each state asked: 3 × 52 at most), which is why counts are per target.
+SEND_LIST_SHARDS = {SUBSCRIPTIONS: 32, CIVIL_REGISTRY: 16}
+SEND_LIST_OTHER_SHARDS = 4
+# One subscription's list of deliveries (SUBDELIVERY#{subscription}): the national subscription
+# matches every event in the country, 280 × 4 ≈ 1,120 puts a second, each transactional (two
+# units): 8 ≈ 280 each; its deliveries page reads 8 Queries.
+SUBSCRIPTION_DELIVERY_SHARDS = 8
 # Queued registrations and reset requests: at most one per application, put and updated: 4 ≈ 140.
 ACCOUNT_REQUEST_IDEMPOTENCY_SHARDS = 4
 
@@ -60,6 +78,10 @@ def shard_of(item_id: str, shards: int) -> int:
 
 def sharded_key(key: str, item_id: str, shards: int) -> str:
     return f"{key}#{shard_of(item_id, shards)}"
+
+
+def send_list_shards(target: str) -> int:
+    return SEND_LIST_SHARDS.get(target, SEND_LIST_OTHER_SHARDS)
 
 
 def every_shard(key: str, shards: int) -> list[str]:

@@ -4,7 +4,9 @@ event reads them and an organisation has a handful, not thousands. Keys: docs/DA
 Every change reads them, so the whole list is kept per container (the store is built once per
 container, deps.py) for `CACHED_FOR`: a busy container reads the partition once a minute, not
 once a change. An admin's change made through this store forgets the list at once; other
-containers see it within `CACHED_FOR`."""
+containers see it within `CACHED_FOR`. The webhook sender reads its receivers from the same list
+(`listed`, with their sealed secrets), and what its own writes answer (a delivery's failure, a
+streak ended) is put into the list at once."""
 
 from __future__ import annotations
 
@@ -38,11 +40,19 @@ def _from_item(item: m.SubscriptionItem) -> Subscription:
     )
 
 
+def _with_secret(raw: dict[str, Any]) -> tuple[str, tuple[Subscription, Sealed]]:
+    item = m.SubscriptionItem.from_raw_data(raw)
+    secret = Sealed.from_json(item.secret)
+    assert secret is not None
+    return item.subscription_id, (_from_item(item), secret)
+
+
 class DynamoSubscriptionStore:
     def __init__(self, clock: Clock, cached_for: timedelta = CACHED_FOR) -> None:
         self.clock = clock  # the system's clock: the local stack's moved clock ages the list too
         self.cached_for = cached_for
-        self._cached: tuple[datetime, list[Subscription]] | None = None  # (read at, the list)
+        # (read at, each subscription by id with its sealed secret, in the partition's order)
+        self._cached: tuple[datetime, dict[str, tuple[Subscription, Sealed]]] | None = None
 
     def forget(self) -> None:
         """The next `all()` reads the partition again."""
@@ -72,14 +82,29 @@ class DynamoSubscriptionStore:
         assert secret is not None
         return _from_item(item), secret
 
-    def all(self) -> list[Subscription]:
-        """Every subscription, for matching a change's event: one Query a page of them, at most
-        once per `cached_for` in this container (the list as read then)."""
+    def _listed(self) -> dict[str, tuple[Subscription, Sealed]]:
+        """Every subscription: one Query a page of them, at most once per `cached_for` in this
+        container (the list as read then)."""
         now = self.clock.now()
         if self._cached is None or not self._cached[0] <= now < self._cached[0] + self.cached_for:
-            self._cached = (now, [_from_item(m.SubscriptionItem.from_raw_data(raw))
-                                  for raw in query_all(m.SubscriptionItem, hash_key=PARTITION)])
-        return list(self._cached[1])
+            self._cached = (now, dict(_with_secret(raw) for raw in query_all(m.SubscriptionItem, hash_key=PARTITION)))
+        return self._cached[1]
+
+    def all(self) -> list[Subscription]:
+        """Every subscription, for matching a change's event (the container's list)."""
+        return [subscription for subscription, _secret in self._listed().values()]
+
+    def listed(self, subscription_id: str) -> tuple[Subscription, Sealed] | None:
+        """The subscription as the container's list has it (up to `cached_for` old, with what this
+        container's own writes answered since); None if the list does not hold it."""
+        return self._listed().get(subscription_id)
+
+    def _remember(self, raw: dict[str, Any]) -> Subscription:
+        """What a write answered, put into the container's list (if it holds one)."""
+        subscription_id, found = _with_secret(raw)
+        if self._cached is not None:
+            self._cached[1][subscription_id] = found
+        return found[0]
 
     def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]:
         after = decode_cursor(cursor)
@@ -108,15 +133,25 @@ class DynamoSubscriptionStore:
             if is_condition_failure(error):
                 return None
             raise
-        return _from_item(m.SubscriptionItem.from_raw_data(answer["Attributes"]))
+        return self._remember(answer["Attributes"])
 
     def delivered(self, subscription_id: str, at: datetime) -> None:
+        """Failures in a row back to 0 and the time of the last delivery, unless a later delivery
+        was written already (by a sender running beside this one): then that one set the streak
+        back, and the container's list is told so, lest every delivery try again."""
         item = m.SubscriptionItem
-        self._update(subscription_id, [item.failures_in_a_row.set(0), item.last_delivered_at.set(at)])
+        written = self._update(subscription_id, [item.failures_in_a_row.set(0), item.last_delivered_at.set(at)],
+                               item.last_delivered_at.does_not_exist() | (item.last_delivered_at <= at))
+        listed = self._cached[1].get(subscription_id) if self._cached is not None else None
+        if written is None and listed is not None:
+            self._cached[1][subscription_id] = (listed[0].evolve(failures_in_a_row=0, last_delivered_at=at), listed[1])
 
-    def not_delivered(self, subscription_id: str) -> Subscription | None:
-        """One more delivery in a row not accepted; answers the subscription as it now is."""
-        return self._update(subscription_id, [m.SubscriptionItem.failures_in_a_row.add(1)])
+    def not_delivered(self, subscription_id: str, at: datetime) -> Subscription | None:
+        """One more delivery in a row not accepted; answers the subscription as it now is. A
+        failure older than the last delivery written is not in that row: None."""
+        item = m.SubscriptionItem
+        return self._update(subscription_id, [item.failures_in_a_row.add(1)],
+                            item.last_delivered_at.does_not_exist() | (item.last_delivered_at <= at))
 
     def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
         """Active → paused; False when it was not active (someone else paused it first)."""

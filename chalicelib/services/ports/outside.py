@@ -181,16 +181,20 @@ class SubscriptionStore(Protocol):
 
     def all(self) -> list[Subscription]: ...
 
+    def listed(self, subscription_id: str) -> tuple[Subscription, Sealed] | None:
+        """As the container's list has it (up to a minute old); None if the list does not hold it."""
+
     def page(self, cursor: str | None, limit: int) -> tuple[list[Subscription], str | None]: ...
 
     def delete(self, subscription_id: str) -> bool:
         """False if it was not there."""
 
     def delivered(self, subscription_id: str, at: datetime) -> None:
-        """Failures in a row back to 0."""
+        """Failures in a row back to 0, unless a delivery as late was recorded already."""
 
-    def not_delivered(self, subscription_id: str) -> Subscription | None:
-        """One more failure in a row; answers it as it now is (None if gone)."""
+    def not_delivered(self, subscription_id: str, at: datetime) -> Subscription | None:
+        """One more failure in a row; answers it as it now is (None if gone, or if a delivery
+        later than `at` was recorded: the failure is not in a row)."""
 
     def pause(self, subscription_id: str, at: datetime, reason: str) -> bool:
         """Active → paused; False when it was not active."""
