@@ -277,3 +277,56 @@ def test_a_deleted_subscriptions_deliveries_close_unsent(fakes):
     services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
     assert (delivery(fakes, 1).state, delivery(fakes, 1).attempts) == (reg.FAILED, 0)
     assert fakes.webhooks.script.calls == []
+
+
+def counted_writes(fakes, monkeypatch):
+    """The deliverer's writes of the subscription's item, as (kind, subscription) in order."""
+    writes = []
+    store = fakes.subscriptions
+    for name in ("delivered", "not_delivered"):
+        real = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda *args, _real=real, _name=name: writes.append(_name) or _real(*args))
+    return writes
+
+
+def test_accepted_deliveries_write_their_subscription_once_a_minute_not_once_each(fakes, monkeypatch):
+    subscribe(fakes)
+    writes = counted_writes(fakes, monkeypatch)
+    deliver(fakes, 1, 2, 3)
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS).sent == 3
+    assert writes == ["delivered"]  # the first: no delivery was on record
+    fakes.clock.advance(seconds=30)
+    deliver(fakes, 4, 5)
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert writes == ["delivered"] and fakes.subscriptions.get("sub_1")[0].last_delivered_at == NOW
+    fakes.clock.advance(seconds=31)
+    deliver(fakes, 6)
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert writes == ["delivered"] * 2  # the time on record is a minute old
+
+
+def test_the_first_accepted_delivery_after_a_failure_ends_the_streak_at_once(fakes, monkeypatch):
+    fakes.webhooks.script.replies = [Reply(204), Reply(500), Reply(204), Reply(204)]
+    subscribe(fakes)
+    writes = counted_writes(fakes, monkeypatch)
+    deliver(fakes, 1, 2, 3, 4)
+    services.integrations(fakes).send_due(reg.SUBSCRIPTIONS)
+    assert writes == ["delivered", "not_delivered", "delivered"]  # the fourth changes nothing shown
+    assert fakes.subscriptions.get("sub_1")[0].failures_in_a_row == 0
+
+
+def test_receivers_come_from_the_containers_list_and_one_it_shows_paused_is_read_from_its_item(fakes, monkeypatch):
+    subscribe(fakes)
+    read = []
+    real_get = fakes.subscriptions.get
+    monkeypatch.setattr(fakes.subscriptions, "get", lambda sid: read.append(sid) or real_get(sid))
+    deliver(fakes, 1, 2)
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS).sent == 2
+    assert read == []  # active in the list: no read of the item
+    # The list, a minute old, still shows it paused; it was resumed since: the item says so.
+    current = real_get("sub_1")
+    monkeypatch.setattr(fakes.subscriptions, "listed",
+                        lambda sid: (current[0].evolve(state=subs.PAUSED), current[1]))
+    deliver(fakes, 3, 4)
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS).sent == 2
+    assert read == ["sub_1"]  # once a run

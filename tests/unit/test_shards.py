@@ -36,6 +36,19 @@ def test_every_shard_names_each_partition_once():
     (shards.ESCALATION_SHARDS, 280 * 8 * 2),
     (shards.ROOT_ANCESTOR_SHARDS, 280 * 8 * 2),  # 2 KB items: two write units each
     (shards.NOTIFICATION_IDEMPOTENCY_SHARDS, 280 * 5 * 2),
+    # The send log's pending partition: a put, a claim and a settlement per webhook delivery
+    # (280 × 4 events × 2 subscriptions) and per civil-registry record (≈ 660 a second in the
+    # capacity replay: events and NIK checks).
+    (shards.send_list_shards("subscriptions"), 280 * 4 * 2 * 3),
+    (shards.send_list_shards("civil-registry"), 660 * 3),
+    (shards.SUBSCRIPTION_DELIVERY_SHARDS, 280 * 4 * 2),  # the national list, transactional puts
 ])
 def test_each_count_keeps_its_busiest_shard_under_a_third_of_a_partitions_writes(count, writes_per_second):
     assert writes_per_second / count <= 1_000 / 3
+
+
+def test_every_send_log_target_has_a_shard_count_and_an_unknown_one_the_default():
+    from chalicelib.domain import integrations as reg
+
+    assert {target: shards.send_list_shards(target) for target in reg.TARGETS} == {
+        reg.FINANCE_REGISTRY: shards.SEND_LIST_OTHER_SHARDS, reg.CIVIL_REGISTRY: 16, reg.SUBSCRIPTIONS: 32}

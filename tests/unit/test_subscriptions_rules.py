@@ -65,3 +65,16 @@ def test_sealed_round_trips_and_keeps_only_what_is_asked():
     sealed = pii.Sealed("application/a", "key", {"x": "1", "y": "2"})
     assert pii.Sealed.from_json(sealed.as_json()) == sealed
     assert sealed.only({"y"}).values == {"y": "2"} and pii.Sealed.from_json(None) is None
+
+
+def test_an_accepted_delivery_changes_a_subscription_only_after_failures_or_a_minute_after_the_last():
+    from datetime import timedelta
+
+    at = datetime(2026, 12, 5, 8, 0, tzinfo=timezone.utc)
+    sub = subs.Subscription("sub_1", "n1", ("n1",), "https://hooks.example/x", ("application.submitted",), "u1", at)
+    assert sub.delivery_changes_it(at)  # none on record yet
+    delivered = sub.evolve(last_delivered_at=at)
+    assert not delivered.delivery_changes_it(at + timedelta(seconds=59))
+    assert delivered.delivery_changes_it(at + timedelta(seconds=60))
+    assert delivered.evolve(failures_in_a_row=1).delivery_changes_it(at + timedelta(seconds=1))
+    assert delivered.delivery_changes_it(at - timedelta(seconds=1))  # the clock went back: written (conditioned)

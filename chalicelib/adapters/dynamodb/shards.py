@@ -54,8 +54,11 @@ NOTIFICATION_IDEMPOTENCY_SHARDS = 16
 # projects every attribute, so any update rewrites its copy) and leaves at its settlement for
 # `sent` (or `failed`); a record is 1–2 KB. Webhook deliveries: 280 × 4 events × 2 matching
 # subscriptions (the national one and the province's) ≈ 2,240 a second, so `pending` takes
-# ≈ 6,700 writes, ≈ 12,200 units (the capacity replay): 32 shards ≈ 380 each, `sent` ≈ 140.
-# Civil-registry events, one per approved civil application: ≈ 3,500 units in `pending`: 16 ≈ 220.
+# ≈ 6,700 writes, ≈ 12,200 units (the capacity replay): 32 shards ≈ 210 writes, 380 units each
+# (more units than the 300 the others keep: 64 would double what the ops' log page reads),
+# `sent` ≈ 140.
+# Civil-registry records (events and NIK checks, ≈ 660 a second in the replay): ≈ 3,500 units in
+# `pending`: 16 ≈ 220.
 # The finance registry's records are each account's and service's day (set at the nightly push,
 # one sender at a time) and the day's balances entered by hand: a few hundred a second at most:
 # 4. Every shard is one more Query of the ops' log page (GET /integrations/sends reads each
