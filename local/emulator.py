@@ -38,10 +38,11 @@ _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
-        from local import dynamodb_transactions, emulator_speedups
+        from local import dynamodb_transactions, emulator_speedups, emulator_streams
 
         dynamodb_transactions.install()
         emulator_speedups.install()
+        emulator_streams.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()

@@ -141,7 +141,8 @@ def import_lazy_modules() -> None:
     for module in ("aws_lambda_powertools.logging", "aws_lambda_powertools.utilities.idempotency",
                    "aws_lambda_powertools.utilities.batch", "fpdf", "pypdf", "segno",
                    "chalicelib.workers.scan", "chalicelib.workers.render", "chalicelib.workers.notifications",
-                   "chalicelib.workers.integrations", "chalicelib.workers.deadlines", "chalicelib.workers.accounts"):
+                   "chalicelib.workers.integrations", "chalicelib.workers.deadlines", "chalicelib.workers.accounts",
+                   "chalicelib.workers.counters"):
         importlib.import_module(module)
     logs.configure()
 
@@ -162,6 +163,11 @@ def main() -> None:
     for name, queue, batch_size in local_runtime.queue_functions(app):
         poller = QueuePoller(app, name, queue, batch_size, region, endpoint, function_timeout(name))
         threads.append(threading.Thread(target=poller.run, args=(stop,), name=f"queue-{queue}", daemon=True))
+    for name, batch_size in local_runtime.stream_functions(app):
+        from local.stream_poller import StreamPoller
+
+        streamed = StreamPoller(app, name, batch_size, deps.settings.table_name, region, endpoint, function_timeout(name))
+        threads.append(threading.Thread(target=streamed.run, args=(stop,), name=f"stream-{name}", daemon=True))
     scheduler = Scheduler(app, deps.clock.now, region)
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))
     for thread in threads:

@@ -27,7 +27,8 @@ def app_functions() -> set[str]:
     import app as app_module
 
     return ({"api_handler"} | {name for name, *_ in local_runtime.queue_functions(app_module.app)}
-            | {name for name, _ in local_runtime.scheduled_functions(app_module.app)})
+            | {name for name, _ in local_runtime.scheduled_functions(app_module.app)}
+            | {name for name, _ in local_runtime.stream_functions(app_module.app)})
 
 
 def kms(action: str, alias: str, **context: str) -> Request:

@@ -5,7 +5,7 @@ Keys and indexes: docs/DATA.md."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from pynamodb.exceptions import DoesNotExist
@@ -15,7 +15,7 @@ from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
 from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
-from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
+from chalicelib.adapters.dynamodb.counters import move_counters, read_counters, read_counters_counted
 from chalicelib.adapters.dynamodb.dam_applications import put_dam_link
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
@@ -216,6 +216,12 @@ class DynamoApplicationStore:
 
     def counters_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
         return read_counters(keys)
+
+    def counters_counted(self, keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], dict[str, int]], datetime | None]:
+        found = read_counters_counted(keys)
+        newest = max((counted for _, counted in found.values() if counted), default=None)
+        return ({key: values for key, (values, _) in found.items()},
+                datetime.strptime(newest, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc) if newest else None)
 
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         return read_postings(node_id, period)
