@@ -118,6 +118,18 @@ def test_a_queue_function_receives_from_its_own_queue_only(function):
 
 
 @pytest.mark.parametrize("function", sorted(app_functions()))
+def test_only_the_stream_function_reads_the_tables_stream_and_no_other(function):
+    import app as app_module
+
+    streamed = {name for name, _ in local_runtime.stream_functions(app_module.app)}
+    ours = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/satupintu/stream/2026-12-05T00:00:00.000"
+    other = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/someone-else/stream/2026-12-05T00:00:00.000"
+    for action in aws_calls.STREAM_TRIGGER:
+        assert allowed(policy(function), Request(action, ours, aws_calls._context())) is (function in streamed), action
+        assert not allowed(policy(function), Request(action, other, aws_calls._context())), action
+
+
+@pytest.mark.parametrize("function", sorted(app_functions()))
 def test_a_function_writes_only_its_own_log_group(function):
     def group(name: str, stage: str = "prod") -> str:
         lambda_name = f"satupintu-{stage}" if name == "api_handler" else f"satupintu-{stage}-{name}"
