@@ -8,7 +8,11 @@ format gives in epoch seconds.
 
 moto also keeps every iterator it ever handed out; the one a GetRecords used is forgotten here
 (a reader continues from the NextShardIterator, as on AWS, where an iterator is good for one use
-in practice and expires after 15 minutes). And it keeps every record of the stream for as long as
+in practice and expires after 15 minutes).
+
+Every write makes a stream record. moto's copies both images whatever the stream's view type and
+serializes the record once more to measure it (SizeBytes, which no reader here uses): half a
+millisecond a write. Here a record holds only the image its view type names, measured by nobody. And it keeps every record of the stream for as long as
 it runs, each with the item's whole image: a shard here keeps its newest RECORDS_KEPT records
 (DynamoDB keeps 24 hours), so a long load run does not fill the memory; a reader behind the
 oldest kept goes on from there, as one behind the 24 hours would on AWS.
@@ -17,10 +21,12 @@ oldest kept goes on from there, as one behind the 24 hours would on AWS.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime
 from typing import Any
 
-from moto.dynamodb.models.table import StreamShard
+from moto.core.utils import utcnow
+from moto.dynamodb.models.table import StreamRecord, StreamShard
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 RECORDS_KEPT = 200_000
@@ -39,6 +45,21 @@ def _get_records(self: DynamoDBStreamsHandler) -> str:
     answer = self.backend.get_records(iterator, limit)
     self.backend.shard_iterators.pop(iterator, None)
     return json.dumps(answer, default=_wire_value)
+
+
+def _record(self: StreamRecord, table: Any, stream_type: str, event_name: str, old: Any, new: Any, seq: int) -> None:
+    written = old if old is not None else new
+    keys = {table.hash_key_attr: written.hash_key.to_json()}
+    if table.range_key_attr is not None:
+        keys[table.range_key_attr] = written.range_key.to_json()
+    dynamodb: dict[str, Any] = {"StreamViewType": stream_type, "ApproximateCreationDateTime": utcnow(),
+                                "SequenceNumber": str(seq), "SizeBytes": 1, "Keys": keys}
+    if stream_type in ("NEW_IMAGE", "NEW_AND_OLD_IMAGES") and new is not None:
+        dynamodb["NewImage"] = new.to_json()["Attributes"]
+    if stream_type in ("OLD_IMAGE", "NEW_AND_OLD_IMAGES") and old is not None:
+        dynamodb["OldImage"] = old.to_json()["Attributes"]
+    self.record = {"eventID": uuid.uuid4().hex, "eventName": event_name, "eventSource": "aws:dynamodb",
+                   "eventVersion": "1.0", "awsRegion": "us-east-1", "dynamodb": dynamodb}
 
 
 def _add_keeping_the_newest(self: StreamShard, old: Any, new: Any) -> None:
@@ -60,3 +81,4 @@ def install() -> None:
     DynamoDBStreamsHandler.get_records = _get_records  # type: ignore[method-assign]
     StreamShard.add = _add_keeping_the_newest  # type: ignore[method-assign]
     StreamShard.get = _records_from  # type: ignore[method-assign]
+    StreamRecord.__init__ = _record  # type: ignore[method-assign]
