@@ -67,3 +67,22 @@ def test_a_stream_is_handed_in_batches_and_a_failed_batch_again_until_it_succeed
 
     dynamodb.put_item(TableName=table, Item={"pk": {"S": "item-0"}, "n": {"N": "10"}})
     assert poller.poll_once() == 1 and batches[-1] == [("MODIFY", "item-0", "10", stream)]
+
+
+def test_a_reader_behind_the_records_the_emulator_keeps_goes_on_from_the_oldest_kept(emulator, monkeypatch):
+    """The emulator keeps a shard's newest records only (DynamoDB keeps 24 hours): a reader
+    behind them goes on from the oldest kept, as one behind the 24 hours would on AWS, and the
+    sequence numbers of what is kept do not change."""
+    from local import emulator_streams
+
+    dynamodb, table = _table_with_stream(emulator.url)
+    for n in range(3):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"item-{n}"}, "n": {"N": str(n)}})
+    app, batches = _app_for([])
+    poller = StreamPoller(app, "consume", 2, table, REGION, emulator.url)
+    assert poller.drain() == 3
+    monkeypatch.setattr(emulator_streams, "RECORDS_KEPT", 4)
+    for n in range(3, 10):  # kept: [3, 4] at the 5th record, then [6, 7] at the 8th, then [6, 7, 8, 9]
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"item-{n}"}, "n": {"N": str(n)}})
+    assert poller.drain() == 4
+    assert [key for batch in batches[2:] for _, key, _, _ in batch] == ["item-6", "item-7", "item-8", "item-9"]
