@@ -32,7 +32,7 @@ from chalicelib.domain.application_state import CounterMove
 
 MOVES_PREFIX = "MOVES#"
 # Partitions the moves items are spread over: at 1,000 writes a second per partition, 32 lanes
-# take 32,000 changes a second before any is hot (docs/CAPACITY.md).
+# take 32,000 changes a second before any is hot (docs/DATA.md "Counters, counted from the stream").
 MOVE_LANES = 32
 # DynamoDB's limit of items per transaction: counter updates plus moves deletes.
 TRANSACTION_ITEMS = 100
@@ -124,6 +124,8 @@ def _sums(chunk: list[PendingMoves]) -> dict[tuple[str, str], tuple[dict[str, in
 
 
 def _count_chunk(tx: Writes, chunk: list[PendingMoves]) -> None:
+    # counted_through is set, not raised to a maximum (an update cannot compare): batches of
+    # different shards may set it a little back. The dashboard answers the newest it reads.
     for (node_id, period), (deltas, newest) in sorted(_sums(chunk).items()):
         actions = [Path([name]).add(delta) for name, delta in sorted(deltas.items()) if delta]
         tx.update("counters", m.CounterItem(f"COUNT#{node_id}", period),
