@@ -7,6 +7,7 @@ shard does not move on past a batch that failed), and what was counted before is
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -28,11 +29,16 @@ def pending_moves(event: dict[str, Any]) -> list[Any]:
 
 
 def aggregate(event: dict[str, Any]) -> None:
+    from chalicelib import logs
     from chalicelib.deps import container
 
+    logs.configure()
     pending = pending_moves(event)
     if not pending:
         return
     counted = container().counter_tally.count(pending)
-    logger.info("counter moves counted", extra={"records": len(event.get("Records", [])), "moves": len(pending),
-                                                "counted_now": counted})
+    # How far the counters trail the changes: the oldest move of the batch, counted just now.
+    oldest = min(item.moved for item in pending)
+    logger.info("counter moves counted", extra={
+        "records": len(event.get("Records", [])), "moves": len(pending), "counted_now": counted,
+        "oldest_move_seconds": round((datetime.now(timezone.utc) - oldest).total_seconds(), 3)})

@@ -5,7 +5,7 @@ Keys and indexes: docs/DATA.md."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from pynamodb.exceptions import DoesNotExist
@@ -24,7 +24,8 @@ from chalicelib.adapters.dynamodb.postings import (
 )
 from chalicelib.adapters.dynamodb.send_log import add_to_send_log
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, query_page, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, batch_get_raw, from_key_time, key_time, merged_page, query_page, run_transaction,
+    whole_partition,
 )
 from chalicelib.services.ports.assets import StaleAsset
 from chalicelib.services.ports.cursors import decode_cursor
@@ -221,7 +222,7 @@ class DynamoApplicationStore:
         found = read_counters_counted(keys)
         newest = max((counted for _, counted in found.values() if counted), default=None)
         return ({key: values for key, (values, _) in found.items()},
-                datetime.strptime(newest, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc) if newest else None)
+                from_key_time(newest) if newest else None)
 
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         return read_postings(node_id, period)

@@ -27,7 +27,9 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.counter_models import CounterMovesItem
-from chalicelib.adapters.dynamodb.table import TransactionCancelled, Writes, batch_get_raw, key_time, run_transaction
+from chalicelib.adapters.dynamodb.table import (
+    TransactionCancelled, Writes, batch_get_raw, from_key_time, key_time, run_transaction,
+)
 from chalicelib.domain.application_state import CounterMove
 
 MOVES_PREFIX = "MOVES#"
@@ -74,6 +76,10 @@ class PendingMoves:
     sk: str
     moved_at: str
     moves: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]
+
+    @property
+    def moved(self) -> datetime:
+        return from_key_time(self.moved_at)
 
     @property
     def label(self) -> str:

@@ -22,9 +22,16 @@ from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.services.ports.cursors import encode_cursor
 
 
+KEY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def key_time(moment: datetime) -> str:
     """A UTC timestamp that sorts as text (index sort keys and cursors)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).strftime(KEY_TIME)
+
+
+def from_key_time(text: str) -> datetime:
+    return datetime.strptime(text, KEY_TIME).replace(tzinfo=timezone.utc)
 
 
 def is_condition_failure(error: Exception) -> bool:
