@@ -48,3 +48,45 @@ def test_a_move_that_touches_more_counters_than_fit_with_others_goes_alone():
     wide = pending(1, [f"office-{i}" for i in range(15)])
     cut = list(chunks([pending(0, ["root"]), wide, pending(2, ["root"])], limit=16))
     assert [[item.sk for item in chunk] for chunk in cut] == [["t000"], ["t001"], ["t002"]]
+
+
+class RecordedTransaction:
+    """What pynamodb's TransactWrite is handed (the items saved), without a table."""
+
+    def __init__(self):
+        self.saved = []
+
+    def save(self, item, condition=None):
+        self.saved.append((item.pk, item.sk, item.moved_at, item.moves))
+
+
+def moves_written(token, started, *changes):
+    from chalicelib.adapters.dynamodb.counters import move_counters
+    from chalicelib.adapters.dynamodb.table import Writes
+
+    transaction = RecordedTransaction()
+    writes = Writes(transaction, token, started)
+    for moves in changes:
+        move_counters(writes, moves)
+    return transaction.saved
+
+
+def test_a_retry_carrying_the_same_token_writes_the_same_moves_item_and_another_transaction_another():
+    from datetime import datetime, timezone
+
+    from chalicelib.domain.application_state import CounterMove
+
+    started = datetime(2026, 12, 5, 3, 0, tzinfo=timezone.utc)
+    change = [CounterMove("root", "2026-12", {"status:draft": 1}), CounterMove("root", "2026-12", {"status:draft": 1}),
+              CounterMove("office", "2026-12", {"status:draft": 1, "status:submitted": 0})]
+    obligation = [CounterMove("dam-agency", "2026-12", {"dam_obligations:open": 1})]
+    first = moves_written("token-1", started, change, obligation)
+    # A retry after a lost answer (DynamoDB recognises it by its token only if the items are the same).
+    assert moves_written("token-1", started, change, obligation) == first
+    assert len({sk for _, sk, _, _ in first}) == 2  # two calls in one transaction: two items
+    pk, sk, moved_at, moves = first[0]
+    assert pk.startswith("MOVES#") and 0 <= int(pk.removeprefix("MOVES#")) < 32
+    assert sk.startswith(moved_at) and moved_at == "2026-12-05T03:00:00.000000Z"
+    assert json.loads(moves) == [["root", "2026-12", {"status:draft": 2}], ["office", "2026-12", {"status:draft": 1}]]
+    assert {sk for _, sk, _, _ in moves_written("token-2", started, change)}.isdisjoint({sk for _, sk, _, _ in first})
+    assert moves_written("token-3", started, [CounterMove("root", "2026-12", {"status:draft": 0})]) == []  # nothing moves

@@ -16,11 +16,10 @@ nothing. A moves item still in the table is a move not yet counted.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Iterable, Iterator
 
 from pynamodb.expressions.operand import Path
@@ -58,11 +57,14 @@ def move_counters(tx: Writes, moves: Iterable[CounterMove]) -> None:
     merged = [move for move in _merged_moves(moves) if any(move.deltas.values())]
     if not merged:
         return
-    moved_at = key_time(datetime.now(timezone.utc))
+    moved_at = key_time(tx.started)
     encoded = json.dumps([[move.node_id, move.period, {k: v for k, v in move.deltas.items() if v}] for move in merged],
                          separators=(",", ":"))
-    item = CounterMovesItem(f"{MOVES_PREFIX}{random.randrange(MOVE_LANES):02d}", f"{moved_at}#{uuid.uuid4().hex}",
-                            moved_at=moved_at, moves=encoded)
+    # Named after the transaction (its token), not drawn anew: a retry carrying the same token
+    # after a lost answer must send the same items, or DynamoDB refuses it as another request.
+    name = tx.unique_name()
+    lane = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % MOVE_LANES
+    item = CounterMovesItem(f"{MOVES_PREFIX}{lane:02d}", f"{moved_at}#{name}", moved_at=moved_at, moves=encoded)
     tx.put("counter moves", item, condition=CounterMovesItem.pk.does_not_exist())
 
 
