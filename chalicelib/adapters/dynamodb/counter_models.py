@@ -9,7 +9,7 @@ from chalicelib.adapters.dynamodb.models import Item
 
 
 class CounterMovesItem(Item):
-    """pk MOVES#{lane}, sk {UTC time}#{random}: the counter moves of one change, put in its
+    """pk MOVES#{lane}, sk {UTC time}#{transaction token}-{n}: the counter moves of one change, put in its
     transaction instead of updating every office's counters there; the table's stream hands it
     to aggregate_counters, which adds it to the counters and deletes it in one transaction."""
 

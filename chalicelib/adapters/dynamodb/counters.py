@@ -4,7 +4,7 @@ the budget used, the step figures. Keys: docs/DATA.md "counters".
 A change does not update the counters of every office on its path in its own transaction: the
 root's month would then take every change in the organisation, and DynamoDB cancels concurrent
 transactions on one item. It puts one small item of counter moves instead, on one of
-MOVE_LANES partitions picked at random; aggregate_counters reads those from the table's stream
+MOVE_LANES partitions (by a hash of its name); aggregate_counters reads those from the table's stream
 and adds them up (`count_moves`), one update per counter item per transaction.
 
 Exactly once under Lambda's at-least-once retries and a crash mid-batch: each transaction of
