@@ -12,6 +12,7 @@ from chalicelib import correlation
 from chalicelib.api.problems import finish
 from chalicelib.api.routes import register_routes
 from chalicelib.schedule_runs import recorded
+from chalicelib.table_stream import table_stream_arn
 from chalicelib.queues import (
     ACCOUNT_QUEUE, INTEGRATION_QUEUE, MAIL_EVENT_QUEUE, NOTIFICATION_QUEUE, RENDER_QUEUE, SCAN_DEAD_LETTER_QUEUE, SCAN_QUEUE,
 )
@@ -79,6 +80,18 @@ def render_pdf(event):
     from chalicelib.workers.render import handle_batch
 
     return handle_batch(event)
+
+
+# The counters, from the changes' moves on the table's stream: one update per office and period
+# per batch of 100 records, exactly once (chalicelib/adapters/dynamodb/counters.py). From the
+# oldest record kept: a trigger made again reads the last 24 hours anew, and what was counted
+# then is recognised (its moves item is gone), where LATEST would skip what was not.
+@app.on_dynamodb_record(stream_arn=table_stream_arn(), batch_size=100, starting_position="TRIM_HORIZON",
+                        name="aggregate_counters")
+def aggregate_counters(event):
+    from chalicelib.workers.counters import aggregate
+
+    aggregate(event.to_dict())
 
 
 @app.schedule(Rate(1, unit=Rate.DAYS), name="purge_unverified_accounts")

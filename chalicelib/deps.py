@@ -86,6 +86,12 @@ class Container(DamRegisterParts, OperationsParts):
         return self._built_on_table(DynamoApplicationStore)
 
     @cached_property
+    def counter_tally(self):
+        from chalicelib.adapters.dynamodb.counters import DynamoCounterTally
+
+        return self._built_on_table(DynamoCounterTally)
+
+    @cached_property
     def document_store(self):
         from chalicelib.adapters.dynamodb.documents import DynamoDocumentStore
 

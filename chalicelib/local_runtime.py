@@ -47,6 +47,12 @@ def queue_functions(app: Chalice) -> list[tuple[str, str, int]]:
     return sorted(found)
 
 
+def stream_functions(app: Chalice) -> list[tuple[str, int]]:
+    """(name, batch size) of every @app.on_dynamodb_record function."""
+    return sorted((config.name, config.batch_size) for config in app.event_sources
+                  if type(config).__name__ == "DynamoDBEventConfig")
+
+
 def handler(app: Chalice, name: str) -> Callable[[dict, Any], Any]:
     """The deployed entry point of an event function: what Lambda would call, run as `name`."""
     for config in app.event_sources:

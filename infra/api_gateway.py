@@ -96,6 +96,7 @@ def merge_template(stage: str) -> dict[str, Any]:
             "Properties": {"RestApiId": {"Ref": "RestAPI"}, **response_properties(kind, spec, origin)},
         }
     _merge(resources, canary_releases())
+    _merge(resources, stream_triggers())
     # The functions and roles named as `chalice deploy` names them (see that module).
     _merge(resources, merge_resources(stage))
     conditions = {"HasWebAcl": {"Fn::Not": [{"Fn::Equals": [{"Ref": "WebAclArn"}, ""]}]}}
@@ -118,6 +119,21 @@ def function_logical_ids() -> list[str]:
     config = json.loads((HERE.parent / ".chalice" / "config.json").read_text())
     return ["APIHandler"] + ["".join(part.title() for part in name.split("_")) for name in config["lambda_functions"]
                              if name != "api_handler"]
+
+
+def stream_triggers() -> dict[str, Any]:
+    """Each stream function's trigger names the table's stream as the infra stack exports it:
+    app.py was imported with a placeholder ARN (chalicelib/table_stream.py), and a package is
+    built offline, before any stream exists to name."""
+    from chalice.utils import to_cfn_resource_name
+
+    import app as app_module
+    from chalicelib import local_runtime
+    from chalicelib.table_stream import STREAM_EXPORT
+
+    return {to_cfn_resource_name(name): {"Properties": {"Events": {
+        to_cfn_resource_name(f"{name}-dynamodb-event-source"): {"Properties": {"Stream": {"Fn::ImportValue": STREAM_EXPORT}}}}}}
+        for name, _batch in local_runtime.stream_functions(app_module.app)}
 
 
 def canary_releases() -> dict[str, Any]:

@@ -18,6 +18,7 @@ the record is one file, the last writer's.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,16 @@ def state_bucket(cloudformation: Any, stack: str) -> str:
     found = [o["OutputValue"] for o in outputs if o["OutputKey"] == "DeployStateBucketName"]
     if not found:
         raise SystemExit(f"stack {stack} has no DeployStateBucketName output: deploy infra/template.yaml first")
+    return found[0]
+
+
+def table_stream_arn(cloudformation: Any, stack: str) -> str:
+    """The table's stream, which aggregate_counters is triggered by: Chalice takes it from app.py
+    when it loads the app (chalicelib/table_stream.py reads TABLE_STREAM_ARN)."""
+    outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+    found = [o["OutputValue"] for o in outputs if o["OutputKey"] == "TableStreamArn"]
+    if not found:
+        raise SystemExit(f"stack {stack} has no TableStreamArn output: deploy infra/template.yaml (its table's stream) first")
     return found[0]
 
 
@@ -67,10 +78,11 @@ def push(s3: Any, bucket: str, stage: str, project: Path) -> bool:
 def release(stage: str, stack: str, clients: Callable[[str], Any], project: Path = PROJECT,
             run: Callable[..., Any] = subprocess.run, after: Callable[[str], None] | None = None) -> None:
     s3, bucket = clients("s3"), state_bucket(clients("cloudformation"), stack)
+    stream = table_stream_arn(clients("cloudformation"), stack)
     print("deployed state:", "fetched" if pull(s3, bucket, stage, project) else "none yet (first deploy)")
     chalice = Path(sys.executable).parent / "chalice"
     try:
-        result = run([str(chalice), "deploy", "--stage", stage], cwd=project)
+        result = run([str(chalice), "deploy", "--stage", stage], cwd=project, env={**os.environ, "TABLE_STREAM_ARN": stream})
     finally:
         push(s3, bucket, stage, project)
     if result.returncode != 0:

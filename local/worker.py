@@ -170,7 +170,8 @@ def import_lazy_modules() -> None:
     for module in ("aws_lambda_powertools.logging", "aws_lambda_powertools.utilities.idempotency",
                    "aws_lambda_powertools.utilities.batch", "fpdf", "pypdf", "segno",
                    "chalicelib.workers.scan", "chalicelib.workers.render", "chalicelib.workers.notifications",
-                   "chalicelib.workers.integrations", "chalicelib.workers.deadlines", "chalicelib.workers.accounts"):
+                   "chalicelib.workers.integrations", "chalicelib.workers.deadlines", "chalicelib.workers.accounts",
+                   "chalicelib.workers.counters"):
         importlib.import_module(module)
     logs.configure()
 
@@ -189,6 +190,11 @@ def main() -> None:
     stop = threading.Event()
     threads = queue_threads(app, region, endpoint, stop)
     queues = len({thread.name.rsplit("-", 1)[0] for thread in threads})
+    for name, batch_size in local_runtime.stream_functions(app):
+        from local.stream_poller import StreamPoller
+
+        streamed = StreamPoller(app, name, batch_size, deps.settings.table_name, region, endpoint, function_timeout(name))
+        threads.append(threading.Thread(target=streamed.run, args=(stop,), name=f"stream-{name}", daemon=True))
     scheduler = Scheduler(app, deps.clock.now, region)
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))
     for thread in threads:

@@ -441,6 +441,7 @@ def refused(calls: Iterable[Call]) -> list[str]:
 
 LOGS = {"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"}
 TRIGGER = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+STREAM_TRIGGER = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}  # X-Ray has no resource to name: "*"
 
 
@@ -456,6 +457,8 @@ def not_recorded() -> dict[str, set[str]]:
     found = {name: LOGS | XRAY for name in functions()}
     for name, _queue, _batch in local_runtime.queue_functions(app_module.app):
         found[name] |= TRIGGER  # Lambda's event source mapping polls the queue with the function's role
+    for name, _batch in local_runtime.stream_functions(app_module.app):
+        found[name] |= STREAM_TRIGGER  # and reads a stream's shards with it
     # The failure path of a render backs off by changing the message's visibility
     # (chalicelib/workers/render.py); no in-process test makes a render fail.
     found["render_pdf"] |= {"sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"}

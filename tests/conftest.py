@@ -329,4 +329,4 @@ def stack(tmp_path_factory):
 def http(stack):
     from tests.support import HttpApi
 
-    return HttpApi(stack.url)
+    return HttpApi(stack.url, f"http://127.0.0.1:{stack.ports['AWS_EMULATOR_PORT']}")

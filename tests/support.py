@@ -163,6 +163,9 @@ class Api(_Client):
     def scan(self) -> int:
         return deliver_queue(self.deps, "scan_upload")
 
+    def settle_counters(self) -> int:
+        return settle_counters(self.deps)
+
 
 def deliver_queue(deps: Any, function_name: str) -> int:
     """Play the worker once for one queue function, in-process."""
@@ -182,18 +185,57 @@ def deliver_queue(deps: Any, function_name: str) -> int:
     raise KeyError(function_name)
 
 
+_stream_pollers: dict[str, Any] = {}
+
+
+def settle_counters(deps: Any) -> int:
+    """Play Lambda's part for the table's stream once, in-process: aggregate_counters is handed
+    every record written since the last settle, so the counters count every change made so far
+    (on AWS they follow a change by about a second). Answers how many records were handed."""
+    import app as app_module
+    from local.stream_poller import StreamPoller
+
+    settings = deps.settings
+    poller = StreamPoller(app_module.app, "aggregate_counters", 100, settings.table_name, settings.aws_region,
+                          settings.aws_endpoint_url)
+    # One poller per stream: it remembers how far each shard was handed (a module's world of its
+    # own, the emulator reset, has a new table and so a new stream).
+    poller = _stream_pollers.setdefault(poller.find_stream(), poller)
+    return poller.drain()
+
+
 class HttpApi(_Client):
     """The running local stack, over HTTP."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, emulator_url: str | None = None) -> None:
         import requests
 
         self.base_url = base_url
+        self.emulator_url = emulator_url
         self.session = requests.Session()
 
     def _send(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Answer:
         response = self.session.request(method, self.base_url + path, headers=headers, data=body or None, timeout=30)
         return Answer(response.status_code, dict(response.headers), response.text)
+
+    def settle_counters(self, timeout: float = 30.0) -> None:
+        """Wait until the stack's worker has counted every change made so far: no counter-moves
+        item is left in the table (aggregate_counters deletes each one it counts)."""
+        import boto3
+
+        from chalicelib.adapters.dynamodb.counters import MOVE_LANES, MOVES_PREFIX
+        from local.stack import REGION
+
+        assert self.emulator_url, "HttpApi(..., emulator_url=…) to settle counters"
+        dynamodb = boto3.client("dynamodb", region_name=REGION, endpoint_url=self.emulator_url,
+                                aws_access_key_id="local", aws_secret_access_key="local")
+
+        def nothing_left() -> bool:
+            return not any(dynamodb.query(TableName="satupintu", KeyConditionExpression="pk = :lane", Limit=1,
+                                          ExpressionAttributeValues={":lane": {"S": f"{MOVES_PREFIX}{lane:02d}"}})["Items"]
+                           for lane in range(MOVE_LANES))
+
+        eventually(nothing_left, timeout=timeout, every=0.1, what="the counters to count every change")
 
 
 # ---- fixtures built through the stores (fast), for tests that need their own corner -----------

@@ -7,7 +7,7 @@ import csv
 import io
 import logging
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timezone
 
 from chalicelib.domain import budgets as rules
 from chalicelib.domain.budgets import (
@@ -58,6 +58,9 @@ class Dashboard:
     # Each workflow step with applications filed in the month at the office and below: open,
     # overdue, suspended, and p50/p90 processing time against its SLA (domain/dashboard_steps.py).
     steps: list[StepFigures] = field(default_factory=list)
+    # The newest change counted into the figures read: the counters follow the changes by the
+    # stream's delay (adapters/dynamodb/counters.py), and the page says how current they are.
+    counted_through: datetime | None = None
 
 
 def application_counts(counters: dict[str, int]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
@@ -194,7 +197,7 @@ class BudgetService:
         months, days = rules.months_up_to(period), rules.days_of(period)
         keys = [(node.id, month) for month in months] + [(link.id, period) for link in links]
         budgets = self.budgets.get_many(keys)
-        counters = self.applications.counters_many(keys + [(node.id, day) for day in days])
+        counters, counted_through = self.applications.counters_counted(keys + [(node.id, day) for day in days])
         known = self.categories()
 
         def office(node_id: str, name: str, kind: str, month: str, full: Node | None = None) -> OfficeFigures:
@@ -211,7 +214,7 @@ class BudgetService:
         month = counters.get((node.id, period), {})
         return Dashboard(series[-1], period, children, series, daily, satisfaction_from_counters(month),
                          {status: month.get(f"dam_obligations:{status}", 0) for status in OBLIGATION_STATUSES},
-                         step_figures(month, self.catalog))
+                         step_figures(month, self.catalog), counted_through)
 
     def export_csv(self, caller: Principal, node_id: str, period: str) -> str:
         """The dashboard for a spreadsheet: one row per office and category (the office first,

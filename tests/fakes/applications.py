@@ -67,6 +67,9 @@ class FakeApplicationStore:
     def counters_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
         return {key: dict(self.counter_items[key]) for key in keys if key in self.counter_items}
 
+    def counters_counted(self, keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], dict[str, int]], None]:
+        return self.counters_many(keys), None  # counted as each change is saved: no delay to tell
+
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         found = self.posted.get((node_id, period), {})
         return [found[key] for key in sorted(found)]

@@ -4,6 +4,7 @@ in-process against the emulator."""
 import csv
 import io
 import random
+from datetime import datetime, timezone
 
 import pytest
 
@@ -41,6 +42,7 @@ def put_split(api, token, node, period, categories):
 
 
 def budget(api, token, node, period):
+    api.settle_counters()  # the figures are the counters once the stream's moves are counted
     answer = api.get(f"/budgets/{node}/{period}", token=token)
     assert answer.status == 200, answer.text
     return answer.json
@@ -134,11 +136,13 @@ def test_a_report_over_what_is_left_is_filed_and_flagged_to_the_approver(api, sa
     assert put_split(api, sales["recommender"], sales["branch"], period, {"OUTLET": 3_000_000}).status == 200
     within = file_spending_report(api, sales["staff_a"], sales["cluster_a"], "OUTLET", 2_000_000, today)
     assert within["budget_check"]["over"] is False and within["budget_check"]["available"] == 3_000_000
+    api.settle_counters()  # the check reads the counters: the report before this one is counted by now
     over = file_spending_report(api, sales["staff_b"], sales["cluster_b"], "OUTLET", 1_500_000, today)
     assert over["status"] == "submitted"
     assert over["budget_check"]["over"] is True
     assert over["budget_check"]["node_id"] == sales["branch"] and over["budget_check"]["available"] == 1_000_000
     assert "over the Rp 1.000.000 left" in over["budget_check"]["reason"]
+    api.settle_counters()
     unbudgeted = file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 100_000, today)
     assert unbudgeted["budget_check"]["over"] is True  # no SF in the split: nothing is left for it
 
@@ -197,10 +201,10 @@ def histograms_as_decided(counters):
     return out
 
 
-def test_counters_equal_a_recount_after_a_random_mix_of_changes(api, sales):
+def random_mix_of_changes(api, sales, seed):
     """Submits, approvals, rejections, returns, resubmissions and withdrawals in random order;
-    afterwards every counter at every office equals a recount from the applications."""
-    rng = random.Random(20261122)
+    answers the applications as stored afterwards."""
+    rng = random.Random(seed)
     today = sales["today"]
     filers = [("staff_a", "cluster_a"), ("staff_b", "cluster_b")]
     apps = []
@@ -229,6 +233,10 @@ def test_counters_equal_a_recount_after_a_random_mix_of_changes(api, sales):
                 api.post(f"/applications/{app_id}/withdraw", {"reason": "batal"}, token=sales[who])
     stored = [api.deps.application_store.get(app_id) for _, app_id in apps]
     assert len({a.status for a in stored}) >= 4  # the mix reached several ends
+    return stored
+
+
+def assert_counters_equal_a_recount(api, sales, stored):
     ours = {sales[k] for k in ("area", "region", "branch", "cluster_a", "cluster_b")}  # the root is shared
     expected = {key: value for key, value in counters_from_applications(api.deps, stored, api.deps.settings.org_timezone).items()
                 if key[0] in ours}
@@ -243,6 +251,57 @@ def test_counters_equal_a_recount_after_a_random_mix_of_changes(api, sales):
         assert got == {name: value for name, value in wanted.items() if value}, key
 
 
+def uncounted_moves(api):
+    """The moves items still in the table: moves not counted (yet)."""
+    from chalicelib.adapters.dynamodb.counters import MOVE_LANES, MOVES_PREFIX
+    from chalicelib.adapters.dynamodb.table import whole_partition
+
+    return [raw for lane in range(MOVE_LANES) for raw in whole_partition(f"{MOVES_PREFIX}{lane:02d}")]
+
+
+def test_counters_equal_a_recount_after_a_random_mix_of_changes(api, sales):
+    """The changes put their moves; the counters follow once the stream's records are counted
+    (aggregate_counters, as Lambda hands them over), and then equal a recount."""
+    stored = random_mix_of_changes(api, sales, 20261122)
+    assert uncounted_moves(api)  # nothing counted in the changes' own transactions
+    assert api.settle_counters() > 0
+    assert uncounted_moves(api) == []
+    assert_counters_equal_a_recount(api, sales, stored)
+    # A batch handed again (Lambda's at-least-once) counts nothing twice.
+    assert api.settle_counters() >= 0
+    assert_counters_equal_a_recount(api, sales, stored)
+
+
+def test_counters_equal_a_recount_after_the_aggregator_crashed_mid_batch(api, sales, monkeypatch):
+    """The aggregator counts a batch in several transactions; it crashes after some committed,
+    the stream hands the same batch again, and every counter still equals a recount."""
+    from chalicelib.adapters.dynamodb import counters
+
+    api.settle_counters()  # the fixtures' own changes, counted before the crash is armed
+    stored = random_mix_of_changes(api, sales, 20261205)
+    monkeypatch.setattr(counters, "TRANSACTION_ITEMS", 12)  # small chunks: a batch takes several
+    committed = []
+    real_count_chunk = counters.count_chunk
+
+    def crash_after_two_chunks(chunk):
+        if len(committed) == 2:
+            raise RuntimeError("the function's container died mid-batch")
+        committed.append(real_count_chunk(chunk))
+        return committed[-1]
+
+    monkeypatch.setattr(counters, "count_chunk", crash_after_two_chunks)
+    with pytest.raises(RuntimeError):
+        api.settle_counters()
+    assert committed and all(committed)  # two chunks were counted before the crash
+    left = uncounted_moves(api)
+    assert left  # the rest were not
+
+    monkeypatch.setattr(counters, "count_chunk", real_count_chunk)
+    assert api.settle_counters() > 0  # the same batch again, and the ones after it
+    assert uncounted_moves(api) == []
+    assert_counters_equal_a_recount(api, sales, stored)
+
+
 def test_the_dashboard_shows_an_office_its_children_and_twelve_months(api, sales):
     period, today = sales["period"], sales["today"]
     assert put_budget(api, sales["allocator"], sales["branch"], period, 10_000_000).status == 200
@@ -251,11 +310,15 @@ def test_the_dashboard_shows_an_office_its_children_and_twelve_months(api, sales
     b = file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 400_000, today)
     file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 100_000, today, submit=False)
     approve_report(api, a["id"], sales["approver"], sales["mcot"], sales["region_approver"])
+    api.settle_counters()
 
     answer = api.get(f"/dashboard/{sales['region']}?period={period}", token=sales["viewer"])
     assert answer.status == 200, answer.text
     board = answer.json
     assert board["applications"] == 3
+    # How current the figures are: the newest change counted into them, the approval just made.
+    counted = datetime.fromisoformat(board["counted_through"])
+    assert abs((datetime.now(timezone.utc) - counted).total_seconds()) < 60
     assert (board["by_status"]["approved"], board["by_status"]["submitted"], board["by_status"]["draft"]) == (1, 1, 1)
     assert board["by_service"]["marketing-fee-report"] == {"approved": 1, "submitted": 1, "draft": 1}
     # The region's own budget is not set: it shows what the branch below holds.
@@ -285,6 +348,7 @@ def test_the_dashboard_exports_to_csv_for_spreadsheets(api, sales):
     assert put_budget(api, sales["allocator"], sales["branch"], period, 10_000_000).status == 200
     assert put_split(api, sales["recommender"], sales["branch"], period, {"OUTLET": 6_000_000}).status == 200
     file_spending_report(api, sales["staff_a"], sales["cluster_a"], "OUTLET", 1_500_000, today)
+    api.settle_counters()
 
     answer = api.get(f"/dashboard/{sales['branch']}/export.csv?period={period}", token=sales["approver"])
     assert answer.status == 200, answer.text

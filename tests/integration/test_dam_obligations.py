@@ -34,6 +34,7 @@ def told(api, token, kind, dam_name):
 
 
 def board(api, token, node_id, month):
+    api.settle_counters()  # the figures once the stream's moves are counted
     answer = api.get(f"/dashboard/{node_id}?period={month}", token=token)
     assert answer.status == 200, answer.text
     return answer.json["dam_obligations"]

@@ -42,6 +42,7 @@ def act(api, app_id, what, token, body=None):
 
 
 def steps_of(api, token, node, period):
+    api.settle_counters()  # the figures once the stream's moves are counted
     answer = api.get(f"/dashboard/{node}?period={period}", token=token)
     assert answer.status == 200, answer.text
     return {row["step"]: row for row in answer.json["steps"] if row["service_id"] == "marketing-fee-report"}

@@ -21,9 +21,10 @@ class FakeChalice:
     """What `chalice deploy` does with its record: reads it if there, makes the API if not."""
 
     def __init__(self, fail: bool = False):
-        self.fail, self.apis_made, self.seen = fail, 0, []
+        self.fail, self.apis_made, self.seen, self.streams = fail, 0, [], []
 
-    def __call__(self, command, cwd):
+    def __call__(self, command, cwd, env):
+        self.streams.append(env["TABLE_STREAM_ARN"])  # what app.py names as aggregate_counters' trigger
         record = cwd / ".chalice" / "deployed" / f"{command[command.index('--stage') + 1]}.json"
         if record.exists():
             self.seen.append(json.loads(record.read_text())["resources"][0]["rest_api_id"])
@@ -42,6 +43,9 @@ def test_a_second_operator_updates_the_same_stage_and_a_failed_deploy_keeps_its_
     deploy.release("prod", STACK_NAME, clients, project=second, run=chalice, after=applied.append)
     assert chalice.apis_made == 1 and chalice.seen == ["api1"]  # the second one found the first's API
     assert applied == ["prod", "prod"]
+    # The table's stream as the stack made it (its output), not the placeholder app.py falls back on.
+    table = clients("dynamodb").describe_table(TableName="satupintu")["Table"]
+    assert chalice.streams == [table["LatestStreamArn"]] * 2
 
     failing = FakeChalice(fail=True)
     third = tmp_path / "third"

@@ -162,6 +162,7 @@ def test_a_decided_applicant_is_invited_answers_once_and_the_index_is_on_the_das
 
     # Two answers: element means (4+1)/2 … → (30 + 9) / 2 / 9 × 25 = 54.17, grade D.
     period = answer.json["period"]
+    api.settle_counters()
     board = api.get(f"/dashboard/{unit['office']}?period={period}", token=unit["head"]).json
     assert board["satisfaction"] == [{"service_id": "test-simple-permit", "responses": 2, "index": 54.17,
                                       "grade": "D"}]

@@ -77,6 +77,7 @@ def test_every_level_shows_the_same_money_and_remaining_is_never_negative_unless
     b1 = file_spending_report(api, p["cluster_b"], org["cluster_b"], "ACQUISITION", 12_000_000, today)
     approve_report(api, b1["id"], *chain)
     file_spending_report(api, p["cluster_a"], org["cluster_a"], "ACQUISITION", 4_250_000, today)  # pending
+    api.settle_counters()
 
     expected = {
         "cluster_a": (30_000_000, 7_500_000, 4_250_000), "cluster_b": (50_000_000, 12_000_000, 0),
@@ -113,6 +114,7 @@ def test_the_dashboard_has_the_days_of_the_month(api, org):
     approve_report(api, file_spending_report(api, p["cluster_a"], org["cluster_a"], "OUTLET", 1_000_000, today)["id"],
                    p["branch_manager"], p["mcot"], p["region"])
     file_spending_report(api, p["cluster_b"], org["cluster_b"], "SF", 300_000, today)
+    api.settle_counters()
     for node in ("area", "branch", "cluster_a"):
         board = api.get(f"/dashboard/{org[node]}?period={period}", token=p["gm_sbp"]).json
         days = board["daily"]

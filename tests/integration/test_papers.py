@@ -205,7 +205,7 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
         approved.append(app)
     file_spending_report(api, sales["staff_b"], sales["cluster_b"], "SF", 777_000, today)  # pending: not listed
     render(api)  # the receipts
-
+    api.settle_counters()  # the report's id names the figures it was made from (the counted postings)
     asked = api.post("/reports", {"kind": "budget-usage", "node_id": sales["branch"], "period": period},
                      token=sales["approver"])
     assert asked.status == 202, asked.text
@@ -239,6 +239,7 @@ def test_the_monthly_usage_report_lists_each_approved_report_with_its_photos(api
     assert newer.json["report_id"] == report_id
     extra = file_spending_report(api, sales["staff_a"], sales["cluster_a"], "OUTLET", 10_000, today)
     assert extra["status"] == "submitted"
+    api.settle_counters()  # the report's id names the figures it is made from: counted from the stream
     changed = api.post("/reports", {"kind": "budget-usage", "node_id": sales["branch"], "period": period},
                        token=sales["approver"])
     assert changed.json["report_id"] != report_id and changed.json["status"] == "pending"

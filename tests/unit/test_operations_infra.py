@@ -28,7 +28,8 @@ def functions():
 
     queued = {name for name, _queue, _batch in local_runtime.queue_functions(app_module.app)}
     scheduled = {name for name, _expression in local_runtime.scheduled_functions(app_module.app)}
-    return queued | scheduled
+    streamed = {name for name, _batch in local_runtime.stream_functions(app_module.app)}
+    return queued | scheduled | streamed
 
 
 def alarms(template) -> dict[str, dict]:

@@ -27,7 +27,8 @@ def app_functions() -> set[str]:
     import app as app_module
 
     return ({"api_handler"} | {name for name, *_ in local_runtime.queue_functions(app_module.app)}
-            | {name for name, _ in local_runtime.scheduled_functions(app_module.app)})
+            | {name for name, _ in local_runtime.scheduled_functions(app_module.app)}
+            | {name for name, _ in local_runtime.stream_functions(app_module.app)})
 
 
 def kms(action: str, alias: str, **context: str) -> Request:
@@ -114,6 +115,18 @@ def test_a_queue_function_receives_from_its_own_queue_only(function):
             if function == "api_handler" and action == "sqs:GetQueueAttributes":
                 continue  # ops' queues page reads every queue's counts (GET /ops/queues): no message is received
             assert allowed(policy(function), sqs(action, queue)) is (own.get(function) == queue), (function, queue, action)
+
+
+@pytest.mark.parametrize("function", sorted(app_functions()))
+def test_only_the_stream_function_reads_the_tables_stream_and_no_other(function):
+    import app as app_module
+
+    streamed = {name for name, _ in local_runtime.stream_functions(app_module.app)}
+    ours = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/satupintu/stream/2026-12-05T00:00:00.000"
+    other = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/someone-else/stream/2026-12-05T00:00:00.000"
+    for action in aws_calls.STREAM_TRIGGER:
+        assert allowed(policy(function), Request(action, ours, aws_calls._context())) is (function in streamed), action
+        assert not allowed(policy(function), Request(action, other, aws_calls._context())), action
 
 
 @pytest.mark.parametrize("function", sorted(app_functions()))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  csvCell, currentPeriod, figureOffices, isPeriod, monthLabel, reachablePath, toCsv, topOffices,
+  countedClock, csvCell, currentPeriod, figureOffices, isPeriod, monthLabel, reachablePath, toCsv, topOffices,
 } from "../src/pages/dashboards/figures";
 import { shownTable, type Column } from "../src/pages/dashboards/DataTable";
 
@@ -59,5 +59,14 @@ describe("periods", () => {
   it("names a month in the reader's language", () => {
     expect(monthLabel("2026-12", "en")).toBe("Dec 2026");
     expect(monthLabel("2026-12", "id")).toMatch(/^Des 2026$/);
+  });
+});
+
+describe("how current the figures are", () => {
+  it("tells the time counted up to in WIB, to the second", () => {
+    expect(countedClock("2026-12-05T03:42:03+00:00", "en")).toBe("5 Dec, 10:42:03 WIB");
+    expect(countedClock("2026-12-05T10:42:03+07:00", "id")).toContain("10.42.03");
+    expect(countedClock(null, "id")).toBeNull();
+    expect(countedClock("not a time", "en")).toBeNull();
   });
 });

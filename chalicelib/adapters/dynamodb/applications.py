@@ -15,7 +15,7 @@ from chalicelib.adapters.dynamodb.assets import DynamoAssetStore
 from chalicelib.adapters.dynamodb import obligations as obligation_writes
 from chalicelib.adapters.dynamodb.budgets import put_budgets
 from chalicelib.adapters.dynamodb.certificates import last_certificate_number, put_certificate, read_certificate
-from chalicelib.adapters.dynamodb.counters import move_counters, read_counters
+from chalicelib.adapters.dynamodb.counters import move_counters, read_counters, read_counters_counted
 from chalicelib.adapters.dynamodb.dam_applications import put_dam_link
 from chalicelib.adapters.dynamodb.nik_index import nik_lookup_page, put_nik_lookups
 from chalicelib.adapters.dynamodb.outbox import notice_payload, put_outbox
@@ -27,7 +27,8 @@ from chalicelib.adapters.dynamodb.shards import (
     ESCALATION_SHARDS, ROOT_ANCESTOR_SHARDS, every_shard, query_every_shard, sharded_key,
 )
 from chalicelib.adapters.dynamodb.table import (
-    Partition, TransactionCancelled, Writes, batch_get_raw, key_time, merged_page, run_transaction, whole_partition,
+    Partition, TransactionCancelled, Writes, batch_get_raw, from_key_time, key_time, merged_page, run_transaction,
+    whole_partition,
 )
 from chalicelib.services.ports.assets import StaleAsset
 from chalicelib.services.ports.cursors import decode_cursor
@@ -228,6 +229,12 @@ class DynamoApplicationStore:
 
     def counters_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]:
         return read_counters(keys)
+
+    def counters_counted(self, keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], dict[str, int]], datetime | None]:
+        found = read_counters_counted(keys)
+        newest = max((counted for _, counted in found.values() if counted), default=None)
+        return ({key: values for key, (values, _) in found.items()},
+                from_key_time(newest) if newest else None)
 
     def postings(self, node_id: str, period: str) -> list[tuple[str, str, int, datetime]]:
         return read_postings(node_id, period)

@@ -325,8 +325,7 @@ class TrackingItem(Item):
 
 
 class CounterItem(Item):
-    """pk COUNT#{node}, sk {period}: counters as top-level numbers named by the domain
-    (status:{s}, service:{id}:{s}); moved with ADD in the transaction of each state change."""
+    """pk COUNT#{node}, sk {period}: numbers named by the domain, added to from moves (counter_models)."""
 
 
 class SurveyItem(Item):
@@ -548,8 +547,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
 
 
 def every_model() -> tuple[type[Model], ...]:
-    from chalicelib.adapters.dynamodb import admin_models, asset_models, library_models, ops_models  # beside this
-    return ALL_MODELS + library_models.LIBRARY_MODELS + asset_models.MODELS + ops_models.OPS_MODELS + admin_models.MODELS
+    from chalicelib.adapters.dynamodb import admin_models, asset_models, counter_models, library_models, ops_models
+    return (ALL_MODELS + library_models.LIBRARY_MODELS + asset_models.MODELS + ops_models.OPS_MODELS + admin_models.MODELS
+            + counter_models.MODELS)
 
 
 def bind(table_name: str, region: str, host: str | None, read_timeout_seconds: float = 5) -> None:

@@ -22,9 +22,16 @@ from chalicelib.domain.errors import Conflict, Unavailable
 from chalicelib.services.ports.cursors import encode_cursor
 
 
+KEY_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def key_time(moment: datetime) -> str:
     """A UTC timestamp that sorts as text (index sort keys and cursors)."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(timezone.utc).strftime(KEY_TIME)
+
+
+def from_key_time(text: str) -> datetime:
+    return datetime.strptime(text, KEY_TIME).replace(tzinfo=timezone.utc)
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -52,9 +59,20 @@ class Writes:
     condition failed (DynamoDB answers one reason per item, in the order pynamodb sends them:
     condition checks, deletes, puts, updates)."""
 
-    def __init__(self, transaction: TransactWrite) -> None:
+    def __init__(self, transaction: TransactWrite, token: str = "", started: datetime | None = None) -> None:
         self._tx = transaction
         self._labels: dict[str, list[str]] = {"check": [], "delete": [], "put": [], "update": []}
+        # The transaction's client request token and when its first attempt began: the same in
+        # every attempt that carries the token, so a write named after them (a counter-moves
+        # item's key) is the same write again, and a retry after a lost answer is recognised.
+        self.token = token or uuid.uuid4().hex
+        self.started = started or datetime.now(timezone.utc)
+        self._named = 0
+
+    def unique_name(self) -> str:
+        """A name for a new item, unique in this transaction and the same in its retries."""
+        self._named += 1
+        return f"{self.token}-{self._named}"
 
     def put(self, label: str, item: Any, condition: Any = None) -> None:
         self._tx.save(item, condition=condition)
@@ -83,12 +101,12 @@ def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
 
     Every attempt carries the same client request token, so a retry after a lost answer (a
     time-out) cannot apply the writes twice: DynamoDB treats it as the same transaction."""
-    token = uuid.uuid4().hex
+    token, started = uuid.uuid4().hex, datetime.now(timezone.utc)
     for attempt in range(attempts):
         writes: Writes | None = None
         try:
             with TransactWrite(connection=m.connection(), client_request_token=token) as transaction:
-                writes = Writes(transaction)
+                writes = Writes(transaction, token, started)
                 build(writes)
             return
         except TransactWriteError as error:
@@ -102,7 +120,8 @@ def run_transaction(build: Callable[[Writes], None], attempts: int = 4) -> None:
                 raise Unavailable("the database did not answer; try again") from error
             if "TransactionConflict" in reasons and "ConditionalCheckFailed" not in reasons and attempt + 1 < attempts:
                 time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
-                token = uuid.uuid4().hex  # a conflict was a refusal: the next try is a new transaction
+                # A conflict was a refusal: the next try is a new transaction.
+                token, started = uuid.uuid4().hex, datetime.now(timezone.utc)
                 continue
             labels = writes.labels_in_sent_order() if writes else []
             failed = {label for label, reason in zip(labels, reasons) if reason == "ConditionalCheckFailed"}

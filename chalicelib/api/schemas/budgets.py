@@ -113,6 +113,9 @@ class DashboardOut(OfficeFiguresOut):
     steps: list[StepFiguresOut] = Field(
         default_factory=list,
         description="each workflow step with applications filed in `period` at the office and below, in catalogue order")
+    counted_through: str | None = Field(
+        default=None, description="time of the newest change counted into these figures (they follow the changes "
+                                  "by a few seconds); null while none is counted")
 
 
 class ReportRequest(Request):

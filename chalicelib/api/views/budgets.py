@@ -58,7 +58,8 @@ def dashboard(ctx, node_id: str, query: s.DashboardQuery) -> s.DashboardOut:
                                         for service_id, figures in sorted(board.satisfaction.items())],
                           daily=[s.DayOut(date=d.day, used=d.used, pending=d.pending) for d in board.daily],
                           dam_obligations=s.DamObligationsOut(**board.dam_obligations),
-                          steps=[s.StepFiguresOut(**vars(step), over_sla=step.over_sla) for step in board.steps])
+                          steps=[s.StepFiguresOut(**vars(step), over_sla=step.over_sla) for step in board.steps],
+                          counted_through=ctx.api_time(board.counted_through))
 
 
 @endpoint(summary="The dashboard as CSV: one row per office and category", query=s.DashboardQuery, tags=TAGS,

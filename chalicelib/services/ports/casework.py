@@ -67,6 +67,10 @@ class ApplicationStore(Protocol):
 
     def counters_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict[str, int]]: ...
 
+    def counters_counted(self, keys: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], dict[str, int]], datetime | None]:
+        """counters_many, and the time of the newest change counted into any of them (None when
+        none says): the counters follow the changes by the stream's delay (docs/DATA.md)."""
+
     def postings(self, node_id: str, period: str) -> list[PostingLine]: ...
 
     def filed_reports(self, node_id: str, period: str) -> list[str]:

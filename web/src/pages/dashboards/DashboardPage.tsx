@@ -18,7 +18,7 @@ import type { MessageKey } from "../../i18n/catalogue";
 import { loadServices } from "../../services";
 import { SeriesChart } from "./Charts";
 import { DataTable, type Column } from "./DataTable";
-import { currentPeriod, figureOffices, isPeriod, monthLabel, reachablePath } from "./figures";
+import { countedClock, currentPeriod, figureOffices, isPeriod, monthLabel, reachablePath } from "./figures";
 
 type Board = components["schemas"]["DashboardOut"];
 type Office = components["schemas"]["OfficeFiguresOut"];
@@ -186,8 +186,12 @@ function Figures({ board, period }: { board: Board; period: string }) {
   const columns = useColumns(board, period);
   const file = (what: string) => `dashboard-${board.node_id}-${period}-${what}.csv`;
   const total = Object.values(board.by_status).reduce((a, b) => a + b, 0);
+  const counted = countedClock(board.counted_through, language);
   return (
     <div data-dash-ready="true">
+      <p className="meta" id="dash-counted-through">
+        {counted ? t("dash.counted_through", { time: counted }) : t("dash.nothing_counted")}
+      </p>
       <section aria-labelledby="dash-applications" className="dash-section">
         <h2 id="dash-applications">{t("dash.applications", { count: total })}</h2>
         <div className="dash-pair">

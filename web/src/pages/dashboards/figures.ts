@@ -59,6 +59,21 @@ export function monthLabel(period: string, language: "id" | "en"): string {
     .format(when);
 }
 
+/**
+ * The time the figures are counted up to, to the second, in WIB: the counters follow the changes
+ * by a few seconds (counted from the table's stream), so minutes alone would not say it.
+ */
+export function countedClock(iso: string | null | undefined, language: "id" | "en"): string | null {
+  if (!iso) return null;
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return null;
+  const clock = new Intl.DateTimeFormat(language === "en" ? "en-GB" : "id-ID", {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+    timeZone: "Asia/Jakarta",
+  }).format(when);
+  return `${clock} WIB`;
+}
+
 /** A table as shown: its headers and, per row, each cell's text. */
 export interface ShownTable {
   headers: string[];
