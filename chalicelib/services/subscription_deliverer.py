@@ -11,7 +11,8 @@ Receivers are read from the container's list of subscriptions (the store keeps i
 one GetItem a delivery, and a delivery accepted writes its subscription only when that changes
 what it shows (`Subscription.delivery_changes_it`): the subscriptions' one partition is not
 written with every delivery (issue 21). A receiver the list does not hold, or holds paused, is
-read from its item, as the list may be older than its creation or its resumption.
+read from its item, as the list may be older than its creation or its resumption; one paused or
+deleted through another container (the API's) may still be posted to while the list is older.
 
 Receivers keep the `id` of the deliveries they handled (what docs/DEPLOY.md tells them), so a
 resend after a crash is harmless.
