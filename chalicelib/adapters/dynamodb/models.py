@@ -466,9 +466,8 @@ class NotificationItem(Item):
 class SendItem(Item):
     """pk SEND#{target}#{dataset}#{key}, sk S: one record owed to an external registry and its
     send log (domain/integrations.py). Running totals are number attributes named `total_{name}`,
-    added to by the changes that owe them, or set by the push (day_facts.py). While pending, in
-    the pending index (partition SEND-DUE#{target}#{shard}, by next attempt), where the senders
-    find what is due."""
+    added to by the changes that owe them, or set by the push (day_facts.py). While pending, in the
+    pending index (SEND-DUE#{target}#{shard}, by next attempt), where the senders find what is due."""
 
     target = UnicodeAttribute()
     dataset = UnicodeAttribute()

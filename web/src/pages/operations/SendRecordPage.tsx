@@ -15,7 +15,9 @@ import { useI18n } from "../../i18n/I18n";
 import type { MessageKey } from "../../i18n/catalogue";
 import { OpsSections, StateBadge, answerText, targetKey, type SendAnswer, type SendDetail, type Target } from "./shared";
 
-// After a re-run, the page reads the record again this often until it is no longer pending.
+// After a re-run, the page reads the record again this often until it is attempted again and no
+// longer pending. The run is a queued job: until the worker takes it, a failed record still reads
+// failed with the attempts it had, so "not pending" alone would stop the watch before it began.
 const WATCH_EVERY_MS = 1500;
 const WATCH_FOR_MS = 60_000;
 
@@ -108,12 +110,14 @@ function SendRecord() {
   const action = useAction();
   const [due, setDue] = useState<number | null>(null);
   const [watchUntil, setWatchUntil] = useState(0);
+  const [attemptsAtRun, setAttemptsAtRun] = useState(0);
   const reload = useRef(record.reload);
   reload.current = record.reload;
   useTitle(record.data ? t("ops.record.title", { key: record.data.key }) : t("ops.sends.title"));
 
   const pending = record.data?.state === "pending";
-  const watching = watchUntil > 0 && pending;
+  const attemptedSince = (record.data?.attempts ?? 0) > attemptsAtRun;
+  const watching = watchUntil > 0 && (pending || !attemptedSince);
   useEffect(() => {
     if (!watching) return undefined;
     const timer = window.setInterval(() => {
@@ -127,16 +131,19 @@ function SendRecord() {
     const data = record.data;
     if (!data) return;
     setDue(null);
+    setAttemptsAtRun(data.attempts);
+    let queued = 0;
     const ok = await action.run(async () => {
       const answer = await call(
         api().POST("/integrations/{target}/run", { params: { path: { target: data.target as Target } }, body: { date: data.date } }),
       );
+      queued = answer.records_due;
       setDue(answer.records_due);
     });
-    if (ok) {
-      setWatchUntil(Date.now() + WATCH_FOR_MS);
-      await record.reload();
-    }
+    if (!ok) return;
+    // Nothing of the day was due: there is no attempt to wait for.
+    if (queued > 0) setWatchUntil(Date.now() + WATCH_FOR_MS);
+    await record.reload();
   }
 
   if (record.loading && !record.data) return <Loading />;
