@@ -42,13 +42,16 @@ _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
 class SerializedEmulator:
     def __init__(self, region: str, clock_offset_file: str | None = None) -> None:
-        from local import dynamodb_partitions, dynamodb_transactions, emulator_speedups, emulator_streams, sqs_long_poll
+        from local import (
+            dynamodb_partitions, dynamodb_transactions, emulator_speedups, emulator_streams, s3_events, sqs_long_poll,
+        )
 
         dynamodb_transactions.install()
         emulator_speedups.install()
         emulator_streams.install()
         dynamodb_partitions.install()
         sqs_long_poll.install()
+        s3_events.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
         self._lock = threading.Lock()

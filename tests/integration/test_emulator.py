@@ -383,3 +383,19 @@ def test_data_answers_written_as_json_are_what_moto_s_serializer_writes(emulator
             assert deleted["Attributes"]["big"] == {"N": "123456789012345678901234567890"}
     finally:
         client.delete_table(TableName=name)
+
+
+def test_an_upload_s_event_names_the_version_it_created_as_aws_does_for_a_versioned_bucket(aws):
+    # The scan reads the version its event names; without one it would ask S3 which version
+    # carries the ETag (ListObjectVersions), a call AWS never sees made (local/s3_events.py).
+    import json
+    from urllib.parse import unquote_plus
+
+    s3 = boto3.client("s3", region_name=REGION, endpoint_url=aws.url)
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=aws.url)
+    queue = sqs.get_queue_url(QueueName="satupintu-scan")["QueueUrl"]
+    put = s3.put_object(Bucket="satupintu-local-uploads", Key="incoming/APP1/DOC1", Body=b"%PDF-1.4 x")
+    assert put["VersionId"]
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
+    objects = [record["s3"]["object"] for m in messages for record in json.loads(m["Body"]).get("Records", [])]
+    assert [(unquote_plus(o["key"]), o.get("versionId")) for o in objects] == [("incoming/APP1/DOC1", put["VersionId"])]
