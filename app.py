@@ -83,11 +83,14 @@ def render_pdf(event):
 
 
 # The counters, from the changes' moves on the table's stream: one update per office and period
-# per batch of 100 records, exactly once (chalicelib/adapters/dynamodb/counters.py). From the
+# per batch, exactly once (chalicelib/adapters/dynamodb/counters.py). Batches of up to 1,000
+# records gathered for up to 2 s: the root office's items take one update per batch and stream
+# shard, so at a national rate a batch of 100 would bring them near DynamoDB's 1,000 writes a
+# second per partition (docs/CAPACITY.md); counters trail by at most the 2 s more. From the
 # oldest record kept: a trigger made again reads the last 24 hours anew, and what was counted
 # then is recognised (its moves item is gone), where LATEST would skip what was not.
-@app.on_dynamodb_record(stream_arn=table_stream_arn(), batch_size=100, starting_position="TRIM_HORIZON",
-                        name="aggregate_counters")
+@app.on_dynamodb_record(stream_arn=table_stream_arn(), batch_size=1000, maximum_batching_window_in_seconds=2,
+                        starting_position="TRIM_HORIZON", name="aggregate_counters")
 def aggregate_counters(event):
     from chalicelib.workers.counters import aggregate
 

@@ -1,4 +1,4 @@
-"""aggregate_counters: the table's stream, in batches of up to 100 records, turned into counter
+"""aggregate_counters: the table's stream, in batches of up to 1,000 records, turned into counter
 updates. Each change put its counter moves as one item (adapters/dynamodb/counters.py); here the
 batch's new moves items are summed per office and period and added in a few transactions, each
 deleting the moves it counted. A failure raises: Lambda hands the same batch again (a stream
