@@ -44,11 +44,13 @@ def test_chalice_packages_the_prod_stage(package):
     for name in ("Notify", "CarryOutAccountRequests", "RecordMailEvents", "ScanUpload", "ScanFailed", "RenderPdf", "RunIntegration"):
         assert functions[name]["Events"][f"{name}SqsEventSource"]["Properties"]["BatchSize"] == 1
     # The counters' function reads the table's stream as the infra stack exports it, in batches
-    # of 100 (app.py was loaded with a placeholder ARN: chalicelib/table_stream.py).
+    # of up to 1,000 gathered for up to 2 s (app.py was loaded with a placeholder ARN:
+    # chalicelib/table_stream.py).
     stream = functions["AggregateCounters"]["Events"]["AggregateCountersDynamodbEventSource"]
     assert stream["Type"] == "DynamoDB"
     assert stream["Properties"]["Stream"] == {"Fn::ImportValue": "satupintu-TableStreamArn"}
-    assert (stream["Properties"]["BatchSize"], stream["Properties"]["StartingPosition"]) == (100, "TRIM_HORIZON")
+    assert (stream["Properties"]["BatchSize"], stream["Properties"].get("MaximumBatchingWindowInSeconds"),
+            stream["Properties"]["StartingPosition"]) == (1000, 2, "TRIM_HORIZON")
     gateway = [v for v in template["Resources"].values() if v["Type"] == "AWS::ApiGateway::GatewayResponse"]
     for unknown_route in ("MISSING_AUTHENTICATION_TOKEN", "INCOMPLETE_SIGNATURE"):  # without and with a token
         assert any(g["Properties"]["ResponseType"] == unknown_route and g["Properties"]["StatusCode"] == "404"
