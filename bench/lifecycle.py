@@ -85,7 +85,7 @@ class Api:
     def call(self, method: str, route: str, path: str | None = None, token: str | None = None,
              body: Any = None, expect: tuple[int, ...] = (200,)) -> Any:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        extra = {"name": f"{method} {route}"} if self.named else {}
+        extra = {"name": route} if self.named else {}
         answer = self.session.request(method, self.base_url + (path or route), json=body, headers=headers,
                                       timeout=self.timeout, **extra)
         if answer.status_code not in expect:
@@ -94,7 +94,7 @@ class Api:
 
     def post_file(self, upload: dict[str, Any], filename: str, content_type: str, data: bytes) -> None:
         """What the browser does with a presigned POST: the form's fields, then the file."""
-        extra = {"name": "POST <storage> presigned upload"} if self.named else {}
+        extra = {"name": "<storage> presigned upload"} if self.named else {}
         answer = self.session.request("POST", upload["url"], data=dict(upload["fields"]),
                                       files={"file": (filename, data, content_type)}, timeout=self.timeout, **extra)
         if answer.status_code not in (200, 201, 204):

@@ -50,7 +50,7 @@ def loopback_only(url: str) -> None:
 @events.request.add_listener
 def _keep_sample(request_type, name, response_time, response_length, exception=None, response=None, **_kw):
     RESULTS["requests"].append({
-        "name": name, "ms": response_time, "ok": exception is None, "at": time.time(),
+        "name": f"{request_type} {name}", "ms": response_time, "ok": exception is None, "at": time.time(),
         "status": getattr(response, "status_code", None) or 0,
         "error": None if exception is None else type(exception).__name__,
     })
@@ -58,6 +58,9 @@ def _keep_sample(request_type, name, response_time, response_length, exception=N
 
 @events.quitting.add_listener
 def _write_results(environment, **_kw):
+    for record in RESULTS["lifecycles"]:
+        if record["end"] is None:
+            record["error"] = "not finished when the run ended"
     Path(_config()["results_path"]).write_text(json.dumps(RESULTS))
 
 
@@ -90,9 +93,6 @@ class Arrivals(User):
             RESULTS["offered"][kind] += 1
             work.spawn(self.one_lifecycle if kind == "lifecycle" else self.one_read)
         work.join(timeout=max(0.0, started + config["seconds"] + config["drain_seconds"] - time.monotonic()))
-        for record in RESULTS["lifecycles"]:
-            if record["end"] is None:
-                record["error"] = record["error"] or "not finished when the run ended"
         gevent.spawn(self.environment.runner.quit)
         gevent.sleep(3600)  # the runner's quit stops this user
 

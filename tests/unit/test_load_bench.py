@@ -185,10 +185,12 @@ def _call(operation: str, at: float, empty: bool = False) -> dict:
 
 def test_a_lone_lifecycles_calls_are_counted_by_operation_without_the_pollers_empty_receives():
     recorded = [_call("dynamodb:Query", 1), _call("sqs:ReceiveMessage", 2, empty=True), _call("dynamodb:Query", 3),
-                _call("sqs:ReceiveMessage", 4), _call("trentservice:Decrypt", 5)]
+                _call("sqs:ReceiveMessage", 4), _call("trentservice:Decrypt", 5),
+                _call("unknown:POST satupintu-local-uploads", 5)]
     counted = load.count_calls(recorded)
-    assert counted["total"] == 4 and counted["idle_receives"] == 1
-    assert counted["by_operation"] == {"dynamodb:Query": 2, "kms:Decrypt": 1, "sqs:ReceiveMessage": 1}
+    assert counted["total"] == 5 and counted["idle_receives"] == 1
+    assert counted["by_operation"] == {"dynamodb:Query": 2, "kms:Decrypt": 1, "s3:POST (presigned upload)": 1,
+                                       "sqs:ReceiveMessage": 1}
     assert list(counted["by_operation"])[0] == "dynamodb:Query"  # the most frequent first
     assert counted["seconds"] == 4
 
@@ -227,7 +229,7 @@ def _size() -> dict:
     return {"label": "The demo's table", "fill_seconds": None, "runs": [run],
             "calls": {"total": 179, "by_operation": {"dynamodb:Query": 40}, "idle_receives": 25, "seconds": 12.0,
                       "failed": None},
-            "replay": {"lifecycles_per_second": 1.25, "per_lifecycle": 179, "calls": 2000, "seconds": 8.9,
+            "replay": {"lifecycles_per_second": 1.25, "per_lifecycle": 179, "calls": 2000, "seconds": 8.9, "refused": 12, "emulator_cpu_share": 0.5, "per_core_lifecycles_per_second": 2.5,
                        "calls_per_second": 224.7, "median_ms": 3.2, "slowest_operation": "dynamodb:Query 14 ms"}}
 
 
@@ -237,6 +239,7 @@ def test_the_report_names_the_calls_per_lifecycle_the_ceiling_and_each_runs_figu
     assert text.startswith(load.SECTION)
     assert "**AWS calls per lifecycle: 179**" in text and "dynamodb:Query 40" in text
     assert "**Emulator's own ceiling: 1.25 lifecycles a second**" in text
+    assert "50 % of a core meanwhile; with a whole core to itself: **2.50 lifecycles a second**" in text
     assert "| 0.5 | 3 | 2 | **0.33** |" in text
     assert "97 % / 12 % / 8 %" in text and "1.0 → 3.5" in text
     assert "| `POST /applications` | 4 | 0 | 250 ms |" in text
