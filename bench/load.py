@@ -177,6 +177,8 @@ def format_section(sizes: list[dict], meta: dict) -> list[str]:
 def _size_lines(size: dict) -> list[str]:
     calls, replay = size["calls"], size.get("replay") or {}
     lines = [f"### {size['label']}", ""]
+    if size.get("error"):
+        lines += [f"**Not measured to the end**: the benchmark stopped on this table ({size['error']}).", ""]
     if size.get("fill_seconds"):
         lines += [f"The table was grown to this size before the lone lifecycle (bench/run.py's `fill_applications`, "
                   f"{size['fill_seconds']:.0f} s), after the applicants were registered.", ""]
@@ -370,8 +372,17 @@ def register_applicant(api: lifecycle.Api, email: str, timeout: float = 120.0) -
     raise RuntimeError(f"no code mailed to {email} within {timeout:.0f} s")
 
 
-def login(api: lifecycle.Api, email: str, password: str) -> str:
-    return api.call("POST", "/auth/login", body={"email": email, "password": password})["access_token"]
+def login(api: lifecycle.Api, email: str, password: str, attempts: int = 5) -> str:
+    """A log-in for the setup, tried again a few times: on a slow stack the API times out on the
+    emulator now and then, and setup is not what is measured."""
+    for attempt in range(attempts):
+        try:
+            return api.call("POST", "/auth/login", body={"email": email, "password": password})["access_token"]
+        except lifecycle.LifecycleFailed:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2.0)
+    raise AssertionError("unreachable")
 
 
 def setup_people(stack: LoadStack, count: int) -> dict:
@@ -393,7 +404,7 @@ def log_everyone_in(stack: LoadStack, people: dict) -> dict:
     """Fresh tokens (they live 15 minutes) for the applicants, the deciders and the readers."""
     api = lifecycle.Api(_session(), stack.api)
     staff = {who for who, _step in lifecycle.DECIDERS} | {lifecycle.INBOX_READER, lifecycle.DASHBOARD_READER}
-    with ThreadPoolExecutor(max_workers=4) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         applicants = list(pool.map(lambda email: {"email": email, "token": login(api, email, PASSWORD)},
                                    people["applicants"]))
         staff_tokens = dict(zip(staff, pool.map(
@@ -591,47 +602,59 @@ def _fresh(operation: str, body: bytes) -> bytes:
 
 def measure_size(label: str, applications: int | None, rates: tuple[float, ...], seconds: int,
                  progress: Callable[[str], None]) -> dict:
+    """One table size on a stack of its own. A step the stack cannot get through (an emulator so
+    slow that even the setup's log-ins time out) ends the size, which then says why."""
     out_dir = LOG_DIR / (str(applications) if applications else "demo")
     out_dir.mkdir(parents=True, exist_ok=True)
     stack = LoadStack(out_dir / "stack.log")
+    measured: dict[str, Any] = {"label": label, "calls": None, "runs": [], "replay": None, "fill_seconds": None,
+                                "error": None}
     progress(f"{label}: starting the local stack (log: {stack.log_path})")
-    stack.start()
     try:
-        progress(f"{label}: registering {APPLICANTS} applicants")
-        people = setup_people(stack, APPLICANTS)
-        fill_seconds = None
-        if applications:
-            progress(f"{label}: filling the table to {applications:,} applications")
-            began = time.monotonic()
-            fill_table(stack, applications)
-            fill_seconds = time.monotonic() - began
-        tokens = log_everyone_in(stack, people)
-        progress(f"{label}: a lone lifecycle, its AWS calls recorded")
-        calls, work = lone_lifecycle(stack, tokens)
-        (out_dir / "lone-lifecycle-calls.json").write_text(json.dumps(
-            [{k: call[k] for k in ("at", "operation", "method", "path", "status")} for call in work], indent=1))
-        progress(f"  {calls['total']} AWS calls")
-        runs = []
-        for rate in rates:
-            # What the run before left queued is worked off first, as far as a minute allows.
-            wait_until_quiet(stack, quiet_for=3.0, timeout=60.0)
-            progress(f"{label}: Locust at {rate:g} lifecycles/s for {seconds} s")
-            tokens = log_everyone_in(stack, people)
-            runs.append(run_locust(stack, tokens, rate, seconds, out_dir))
-            run = runs[-1]
-            progress(f"  completed {run['completed']}/{run['offered']} ({run['completed_per_second']:.2f}/s), "
-                     f"{run['failed_requests']} failed requests, p99 {_ms(run['p99_all'])}, CPU {run['cpu']}")
-        progress(f"{label}: replaying the lone lifecycle's calls against the emulator alone")
-        replayed = replay(stack, work) if work else None
-        if replayed:
-            progress(f"  {replayed['lifecycles_per_second']:.2f} lifecycles/s")
+        stack.start()
+        _measure_on(stack, measured, applications, rates, seconds, out_dir, progress)
+    except Exception as error:  # noqa: BLE001  (the size says why it stopped; the others are still measured)
+        measured["error"] = f"{type(error).__name__}: {error}"
+        progress(f"  stopped: {measured['error']}")
     finally:
         stack.stop()
-    return {"label": label, "calls": calls, "runs": runs, "replay": replayed, "fill_seconds": fill_seconds}
+    return measured
+
+
+def _measure_on(stack: LoadStack, measured: dict, applications: int | None, rates: tuple[float, ...], seconds: int,
+                out_dir: Path, progress: Callable[[str], None]) -> None:
+    label = measured["label"]
+    progress(f"{label}: registering {APPLICANTS} applicants")
+    people = setup_people(stack, APPLICANTS)
+    if applications:
+        progress(f"{label}: filling the table to {applications:,} applications")
+        began = time.monotonic()
+        fill_table(stack, applications)
+        measured["fill_seconds"] = time.monotonic() - began
+    tokens = log_everyone_in(stack, people)
+    progress(f"{label}: a lone lifecycle, its AWS calls recorded")
+    measured["calls"], work = lone_lifecycle(stack, tokens)
+    (out_dir / "lone-lifecycle-calls.json").write_text(json.dumps(
+        [{k: call[k] for k in ("at", "operation", "method", "path", "status")} for call in work], indent=1))
+    progress(f"  {measured['calls']['total']} AWS calls")
+    for rate in rates:
+        # What the run before left queued is worked off first, as far as a minute allows.
+        wait_until_quiet(stack, quiet_for=3.0, timeout=60.0)
+        progress(f"{label}: Locust at {rate:g} lifecycles/s for {seconds} s")
+        tokens = log_everyone_in(stack, people)
+        measured["runs"].append(run := run_locust(stack, tokens, rate, seconds, out_dir))
+        progress(f"  completed {run['completed']}/{run['offered']} ({run['completed_per_second']:.2f}/s), "
+                 f"{run['failed_requests']} failed requests, p99 {_ms(run['p99_all'])}, CPU {run['cpu']}")
+    if work:
+        progress(f"{label}: replaying the lone lifecycle's calls against the emulator alone")
+        measured["replay"] = replay(stack, work)
+        progress(f"  {measured['replay']['lifecycles_per_second']:.2f} lifecycles/s")
 
 
 def measure_and_write(output: Path, rates: tuple[float, ...], seconds: int, sizes: tuple[int, ...], command: str,
                       large_rates: tuple[float, ...] = DEFAULT_LARGE_RATES) -> None:
+    """Each size measured in turn; the section written again after each, so that what was measured
+    is kept if a later size is stopped."""
     import locust
 
     started = time.monotonic()
@@ -641,9 +664,9 @@ def measure_and_write(output: Path, rates: tuple[float, ...], seconds: int, size
                  else "The demo's table (a few dozen applications)")
         measured.append(measure_size(label, applications, large_rates if applications else rates, seconds,
                                      lambda line: print(line, flush=True)))
-    meta = {"command": command, "date": time.strftime("%Y-%m-%d"), "elapsed": time.monotonic() - started,
-            "cores": os.cpu_count(), "locust": locust.__version__, "seconds": seconds}
-    replace_section(output, format_section(measured, meta))
+        meta = {"command": command, "date": time.strftime("%Y-%m-%d"), "elapsed": time.monotonic() - started,
+                "cores": os.cpu_count(), "locust": locust.__version__, "seconds": seconds}
+        replace_section(output, format_section(measured, meta))
     print(f"wrote its section of {output}")
 
 
