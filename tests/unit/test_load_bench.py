@@ -253,3 +253,14 @@ def test_the_section_replaces_its_previous_version_and_leaves_the_others(tmp_pat
     text = report.read_text()
     assert "old figures" not in text and text.count(load.SECTION) == 1
     assert text.index("## Cold start") < text.index("## The web app") < text.index("new figures")
+
+
+def test_a_size_the_stack_could_not_get_through_says_why_and_shows_what_was_measured():
+    stopped = {"label": "100,000 applications in the table", "fill_seconds": 420.0, "runs": [], "calls": None,
+               "replay": None, "error": "LifecycleFailed: POST /auth/login answered 500"}
+    text = "\n".join(load.format_section([_size(), stopped], {"command": "make bench-load", "date": "2026-12-05",
+                                                              "elapsed": 900, "cores": 2, "locust": "2.47.0",
+                                                              "seconds": 60}))
+    assert "**Not measured to the end**: the benchmark stopped on this table (LifecycleFailed: POST /auth/login" in text
+    assert "fill_applications`, 420 s" in text
+    assert text.count("**AWS calls per lifecycle") == 1  # the demo table's only
