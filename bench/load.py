@@ -427,24 +427,27 @@ def fill_table(stack: LoadStack, target: int) -> None:
 
 # ---- measuring --------------------------------------------------------------------------------
 
-def _get_json(url: str, method: str = "GET") -> Any:
+def _get_json(url: str, method: str = "GET", timeout: float = 120.0) -> Any:
     import urllib.request
 
-    with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=60) as answer:
+    with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=timeout) as answer:
         return json.loads(answer.read())
 
 
 def wait_until_quiet(stack: LoadStack, quiet_for: float = 4.0, timeout: float = 180.0) -> None:
     """Until the emulator has had no call but queue polls for `quiet_for` seconds."""
-    def work_calls() -> int:
-        calls = _get_json(f"{stack.emulator}/_emulator/calls")["calls"]
+    def work_calls() -> int | None:
+        try:
+            calls = _get_json(f"{stack.emulator}/_emulator/calls", timeout=10.0)["calls"]
+        except OSError:  # the count waits behind the calls being served: the emulator is busy
+            return None
         return sum(n for op, n in calls.items() if op != "sqs:ReceiveMessage")
 
     last, since, deadline = work_calls(), time.monotonic(), time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(0.5)
         now = work_calls()
-        if now != last:
+        if now is None or now != last:
             last, since = now, time.monotonic()
         elif time.monotonic() - since >= quiet_for:
             return
