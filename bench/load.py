@@ -521,7 +521,7 @@ def run_locust(stack: LoadStack, tokens: dict, rate: float, seconds: int, out_di
 REPLAY_CLIENTS = 4
 
 
-def replay(stack: LoadStack, work: list[dict], seconds: float = REPLAY_SECONDS) -> dict:
+def replay(stack: LoadStack, work: list[dict], seconds: float = REPLAY_SECONDS) -> dict | None:
     """The lone lifecycle's calls sent again to the emulator alone (API and worker paused) by
     REPLAY_CLIENTS clients at once, each in order over its kept-alive connection, until `seconds`
     have passed: the emulator serves one call at a time, so it is never left waiting for a client.
@@ -546,6 +546,8 @@ def replay(stack: LoadStack, work: list[dict], seconds: float = REPLAY_SECONDS) 
     elapsed = time.monotonic() - started
     # On a shared machine the emulator may not get a whole core: its CPU time says what it spent.
     emulator_cpu = cpu_percent(cpu_before, stack.cpu_seconds(), elapsed).get("emulator", 0.0) / 100 * elapsed
+    if not samples:
+        return None  # not one call answered within the time: no ceiling to tell
     by_operation: dict[str, list[float]] = {}
     for operation, took, _status in samples:
         by_operation.setdefault(operation, []).append(took)
@@ -563,7 +565,7 @@ def _replay_client(port: int, work: list[dict], deadline: float, samples: list) 
     import base64
     import http.client
 
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=max(1.0, deadline - time.monotonic()))
     try:
         while time.monotonic() < deadline:
             for call in work:
@@ -577,6 +579,8 @@ def _replay_client(port: int, work: list[dict], deadline: float, samples: list) 
                 samples.append((call["operation"], time.perf_counter() - began, answer.status))
                 if time.monotonic() >= deadline:
                     return
+    except OSError:  # a call still unanswered at the deadline: this client is done
+        return
     finally:
         connection.close()
 
@@ -651,7 +655,8 @@ def _measure_on(stack: LoadStack, measured: dict, applications: int | None, rate
     if work:
         progress(f"{label}: replaying the lone lifecycle's calls against the emulator alone")
         measured["replay"] = replay(stack, work)
-        progress(f"  {measured['replay']['lifecycles_per_second']:.2f} lifecycles/s")
+        if measured["replay"]:
+            progress(f"  {measured['replay']['lifecycles_per_second']:.2f} lifecycles/s")
 
 
 def measure_and_write(output: Path, rates: tuple[float, ...], seconds: int, sizes: tuple[int, ...], command: str,
