@@ -10,14 +10,15 @@ INSTALLED := $(VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV := $(CHECKOV_VENV)/.installed
 
-.PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web package deploy-package lint lint-aws clean help
+.PHONY: run test test-fast test-web-unit test-python-fast web bench bench-web bench-load package deploy-package lint lint-aws clean help
 
 help:
 	@echo "make run       the whole system locally (API on 127.0.0.1:$${API_PORT:-8000}), no cloud account"
 	@echo "make test      install what is needed and run every test (web unit tests, Python, browser)"
 	@echo "make web       build the web app into web/dist (only when its sources changed)"
-	@echo "make bench     measure import time, AWS calls per route and the web app; writes docs/BENCHMARKS.md"
+	@echo "make bench     measure import time, AWS calls per route, the web app and the load (Locust); writes docs/BENCHMARKS.md"
 	@echo "make bench-web only the web app's budgets (initial JS, inbox time); rewrites its section"
+	@echo "make bench-load only the load benchmark (Locust, lifecycles a second, about 15 min); rewrites its section"
 	@echo "make package   chalice package for the prod stage into build/package (offline)"
 	@echo "make deploy-package ARTIFACT_BUCKET=…  the package to S3, then its stack (docs/DEPLOY.md)"
 	@echo "make lint      ruff (unused names, likely bugs, complexity), function and module sizes"
@@ -65,6 +66,9 @@ bench: web
 
 bench-web: web
 	$(BIN)/python -m bench.web
+
+bench-load: web
+	$(BIN)/python -m bench.load
 
 package: $(INSTALLED)
 	rm -rf build/package

@@ -9,6 +9,8 @@
 3. The web app: initial JavaScript and how fast the inbox shows (bench/web.py).
 4. The emulator: a call's cost at 100 and 100,000 items, and the worker's idle polling
    (bench/emulator.py).
+5. Load: application lifecycles at a constant arrival rate, measured with Locust against a local
+   stack of its own (bench/load.py; about 15 minutes).
 """
 
 from __future__ import annotations
@@ -172,9 +174,7 @@ class Bench:
         self.loaded = self._count_applications()
 
     def _count_applications(self) -> int:
-        from chalicelib.adapters.dynamodb import models as m
-
-        return sum(1 for _ in m.ApplicationItem.scan(m.ApplicationItem.sk == "A"))  # bench only, never a request path
+        return count_applications()
 
     # ---- requests -----------------------------------------------------------------------
 
@@ -322,55 +322,8 @@ class Bench:
     # ---- bulk data ----------------------------------------------------------------------
 
     def load_applications(self, target: int) -> None:
-        """Fill the table up to `target` applications, spread over the demo's offices, services,
-        statuses and the last 90 days, written in batches (not through the API: only the
-        table's size matters here)."""
-        from chalicelib.adapters.dynamodb import models as m
-        from chalicelib.adapters.dynamodb.applications import application_to_item, history_item, history_sort_key
-        from chalicelib.domain import applications as rules
-        from chalicelib.domain.ids import new_id, new_tracking_code
-        from chalicelib.domain.people import Principal
-
-        rng = random.Random(target)
-        users = {u: self.deps.users.get(f"usr_demo_{u}") for u in
-                 ("petugas_kukusan", "petugas_pondokcina", "warga", "cluster_utara", "cluster_selatan")}
-        people = {k: Principal(v.id, v.email, v.name, v.language, v.grants) for k, v in users.items()}
-        nodes = {n: self.deps.org_store.get(n) for n in
-                 ("kel-kukusan", "kel-pondok-cina", "dpmptsp-front-office", "cluster-depok-utara", "cluster-depok-selatan")}
-        move = {"head_of_family_name": "Warga", "move_type": "Antar kecamatan", "members_moving": 2}
-        mix = [
-            ("civil-move-report", "kel-kukusan", "petugas_kukusan", move),
-            ("civil-move-report", "kel-pondok-cina", "petugas_pondokcina", move),
-            ("city-business-permit", "dpmptsp-front-office", "warga", {"business_name": "Usaha", "capital": 1000}),
-            ("marketing-fee-report", "cluster-depok-utara", "cluster_utara", {"category": "OUTLET", "amount": 50000}),
-            ("marketing-fee-report", "cluster-depok-selatan", "cluster_selatan", {"category": "SF", "amount": 75000}),
-        ]
-        tz = self.deps.settings.org_timezone
-        origin = rules.Origin("127.0.0.1", "bench")
-        now = self.deps.clock.now()
-        with m.ApplicationItem.batch_write() as batch:
-            for _ in range(target - self.loaded):
-                service_id, node_id, who, data = rng.choice(mix)
-                service = self.deps.catalog.latest(service_id)
-                created = now - timedelta(minutes=rng.randint(1, 90 * 24 * 60))
-                change = rules.new_application(
-                    app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=nodes[node_id],
-                    caller=people[who], data=data, now=created, tz=tz, origin=origin)
-                app = change.application
-                roll = rng.random()
-                if roll < 0.6:
-                    # what submission and decisions would leave: waiting at a step, or decided
-                    steps = rules.plan_deciders(service, nodes[node_id])
-                    step = rng.randint(1, len(service.steps))
-                    status = "approved" if roll < 0.2 else ("submitted" if step == 1 else "in_review")
-                    app = app.evolve(status=status, step=step if status != "approved" else None, step_nodes=steps,
-                                     submitted_at=created)
-                    if status != "approved":
-                        app = app.evolve(decider_node_id=steps[step - 1], decider_role=service.steps[step - 1].role,
-                                         due_at=created + timedelta(hours=service.steps[step - 1].sla_hours))
-                batch.save(application_to_item(app))
-                batch.save(m.TrackingItem(f"TRACK#{app.tracking_code}", "T", application_id=app.id))
-                batch.save(history_item(app.id, history_sort_key(app.version), change.history))
+        """Fill the table up to `target` applications (fill_applications)."""
+        fill_applications(self.deps, target, self.loaded)
         self.loaded = target
 
     # ---- the routes ---------------------------------------------------------------------
@@ -600,6 +553,68 @@ class Bench:
         record("GET", "/_local/clock", *self.counted("GET", "/_local/clock")[:2])
         record("POST", "/_local/clock", *self.counted("POST", "/_local/clock", {"advance_seconds": 0})[:2])
         return results
+
+
+def fill_applications(deps, target: int, loaded: int | None = None) -> None:
+    """Fill the table up to `target` applications, spread over the demo's offices, services,
+    statuses and the last 90 days, written in batches (not through the API: only the
+    table's size matters here). `loaded`: how many it holds already (counted when not given).
+    Also grows the load benchmark's table (bench/load.py)."""
+    from chalicelib.adapters.dynamodb import models as m
+
+    users = {u: deps.users.get(f"usr_demo_{u}") for u in
+             ("petugas_kukusan", "petugas_pondokcina", "warga", "cluster_utara", "cluster_selatan")}
+    if loaded is None:
+        loaded = count_applications()  # after a store's first use: it binds the models to the table
+    from chalicelib.adapters.dynamodb.applications import application_to_item, history_item, history_sort_key
+    from chalicelib.domain import applications as rules
+    from chalicelib.domain.ids import new_id, new_tracking_code
+    from chalicelib.domain.people import Principal
+
+    rng = random.Random(target)
+    people = {k: Principal(v.id, v.email, v.name, v.language, v.grants) for k, v in users.items()}
+    nodes = {n: deps.org_store.get(n) for n in
+             ("kel-kukusan", "kel-pondok-cina", "dpmptsp-front-office", "cluster-depok-utara", "cluster-depok-selatan")}
+    move = {"head_of_family_name": "Warga", "move_type": "Antar kecamatan", "members_moving": 2}
+    mix = [
+        ("civil-move-report", "kel-kukusan", "petugas_kukusan", move),
+        ("civil-move-report", "kel-pondok-cina", "petugas_pondokcina", move),
+        ("city-business-permit", "dpmptsp-front-office", "warga", {"business_name": "Usaha", "capital": 1000}),
+        ("marketing-fee-report", "cluster-depok-utara", "cluster_utara", {"category": "OUTLET", "amount": 50000}),
+        ("marketing-fee-report", "cluster-depok-selatan", "cluster_selatan", {"category": "SF", "amount": 75000}),
+    ]
+    tz = deps.settings.org_timezone
+    origin = rules.Origin("127.0.0.1", "bench")
+    now = deps.clock.now()
+    with m.ApplicationItem.batch_write() as batch:
+        for _ in range(target - loaded):
+            service_id, node_id, who, data = rng.choice(mix)
+            service = deps.catalog.latest(service_id)
+            created = now - timedelta(minutes=rng.randint(1, 90 * 24 * 60))
+            change = rules.new_application(
+                app_id=new_id("app"), tracking_code=new_tracking_code(), service=service, node=nodes[node_id],
+                caller=people[who], data=data, now=created, tz=tz, origin=origin)
+            app = change.application
+            roll = rng.random()
+            if roll < 0.6:
+                # what submission and decisions would leave: waiting at a step, or decided
+                steps = rules.plan_deciders(service, nodes[node_id])
+                step = rng.randint(1, len(service.steps))
+                status = "approved" if roll < 0.2 else ("submitted" if step == 1 else "in_review")
+                app = app.evolve(status=status, step=step if status != "approved" else None, step_nodes=steps,
+                                 submitted_at=created)
+                if status != "approved":
+                    app = app.evolve(decider_node_id=steps[step - 1], decider_role=service.steps[step - 1].role,
+                                     due_at=created + timedelta(hours=service.steps[step - 1].sla_hours))
+            batch.save(application_to_item(app))
+            batch.save(m.TrackingItem(f"TRACK#{app.tracking_code}", "T", application_id=app.id))
+            batch.save(history_item(app.id, history_sort_key(app.version), change.history))
+
+
+def count_applications() -> int:
+    from chalicelib.adapters.dynamodb import models as m
+
+    return sum(1 for _ in m.ApplicationItem.scan(m.ApplicationItem.sk == "A"))  # bench only, never a request path
 
 
 _SCAN_ONE = """
@@ -917,6 +932,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,100000")
     parser.add_argument("--output", default=str(PROJECT / "docs" / "BENCHMARKS.md"))
+    parser.add_argument("--no-load", action="store_true", help="leave out the load benchmark (bench/load.py)")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
     started = time.monotonic()
@@ -973,6 +989,12 @@ def main() -> int:
     from bench import emulator
 
     emulator.replace_section(Path(args.output), emulator.section(emulator.measure()))
+    if not args.no_load:
+        print("the load benchmark (bench/load.py, Locust against a local stack)…", flush=True)
+        from bench import load
+
+        load.measure_and_write(Path(args.output), load.DEFAULT_RATES, load.DEFAULT_SECONDS, load.DEFAULT_SIZES,
+                               "make bench (its load section: bench/load.py)")
     print(f"wrote {args.output}")
     return 0
 

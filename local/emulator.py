@@ -12,6 +12,8 @@ Two things are added around moto's WSGI app:
   (local/dynamodb_partitions.py).
 * DynamoDB transactions applied in place and idempotent on their ClientRequestToken, as on
   DynamoDB (local/dynamodb_transactions.py; moto copies the whole table per transaction).
+* `/_emulator/recording`: every AWS call kept whole while on, for the load benchmark
+  (local/emulator_recording.py).
 * `/_emulator/faults/ses-reject`: addresses SES refuses (MessageRejected, as SES does for an
   address it will not send to), so that failing deliveries can be seen end to end.
 
@@ -45,6 +47,7 @@ class SerializedEmulator:
         from local import (
             dynamodb_partitions, dynamodb_transactions, emulator_speedups, emulator_streams, s3_events, sqs_long_poll,
         )
+        from local.emulator_recording import CallRecorder
 
         dynamodb_transactions.install()
         emulator_speedups.install()
@@ -64,6 +67,7 @@ class SerializedEmulator:
         self.retries: Counter[str] = Counter()
         self._invocations: OrderedDict[str, None] = OrderedDict()
         self.rejected_recipients: set[str] = set()
+        self.recorder = CallRecorder()
 
     def reset(self) -> None:
         """Forget every resource and everything recorded, as a freshly started emulator would
@@ -101,6 +105,7 @@ class SerializedEmulator:
                 return refused(start_response)
         transaction = environ.get("HTTP_X_AMZ_TARGET") == "DynamoDB_20120810.TransactWriteItems"
         request = _peek_json(environ) if transaction else None
+        recorded_body = self.recorder.take_body(environ) if self.recorder.active else b""
         with self._lock:
             self._count(environ)
             if request is not None:
@@ -123,6 +128,8 @@ class SerializedEmulator:
             if request is not None and status and status[0].startswith("200"):
                 self._tokens.remember(request)
             self._stamp_new_mail()
+            if self.recorder.active:
+                self.recorder.add(_operation_name(environ), environ, recorded_body, status[0] if status else "", body)
         return [body]
 
     # ---- the emulator's own routes -----------------------------------------------------
@@ -140,6 +147,9 @@ class SerializedEmulator:
                 self.calls.clear()
                 self.retries.clear()
             return _json(start_response, {"calls": {}, "total": 0})
+        if path == "/_emulator/recording" and environ.get("REMOTE_ADDR") in ("127.0.0.1", "::1"):
+            {"POST": self.recorder.start, "DELETE": self.recorder.stop}.get(method, lambda: None)()
+            return _json(start_response, {"recording": self.recorder.active, "calls": self.recorder.calls()})
         if path == "/_emulator/faults/ses-reject":
             if method == "POST":
                 self.rejected_recipients.add(_read_json(environ).get("address", "").lower())
