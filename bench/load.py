@@ -113,15 +113,15 @@ def _span(requests: list[dict]) -> float:
 
 def count_calls(recorded: list[dict]) -> dict:
     """A lone lifecycle's recorded calls: the total the lifecycle caused, by operation, and the
-    poller's empty receives (the worker idling, whatever the lifecycle) apart."""
-    work = [call for call in recorded if not call["empty_receive"]]
+    pollers' polls that found nothing (the worker idling, whatever the lifecycle) apart."""
+    work = [call for call in recorded if not call["idle_poll"]]
     by_operation: dict[str, int] = {}
     for call in work:
         operation = _operation_label(call["operation"])
         by_operation[operation] = by_operation.get(operation, 0) + 1
     seconds = (recorded[-1]["at"] - recorded[0]["at"]) if recorded else 0.0
     return {"total": len(work), "by_operation": dict(sorted(by_operation.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "idle_receives": len(recorded) - len(work), "seconds": seconds}
+            "idle_polls": len(recorded) - len(work), "seconds": seconds}
 
 
 def _operation_label(operation: str) -> str:
@@ -188,7 +188,8 @@ def _size_lines(size: dict) -> list[str]:
             f"**AWS calls per lifecycle: {calls['total']}** (one lifecycle alone on the stack, after one that "
             "warmed its processes up, counted by the "
             f"emulator from its create to the last call its asynchronous work made, {calls['seconds']:.0f} s; "
-            f"the worker's {calls['idle_receives']} empty queue polls in that time not included): {ops}.",
+            f"the worker's {calls['idle_polls']} polls of the queues and the table's stream that found nothing in "
+            f"that time not included: Lambda's pollers idling, whatever the lifecycle): {ops}.",
             "",
         ]
         if calls.get("failed"):
@@ -435,13 +436,14 @@ def _get_json(url: str, method: str = "GET", timeout: float = 120.0) -> Any:
 
 
 def wait_until_quiet(stack: LoadStack, quiet_for: float = 4.0, timeout: float = 180.0) -> None:
-    """Until the emulator has had no call but queue polls for `quiet_for` seconds."""
+    """Until the emulator has had no call but queue and stream polls for `quiet_for` seconds (a
+    stream poll that finds records follows a write, which counts)."""
     def work_calls() -> int | None:
         try:
             calls = _get_json(f"{stack.emulator}/_emulator/calls", timeout=10.0)["calls"]
         except OSError:  # the count waits behind the calls being served: the emulator is busy
             return None
-        return sum(n for op, n in calls.items() if op != "sqs:ReceiveMessage")
+        return sum(n for op, n in calls.items() if op not in ("sqs:ReceiveMessage", "dynamodbstreams:GetRecords"))
 
     last, since, deadline = work_calls(), time.monotonic(), time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -476,7 +478,7 @@ def lone_lifecycle(stack: LoadStack, tokens: dict) -> tuple[dict, list[dict]]:
         recorded = _get_json(f"{stack.emulator}/_emulator/recording")["calls"]
     finally:
         _get_json(f"{stack.emulator}/_emulator/recording", "DELETE")
-    work = [call for call in recorded if not call["empty_receive"]]
+    work = [call for call in recorded if not call["idle_poll"]]
     # The recording ends at the lifecycle's last work call, not after the quiet wait's idle polls.
     last = work[-1]["at"] if work else 0.0
     counted = count_calls([call for call in recorded if call["at"] <= last])

@@ -64,7 +64,15 @@ class CallRecorder:
                 "headers": {name: environ[name] for name in _KEPT_HEADERS if environ.get(name)},
                 "body": base64.b64encode(request_body).decode(),
                 "status": int(status.split()[0]) if status else 0,
-                # A poll that found nothing is the poller idling, not the lifecycle's work.
-                "empty_receive": operation == "sqs:ReceiveMessage" and b"Message" not in answer.replace(
-                    b"ReceiveMessageResponse", b"").replace(b"ReceiveMessageResult", b""),
+                # A poll that found nothing is a poller idling (Lambda's, of a queue or the table's
+                # stream), not the lifecycle's work.
+                "idle_poll": is_idle_poll(operation, answer),
             })
+
+
+def is_idle_poll(operation: str, answer: bytes) -> bool:
+    if operation == "sqs:ReceiveMessage":
+        return b"Message" not in answer.replace(b"ReceiveMessageResponse", b"").replace(b"ReceiveMessageResult", b"")
+    if operation == "dynamodbstreams:GetRecords":
+        return b'"Records": []' in answer or b'"Records":[]' in answer
+    return False

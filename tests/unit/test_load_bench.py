@@ -180,15 +180,15 @@ def test_cpu_is_a_share_of_one_core_over_the_window_and_leaves_out_a_restarted_p
 # ---- a lone lifecycle's calls ------------------------------------------------------------------
 
 def _call(operation: str, at: float, empty: bool = False) -> dict:
-    return {"operation": operation, "at": at, "empty_receive": empty}
+    return {"operation": operation, "at": at, "idle_poll": empty}
 
 
-def test_a_lone_lifecycles_calls_are_counted_by_operation_without_the_pollers_empty_receives():
+def test_a_lone_lifecycles_calls_are_counted_by_operation_without_the_pollers_idle_polls():
     recorded = [_call("dynamodb:Query", 1), _call("sqs:ReceiveMessage", 2, empty=True), _call("dynamodb:Query", 3),
                 _call("sqs:ReceiveMessage", 4), _call("trentservice:Decrypt", 5),
                 _call("unknown:POST satupintu-local-uploads", 5)]
     counted = load.count_calls(recorded)
-    assert counted["total"] == 5 and counted["idle_receives"] == 1
+    assert counted["total"] == 5 and counted["idle_polls"] == 1
     assert counted["by_operation"] == {"dynamodb:Query": 2, "kms:Decrypt": 1, "s3:POST (presigned upload)": 1,
                                        "sqs:ReceiveMessage": 1}
     assert list(counted["by_operation"])[0] == "dynamodb:Query"  # the most frequent first
@@ -215,7 +215,10 @@ def test_the_recorder_keeps_nothing_until_started_and_tells_an_empty_poll_from_o
     recorder.add("sqs:ReceiveMessage", environ, body, "200 OK", b"{}")
     recorder.add("sqs:ReceiveMessage", environ, body, "200 OK", b'{"Messages": [{"Body": "x"}]}')
     first, second = recorder.calls()
-    assert first["empty_receive"] and not second["empty_receive"]
+    assert first["idle_poll"] and not second["idle_poll"]
+    recorder.add("dynamodbstreams:GetRecords", environ, body, "200 OK", b'{"Records": [], "NextShardIterator": "i"}')
+    recorder.add("dynamodbstreams:GetRecords", environ, body, "200 OK", b'{"Records": [{"eventName": "INSERT"}]}')
+    assert [call["idle_poll"] for call in recorder.calls()[2:]] == [True, False]
     assert first["status"] == 200 and first["headers"] == {"HTTP_X_AMZ_TARGET": "AmazonSQS.ReceiveMessage"}
     recorder.stop()
     assert recorder.calls() == []
@@ -227,7 +230,7 @@ def _size() -> dict:
     run = load.summarize(_run_results(), rate=0.5, seconds=6)
     run.update(cpu={"emulator": 97.0, "api": 12.0, "worker": 8.0}, load_average=(1.0, 3.5))
     return {"label": "The demo's table", "fill_seconds": None, "runs": [run],
-            "calls": {"total": 179, "by_operation": {"dynamodb:Query": 40}, "idle_receives": 25, "seconds": 12.0,
+            "calls": {"total": 179, "by_operation": {"dynamodb:Query": 40}, "idle_polls": 25, "seconds": 12.0,
                       "failed": None},
             "replay": {"lifecycles_per_second": 1.25, "per_lifecycle": 179, "calls": 2000, "seconds": 8.9, "refused": 12, "emulator_cpu_share": 0.5, "per_core_lifecycles_per_second": 2.5,
                        "calls_per_second": 224.7, "median_ms": 3.2, "slowest_operation": "dynamodb:Query 14 ms"}}
