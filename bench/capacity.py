@@ -213,19 +213,45 @@ def key_rates(recorder: Recorder) -> list[KeyRate]:
 
 
 def hottest(rates: list[KeyRate], count: int = 10) -> list[KeyRate]:
-    return sorted(rates, key=lambda r: max(r.wcu / WCU_LIMIT, r.rcu / RCU_LIMIT), reverse=True)[:count]
+    return sorted(rates, key=_share, reverse=True)[:count]
 
 
 def key_shape(key: str) -> str:
-    """A key with its ids replaced by their kind, so keys of one pattern sum together."""
+    """A key with its ids replaced by their kind and a trailing shard number by `#{shard}`, so the
+    keys of one pattern (every shard of `SENDS#subscriptions#pending`, every office's `COUNT#`) group
+    together."""
     import re
 
-    shape = re.sub(r"(app|doc|usr|sub|ntf)[-_][\w-]+", r"{\1}", key)
+    # Codes first: a tracking or certificate code may hold digits a date pattern would take.
+    shape = re.sub(r"^(TRACK|CERT)#[0-9A-Z]+(?:-[0-9A-Z]+)+", r"\1#{code}", key)
+    shape = re.sub(r"^NIK#[\w-]+", "NIK#{nik}", shape)
+    shape = re.sub(r"(app|doc|usr|sub|ntf)[-_][\w-]+", r"{\1}", shape)
     shape = re.sub(r"\d{4}-\d{2}-\d{2}T[\d:.]+Z", "{time}", shape)
     shape = re.sub(r"\d{4}-\d{2}-\d{2}", "{day}", shape)
     shape = re.sub(r"\d{4}-\d{2}", "{month}", shape)
     shape = re.sub(r"(kel|kec|kota|prov|ptsp)-\d+", r"{\1}", shape)
-    return shape
+    return re.sub(r"#\d+$", "#{shard}", shape)
+
+
+@dataclass(frozen=True)
+class KeyPattern:
+    kind: str
+    shape: str
+    keys: int
+    hottest: KeyRate  # the pattern's key nearest its limit
+
+
+def key_patterns(rates: list[KeyRate]) -> list[KeyPattern]:
+    """Keys grouped by their shape, each pattern with its hottest key; hottest pattern first."""
+    grouped: dict[tuple[str, str], list[KeyRate]] = defaultdict(list)
+    for rate in rates:
+        grouped[(rate.kind, key_shape(rate.key))].append(rate)
+    patterns = [KeyPattern(kind, shape, len(found), hottest(found, 1)[0]) for (kind, shape), found in grouped.items()]
+    return sorted(patterns, key=lambda p: -_share(p.hottest))
+
+
+def _share(rate: KeyRate) -> float:
+    return max(rate.wcu / WCU_LIMIT, rate.rcu / RCU_LIMIT)
 
 
 def per_table(recorder: Recorder, seconds: int) -> dict[str, tuple[float, float, float, float]]:

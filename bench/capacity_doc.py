@@ -203,7 +203,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def sections(replay: Any, rates: list[Any]) -> dict[str, str]:
-    from bench.capacity import PER_SECOND, RCU_LIMIT, WCU_LIMIT, hottest, key_shape
+    from bench.capacity import PER_SECOND, RCU_LIMIT, WCU_LIMIT, hottest, key_patterns
 
     rows = operation_rows(replay)
     over = [r for r in rates if r.over]
@@ -225,14 +225,10 @@ def sections(replay: Any, rates: list[Any]) -> dict[str, str]:
         [[r.kind, f"`{r.key}`", f"{r.writes:,}", f"{r.wcu:,.0f}", f"{r.reads:,}", f"{r.rcu:,.0f}",
           f"{max(r.wcu / WCU_LIMIT, r.rcu / RCU_LIMIT):.0%}" + (" **over**" if r.over else "")]
          for r in hottest(rates, 20)])
-    shapes: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for rate in rates:
-        shapes[(rate.kind, key_shape(rate.key))].append(rate)
-    ranked = sorted(shapes.items(), key=lambda kv: -max(max(r.wcu / WCU_LIMIT, r.rcu / RCU_LIMIT) for r in kv[1]))
     out["patterns"] = _table(
-        ["where", "key pattern", "keys seen", "hottest: WCU/s", "hottest: RCU/s"],
-        [[kind, f"`{shape}`", f"{len(found):,}", f"{max(r.wcu for r in found):,.0f}", f"{max(r.rcu for r in found):,.0f}"]
-         for (kind, shape), found in ranked[:30]])
+        ["where", "key pattern", "keys seen", "hottest key", "hottest: WCU/s", "hottest: RCU/s"],
+        [[p.kind, f"`{p.shape}`", f"{p.keys:,}", f"`{p.hottest.key}`", f"{p.hottest.wcu:,.0f}", f"{p.hottest.rcu:,.0f}"]
+         for p in key_patterns(rates)[:30]])
     totals = _table_totals(replay)
     out["tables"] = _table(
         ["table / index", "writes/s", "WCU/s", "reads/s", "RCU/s"],

@@ -131,3 +131,32 @@ def test_the_recorded_writes_reach_a_stream_function_as_chalice_hands_them_in_ba
     assert capacity_stream.replay_stream(replay, 0.0) == {"aggregate": 3}
     assert seen == [[("INSERT", "M#1", {"S": "1"}), ("MODIFY", "M#1", {"S": "2"})], [("REMOVE", "M#1", None)]]
     assert replay.operations["stream: aggregate"] == 2  # one batch in each second
+
+
+# ---- the key patterns' table --------------------------------------------------------------------
+
+def test_keys_group_into_patterns_by_their_ids_and_shards_each_named_by_its_hottest_key():
+    rate = capacity.KeyRate
+    rates = [rate("sends", "SENDS#subscriptions#pending#18", 273, 497.0, 0, 0.0),
+             rate("sends", "SENDS#subscriptions#pending#5", 258, 476.0, 0, 0.0),
+             rate("sends", "SENDS#subscriptions#sent#5", 90, 180.0, 0, 0.0),
+             rate("by_anc0", "root#2", 192, 434.0, 0, 0.0),
+             rate("by_anc0", "root#10", 150, 300.0, 0, 0.0),
+             rate("table", "COUNT#kota-0101", 10, 40.0, 0, 0.0),
+             rate("table", "COUNT#kota-0202", 12, 30.0, 2, 2000.0),
+             rate("table", "MOVES#07", 100, 300.0, 0, 0.0),
+             rate("table", "MOVES#31", 90, 280.0, 0, 0.0),
+             rate("table", "SUBDELIVERY#sub-000#3", 40, 80.0, 0, 0.0),
+             rate("table", "TRACK#ENW5-2026-11X3", 1, 1.0, 1, 1.0),
+             rate("table", "TRACK#2F6E-286X-3874", 1, 1.0, 1, 1.0)]
+    patterns = {(p.kind, p.shape): p for p in capacity.key_patterns(rates)}
+    assert set(patterns) == {("sends", "SENDS#subscriptions#pending#{shard}"), ("sends", "SENDS#subscriptions#sent#{shard}"),
+                             ("by_anc0", "root#{shard}"), ("table", "COUNT#{kota}"), ("table", "MOVES#{shard}"),
+                             ("table", "SUBDELIVERY#{sub}#{shard}"), ("table", "TRACK#{code}")}
+    pending = patterns[("sends", "SENDS#subscriptions#pending#{shard}")]
+    assert (pending.keys, pending.hottest.key) == (2, "SENDS#subscriptions#pending#18")
+    # The hottest is the nearest its limit, reads or writes: 2,000 RCU/s is 67 %, 40 WCU/s 4 %.
+    assert patterns[("table", "COUNT#{kota}")].hottest.key == "COUNT#kota-0202"
+    assert patterns[("table", "TRACK#{code}")].keys == 2
+    # Hottest pattern first.
+    assert capacity.key_patterns(rates)[0].shape == "COUNT#{kota}"
