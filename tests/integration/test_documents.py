@@ -239,6 +239,21 @@ def test_a_user_from_another_branch_gets_404_for_list_and_download(api, case):
     assert api.get(f"/applications/{app_id}/documents/{offered['document_id']}", token=case["verifier"]).status == 200
 
 
+def test_an_upload_event_naming_no_version_is_scanned_on_the_version_with_its_etag(api, case):
+    # S3 names the version in an event from a versioned bucket (the emulator does too:
+    # local/s3_events.py); one that names none — versioning suspended, an event replayed by
+    # hand — is scanned on the newest version carrying the event's ETag, never on whatever is
+    # current.
+    app_id = case["app"]["id"]
+    offered = upload_document(api, case["token"], app_id, "plan", "denah.pdf", "application/pdf", make.pdf(), scan=False)
+    event = json.loads(_next_scan_message(api))
+    assert event["Records"][0]["s3"]["object"].pop("versionId")
+    sqs = boto3.client("sqs", region_name=REGION, endpoint_url=api.deps.settings.aws_endpoint_url)
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName="satupintu-scan")["QueueUrl"], MessageBody=json.dumps(event))
+    assert api.scan() == 1
+    assert document(api, case["token"], app_id, offered["document_id"])["status"] == "clean"
+
+
 def test_the_scan_is_idempotent(api, case):
     app_id = case["app"]["id"]
     offered = upload_document(api, case["token"], app_id, "plan", "denah.pdf", "application/pdf", make.pdf(), scan=False)
