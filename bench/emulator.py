@@ -61,6 +61,9 @@ def _start() -> tuple[Any, Any, str]:
     os.environ.update({"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION})
     port = _free_port()
     server, app = serve("127.0.0.1", port, REGION)
+    # moto's backends are one per process: under `make bench` an earlier section's emulator left
+    # its stack in them, and creating it again would be refused.
+    app.reset()
     url = f"http://127.0.0.1:{port}"
     provision(url, REGION, {"MailFromAddress": "no-reply@satupintu.local"})
     return server, app, url
