@@ -16,7 +16,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import requests
+from bench.shared import free_port as _free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 OFFICE = "dpmptsp-front-office"
@@ -34,11 +34,6 @@ FORM = {"owner_nik": "3276061708850003", "owner_name": "Bench Pemilik", "owner_n
         "owner_phone": "081234567890", "business_name": "Usaha Bench", "business_address": "Jl. Bench 1",
         "kbli": "56303", "business_scale": "Mikro", "capital": 10_000_000, "employees": 2}
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_stack(workdir: Path) -> tuple[subprocess.Popen, str, str]:

@@ -29,6 +29,8 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any, Callable
+from bench.shared import free_port as _free_port
+from bench import shared
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -43,13 +45,6 @@ TABLE = "satupintu"
 PROBE = "BENCH#probe"
 OFFICES = 1000  # the filler's inbox partitions
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start() -> tuple[Any, Any, str]:
@@ -271,12 +266,7 @@ def section(result: dict[str, Any]) -> list[str]:
 
 
 def replace_section(report: Path, lines: list[str]) -> None:
-    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[following + 1:] if following >= 0 else text[:start]
-    report.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines), encoding="utf-8")
+    shared.replace_section(report, SECTION, lines)
 
 
 def main() -> int:

@@ -35,6 +35,8 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from bench import lifecycle  # noqa: E402
+from bench.shared import free_port as _free_port  # noqa: E402
+from bench import shared  # noqa: E402
 
 SECTION = "## Load: application lifecycles at a constant arrival rate (Locust)"
 LOG_DIR = PROJECT / "build" / "bench-load"
@@ -239,23 +241,10 @@ def _size_lines(size: dict) -> list[str]:
 
 
 def replace_section(report: Path, lines: list[str]) -> None:
-    """Put this section in place of its previous version (or at the end), leaving the others."""
-    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[following + 1:] if following >= 0 else text[:start]
-    report.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+    shared.replace_section(report, SECTION, lines)
 
 
 # ---- the stack --------------------------------------------------------------------------------
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class LoadStack:

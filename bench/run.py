@@ -32,6 +32,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from bench.shared import free_port as _free_port  # noqa: E402 - needs the project on the path
+
 IMPORT_RUNS = 15
 # Regulations added to the library before the large size's measurements (the demo has ten).
 LIBRARY_ENTRIES = 1000
@@ -771,13 +773,6 @@ def _png() -> bytes:
 
 _PNG = _png()
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # ---- report -------------------------------------------------------------------------------

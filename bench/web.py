@@ -27,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from bench.shared import free_port as _free_port
+from bench import shared
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -87,13 +89,6 @@ def _dashboard_kb(entry: dict[Path, int]) -> float:
         pending.extend(_static_imports(chunk))
     return sum(_gzipped(p) for p in seen) / 1024
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class LocalStack:
@@ -314,12 +309,7 @@ def section(result: dict) -> list[str]:
 
 
 def replace_section(report: Path, lines: list[str]) -> None:
-    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start >= 0:
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + text[following + 1:] if following >= 0 else text[:start]
-    report.write_text(text.rstrip("\n") + "\n\n" + "\n".join(lines), encoding="utf-8")
+    shared.replace_section(report, SECTION, lines)
 
 
 def main() -> int:
