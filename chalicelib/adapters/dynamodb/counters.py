@@ -16,7 +16,6 @@ nothing. A moves item still in the table is a move not yet counted.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from pynamodb.expressions.operand import Path
 
 from chalicelib.adapters.dynamodb import models as m
 from chalicelib.adapters.dynamodb.counter_models import CounterMovesItem
+from chalicelib.adapters.dynamodb.shards import shard_of
 from chalicelib.adapters.dynamodb.table import (
     TransactionCancelled, Writes, batch_get_raw, from_key_time, key_time, run_transaction,
 )
@@ -63,7 +63,7 @@ def move_counters(tx: Writes, moves: Iterable[CounterMove]) -> None:
     # Named after the transaction (its token), not drawn anew: a retry carrying the same token
     # after a lost answer must send the same items, or DynamoDB refuses it as another request.
     name = tx.unique_name()
-    lane = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % MOVE_LANES
+    lane = shard_of(name, MOVE_LANES)
     item = CounterMovesItem(f"{MOVES_PREFIX}{lane:02d}", f"{moved_at}#{name}", moved_at=moved_at, moves=encoded)
     tx.put("counter moves", item, condition=CounterMovesItem.pk.does_not_exist())
 

@@ -5,11 +5,11 @@ Keys: docs/DATA.md."""
 
 from __future__ import annotations
 
-import zlib
 from datetime import datetime, timedelta, timezone
 from typing import Iterable
 
 from chalicelib.adapters.dynamodb.ops_models import DayFactItem, DayTotalledItem
+from chalicelib.adapters.dynamodb.shards import shard_of
 from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, query_all
 from chalicelib.domain.integrations import IntegrationRecord
 
@@ -35,7 +35,7 @@ def lane_key(day: str, lane: int) -> str:
 
 def lane_of(event: str) -> int:
     """The same change always goes to the same lane (a stable hash, not Python's salted one)."""
-    return zlib.crc32(event.encode("utf-8")) % DAY_LANES
+    return shard_of(event, DAY_LANES)
 
 
 def put_day_facts(tx: Writes, records: Iterable[IntegrationRecord], at: datetime) -> None:

@@ -11,10 +11,10 @@ before the lanes were kept: `LANES + 1` Queries, whatever the number of reports.
 from __future__ import annotations
 
 import base64
-import zlib
 from datetime import datetime
 
 from chalicelib.adapters.dynamodb import models as m
+from chalicelib.adapters.dynamodb.shards import shard_of
 from chalicelib.adapters.dynamodb.table import Partition, Writes, key_time, merged_page, query_all
 from chalicelib.domain.budgets import FiledReport, Posting
 
@@ -22,7 +22,7 @@ LANES = 4
 
 
 def _lane(application_id: str) -> int:
-    return zlib.crc32(application_id.encode("utf-8")) % LANES
+    return shard_of(application_id, LANES)
 
 
 def posted_key(node_id: str, period: str, application_id: str) -> str:
