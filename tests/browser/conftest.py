@@ -159,7 +159,14 @@ def demo(who: str) -> str:
 
 def choose_file(page: Any, button_name: str, filename: str, mime_type: str, data: bytes) -> None:
     """What a person does: press the upload button and pick a file in the dialog it opens (the
-    file goes into the page's own file input)."""
+    file goes into the page's own file input).
+
+    First, as a person's eye would, it waits for the page to stop moving: while an earlier file
+    uploads and is checked, its slot grows (progress, then a verdict, a reason or a preview
+    button) and pushes the slots below it down, so a click aimed a moment before lands on
+    whatever moved there (another slot's remove button, or nothing) and no dialog opens."""
+    expect(page.locator(".upload-progress")).to_have_count(0)
+    expect(page.locator(".badge-doc-scanning, .badge-doc-awaiting_upload")).to_have_count(0)
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name=button_name, exact=True).click()
     chooser.value.set_files({"name": filename, "mimeType": mime_type, "buffer": data})
