@@ -275,16 +275,16 @@ def _month(world: World) -> str:
 def _work_the_queues(world: World, replay: Any, changed_at: float) -> Steps:
     """What the workers do with the jobs the step at `changed_at` just queued (and the jobs those
     queue in turn), each by the function's own code: a notification job a second later; a
-    registry run at once (its poller takes it within milliseconds, and a run claims every record
-    due: one that waited a second would find the records of every change made meanwhile, which
-    the continuous runs of the steady state would have taken). The step's jobs are taken off the
+    registry run at once (its poller takes it within milliseconds; a run a change starts claims
+    the records it names, a plain one every record due). The step's jobs are taken off the
     shared queue at once: other lifecycles' steps run before these jobs do."""
     queued = list(world.fakes.jobs.jobs)
     world.fakes.jobs.jobs.clear()
     for job in queued:
         if job.get("type") == "run":
             yield changed_at + 0.001, "integration: run"
-            world.integrations.send_due(job["target"], 60.0)
+            named = job.get("records")
+            world.integrations.send_due(job["target"], 60.0, [tuple(pair) for pair in named] if named else None)
             yield from _work_the_queues(world, replay, changed_at + 0.001)
         else:
             kind = {"fanout": "fan-out"}.get(job.get("type"), job.get("type"))

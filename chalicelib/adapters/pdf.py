@@ -8,13 +8,15 @@ the organisation's name in the header, "Halaman n dari N" in the footer, Indones
 
 from __future__ import annotations
 
+import copy
 import io
 from pathlib import Path
 from typing import Callable, Iterable
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
+from fontTools import ttLib
 
 from chalicelib.domain.papers import (
     CertificatePaper,
@@ -42,13 +44,47 @@ PHOTO_THREADS = 4
 FACT_GAP_MM = 4
 
 
+# Each font parsed once per process (the render function's container) and copied into each
+# document: fpdf2's add_font reads the whole TTF (the metrics and character map of DejaVu Sans's
+# 6,000 glyphs), about 20 ms a font, half of what a receipt costs to render.
+_PARSED_FONTS: dict[tuple[str, str], TTFFont] = {}
+
+
+def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
+    """What `pdf.add_font(family, style, path)` does, from a font parsed once. The copy holds its
+    own of what a document changes: the characters it uses (its subset), the glyphs it found
+    missing, and the font file itself, opened afresh (lazily: only its table directory is read),
+    because embedding subsets that in place. The list is fpdf2's own of a font's per-document
+    state (`TTFFont.__deepcopy__`); fpdf2 is pinned, and tests/unit/test_pdf_fonts.py checks that
+    documents made this way are byte for byte those add_font makes."""
+    key = (str(path), style)
+    parsed = _PARSED_FONTS.get(key)
+    if parsed is None:
+        parsed = TTFFont(pdf, str(path), f"{family.lower()}{style}", style)
+        if parsed.color_font is not None:  # drawn for one document: not shared
+            pdf.add_font(family, style, str(path))
+            return
+        _PARSED_FONTS[key] = parsed
+    font = copy.copy(parsed)
+    font.fontkey = f"{family.lower()}{style}"
+    font.i = len(pdf.fonts) + 1
+    font.ttfont = ttLib.TTFont(str(path), recalcTimestamp=False, fontNumber=parsed.collection_font_number, lazy=True)
+    font.cw = parsed.cw.copy()
+    font.glyph_ids = dict(parsed.glyph_ids)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font._hbfont = None
+    font.subset = SubsetMap(font)
+    pdf.fonts[font.fontkey] = font
+
+
 class _Paper(FPDF):
     def __init__(self, org_name: str, title: str, footer_note: str = "") -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.org_name = org_name
         self.footer_note = footer_note
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_parsed_font(self, FAMILY, "", FONTS / "DejaVuSans.ttf")
+        add_parsed_font(self, FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
         self.set_title(title)
         self.set_author(org_name)
         self.set_creator("satupintu")

@@ -528,7 +528,7 @@ class ApplicationService:
         except StaleApplication:
             raise Conflict("the application changed while you were working on it; reload it and try again") from None
         self.outbox.publish(outbox)
-        due_now = {r.target for r in owed if r.due_at <= change.history.at}
+        due_now = [r for r in owed if r.due_at <= change.history.at and not r.totalled_at_push]
         if due_now and self.integrations is not None:
-            self.integrations().nudge(due_now)
+            self.integrations().nudge_records(due_now)
         return change.application

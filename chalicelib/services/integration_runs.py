@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from chalicelib.domain import integrations as reg
 from chalicelib.services.ports import Clock, SendStore
@@ -88,6 +88,16 @@ class Run:
                 self.summary.stopped = "out of time; the next run goes on"
                 return
             yield pk
+
+    def these(self, records: Sequence[tuple[str, str]]) -> Iterator[str]:
+        """The keys of the given records (dataset, key), while there is time to post one more:
+        what a change has just made due, sent without reading the target's due index. A record
+        another run has taken, or no longer due, is passed over by the claim."""
+        for dataset, key in records:
+            if not self.has_time_for(0):
+                self.summary.stopped = "out of time; the retry schedule sends the rest"
+                return
+            yield self.sends.key_of(self.target, dataset, key)
 
     def has_time_for(self, wait: float) -> bool:
         """Is there time to wait this long, then post and record the answer?"""

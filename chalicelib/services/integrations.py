@@ -13,7 +13,7 @@ import base64
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.errors import FieldProblem, InvalidInput, NotFound
@@ -36,6 +36,10 @@ PUSH_CATCHES_UP_DAYS = 7
 # Ops may have a day's totals worked out again while its facts are all kept (day_facts.py keeps
 # them 400 days): older days are only sent again as they stand.
 RETOTAL_WITHIN = timedelta(days=366)
+# A run job names at most this many records (a change owes a few: its registry records and one
+# delivery per subscription to its event); more, and it runs the target's whole due index. Well
+# under SQS's 256 KiB a message.
+RECORDS_PER_JOB = 100
 
 
 @dataclass(frozen=True)
@@ -141,14 +145,30 @@ class IntegrationService:
         return day, count
 
     def nudge(self, targets: set[str]) -> None:
-        """Start a run for records a change made due now (best effort: the retry schedule sends
-        them anyway)."""
+        """Start a run of each target's due records (best effort: the retry schedule sends them
+        anyway)."""
         for target in sorted(targets):
-            try:
-                self.jobs.send({"type": "run", "target": target})
-            except Exception:
-                logger.warning("could not start an integration run; the schedule will", extra={"target": target},
-                               exc_info=True)
+            self._start({"type": "run", "target": target})
+
+    def nudge_records(self, records: Iterable[reg.IntegrationRecord]) -> None:
+        """Start a run for the records a change made due now, naming them: the run claims each
+        by its key instead of reading every shard of the target's due index (a change's records
+        are few; past RECORDS_PER_JOB the job is a plain run of the target). Best effort: the
+        retry schedule sends them anyway."""
+        named: dict[str, list[list[str]]] = {}
+        for record in records:
+            named.setdefault(record.target, []).append([record.dataset, record.key])
+        for target, keys in sorted(named.items()):
+            unique = [list(pair) for pair in dict.fromkeys(map(tuple, keys))]
+            self._start({"type": "run", "target": target, "records": unique} if len(unique) <= RECORDS_PER_JOB
+                        else {"type": "run", "target": target})
+
+    def _start(self, job: dict[str, Any]) -> None:
+        try:
+            self.jobs.send(job)
+        except Exception:
+            logger.warning("could not start an integration run; the schedule will", extra={"target": job["target"]},
+                           exc_info=True)
 
     # ---- sending ---------------------------------------------------------------------------
 
@@ -183,11 +203,15 @@ class IntegrationService:
         logger.info("day totals worked out", extra={"day": day, "records_changed": changed})
         return changed
 
-    def send_due(self, target: str, seconds: float = 240.0) -> RunSummary:
+    def send_due(self, target: str, seconds: float = 240.0,
+                 records: Sequence[tuple[str, str]] | None = None) -> RunSummary:
         """Send the target's due records for up to `seconds` (keep it under the function's
-        time limit: a record is claimed only while there is time to post it and record it)."""
+        time limit: a record is claimed only while there is time to post it and record it).
+        Given `records` ((dataset, key): what a change has just made due), only those, each
+        claimed by its key: no read of the target's due index, whose shards a run reads one
+        Query each."""
         sender = self._subscription_deliverer() if target == reg.SUBSCRIPTIONS else self._registry_sender()
-        return sender.send_due(target, seconds)
+        return sender.send_due(target, seconds, records)
 
     # ---- NIK and NPWP checks -------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from chalicelib.domain import integrations as reg
 from chalicelib.domain.nik import check_nik
@@ -51,8 +51,9 @@ class RegistrySender:
         self.sleep = sleep
         self.monotonic = monotonic
 
-    def send_due(self, target: str, seconds: float) -> RunSummary:
-        """Send the registry's due records for up to `seconds`."""
+    def send_due(self, target: str, seconds: float, records: Sequence[tuple[str, str]] | None = None) -> RunSummary:
+        """Send the registry's due records for up to `seconds` (only `records`, (dataset, key),
+        when given)."""
         client = self._clients[target]()
         if client is None:
             return Run.not_configured(target)
@@ -60,7 +61,7 @@ class RegistrySender:
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
                   seconds=seconds, post_timeout=client.timeout, on_failed=self.on_failed)
         down = 0
-        for pk in run.due():
+        for pk in run.these(records) if records else run.due():
             entry = run.claim(pk)
             if entry is None:
                 continue  # another sender has it, or it is no longer due

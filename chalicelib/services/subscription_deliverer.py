@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from chalicelib.domain import integrations as reg
 from chalicelib.domain import subscriptions as subs
@@ -91,15 +91,16 @@ class SubscriptionDeliverer:
         self.policy = policy
         self.monotonic = monotonic
 
-    def send_due(self, target: str, seconds: float) -> RunSummary:
-        """Deliver the due webhooks for up to `seconds`."""
+    def send_due(self, target: str, seconds: float, records: Sequence[tuple[str, str]] | None = None) -> RunSummary:
+        """Deliver the due webhooks for up to `seconds` (only `records`, (dataset, key), when
+        given)."""
         client = self._webhooks()
         if client is None:
             return Run.not_configured(target)
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
                   seconds=seconds, post_timeout=client.timeout)
         receivers = _Receivers(self.subscriptions, self._vault)
-        for pk in run.due():
+        for pk in run.these(records) if records else run.due():
             if not self._receiver_ready(receivers, pk):
                 continue
             entry = run.claim(pk)

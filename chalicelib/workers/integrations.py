@@ -32,6 +32,9 @@ class RunJob(BaseModel):
     # first (None: the target's pending ones). A run a change starts only sends what is due.
     day: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     requeue: bool = False
+    # A run a change starts names the records it made due ([dataset, key] each): those are sent,
+    # claimed by their keys, without reading the target's due index.
+    records: list[tuple[str, str]] | None = Field(default=None, max_length=500)
 
 
 def _seconds(context: Any, default: float = 240.0) -> float:
@@ -73,4 +76,4 @@ def run_job(record: Any, context: Any = None) -> None:
     if job.requeue:
         container().integrations.run_requested(job.target, job.day, _seconds(context))
     else:
-        container().integrations.send_due(job.target, _seconds(context))
+        container().integrations.send_due(job.target, _seconds(context), job.records)

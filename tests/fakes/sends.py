@@ -88,6 +88,9 @@ class FakeSendStore:
                      if e.target == target and e.state == PENDING and e.next_attempt_at and e.next_attempt_at <= now)
         return [pk for _since, pk in due][:limit]
 
+    def key_of(self, target: str, dataset: str, key: str) -> str:
+        return send_pk(target, dataset, key)
+
     def _unleased(self, entry: SendEntry | None, now: datetime) -> bool:
         return entry is not None and entry.state == PENDING and (entry.lease_until is None or entry.lease_until < now)
 

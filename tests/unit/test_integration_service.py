@@ -219,6 +219,43 @@ def test_a_delivery_is_posted_signed_and_accepted(fakes):
     assert fakes.subscriptions.get("sub_1")[0].last_delivered_at == NOW
 
 
+def test_a_run_naming_a_changes_records_sends_those_by_key_without_reading_the_due_index(fakes, monkeypatch):
+    subscribe(fakes)
+    deliver(fakes, 1, 2)
+    named = [("application.submitted", "sub_1#evt_app_1_2")]
+
+    def no_due_index(*_args):
+        raise AssertionError("a named run must not read the due index")
+
+    monkeypatch.setattr(fakes.sends, "due", no_due_index)
+    summary = services.integrations(fakes).send_due(reg.SUBSCRIPTIONS, records=named)
+    assert (summary.sent, [call[2]["Satupintu-Event"] for call in fakes.webhooks.script.calls]) == (1, ["application.submitted"])
+    assert (delivery(fakes, 1).state, delivery(fakes, 2).state) == (reg.SENT, reg.PENDING)  # the other: the sweep's
+    # Named again (a repeated job, or the sweep was first): the claim passes it over, nothing is posted twice.
+    assert services.integrations(fakes).send_due(reg.SUBSCRIPTIONS, records=named).sent == 0
+    assert len(fakes.webhooks.script.calls) == 1
+
+
+def test_a_changes_run_job_names_its_records_by_target_once_each_and_a_crowd_becomes_a_plain_run(fakes):
+    from chalicelib.services.integrations import RECORDS_PER_JOB
+
+    def record(target, dataset, key):
+        return reg.IntegrationRecord(target, dataset, "2026-11-21", key, NOW)
+
+    service = services.integrations(fakes)
+    service.nudge_records([record(reg.SUBSCRIPTIONS, "application.approved", "sub_1#e"),
+                           record(reg.CIVIL_REGISTRY, "birth", "app_1"),
+                           record(reg.SUBSCRIPTIONS, "application.approved", "sub_2#e"),
+                           record(reg.SUBSCRIPTIONS, "application.approved", "sub_1#e")])
+    assert fakes.jobs.jobs[-2:] == [
+        {"type": "run", "target": reg.CIVIL_REGISTRY, "records": [["birth", "app_1"]]},
+        {"type": "run", "target": reg.SUBSCRIPTIONS,
+         "records": [["application.approved", "sub_1#e"], ["application.approved", "sub_2#e"]]}]
+    service.nudge_records([record(reg.SUBSCRIPTIONS, "application.approved", f"sub_{n}#e")
+                           for n in range(RECORDS_PER_JOB + 1)])
+    assert fakes.jobs.jobs[-1] == {"type": "run", "target": reg.SUBSCRIPTIONS}
+
+
 def test_a_failing_receiver_is_tried_once_a_run_then_paused_and_its_owner_told_once(fakes):
     fakes.webhooks.script.replies = [Reply(503)]
     subscribe(fakes)

@@ -58,3 +58,18 @@ def test_an_unreadable_run_job_is_dropped_not_retried():
     from chalicelib.workers.integrations import handle_run_jobs
 
     assert handle_run_jobs(sqs_event("not json", '{"type": "run", "target": "nowhere"}')) == {"batchItemFailures": []}
+
+
+def test_a_run_job_naming_records_sends_just_those(monkeypatch):
+    from chalicelib.workers import integrations as worker
+
+    asked = []
+
+    class Integrations:
+        def send_due(self, target, seconds, records=None):
+            asked.append((target, records))
+
+    monkeypatch.setattr(worker, "container", lambda: type("Container", (), {"integrations": Integrations()})())
+    body = '{"type": "run", "target": "subscriptions", "records": [["application.approved", "sub_1#evt_app_1_5"]]}'
+    assert worker.handle_run_jobs(sqs_event(body, '{"type": "run", "target": "subscriptions"}')) == {"batchItemFailures": []}
+    assert asked == [("subscriptions", [("application.approved", "sub_1#evt_app_1_5")]), ("subscriptions", None)]

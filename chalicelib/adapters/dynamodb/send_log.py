@@ -166,6 +166,9 @@ class DynamoSendLogStore:
                                   "pending_since", limit, range_key_condition=m.SendItem.pending_since <= f"{key_time(now)}#~")
         return [raw["pk"]["S"] for raw in items]
 
+    def key_of(self, target: str, dataset: str, key: str) -> str:
+        return send_pk(target, dataset, key)
+
     def claim(self, pk: str, now: datetime, lease: timedelta) -> SendEntry | None:
         """Take a due record for one attempt, unless another sender holds it or it is no longer
         due; the attempt is counted before the post, so a crash mid-post is in the log."""

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from chalicelib.domain.budgets import Budget, BudgetCheck, BudgetFigures, BudgetWrite
     from chalicelib.domain.catalog import ServiceType
     from chalicelib.domain.documents import Document
+    from chalicelib.domain.integrations import IntegrationRecord
     from chalicelib.domain.application_state import Application, ApplicationChange, HistoryEntry
     from chalicelib.domain.certificates import Certificate
     from chalicelib.domain.notifications import Notice, Notification
@@ -209,3 +210,6 @@ class BudgetFiguresSource(Protocol):
 class IntegrationRuns(Protocol):
     def nudge(self, targets: set[str]) -> None:
         """Start a run for each target (best effort)."""
+
+    def nudge_records(self, records: Iterable[IntegrationRecord]) -> None:
+        """Start a run sending these records, which a change made due now (best effort)."""

@@ -119,6 +119,9 @@ class SendStore(Protocol):
     def due(self, target: str, now: datetime, limit: int) -> list[str]:
         """Keys of the target's pending records due by `now`, earliest first."""
 
+    def key_of(self, target: str, dataset: str, key: str) -> str:
+        """The key `due` answers and `claim` takes, of one record."""
+
     def claim(self, pk: str, now: datetime, lease: timedelta) -> SendEntry | None:
         """Leased for one attempt (counted now); None when it is not pending, not due, or
         another sender's lease runs."""
