@@ -53,6 +53,13 @@ def stream_functions(app: Chalice) -> list[tuple[str, int]]:
                   if type(config).__name__ == "DynamoDBEventConfig")
 
 
+def stream_batching_window(app: Chalice, name: str) -> int:
+    """The seconds an @app.on_dynamodb_record function's records are gathered before a batch is
+    handed to it (its maximum_batching_window_in_seconds; 0: at once)."""
+    return next((config.maximum_batching_window_in_seconds or 0) for config in app.event_sources
+                if type(config).__name__ == "DynamoDBEventConfig" and config.name == name)
+
+
 def handler(app: Chalice, name: str) -> Callable[[dict, Any], Any]:
     """The deployed entry point of an event function: what Lambda would call, run as `name`."""
     for config in app.event_sources:

@@ -18,6 +18,12 @@ items as the AttributeValue maps it was sent), so the data-plane operations' ans
 with json.dumps. Whatever that could write otherwise goes the long way as before: a value that
 is not plain JSON (binary, a timestamp, an object), and any null (the model would leave the
 member out).
+
+4. Update expressions. moto parses an UpdateExpression into a tree twice for every UpdateItem
+(and again for each update in a transaction), and every use of the tree is a read or works on a
+deep copy of it (the validator's). Our stores send a few dozen distinct expressions (the
+values travel apart, as `:placeholders`), so each is parsed once (a bounded cache); an
+expression that does not parse is parsed, and refused, every time.
 """
 
 from __future__ import annotations
@@ -28,8 +34,11 @@ from typing import Any, Callable
 
 from moto import backends
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser
 from moto.dynamodb.responses import DynamoResult
 
+# Distinct update expressions whose trees are kept (ours are a few dozen).
+PARSED_UPDATE_EXPRESSIONS = 1024
 # Operations whose answers are items, keys and counts (not table descriptions with timestamps).
 DATA_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem",
                              "BatchWriteItem", "TransactGetItems", "TransactWriteItems"})
@@ -73,8 +82,20 @@ def _answering_as_json(serialize: Callable[..., Any]) -> Callable[..., Any]:
     return execute_result
 
 
+def _parsing_each_expression_once(make: Callable[[str], Any]) -> Any:
+    parsed = functools.lru_cache(maxsize=PARSED_UPDATE_EXPRESSIONS)(make)
+
+    def make_once(cls: type, expression_str: str) -> Any:
+        return parsed(expression_str)
+
+    make_once._parsed_once = parsed  # type: ignore[attr-defined]
+    return classmethod(make_once)
+
+
 def install() -> None:
     Table.all_items = _all_items_sorted_by_key  # type: ignore[method-assign]
     backends.list_of_moto_modules = _moto_modules  # type: ignore[assignment]
+    if not hasattr(UpdateExpressionParser.make, "_parsed_once"):
+        UpdateExpressionParser.make = _parsing_each_expression_once(UpdateExpressionParser.make)  # type: ignore[method-assign]
     if not getattr(DynamoResult.execute_result, "_as_json", False):
         DynamoResult.execute_result = _answering_as_json(DynamoResult.execute_result)  # type: ignore[method-assign]

@@ -8,6 +8,10 @@ read as Lambda's event source mapping reads it.
   again (Lambda retries a stream batch until it succeeds or the records expire), so a function
   must count a batch it sees twice once.
 * An idle shard is polled four times a second, as Lambda polls a stream shard.
+* With a batching window (`maximum_batching_window_in_seconds`), records found are gathered for
+  that long before the batch is handed, unless the batch is full first: one GetRecords when
+  the first record is found, one when the window ends, and one function call for whatever
+  the window gathered (a change every few hundred milliseconds is one batch, not one each).
 
 The stream is found from the table (DescribeTable's LatestStreamArn), not from the ARN app.py
 was given: the local stage names a placeholder (chalicelib/table_stream.py).
@@ -42,9 +46,12 @@ def lambda_record(record: dict[str, Any], stream_arn: str, region: str) -> dict[
 
 class StreamPoller:
     def __init__(self, app: Any, name: str, batch_size: int, table_name: str, region: str, endpoint: str | None,
-                 timeout_seconds: int = 60) -> None:
+                 timeout_seconds: int = 60, batching_window_seconds: float = 0,
+                 stop: threading.Event | None = None) -> None:
         self.name = name
         self.batch_size = batch_size
+        self.batching_window_seconds = batching_window_seconds
+        self.stop = stop or threading.Event()  # set: the window's wait ends at once
         self.table_name = table_name
         self.region = region
         self.timeout_seconds = timeout_seconds
@@ -84,6 +91,12 @@ class StreamPoller:
         # Whatever happens next, the iterator is spent: a failed batch is read again from the last
         # sequence number handed.
         self.iterators[shard] = None
+        if self.batching_window_seconds and len(records) < self.batch_size:
+            self.stop.wait(self.batching_window_seconds)
+            following = answer.get("NextShardIterator")
+            if following:
+                answer = self.streams.get_records(ShardIterator=following, Limit=self.batch_size - len(records))
+                records = records + answer.get("Records", [])
         event = {"Records": [lambda_record(record, arn, self.region) for record in records]}
         self.function(event, local_runtime.LocalLambdaContext(self.name, self.timeout_seconds))
         self.handed[shard] = records[-1]["dynamodb"]["SequenceNumber"]

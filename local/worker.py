@@ -193,7 +193,8 @@ def main() -> None:
     for name, batch_size in local_runtime.stream_functions(app):
         from local.stream_poller import StreamPoller
 
-        streamed = StreamPoller(app, name, batch_size, deps.settings.table_name, region, endpoint, function_timeout(name))
+        streamed = StreamPoller(app, name, batch_size, deps.settings.table_name, region, endpoint, function_timeout(name),
+                                batching_window_seconds=local_runtime.stream_batching_window(app, name), stop=stop)
         threads.append(threading.Thread(target=streamed.run, args=(stop,), name=f"stream-{name}", daemon=True))
     scheduler = Scheduler(app, deps.clock.now, region)
     threads.append(threading.Thread(target=scheduler.run, args=(stop,), name="scheduler", daemon=True))

@@ -385,6 +385,38 @@ def test_data_answers_written_as_json_are_what_moto_s_serializer_writes(emulator
         client.delete_table(TableName=name)
 
 
+def test_an_update_expression_parsed_once_updates_every_item_by_its_own_values(emulator):
+    import uuid
+
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    client = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.url)
+    name = f"updates-{uuid.uuid4().hex[:8]}"
+    _partition_table(client, name)
+    expression = "SET n = if_not_exists(n, :zero) + :d, l = list_append(if_not_exists(l, :none), :x) REMOVE gone ADD tags :t"
+    hits_before = UpdateExpressionParser.make._parsed_once.cache_info().hits
+    try:
+        for n in range(3):
+            for attempt in range(2):
+                key = {"pk": {"S": "U"}, "sk": {"S": str(n)}}
+                client.update_item(
+                    TableName=name, Key=key, UpdateExpression=expression,
+                    ExpressionAttributeValues={":zero": {"N": "0"}, ":d": {"N": str(n + 1)}, ":none": {"L": []},
+                                               ":x": {"L": [{"S": f"{n}.{attempt}"}]}, ":t": {"SS": [f"t{n}{attempt}"]}})
+        for n in range(3):
+            item = client.get_item(TableName=name, Key={"pk": {"S": "U"}, "sk": {"S": str(n)}})["Item"]
+            assert item["n"] == {"N": str(2 * (n + 1))}
+            assert item["l"] == {"L": [{"S": f"{n}.0"}, {"S": f"{n}.1"}]}
+            assert sorted(item["tags"]["SS"]) == [f"t{n}0", f"t{n}1"]
+        # Parsed once here (twice an UpdateItem on moto's own way: six calls, twelve parses).
+        assert UpdateExpressionParser.make._parsed_once.cache_info().hits - hits_before >= 11
+        with pytest.raises(client.exceptions.ClientError, match="Invalid UpdateExpression"):
+            client.update_item(TableName=name, Key={"pk": {"S": "U"}, "sk": {"S": "0"}}, UpdateExpression="SET = :x",
+                               ExpressionAttributeValues={":x": {"N": "1"}})
+    finally:
+        client.delete_table(TableName=name)
+
+
 def test_an_upload_s_event_names_the_version_it_created_as_aws_does_for_a_versioned_bucket(aws):
     # The scan reads the version its event names; without one it would ask S3 which version
     # carries the ETag (ListObjectVersions), a call AWS never sees made (local/s3_events.py).

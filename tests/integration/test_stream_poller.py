@@ -86,3 +86,24 @@ def test_a_reader_behind_the_records_the_emulator_keeps_goes_on_from_the_oldest_
         dynamodb.put_item(TableName=table, Item={"pk": {"S": f"item-{n}"}, "n": {"N": str(n)}})
     assert poller.drain() == 4
     assert [key for batch in batches[2:] for _, key, _, _ in batch] == ["item-6", "item-7", "item-8", "item-9"]
+
+
+def test_records_written_within_the_batching_window_are_handed_as_one_batch(emulator):
+    """maximum_batching_window_in_seconds: the first record found waits for the window, and what
+    was written meanwhile comes in the same batch (up to the batch size), as Lambda gathers."""
+    import threading
+
+    dynamodb, table = _table_with_stream(emulator.url)
+    app, batches = _app_for([])
+    poller = StreamPoller(app, "consume", 2, table, REGION, emulator.url, batching_window_seconds=1.0)
+    dynamodb.put_item(TableName=table, Item={"pk": {"S": "first"}, "n": {"N": "1"}})
+    writer = threading.Timer(0.3, lambda: dynamodb.put_item(TableName=table, Item={"pk": {"S": "second"}, "n": {"N": "2"}}))
+    writer.start()
+    assert poller.poll_once() == 2
+    writer.join()
+    assert [[key for _, key, _, _ in batch] for batch in batches] == [["first", "second"]]
+    # A full batch is not held back: the batch size reached, it goes at once, the rest after.
+    for n in range(3):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": f"burst-{n}"}, "n": {"N": str(n)}})
+    assert poller.poll_once() == 2 and [key for _, key, _, _ in batches[-1]] == ["burst-0", "burst-1"]
+    assert poller.poll_once() == 1 and [key for _, key, _, _ in batches[-1]] == ["burst-2"]
