@@ -57,16 +57,16 @@ def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     because embedding subsets that in place. The list is fpdf2's own of a font's per-document
     state (`TTFFont.__deepcopy__`); fpdf2 is pinned, and tests/unit/test_pdf_fonts.py checks that
     documents made this way are byte for byte those add_font makes."""
-    key = (str(path), style)
+    key, fontkey = (str(path), style), f"{family.lower()}{style}"  # fontkey: as add_font names it
     parsed = _PARSED_FONTS.get(key)
     if parsed is None:
-        parsed = TTFFont(pdf, str(path), f"{family.lower()}{style}", style)
+        parsed = TTFFont(pdf, str(path), fontkey, style)
         if parsed.color_font is not None:  # drawn for one document: not shared
             pdf.add_font(family, style, str(path))
             return
         _PARSED_FONTS[key] = parsed
     font = copy.copy(parsed)
-    font.fontkey = f"{family.lower()}{style}"
+    font.fontkey = fontkey
     font.i = len(pdf.fonts) + 1
     font.ttfont = ttLib.TTFont(str(path), recalcTimestamp=False, fontNumber=parsed.collection_font_number, lazy=True)
     font.cw = parsed.cw.copy()

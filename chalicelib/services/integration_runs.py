@@ -89,6 +89,11 @@ class Run:
                 return
             yield pk
 
+    def to_send(self, records: Sequence[tuple[str, str]] | None) -> Iterator[str]:
+        """The keys this run sends: the named records (dataset, key) when given, else the
+        target's due ones."""
+        return self.these(records) if records else self.due()
+
     def these(self, records: Sequence[tuple[str, str]]) -> Iterator[str]:
         """The keys of the given records (dataset, key), while there is time to post one more:
         what a change has just made due, sent without reading the target's due index. A record

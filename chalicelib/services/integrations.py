@@ -155,13 +155,12 @@ class IntegrationService:
         by its key instead of reading every shard of the target's due index (a change's records
         are few; past RECORDS_PER_JOB the job is a plain run of the target). Best effort: the
         retry schedule sends them anyway."""
-        named: dict[str, list[list[str]]] = {}
+        named: dict[str, dict[tuple[str, str], None]] = {}  # an ordered set per target
         for record in records:
-            named.setdefault(record.target, []).append([record.dataset, record.key])
-        for target, keys in sorted(named.items()):
-            unique = [list(pair) for pair in dict.fromkeys(map(tuple, keys))]
-            self._start({"type": "run", "target": target, "records": unique} if len(unique) <= RECORDS_PER_JOB
-                        else {"type": "run", "target": target})
+            named.setdefault(record.target, {})[(record.dataset, record.key)] = None
+        for target, pairs in sorted(named.items()):
+            self._start({"type": "run", "target": target, "records": [list(pair) for pair in pairs]}
+                        if len(pairs) <= RECORDS_PER_JOB else {"type": "run", "target": target})
 
     def _start(self, job: dict[str, Any]) -> None:
         try:

@@ -61,7 +61,7 @@ class RegistrySender:
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
                   seconds=seconds, post_timeout=client.timeout, on_failed=self.on_failed)
         down = 0
-        for pk in run.these(records) if records else run.due():
+        for pk in run.to_send(records):
             entry = run.claim(pk)
             if entry is None:
                 continue  # another sender has it, or it is no longer due

@@ -100,7 +100,7 @@ class SubscriptionDeliverer:
         run = Run(target, sends=self.sends, clock=self.clock, policy=self.policy, monotonic=self.monotonic,
                   seconds=seconds, post_timeout=client.timeout)
         receivers = _Receivers(self.subscriptions, self._vault)
-        for pk in run.these(records) if records else run.due():
+        for pk in run.to_send(records):
             if not self._receiver_ready(receivers, pk):
                 continue
             entry = run.claim(pk)
