@@ -114,7 +114,7 @@ class World:
         integrations = services.integrations(
             fakes, nik_checked=lambda app_id, field, result: applications.record_nik_check(app_id, field, result))
         return cls(fakes, offices, applications, services.documents(fakes), services.budgets(fakes),
-                   _notification_worker(fakes), integrations, start, root_viewer)
+                   _notification_worker(fakes, integrations), integrations, start, root_viewer)
 
 
 def _counted(deliveries_for: Any, recorder: Any) -> Any:
@@ -142,10 +142,11 @@ class _Shim(types.SimpleNamespace):
         raise AttributeError(f"the capacity replay's notification worker has no {name!r}; add it in capacity_lifecycle")
 
 
-def _notification_worker(fakes: Any):
+def _notification_worker(fakes: Any, integrations: Any):
     """The notification function's own per-record handler (workers/notifications.py), with its
-    composition root giving it the fakes' notification service and the container's real
-    Powertools idempotency store: each queued job runs as the Lambda would run it."""
+    composition root giving it the fakes' notification service, the replay's integrations (a
+    fan-out sends its change's webhooks) and the container's real Powertools idempotency store:
+    each queued job runs as the Lambda would run it."""
     from tests.fakes import services
 
     from chalicelib import deps
@@ -155,7 +156,7 @@ def _notification_worker(fakes: Any):
     container = deps.Container.__new__(deps.Container)
     container.settings = settings
     shim = _Shim(notification_idempotency_store=container.notification_idempotency_store,
-                 notifications=services.notifications(fakes),
+                 notifications=services.notifications(fakes), integrations=integrations,
                  notification_jobs=types.SimpleNamespace(delay_redelivery=lambda *_args: None))
     own_root = worker.container
     worker.container = lambda: shim  # the worker module's composition root, until the replay ends

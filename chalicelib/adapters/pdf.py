@@ -49,6 +49,58 @@ FACT_GAP_MM = 4
 # 6,000 glyphs), about 20 ms a font, half of what a receipt costs to render.
 _PARSED_FONTS: dict[tuple[str, str], TTFFont] = {}
 
+# Embedding subsets the font file the document names, and subsetting reads every glyph of that
+# file first: DejaVu Sans's 6,000 glyphs were most of a render's time (issue 21). Documents
+# almost always use characters of these blocks only (Latin with its accents, punctuation, "Rp",
+# "✓", arrows and boxes), so each font also has a smaller file of just those blocks' glyphs,
+# made once per process; a document whose characters all have glyphs there is subset from it,
+# any other from the whole font. The embedded subset is the same either way
+# (tests/unit/test_pdf_fonts.py).
+EVERYDAY_BLOCKS = ((0x20, 0x17F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF),
+                   (0x25A0, 0x25FF), (0x2713, 0x2718))
+# fpdf2's own subsetting options at embedding (fpdf/output.py, `_add_fonts`; fpdf2 is pinned),
+# keeping the glyphs' names, by which fpdf2 then subsets the smaller file again.
+_EMBEDDING_DROPS_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT", "CBLC", "EBDT",
+                           "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
+_EVERYDAY_FONTS: dict[tuple[str, str], tuple[bytes, frozenset[str]]] = {}
+
+
+def _everyday_font(parsed: TTFFont, key: tuple[str, str]) -> tuple[bytes, frozenset[str]]:
+    """The font file with only its glyphs of EVERYDAY_BLOCKS, and the names of those glyphs."""
+    made = _EVERYDAY_FONTS.get(key)
+    if made is None:
+        from fontTools import subset as ftsubset
+
+        glyphs = {parsed.cmap[code] for first, last in EVERYDAY_BLOCKS for code in range(first, last + 1)
+                  if code in parsed.cmap}
+        whole = ttLib.TTFont(parsed.ttffile, recalcTimestamp=False, fontNumber=parsed.collection_font_number, lazy=True)
+        options = ftsubset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
+        options.drop_tables += list(_EMBEDDING_DROPS_TABLES)
+        subsetter = ftsubset.Subsetter(options)
+        subsetter.populate(glyphs=glyphs)
+        subsetter.subset(whole)
+        file = io.BytesIO()
+        whole.save(file)
+        made = _EVERYDAY_FONTS[key] = (file.getvalue(), frozenset(whole.getGlyphOrder()))
+    return made
+
+
+class _EmbeddedFromSmallest(SubsetMap):
+    """A document's subset map that, when fpdf2 asks it for the glyphs to embed (just before
+    subsetting the font's file), gives the font the smallest file holding them."""
+
+    def __init__(self, font: TTFFont, everyday: tuple[bytes, frozenset[str]]) -> None:
+        super().__init__(font)
+        self._everyday = everyday
+
+    def get_all_glyph_names(self) -> list[str]:
+        names = super().get_all_glyph_names()
+        data, holds = self._everyday
+        if holds.issuperset(names):
+            self.font.ttfont.close()
+            self.font.ttfont = ttLib.TTFont(io.BytesIO(data), recalcTimestamp=False, lazy=True)
+        return names
+
 
 def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """What `pdf.add_font(family, style, path)` does, from a font parsed once. The copy holds its
@@ -61,7 +113,7 @@ def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     parsed = _PARSED_FONTS.get(key)
     if parsed is None:
         parsed = TTFFont(pdf, str(path), fontkey, style)
-        if parsed.color_font is not None:  # drawn for one document: not shared
+        if parsed.color_font is not None or parsed.is_cff or parsed.is_symbol:  # drawn or mapped otherwise
             pdf.add_font(family, style, str(path))
             return
         _PARSED_FONTS[key] = parsed
@@ -74,7 +126,7 @@ def add_parsed_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font._hbfont = None
-    font.subset = SubsetMap(font)
+    font.subset = _EmbeddedFromSmallest(font, _everyday_font(parsed, key))
     pdf.fonts[font.fontkey] = font
 
 

@@ -33,6 +33,10 @@ FINANCE_REGISTRY, CIVIL_REGISTRY = "bios", "civil-registry"
 # Event subscriptions' deliveries share the send log and its senders (domain/subscriptions.py).
 SUBSCRIPTIONS = "subscriptions"
 TARGETS = (FINANCE_REGISTRY, CIVIL_REGISTRY, SUBSCRIPTIONS)
+# A job names at most this many records to send (a change owes a few: its registry records and
+# one delivery per subscription to its event); more, and a run goes through the target's whole due
+# index. Well under SQS's 256 KiB a message.
+RECORDS_PER_JOB = 100
 
 # The civil registry's NIK check of a filed civil-registry event, one record per NIK field:
 # posted off the request path and retried while the registry is unavailable.

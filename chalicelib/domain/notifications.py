@@ -77,6 +77,20 @@ class Notice:
     to_node_path: tuple[str, ...] = ()
 
 
+def notice_payload(notice: Notice) -> dict[str, Any]:
+    """A notice as its outbox entry (and its fan-out job) holds it."""
+    return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
+            "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
+            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles),
+            **({"to_roles": list(notice.to_roles), "to_node_path": list(notice.to_node_path)} if notice.to_roles else {})}
+
+
+def notice_from_payload(payload: dict[str, Any]) -> Notice:
+    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ()),
+                     "to_roles": tuple(payload.get("to_roles") or ()),
+                     "to_node_path": tuple(payload.get("to_node_path") or ())})
+
+
 @dataclass(frozen=True)
 class Notification:
     id: str

@@ -16,6 +16,7 @@ from chalicelib.domain import certificates, pii
 from chalicelib.domain.budgets import BudgetCheck, filed_on_submission
 from chalicelib.domain.messages import msg, status as status_label
 from chalicelib.domain.nik import compact_nik, is_nik_shaped
+from chalicelib.domain import integrations as reg
 from chalicelib.domain.integrations import records_for_change
 from chalicelib.domain.ids import (
     new_certificate_code,
@@ -350,8 +351,8 @@ class ApplicationService:
 
     def calendars(self, path: tuple[str, ...]) -> rules.Calendars:
         """The working calendar each office on a root→office path keeps (its own or inherited):
-        one BatchGet, whatever the tree."""
-        return office_hours.effective(path, self.org.calendars(path))
+        one BatchGet, whatever the tree, and none while this container read them a moment ago."""
+        return office_hours.effective(path, self.org.recent_calendars(path))
 
     def claim(self, caller: Principal, app_id: str, origin: rules.Origin) -> Application:
         app = self.get(caller, app_id)
@@ -527,8 +528,13 @@ class ApplicationService:
             outbox = self.applications.save(change)
         except StaleApplication:
             raise Conflict("the application changed while you were working on it; reload it and try again") from None
-        self.outbox.publish(outbox)
         due_now = [r for r in owed if r.due_at <= change.history.at and not r.totalled_at_push]
+        # The change's webhooks ride on its fan-out job, sent after its e-mails: no run job of
+        # their own (a send, a receive and a delete, 12 of a lifecycle's calls). The registries'
+        # records start a run, whose function keeps their few connections at a time.
+        webhooks = [[r.dataset, r.key] for r in due_now if r.target == reg.SUBSCRIPTIONS]
+        if self.outbox.publish(outbox, webhooks if 0 < len(webhooks) <= reg.RECORDS_PER_JOB else None):
+            due_now = [r for r in due_now if r.target != reg.SUBSCRIPTIONS]
         if due_now and self.integrations is not None:
             self.integrations().nudge_records(due_now)
         return change.application

@@ -164,8 +164,10 @@ class DocumentService:
         return Upload(app, document, post["url"], post["fields"])
 
     def list(self, caller: Principal, app_id: str) -> tuple[Application, list[docs.Document]]:
-        app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)
-        return app, self.documents.list(app.id)
+        """The application and its documents in one read (clients look again while a file is
+        being checked)."""
+        app, listed = self.documents.list_with_application(app_id)
+        return rules.require_readable(caller, app, self.catalog), listed
 
     def download(self, caller: Principal, app_id: str, document_id: str) -> Download:
         app = rules.require_readable(caller, self.applications.get(app_id), self.catalog)

@@ -36,10 +36,6 @@ PUSH_CATCHES_UP_DAYS = 7
 # Ops may have a day's totals worked out again while its facts are all kept (day_facts.py keeps
 # them 400 days): older days are only sent again as they stand.
 RETOTAL_WITHIN = timedelta(days=366)
-# A run job names at most this many records (a change owes a few: its registry records and one
-# delivery per subscription to its event); more, and it runs the target's whole due index. Well
-# under SQS's 256 KiB a message.
-RECORDS_PER_JOB = 100
 
 
 @dataclass(frozen=True)
@@ -160,7 +156,7 @@ class IntegrationService:
             named.setdefault(record.target, {})[(record.dataset, record.key)] = None
         for target, pairs in sorted(named.items()):
             self._start({"type": "run", "target": target, "records": [list(pair) for pair in pairs]}
-                        if len(pairs) <= RECORDS_PER_JOB else {"type": "run", "target": target})
+                        if len(pairs) <= reg.RECORDS_PER_JOB else {"type": "run", "target": target})
 
     def _start(self, job: dict[str, Any]) -> None:
         try:

@@ -133,8 +133,14 @@ class NotificationService:
         Only the fan-out that wrote a notification sends its e-mail here. One that finds it
         written (a redelivered fan-out, or one racing it) queues a delivery job instead, held
         back for as long as the first can still be sending, and the job's idempotency does the
-        rest; a mail that fails here, or past the first MAILS_AT_ONCE, is queued for a job."""
-        entries = self.outbox.get_many(list(keys))
+        rest; a mail that fails here, or past the first MAILS_AT_ONCE, is queued for a job.
+
+        Entries whose keys carry what they say (the change's own hand-on) are not read back; a
+        repeated job of those finds its notifications written, as above."""
+        if keys and all(key.payload is not None and key.at is not None for key in keys):
+            entries = {key: (rules.notice_from_payload(key.payload), key.at) for key in keys}
+        else:
+            entries = self.outbox.get_many(list(keys))
         if not entries:
             return 0
         made = [notification for key, (notice, at) in entries.items() for notification in self._notifications_of(key, notice, at)]

@@ -28,23 +28,37 @@ TOPICS = ("notify", "render", "remove_files")
 
 
 def job_of(key: Any) -> dict[str, Any]:
-    return {"type": "fanout" if key.topic == "notify" else "outbox", "pk": key.pk, "sk": key.sk}
+    job = {"type": "fanout" if key.topic == "notify" else "outbox", "pk": key.pk, "sk": key.sk}
+    if key.topic == "render" and key.payload is not None and key.at is not None:
+        job.update(payload=key.payload, at=key.at.isoformat())  # what to render: not read back
+    return job
 
 
 # What one fan-out job carries at most (its message stays far below SQS's 256 KB).
 NOTICES_PER_JOB = 25
 
 
-def jobs_of(keys: list[Any], topic: str) -> list[dict[str, Any]]:
+def jobs_of(keys: list[Any], topic: str, deliveries: list[list[str]] | None = None) -> list[dict[str, Any]]:
     """The jobs handing entries of `topic` on. A change's notices (entries of one partition)
-    travel as one fan-out job, which tells their recipients with a few calls for all of them."""
+    travel as one fan-out job, which tells their recipients with a few calls for all of them,
+    carrying what they say when the change knows it (the relay knows only their keys), and the
+    change's webhook deliveries due now (`deliveries`, [dataset, key] each: on its first job)."""
     if topic != "notify":
         return [job_of(key) for key in keys]
-    by_partition: dict[str, list[str]] = {}
+    by_partition: dict[str, list[Any]] = {}
     for key in keys:
-        by_partition.setdefault(key.pk, []).append(key.sk)
-    return [{"type": "fanout", "pk": pk, "sk": sks[start], "sks": sks[start:start + NOTICES_PER_JOB]}
-            for pk, sks in by_partition.items() for start in range(0, len(sks), NOTICES_PER_JOB)]
+        by_partition.setdefault(key.pk, []).append(key)
+    jobs = []
+    for pk, entries in by_partition.items():
+        for start in range(0, len(entries), NOTICES_PER_JOB):
+            chunk = entries[start:start + NOTICES_PER_JOB]
+            job: dict[str, Any] = {"type": "fanout", "pk": pk, "sk": chunk[0].sk, "sks": [key.sk for key in chunk]}
+            if all(key.payload is not None and key.at == chunk[0].at is not None for key in chunk):
+                job.update(notices=[key.payload for key in chunk], at=chunk[0].at.isoformat())
+            jobs.append(job)
+    if jobs and deliveries:
+        jobs[0]["deliveries"] = deliveries
+    return jobs
 
 
 class Outbox:
@@ -53,11 +67,13 @@ class Outbox:
         self.queues = queues  # topic → its queue
         self.clock = clock
 
-    def publish(self, keys: list[OutboxKey]) -> None:
+    def publish(self, keys: list[OutboxKey], deliveries: list[list[str]] | None = None) -> bool:
         """Hand the entries of a committed change on. The change stands either way: an entry
-        not handed on now is handed on by the relay."""
+        not handed on now is handed on by the relay. The change's webhook deliveries due now
+        ride on its fan-out job, if it has one: answers whether they were handed on so."""
+        carried = False
         for topic in TOPICS:
-            jobs = jobs_of([key for key in keys if key.topic == topic], topic)
+            jobs = jobs_of([key for key in keys if key.topic == topic], topic, deliveries)
             if not jobs:
                 continue
             try:
@@ -65,6 +81,9 @@ class Outbox:
             except Exception:
                 logger.warning("outbox hand-on failed; the relay will retry", extra={"topic": topic, "entries": len(jobs)},
                                exc_info=True)
+                continue
+            carried = carried or bool(deliveries and topic == "notify")
+        return carried
 
     def relay_stragglers(self, limit: int = 200) -> int:
         """Hand on entries whose hand-on was lost; answers how many."""

@@ -130,8 +130,10 @@ class RenderService:
     # ---- rendering (the render function) ------------------------------------------------------
 
     def handle_outbox(self, key: Any, receive_count: int) -> str:
-        """An outbox entry asking for a receipt or certificate: render it, then clear the entry."""
-        found = self.outbox.get_payload(key)
+        """An outbox entry asking for a receipt or certificate: render it, then clear the entry.
+        What it asks is read from the entry unless its job carried it (a repeated job of those
+        finds the PDF ready by its claim)."""
+        found = (key.payload, key.at) if key.payload is not None and key.at is not None else self.outbox.get_payload(key)
         if found is None:
             return "already handled"
         payload, at = found

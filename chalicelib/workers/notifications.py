@@ -20,7 +20,7 @@ import logging
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from chalicelib import logs
 from chalicelib.deps import container
@@ -34,17 +34,31 @@ IN_PROGRESS_RETRY_SECONDS = 30
 
 
 class FanOutJob(BaseModel):
-    """The notices of one change: outbox entries of one partition (`sks`, else the one `sk`)."""
+    """The notices of one change: outbox entries of one partition (`sks`, else the one `sk`),
+    with what they say when the change sent them (`notices`, one per `sks`, written `at`; the
+    relay's jobs name the entries only), and the change's webhook deliveries due now."""
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["fanout"]
     pk: str = Field(max_length=200)
     sk: str = Field(max_length=200)
     sks: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=25)
+    notices: list[dict[str, Any]] | None = Field(default=None, max_length=25)
+    at: datetime | None = None
+    deliveries: list[tuple[str, str]] | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _notices_match_their_entries(self) -> "FanOutJob":
+        if self.notices is not None and (self.at is None or len(self.notices) != len(self.sks)):
+            raise ValueError("notices need their time and one entry each")
+        return self
 
     def keys(self) -> list[Any]:
         from chalicelib.services.ports import OutboxKey
 
+        if self.notices is not None:
+            return list({sk: OutboxKey(self.pk, sk, payload=notice, at=self.at)
+                         for sk, notice in zip(self.sks, self.notices)}.values())
         return [OutboxKey(self.pk, sk) for sk in dict.fromkeys(self.sks or [self.sk])]
 
 
@@ -67,10 +81,24 @@ Job = TypeAdapter(Annotated[Union[FanOutJob, DeliverJob], Field(discriminator="t
 def handle_batch(event: Any) -> dict[str, Any]:
     config, _deliver = _idempotent_deliver()
     config.register_lambda_context(event.context)
-    return handle_each_record(event, _handle_record)
+    return handle_each_record(event, functools.partial(_handle_record, context=event.context))
 
 
-def _handle_record(record: Any) -> None:
+# The change's webhooks are sent after its e-mails, in what is left of the function's 30 s less
+# this; what does not fit is sent by the retry schedule.
+WEBHOOKS_MARGIN_SECONDS = 3
+
+
+def _deliver_webhooks(deliveries: list[tuple[str, str]], context: Any) -> None:
+    from chalicelib.domain.integrations import SUBSCRIPTIONS
+
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    seconds = remaining() / 1000 - WEBHOOKS_MARGIN_SECONDS if remaining else float(IN_PROGRESS_RETRY_SECONDS)
+    summary = container().integrations.send_due(SUBSCRIPTIONS, max(0.0, seconds), deliveries)
+    logger.info("webhooks sent with the fan-out", extra={"sent": summary.sent, "named": len(deliveries)})
+
+
+def _handle_record(record: Any, context: Any = None) -> None:
     from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 
     from chalicelib.services.notifications import DeliveryFailed
@@ -79,6 +107,8 @@ def _handle_record(record: Any) -> None:
     deps = container()
     if isinstance(job, FanOutJob):
         deps.notifications.fan_out(job.keys())
+        if job.deliveries:
+            _deliver_webhooks(job.deliveries, context)
         return
     try:
         _config, deliver = _idempotent_deliver()

@@ -10,6 +10,7 @@ the message's visibility and is tried again; after the queue's maxReceiveCount t
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -23,11 +24,15 @@ RETRY_BASE_SECONDS = 30
 
 
 class OutboxJob(BaseModel):
+    """An outbox entry asking for a PDF, with what it asks (`payload`, written `at`) when the
+    change that wrote it queued the job (the relay's jobs name the entry only)."""
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["outbox"]
     pk: str = Field(max_length=200)
     sk: str = Field(max_length=200)
+    payload: dict[str, Any] | None = None
+    at: datetime | None = None
 
 
 class ReportJob(BaseModel):
@@ -57,7 +62,8 @@ def handle_record(body: str, receive_count: int, receipt_handle: str | None = No
     deps = container()
     try:
         if isinstance(job, OutboxJob):
-            return deps.rendering.handle_outbox(OutboxKey(job.pk, job.sk, "render"), receive_count)
+            carried = {"payload": job.payload, "at": job.at} if job.payload is not None and job.at is not None else {}
+            return deps.rendering.handle_outbox(OutboxKey(job.pk, job.sk, "render", **carried), receive_count)
         return deps.rendering.render_pdf(job.kind, job.subject, receive_count)
     except RenderFailed:
         if receipt_handle:

@@ -68,6 +68,8 @@ class FakeOrgStore:
     def calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
         return {node_id: self.own_calendars[node_id] for node_id in node_ids if node_id in self.own_calendars}
 
+    recent_calendars = calendars
+
     def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
         if node_id not in self.nodes:
             raise ParentMissing(node_id)
@@ -85,7 +87,7 @@ class FakeOutboxStore:
                     at: datetime) -> list[OutboxKey]:
         keys = []
         for number, (topic, payload) in enumerate(entries):
-            key = OutboxKey(pk, f"OUT#{history.removeprefix('H#')}#{number}", topic)
+            key = OutboxKey(pk, f"OUT#{history.removeprefix('H#')}#{number}", topic, payload=payload, at=at)
             if (key.pk, key.sk) in self.entries:
                 raise ConditionFailed("outbox")
             self.entries[(key.pk, key.sk)] = {"topic": topic, "payload": payload, "created_at": at, "relays": 0,

@@ -123,6 +123,14 @@ def test_rendering_is_idempotent_a_redelivered_job_renders_nothing_twice(api, of
     assert handle_record(json.dumps(job), 1) == "already handled"  # the outbox entry is cleared
 
 
+def test_a_changes_render_job_carries_what_it_asks_so_the_render_reads_no_entry_back(api, office, monkeypatch):
+    app = approved_permit(api, office)
+    read_back = []
+    monkeypatch.setattr(api.deps.outbox_store, "get_payload", lambda key: read_back.append(key) or None)
+    assert render(api) >= 2  # the receipt's job and the certificate's, as the changes queued them
+    assert read_back == [] and api.deps.pdf_store.get("certificate", app["id"]).status == "ready"
+
+
 def render_job(app_id, kind="certificate"):
     import json
 

@@ -207,6 +207,31 @@ def test_an_office_keeps_one_calendar_of_its_own_beside_its_children(stores):
     assert org.calendars([root_id]) == {}
 
 
+def test_a_container_uses_the_calendars_it_read_for_a_minute_and_its_own_writes_at_once(deps):
+    from chalicelib.adapters.dynamodb.org import RECENT_CALENDARS_SECONDS, DynamoOrgStore
+    from chalicelib.domain.office_hours import parse_calendar
+
+    now = [1000.0]
+    mine, other = DynamoOrgStore(monotonic=lambda: now[0]), deps.org_store  # two containers
+    root_id, child_id = uid("node"), uid("node")
+    mine.create(Node(root_id, "org", "Root", None, (root_id,), ("org",)), NOW)
+    mine.create(Node(child_id, "desk", "Loket", root_id, (root_id, child_id), ("org", "desk")), NOW)
+    week = {"zone": "WIB", "week": {"mon": [["08:00", "12:00"]]}}
+    holiday = {**week, "holidays": [{"date": "2027-01-01", "name": "Tahun Baru"}]}
+    assert mine.recent_calendars([root_id, child_id]) == {}
+
+    other.put_calendar(root_id, parse_calendar(holiday, root_id, NOW, "u-admin"))
+    assert mine.recent_calendars([root_id]) == {}  # read a moment ago: not seen yet
+    assert list(mine.calendars([root_id])) == [root_id]  # a fresh read sees it
+    now[0] += RECENT_CALENDARS_SECONDS
+    assert [h.name for h in mine.recent_calendars([root_id, child_id])[root_id].holidays] == ["Tahun Baru"]
+
+    mine.put_calendar(root_id, parse_calendar(week, root_id, NOW, "u-admin"))  # its own write: at once
+    assert mine.recent_calendars([root_id])[root_id].holidays == ()
+    mine.delete_calendar(root_id)
+    assert mine.recent_calendars([root_id, child_id]) == {}
+
+
 # ---- applications, documents, the outbox ----------------------------------------------------------------
 
 applicant = Principal(uid("usr"), "a@x.id", "Applicant", "id")

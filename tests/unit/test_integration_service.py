@@ -237,7 +237,7 @@ def test_a_run_naming_a_changes_records_sends_those_by_key_without_reading_the_d
 
 
 def test_a_changes_run_job_names_its_records_by_target_once_each_and_a_crowd_becomes_a_plain_run(fakes):
-    from chalicelib.services.integrations import RECORDS_PER_JOB
+    from chalicelib.domain.integrations import RECORDS_PER_JOB
 
     def record(target, dataset, key):
         return reg.IntegrationRecord(target, dataset, "2026-11-21", key, NOW)
@@ -254,6 +254,33 @@ def test_a_changes_run_job_names_its_records_by_target_once_each_and_a_crowd_bec
     service.nudge_records([record(reg.SUBSCRIPTIONS, "application.approved", f"sub_{n}#e")
                            for n in range(RECORDS_PER_JOB + 1)])
     assert fakes.jobs.jobs[-1] == {"type": "run", "target": reg.SUBSCRIPTIONS}
+
+
+def test_a_containers_runs_open_a_signing_secret_once_in_five_minutes_and_a_new_secret_at_once(fakes, monkeypatch):
+    from chalicelib.services.subscription_deliverer import OPENED_SECRET_SECONDS
+
+    subscribe(fakes)
+    opened = []
+    real_open = fakes.vault.open
+    monkeypatch.setattr(fakes.vault, "open", lambda sealed: opened.append(sealed.record) or real_open(sealed))
+    now = [0.0]
+    service = services.integrations(fakes, monotonic=lambda: now[0])
+    for number in (1, 2):  # two changes, two runs
+        deliver(fakes, number)
+        assert service.send_due(reg.SUBSCRIPTIONS, records=[("application.submitted", f"sub_1#evt_app_{number}_2")]).sent == 1
+    assert opened == ["subscription/sub_1"]
+    now[0] += OPENED_SECRET_SECONDS
+    deliver(fakes, 3)
+    service.send_due(reg.SUBSCRIPTIONS)
+    assert opened == ["subscription/sub_1"] * 2
+    # A new secret (rotated): its own ciphertext, opened at once and used to sign.
+    subscription, _old = fakes.subscriptions.get("sub_1")
+    fakes.subscriptions.delete("sub_1")
+    fakes.subscriptions.add(subscription, fakes.vault.seal("subscription/sub_1", {"secret": "whsec_new"}))
+    deliver(fakes, 4)
+    service.send_due(reg.SUBSCRIPTIONS)
+    _url, body, headers = fakes.webhooks.script.calls[-1]
+    assert len(opened) == 3 and subs.verify("whsec_new", headers["Satupintu-Signature"], body, NOW)
 
 
 def test_a_failing_receiver_is_tried_once_a_run_then_paused_and_its_owner_told_once(fakes):

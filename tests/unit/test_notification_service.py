@@ -143,13 +143,40 @@ def test_a_notice_to_many_mails_the_first_twenty_itself_and_queues_the_rest(fake
     assert len(fakes.jobs.jobs) == 5 and {job["type"] for job in fakes.jobs.jobs} == {"deliver"}
 
 
-def test_a_changes_notices_are_handed_on_as_one_fan_out_job_which_the_worker_reads_back(fakes):
+def test_a_changes_notices_are_handed_on_as_one_fan_out_job_carrying_them_with_its_webhooks(fakes, monkeypatch):
+    import json
+
+    from chalicelib.workers.notifications import Job
+
+    applicant, _verifier, keys = a_change_with_two_notices(fakes)
+    webhooks = [["application.submitted", "sub_1#evt_app_1_2"]]
+    assert services.outbox(fakes).publish(keys, webhooks) is True
+    [job] = fakes.jobs.jobs
+    assert (job["type"], job["pk"], job["sks"], job["deliveries"]) == ("fanout", "APP#app_1", [key.sk for key in keys], webhooks)
+    parsed = Job.validate_json(json.dumps(job))
+    assert parsed.keys() == keys and [key.payload["kind"] for key in parsed.keys()] == ["submitted", "assigned"]
+    assert parsed.deliveries == [("application.submitted", "sub_1#evt_app_1_2")]
+
+    # The worker tells the recipients from what the job carries: the entries are not read back.
+    def no_reading(_keys):
+        raise AssertionError("the entries were read back")
+
+    monkeypatch.setattr(fakes.outbox, "get_many", no_reading)
+    assert services.notifications(fakes).fan_out(parsed.keys()) == 2
+    assert applicant.email in [to for to, _subject, _text in fakes.mailer.sent] and fakes.outbox.entries == {}
+
+
+def test_the_relays_fan_out_job_names_its_entries_and_the_worker_reads_them_back(fakes):
+    from chalicelib.services.ports import OutboxKey
     from chalicelib.workers.notifications import Job
 
     _applicant, _verifier, keys = a_change_with_two_notices(fakes)
-    services.outbox(fakes).publish(keys)
+    named = [OutboxKey(key.pk, key.sk) for key in keys]  # as the relay finds them: keys only
+    assert services.outbox(fakes).publish(named, [["application.submitted", "sub_1#e"]]) is True
     [job] = fakes.jobs.jobs
-    assert (job["type"], job["pk"], job["sks"]) == ("fanout", "APP#app_1", [key.sk for key in keys])
-    assert Job.validate_python(job).keys() == [type(keys[0])(key.pk, key.sk) for key in keys]
+    assert "notices" not in job and Job.validate_python(job).keys() == keys
+    assert services.notifications(fakes).fan_out(Job.validate_python(job).keys()) == 2
     # A job queued before this change (one entry, no `sks`) still reads.
     assert Job.validate_python({"type": "fanout", "pk": "APP#app_1", "sk": keys[0].sk}).keys() == [keys[0]]
+    # No notices: the webhooks do not ride (the change queues its run job instead).
+    assert services.outbox(fakes).publish([], [["application.submitted", "sub_1#e"]]) is False

@@ -54,3 +54,19 @@ def test_a_document_reuses_the_parsed_font_without_parsing_it_again(monkeypatch)
     monkeypatch.setattr(papers.TTFFont, "__init__", counting)
     document(TEXTS[1], parsed=True)
     assert parsed == []
+
+
+def test_everyday_text_is_subset_from_the_small_file_and_other_text_from_the_whole_font(monkeypatch):
+    glyphs_in_file = []
+    original = papers._EmbeddedFromSmallest.get_all_glyph_names
+
+    def recording(self):
+        names = original(self)
+        glyphs_in_file.append(len(self.font.ttfont.getGlyphOrder()))
+        return names
+
+    monkeypatch.setattr(papers._EmbeddedFromSmallest, "get_all_glyph_names", recording)
+    document(TEXTS[0], parsed=True)  # Indonesian with "—" and "·": both fonts from the small files
+    document(TEXTS[1], parsed=True)  # a Vietnamese name in both fonts' text (Greek, Cyrillic too)
+    assert len(glyphs_in_file) == 4
+    assert max(glyphs_in_file[:2]) < 1000 < min(glyphs_in_file[2:])

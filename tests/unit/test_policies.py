@@ -83,6 +83,10 @@ def test_only_the_functions_that_handle_niks_may_use_the_pii_key_and_only_for_a_
     assert not allowed(policy(function), kms("kms:Decrypt", "alias/satupintu-pii"))
     assert not allowed(policy(function), kms("kms:Decrypt", "alias/other", record="application/app_1"))
     assert not allowed(policy(function), kms("kms:Encrypt", "alias/satupintu-pii", record="application/app_1"))
+    # Subscriptions' signing secrets: the functions that may open any record, and the
+    # notification function (its fan-out signs a change's webhooks), nobody else.
+    signs = function in NIK_USERS | {"notify"}
+    assert allowed(policy(function), kms("kms:Decrypt", "alias/satupintu-pii", record="subscription/sub_1")) is signs
 
 
 @pytest.mark.parametrize("function", sorted(app_functions()))
@@ -188,9 +192,15 @@ def test_a_key_policy_separates_its_administrators_from_its_users(key, users):
     assert not any(action in use or action.startswith(("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt", "kms:GenerateDataKey"))
                    for action in admin["Action"])
     assert admin["Principal"]["AWS"]["Fn::If"][0] == "HasKeyAdmin"
+    notifier = statements.pop("NotifierOpensSubscriptionSecrets", None)
     user, = statements.values()
     assert set(user["Action"]) == {"kms:GenerateDataKey", "kms:Decrypt"}
     assert _roles_in(user) == users
+    if key == "PiiKey":  # the notification function opens subscriptions' signing secrets, nothing else
+        assert notifier["Action"] == "kms:Decrypt" and _roles_in(notifier) == {"notify"}
+        assert notifier["Condition"]["StringLike"] == {"kms:EncryptionContext:record": "subscription/*"}
+    else:
+        assert notifier is None
 
 
 # ---- data protection in the templates ----------------------------------------------------------

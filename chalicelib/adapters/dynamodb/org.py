@@ -3,8 +3,9 @@ key claims the child's name among its siblings. Keys: docs/DATA.md."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -28,7 +29,22 @@ def _node_from_item(item: m.NodeItem) -> Node:
     )
 
 
+# How long a container goes on using the calendars it read for the deadlines of changes. A
+# change reads the calendars of every office on its path (a BatchGet, 4 of a lifecycle's calls);
+# offices set their holidays days ahead, so a minute's delay before another container sees one is
+# harmless. This container's own writes of a calendar take effect at once, and an office's own
+# calendar page reads it fresh (`calendars`).
+RECENT_CALENDARS_SECONDS = 60.0
+
+
 class DynamoOrgStore:
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic,
+                 recent_for: float = RECENT_CALENDARS_SECONDS) -> None:
+        self._monotonic = monotonic
+        self._recent_for = recent_for
+        # office id → (read at, its own calendar or None): what `recent_calendars` answers from
+        self._recent: dict[str, tuple[float, OfficeCalendar | None]] = {}
+
     def get(self, node_id: str) -> Node | None:
         try:
             return _node_from_item(m.NodeItem.get(_node_pk(node_id), "NODE"))
@@ -96,6 +112,19 @@ class DynamoOrgStore:
             return {}
         return {item.pk.removeprefix("NODE#"): _calendar_from_item(item) for item in m.CalendarItem.batch_get(keys)}
 
+    def recent_calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
+        """`calendars`, as this container read them in the last RECENT_CALENDARS_SECONDS (the
+        offices not read since, in one BatchGet)."""
+        now = self._monotonic()
+        wanted = list(dict.fromkeys(node_ids))
+        stale = [node_id for node_id in wanted
+                 if node_id not in self._recent or now - self._recent[node_id][0] >= self._recent_for]
+        if stale:
+            found = self.calendars(stale)
+            self._recent.update({node_id: (now, found.get(node_id)) for node_id in stale})
+        answered = {node_id: self._recent[node_id][1] for node_id in wanted}
+        return {node_id: calendar for node_id, calendar in answered.items() if calendar is not None}
+
     def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
         """Replaces the office's calendar whole (the office must exist)."""
         def build(tx: Writes) -> None:
@@ -103,6 +132,7 @@ class DynamoOrgStore:
                                              updated_at=calendar.updated_at, updated_by=calendar.updated_by or ""))
             tx.check("office", m.NodeItem, _node_pk(node_id), "NODE", condition=m.NodeItem.pk.exists())
 
+        self._recent.pop(node_id, None)
         try:
             run_transaction(build)
         except TransactionCancelled as cancelled:
@@ -111,6 +141,7 @@ class DynamoOrgStore:
             raise
 
     def delete_calendar(self, node_id: str) -> None:
+        self._recent.pop(node_id, None)
         m.CalendarItem(_node_pk(node_id), "CALENDAR").delete()
 
 

@@ -15,7 +15,7 @@ from chalicelib.adapters.dynamodb.shards import (
     NOTIFY_OUTBOX_SHARDS, REMOVE_FILES_OUTBOX_SHARDS, RENDER_OUTBOX_SHARDS, query_every_shard, sharded_key,
 )
 from chalicelib.adapters.dynamodb.table import Writes, batch_get_raw, is_condition_failure, key_time, run_transaction
-from chalicelib.domain.notifications import Notice
+from chalicelib.domain.notifications import Notice, notice_from_payload, notice_payload
 from chalicelib.services.ports import OutboxKey
 
 OUTBOX_PARTITION = "OUTBOX"
@@ -34,25 +34,12 @@ def outbox_pending_key(key: OutboxKey, failed: bool = False) -> str:
     return sharded_key(topic_key, f"{key.pk}#{key.sk}", OUTBOX_SHARDS[key.topic])
 
 
-def notice_payload(notice: Notice) -> dict[str, Any]:
-    return {"kind": notice.kind, "params": notice.params, "application_id": notice.application_id,
-            "to_user_id": notice.to_user_id, "to_role": notice.to_role, "to_node_id": notice.to_node_id,
-            "except_user_id": notice.except_user_id, "fallback_roles": list(notice.fallback_roles),
-            **({"to_roles": list(notice.to_roles), "to_node_path": list(notice.to_node_path)} if notice.to_roles else {})}
-
-
-def notice_from_payload(payload: dict[str, Any]) -> Notice:
-    return Notice(**{**payload, "fallback_roles": tuple(payload.get("fallback_roles") or ()),
-                     "to_roles": tuple(payload.get("to_roles") or ()),
-                     "to_node_path": tuple(payload.get("to_node_path") or ())})
-
-
 def put_outbox(tx: Writes, pk: str, history_key: str, entries: Iterable[tuple[str, dict[str, Any]]],
                at: datetime) -> list[OutboxKey]:
     """What a change must send (topic, payload), into the outbox of the change's own transaction."""
     keys = []
     for number, (topic, payload) in enumerate(entries):
-        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic)
+        key = OutboxKey(pk, f"OUT#{history_key.removeprefix('H#')}#{number}", topic, payload=payload, at=at)
         tx.put("outbox", m.OutboxItem(key.pk, key.sk, topic=topic, payload=payload, created_at=at, relays=0,
                                       pending_key=outbox_pending_key(key),
                                       pending_since=f"{key_time(at)}#{key.pk}#{key.sk}",

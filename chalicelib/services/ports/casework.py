@@ -40,6 +40,9 @@ class OrgStore(Protocol):
     def calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
         """The working calendars these offices set themselves; the others are left out."""
 
+    def recent_calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
+        """`calendars`, possibly as read a short while ago (for the deadlines of changes)."""
+
     def put_calendar(self, node_id: str, calendar: OfficeCalendar) -> None:
         """ParentMissing when the office is not there."""
 
@@ -186,7 +189,8 @@ class PdfStore(Protocol):
 # ---- what one service asks of another ------------------------------------------------------------
 
 class OutboxPublisher(Protocol):
-    def publish(self, keys: list[OutboxKey]) -> None: ...
+    def publish(self, keys: list[OutboxKey], deliveries: list[list[str]] | None = None) -> bool:
+        """Hand a committed change's entries on; True when `deliveries` rode on its fan-out."""
 
 
 class MissingDocuments(Protocol):

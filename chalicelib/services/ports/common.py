@@ -3,7 +3,7 @@ exceptions their conditional writes raise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -84,6 +84,11 @@ class OutboxKey:
     pk: str
     sk: str
     topic: str = "notify"  # notify | render | remove_files
+    # What the entry says and when it was written, as the change that wrote it knows them (its
+    # hand-on carries them, so the queue function need not read the entry back); None when only
+    # the key is known (the relay's). Not part of the key.
+    payload: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    at: datetime | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
