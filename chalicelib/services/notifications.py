@@ -137,7 +137,7 @@ class NotificationService:
 
         Entries whose keys carry what they say (the change's own hand-on) are not read back; a
         repeated job of those finds its notifications written, as above."""
-        if keys and all(key.payload is not None and key.at is not None for key in keys):
+        if keys and all(key.carries for key in keys):
             entries = {key: (rules.notice_from_payload(key.payload), key.at) for key in keys}
         else:
             entries = self.outbox.get_many(list(keys))

@@ -29,7 +29,7 @@ TOPICS = ("notify", "render", "remove_files")
 
 def job_of(key: Any) -> dict[str, Any]:
     job = {"type": "fanout" if key.topic == "notify" else "outbox", "pk": key.pk, "sk": key.sk}
-    if key.topic == "render" and key.payload is not None and key.at is not None:
+    if key.topic == "render" and key.carries:
         job.update(payload=key.payload, at=key.at.isoformat())  # what to render: not read back
     return job
 
@@ -53,7 +53,7 @@ def jobs_of(keys: list[Any], topic: str, deliveries: list[list[str]] | None = No
         for start in range(0, len(entries), NOTICES_PER_JOB):
             chunk = entries[start:start + NOTICES_PER_JOB]
             job: dict[str, Any] = {"type": "fanout", "pk": pk, "sk": chunk[0].sk, "sks": [key.sk for key in chunk]}
-            if all(key.payload is not None and key.at == chunk[0].at is not None for key in chunk):
+            if all(key.carries and key.at == chunk[0].at for key in chunk):
                 job.update(notices=[key.payload for key in chunk], at=chunk[0].at.isoformat())
             jobs.append(job)
     if jobs and deliveries:

@@ -133,7 +133,7 @@ class RenderService:
         """An outbox entry asking for a receipt or certificate: render it, then clear the entry.
         What it asks is read from the entry unless its job carried it (a repeated job of those
         finds the PDF ready by its claim)."""
-        found = (key.payload, key.at) if key.payload is not None and key.at is not None else self.outbox.get_payload(key)
+        found = (key.payload, key.at) if key.carries else self.outbox.get_payload(key)
         if found is None:
             return "already handled"
         payload, at = found

@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from chalicelib import logs
 from chalicelib.deps import container
+from chalicelib.domain.integrations import RECORDS_PER_JOB
+from chalicelib.services.outbox import NOTICES_PER_JOB
 from chalicelib.workers.batches import handle_each_record, receive_count
 
 logger = logging.getLogger(__name__)
@@ -42,10 +44,10 @@ class FanOutJob(BaseModel):
     type: Literal["fanout"]
     pk: str = Field(max_length=200)
     sk: str = Field(max_length=200)
-    sks: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=25)
-    notices: list[dict[str, Any]] | None = Field(default=None, max_length=25)
+    sks: list[Annotated[str, Field(max_length=200)]] = Field(default=[], max_length=NOTICES_PER_JOB)
+    notices: list[dict[str, Any]] | None = Field(default=None, max_length=NOTICES_PER_JOB)
     at: datetime | None = None
-    deliveries: list[tuple[str, str]] | None = Field(default=None, max_length=100)
+    deliveries: list[tuple[str, str]] | None = Field(default=None, max_length=RECORDS_PER_JOB)
 
     @model_validator(mode="after")
     def _notices_match_their_entries(self) -> "FanOutJob":

@@ -62,8 +62,8 @@ def handle_record(body: str, receive_count: int, receipt_handle: str | None = No
     deps = container()
     try:
         if isinstance(job, OutboxJob):
-            carried = {"payload": job.payload, "at": job.at} if job.payload is not None and job.at is not None else {}
-            return deps.rendering.handle_outbox(OutboxKey(job.pk, job.sk, "render", **carried), receive_count)
+            key = OutboxKey(job.pk, job.sk, "render", payload=job.payload, at=job.at)
+            return deps.rendering.handle_outbox(key, receive_count)
         return deps.rendering.render_pdf(job.kind, job.subject, receive_count)
     except RenderFailed:
         if receipt_handle:

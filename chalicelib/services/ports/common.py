@@ -90,6 +90,11 @@ class OutboxKey:
     payload: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     at: datetime | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def carries(self) -> bool:
+        """Whether this key carries what its entry says, so nobody need read the entry back."""
+        return self.payload is not None and self.at is not None
+
 
 @dataclass(frozen=True)
 class ChildLink:
