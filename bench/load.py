@@ -122,8 +122,28 @@ def count_calls(recorded: list[dict]) -> dict:
         operation = _operation_label(call["operation"])
         by_operation[operation] = by_operation.get(operation, 0) + 1
     seconds = (recorded[-1]["at"] - recorded[0]["at"]) if recorded else 0.0
+    by_caller = {"functions": 0, "pollers": 0, "browser": 0}
+    for operation, count in by_operation.items():
+        by_caller[_caller(operation)] += count
     return {"total": len(work), "by_operation": dict(sorted(by_operation.items(), key=lambda kv: (-kv[1], kv[0]))),
-            "idle_polls": len(recorded) - len(work), "seconds": seconds}
+            "by_caller": by_caller, "idle_polls": len(recorded) - len(work), "seconds": seconds}
+
+
+# What Lambda's event source mappings call to hand our functions their batches (the local worker
+# plays them): the queues' receive and delete, the table stream's reads. No function of ours
+# makes these calls; under load a poll takes up to a batch of messages, whoever's they are.
+POLLER_OPERATIONS = frozenset({"sqs:ReceiveMessage", "sqs:DeleteMessageBatch", "dynamodbstreams:GetRecords",
+                               "dynamodbstreams:GetShardIterator", "dynamodbstreams:DescribeStream"})
+
+
+def _caller(operation: str) -> str:
+    """Who made a call: Lambda's pollers, the browser (its upload through the presigned POST),
+    or our functions (the API, the queue functions, the stream's aggregator)."""
+    if operation in POLLER_OPERATIONS:
+        return "pollers"
+    if operation == "s3:POST (presigned upload)":
+        return "browser"
+    return "functions"
 
 
 def _operation_label(operation: str) -> str:
@@ -192,6 +212,12 @@ def _size_lines(size: dict) -> list[str]:
             f"emulator from its create to the last call its asynchronous work made, {calls['seconds']:.0f} s; "
             f"the worker's {calls['idle_polls']} polls of the queues and the table's stream that found nothing in "
             f"that time not included: Lambda's pollers idling, whatever the lifecycle): {ops}.",
+            "",
+            f"By caller: **our functions {calls['by_caller']['functions']}** (the API, including its answers "
+            "to the client's looks at the documents, the queue functions and the stream's aggregator), "
+            f"Lambda's pollers {calls['by_caller']['pollers']} (a ReceiveMessage and a DeleteMessageBatch for "
+            "each message handed on, alone here; under load one poll takes a batch — and the stream's reads), "
+            f"the browser {calls['by_caller']['browser']} (its uploads to S3 through the presigned POST).",
             "",
         ]
         if calls.get("failed"):

@@ -111,6 +111,8 @@ class RequestTokens:
     """ClientRequestToken → the request it came with, for ten minutes."""
 
     def __init__(self) -> None:
+        # In the order remembered, so expired tokens are always at the front: forgetting them
+        # costs what expired, not a pass over ten minutes of tokens on every transaction.
         self._seen: dict[str, tuple[str, float]] = {}
 
     @staticmethod
@@ -124,8 +126,7 @@ class RequestTokens:
         token = body.get("ClientRequestToken")
         if not token:
             return None
-        now = time.monotonic()
-        self._seen = {t: v for t, v in self._seen.items() if now - v[1] < TOKEN_SECONDS}
+        self._forget_expired()
         found = self._seen.get(token)
         if found is None:
             return None
@@ -134,7 +135,16 @@ class RequestTokens:
     def remember(self, body: dict[str, Any]) -> None:
         token = body.get("ClientRequestToken")
         if token:
+            self._seen.pop(token, None)  # re-remembered: moves to the back, where its new time belongs
             self._seen[token] = (self._digest(body), time.monotonic())
+
+    def _forget_expired(self) -> None:
+        now = time.monotonic()
+        while self._seen:
+            oldest = next(iter(self._seen))
+            if now - self._seen[oldest][1] < TOKEN_SECONDS:
+                return
+            del self._seen[oldest]
 
 
 def install() -> None:

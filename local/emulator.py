@@ -6,6 +6,8 @@ Two things are added around moto's WSGI app:
   plain Python objects; served by threads without a lock, two conditional writes to one item
   can both pass their condition, a race real DynamoDB never has. An SQS long poll waits for
   its messages with the lock released (local/sqs_long_poll.py), so it holds up no other call.
+  The calls a person waits on (the API's, the browser's) take it before the worker's
+  (local/request_lock.py).
 * `/_emulator/mail`: the e-mail SES accepted, as the local mailbox, and `/_emulator/calls`:
   how many calls each AWS operation received, for the benchmarks.
 * DynamoDB queries that read their partition only, not the whole table
@@ -37,7 +39,7 @@ from typing import Any, Callable, Iterable
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from local import sqs_long_poll
+from local import request_lock, sqs_long_poll
 
 _WSGI = Callable[[dict, Callable], Iterable[bytes]]
 
@@ -57,7 +59,7 @@ class SerializedEmulator:
         s3_events.install()
         self._tokens = dynamodb_transactions.RequestTokens()
         self._moto: _WSGI = DomainDispatcherApplication(create_backend_app)
-        self._lock = threading.Lock()
+        self._lock = request_lock.RequestLock()
         self._region = region
         self._clock_offset_file = Path(clock_offset_file) if clock_offset_file else None
         self._mail_seen_at: list[str] = []
@@ -106,7 +108,8 @@ class SerializedEmulator:
         transaction = environ.get("HTTP_X_AMZ_TARGET") == "DynamoDB_20120810.TransactWriteItems"
         request = _peek_json(environ) if transaction else None
         recorded_body = self.recorder.take_body(environ) if self.recorder.active else b""
-        with self._lock:
+        urgent = not request_lock.is_background(environ.get("HTTP_USER_AGENT", ""))
+        with self._lock.held(urgent):
             self._count(environ)
             if request is not None:
                 done = self._tokens.already_done(request)

@@ -26,6 +26,7 @@ from typing import Any, Callable
 import boto3
 
 from chalicelib import local_runtime
+from local import request_lock
 from local.schedules import next_fire
 from local.stack import PROJECT_DIR, write_pid_file
 
@@ -176,7 +177,16 @@ def import_lazy_modules() -> None:
     logs.configure()
 
 
+# The worker stands for queue functions that run on machines of their own on AWS; here they share
+# two cores with the API and the emulator. A person waits on the API, nobody on a queue: when both
+# want the CPU, the worker yields it.
+WORKER_NICENESS = 10
+
+
 def main() -> None:
+    # Before any AWS client exists: the emulator serves the calls a person waits on before these.
+    os.environ.setdefault("AWS_SDK_UA_APP_ID", request_lock.BACKGROUND_APP_ID)
+    os.nice(WORKER_NICENESS)
     logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
     for chatty in ("botocore", "pynamodb"):
         logging.getLogger(chatty).setLevel(logging.WARNING)

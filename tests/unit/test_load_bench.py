@@ -193,6 +193,7 @@ def test_a_lone_lifecycles_calls_are_counted_by_operation_without_the_pollers_id
                                        "sqs:ReceiveMessage": 1}
     assert list(counted["by_operation"])[0] == "dynamodb:Query"  # the most frequent first
     assert counted["seconds"] == 4
+    assert counted["by_caller"] == {"functions": 3, "pollers": 1, "browser": 1}
 
 
 def test_a_replayed_transaction_gets_a_fresh_token_and_a_replayed_poll_does_not_wait():
@@ -231,7 +232,7 @@ def _size() -> dict:
     run.update(cpu={"emulator": 97.0, "api": 12.0, "worker": 8.0}, load_average=(1.0, 3.5))
     return {"label": "The demo's table", "fill_seconds": None, "runs": [run],
             "calls": {"total": 179, "by_operation": {"dynamodb:Query": 40}, "idle_polls": 25, "seconds": 12.0,
-                      "failed": None},
+                      "by_caller": {"functions": 150, "pollers": 27, "browser": 2}, "failed": None},
             "replay": {"lifecycles_per_second": 1.25, "per_lifecycle": 179, "calls": 2000, "seconds": 8.9, "refused": 12, "emulator_cpu_share": 0.5, "per_core_lifecycles_per_second": 2.5,
                        "calls_per_second": 224.7, "median_ms": 3.2, "slowest_operation": "dynamodb:Query 14 ms"}}
 
@@ -241,6 +242,7 @@ def test_the_report_names_the_calls_per_lifecycle_the_ceiling_and_each_runs_figu
                                                      "elapsed": 900, "cores": 2, "locust": "2.47.0", "seconds": 60}))
     assert text.startswith(load.SECTION)
     assert "**AWS calls per lifecycle: 179**" in text and "dynamodb:Query 40" in text
+    assert "By caller: **our functions 150**" in text and "Lambda's pollers 27" in text and "the browser 2" in text
     assert "**Emulator's own ceiling: 1.25 lifecycles a second**" in text
     assert "50 % of a core meanwhile; with a whole core to itself: **2.50 lifecycles a second**" in text
     assert "| 0.5 | 3 | 2 | **0.33** |" in text
