@@ -223,6 +223,8 @@ def test_a_container_uses_the_calendars_it_read_for_a_minute_and_its_own_writes_
     other.put_calendar(root_id, parse_calendar(holiday, root_id, NOW, "u-admin"))
     assert mine.recent_calendars([root_id]) == {}  # read a moment ago: not seen yet
     assert list(mine.calendars([root_id])) == [root_id]  # a fresh read sees it
+    mine.forget_recent()  # as the benchmark counts a request: the first of its minute
+    assert list(mine.recent_calendars([root_id])) == [root_id]
     now[0] += RECENT_CALENDARS_SECONDS
     assert [h.name for h in mine.recent_calendars([root_id, child_id])[root_id].holidays] == ["Tahun Baru"]
 

@@ -112,6 +112,10 @@ class DynamoOrgStore:
             return {}
         return {item.pk.removeprefix("NODE#"): _calendar_from_item(item) for item in m.CalendarItem.batch_get(keys)}
 
+    def forget_recent(self) -> None:
+        """The next `recent_calendars` reads every office it is asked for again."""
+        self._recent.clear()
+
     def recent_calendars(self, node_ids: Iterable[str]) -> dict[str, OfficeCalendar]:
         """`calendars`, as this container read them in the last RECENT_CALENDARS_SECONDS (the
         offices not read since, in one BatchGet)."""
